@@ -1,0 +1,422 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// These tests build the x84 binary and drive it with the real clients
+// callers use: Debian's telnet and PuTTY's plink inside tmux, and a raw
+// socket. A test skips, saying why, only when a client is not installed.
+
+var x84Bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "x84-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	x84Bin = filepath.Join(dir, "x84")
+	if out, err := exec.Command("go", "build", "-o", x84Bin, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building x84: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// server is a running x84 process.
+type server struct {
+	cmd  *exec.Cmd
+	dir  string
+	addr string
+	log  *lockedBuf
+	done chan error
+}
+
+type lockedBuf struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+var listenRE = regexp.MustCompile(`msg=listening proto=telnet addr=(\S+)`)
+
+// startX84 runs the binary on a fresh data directory with a free port.
+func startX84(t *testing.T, conf string) *server {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x84.toml"), []byte("[telnet]\nport = 0\n"+conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(x84Bin, "--data", dir)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{cmd: cmd, dir: dir, log: &lockedBuf{}, done: make(chan error, 1)}
+	addrc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			fmt.Fprintln(s.log, line)
+			if m := listenRE.FindStringSubmatch(line); m != nil {
+				addrc <- m[1]
+			}
+		}
+		s.done <- cmd.Wait()
+	}()
+	select {
+	case s.addr = <-addrc:
+	case err := <-s.done:
+		t.Fatalf("x84 exited: %v\n%s", err, s.log.String())
+	case <-time.After(20 * time.Second):
+		t.Fatalf("x84 did not start\n%s", s.log.String())
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-s.done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+		}
+		if t.Failed() {
+			t.Logf("x84 log:\n%s", s.log.String())
+		}
+	})
+	return s
+}
+
+func (s *server) port() string {
+	_, p, _ := net.SplitHostPort(s.addr)
+	return p
+}
+
+type whoEntry struct {
+	Node        int     `json:"node"`
+	Kind        string  `json:"kind"`
+	RemoteAddr  string  `json:"remote_addr"`
+	Term        string  `json:"term"`
+	Cols        int     `json:"cols"`
+	Rows        int     `json:"rows"`
+	Encoding    string  `json:"encoding"`
+	User        *string `json:"user"`
+	Activity    string  `json:"activity"`
+	ConnectedAt string  `json:"connected_at"`
+	IdleSeconds *int64  `json:"idle_seconds"`
+}
+
+// whoJSON runs `x84 who --json` as a sysop would.
+func (s *server) whoJSON(t *testing.T) []whoEntry {
+	t.Helper()
+	out, err := exec.Command(x84Bin, "--data", s.dir, "who", "--json").Output()
+	if err != nil {
+		t.Fatalf("x84 who --json: %v", err)
+	}
+	var list []whoEntry
+	if err := json.Unmarshal(out, &list); err != nil {
+		t.Fatalf("x84 who --json printed %q: %v", out, err)
+	}
+	return list
+}
+
+// waitWho polls `x84 who --json` until cond holds for its list.
+func (s *server) waitWho(t *testing.T, what string, cond func([]whoEntry) bool) []whoEntry {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		list := s.whoJSON(t)
+		if cond(list) {
+			return list
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("x84 who never showed %s; last: %+v", what, list)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// tmux runs a client in its own tmux server so tests cannot disturb each
+// other or the developer's sessions.
+type tmux struct {
+	t      *testing.T
+	socket string
+}
+
+func newTmux(t *testing.T, cols, rows int, command string) *tmux {
+	t.Helper()
+	for _, bin := range []string{"tmux", strings.Fields(command)[0]} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Skipf("%s is not installed (apt-get install %s); .ci/run installs it", bin, debianPackage(bin))
+		}
+	}
+	tm := &tmux{t: t, socket: fmt.Sprintf("x84-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	tm.run("new-session", "-d", "-s", "main", "-x", fmt.Sprint(cols), "-y", fmt.Sprint(rows),
+		"env TERM=xterm-256color "+command+"; sleep 30")
+	t.Cleanup(func() { exec.Command("tmux", "-L", tm.socket, "kill-server").Run() })
+	return tm
+}
+
+func debianPackage(bin string) string {
+	switch bin {
+	case "plink":
+		return "putty-tools"
+	}
+	return bin
+}
+
+func (tm *tmux) run(args ...string) string {
+	tm.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", tm.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		tm.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (tm *tmux) screen() string { return tm.run("capture-pane", "-p", "-t", "main") }
+
+// waitScreen waits until the visible screen contains text.
+func (tm *tmux) waitScreen(text string) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := tm.screen()
+		if strings.Contains(s, text) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("screen never showed %q; it shows:\n%s", text, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (tm *tmux) keys(keys ...string) { tm.run(append([]string{"send-keys", "-t", "main"}, keys...)...) }
+
+func (tm *tmux) resize(cols, rows int) {
+	tm.run("resize-window", "-t", "main", "-x", fmt.Sprint(cols), "-y", fmt.Sprint(rows))
+}
+
+// TestDebianTelnet is a caller with Debian's telnet in a 100x30 xterm.
+func TestDebianTelnet(t *testing.T) {
+	s := startX84(t, "")
+	tm := newTmux(t, 100, 30, "telnet 127.0.0.1 "+s.port())
+	tm.waitScreen("Terminal type  xterm-256color")
+	tm.waitScreen("Window size    100 × 30")
+	tm.waitScreen("Encoding       utf-8")
+
+	list := s.waitWho(t, "the telnet session", func(l []whoEntry) bool { return len(l) == 1 })
+	w := list[0]
+	if w.Node != 1 || w.Kind != "telnet" || w.Term != "xterm-256color" || w.Cols != 100 || w.Rows != 30 ||
+		w.Encoding != "utf-8" || w.User != nil || w.IdleSeconds == nil || !strings.HasPrefix(w.RemoteAddr, "127.0.0.1:") {
+		t.Errorf("x84 who --json = %+v", w)
+	}
+
+	// Keys, named on screen as the caller presses them.
+	for _, k := range []string{"Up", "Down", "Left", "Right", "Home", "End", "PPage", "NPage", "IC", "DC",
+		"F1", "F4", "F5", "F12", "BSpace", "Enter", "C-a", "Tab", "a", "é"} {
+		tm.keys(k)
+	}
+	tm.waitScreen("Up Down Left Right Home End PgUp PgDn Insert Delete F1 F4 F5 F12 Backspace Enter Ctrl-A Tab a é")
+	tm.waitScreen("Last key: é  (U+00E9)")
+
+	// Resizing the window shows at once, on screen and in x84 who.
+	tm.resize(120, 40)
+	tm.waitScreen("Window size    120 × 40")
+	s.waitWho(t, "the new size", func(l []whoEntry) bool { return len(l) == 1 && l[0].Cols == 120 && l[0].Rows == 40 })
+
+	tm.keys("q")
+	tm.waitScreen("Goodbye")
+	s.waitWho(t, "the session gone", func(l []whoEntry) bool { return len(l) == 0 })
+}
+
+// TestPlinkTelnet is a caller with PuTTY's plink.
+func TestPlinkTelnet(t *testing.T) {
+	s := startX84(t, "")
+	tm := newTmux(t, 100, 30, "plink -telnet -P "+s.port()+" 127.0.0.1")
+	tm.waitScreen("Window size    100 × 30")
+	list := s.waitWho(t, "the plink session", func(l []whoEntry) bool { return len(l) == 1 })
+	if w := list[0]; w.Term != "xterm" || w.Cols != 100 || w.Rows != 30 || w.Encoding != "utf-8" {
+		t.Errorf("x84 who --json = %+v; want xterm 100x30 utf-8", w)
+	}
+	tm.keys("F1", "Home", "x")
+	tm.waitScreen("Last key: x")
+	tm.resize(90, 25)
+	s.waitWho(t, "the new size", func(l []whoEntry) bool { return len(l) == 1 && l[0].Cols == 90 && l[0].Rows == 25 })
+	tm.keys("q")
+	tm.waitScreen("Goodbye")
+}
+
+// TestRawSocket is a client that never negotiates.
+func TestRawSocket(t *testing.T) {
+	s := startX84(t, "")
+	c, err := net.Dial("tcp", s.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	list := s.waitWho(t, "the raw session", func(l []whoEntry) bool { return len(l) == 1 })
+	if w := list[0]; w.Term != "unknown" || w.Cols != 80 || w.Rows != 24 || w.Encoding != "cp437" {
+		t.Errorf("x84 who --json = %+v; want unknown 80x24 cp437", w)
+	}
+}
+
+func TestWhoTable(t *testing.T) {
+	s := startX84(t, "")
+	c, err := net.Dial("tcp", s.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s.waitWho(t, "a session", func(l []whoEntry) bool { return len(l) == 1 })
+	out, err := exec.Command(x84Bin, "--data", s.dir, "who").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "NODE") || !strings.Contains(lines[1], "telnet") || !strings.Contains(lines[1], "80x24") {
+		t.Errorf("x84 who printed:\n%s", out)
+	}
+}
+
+func TestWhoWithoutServer(t *testing.T) {
+	cmd := exec.Command(x84Bin, "--data", t.TempDir(), "who")
+	out, err := cmd.CombinedOutput()
+	if cmd.ProcessState.ExitCode() != 1 || !strings.Contains(string(out), "no server is running") {
+		t.Errorf("x84 who with no server: exit %d, %v, output %q; want exit 1 and a clear message", cmd.ProcessState.ExitCode(), err, out)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--help"}, 0, "Usage:"},
+		{[]string{"help"}, 0, "x84 [--data DIR] who [--json]"},
+		{[]string{"version"}, 0, "x84 "},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"who", "extra"}, 2, `unexpected argument "extra"`},
+	}
+	for _, tt := range tests {
+		cmd := exec.Command(x84Bin, tt.args...)
+		out, _ := cmd.CombinedOutput()
+		if cmd.ProcessState.ExitCode() != tt.code || !strings.Contains(string(out), tt.want) {
+			t.Errorf("x84 %v: exit %d, output %q; want exit %d and %q", tt.args, cmd.ProcessState.ExitCode(), out, tt.code, tt.want)
+		}
+	}
+}
+
+func TestBadConfig(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "x84.toml"), []byte("[telnet]\nprot = 23\n"), 0o600)
+	cmd := exec.Command(x84Bin, "--data", dir)
+	out, _ := cmd.CombinedOutput()
+	want := filepath.Join(dir, "x84.toml") + ":2: telnet.prot: unknown key"
+	if cmd.ProcessState.ExitCode() != 1 || !strings.Contains(string(out), want) {
+		t.Errorf("x84 with a typo in its config: exit %d, output %q; want exit 1 and %q", cmd.ProcessState.ExitCode(), out, want)
+	}
+}
+
+// TestDataDirCreated starts x84 with only $X84_DATA set, naming a
+// directory that does not exist yet.
+func TestDataDirCreated(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "fresh", ".x84")
+	srv := exec.Command(x84Bin)
+	srv.Env = append(os.Environ(), "X84_DATA="+dir)
+	stderr, err := srv.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The default port may be taken on a developer's machine; the
+	// directory is made before anything listens, so either outcome works.
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() && !strings.Contains(sc.Text(), "x84 started") {
+	}
+	srv.Process.Signal(syscall.SIGTERM)
+	for sc.Scan() {
+	}
+	srv.Wait()
+	fi, err := os.Stat(dir)
+	if err != nil {
+		t.Fatalf("data directory not created: %v", err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		t.Errorf("data directory mode %v; want 0700", fi.Mode().Perm())
+	}
+}
+
+// TestSignals checks that SIGTERM ends every session with a goodbye and
+// the process within 5 s, and that a second signal ends it at once.
+func TestSignals(t *testing.T) {
+	s := startX84(t, "[server]\nshutdown_grace = \"3s\"\n")
+	var conns []net.Conn
+	for range 3 {
+		c, err := net.Dial("tcp", s.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	s.waitWho(t, "three sessions", func(l []whoEntry) bool { return len(l) == 3 })
+	start := time.Now()
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	for i, c := range conns {
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		var all []byte
+		buf := make([]byte, 4096)
+		for {
+			n, err := c.Read(buf)
+			all = append(all, buf[:n]...)
+			if err != nil {
+				break
+			}
+		}
+		if !strings.Contains(string(all), "Goodbye") {
+			t.Errorf("session %d got no goodbye; its last bytes: %q", i, all[max(0, len(all)-200):])
+		}
+	}
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("x84 exited with %v after SIGTERM; want status 0", err)
+		}
+		s.done <- err
+	case <-time.After(5*time.Second - time.Since(start)):
+		t.Fatalf("x84 still running 5 s after SIGTERM")
+	}
+}

@@ -1,0 +1,176 @@
+// Command x84 runs the x84 board and talks to a running one.
+//
+//	x84 [--data DIR] [serve]          start the board (the default)
+//	x84 [--data DIR] who [--json]     list the live sessions
+//	x84 version                       print the version
+//	x84 help                          show usage
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/x84bbs/x84"
+	"github.com/x84bbs/x84/internal/control"
+)
+
+const usage = `x84 — a terminal server and bulletin board system
+
+Usage:
+  x84 [--data DIR] [serve]        start the board (the default command)
+  x84 [--data DIR] who [--json]   list the live sessions of a running board
+  x84 version                     print the version
+  x84 help                        show this help
+
+Flags:
+  --data DIR   data directory (default $X84_DATA, else ~/.x84); the board
+               reads DIR/x84.toml if it exists and listens on DIR/x84.sock
+
+Callers reach the board with telnet on 127.0.0.1:6023 by default.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	global := flag.NewFlagSet("x84", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	data := global.String("data", "", "data directory")
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "x84: %v\n\n%s", err, usage)
+		return 2
+	}
+	args = global.Args()
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(*data, args, stderr)
+	case "who":
+		return who(*data, args, stdout, stderr)
+	case "version":
+		fmt.Fprintf(stdout, "x84 %s (%s %s/%s)\n", x84.Version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "x84: unknown command %q\n\n%s", cmd, usage)
+	return 2
+}
+
+// subFlags parses a subcommand's flags, which may repeat --data.
+func subFlags(name string, data *string, args []string, stderr io.Writer, define func(*flag.FlagSet)) bool {
+	fs := flag.NewFlagSet("x84 "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(data, "data", *data, "data directory")
+	if define != nil {
+		define(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "x84 %s: unexpected argument %q\n", name, fs.Arg(0))
+		return false
+	}
+	return true
+}
+
+func serve(data string, args []string, stderr io.Writer) int {
+	if !subFlags("serve", &data, args, stderr, nil) {
+		return 2
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		cancel() // first signal: graceful shutdown
+		<-sigs
+		fmt.Fprintln(stderr, "x84: second signal; exiting now")
+		os.Exit(1)
+	}()
+	if err := x84.Run(ctx, x84.Options{DataDir: data, Log: stderr}); err != nil {
+		fmt.Fprintf(stderr, "x84: %v\n", strings.TrimPrefix(err.Error(), "x84: "))
+		return 1
+	}
+	return 0
+}
+
+func who(data string, args []string, stdout, stderr io.Writer) int {
+	var asJSON bool
+	if !subFlags("who", &data, args, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print a JSON array")
+	}) {
+		return 2
+	}
+	dir, err := x84.DataDir(data)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	c := control.NewClient(filepath.Join(dir, x84.SocketFile))
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	list, err := c.Who(ctx)
+	if err != nil {
+		if errors.Is(err, control.ErrNoServer) {
+			fmt.Fprintf(stderr, "x84: no server is running (data directory %s)\n", dir)
+		} else {
+			fmt.Fprintf(stderr, "x84: %v\n", err)
+		}
+		return 1
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(list); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		return 0
+	}
+	printWho(stdout, list)
+	return 0
+}
+
+func printWho(w io.Writer, list []control.Who) {
+	if len(list) == 0 {
+		fmt.Fprintln(w, "No one is online.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NODE\tUSER\tKIND\tFROM\tTERM\tSIZE\tENC\tIDLE\tACTIVITY")
+	for _, s := range list {
+		user := "-"
+		if s.User != nil {
+			user = *s.User
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%dx%d\t%s\t%s\t%s\n", s.Node, user, s.Kind, s.RemoteAddr,
+			s.Term, s.Cols, s.Rows, s.Encoding, (time.Duration(s.IdleSeconds) * time.Second).String(), s.Activity)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,495 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want func(*Config) // changes from Default()
+	}{
+		{"empty", "", func(*Config) {}},
+		{"comments only", "# nothing\n\n   # here\n", func(*Config) {}},
+		{"empty sections", "[board]\n[server]\n[telnet]\n[log]\n", func(*Config) {}},
+		{"one key keeps the other defaults", "[telnet]\nport = 23\n", func(c *Config) { c.Telnet.Port = 23 }},
+		{"every section", `
+[board]
+name = "Dream World"
+[server]
+max_sessions = 10
+max_per_address = 2
+idle_timeout = "1h"
+idle_warning = "5m"
+shutdown_grace = "0"
+[telnet]
+enabled = false
+address = "bbs.example.org"
+port = 0
+max_subnegotiation = 64
+negotiation_timeout = "500ms"
+negotiation_limit = "500ms"
+[log]
+level = "debug"
+format = "json"
+`, func(c *Config) {
+			c.Board.Name = "Dream World"
+			c.Server = Server{
+				MaxSessions:   10,
+				MaxPerAddress: 2,
+				IdleTimeout:   Duration(time.Hour),
+				IdleWarning:   Duration(5 * time.Minute),
+				ShutdownGrace: 0,
+			}
+			c.Telnet = Telnet{
+				Enabled:            false,
+				Address:            "bbs.example.org",
+				Port:               0,
+				MaxSubnegotiation:  64,
+				NegotiationTimeout: Duration(500 * time.Millisecond),
+				NegotiationLimit:   Duration(500 * time.Millisecond),
+			}
+			c.Log = Log{Level: "debug", Format: "json"}
+		}},
+		{"inline table", `telnet = { port = 2323, address = "" }`, func(c *Config) {
+			c.Telnet.Port = 2323
+			c.Telnet.Address = ""
+		}},
+		{"dotted keys", "telnet.port = 2323\nlog.level = \"warn\"\n", func(c *Config) {
+			c.Telnet.Port = 2323
+			c.Log.Level = "warn"
+		}},
+		{"quoted keys", "[\"telnet\"]\n'port' = 2323\n\"max_subnegotiation\" = 1048576\n", func(c *Config) {
+			c.Telnet.Port = 2323
+			c.Telnet.MaxSubnegotiation = 1 << 20
+		}},
+		{"idle timeout 0 allows any warning", "[server]\nidle_timeout = \"0\"\nidle_warning = \"2h\"\n", func(c *Config) {
+			c.Server.IdleTimeout = 0
+			c.Server.IdleWarning = Duration(2 * time.Hour)
+		}},
+		{"shutdown grace limit", "[server]\nshutdown_grace = \"1m\"\n", func(c *Config) {
+			c.Server.ShutdownGrace = Duration(time.Minute)
+		}},
+		{"CRLF line ends", "[telnet]\r\nport = 23\r\n", func(c *Config) { c.Telnet.Port = 23 }},
+		{"byte order mark", "\ufeff[telnet]\nport = 23\n", func(c *Config) { c.Telnet.Port = 23 }},
+		{"IPv6", "[telnet]\naddress = \"::1\"\n", func(c *Config) { c.Telnet.Address = "::1" }},
+		{"IPv6 bracketed", "[telnet]\naddress = \"[::1]\"\n", func(c *Config) { c.Telnet.Address = "[::1]" }},
+		{"IPv6 any", "[telnet]\naddress = \"::\"\n", func(c *Config) { c.Telnet.Address = "::" }},
+		{"IPv6 zone", "[telnet]\naddress = \"[fe80::1%eth0]\"\n", func(c *Config) { c.Telnet.Address = "[fe80::1%eth0]" }},
+		{"IPv4-mapped IPv6", "[telnet]\naddress = \"[::ffff:10.0.0.1]\"\n", func(c *Config) { c.Telnet.Address = "[::ffff:10.0.0.1]" }},
+		{"host name", "[telnet]\naddress = \"localhost\"\n", func(c *Config) { c.Telnet.Address = "localhost" }},
+		{"host name with root dot", "[telnet]\naddress = \"bbs.example.org.\"\n", func(c *Config) { c.Telnet.Address = "bbs.example.org." }},
+		{"host name with digits", "[telnet]\naddress = \"1.example.2a\"\n", func(c *Config) { c.Telnet.Address = "1.example.2a" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := Default()
+			tt.want(&want)
+			got, err := Parse("x84.toml", []byte(tt.in))
+			if err != nil {
+				t.Fatalf("Parse(%q) error = %v; want nil", tt.in, err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("Parse(%q) = %+v; want %+v", tt.in, got, want)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		// Syntax.
+		{"missing value", "[telnet]\nport =\n", `config: x84.toml:2: telnet.port: expected value but found '\n' instead`},
+		{"unterminated string", "[board]\n\nname = \"x84\n", `config: x84.toml:3: board.name: strings cannot contain newlines`},
+		{"bad header", "# x84\n[telnet\nport = 1\n", `config: x84.toml:2: expected '.' or ']' to end table name, but got '\n' instead`},
+		{"syntax error after byte order mark", "\ufeff# x84\n[telnet\n", `config: x84.toml:2: expected '.' or ']' to end table name, but got '\n' instead`},
+		{"duplicate key", "[telnet]\nport = 1\nport = 2\n", `config: x84.toml:3: telnet.port: Key 'telnet.port' has already been defined.`},
+		{"integer overflow", "[telnet]\nport = 99999999999999999999\n", `config: x84.toml:2: telnet.port: 99999999999999999999 is out of range for int64`},
+
+		// Unknown keys.
+		{"typo in section", "[telnet]\nport = 23\nprot = 1\n", `config: x84.toml:3: telnet.prot: unknown key`},
+		{"unknown section", "[log]\nlevel = \"info\"\n\n[bogus]\nx = 1\n", `config: x84.toml:4: bogus: unknown key`},
+		{"unknown top-level key", "# top\nport = 23\n", `config: x84.toml:2: port: unknown key`},
+		{"unknown dotted key", "telnet.port = 1\ntelnet.prot = 1\n", `config: x84.toml:2: telnet.prot: unknown key`},
+		{"unknown key in inline table", "\ntelnet = { port = 1, prot = 2 }\n", `config: x84.toml:2: telnet.prot: unknown key`},
+		{"unknown quoted key", "[telnet]\n\"my port\" = 1\n", `config: x84.toml:2: telnet."my port": unknown key`},
+		{"unknown subtable", "[telnet]\n[telnet.tls]\ncert = \"x\"\n", `config: x84.toml:2: telnet.tls: unknown key`},
+		{"first in file order", "[telnet]\nprot = 1\n[bogus]\n", `config: x84.toml:2: telnet.prot: unknown key`},
+		{"first in file order, section first", "[bogus]\n[telnet]\nprot = 1\n", `config: x84.toml:1: bogus: unknown key`},
+		{"look-alike inside a string", "[board]\nname = '''\n[telnet]\nprot = 1\n'''\n[telnet]\nprot = 2\n", `config: x84.toml:7: telnet.prot: unknown key`},
+
+		// Types.
+		{"string for integer", "[telnet]\nport = \"abc\"\n", `config: x84.toml:2: telnet.port: must be an integer (got string "abc")`},
+		{"float for integer", "[telnet]\n\nport = 6023.0\n", `config: x84.toml:3: telnet.port: must be an integer (got float 6023)`},
+		{"integer for boolean", "[telnet]\nenabled = 3\n", `config: x84.toml:2: telnet.enabled: must be true or false (got integer 3)`},
+		{"string for boolean", "[telnet]\nenabled = \"yes\"\n", `config: x84.toml:2: telnet.enabled: must be true or false (got string "yes")`},
+		{"integer for string", "[board]\nname = 84\n", `config: x84.toml:2: board.name: must be a string (got integer 84)`},
+		{"date for integer", "[telnet]\nport = 1979-05-27\n", `config: x84.toml:2: telnet.port: must be an integer (got a date or time)`},
+		{"array for string", "[telnet]\naddress = [\n  \"::1\", # prot = 1\n]\n", `config: x84.toml:2: telnet.address: must be a string (got an array)`},
+		{"type error in inline table", "telnet = { enabled = 3 }\n", `config: x84.toml:1: telnet.enabled: must be true or false (got integer 3)`},
+		{"type error in dotted key", "\nserver.max_sessions = \"many\"\n", `config: x84.toml:2: server.max_sessions: must be an integer (got string "many")`},
+		{"section is a value", "telnet = 5\n", `config: x84.toml:1: telnet: must be a table (got integer 5)`},
+		{"section is an array of tables", "[[telnet]]\nport = 1\n", `config: x84.toml:1: telnet: must be a table (got an array of tables)`},
+		{"value is a table", "[telnet.port]\n", `config: x84.toml:1: telnet.port: must be an integer (got a table)`},
+		{"value is a dotted table", "telnet.port.x = 1\n", `config: x84.toml:1: telnet.port: must be an integer (got a table)`},
+
+		// Durations.
+		{"duration without unit", "[server]\nidle_timeout = \"30\"\n", `config: x84.toml:2: server.idle_timeout: invalid duration "30"; want a number and a unit such as "30m" or "1.5s"`},
+		{"duration in words", "[server]\nidle_timeout = \"30 minutes\"\n", `config: x84.toml:2: server.idle_timeout: invalid duration "30 minutes"; want a number and a unit such as "30m" or "1.5s"`},
+		{"duration as integer", "[server]\nidle_timeout = 30\n", `config: x84.toml:2: server.idle_timeout: must be a duration such as "30m" or "1.5s" (got integer 30)`},
+		{"negative duration", "[telnet]\nnegotiation_timeout = \"-1s\"\n", `config: x84.toml:2: telnet.negotiation_timeout: duration must not be negative (got "-1s")`},
+
+		// Values.
+		{"empty board name", "[board]\nname = \"\"\n", `config: x84.toml:2: board.name: must not be empty`},
+		{"escape in board name", "[board]\nname = \"x\\u001b[2Jx\"\n", `config: x84.toml:2: board.name: must not contain control characters (got "x\x1b[2Jx")`},
+		{"no sessions", "[server]\nmax_sessions = 0\n", `config: x84.toml:2: server.max_sessions: must be at least 1 (got 0)`},
+		{"negative per address", "[server]\nmax_per_address = -1\n", `config: x84.toml:2: server.max_per_address: must be at least 1 (got -1)`},
+		{"long shutdown grace", "[server]\nshutdown_grace = \"61s\"\n", `config: x84.toml:2: server.shutdown_grace: must be between 0s and 1m (got 1m1s)`},
+		{"idle warning too long", "[server]\nidle_warning = \"30m\"\n", `config: x84.toml:2: server.idle_warning: idle_warning (30m) must be less than idle_timeout (30m)`},
+		{"idle timeout too short, blamed on the key set", "[server]\nmax_sessions = 5\nidle_timeout = \"30s\"\n", `config: x84.toml:3: server.idle_timeout: idle_warning (1m) must be less than idle_timeout (30s)`},
+		{"idle both set, blamed on the warning", "[server]\nidle_warning = \"2m\"\nidle_timeout = \"1m\"\n", `config: x84.toml:2: server.idle_warning: idle_warning (2m) must be less than idle_timeout (1m)`},
+		{"port too large", "[telnet]\nport = 70000\n", `config: x84.toml:2: telnet.port: must be between 0 and 65535 (got 70000)`},
+		{"port negative", "[telnet]\nport = -1\n", `config: x84.toml:2: telnet.port: must be between 0 and 65535 (got -1)`},
+		{"port in inline table", "telnet = { enabled = true, port = 70000 }\n", `config: x84.toml:1: telnet.port: must be between 0 and 65535 (got 70000)`},
+		{"port as dotted key", "board.name = \"x\"\ntelnet.port = 70000\n", `config: x84.toml:2: telnet.port: must be between 0 and 65535 (got 70000)`},
+		{"subnegotiation too small", "[telnet]\nmax_subnegotiation = 63\n", `config: x84.toml:2: telnet.max_subnegotiation: must be between 64 and 1048576 (got 63)`},
+		{"subnegotiation too large", "[telnet]\nmax_subnegotiation = 1048577\n", `config: x84.toml:2: telnet.max_subnegotiation: must be between 64 and 1048576 (got 1048577)`},
+		{"negotiation limit too short", "[telnet]\nnegotiation_limit = \"500ms\"\n", `config: x84.toml:2: telnet.negotiation_limit: negotiation_limit (500ms) must not be less than negotiation_timeout (1s)`},
+		{"negotiation timeout too long", "[telnet]\nnegotiation_timeout = \"3s\"\n", `config: x84.toml:2: telnet.negotiation_timeout: negotiation_limit (2s) must not be less than negotiation_timeout (3s)`},
+		{"log level", "[log]\nlevel = \"verbose\"\n", `config: x84.toml:2: log.level: must be one of debug, info, warn, error (got "verbose")`},
+		{"log level case", "[log]\nlevel = \"INFO\"\n", `config: x84.toml:2: log.level: must be one of debug, info, warn, error (got "INFO")`},
+		{"log format", "[log]\nformat = \"xml\"\n", `config: x84.toml:2: log.format: must be one of text, json (got "xml")`},
+
+		// Addresses.
+		{"bracketed IPv4", "[telnet]\naddress = \"[127.0.0.1]\"\n", `config: x84.toml:2: telnet.address: brackets must hold an IPv6 address (got "[127.0.0.1]")`},
+		{"bracketed name", "[telnet]\naddress = \"[localhost]\"\n", `config: x84.toml:2: telnet.address: brackets must hold an IPv6 address (got "[localhost]")`},
+		{"unclosed bracket", "[telnet]\naddress = \"[::1\"\n", `config: x84.toml:2: telnet.address: must be a host name or an IP address (got "[::1")`},
+		{"address with port", "[telnet]\naddress = \"127.0.0.1:23\"\n", `config: x84.toml:2: telnet.address: must not include a port (got "127.0.0.1:23"); set port instead`},
+		{"IPv6 with port", "[telnet]\naddress = \"[::1]:23\"\n", `config: x84.toml:2: telnet.address: must not include a port (got "[::1]:23"); set port instead`},
+		{"bad IPv4", "[telnet]\naddress = \"10.0.0.256\"\n", `config: x84.toml:2: telnet.address: must be a host name or an IP address (got "10.0.0.256")`},
+		{"bad IPv6", "[telnet]\naddress = \"::1::2\"\n", `config: x84.toml:2: telnet.address: must be a host name or an IP address (got "::1::2")`},
+		{"underscore", "[telnet]\naddress = \"my_bbs.example\"\n", `config: x84.toml:2: telnet.address: must be a host name or an IP address (got "my_bbs.example")`},
+		{"leading hyphen", "[telnet]\naddress = \"-bbs.example\"\n", `config: x84.toml:2: telnet.address: must be a host name or an IP address (got "-bbs.example")`},
+		{"empty label", "[telnet]\naddress = \"bbs..example\"\n", `config: x84.toml:2: telnet.address: must be a host name or an IP address (got "bbs..example")`},
+		{"space", "[telnet]\naddress = \" localhost\"\n", `config: x84.toml:2: telnet.address: must be a host name or an IP address (got " localhost")`},
+		{"long label", "[telnet]\naddress = \"" + strings.Repeat("a", 64) + ".example\"\n", `config: x84.toml:2: telnet.address: must be a host name or an IP address (got "` + strings.Repeat("a", 64) + `.example")`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Parse("x84.toml", []byte(tt.in))
+			if err == nil {
+				t.Fatalf("Parse(%q) = %+v, nil; want error %s", tt.in, got, tt.want)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("Parse(%q) error = %s; want %s", tt.in, err, tt.want)
+			}
+			if e := new(Error); !errors.As(err, &e) {
+				t.Errorf("Parse(%q) error is %T; want *Error", tt.in, err)
+			}
+			if !reflect.DeepEqual(got, Config{}) {
+				t.Errorf("Parse(%q) = %+v with an error; want Config{}", tt.in, got)
+			}
+		})
+	}
+}
+
+func TestParseErrorFields(t *testing.T) {
+	_, err := Parse("/home/me/.x84/x84.toml", []byte("[board]\n\n[telnet]\nport = 70000\n"))
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("Parse error = %v (%T); want *Error", err, err)
+	}
+	want := Error{File: "/home/me/.x84/x84.toml", Line: 4, Key: "telnet.port"}
+	if e.File != want.File || e.Line != want.Line || e.Key != want.Key {
+		t.Errorf("Parse error = {%q %d %q}; want {%q %d %q}", e.File, e.Line, e.Key, want.File, want.Line, want.Key)
+	}
+	if got, w := e.Error(), "config: /home/me/.x84/x84.toml:4: telnet.port: must be between 0 and 65535 (got 70000)"; got != w {
+		t.Errorf("Error() = %s; want %s", got, w)
+	}
+
+	// A syntax error keeps the toml.ParseError for callers that want its
+	// column or usage text.
+	_, err = Parse("x84.toml", []byte("port = \n"))
+	var pe toml.ParseError
+	if !errors.As(err, &pe) {
+		t.Errorf("Parse(bad syntax) error = %v; want it to wrap toml.ParseError", err)
+	}
+}
+
+func TestError(t *testing.T) {
+	inner := errors.New("boom")
+	tests := []struct {
+		in   Error
+		want string
+	}{
+		{Error{File: "x84.toml", Line: 12, Key: "telnet.port", Err: inner}, "config: x84.toml:12: telnet.port: boom"},
+		{Error{File: "x84.toml", Key: "telnet.port", Err: inner}, "config: x84.toml: telnet.port: boom"},
+		{Error{File: "x84.toml", Line: 3, Err: inner}, "config: x84.toml:3: boom"},
+		{Error{Line: 3, Key: "a", Err: inner}, "config: line 3: a: boom"},
+		{Error{Err: inner}, "config: boom"},
+	}
+	for _, tt := range tests {
+		e := tt.in
+		if got := e.Error(); got != tt.want {
+			t.Errorf("%#v.Error() = %s; want %s", tt.in, got, tt.want)
+		}
+		if got := errors.Unwrap(&e); got != inner {
+			t.Errorf("Unwrap(%#v) = %v; want %v", tt.in, got, inner)
+		}
+	}
+}
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.toml")
+	bad := filepath.Join(dir, "bad.toml")
+	if err := os.WriteFile(good, []byte("[telnet]\nport = 23\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("[telnet]\nprot = 23\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	withPort := Default()
+	withPort.Telnet.Port = 23
+
+	tests := []struct {
+		name    string
+		path    string
+		want    Config
+		wantErr string
+	}{
+		{"missing file", filepath.Join(dir, "x84.toml"), Default(), ""},
+		{"missing directory", filepath.Join(dir, "DATA", "x84.toml"), Default(), ""},
+		{"file", good, withPort, ""},
+		{"bad file", bad, Config{}, "config: " + bad + ":2: telnet.prot: unknown key"},
+		{"directory", dir, Config{}, "config: read " + dir + ": is a directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Load(tt.path)
+			gotErr := ""
+			if err != nil {
+				gotErr = err.Error()
+			}
+			if gotErr != tt.wantErr {
+				t.Errorf("Load(%q) error = %q; want %q", tt.path, gotErr, tt.wantErr)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Load(%q) = %+v; want %+v", tt.path, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestListenAddr(t *testing.T) {
+	tests := []struct {
+		address string
+		port    int
+		want    string
+	}{
+		{"127.0.0.1", 6023, "127.0.0.1:6023"},
+		{"", 6023, ":6023"},
+		{"localhost", 0, "localhost:0"},
+		{"::1", 23, "[::1]:23"},
+		{"[::1]", 23, "[::1]:23"},
+		{"::", 23, "[::]:23"},
+		{"fe80::1%eth0", 23, "[fe80::1%eth0]:23"},
+		{"[fe80::1%eth0]", 23, "[fe80::1%eth0]:23"},
+	}
+	for _, tt := range tests {
+		tel := Telnet{Address: tt.address, Port: tt.port}
+		if got := tel.ListenAddr(); got != tt.want {
+			t.Errorf("Telnet{Address: %q, Port: %d}.ListenAddr() = %q; want %q", tt.address, tt.port, got, tt.want)
+		}
+	}
+}
+
+func TestSlogLevel(t *testing.T) {
+	tests := []struct {
+		level string
+		want  slog.Level
+	}{
+		{"debug", slog.LevelDebug},
+		{"info", slog.LevelInfo},
+		{"warn", slog.LevelWarn},
+		{"error", slog.LevelError},
+		{"", slog.LevelInfo},
+	}
+	for _, tt := range tests {
+		if got := (Log{Level: tt.level}).SlogLevel(); got != tt.want {
+			t.Errorf("Log{Level: %q}.SlogLevel() = %v; want %v", tt.level, got, tt.want)
+		}
+	}
+}
+
+// TestExample keeps the example file and the code in step: it must set
+// every key, each to its default, each under a comment.
+func TestExample(t *testing.T) {
+	got, err := Parse("example", []byte(Example()))
+	if err != nil {
+		t.Fatalf("Parse(Example()) error = %v", err)
+	}
+	if !reflect.DeepEqual(got, Default()) {
+		t.Errorf("Parse(Example()) = %+v; want Default() = %+v", got, Default())
+	}
+
+	var doc map[string]any
+	md, err := toml.Decode(Example(), &doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, k := range md.Keys() {
+		if len(k) == 2 {
+			keys = append(keys, k.String())
+		}
+	}
+	slices.Sort(keys)
+	if want := schemaKeys(); !slices.Equal(keys, want) {
+		t.Errorf("Example() sets keys %v; want %v", keys, want)
+	}
+
+	lines := strings.Split(Example(), "\n")
+	for i, line := range lines {
+		if i > 0 && strings.Contains(line, " = ") && !strings.HasPrefix(lines[i-1], "# ") {
+			t.Errorf("Example() line %d %q has no comment above it", i+1, line)
+		}
+	}
+}
+
+// schemaKeys returns the sorted keys of every value in Config.
+func schemaKeys() []string {
+	var keys []string
+	ct := reflect.TypeFor[Config]()
+	for i := range ct.NumField() {
+		sec, _ := tagName(ct.Field(i))
+		st := ct.Field(i).Type
+		for j := range st.NumField() {
+			if name, ok := tagName(st.Field(j)); ok {
+				keys = append(keys, sec+"."+name)
+			}
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// TestSections checks what the decoder and checker rely on: every field
+// of Config is a section with a tag and a check method, and every value
+// survives a trip through the toml encoder and Parse.
+func TestSections(t *testing.T) {
+	ct := reflect.TypeFor[Config]()
+	for i := range ct.NumField() {
+		f := ct.Field(i)
+		if _, ok := tagName(f); !ok {
+			t.Errorf("Config.%s has no toml tag", f.Name)
+		}
+		if !f.Type.Implements(reflect.TypeFor[section]()) {
+			t.Errorf("Config.%s (%s) has no check method", f.Name, f.Type)
+		}
+		for j := range f.Type.NumField() {
+			if _, ok := tagName(f.Type.Field(j)); !ok {
+				t.Errorf("%s.%s has no toml tag", f.Type.Name(), f.Type.Field(j).Name)
+			}
+		}
+	}
+
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(Default()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Parse("encoded", buf.Bytes())
+	if err != nil {
+		t.Fatalf("Parse(encoded Default()) error = %v\n%s", err, buf.String())
+	}
+	if !reflect.DeepEqual(got, Default()) {
+		t.Errorf("Parse(encoded Default()) = %+v; want %+v", got, Default())
+	}
+}
+
+func TestDuration(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    Duration
+		wantErr string
+	}{
+		{"30m", Duration(30 * time.Minute), ""},
+		{"1.5s", Duration(1500 * time.Millisecond), ""},
+		{"0", 0, ""},
+		{"0s", 0, ""},
+		{"1h30m", Duration(90 * time.Minute), ""},
+		{"250ms", Duration(250 * time.Millisecond), ""},
+		{"", 0, `config: invalid duration ""; want a number and a unit such as "30m" or "1.5s"`},
+		{"5", 0, `config: invalid duration "5"; want a number and a unit such as "30m" or "1.5s"`},
+		{"abc", 0, `config: invalid duration "abc"; want a number and a unit such as "30m" or "1.5s"`},
+		{"-1s", 0, `config: duration must not be negative (got "-1s")`},
+	}
+	for _, tt := range tests {
+		var d Duration
+		err := d.UnmarshalText([]byte(tt.in))
+		gotErr := ""
+		if err != nil {
+			gotErr = err.Error()
+		}
+		if d != tt.want || gotErr != tt.wantErr {
+			t.Errorf("UnmarshalText(%q) = %v, %q; want %v, %q", tt.in, d, gotErr, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestDurationString(t *testing.T) {
+	tests := []struct {
+		in   time.Duration
+		want string
+	}{
+		{0, "0s"},
+		{time.Second, "1s"},
+		{4 * time.Second, "4s"},
+		{10 * time.Second, "10s"},
+		{1500 * time.Millisecond, "1.5s"},
+		{100 * time.Millisecond, "100ms"},
+		{time.Minute, "1m"},
+		{30 * time.Minute, "30m"},
+		{90 * time.Second, "1m30s"},
+		{time.Hour, "1h"},
+		{90 * time.Minute, "1h30m"},
+		{time.Hour + time.Second, "1h0m1s"},
+		{-time.Minute, "-1m"},
+	}
+	for _, tt := range tests {
+		d := Duration(tt.in)
+		if got := d.String(); got != tt.want {
+			t.Errorf("Duration(%v).String() = %q; want %q", tt.in, got, tt.want)
+		}
+		if d.D() != tt.in {
+			t.Errorf("Duration(%v).D() = %v; want %v", tt.in, d.D(), tt.in)
+		}
+		text, err := d.MarshalText()
+		if err != nil || string(text) != tt.want {
+			t.Errorf("Duration(%v).MarshalText() = %q, %v; want %q, nil", tt.in, text, err, tt.want)
+		}
+		if tt.in < 0 {
+			continue
+		}
+		var back Duration
+		if err := back.UnmarshalText(text); err != nil || back != d {
+			t.Errorf("UnmarshalText(%q) = %v, %v; want %v, nil", text, back, err, d)
+		}
+	}
+}

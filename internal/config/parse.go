@@ -1,0 +1,329 @@
+package config
+
+import (
+	"bytes"
+	"encoding"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"reflect"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Load reads the configuration file at path. A missing file is not an
+// error: it gives Default().
+func Load(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Default(), nil
+	}
+	if err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse parses a configuration file's contents; name is used in errors.
+// Keys the file leaves out keep their defaults. Every problem is returned
+// as an *Error.
+func Parse(name string, data []byte) (Config, error) {
+	// The document is parsed into a map rather than straight into a
+	// Config: the decoder below then knows which key every error is about.
+	var doc map[string]any
+	md, err := toml.Decode(string(data), &doc)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return Config{}, &Error{File: name, Line: syntaxLine(data, pe), Key: pe.LastKey, Err: syntaxError{pe}}
+		}
+		return Config{}, &Error{File: name, Err: err}
+	}
+	c := Default()
+	if key, err := decode(&c, doc, md.Keys()); err != nil {
+		return Config{}, &Error{File: name, Line: locateKey(data, key), Key: key.String(), Err: err}
+	}
+	if key, err := c.check(md.IsDefined); err != nil {
+		return Config{}, &Error{File: name, Line: locateKey(data, key), Key: key.String(), Err: err}
+	}
+	return c, nil
+}
+
+// syntaxLine returns the line of a syntax error. It counts lines up to the
+// error's offset, because toml reports an error found at the newline ending
+// a line (such as "[telnet" with no "]") as being on the next line.
+func syntaxLine(data []byte, pe toml.ParseError) int {
+	body := data[bomLen(data):] // toml's offsets do not count the mark
+	if start := pe.Position.Start; pe.Position.Line > 0 && start >= 0 && start <= len(body) {
+		return 1 + bytes.Count(body[:start], []byte("\n"))
+	}
+	return pe.Position.Line
+}
+
+// bomLen returns the length of the byte order mark that data starts with,
+// if any; toml skips UTF-8 and UTF-16 ones.
+func bomLen(data []byte) int {
+	switch {
+	case bytes.HasPrefix(data, []byte("\xef\xbb\xbf")):
+		return 3
+	case bytes.HasPrefix(data, []byte("\xff\xfe")), bytes.HasPrefix(data, []byte("\xfe\xff")):
+		return 2
+	}
+	return 0
+}
+
+// check runs every section's check and returns the first problem with
+// its full key. isSet reports whether the file sets a key.
+func (c Config) check(isSet func(key ...string) bool) (toml.Key, error) {
+	v := reflect.ValueOf(c)
+	for i := range v.NumField() {
+		name, ok := tagName(v.Type().Field(i))
+		if !ok {
+			continue
+		}
+		s, ok := v.Field(i).Interface().(section)
+		if !ok {
+			continue // TestSections makes sure this does not happen
+		}
+		p := s.check()
+		if p == nil {
+			continue
+		}
+		key := toml.Key{name, p.key}
+		if p.also != "" && !isSet(key...) {
+			key = toml.Key{name, p.also}
+		}
+		return key, p.err
+	}
+	return nil, nil
+}
+
+// decode sets the fields of c from doc, one key at a time in file order
+// (keys), and stops at the first key that is unknown or has a value of the
+// wrong type. Doing the assignment here, rather than with toml.Decode,
+// gives every such error its exact key.
+func decode(c *Config, doc map[string]any, keys []toml.Key) (toml.Key, error) {
+	root := reflect.ValueOf(c).Elem()
+	for _, key := range keys {
+		field, at, err := resolve(root, key)
+		if err != nil {
+			return at, err
+		}
+		val, ok := valueAt(doc, key)
+		if !ok {
+			// The parser listed a key its map does not hold.
+			return key, errors.New("internal error: no value for this key")
+		}
+		if err := set(field, val); err != nil {
+			return key, err
+		}
+	}
+	return nil, nil
+}
+
+// resolve finds the field that key names, following toml tags from root.
+// On error it also returns the part of key the error is about.
+func resolve(root reflect.Value, key toml.Key) (reflect.Value, toml.Key, error) {
+	v := root
+	for i, part := range key {
+		if !isTable(v) {
+			// The file treats a plain value as a table, as in
+			// "[telnet.port]" or "telnet.port.x = 1".
+			return v, key[:i], fmt.Errorf("must be %s (got a table)", expected(v))
+		}
+		f, ok := fieldByTag(v, part)
+		if !ok {
+			return v, key[:i+1], errors.New("unknown key")
+		}
+		v = f
+	}
+	return v, key, nil
+}
+
+func fieldByTag(v reflect.Value, name string) (reflect.Value, bool) {
+	t := v.Type()
+	for i := range t.NumField() {
+		if n, ok := tagName(t.Field(i)); ok && n == name {
+			return v.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+// tagName returns the key a struct field is set by; fields without a toml
+// tag cannot be set from a file.
+func tagName(f reflect.StructField) (string, bool) {
+	name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+	if !f.IsExported() || name == "" || name == "-" {
+		return "", false
+	}
+	return name, true
+}
+
+// valueAt returns the value of key in a document parsed into maps.
+func valueAt(doc map[string]any, key toml.Key) (any, bool) {
+	var v any = doc
+	for _, part := range key {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = m[part]; !ok {
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// isTable reports whether v is set key by key, from a TOML table, rather
+// than from one value.
+func isTable(v reflect.Value) bool {
+	return v.Kind() == reflect.Struct && !isText(v)
+}
+
+// isText reports whether v is set from a string by UnmarshalText.
+func isText(v reflect.Value) bool {
+	return reflect.PointerTo(v.Type()).Implements(reflect.TypeFor[encoding.TextUnmarshaler]())
+}
+
+// set stores a TOML value in v, or says what v expected instead.
+func set(v reflect.Value, val any) error {
+	wrong := func() error { return fmt.Errorf("must be %s (got %s)", expected(v), describe(val)) }
+	if isTable(v) {
+		// The fields are set by keys of their own, which come later.
+		if _, ok := val.(map[string]any); !ok {
+			return wrong()
+		}
+		return nil
+	}
+	switch u := v.Addr().Interface().(type) {
+	case *Duration:
+		s, ok := val.(string)
+		if !ok {
+			return wrong()
+		}
+		d, err := parseDuration(s)
+		if err != nil {
+			return err
+		}
+		*u = d
+		return nil
+	case encoding.TextUnmarshaler:
+		s, ok := val.(string)
+		if !ok {
+			return wrong()
+		}
+		return u.UnmarshalText([]byte(s))
+	}
+	switch v.Kind() {
+	case reflect.String:
+		s, ok := val.(string)
+		if !ok {
+			return wrong()
+		}
+		v.SetString(s)
+	case reflect.Bool:
+		b, ok := val.(bool)
+		if !ok {
+			return wrong()
+		}
+		v.SetBool(b)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n, ok := val.(int64)
+		if !ok {
+			return wrong()
+		}
+		if v.OverflowInt(n) {
+			return fmt.Errorf("%d is too large", n)
+		}
+		v.SetInt(n)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		n, ok := val.(int64)
+		if !ok {
+			return wrong()
+		}
+		if n < 0 || v.OverflowUint(uint64(n)) {
+			return fmt.Errorf("%d is out of range", n)
+		}
+		v.SetUint(uint64(n))
+	case reflect.Float32, reflect.Float64:
+		switch n := val.(type) {
+		case float64:
+			v.SetFloat(n)
+		case int64:
+			v.SetFloat(float64(n))
+		default:
+			return wrong()
+		}
+	case reflect.Slice:
+		a, ok := val.([]any)
+		if !ok {
+			return wrong()
+		}
+		s := reflect.MakeSlice(v.Type(), len(a), len(a))
+		for i := range a {
+			if err := set(s.Index(i), a[i]); err != nil {
+				return fmt.Errorf("element %d: %w", i+1, err)
+			}
+		}
+		v.Set(s)
+	default:
+		// A programming error, caught by TestSections.
+		return fmt.Errorf("cannot set a field of type %s", v.Type())
+	}
+	return nil
+}
+
+// expected describes the TOML value a field takes, for error messages.
+func expected(v reflect.Value) string {
+	if v.Type() == reflect.TypeFor[Duration]() {
+		return `a duration such as "30m" or "1.5s"`
+	}
+	if isTable(v) {
+		return "a table"
+	}
+	if isText(v) {
+		return "a string"
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice:
+		return "an array"
+	}
+	return v.Type().String()
+}
+
+// describe names the type, and for short scalars the value, of a value
+// from the parsed document.
+func describe(val any) string {
+	switch x := val.(type) {
+	case string:
+		if len(x) > 40 {
+			return "a string"
+		}
+		return fmt.Sprintf("string %q", x)
+	case int64:
+		return fmt.Sprintf("integer %d", x)
+	case float64:
+		return fmt.Sprintf("float %v", x)
+	case bool:
+		return fmt.Sprintf("boolean %v", x)
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "a table"
+	case []map[string]any:
+		return "an array of tables"
+	}
+	return "a date or time"
+}

@@ -1,0 +1,13 @@
+// Package control is the running server's local API: HTTP over a unix
+// socket in the data directory (mode 0600, inside a 0700 directory), used
+// by the x84 binary's subcommands (`x84 who`, later `x84 user …` and
+// `x84 broadcast`). Only the user who runs the server can reach it.
+//
+// Endpoints (JSON):
+//
+//	GET /v1/who     the live sessions, as []Who
+//	GET /v1/stats   process figures for benchmarks, as Stats
+//
+// Concurrency: Server handlers run on net/http's goroutines and only read
+// from the session registry, which is safe for concurrent use.
+package control

@@ -1,0 +1,388 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/term"
+)
+
+// ErrServerClosed is returned by Serve after Shutdown or Close.
+var ErrServerClosed = errors.New("server: closed")
+
+// A Protocol turns an accepted connection into a terminal connection: it
+// runs the protocol's handshake or negotiation in the connection's own
+// goroutine. On error it must close c.
+type Protocol interface {
+	Open(ctx context.Context, c net.Conn) (term.Conn, error)
+}
+
+// ProtocolFunc adapts a function to a Protocol.
+type ProtocolFunc func(ctx context.Context, c net.Conn) (term.Conn, error)
+
+// Open calls f(ctx, c).
+func (f ProtocolFunc) Open(ctx context.Context, c net.Conn) (term.Conn, error) { return f(ctx, c) }
+
+// Defaults for the zero Server.
+const (
+	DefaultMaxSessions   = 2000
+	DefaultMaxPerAddress = 20
+)
+
+// Server serves sessions on any number of listeners. Set its fields
+// before the first call to Serve; the zero value serves nothing useful but
+// works (it hangs up on every caller).
+type Server struct {
+	// Handler runs each session. If nil, callers are told the board is
+	// not ready and disconnected.
+	Handler session.Handler
+	// Registry lists live sessions. If nil, the Server makes its own.
+	Registry *session.Registry
+	// MaxSessions limits connections in total. Default 2000.
+	MaxSessions int
+	// MaxPerAddress limits connections from one IP address. Default 20.
+	MaxPerAddress int
+	// Session tunes every session (idle limits, Esc delay).
+	Session session.Options
+	// Admit, if non-nil, is called for every connection before any
+	// limit; an error refuses it with the error's text (a ban).
+	Admit func(addr netip.Addr) error
+	// OnRefuse, if non-nil, is called for every refused connection.
+	OnRefuse func(addr netip.Addr, reason RefusalReason)
+	// Goodbye is written to every session ended by Shutdown. Default
+	// "The board is shutting down. Goodbye!".
+	Goodbye string
+	// Logger receives connection logs. If nil, nothing is logged.
+	Logger *slog.Logger
+
+	initOnce sync.Once
+	log      *slog.Logger
+	limits   limiter
+	workers  group
+	baseCtx  context.Context
+	cancel   context.CancelFunc
+
+	mu        sync.Mutex
+	listeners map[*onceCloseListener]struct{}
+	conns     map[net.Conn]struct{}
+	sessions  map[*session.Session]struct{}
+	shutdown  bool
+	quit      chan struct{}
+}
+
+func (s *Server) init() {
+	s.initOnce.Do(func() {
+		s.log = s.Logger
+		if s.log == nil {
+			s.log = slog.New(slog.DiscardHandler)
+		}
+		if s.Registry == nil {
+			s.Registry = &session.Registry{}
+		}
+		s.baseCtx, s.cancel = context.WithCancel(context.Background())
+		s.listeners = make(map[*onceCloseListener]struct{})
+		s.conns = make(map[net.Conn]struct{})
+		s.sessions = make(map[*session.Session]struct{})
+		s.quit = make(chan struct{})
+	})
+}
+
+func (s *Server) maxSessions() int {
+	if s.MaxSessions > 0 {
+		return s.MaxSessions
+	}
+	return DefaultMaxSessions
+}
+
+func (s *Server) maxPerAddress() int {
+	if s.MaxPerAddress > 0 {
+		return s.MaxPerAddress
+	}
+	return DefaultMaxPerAddress
+}
+
+// Serve accepts connections on l and serves each with p until Shutdown or
+// Close. It always returns a non-nil error; after Shutdown or Close it is
+// ErrServerClosed. A failing Accept that is not a closed listener (too
+// many open files, a connection aborted before accept) is retried after
+// a pause of 5 ms that doubles up to 1 s, as net/http does.
+func (s *Server) Serve(l net.Listener, p Protocol) error {
+	s.init()
+	ol := &onceCloseListener{Listener: l}
+	if !s.trackListener(ol, true) {
+		ol.Close()
+		return ErrServerClosed
+	}
+	defer s.trackListener(ol, false)
+	var delay time.Duration
+	for {
+		c, err := ol.Accept()
+		if err != nil {
+			if s.shuttingDown() {
+				return ErrServerClosed
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return err
+			}
+			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+			s.log.Warn("accept failed; retrying", "addr", l.Addr().String(), "err", err, "delay", delay)
+			t := time.NewTimer(delay)
+			select {
+			case <-t.C:
+			case <-s.quit:
+				t.Stop()
+				return ErrServerClosed
+			}
+			continue
+		}
+		delay = 0
+		s.accept(c, p)
+	}
+}
+
+// accept admits or refuses a new connection. It never blocks on the
+// client: a refusal is one short write to a fresh socket, whose send
+// buffer is empty.
+func (s *Server) accept(c net.Conn, p Protocol) {
+	addr := addrOf(c.RemoteAddr())
+	if s.Admit != nil {
+		if err := s.Admit(addr); err != nil {
+			s.refuse(c, addr, RefusedBanned, err.Error())
+			return
+		}
+	}
+	reason, ok := s.limits.acquire(addr, s.maxSessions(), s.maxPerAddress())
+	if !ok {
+		msg := "Too many connections from your address; please call again later."
+		if reason == RefusedFull {
+			msg = "Sorry, every node is busy; please call again later."
+		}
+		s.refuse(c, addr, reason, msg)
+		return
+	}
+	if !s.trackConn(c, true) || !s.workers.Go(func() { s.serveConn(c, p, addr) }) {
+		s.trackConn(c, false)
+		s.limits.release(addr)
+		s.refuse(c, addr, RefusedShutdown, "The board is shutting down.")
+	}
+}
+
+func (s *Server) refuse(c net.Conn, addr netip.Addr, reason RefusalReason, msg string) {
+	s.log.Info("connection refused", "remote", addr.String(), "reason", string(reason))
+	if s.OnRefuse != nil {
+		s.OnRefuse(addr, reason)
+	}
+	c.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+	fmt.Fprintf(c, "%s\r\n", msg)
+	c.Close()
+}
+
+// serveConn runs in the connection's goroutine: negotiation, then the
+// session, then clean-up.
+func (s *Server) serveConn(c net.Conn, p Protocol, addr netip.Addr) {
+	accepted := time.Now()
+	defer s.limits.release(addr)
+	defer s.trackConn(c, false)
+	ctx, cancel := context.WithCancel(s.baseCtx)
+	defer cancel()
+
+	tc, err := p.Open(ctx, c)
+	if err != nil {
+		c.Close()
+		s.log.Debug("connection ended during negotiation", "remote", c.RemoteAddr().String(), "err", err)
+		return
+	}
+	opts := s.Session
+	opts.ConnectedAt = accepted
+	sess := session.New(tc, opts)
+	defer sess.Close()
+	node := s.Registry.Add(sess)
+	defer s.Registry.Remove(sess)
+	if !s.trackSession(sess, true) {
+		s.goodbye(sess)
+		return
+	}
+	defer s.trackSession(sess, false)
+
+	info := sess.Snapshot()
+	s.log.Info("session start", "node", node, "kind", string(info.Kind), "remote", info.RemoteAddr,
+		"term", info.Term, "cols", info.Size.Cols, "rows", info.Size.Rows, "encoding", string(info.Encoding),
+		"setup", time.Since(accepted).Round(time.Microsecond))
+	err = s.run(ctx, sess)
+	if s.shuttingDown() {
+		s.goodbye(sess)
+	}
+	s.log.Info("session end", "node", node, "remote", info.RemoteAddr, "user", sess.User(),
+		"dur", time.Since(accepted).Round(time.Millisecond), "reason", endReason(err))
+}
+
+// run calls the handler, confining a panic to its session.
+func (s *Server) run(ctx context.Context, sess *session.Session) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("session panic", "node", sess.Node(), "panic", r, "stack", string(debug.Stack()))
+			sess.WriteString("\r\n\x1b[0mSorry, something went wrong on the board; the session must end.\r\n")
+			err = fmt.Errorf("server: panic: %v", r)
+		}
+	}()
+	if s.Handler == nil {
+		sess.WriteString("This board is not ready yet; please call again later.\r\n")
+		return nil
+	}
+	return s.Handler.ServeSession(ctx, sess)
+}
+
+func (s *Server) goodbye(sess *session.Session) {
+	msg := s.Goodbye
+	if msg == "" {
+		msg = "The board is shutting down. Goodbye!"
+	}
+	sess.WriteString("\r\n\x1b[0m" + msg + "\r\n")
+}
+
+func endReason(err error) string {
+	switch {
+	case err == nil:
+		return "done"
+	case errors.Is(err, session.ErrIdle):
+		return "idle"
+	case errors.Is(err, context.Canceled):
+		return "shutdown"
+	case errors.Is(err, session.ErrClosed):
+		return "closed"
+	}
+	return err.Error()
+}
+
+func (s *Server) shuttingDown() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.shutdown
+}
+
+func (s *Server) trackListener(l *onceCloseListener, add bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if add {
+		if s.shutdown {
+			return false
+		}
+		s.listeners[l] = struct{}{}
+	} else {
+		delete(s.listeners, l)
+	}
+	return true
+}
+
+func (s *Server) trackConn(c net.Conn, add bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if add {
+		if s.shutdown {
+			return false
+		}
+		s.conns[c] = struct{}{}
+	} else {
+		delete(s.conns, c)
+	}
+	return true
+}
+
+func (s *Server) trackSession(sess *session.Session, add bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if add {
+		if s.shutdown {
+			return false
+		}
+		s.sessions[sess] = struct{}{}
+	} else {
+		delete(s.sessions, sess)
+	}
+	return true
+}
+
+// Counts returns the connections counted against the limits: in total
+// and from addr.
+func (s *Server) Counts(addr netip.Addr) (total, fromAddr int) {
+	return s.limits.counts(addr)
+}
+
+// beginShutdown stops accepting and tells every session to end.
+func (s *Server) beginShutdown() {
+	s.init()
+	s.mu.Lock()
+	if !s.shutdown {
+		s.shutdown = true
+		close(s.quit)
+	}
+	for l := range s.listeners {
+		l.Close()
+	}
+	s.mu.Unlock()
+	s.workers.Close()
+	s.cancel()
+}
+
+// Shutdown stops the server gracefully: it closes the listeners, cancels
+// every session's context so that handlers return and callers get a
+// goodbye line, and waits for every goroutine to end. If ctx ends first,
+// the remaining connections are closed, the goroutines are waited for,
+// and ctx's error is returned.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.beginShutdown()
+	done := make(chan struct{})
+	go func() {
+		s.workers.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.closeAll()
+		<-done
+		return ctx.Err()
+	}
+}
+
+// Close stops the server at once: listeners and connections are closed
+// without goodbye, and Close waits for every goroutine to end.
+func (s *Server) Close() error {
+	s.beginShutdown()
+	s.closeAll()
+	s.workers.Wait()
+	return nil
+}
+
+func (s *Server) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for sess := range s.sessions {
+		sess.Close()
+	}
+	for c := range s.conns {
+		c.Close()
+	}
+}
+
+// onceCloseListener makes Close idempotent, since both Serve's caller and
+// Shutdown may close it.
+type onceCloseListener struct {
+	net.Listener
+	once sync.Once
+	err  error
+}
+
+func (l *onceCloseListener) Close() error {
+	l.once.Do(func() { l.err = l.Listener.Close() })
+	return l.err
+}

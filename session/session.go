@@ -1,0 +1,450 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/x84bbs/x84/term"
+)
+
+// Errors returned by ReadKey.
+var (
+	// ErrIdle means no input came for the idle time limit.
+	ErrIdle = errors.New("session: idle time limit reached")
+	// ErrClosed means the session was closed.
+	ErrClosed = errors.New("session: closed")
+)
+
+// Options tune a Session. The zero value works.
+type Options struct {
+	// IdleTimeout makes ReadKey fail with ErrIdle when no input has come
+	// for this long. Zero disables it.
+	IdleTimeout time.Duration
+	// IdleWarning is how long before the idle limit the caller is warned
+	// on the bottom line of the screen. Zero warns no one.
+	IdleWarning time.Duration
+	// EscDelay is how long a lone ESC waits for the rest of an escape
+	// sequence before it counts as the Esc key. Default 50 ms.
+	EscDelay time.Duration
+	// ConnectedAt is when the connection was accepted. Default: now.
+	ConnectedAt time.Time
+}
+
+// Limits on the window size a client may claim, so that a hostile NAWS
+// cannot make screens allocate without bound.
+const (
+	MaxCols = 1000
+	MaxRows = 1000
+)
+
+const (
+	defaultEscDelay = 50 * time.Millisecond
+	// readBufSize is the read buffer of each session: small, since most
+	// input is typed, and it is held by every idle session.
+	readBufSize = 512
+)
+
+// chunk is one read from the connection, handed from the reading
+// goroutine to ReadKey.
+type chunk struct {
+	b   []byte
+	err error
+}
+
+// Session is one caller's connection as board code sees it.
+type Session struct {
+	conn term.Conn
+	opts Options
+	kind term.Kind
+	addr string
+	env  map[string]string
+
+	// Owned by the handler goroutine.
+	dec     *term.KeyDecoder
+	keys    []term.Key // decoded, not yet returned from keys[next]
+	next    int
+	readErr error
+	cp437   term.CP437Encoder
+	timer   *time.Timer
+	warned  bool
+
+	// The reading goroutine and its hand-off.
+	input     chan chunk
+	consumed  chan struct{}
+	closing   chan struct{}
+	readDone  chan struct{}
+	closeOnce sync.Once
+
+	mu        sync.Mutex // guards the fields below
+	node      int
+	termType  string
+	size      term.Size
+	enc       term.Encoding
+	user      string
+	activity  string
+	since     time.Time
+	lastInput time.Time
+}
+
+// New starts a session on conn. The caller must Close it.
+func New(conn term.Conn, opts Options) *Session {
+	if opts.EscDelay <= 0 {
+		opts.EscDelay = defaultEscDelay
+	}
+	now := time.Now()
+	if opts.ConnectedAt.IsZero() {
+		opts.ConnectedAt = now
+	}
+	info := conn.Info()
+	enc := info.Encoding
+	if enc == "" {
+		enc = term.UTF8
+	}
+	tt := info.Term
+	if tt == "" {
+		tt = term.UnknownTerm
+	}
+	addr := ""
+	if info.RemoteAddr != nil {
+		addr = info.RemoteAddr.String()
+	}
+	s := &Session{
+		conn:      conn,
+		opts:      opts,
+		kind:      info.Kind,
+		addr:      addr,
+		env:       info.Env,
+		dec:       term.NewKeyDecoder(enc),
+		input:     make(chan chunk),
+		consumed:  make(chan struct{}, 1),
+		closing:   make(chan struct{}),
+		readDone:  make(chan struct{}),
+		termType:  tt,
+		size:      clampSize(info.Size),
+		enc:       enc,
+		since:     opts.ConnectedAt,
+		lastInput: now,
+	}
+	go s.readLoop()
+	return s
+}
+
+func clampSize(sz term.Size) term.Size {
+	if sz.Cols <= 0 || sz.Rows <= 0 {
+		return term.DefaultSize
+	}
+	return term.Size{Cols: min(sz.Cols, MaxCols), Rows: min(sz.Rows, MaxRows)}
+}
+
+// readLoop reads from the connection and hands each buffer to ReadKey,
+// waiting until it has been decoded before reusing the buffer. Input is
+// thus bounded by one buffer per session, however fast the client sends.
+func (s *Session) readLoop() {
+	defer close(s.readDone)
+	buf := make([]byte, readBufSize)
+	for {
+		n, err := s.conn.Read(buf)
+		select {
+		case s.input <- chunk{buf[:n], err}:
+		case <-s.closing:
+			return
+		}
+		if err != nil {
+			return
+		}
+		select {
+		case <-s.consumed:
+		case <-s.closing:
+			return
+		}
+	}
+}
+
+// ReadKey waits for the next key press. A change of window size is
+// reported as a key with Code term.KeyResize; Size then returns the new
+// size. It fails with ctx's error, ErrIdle, ErrClosed, or the
+// connection's read error (io.EOF when the caller hangs up).
+func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
+	for {
+		if s.next < len(s.keys) {
+			k := s.keys[s.next]
+			s.next++
+			if s.next == len(s.keys) {
+				// Drop a buffer grown by a paste; keep a small one.
+				if cap(s.keys) > 32 {
+					s.keys = nil
+				}
+				s.keys, s.next = s.keys[:0], 0
+			}
+			return k, nil
+		}
+		if s.readErr != nil {
+			return term.Key{}, s.readErr
+		}
+		wake, what := s.nextWake()
+		var timerC <-chan time.Time
+		if what != wakeNone {
+			timerC = s.resetTimer(time.Until(wake))
+		}
+		select {
+		case c := <-s.input:
+			s.feed(c)
+		case sz := <-s.conn.Resized():
+			if s.setSize(sz) {
+				return term.Key{Code: term.KeyResize}, nil
+			}
+		case <-timerC:
+			switch what {
+			case wakeEsc:
+				s.keys = s.dec.Flush(s.keys)
+			case wakeWarn:
+				s.warned = true
+				s.warnIdle()
+			case wakeIdle:
+				return term.Key{}, ErrIdle
+			}
+		case <-s.closing:
+			return term.Key{}, ErrClosed
+		case <-ctx.Done():
+			return term.Key{}, ctx.Err()
+		}
+	}
+}
+
+// Buffered returns how many decoded keys are waiting to be read. A screen
+// can skip redrawing while it is positive, so that a paste is drawn once
+// rather than once per character.
+func (s *Session) Buffered() int { return len(s.keys) - s.next }
+
+type wakeReason uint8
+
+const (
+	wakeNone wakeReason = iota
+	wakeEsc
+	wakeWarn
+	wakeIdle
+)
+
+// nextWake returns when ReadKey must wake up without input, and why.
+func (s *Session) nextWake() (time.Time, wakeReason) {
+	if s.dec.Pending() {
+		return time.Now().Add(s.opts.EscDelay), wakeEsc
+	}
+	if s.opts.IdleTimeout <= 0 {
+		return time.Time{}, wakeNone
+	}
+	s.mu.Lock()
+	idleAt := s.lastInput.Add(s.opts.IdleTimeout)
+	s.mu.Unlock()
+	if w := s.opts.IdleWarning; w > 0 && w < s.opts.IdleTimeout && !s.warned {
+		return idleAt.Add(-w), wakeWarn
+	}
+	return idleAt, wakeIdle
+}
+
+func (s *Session) resetTimer(d time.Duration) <-chan time.Time {
+	if s.timer == nil {
+		s.timer = time.NewTimer(d)
+	} else {
+		s.timer.Reset(d)
+	}
+	return s.timer.C
+}
+
+func (s *Session) feed(c chunk) {
+	if len(c.b) > 0 {
+		s.keys = s.dec.Feed(s.keys, c.b)
+		s.mu.Lock()
+		s.lastInput = time.Now()
+		s.mu.Unlock()
+		s.warned = false
+	}
+	if c.err != nil {
+		s.keys = s.dec.Flush(s.keys)
+		s.readErr = c.err
+		return
+	}
+	s.consumed <- struct{}{}
+}
+
+func (s *Session) setSize(sz term.Size) bool {
+	sz = clampSize(sz)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sz == s.size {
+		return false
+	}
+	s.size = sz
+	return true
+}
+
+// warnIdle tells the caller, on the bottom line and without moving the
+// cursor, that the idle limit is near.
+func (s *Session) warnIdle() {
+	sz := s.Size()
+	left := s.opts.IdleWarning.Round(time.Second)
+	fmt.Fprintf(s, "\x1b7\x1b[%d;1H\x1b[0;1;7m Idle: you will be disconnected in %v unless you press a key. \x1b[0m\x1b[K\x1b8\a", sz.Rows, left)
+}
+
+// Write sends UTF-8 text to the terminal, transcoded to the session's
+// encoding.
+func (s *Session) Write(p []byte) (int, error) {
+	if s.Encoding() != term.CP437 {
+		return s.conn.Write(p)
+	}
+	bp := encBufs.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 64<<10 {
+			encBufs.Put(bp)
+		}
+	}()
+	*bp = s.cp437.Append((*bp)[:0], p)
+	if _, err := s.conn.Write(*bp); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+var encBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// WriteString is Write for a string.
+func (s *Session) WriteString(str string) (int, error) { return io.WriteString(writerOnly{s}, str) }
+
+// writerOnly hides WriteString so io.WriteString does not recurse.
+type writerOnly struct{ io.Writer }
+
+// Printf formats and writes text.
+func (s *Session) Printf(format string, args ...any) (int, error) {
+	return fmt.Fprintf(s, format, args...)
+}
+
+// WriteRaw sends bytes to the terminal exactly as they are, whatever the
+// session's encoding: CP437 art to a CP437 terminal, for example.
+func (s *Session) WriteRaw(p []byte) (int, error) { return s.conn.Write(p) }
+
+// Close ends the session: it closes the connection and waits for the
+// reading goroutine to stop. It may be called more than once and from any
+// goroutine.
+func (s *Session) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		close(s.closing)
+		err = s.conn.Close()
+		<-s.readDone
+		if s.timer != nil {
+			s.timer.Stop()
+		}
+	})
+	return err
+}
+
+// Size returns the terminal's window size.
+func (s *Session) Size() term.Size {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.size
+}
+
+// Term returns the terminal type in lower case, "unknown" when not known.
+func (s *Session) Term() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.termType
+}
+
+// Encoding returns the encoding of the session's output and input.
+func (s *Session) Encoding() term.Encoding {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.enc
+}
+
+// SetEncoding changes the session's encoding (a caller's preference).
+func (s *Session) SetEncoding(enc term.Encoding) {
+	s.mu.Lock()
+	s.enc = enc
+	s.mu.Unlock()
+	s.dec.SetEncoding(enc)
+	s.cp437 = term.CP437Encoder{}
+}
+
+// Kind returns the protocol the session arrived by.
+func (s *Session) Kind() term.Kind { return s.kind }
+
+// RemoteAddr returns the caller's address as host:port.
+func (s *Session) RemoteAddr() string { return s.addr }
+
+// Env returns an environment variable the client sent, or "".
+func (s *Session) Env(name string) string { return s.env[name] }
+
+// Node returns the session's node number, 0 until it is registered.
+func (s *Session) Node() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.node
+}
+
+// User returns the logged-in user's handle, "" before login.
+func (s *Session) User() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.user
+}
+
+// SetUser records who is logged in on this session.
+func (s *Session) SetUser(handle string) {
+	s.mu.Lock()
+	s.user = handle
+	s.mu.Unlock()
+}
+
+// Activity returns what the caller is doing, as shown in who's online.
+func (s *Session) Activity() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.activity
+}
+
+// SetActivity records what the caller is doing, for who's online.
+func (s *Session) SetActivity(a string) {
+	s.mu.Lock()
+	s.activity = a
+	s.mu.Unlock()
+}
+
+// Snapshot is a copy of a session's public facts at one moment.
+type Snapshot struct {
+	Node        int
+	Kind        term.Kind
+	RemoteAddr  string
+	Term        string
+	Size        term.Size
+	Encoding    term.Encoding
+	User        string
+	Activity    string
+	ConnectedAt time.Time
+	LastInput   time.Time
+}
+
+// Snapshot returns the session's public facts. It is safe to call from
+// any goroutine.
+func (s *Session) Snapshot() Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Snapshot{
+		Node:        s.node,
+		Kind:        s.kind,
+		RemoteAddr:  s.addr,
+		Term:        s.termType,
+		Size:        s.size,
+		Encoding:    s.enc,
+		User:        s.user,
+		Activity:    s.activity,
+		ConnectedAt: s.since,
+		LastInput:   s.lastInput,
+	}
+}

@@ -1,0 +1,304 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/x84bbs/x84/term"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// pipeConn is a term.Conn over one end of a net.Pipe.
+type pipeConn struct {
+	net.Conn
+	info    term.Info
+	resized chan term.Size
+}
+
+func (c *pipeConn) Info() term.Info           { return c.info }
+func (c *pipeConn) Resized() <-chan term.Size { return c.resized }
+
+// resize reports a size the way protocol adapters do: the newest wins.
+func (c *pipeConn) resize(sz term.Size) {
+	select {
+	case <-c.resized:
+	default:
+	}
+	c.resized <- sz
+}
+
+// newPipeSession returns a session and the client's end of its connection.
+func newPipeSession(t *testing.T, info term.Info, opts Options) (*Session, net.Conn, *pipeConn) {
+	t.Helper()
+	server, client := net.Pipe()
+	pc := &pipeConn{Conn: server, info: info, resized: make(chan term.Size, 1)}
+	s := New(pc, opts)
+	t.Cleanup(func() { client.Close(); s.Close() })
+	return s, client, pc
+}
+
+func keyNames(t *testing.T, s *Session, n int) string {
+	t.Helper()
+	var names []string
+	for range n {
+		k, err := s.ReadKey(t.Context())
+		if err != nil {
+			t.Fatalf("ReadKey: %v", err)
+		}
+		names = append(names, k.String())
+	}
+	return strings.Join(names, " ")
+}
+
+func TestReadKey(t *testing.T) {
+	tests := []struct {
+		name  string
+		enc   term.Encoding
+		input []string // written one after another
+		want  string
+	}{
+		{"letters and arrows", term.UTF8, []string{"ab\x1b[A\x1b[D"}, "a b Up Left"},
+		{"sequence split across writes", term.UTF8, []string{"\x1b", "[", "1;5C"}, "Ctrl-Right"},
+		{"enter variants", term.UTF8, []string{"\r\n", "\r", "\x00", "\n"}, "Enter Enter Enter"},
+		{"utf-8 split", term.UTF8, []string{"\xc3", "\xa9"}, "é"},
+		{"invalid utf-8", term.UTF8, []string{"\xc3\x28"}, "\ufffd ("},
+		{"cp437 input", term.CP437, []string{"\x82\x9c"}, "é £"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s, client, _ := newPipeSession(t, term.Info{Encoding: tt.enc}, Options{})
+				go func() {
+					for _, in := range tt.input {
+						client.Write([]byte(in))
+					}
+				}()
+				n := len(strings.Fields(tt.want))
+				if got := keyNames(t, s, n); got != tt.want {
+					t.Errorf("keys of %q = %q; want %q", tt.input, got, tt.want)
+				}
+			})
+		})
+	}
+}
+
+// TestBareEscape checks that a lone ESC becomes the Esc key after the
+// delay, and not before.
+func TestBareEscape(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, client, _ := newPipeSession(t, term.Info{}, Options{EscDelay: 50 * time.Millisecond})
+		go client.Write([]byte{0x1b})
+		start := time.Now()
+		k, err := s.ReadKey(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k.Code != term.KeyEscape || time.Since(start) != 50*time.Millisecond {
+			t.Errorf("ReadKey = %v after %v; want Esc after 50ms", k, time.Since(start))
+		}
+	})
+}
+
+func TestResizeKey(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, client, pc := newPipeSession(t, term.Info{Size: term.Size{Cols: 80, Rows: 24}}, Options{})
+		pc.resize(term.Size{Cols: 80, Rows: 24}) // no change: not reported
+		go client.Write([]byte("a"))
+		if k, err := s.ReadKey(t.Context()); err != nil || k.Rune != 'a' {
+			t.Fatalf("ReadKey = %v, %v; want a", k, err)
+		}
+		pc.resize(term.Size{Cols: 132, Rows: 50})
+		k, err := s.ReadKey(t.Context())
+		if err != nil || k.Code != term.KeyResize {
+			t.Fatalf("ReadKey = %v, %v; want Resize", k, err)
+		}
+		if got := s.Size(); got != (term.Size{Cols: 132, Rows: 50}) {
+			t.Errorf("Size() = %v; want 132x50", got)
+		}
+		pc.resize(term.Size{Cols: 99999, Rows: 0})
+		s.ReadKey(t.Context())
+		if got := s.Size(); got != term.DefaultSize {
+			t.Errorf("Size() after a bogus size = %v; want %v", got, term.DefaultSize)
+		}
+		pc.resize(term.Size{Cols: 99999, Rows: 99999})
+		s.ReadKey(t.Context())
+		if got := s.Size(); got != (term.Size{Cols: MaxCols, Rows: MaxRows}) {
+			t.Errorf("Size() after a huge size = %v; want %dx%d", got, MaxCols, MaxRows)
+		}
+	})
+}
+
+func TestIdleTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, client, _ := newPipeSession(t, term.Info{Size: term.Size{Cols: 80, Rows: 24}}, Options{
+			IdleTimeout: 30 * time.Minute,
+			IdleWarning: time.Minute,
+		})
+		var out bytes.Buffer
+		var mu sync.Mutex
+		go func() {
+			buf := make([]byte, 256)
+			for {
+				n, err := client.Read(buf)
+				mu.Lock()
+				out.Write(buf[:n])
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}()
+		// A key at 10 minutes restarts the clock.
+		time.AfterFunc(10*time.Minute, func() { client.Write([]byte("x")) })
+		start := time.Now()
+		if k, err := s.ReadKey(t.Context()); err != nil || k.Rune != 'x' {
+			t.Fatalf("ReadKey = %v, %v", k, err)
+		}
+		_, err := s.ReadKey(t.Context())
+		if !errors.Is(err, ErrIdle) {
+			t.Fatalf("ReadKey = %v; want ErrIdle", err)
+		}
+		if got, want := time.Since(start), 40*time.Minute; got != want {
+			t.Errorf("idle limit reached after %v; want %v", got, want)
+		}
+		synctest.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		if !strings.Contains(out.String(), "\x1b[24;1H") || !strings.Contains(out.String(), "disconnected in 1m0s") {
+			t.Errorf("no idle warning on the bottom line; output %q", out.String())
+		}
+	})
+}
+
+func TestReadKeyEnds(t *testing.T) {
+	t.Run("hang-up", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			s, client, _ := newPipeSession(t, term.Info{}, Options{})
+			go func() { client.Write([]byte("a")); client.Close() }()
+			if got := keyNames(t, s, 1); got != "a" {
+				t.Errorf("first key %q; want a", got)
+			}
+			if _, err := s.ReadKey(t.Context()); !errors.Is(err, io.EOF) {
+				t.Errorf("ReadKey after hang-up = %v; want EOF", err)
+			}
+		})
+	})
+	t.Run("context", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			s, _, _ := newPipeSession(t, term.Info{}, Options{})
+			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+			defer cancel()
+			if _, err := s.ReadKey(ctx); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("ReadKey = %v; want deadline exceeded", err)
+			}
+		})
+	})
+	t.Run("close from another goroutine", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			s, _, _ := newPipeSession(t, term.Info{}, Options{})
+			time.AfterFunc(time.Second, func() { s.Close() })
+			if _, err := s.ReadKey(t.Context()); err == nil {
+				t.Errorf("ReadKey on a closed session succeeded")
+			}
+		})
+	})
+}
+
+// TestPasteBounded sends 1 MiB without a newline and checks that the
+// session holds at most one read buffer of keys at a time.
+func TestPasteBounded(t *testing.T) {
+	s, client, _ := newPipeSession(t, term.Info{Encoding: term.UTF8}, Options{})
+	const total = 1 << 20
+	go func() {
+		chunk := bytes.Repeat([]byte("x"), 4096)
+		for sent := 0; sent < total; sent += len(chunk) {
+			if _, err := client.Write(chunk); err != nil {
+				return
+			}
+		}
+	}()
+	maxBuffered := 0
+	for range total {
+		k, err := s.ReadKey(t.Context())
+		if err != nil || k.Rune != 'x' {
+			t.Fatalf("ReadKey = %v, %v", k, err)
+		}
+		maxBuffered = max(maxBuffered, s.Buffered())
+	}
+	if maxBuffered >= readBufSize {
+		t.Errorf("up to %d keys buffered; want fewer than %d", maxBuffered, readBufSize)
+	}
+}
+
+func TestWriteEncoding(t *testing.T) {
+	tests := []struct {
+		enc  term.Encoding
+		in   string
+		want string
+	}{
+		{term.UTF8, "héllo ─\r\n", "héllo ─\r\n"},
+		{term.CP437, "héllo ─\r\n", "h\x82llo \xc4\r\n"},
+		{term.CP437, "\x1b[1m“quoted”\x1b[0m", "\x1b[1m\"quoted\"\x1b[0m"},
+	}
+	for _, tt := range tests {
+		synctest.Test(t, func(t *testing.T) {
+			s, client, _ := newPipeSession(t, term.Info{Encoding: tt.enc}, Options{})
+			go func() {
+				s.WriteString(tt.in)
+				s.Close()
+			}()
+			got, _ := io.ReadAll(client)
+			if string(got) != tt.want {
+				t.Errorf("%s: WriteString(%q) sent %q; want %q", tt.enc, tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestWriteRaw(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, client, _ := newPipeSession(t, term.Info{Encoding: term.CP437}, Options{})
+		go func() {
+			s.WriteRaw([]byte{0xdb, 0xb0, 'x'})
+			s.Close()
+		}()
+		got, _ := io.ReadAll(client)
+		if !bytes.Equal(got, []byte{0xdb, 0xb0, 'x'}) {
+			t.Errorf("WriteRaw sent % x; want db b0 78", got)
+		}
+	})
+}
+
+func TestSnapshot(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		addr := &net.TCPAddr{IP: net.IPv4(10, 0, 0, 1), Port: 4000}
+		s, _, _ := newPipeSession(t, term.Info{Kind: term.KindTelnet, RemoteAddr: addr, Term: "ansi", Size: term.Size{Cols: 80, Rows: 25}, Encoding: term.CP437}, Options{})
+		s.SetUser("bob")
+		s.SetActivity("reading")
+		var r Registry
+		r.Add(s)
+		time.Sleep(3 * time.Second)
+		got := r.Snapshots()
+		if len(got) != 1 {
+			t.Fatalf("Snapshots() has %d entries; want 1", len(got))
+		}
+		sn := got[0]
+		if sn.Node != 1 || sn.Kind != term.KindTelnet || sn.RemoteAddr != "10.0.0.1:4000" || sn.Term != "ansi" ||
+			sn.Size != (term.Size{Cols: 80, Rows: 25}) || sn.Encoding != term.CP437 || sn.User != "bob" || sn.Activity != "reading" {
+			t.Errorf("Snapshot() = %+v", sn)
+		}
+		if idle := time.Since(sn.LastInput); idle != 3*time.Second {
+			t.Errorf("idle %v; want 3s", idle)
+		}
+	})
+}

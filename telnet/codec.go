@@ -1,0 +1,268 @@
+package telnet
+
+import "bytes"
+
+// DefaultMaxSubneg is the longest subnegotiation payload kept by default;
+// x/84 allowed the same, room enough for a large NEW-ENVIRON reply.
+const DefaultMaxSubneg = 65534
+
+// EventKind tells what a decoded Event carries.
+type EventKind uint8
+
+// The kinds of events a Decoder reports.
+const (
+	// EventCommand is a two-byte command such as NOP, AYT, IP or GA.
+	EventCommand EventKind = iota + 1
+	// EventOption is WILL, WONT, DO or DONT with its option.
+	EventOption
+	// EventSubneg is a complete subnegotiation; Data holds its payload.
+	EventSubneg
+	// EventSubnegOverflow reports, once, that a subnegotiation grew past
+	// the limit; the rest of it up to IAC SE is discarded.
+	EventSubnegOverflow
+)
+
+// Event is a telnet command found in the byte stream.
+type Event struct {
+	Kind EventKind
+	Cmd  byte // the command byte, for EventCommand and EventOption
+	Opt  byte // the option, for EventOption and the subnegotiation events
+	// Data is the payload of EventSubneg with IAC IAC undone. It is valid
+	// only until the callback returns.
+	Data []byte
+}
+
+type decodeState uint8
+
+const (
+	stData   decodeState = iota
+	stIAC                // after IAC
+	stOpt                // after IAC WILL/WONT/DO/DONT
+	stSBOpt              // after IAC SB
+	stSB                 // inside a subnegotiation
+	stSBIAC              // IAC inside a subnegotiation
+	stSBSkip             // inside a subnegotiation that overflowed
+	stSBSkipIAC
+)
+
+// sbKeep is the buffer capacity kept between subnegotiations; a larger one
+// (a long NEW-ENVIRON reply) is released so idle sessions stay small.
+const sbKeep = 512
+
+// A Decoder splits a telnet byte stream into data and commands. It keeps
+// its state between calls, so commands may be split across reads at any
+// byte. For input it also turns CR NUL and CR LF into a lone CR, the NVT
+// end-of-line rule of RFC 854. The zero value is not ready for use; call
+// NewDecoder.
+type Decoder struct {
+	state decodeState
+	cmd   byte
+	sbOpt byte
+	sb    []byte
+	max   int
+	cr    bool // the last data byte was CR
+}
+
+// NewDecoder returns a Decoder that keeps subnegotiations of at most
+// maxSubneg bytes (DefaultMaxSubneg when maxSubneg <= 0).
+func NewDecoder(maxSubneg int) *Decoder {
+	if maxSubneg <= 0 {
+		maxSubneg = DefaultMaxSubneg
+	}
+	return &Decoder{max: maxSubneg}
+}
+
+// Decode parses in, appends its data bytes to out and returns the extended
+// slice. It calls fn for every command, in stream order. out may share its
+// backing array with in, so a buffer can be decoded in place: data is never
+// longer than the input it came from.
+func (d *Decoder) Decode(out, in []byte, fn func(Event)) []byte {
+	for i := 0; i < len(in); i++ {
+		b := in[i]
+		switch d.state {
+		case stData:
+			if b == IAC {
+				d.state = stIAC
+				continue
+			}
+			// Fast path: copy a run of plain bytes at once.
+			run := in[i:]
+			if j := bytes.IndexByte(run, IAC); j >= 0 {
+				run = run[:j]
+			}
+			out = d.appendData(out, run)
+			i += len(run) - 1
+		case stIAC:
+			d.state = stData
+			d.command(b, fn)
+			if b == IAC {
+				out = append(out, IAC)
+				d.cr = false
+			}
+		case stOpt:
+			d.state = stData
+			fn(Event{Kind: EventOption, Cmd: d.cmd, Opt: b})
+		case stSBOpt:
+			if b == IAC {
+				// IAC SB IAC …: no option byte; give up this subnegotiation.
+				d.state = stIAC
+				continue
+			}
+			d.sbOpt = b
+			d.sb = d.sb[:0]
+			d.state = stSB
+		case stSB:
+			if b == IAC {
+				d.state = stSBIAC
+				continue
+			}
+			d.sbByte(b, fn)
+		case stSBIAC:
+			switch b {
+			case IAC:
+				d.state = stSB
+				d.sbByte(IAC, fn)
+			case SE:
+				d.state = stData
+				fn(Event{Kind: EventSubneg, Opt: d.sbOpt, Data: d.sb})
+				d.resetSB()
+			default:
+				// RFC 855 allows only IAC IAC and IAC SE inside a
+				// subnegotiation: drop the broken one, keep the command.
+				d.resetSB()
+				d.state = stData
+				d.command(b, fn)
+			}
+		case stSBSkip:
+			if b == IAC {
+				d.state = stSBSkipIAC
+			}
+		case stSBSkipIAC:
+			switch b {
+			case IAC:
+				d.state = stSBSkip
+			case SE:
+				d.state = stData
+			default:
+				d.state = stData
+				d.command(b, fn)
+			}
+		}
+	}
+	return out
+}
+
+// appendData appends plain data, applying the CR NUL / CR LF rule.
+func (d *Decoder) appendData(out, run []byte) []byte {
+	for len(run) > 0 {
+		if d.cr && (run[0] == 0 || run[0] == '\n') {
+			run = run[1:]
+		}
+		d.cr = false
+		j := bytes.IndexByte(run, '\r')
+		if j < 0 {
+			return append(out, run...)
+		}
+		out = append(out, run[:j+1]...)
+		run = run[j+1:]
+		d.cr = true
+	}
+	return out
+}
+
+// command handles the byte after IAC outside a subnegotiation.
+func (d *Decoder) command(b byte, fn func(Event)) {
+	switch {
+	case b == IAC: // data; the caller appends it
+	case b >= WILL:
+		d.cmd = b
+		d.state = stOpt
+	case b == SB:
+		d.state = stSBOpt
+	case b == SE: // SE without SB: ignored
+	case b >= EOF:
+		d.cr = false
+		fn(Event{Kind: EventCommand, Cmd: b})
+	default: // not a telnet command: ignored
+	}
+}
+
+func (d *Decoder) sbByte(b byte, fn func(Event)) {
+	if len(d.sb) >= d.max {
+		fn(Event{Kind: EventSubnegOverflow, Opt: d.sbOpt})
+		d.resetSB()
+		d.state = stSBSkip
+		return
+	}
+	d.sb = append(d.sb, b)
+}
+
+func (d *Decoder) resetSB() {
+	if cap(d.sb) > sbKeep {
+		d.sb = nil
+	}
+	d.sb = d.sb[:0]
+}
+
+// An Encoder prepares data for the wire: it doubles IAC and, when NVT is
+// set, sends CR LF for a newline. It remembers whether the last byte was CR,
+// so that text already ending lines in CR LF is left alone even when a write
+// ends between the two.
+type Encoder struct {
+	// NVT turns a LF that does not follow CR into CR LF.
+	NVT    bool
+	prevCR bool
+}
+
+// Append appends the encoded form of p to dst.
+func (e *Encoder) Append(dst, p []byte) []byte {
+	if len(p) == 0 {
+		return dst
+	}
+	// Positions of the next LF and IAC, found once each and shifted as p
+	// is consumed, so that long runs are scanned only once.
+	lf, iac := indexFrom(p, '\n', e.NVT), bytes.IndexByte(p, IAC)
+	for lf >= 0 || iac >= 0 {
+		j := lf
+		if j < 0 || (iac >= 0 && iac < j) {
+			j = iac
+		}
+		dst = append(dst, p[:j]...)
+		if p[j] == IAC {
+			dst = append(dst, IAC, IAC)
+		} else {
+			if !(j > 0 && p[j-1] == '\r' || j == 0 && e.prevCR) {
+				dst = append(dst, '\r')
+			}
+			dst = append(dst, '\n')
+		}
+		e.prevCR = false
+		p = p[j+1:]
+		lf, iac = shift(p, lf, j, '\n', e.NVT), shift(p, iac, j, IAC, true)
+	}
+	dst = append(dst, p...)
+	if len(p) > 0 {
+		e.prevCR = p[len(p)-1] == '\r'
+	}
+	return dst
+}
+
+// indexFrom is bytes.IndexByte, or -1 when the byte is not wanted.
+func indexFrom(p []byte, c byte, want bool) int {
+	if !want {
+		return -1
+	}
+	return bytes.IndexByte(p, c)
+}
+
+// shift moves a found position past the j+1 bytes just consumed, searching
+// again when the consumed byte was the one found.
+func shift(p []byte, pos, j int, c byte, want bool) int {
+	switch {
+	case pos < 0:
+		return -1
+	case pos == j:
+		return indexFrom(p, c, want)
+	}
+	return pos - j - 1
+}

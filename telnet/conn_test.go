@@ -1,0 +1,428 @@
+package telnet
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// recorder keeps every byte the client side received from the server.
+type recorder struct {
+	net.Conn
+	mu  sync.Mutex
+	got []byte
+}
+
+func (r *recorder) Read(p []byte) (int, error) {
+	n, err := r.Conn.Read(p)
+	r.mu.Lock()
+	r.got = append(r.got, p[:n]...)
+	r.mu.Unlock()
+	return n, err
+}
+
+func (r *recorder) bytes() []byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]byte(nil), r.got...)
+}
+
+// tcpPair returns both ends of a loopback TCP connection.
+func tcpPair(t *testing.T) (server, client net.Conn) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	type res struct {
+		c   net.Conn
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		c, err := l.Accept()
+		ch <- res{c, err}
+	}()
+	client, err = net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := <-ch
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	t.Cleanup(func() { r.c.Close(); client.Close() })
+	return r.c, client
+}
+
+// negotiateWith runs NewServerConn against a ClientConn configured as cc.
+// The client keeps reading (and answering) in the background until the
+// test ends; what it reads as data is returned by the data channel.
+func negotiateWith(t *testing.T, cc ClientConfig, cfg *Config) (*Conn, *ClientConn, *recorder, <-chan []byte) {
+	t.Helper()
+	sc, c := tcpPair(t)
+	rec := &recorder{Conn: c}
+	client := NewClientConn(rec, &cc)
+	data := make(chan []byte, 100)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		buf := make([]byte, 1024)
+		for {
+			n, err := client.Read(buf)
+			if n > 0 {
+				data <- append([]byte(nil), buf[:n]...)
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() { c.Close(); wg.Wait() })
+	conn, err := NewServerConn(context.Background(), sc, cfg)
+	if err != nil {
+		t.Fatalf("NewServerConn: %v", err)
+	}
+	return conn, client, rec, data
+}
+
+var openingBytes = []byte{
+	IAC, WILL, OptEcho, IAC, WILL, OptSGA, IAC, DO, OptSGA, IAC, DO, OptBinary,
+	IAC, WILL, OptBinary, IAC, DO, OptTTYPE, IAC, DO, OptNAWS, IAC, DO, OptNewEnviron,
+}
+
+func TestNegotiateRealClients(t *testing.T) {
+	// Client profiles from captures of Debian 12's clients (see the
+	// project's reference notes on telnet clients).
+	tests := []struct {
+		name      string
+		client    ClientConfig
+		term      string
+		cols      int
+		rows      int
+		binary    bool
+		env       map[string]string
+		envAsked  bool
+		complete  bool
+		mtts      int
+		ttypesLen int
+	}{
+		{"inetutils", ClientConfig{TermTypes: []string{"XTERM-256COLOR"}, Cols: 100, Rows: 30, Binary: true,
+			Env: map[string]string{"DISPLAY": "localhost:9"}},
+			"xterm-256color", 100, 30, true, map[string]string{"DISPLAY": "localhost:9"}, true, true, 0, 1},
+		{"busybox", ClientConfig{TermTypes: []string{"xterm-256color"}, Cols: 100, Rows: 30},
+			"xterm-256color", 100, 30, false, map[string]string{}, false, true, 0, 1},
+		{"plink", ClientConfig{TermTypes: []string{"XTERM"}, Cols: 100, Rows: 30, Binary: true,
+			Env: map[string]string{"USER": "root"}},
+			"xterm", 100, 30, true, map[string]string{"USER": "root"}, true, true, 0, 1},
+		{"tintin", ClientConfig{TermTypes: []string{"TINTIN++", "xterm-256color", "MTTS 271"}, Cols: 100, Rows: 30, SilentEnv: true},
+			"xterm-256color", 100, 30, false, map[string]string{}, true, false, 271, 2},
+		{"microsoft telnet", ClientConfig{TermTypes: []string{"ANSI", "VT100"}, Cols: 80, Rows: 25, Env: map[string]string{"USER": "x"}},
+			"ansi", 80, 25, false, map[string]string{}, false, true, 0, 2},
+		{"cycling to the limit", ClientConfig{TermTypes: []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}},
+			"a", 0, 0, false, map[string]string{}, false, true, 0, 8},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := &Config{Timeout: 500 * time.Millisecond, Limit: 700 * time.Millisecond}
+			conn, _, rec, _ := negotiateWith(t, tt.client, cfg)
+			if got := conn.TermType(); got != tt.term {
+				t.Errorf("TermType() = %q; want %q", got, tt.term)
+			}
+			if cols, rows := conn.WindowSize(); cols != tt.cols || rows != tt.rows {
+				t.Errorf("WindowSize() = %d, %d; want %d, %d", cols, rows, tt.cols, tt.rows)
+			}
+			bin := conn.Enabled(Local, OptBinary) && conn.Enabled(Remote, OptBinary)
+			if bin != tt.binary {
+				t.Errorf("BINARY both ways = %v; want %v", bin, tt.binary)
+			}
+			if got := conn.Env(); !equalEnv(got, tt.env) {
+				t.Errorf("Env() = %v; want %v", got, tt.env)
+			}
+			if got := conn.MTTS(); got != tt.mtts {
+				t.Errorf("MTTS() = %d; want %d", got, tt.mtts)
+			}
+			if got := len(conn.TermTypes()); got != tt.ttypesLen {
+				t.Errorf("len(TermTypes()) = %d (%q); want %d", got, conn.TermTypes(), tt.ttypesLen)
+			}
+			neg := conn.Negotiation()
+			if neg.Complete != tt.complete || !neg.Answered {
+				t.Errorf("Negotiation() = %+v; want Complete %v, Answered", neg, tt.complete)
+			}
+			sent := rec.bytes()
+			if !bytes.HasPrefix(sent, openingBytes) {
+				t.Errorf("server's first bytes % x; want % x", sent[:min(len(sent), len(openingBytes))], openingBytes)
+			}
+			asked := bytes.Contains(sent, []byte{IAC, SB, OptNewEnviron, sbSEND})
+			if asked != tt.envAsked {
+				t.Errorf("NEW-ENVIRON SEND sent = %v; want %v", asked, tt.envAsked)
+			}
+		})
+	}
+}
+
+func equalEnv(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestNegotiateTiming checks, in a bubble of fake time, that a client that
+// answers nothing gets its session at Timeout and one that answers part
+// at Limit.
+func TestNegotiateTiming(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer []byte // what the client sends after reading the opening
+		want   time.Duration
+	}{
+		{"raw socket", nil, time.Second},
+		{"answers some", []byte{IAC, WILL, OptTTYPE}, 2 * time.Second},
+		{"answers all but NAWS", []byte{IAC, DO, OptEcho, IAC, DO, OptSGA, IAC, WILL, OptSGA, IAC, WONT, OptBinary,
+			IAC, DONT, OptBinary, IAC, WONT, OptTTYPE, IAC, WILL, OptNAWS, IAC, WONT, OptNewEnviron}, 2 * time.Second},
+		{"answers everything", []byte{IAC, DO, OptEcho, IAC, DO, OptSGA, IAC, WILL, OptSGA, IAC, WONT, OptBinary,
+			IAC, DONT, OptBinary, IAC, WONT, OptTTYPE, IAC, WONT, OptNAWS, IAC, WONT, OptNewEnviron}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				sc, cc := net.Pipe()
+				defer cc.Close()
+				go func() {
+					buf := make([]byte, 256)
+					if _, err := io.ReadFull(cc, buf[:len(openingBytes)]); err != nil {
+						return
+					}
+					if tt.answer != nil {
+						cc.Write(tt.answer)
+					}
+					for {
+						if _, err := cc.Read(buf); err != nil {
+							return
+						}
+					}
+				}()
+				start := time.Now()
+				conn, err := NewServerConn(t.Context(), sc, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close()
+				if got := time.Since(start); got != tt.want {
+					t.Errorf("negotiation took %v; want %v", got, tt.want)
+				}
+				if tt.answer == nil && conn.Negotiation().Answered {
+					t.Errorf("Negotiation().Answered = true for a silent client")
+				}
+			})
+		})
+	}
+}
+
+func TestNegotiateKeepsEarlyData(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sc, cc := net.Pipe()
+		defer cc.Close()
+		go func() {
+			buf := make([]byte, len(openingBytes))
+			io.ReadFull(cc, buf)
+			cc.Write([]byte("hel"))
+			cc.Write([]byte{IAC, WONT, OptTTYPE, 'l', 'o', '\r', 0})
+			io.Copy(io.Discard, cc)
+		}()
+		conn, err := NewServerConn(t.Context(), sc, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		go cc.Write([]byte(" world"))
+		got := make([]byte, 0, 32)
+		buf := make([]byte, 3) // smaller than the pending data
+		for len(got) < len("hello\r world") {
+			n, err := conn.Read(buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, buf[:n]...)
+		}
+		if string(got) != "hello\r world" {
+			t.Errorf("Read = %q; want %q", got, "hello\r world")
+		}
+	})
+}
+
+func TestNegotiateClientGoesAway(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sc, cc := net.Pipe()
+		go func() {
+			buf := make([]byte, len(openingBytes))
+			io.ReadFull(cc, buf)
+			cc.Write([]byte{IAC, WILL})
+			cc.Close()
+		}()
+		_, err := NewServerConn(t.Context(), sc, nil)
+		if !errors.Is(err, io.EOF) {
+			t.Errorf("NewServerConn with a client that leaves = %v; want EOF", err)
+		}
+	})
+}
+
+func TestNegotiateCancelled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sc, cc := net.Pipe()
+		defer cc.Close()
+		go io.Copy(io.Discard, cc)
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		start := time.Now()
+		_, err := NewServerConn(ctx, sc, nil)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("NewServerConn after cancel = %v; want context.Canceled", err)
+		}
+		if d := time.Since(start); d != 100*time.Millisecond {
+			t.Errorf("cancelled negotiation returned after %v; want 100ms", d)
+		}
+	})
+}
+
+func TestResizeAndLinemode(t *testing.T) {
+	sizes := make(chan [2]int, 10)
+	cfg := &Config{OnResize: func(c, r int) { sizes <- [2]int{c, r} }}
+	conn, client, rec, _ := negotiateWith(t, ClientConfig{TermTypes: []string{"xterm"}, Cols: 80, Rows: 24, Binary: true, Env: map[string]string{}}, cfg)
+	defer conn.Close()
+	go io.Copy(io.Discard, conn)
+
+	if err := client.Resize(132, 50); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-sizes; got != [2]int{132, 50} {
+		t.Errorf("OnResize(%v); want [132 50]", got)
+	}
+	// A client volunteering LINEMODE twice gets one DONT.
+	before := len(rec.bytes())
+	client.conn.Write([]byte{IAC, WILL, OptLinemode, IAC, WILL, OptLinemode})
+	if err := client.Resize(100, 30); err != nil { // a marker we can wait for
+		t.Fatal(err)
+	}
+	<-sizes
+	if _, err := conn.Write([]byte("x")); err != nil { // flush ordering marker
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !bytes.Contains(rec.bytes()[before:], []byte("x")) && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	got := rec.bytes()[before:]
+	if n := bytes.Count(got, []byte{IAC, DONT, OptLinemode}); n != 1 {
+		t.Errorf("server sent DONT LINEMODE %d times (% x); want 1", n, got)
+	}
+}
+
+func TestEnvSendFrames(t *testing.T) {
+	var vars []string
+	for i := range 40 {
+		vars = append(vars, strings.Repeat("V", 10)+string(rune('A'+i%26)))
+	}
+	out, frames := appendEnvSend(nil, vars)
+	if frames < 2 {
+		t.Fatalf("appendEnvSend(40 vars) = %d frames; want several", frames)
+	}
+	n := 0
+	for _, f := range bytes.SplitAfter(out, []byte{IAC, SE}) {
+		if len(f) == 0 {
+			continue
+		}
+		n++
+		if len(f) > envFrameMax {
+			t.Errorf("frame of %d bytes; want at most %d", len(f), envFrameMax)
+		}
+	}
+	if n != frames {
+		t.Errorf("found %d frames; appendEnvSend said %d", n, frames)
+	}
+	// Every variable is asked for, in order.
+	var got []string
+	NewDecoder(0).Decode(nil, out, func(ev Event) {
+		for _, item := range bytes.Split(ev.Data[1:], []byte{envVAR}) {
+			if len(item) > 0 {
+				got = append(got, string(item))
+			}
+		}
+	})
+	if strings.Join(got, ",") != strings.Join(vars, ",") {
+		t.Errorf("variables asked = %v; want %v", got, vars)
+	}
+}
+
+func TestParseEnv(t *testing.T) {
+	tests := []struct {
+		in   []byte
+		want map[string]string
+	}{
+		{seq(sbIS, envVAR, 'U', 'S', 'E', 'R', envVALUE, 'b', 'o', 'b'), map[string]string{"USER": "bob"}},
+		{seq(sbIS, envVAR, 'A', envVAR, 'B', envVALUE, 'x'), map[string]string{"A": "", "B": "x"}},
+		{seq(sbINFO, envUSERVAR, 'X', envVALUE, envESC, envVAR, 'y'), map[string]string{"X": "\x00y"}},
+		{seq(sbSEND, envVAR, 'A'), map[string]string{}},
+		{seq(sbIS, 'j', 'u', 'n', 'k', envVALUE, 'v'), map[string]string{}},
+		{seq(sbIS, envVAR, envVALUE, 'v'), map[string]string{}},
+		{seq(sbIS, envVAR, 'E', envESC), map[string]string{"E": ""}},
+	}
+	for _, tt := range tests {
+		got := map[string]string{}
+		parseEnv(tt.in, got)
+		if !equalEnv(got, tt.want) {
+			t.Errorf("parseEnv(% x) = %v; want %v", tt.in, got, tt.want)
+		}
+	}
+	// Limits: oversized values and too many variables are dropped.
+	in := seq(sbIS, envVAR, 'L', envVALUE)
+	in = append(in, bytes.Repeat([]byte{'v'}, envMaxValue+1)...)
+	got := map[string]string{}
+	parseEnv(in, got)
+	if len(got) != 0 {
+		t.Errorf("parseEnv(oversized value) kept %d variables", len(got))
+	}
+	in = seq(sbIS)
+	for i := range 100 {
+		in = append(in, envVAR, byte('A'+i%26), byte('a'+i/26), envVALUE, '1')
+	}
+	got = map[string]string{}
+	parseEnv(in, got)
+	if len(got) != envMaxVars {
+		t.Errorf("parseEnv(100 variables) kept %d; want %d", len(got), envMaxVars)
+	}
+}
+
+func TestParseTTYPE(t *testing.T) {
+	tests := []struct {
+		in   []byte
+		want string
+	}{
+		{seq(sbIS, 'x', 't', 'e', 'r', 'm'), "xterm"},
+		{seq(sbIS, 'M', 'T', 'T', 'S', ' ', '1'), "MTTS 1"},
+		{seq(sbIS, 'a', 0x1b, '[', '2', 'J', 'b'), "a[2Jb"},
+		{seq(sbSEND), ""},
+		{nil, ""},
+		{append(seq(sbIS), bytes.Repeat([]byte{'x'}, 500)...), strings.Repeat("x", ttypeMax)},
+	}
+	for _, tt := range tests {
+		if got := parseTTYPE(tt.in); got != tt.want {
+			t.Errorf("parseTTYPE(% x) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package term
+
+import (
+	"io"
+	"net"
+	"strings"
+)
+
+// Kind names the protocol a connection arrived by.
+type Kind string
+
+// The kinds of connection x84 serves.
+const (
+	KindTelnet Kind = "telnet"
+	KindSSH    Kind = "ssh"
+	KindRlogin Kind = "rlogin"
+	KindWeb    Kind = "web"
+)
+
+// Size is a terminal's window size in character cells.
+type Size struct {
+	Cols int
+	Rows int
+}
+
+// DefaultSize is assumed when a client never reports its window size.
+var DefaultSize = Size{Cols: 80, Rows: 24}
+
+// Encoding is the character encoding of the bytes exchanged with a terminal.
+type Encoding string
+
+// The encodings x84 speaks. CP437 is the IBM PC character set that classic
+// BBS terminals (SyncTERM, NetRunner, DOS programs) expect.
+const (
+	UTF8  Encoding = "utf-8"
+	CP437 Encoding = "cp437"
+)
+
+// Info holds what the protocol learnt about the client's terminal.
+type Info struct {
+	Kind       Kind
+	RemoteAddr net.Addr
+	// Term is the terminal type in lower case, "unknown" when the client
+	// never said.
+	Term string
+	// Size is the window size when the connection opened.
+	Size Size
+	// Env holds environment variables the client sent (LANG, COLORTERM…).
+	Env map[string]string
+	// Encoding is the encoding the protocol layer chose.
+	Encoding Encoding
+	// User is a login name the client offered before any prompt (rlogin,
+	// ssh); it only pre-fills the login screen.
+	User string
+}
+
+// Conn is a terminal connection: a byte stream plus what is known about the
+// terminal at the other end. Protocol adapters (telnet, ssh, rlogin, web)
+// produce a Conn; everything protocol-specific stops below it.
+//
+// Read and Write may be called from different goroutines, but each only from
+// one goroutine at a time.
+type Conn interface {
+	io.ReadWriteCloser
+	// Info reports the terminal's facts as negotiated when the connection
+	// opened.
+	Info() Info
+	// Resized delivers window-size changes. Only the newest size is kept
+	// when the receiver falls behind. The channel is never closed.
+	Resized() <-chan Size
+}
+
+// UnknownTerm is the terminal type of a client that never named one.
+const UnknownTerm = "unknown"
+
+// bbsTerms are the terminal types of BBS clients that draw the CP437
+// character set and expect bytes, not UTF-8.
+var bbsTerms = []string{"ansi", "ansi-bbs", "pcansi", "scoansi", "syncterm", "cterm", "netrunner", "qodem", "ansi.sys", "ansi-mono"}
+
+// IsBBSTerm reports whether a terminal type names an ANSI-BBS terminal, which
+// shows CP437 and must not be sent UTF-8 whatever else it claims.
+func IsBBSTerm(t string) bool {
+	t = strings.ToLower(t)
+	for _, b := range bbsTerms {
+		if t == b || strings.HasPrefix(t, b+"-") {
+			return true
+		}
+	}
+	return false
+}
+
+// EncodingFromLocale returns UTF8 when a locale value such as
+// "en_US.UTF-8" names UTF-8, and "" otherwise.
+func EncodingFromLocale(v string) Encoding {
+	v = strings.ToLower(v)
+	if strings.Contains(v, "utf-8") || strings.Contains(v, "utf8") {
+		return UTF8
+	}
+	return ""
+}

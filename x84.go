@@ -1,0 +1,197 @@
+// Package x84 runs an x84 board: the telnet server (and, later, ssh,
+// rlogin and the web), the control socket and the default board or one of
+// your own. cmd/x84 is a thin wrapper around Run; a custom board is a
+// program that calls Run with its own Board:
+//
+//	func main() {
+//		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+//		defer stop()
+//		err := x84.Run(ctx, x84.Options{Board: myBoard})
+//		...
+//	}
+package x84
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/x84bbs/x84/board"
+	"github.com/x84bbs/x84/internal/config"
+	"github.com/x84bbs/x84/internal/control"
+	"github.com/x84bbs/x84/internal/server"
+	"github.com/x84bbs/x84/internal/telnetd"
+	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/telnet"
+)
+
+// Options configure Run. The zero value runs the default board from the
+// default data directory.
+type Options struct {
+	// DataDir holds the configuration, database, keys and the control
+	// socket. Default: $X84_DATA, else ~/.x84. It is created mode 0700.
+	DataDir string
+	// Board runs every session. Default: the default board.
+	Board session.Handler
+	// Log receives the server's log. Default: standard error.
+	Log io.Writer
+	// Ready, if non-nil, is called once every listener listens, with the
+	// address of each by protocol name ("telnet").
+	Ready func(addrs map[string]net.Addr)
+}
+
+// ConfigFile is the name of the configuration file in the data directory.
+const ConfigFile = "x84.toml"
+
+// SocketFile is the name of the control socket in the data directory.
+const SocketFile = "x84.sock"
+
+// DataDir returns the data directory Run would use for dir: dir itself
+// when not empty, else $X84_DATA, else ~/.x84.
+func DataDir(dir string) (string, error) {
+	if dir == "" {
+		dir = os.Getenv("X84_DATA")
+	}
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("x84: no data directory: %w", err)
+		}
+		dir = filepath.Join(home, ".x84")
+	}
+	return filepath.Abs(dir)
+}
+
+// Run starts the board and serves until ctx ends, then shuts down
+// gracefully: every session gets a goodbye line, within the configured
+// grace period (server.shutdown_grace) after which connections are
+// closed. It returns nil after a clean shutdown.
+func Run(ctx context.Context, opts Options) error {
+	dir, err := DataDir(opts.DataDir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("x84: data directory: %w", err)
+	}
+	cfg, err := config.Load(filepath.Join(dir, ConfigFile))
+	if err != nil {
+		return err
+	}
+	logOut := opts.Log
+	if logOut == nil {
+		logOut = os.Stderr
+	}
+	log := newLogger(logOut, cfg.Log)
+	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("data directory is readable by others; consider chmod 700", "dir", dir, "mode", fi.Mode().Perm().String())
+	}
+
+	h := opts.Board
+	if h == nil {
+		h = board.KeyTest()
+	}
+	reg := &session.Registry{}
+	srv := &server.Server{
+		Handler:       h,
+		Registry:      reg,
+		MaxSessions:   cfg.Server.MaxSessions,
+		MaxPerAddress: cfg.Server.MaxPerAddress,
+		Session: session.Options{
+			IdleTimeout: cfg.Server.IdleTimeout.D(),
+			IdleWarning: cfg.Server.IdleWarning.D(),
+		},
+		Logger: log,
+	}
+	ctl := &control.Server{Registry: reg, Logger: log}
+
+	type service struct {
+		name  string
+		serve func() error
+	}
+	var services []service
+	addrs := map[string]net.Addr{}
+	var closers []io.Closer
+	closeAll := func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}
+
+	ctlL, err := control.Listen(filepath.Join(dir, SocketFile))
+	if err != nil {
+		return err
+	}
+	closers = append(closers, ctlL)
+	services = append(services, service{"control", func() error { return ctl.Serve(ctlL) }})
+
+	if cfg.Telnet.Enabled {
+		l, err := net.Listen("tcp", cfg.Telnet.ListenAddr())
+		if err != nil {
+			closeAll()
+			return fmt.Errorf("x84: telnet: %w", err)
+		}
+		closers = append(closers, l)
+		p := &telnetd.Protocol{Config: telnet.Config{
+			MaxSubneg: cfg.Telnet.MaxSubnegotiation,
+			Timeout:   cfg.Telnet.NegotiationTimeout.D(),
+			Limit:     cfg.Telnet.NegotiationLimit.D(),
+			Logger:    log,
+		}}
+		addrs["telnet"] = l.Addr()
+		log.Info("listening", "proto", "telnet", "addr", l.Addr().String())
+		services = append(services, service{"telnet", func() error { return srv.Serve(l, p) }})
+	}
+	log.Info("x84 started", "data", dir, "version", Version())
+	if opts.Ready != nil {
+		opts.Ready(addrs)
+	}
+
+	errc := make(chan error, len(services))
+	var wg sync.WaitGroup
+	for _, s := range services {
+		wg.Go(func() {
+			if err := s.serve(); err != nil && !errors.Is(err, server.ErrServerClosed) {
+				errc <- fmt.Errorf("x84: %s: %w", s.name, err)
+			}
+		})
+	}
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	log.Info("shutting down", "sessions", reg.Len())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownGrace.D())
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("sessions did not end in time; closed them", "grace", cfg.Server.ShutdownGrace.D())
+	}
+	ctl.Shutdown(sctx)
+	closeAll()
+	wg.Wait()
+	os.Remove(filepath.Join(dir, SocketFile))
+	log.Info("stopped")
+	return runErr
+}
+
+func newLogger(w io.Writer, c config.Log) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// version is set at build time with -ldflags "-X github.com/x84bbs/x84.version=v1.2.3".
+var version = "dev"
+
+// Version returns the version of x84 this binary was built from.
+func Version() string { return version }
