@@ -378,3 +378,20 @@ func TestManyFromOneAddress(t *testing.T) {
 		c.Close()
 	}
 }
+
+func TestIPv6(t *testing.T) {
+	l, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	}
+	l.Close()
+	b := startBoard(t, "[telnet]\naddress = \"::1\"\n")
+	if !strings.HasPrefix(b.addr, "[::1]:") {
+		t.Fatalf("listening on %s; want [::1]", b.addr)
+	}
+	_, scr := dialTelnet(t, b, xterm)
+	scr.waitFor(t, "telnet from [::1]:")
+	if w := who(t, b); len(w) != 1 || !strings.HasPrefix(w[0].RemoteAddr, "[::1]:") {
+		t.Errorf("who = %+v; want one caller from [::1]", w)
+	}
+}

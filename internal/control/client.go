@@ -38,10 +38,15 @@ func (c *Client) Who(ctx context.Context) ([]Who, error) {
 	return out, c.get(ctx, "/v1/who", &out)
 }
 
-// Stats returns the server's process figures.
-func (c *Client) Stats(ctx context.Context) (Stats, error) {
+// Stats returns the server's process figures; with gc set the server
+// collects garbage first.
+func (c *Client) Stats(ctx context.Context, gc bool) (Stats, error) {
 	var out Stats
-	return out, c.get(ctx, "/v1/stats", &out)
+	path := "/v1/stats"
+	if gc {
+		path += "?gc=1"
+	}
+	return out, c.get(ctx, path, &out)
 }
 
 func (c *Client) get(ctx context.Context, path string, v any) error {

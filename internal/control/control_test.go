@@ -71,7 +71,7 @@ func TestWho(t *testing.T) {
 	if err != nil || len(list) != 0 {
 		t.Fatalf("Who = %v, %v; want an empty list", list, err)
 	}
-	st, err := c.Stats(t.Context())
+	st, err := c.Stats(t.Context(), true)
 	if err != nil || st.Goroutines == 0 || st.HeapAlloc == 0 {
 		t.Errorf("Stats = %+v, %v", st, err)
 	}

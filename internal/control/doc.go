@@ -6,7 +6,7 @@
 // Endpoints (JSON):
 //
 //	GET /v1/who     the live sessions, as []Who
-//	GET /v1/stats   process figures for benchmarks, as Stats
+//	GET /v1/stats   process figures for benchmarks, as Stats (?gc=1 collects garbage first)
 //
 // Concurrency: Server handlers run on net/http's goroutines and only read
 // from the session registry, which is safe for concurrent use.

@@ -217,8 +217,11 @@ func (s *Server) serveConn(c net.Conn, p Protocol, addr netip.Addr) {
 		"term", info.Term, "cols", info.Size.Cols, "rows", info.Size.Rows, "encoding", string(info.Encoding),
 		"setup", time.Since(accepted).Round(time.Microsecond))
 	err = s.run(ctx, sess)
-	if s.shuttingDown() {
+	switch {
+	case s.shuttingDown():
 		s.goodbye(sess)
+	case errors.Is(err, session.ErrIdle):
+		sess.WriteString("\r\n\x1b[0mYou have been idle too long. Goodbye!\r\n")
 	}
 	s.log.Info("session end", "node", node, "remote", info.RemoteAddr, "user", sess.User(),
 		"dur", time.Since(accepted).Round(time.Millisecond), "reason", endReason(err))

@@ -356,3 +356,19 @@ func TestBackoffEndsOnShutdown(t *testing.T) {
 		}
 	})
 }
+
+func TestIdleGoodbye(t *testing.T) {
+	var held atomic.Int32
+	srv := &Server{Handler: waitingHandler(&held), Session: session.Options{IdleTimeout: 200 * time.Millisecond}}
+	addr := startServer(t, srv)
+	c, line := dialFrom(t, "127.0.0.1", addr)
+	defer c.Close()
+	if line != "welcome" {
+		t.Fatalf("first line %q", line)
+	}
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	rest, _ := io.ReadAll(c)
+	if !strings.Contains(string(rest), "idle too long") {
+		t.Errorf("an idle caller saw %q; want to be told why the call ended", rest)
+	}
+}

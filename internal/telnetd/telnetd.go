@@ -1,6 +1,3 @@
-// Package telnetd adapts the telnet package to x84's server: it
-// negotiates with each connection and presents it as a term.Conn, choosing
-// the session's encoding from what the client said.
 package telnetd
 
 import (

@@ -1,0 +1,282 @@
+// Command x84-bench is x84's load tool. It starts an x84 binary on a
+// fresh data directory, drives it with telnet clients from this separate
+// process, and prints figures for the notes.
+//
+//	x84-bench -x84 ./x84 idle -n 10000        memory per idle session
+//	x84-bench -x84 ./x84 connect -n 2000      accept-to-screen latency
+//
+// Clients answer negotiation as Debian's telnet in a 100x30 xterm does.
+// Every loop is bounded in count and time; it runs on loopback only.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/x84bbs/x84/internal/control"
+	"github.com/x84bbs/x84/telnet"
+)
+
+func main() {
+	bin := flag.String("x84", "", "path to the x84 binary to measure (required)")
+	flag.Usage = func() {
+		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|connect [-n N] [-c CONCURRENCY]\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if *bin == "" || flag.NArg() < 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	cmd, args := flag.Arg(0), flag.Args()[1:]
+	fs := flag.NewFlagSet(cmd, flag.ExitOnError)
+	n := fs.Int("n", 1000, "number of sessions")
+	conc := fs.Int("c", 100, "connections opened at once")
+	fs.Parse(args)
+	if *n < 1 || *n > 15000 || *conc < 1 {
+		fmt.Fprintln(os.Stderr, "x84-bench: -n must be 1..15000 and -c at least 1")
+		os.Exit(2)
+	}
+	raiseFileLimit()
+	srv, err := startServer(*bin, *n)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "x84-bench:", err)
+		os.Exit(1)
+	}
+	defer srv.stop()
+	switch cmd {
+	case "idle":
+		err = idle(srv, *n, *conc)
+	case "connect":
+		err = connect(srv, *n, *conc)
+	default:
+		err = fmt.Errorf("unknown benchmark %q", cmd)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "x84-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func raiseFileLimit() {
+	var r syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r) == nil && r.Cur < r.Max {
+		r.Cur = r.Max
+		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &r)
+	}
+}
+
+type server struct {
+	cmd  *exec.Cmd
+	dir  string
+	addr string
+	ctl  *control.Client
+}
+
+var listenRE = regexp.MustCompile(`msg=listening proto=telnet addr=(\S+)`)
+
+// startServer runs x84 with limits raised for n sessions and waits until
+// it listens.
+func startServer(bin string, n int) (*server, error) {
+	dir, err := os.MkdirTemp("", "x84-bench")
+	if err != nil {
+		return nil, err
+	}
+	conf := fmt.Sprintf("[server]\nmax_sessions = %d\nmax_per_address = %d\nidle_timeout = \"0\"\n[telnet]\nport = 0\n", n+10, n+10)
+	if err := os.WriteFile(filepath.Join(dir, "x84.toml"), []byte(conf), 0o600); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "--data", dir)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	addrc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
+				addrc <- m[1]
+			}
+		}
+	}()
+	select {
+	case addr := <-addrc:
+		return &server{cmd: cmd, dir: dir, addr: addr, ctl: control.NewClient(filepath.Join(dir, "x84.sock"))}, nil
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		return nil, errors.New("x84 did not start")
+	}
+}
+
+func (s *server) stop() {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		s.cmd.Process.Kill()
+	}
+	os.RemoveAll(s.dir)
+}
+
+// rss reads the server process's resident set size from /proc.
+func (s *server) rss() uint64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func (s *server) waitSessions(n int) (control.Stats, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for {
+		st, err := s.ctl.Stats(ctx, false)
+		if err != nil {
+			return st, err
+		}
+		if st.Sessions == n {
+			return s.ctl.Stats(ctx, true)
+		}
+		select {
+		case <-ctx.Done():
+			return st, fmt.Errorf("%d sessions after 2 minutes; want %d", st.Sessions, n)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+var xterm = telnet.ClientConfig{TermTypes: []string{"XTERM-256COLOR"}, Cols: 100, Rows: 30, Binary: true,
+	Env: map[string]string{"DISPLAY": "localhost:9"}}
+
+// marker is the end of the terminal check's first screen.
+var marker = []byte("Last key:")
+
+// call connects one client and returns once its first screen has arrived;
+// the connection stays open, idle, with no goroutine of the caller's.
+func call(addr string) (net.Conn, time.Duration, error) {
+	start := time.Now()
+	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	if err != nil {
+		return nil, 0, err
+	}
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	tc := telnet.NewClientConn(c, &xterm)
+	var seen []byte
+	buf := make([]byte, 2048)
+	for !bytes.Contains(seen, marker) {
+		n, err := tc.Read(buf)
+		seen = append(seen, buf[:n]...)
+		if err != nil {
+			c.Close()
+			return nil, 0, fmt.Errorf("before the first screen: %w", err)
+		}
+	}
+	c.SetDeadline(time.Time{})
+	return c, time.Since(start), nil
+}
+
+// open makes n calls, conc at a time, and returns the connections and the
+// time each took to show its first screen.
+func open(addr string, n, conc int) ([]net.Conn, []time.Duration, error) {
+	conns := make([]net.Conn, 0, n)
+	times := make([]time.Duration, 0, n)
+	var mu sync.Mutex
+	var firstErr error
+	sem := make(chan struct{}, conc)
+	var wg sync.WaitGroup
+	for range n {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			c, d, err := call(addr)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+				}
+				return
+			}
+			conns = append(conns, c)
+			times = append(times, d)
+		})
+	}
+	wg.Wait()
+	return conns, times, firstErr
+}
+
+func closeAll(conns []net.Conn) {
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+func idle(s *server, n, conc int) error {
+	base, err := s.ctl.Stats(context.Background(), true)
+	if err != nil {
+		return err
+	}
+	baseRSS := s.rss()
+	start := time.Now()
+	conns, _, err := open(s.addr, n, conc)
+	defer closeAll(conns)
+	if err != nil {
+		return err
+	}
+	opened := time.Since(start)
+	st, err := s.waitSessions(n)
+	if err != nil {
+		return err
+	}
+	time.Sleep(time.Second) // let the runtime settle after the burst
+	st, _ = s.ctl.Stats(context.Background(), true)
+	rss := s.rss()
+	per := func(a, b uint64) float64 { return float64(int64(a)-int64(b)) / float64(n) / 1024 }
+	fmt.Printf("idle telnet sessions: %d (opened in %v, %d at a time)\n", n, opened.Round(time.Millisecond), conc)
+	fmt.Printf("  RSS        %7.1f MiB total, %5.1f KiB per session\n", float64(rss)/(1<<20), per(rss, baseRSS))
+	fmt.Printf("  heap       %7.1f MiB in use, %5.1f KiB per session\n", float64(st.HeapInuse)/(1<<20), per(st.HeapInuse, base.HeapInuse))
+	fmt.Printf("  stacks     %7.1f MiB, %5.1f KiB per session\n", float64(st.StackInuse)/(1<<20), per(st.StackInuse, base.StackInuse))
+	fmt.Printf("  goroutines %d (%.2f per session)\n", st.Goroutines, float64(st.Goroutines-base.Goroutines)/float64(n))
+	return nil
+}
+
+func connect(s *server, n, conc int) error {
+	conns, times, err := open(s.addr, n, conc)
+	closeAll(conns)
+	if err != nil {
+		return err
+	}
+	slices.Sort(times)
+	q := func(p float64) time.Duration { return times[min(len(times)-1, int(p*float64(len(times))))] }
+	fmt.Printf("connect to first screen, %d calls, %d at a time: p50 %v  p90 %v  p99 %v  max %v\n",
+		n, conc, q(0.5).Round(time.Microsecond), q(0.9).Round(time.Microsecond), q(0.99).Round(time.Microsecond), times[len(times)-1].Round(time.Microsecond))
+	return nil
+}
