@@ -322,8 +322,9 @@ func (s *Session) Printf(format string, args ...any) (int, error) {
 	return fmt.Fprintf(s, format, args...)
 }
 
-// WriteRaw sends bytes to the terminal exactly as they are, whatever the
-// session's encoding: CP437 art to a CP437 terminal, for example.
+// WriteRaw sends bytes to the terminal without the session's transcoding:
+// CP437 bytes to a CP437 terminal, for example. The protocol still frames
+// them (telnet doubles IAC and sends CR LF for a newline).
 func (s *Session) WriteRaw(p []byte) (int, error) { return s.conn.Write(p) }
 
 // Close ends the session: it closes the connection and waits for the
@@ -335,9 +336,8 @@ func (s *Session) Close() error {
 		close(s.closing)
 		err = s.conn.Close()
 		<-s.readDone
-		if s.timer != nil {
-			s.timer.Stop()
-		}
+		// The timer belongs to the handler's goroutine; an unreferenced
+		// timer is collected, so there is nothing to stop here.
 	})
 	return err
 }

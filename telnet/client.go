@@ -106,6 +106,9 @@ func (c *ClientConn) handle(out []byte, ev Event) []byte {
 		if len(ev.Data) == 0 || ev.Data[0] != sbSEND {
 			break
 		}
+		if !c.opts.Enabled(Local, ev.Opt) {
+			break // never agreed: a server asking anyway gets nothing
+		}
 		switch ev.Opt {
 		case OptTTYPE:
 			t := c.cfg.TermTypes[min(c.ttype, len(c.cfg.TermTypes)-1)]

@@ -59,8 +59,15 @@ type Decoder struct {
 	cmd   byte
 	sbOpt byte
 	sb    []byte
+	sbMax int // limit of the subnegotiation in progress
 	max   int
 	cr    bool // the last data byte was CR
+
+	// Limit, if non-nil, returns the longest payload kept for a
+	// subnegotiation of an option, so that options with small fixed
+	// payloads (NAWS) cannot be used to make the decoder hold the general
+	// limit. It is capped by the Decoder's own limit.
+	Limit func(opt byte) int
 }
 
 // NewDecoder returns a Decoder that keeps subnegotiations of at most
@@ -82,6 +89,8 @@ func (d *Decoder) Decode(out, in []byte, fn func(Event)) []byte {
 		switch d.state {
 		case stData:
 			if b == IAC {
+				// CR NUL and CR LF pair only across plain data.
+				d.cr = false
 				d.state = stIAC
 				continue
 			}
@@ -97,7 +106,6 @@ func (d *Decoder) Decode(out, in []byte, fn func(Event)) []byte {
 			d.command(b, fn)
 			if b == IAC {
 				out = append(out, IAC)
-				d.cr = false
 			}
 		case stOpt:
 			d.state = stData
@@ -110,6 +118,10 @@ func (d *Decoder) Decode(out, in []byte, fn func(Event)) []byte {
 			}
 			d.sbOpt = b
 			d.sb = d.sb[:0]
+			d.sbMax = d.max
+			if d.Limit != nil {
+				d.sbMax = max(min(d.Limit(b), d.max), 0)
+			}
 			d.state = stSB
 		case stSB:
 			if b == IAC {
@@ -181,18 +193,24 @@ func (d *Decoder) command(b byte, fn func(Event)) {
 		d.state = stSBOpt
 	case b == SE: // SE without SB: ignored
 	case b >= EOF:
-		d.cr = false
 		fn(Event{Kind: EventCommand, Cmd: b})
 	default: // not a telnet command: ignored
 	}
 }
 
 func (d *Decoder) sbByte(b byte, fn func(Event)) {
-	if len(d.sb) >= d.max {
+	if len(d.sb) >= d.sbMax {
 		fn(Event{Kind: EventSubnegOverflow, Opt: d.sbOpt})
 		d.resetSB()
 		d.state = stSBSkip
 		return
+	}
+	if len(d.sb) == cap(d.sb) {
+		// Grow by doubling but never past the limit, so an unfinished
+		// subnegotiation holds at most the limit.
+		grown := make([]byte, len(d.sb), min(d.sbMax, max(64, 2*cap(d.sb))))
+		copy(grown, d.sb)
+		d.sb = grown
 	}
 	d.sb = append(d.sb, b)
 }

@@ -30,6 +30,9 @@ type Config struct {
 	// MaxTTYPE is how many terminal types we ask a client to cycle
 	// through. Default 8.
 	MaxTTYPE int
+	// WriteTimeout bounds every write to the client, so that a client
+	// that stops reading cannot hold a session forever. Default 1 minute.
+	WriteTimeout time.Duration
 	// OnResize, if non-nil, is called from Read whenever the client
 	// reports a new window size after negotiation.
 	OnResize func(cols, rows int)
@@ -41,9 +44,14 @@ type Config struct {
 var DefaultEnvVars = []string{"USER", "TERM", "LANG", "LC_ALL", "COLUMNS", "LINES", "COLORTERM"}
 
 const (
-	defaultTimeout  = time.Second
-	defaultLimit    = 2 * time.Second
-	defaultMaxTTYPE = 8
+	defaultTimeout      = time.Second
+	defaultLimit        = 2 * time.Second
+	defaultWriteTimeout = time.Minute
+	defaultMaxTTYPE     = 8
+	// replyBudget bounds the option answers one connection gets: real
+	// clients need a dozen; a peer that keeps flipping options to make us
+	// answer is ignored past it.
+	replyBudget = 512
 	// pendingMax bounds the data a client may send while we negotiate;
 	// past it negotiation ends so that the data can be read.
 	pendingMax = 4096
@@ -76,9 +84,13 @@ type Conn struct {
 	cfg  Config
 	log  *slog.Logger
 
-	// Owned by the reading goroutine.
-	dec     *Decoder
-	pending []byte // data received during negotiation, returned first
+	// Owned by the reading goroutine (the one that negotiates, then the
+	// one that calls Read).
+	dec         *Decoder
+	pending     []byte // data received during negotiation, returned first
+	negotiating bool
+	replies     int  // option answers sent
+	overflowed  bool // a subnegotiation overflow was logged
 
 	mu     sync.Mutex // guards the fields below
 	opts   OptionTable
@@ -90,20 +102,20 @@ type Conn struct {
 	ttypes []string
 	mtts   int
 
-	wmu  sync.Mutex // serialises writes to conn
+	wmu  sync.Mutex // serialises writes to conn; guards the fields below
 	wenc Encoder
+	werr error
 }
 
 // negState is the progress of the requests that have no option state of
 // their own.
 type negState struct {
-	ttypeAsked  bool // a TTYPE SEND is outstanding
-	ttypeDone   bool
-	envDecided  bool // NEW-ENVIRON SEND was sent, or will never be
-	envReplies  int  // NEW-ENVIRON SEND frames not yet answered
-	nawsSeen    bool
-	answered    bool
-	negotiating bool
+	ttypeAsked bool // a TTYPE SEND is outstanding
+	ttypeDone  bool
+	envDecided bool // NEW-ENVIRON SEND was sent, or will never be
+	envReplies int  // NEW-ENVIRON SEND frames not yet answered
+	nawsSeen   bool
+	answered   bool
 }
 
 var writeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
@@ -129,6 +141,9 @@ func NewServerConn(ctx context.Context, c net.Conn, config *Config) (*Conn, erro
 	if cfg.MaxTTYPE <= 0 {
 		cfg.MaxTTYPE = defaultMaxTTYPE
 	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = defaultWriteTimeout
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -142,6 +157,7 @@ func NewServerConn(ctx context.Context, c net.Conn, config *Config) (*Conn, erro
 	}
 	tc.opts.AcceptLocal = acceptLocal
 	tc.opts.AcceptRemote = acceptRemote
+	tc.dec.Limit = subnegLimit
 	if err := tc.negotiate(ctx); err != nil {
 		c.Close()
 		return nil, err
@@ -155,6 +171,21 @@ func acceptLocal(opt byte) bool {
 		return true
 	}
 	return false
+}
+
+// subnegLimit keeps the payloads we parse to their real sizes; only
+// NEW-ENVIRON may use the configured limit, and options we do not parse
+// get a little room so that unsolicited ones (LINEMODE SLC) pass quietly.
+func subnegLimit(opt byte) int {
+	switch opt {
+	case OptNAWS:
+		return 4
+	case OptTTYPE:
+		return ttypeMax + 1
+	case OptNewEnviron:
+		return 1 << 30 // the Decoder's own limit
+	}
+	return 256
 }
 
 func acceptRemote(opt byte) bool {
@@ -182,18 +213,22 @@ var aLongTimeAgo = time.Unix(1, 0)
 func (c *Conn) negotiate(ctx context.Context) error {
 	start := time.Now()
 	var out []byte
+	c.negotiating = true
 	c.mu.Lock()
-	c.state.negotiating = true
 	for _, o := range opening {
 		out = c.opts.Enable(out, o.side, o.opt)
 	}
 	c.mu.Unlock()
+
+	// The deadline covers writes too: a client that floods us with
+	// requests and never reads our answers must not hold negotiation past
+	// its limit.
+	c.conn.SetDeadline(start.Add(c.cfg.Timeout))
+	stop := context.AfterFunc(ctx, func() { c.conn.SetDeadline(aLongTimeAgo) })
+	defer stop()
 	if err := c.writeRaw(out); err != nil {
 		return err
 	}
-
-	stop := context.AfterFunc(ctx, func() { c.conn.SetReadDeadline(aLongTimeAgo) })
-	defer stop()
 	buf := make([]byte, negBufSize)
 	for {
 		c.mu.Lock()
@@ -207,7 +242,7 @@ func (c *Conn) negotiate(ctx context.Context) error {
 		if answered {
 			limit = c.cfg.Limit
 		}
-		c.conn.SetReadDeadline(start.Add(limit))
+		c.conn.SetDeadline(start.Add(limit))
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -229,11 +264,17 @@ func (c *Conn) negotiate(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := c.conn.SetReadDeadline(time.Time{}); err != nil {
+	if werr := c.writeErr(); werr != nil {
+		return werr
+	}
+	if !stop() {
+		return ctx.Err() // cancelled just now
+	}
+	if err := c.conn.SetDeadline(time.Time{}); err != nil {
 		return err
 	}
+	c.negotiating = false
 	c.mu.Lock()
-	c.state.negotiating = false
 	c.neg = Negotiation{
 		Duration: time.Since(start),
 		Answered: c.state.answered,
@@ -274,13 +315,8 @@ func (c *Conn) decode(raw []byte) ([]byte, error) {
 		out, r = c.handle(out, ev)
 		resized = resized || r
 	})
-	if resized && c.cfg.OnResize != nil {
-		c.mu.Lock()
-		negotiating, cols, rows := c.state.negotiating, c.cols, c.rows
-		c.mu.Unlock()
-		if !negotiating {
-			c.cfg.OnResize(cols, rows)
-		}
+	if resized && !c.negotiating && c.cfg.OnResize != nil {
+		c.cfg.OnResize(c.WindowSize())
 	}
 	if len(out) > 0 {
 		return data, c.writeRaw(out)
@@ -296,8 +332,18 @@ func (c *Conn) handle(out []byte, ev Event) ([]byte, bool) {
 	switch ev.Kind {
 	case EventOption:
 		c.state.answered = true
+		if c.replies >= replyBudget {
+			return out, false
+		}
 		var ch Change
+		before := len(out)
 		out, ch = c.opts.Receive(out, ev.Cmd, ev.Opt)
+		if len(out) > before {
+			c.replies++
+			if c.replies == replyBudget {
+				c.log.Warn("telnet client keeps renegotiating; no longer answering", "remote", c.conn.RemoteAddr().String())
+			}
+		}
 		if ch == Refused {
 			c.log.Debug("telnet option refused", "cmd", CommandName(ev.Cmd), "opt", OptionName(ev.Opt))
 		}
@@ -308,7 +354,11 @@ func (c *Conn) handle(out []byte, ev Event) ([]byte, bool) {
 		c.state.answered = true
 		return c.subnegLocked(out, ev.Opt, ev.Data)
 	case EventSubnegOverflow:
-		c.log.Warn("telnet subnegotiation too long", "opt", OptionName(ev.Opt), "limit", c.dec.max, "remote", c.conn.RemoteAddr().String(), "err", ErrSubnegTooLong)
+		// Once per connection: a client sending many must not flood the log.
+		if !c.overflowed {
+			c.overflowed = true
+			c.log.Warn("telnet subnegotiation too long", "opt", OptionName(ev.Opt), "limit", c.dec.max, "remote", c.conn.RemoteAddr().String(), "err", ErrSubnegTooLong)
+		}
 	case EventCommand:
 		c.state.answered = true
 	}
@@ -473,7 +523,7 @@ func (c *Conn) Write(p []byte) (int, error) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	*bp = c.wenc.Append((*bp)[:0], p)
-	if _, err := c.conn.Write(*bp); err != nil {
+	if err := c.writeLocked(*bp); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -483,8 +533,30 @@ func (c *Conn) Write(p []byte) (int, error) {
 func (c *Conn) writeRaw(b []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	_, err := c.conn.Write(b)
-	return err
+	return c.writeLocked(b)
+}
+
+// writeLocked writes with the write timeout, outside negotiation (which
+// has a deadline of its own). A failed write is remembered, since the
+// stream is broken from then on.
+func (c *Conn) writeLocked(b []byte) error {
+	if c.werr != nil {
+		return c.werr
+	}
+	if !c.negotiating { // negotiation's own deadline covers its writes
+		c.conn.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
+	}
+	if _, err := c.conn.Write(b); err != nil {
+		c.werr = err
+		return err
+	}
+	return nil
+}
+
+func (c *Conn) writeErr() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.werr
 }
 
 // Close closes the connection.

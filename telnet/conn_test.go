@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -424,5 +425,66 @@ func TestParseTTYPE(t *testing.T) {
 		if got := parseTTYPE(tt.in); got != tt.want {
 			t.Errorf("parseTTYPE(% x) = %q; want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestNegotiateFlood is a client that flips an option back and forth
+// without ever reading our answers: negotiation must still end by its
+// limit, having answered a bounded number of times.
+func TestNegotiateFlood(t *testing.T) {
+	sc, c := tcpPair(t)
+	flood := bytes.Repeat([]byte{IAC, WILL, OptSGA, IAC, WONT, OptSGA}, 20000)
+	go c.Write(flood)
+	start := time.Now()
+	cfg := &Config{Timeout: 300 * time.Millisecond, Limit: 600 * time.Millisecond}
+	conn, err := NewServerConn(t.Context(), sc, cfg)
+	if err != nil {
+		t.Fatalf("NewServerConn: %v", err)
+	}
+	if d := time.Since(start); d > cfg.Limit+500*time.Millisecond {
+		t.Errorf("negotiation with a flooding client took %v; limit %v", d, cfg.Limit)
+	}
+	c.SetReadDeadline(time.Now().Add(time.Second))
+	got, _ := io.ReadAll(c)
+	if max := len(openingBytes) + 3*replyBudget; len(got) > max {
+		t.Errorf("server answered with %d bytes; want at most %d", len(got), max)
+	}
+	conn.Close()
+}
+
+func TestWriteTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sc, cc := net.Pipe()
+		defer cc.Close()
+		go func() {
+			buf := make([]byte, len(openingBytes))
+			io.ReadFull(cc, buf) // then never read again
+		}()
+		conn, err := NewServerConn(t.Context(), sc, &Config{WriteTimeout: 30 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		start := time.Now()
+		_, err = conn.Write([]byte("hello"))
+		if !errors.Is(err, os.ErrDeadlineExceeded) || time.Since(start) != 30*time.Second {
+			t.Errorf("Write to a client that never reads = %v after %v; want a deadline error after 30s", err, time.Since(start))
+		}
+		if _, err := conn.Write([]byte("again")); err == nil {
+			t.Errorf("Write after a failed write succeeded")
+		}
+	})
+}
+
+// TestClientWithoutTypes checks that a ClientConn with no terminal types
+// ignores a server asking for one anyway.
+func TestClientWithoutTypes(t *testing.T) {
+	sc, c := tcpPair(t)
+	client := NewClientConn(c, &ClientConfig{})
+	sc.Write([]byte{IAC, SB, OptTTYPE, sbSEND, IAC, SE, IAC, SB, OptNewEnviron, sbSEND, IAC, SE, 'x'})
+	buf := make([]byte, 16)
+	n, err := client.Read(buf)
+	if err != nil || string(buf[:n]) != "x" {
+		t.Errorf("Read = %q, %v; want x", buf[:n], err)
 	}
 }

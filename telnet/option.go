@@ -19,12 +19,18 @@ const (
 )
 
 // Bits of one side's packed state: two bits of state, the queue bit and
-// whether we have already refused a request for it.
+// how many times we have refused a request for it.
 const (
-	qStateMask uint8 = 0b0011
-	qOpposite  uint8 = 0b0100
-	qRefused   uint8 = 0b1000
+	qStateMask   uint8 = 0b00011
+	qOpposite    uint8 = 0b00100
+	qRefusedMask uint8 = 0b11000
+	qRefusedOne  uint8 = 0b01000
 )
+
+// maxRefusals is how often a request for one option is refused before
+// further requests are ignored. Once is what a compliant peer needs, and
+// repeating ourselves is how buggy peers loop.
+const maxRefusals = 1
 
 // Change reports what a received negotiation did to an option.
 type Change uint8
@@ -44,8 +50,9 @@ const (
 // An OptionTable keeps the state of every option for both sides using the
 // "Q method" of RFC 1143, so that no answer ever starts a negotiation loop:
 // a request that would not change the state is never answered, and a
-// request we refuse is answered exactly once. Replies are appended to a
-// caller's buffer, which the caller writes to the peer.
+// request we refuse is answered exactly once per option (DO TIMING-MARK
+// excepted: RFC 860 uses each one as a mark that must be answered). Replies are appended to a caller's buffer, which the caller
+// writes to the peer.
 type OptionTable struct {
 	st [2][256]uint8
 	// AcceptLocal reports whether we agree to enable an option on our side
@@ -77,7 +84,7 @@ func (t *OptionTable) Pending(s Side, opt byte) bool {
 }
 
 func (t *OptionTable) set(s Side, opt, state uint8) {
-	t.st[s][opt] = t.st[s][opt]&qRefused | state
+	t.st[s][opt] = t.st[s][opt]&qRefusedMask | state
 }
 
 // Enable asks for opt on side s and appends the request, if one is due, to
@@ -139,10 +146,13 @@ func (t *OptionTable) receiveYes(out []byte, s Side, opt byte, accept func(byte)
 			t.set(s, opt, qYes)
 			return append(out, IAC, yes, opt), Enabled
 		}
-		if v&qRefused != 0 {
-			return out, Unchanged // refused once already: never loop
+		if s == Local && opt == OptTimingMark {
+			return append(out, IAC, no, opt), Refused
 		}
-		t.st[s][opt] |= qRefused
+		if v&qRefusedMask == maxRefusals*qRefusedOne {
+			return out, Unchanged // refused often enough: never loop
+		}
+		t.st[s][opt] += qRefusedOne
 		return append(out, IAC, no, opt), Refused
 	case qWantNo:
 		// Our disable was answered with an enable: the peer is in error,

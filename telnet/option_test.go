@@ -52,6 +52,12 @@ func TestOptionTable(t *testing.T) {
 			recv(DO, unsupported, seq(IAC, WONT, unsupported), Refused),
 			recv(DO, unsupported, nil, Unchanged),
 		}, false, false},
+		{"every DO TIMING-MARK is answered", []step{
+			recv(DO, OptTimingMark, seq(IAC, WONT, OptTimingMark), Refused),
+			recv(DO, OptTimingMark, seq(IAC, WONT, OptTimingMark), Refused),
+			recv(DO, OptTimingMark, seq(IAC, WONT, OptTimingMark), Refused),
+			recv(DO, OptTimingMark, seq(IAC, WONT, OptTimingMark), Refused),
+		}, false, false},
 		{"our request accepted", []step{
 			enable(Remote, supported, seq(IAC, DO, supported)),
 			recv(WILL, supported, nil, Enabled),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -251,7 +252,11 @@ func TestDebianTelnet(t *testing.T) {
 
 	// Resizing the window shows at once, on screen and in x84 who.
 	tm.resize(120, 40)
+	start := time.Now()
 	tm.waitScreen("Window size    120 × 40")
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the new size took %v to show; want under 1 s", d)
+	}
 	s.waitWho(t, "the new size", func(l []whoEntry) bool { return len(l) == 1 && l[0].Cols == 120 && l[0].Rows == 40 })
 
 	tm.keys("q")
@@ -418,5 +423,44 @@ func TestSignals(t *testing.T) {
 		s.done <- err
 	case <-time.After(5*time.Second - time.Since(start)):
 		t.Fatalf("x84 still running 5 s after SIGTERM")
+	}
+}
+
+// TestSecondSignal keeps shutdown busy with a caller that stops reading,
+// and checks that a second signal ends the process at once.
+func TestSecondSignal(t *testing.T) {
+	s := startX84(t, "[server]\nshutdown_grace = \"30s\"\n")
+	c, err := net.Dial("tcp", s.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s.waitWho(t, "the session", func(l []whoEntry) bool { return len(l) == 1 })
+	// A paste the screen answers with redraws, never read: the handler
+	// ends up blocked writing to a full socket.
+	go c.Write(bytes.Repeat([]byte("x"), 64<<20))
+	time.Sleep(2 * time.Second)
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-s.done:
+		t.Fatalf("x84 exited (%v) although a session could not end; the test needs a slow shutdown", err)
+	case <-time.After(time.Second):
+	}
+	start := time.Now()
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-s.done:
+		if code := s.cmd.ProcessState.ExitCode(); code != 1 {
+			t.Errorf("exit status after a second signal = %d (%v); want 1", code, err)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("x84 took %v to exit after the second signal", d)
+		}
+		if !strings.Contains(s.log.String(), "second signal") {
+			t.Errorf("x84 did not say why it exited; log:\n%s", s.log.String())
+		}
+		s.done <- err
+	case <-time.After(5 * time.Second):
+		t.Fatalf("x84 still running 5 s after a second signal")
 	}
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/x84bbs/x84"
 	"github.com/x84bbs/x84/internal/control"
+	"github.com/x84bbs/x84/term"
 )
 
 const usage = `x84 — a terminal server and bulletin board system
@@ -169,8 +170,10 @@ func printWho(w io.Writer, list []control.Who) {
 		if s.User != nil {
 			user = *s.User
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%dx%d\t%s\t%s\t%s\n", s.Node, user, s.Kind, s.RemoteAddr,
-			s.Term, s.Cols, s.Rows, s.Encoding, (time.Duration(s.IdleSeconds) * time.Second).String(), s.Activity)
+		// Handles and activities come from callers: never let them
+		// drive the sysop's terminal.
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%dx%d\t%s\t%s\t%s\n", s.Node, term.Sanitize(user), s.Kind, s.RemoteAddr,
+			term.Sanitize(s.Term), s.Cols, s.Rows, s.Encoding, (time.Duration(s.IdleSeconds) * time.Second).String(), term.Sanitize(s.Activity))
 	}
 	tw.Flush()
 }

@@ -53,9 +53,11 @@ type Server struct {
 	// Session tunes every session (idle limits, Esc delay).
 	Session session.Options
 	// Admit, if non-nil, is called for every connection before any
-	// limit; an error refuses it with the error's text (a ban).
+	// limit; an error refuses it with the error's text (a ban). It runs
+	// on the accept loop and must not block.
 	Admit func(addr netip.Addr) error
-	// OnRefuse, if non-nil, is called for every refused connection.
+	// OnRefuse, if non-nil, is called for every refused connection, on
+	// the accept loop; it must not block.
 	OnRefuse func(addr netip.Addr, reason RefusalReason)
 	// Goodbye is written to every session ended by Shutdown. Default
 	// "The board is shutting down. Goodbye!".
@@ -63,19 +65,18 @@ type Server struct {
 	// Logger receives connection logs. If nil, nothing is logged.
 	Logger *slog.Logger
 
-	initOnce sync.Once
-	log      *slog.Logger
-	limits   limiter
-	workers  group
-	baseCtx  context.Context
-	cancel   context.CancelFunc
+	initOnce   sync.Once
+	log        *slog.Logger
+	refusalLog throttle
+	limits     limiter
+	workers    group
+	baseCtx    context.Context // cancelled when shutdown begins
+	cancel     context.CancelFunc
 
 	mu        sync.Mutex
 	listeners map[*onceCloseListener]struct{}
 	conns     map[net.Conn]struct{}
-	sessions  map[*session.Session]struct{}
 	shutdown  bool
-	quit      chan struct{}
 }
 
 func (s *Server) init() {
@@ -90,8 +91,6 @@ func (s *Server) init() {
 		s.baseCtx, s.cancel = context.WithCancel(context.Background())
 		s.listeners = make(map[*onceCloseListener]struct{})
 		s.conns = make(map[net.Conn]struct{})
-		s.sessions = make(map[*session.Session]struct{})
-		s.quit = make(chan struct{})
 	})
 }
 
@@ -137,7 +136,7 @@ func (s *Server) Serve(l net.Listener, p Protocol) error {
 			t := time.NewTimer(delay)
 			select {
 			case <-t.C:
-			case <-s.quit:
+			case <-s.baseCtx.Done():
 				t.Stop()
 				return ErrServerClosed
 			}
@@ -176,7 +175,9 @@ func (s *Server) accept(c net.Conn, p Protocol) {
 }
 
 func (s *Server) refuse(c net.Conn, addr netip.Addr, reason RefusalReason, msg string) {
-	s.log.Info("connection refused", "remote", addr.String(), "reason", string(reason))
+	if n, ok := s.refusalLog.allow(time.Now()); ok {
+		s.log.Info("connection refused", "remote", addr.String(), "reason", string(reason), "unlogged_before", n)
+	}
 	if s.OnRefuse != nil {
 		s.OnRefuse(addr, reason)
 	}
@@ -206,11 +207,6 @@ func (s *Server) serveConn(c net.Conn, p Protocol, addr netip.Addr) {
 	defer sess.Close()
 	node := s.Registry.Add(sess)
 	defer s.Registry.Remove(sess)
-	if !s.trackSession(sess, true) {
-		s.goodbye(sess)
-		return
-	}
-	defer s.trackSession(sess, false)
 
 	info := sess.Snapshot()
 	s.log.Info("session start", "node", node, "kind", string(info.Kind), "remote", info.RemoteAddr,
@@ -299,20 +295,6 @@ func (s *Server) trackConn(c net.Conn, add bool) bool {
 	return true
 }
 
-func (s *Server) trackSession(sess *session.Session, add bool) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if add {
-		if s.shutdown {
-			return false
-		}
-		s.sessions[sess] = struct{}{}
-	} else {
-		delete(s.sessions, sess)
-	}
-	return true
-}
-
 // Counts returns the connections counted against the limits: in total
 // and from addr.
 func (s *Server) Counts(addr netip.Addr) (total, fromAddr int) {
@@ -323,10 +305,7 @@ func (s *Server) Counts(addr netip.Addr) (total, fromAddr int) {
 func (s *Server) beginShutdown() {
 	s.init()
 	s.mu.Lock()
-	if !s.shutdown {
-		s.shutdown = true
-		close(s.quit)
-	}
+	s.shutdown = true
 	for l := range s.listeners {
 		l.Close()
 	}
@@ -335,43 +314,66 @@ func (s *Server) beginShutdown() {
 	s.cancel()
 }
 
+// closeWait is how long Shutdown and Close wait for sessions to end
+// after closing their connections. A handler that ignores both its context
+// and its connection (stuck in some computation of its own) is then left
+// behind rather than allowed to hang the process.
+const closeWait = time.Second
+
 // Shutdown stops the server gracefully: it closes the listeners, cancels
 // every session's context so that handlers return and callers get a
 // goodbye line, and waits for every goroutine to end. If ctx ends first,
-// the remaining connections are closed, the goroutines are waited for,
-// and ctx's error is returned.
+// the remaining connections are closed, the sessions get a moment more to
+// end, and ctx's error is returned.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.beginShutdown()
+	done := s.waitDone()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+	}
+	s.closeAll()
+	s.waitClosed(done)
+	return ctx.Err()
+}
+
+// Close stops the server at once: listeners and connections are closed
+// without goodbye, and Close waits for the sessions to end.
+func (s *Server) Close() error {
+	s.beginShutdown()
+	s.closeAll()
+	s.waitClosed(s.waitDone())
+	return nil
+}
+
+func (s *Server) waitDone() <-chan struct{} {
 	done := make(chan struct{})
 	go func() {
 		s.workers.Wait()
 		close(done)
 	}()
+	return done
+}
+
+func (s *Server) waitClosed(done <-chan struct{}) {
+	t := time.NewTimer(closeWait)
+	defer t.Stop()
 	select {
 	case <-done:
-		return nil
-	case <-ctx.Done():
-		s.closeAll()
-		<-done
-		return ctx.Err()
+	case <-t.C:
+		s.mu.Lock()
+		n := len(s.conns)
+		s.mu.Unlock()
+		s.log.Error("sessions did not end after their connections closed; leaving them", "sessions", n)
 	}
 }
 
-// Close stops the server at once: listeners and connections are closed
-// without goodbye, and Close waits for every goroutine to end.
-func (s *Server) Close() error {
-	s.beginShutdown()
-	s.closeAll()
-	s.workers.Wait()
-	return nil
-}
-
+// closeAll closes every connection, which ends each session's reads and
+// writes and so its handler.
 func (s *Server) closeAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for sess := range s.sessions {
-		sess.Close()
-	}
 	for c := range s.conns {
 		c.Close()
 	}

@@ -372,3 +372,89 @@ func TestIdleGoodbye(t *testing.T) {
 		t.Errorf("an idle caller saw %q; want to be told why the call ended", rest)
 	}
 }
+
+// TestShutdownLeavesStuckHandler checks that a handler ignoring its
+// context and its connection cannot hang Shutdown.
+func TestShutdownLeavesStuckHandler(t *testing.T) {
+	block := make(chan struct{})
+	entered := make(chan struct{})
+	h := session.HandlerFunc(func(context.Context, *session.Session) error {
+		close(entered)
+		<-block
+		return nil
+	})
+	srv := &Server{Handler: h}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l, raw) }()
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	<-entered
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown = %v; want DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 50*time.Millisecond+closeWait+time.Second {
+		t.Errorf("Shutdown took %v with a stuck handler", d)
+	}
+	close(block) // let it go so that no goroutine outlives the test
+	<-served
+	srv.workers.Wait()
+}
+
+func TestCallerOf(t *testing.T) {
+	tests := []struct{ addr, want string }{
+		{"192.0.2.7", "192.0.2.7/32"},
+		{"2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"},
+		{"::1", "::/64"},
+	}
+	for _, tt := range tests {
+		if got := callerOf(netip.MustParseAddr(tt.addr)).String(); got != tt.want {
+			t.Errorf("callerOf(%s) = %s; want %s", tt.addr, got, tt.want)
+		}
+	}
+	var l limiter
+	a, b := netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("2001:db8::ffff")
+	if _, ok := l.acquire(a, 10, 1); !ok {
+		t.Fatal("first IPv6 connection refused")
+	}
+	if reason, ok := l.acquire(b, 10, 1); ok || reason != RefusedPerAddr {
+		t.Errorf("second address of the same /64 = %v, %v; want refused per address", reason, ok)
+	}
+	l.release(a)
+	if total, per := l.counts(b); total != 0 || per != 0 {
+		t.Errorf("counts after release = %d, %d; want 0, 0", total, per)
+	}
+}
+
+func TestThrottle(t *testing.T) {
+	var th throttle
+	t0 := time.Unix(1000, 0)
+	steps := []struct {
+		at      time.Duration
+		ok      bool
+		skipped int
+	}{
+		{0, true, 0},
+		{100 * time.Millisecond, false, 0},
+		{900 * time.Millisecond, false, 0},
+		{time.Second, true, 2},
+		{1500 * time.Millisecond, false, 0},
+		{3 * time.Second, true, 1},
+	}
+	for _, s := range steps {
+		skipped, ok := th.allow(t0.Add(s.at))
+		if ok != s.ok || skipped != s.skipped {
+			t.Errorf("allow(+%v) = %d, %v; want %d, %v", s.at, skipped, ok, s.skipped, s.ok)
+		}
+	}
+}
