@@ -152,7 +152,12 @@ func (s *server) whoJSON(t *testing.T) []whoEntry {
 // waitWho polls `x84 who --json` until cond holds for its list.
 func (s *server) waitWho(t *testing.T, what string, cond func([]whoEntry) bool) []whoEntry {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	return s.waitWhoFor(t, 10*time.Second, what, cond)
+}
+
+func (s *server) waitWhoFor(t *testing.T, limit time.Duration, what string, cond func([]whoEntry) bool) []whoEntry {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for {
 		list := s.whoJSON(t)
 		if cond(list) {
@@ -437,9 +442,12 @@ func TestSecondSignal(t *testing.T) {
 	defer c.Close()
 	s.waitWho(t, "the session", func(l []whoEntry) bool { return len(l) == 1 })
 	// A paste the screen answers with redraws, never read: the handler
-	// ends up blocked writing to a full socket.
+	// ends up blocked writing to a full socket, and stops taking input,
+	// which shows as a growing idle time.
 	go c.Write(bytes.Repeat([]byte("x"), 64<<20))
-	time.Sleep(2 * time.Second)
+	s.waitWhoFor(t, 60*time.Second, "the handler blocked in a write", func(l []whoEntry) bool {
+		return len(l) == 1 && *l[0].IdleSeconds >= 2
+	})
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-s.done:
