@@ -1,0 +1,62 @@
+// Package sqlite is x84's default store engine: one SQLite file, through
+// modernc.org/sqlite (pure Go, no cgo). Open returns a *store.Store whose
+// every interface is served by this file.
+//
+// # Connections
+//
+// Open makes two database/sql pools on the file:
+//
+//   - a writer with exactly one connection. Every write goes through it,
+//     so writers in this process queue in database/sql rather than race
+//     for SQLite's write lock; none of them ever sees SQLITE_BUSY.
+//   - readers, several read-only connections (mode=ro, query_only), so
+//     reads run in parallel with each other and with the writer.
+//
+// Per-connection settings are in the DSN, so every connection a pool
+// opens has them: busy_timeout 10s (another process, such as an x84
+// subcommand, may hold the lock), foreign_keys on, synchronous NORMAL on
+// the writer, and _txlock=immediate on the writer.
+//
+// Write transactions are immediate (BEGIN IMMEDIATE): they take the write
+// lock when they start, waiting under busy_timeout. A deferred transaction
+// that read first and then tried to write after another process had
+// written would fail at once with SQLITE_BUSY, which no timeout cures.
+// RecordCall and the creation or update of a user with its groups are
+// each one transaction.
+//
+// # Journal and durability
+//
+// The file is in WAL mode: readers never block the writer nor the writer
+// readers. With synchronous NORMAL a commit is written to the WAL but not
+// synced, so a write that returned nil survives the process being killed
+// (the operating system has it), though a power loss or kernel crash may
+// lose the last transactions. The journal mode is a property of the file,
+// so Open sets it once, after checking the schema version. Close closes
+// the readers first, so the writer is the last connection and checkpoints
+// the WAL into the main file.
+//
+// # Schema
+//
+// Migrations are SQL files embedded in the binary (migrations/NNNN_*.sql),
+// applied at Open in order, each in its own transaction together with
+// PRAGMA user_version, which records the schema version. A file whose
+// version is newer than the newest migration this binary has is refused
+// with an error wrapping store.ErrTooNew, before anything is written to
+// it. Tables are STRICT.
+//
+// Handles are matched by handle_key, the handle case-folded in Go
+// (golang.org/x/text/cases Fold), not by SQLite's NOCASE, which folds
+// ASCII only. The key is not Unicode-normalized: a precomposed "É" and
+// "E" followed by U+0301 make different handles. Times are INTEGER Unix milliseconds, 0 for the zero time,
+// and come back in UTC: sub-millisecond precision is dropped, and the
+// instant 1970-01-01T00:00:00Z reads back as the zero time. Calls and
+// one-liners name their author by handle and have no foreign key, so they
+// outlive deleted accounts. The file is created with mode 0600, since it
+// holds password hashes; SQLite gives the -wal and -shm files the same
+// mode.
+//
+// # Concurrency
+//
+// A Store from Open is safe for concurrent use. Several processes may
+// open the same file; their writers take turns under busy_timeout.
+package sqlite

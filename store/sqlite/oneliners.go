@@ -1,0 +1,69 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/x84bbs/x84/store"
+)
+
+// AddOneliner implements store.Oneliners. A zero Posted is set to now,
+// so that LastOnelinerBy never mistakes a post for none.
+func (e *engine) AddOneliner(ctx context.Context, o *store.Oneliner) error {
+	posted := o.Posted
+	if posted.IsZero() {
+		posted = now()
+	}
+	var id int64
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO oneliners (handle, handle_key, text, posted)
+			VALUES (?, ?, ?, ?) RETURNING id`,
+			o.Handle, store.HandleKey(o.Handle), o.Text, millis(posted)).Scan(&id)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: add one-liner by %q: %w", o.Handle, err)
+	}
+	o.ID = id
+	o.Posted = posted
+	return nil
+}
+
+// Oneliners implements store.Oneliners. A limit below 1 returns nothing.
+func (e *engine) Oneliners(ctx context.Context, limit int) ([]store.Oneliner, error) {
+	if limit < 1 {
+		return nil, nil
+	}
+	rows, err := e.r.QueryContext(ctx, `SELECT id, handle, text, posted FROM oneliners
+		ORDER BY posted DESC, id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: one-liners: %w", err)
+	}
+	defer rows.Close()
+	var list []store.Oneliner
+	for rows.Next() {
+		var o store.Oneliner
+		var posted int64
+		if err := rows.Scan(&o.ID, &o.Handle, &o.Text, &posted); err != nil {
+			return nil, fmt.Errorf("sqlite: one-liners: %w", err)
+		}
+		o.Posted = fromMillis(posted)
+		list = append(list, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: one-liners: %w", err)
+	}
+	return list, nil
+}
+
+// LastOnelinerBy implements store.Oneliners.
+func (e *engine) LastOnelinerBy(ctx context.Context, handle string) (time.Time, error) {
+	var posted sql.NullInt64
+	err := e.r.QueryRowContext(ctx, `SELECT max(posted) FROM oneliners WHERE handle_key = ?`,
+		store.HandleKey(handle)).Scan(&posted)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("sqlite: last one-liner by %q: %w", handle, err)
+	}
+	return fromMillis(posted.Int64), nil
+}

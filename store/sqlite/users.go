@@ -1,0 +1,205 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/x84bbs/x84/store"
+)
+
+const userColumns = `id, handle, password, real_name, location, email, encoding, created, last_call, calls`
+
+// CreateUser implements store.Users.
+func (e *engine) CreateUser(ctx context.Context, u *store.User) error {
+	created := u.Created
+	if created.IsZero() {
+		created = now()
+	}
+	var id int64
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO users
+			(handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			u.Handle, store.HandleKey(u.Handle), u.Password, u.RealName, u.Location, u.Email,
+			u.Encoding, millis(created), millis(u.LastCall), u.Calls).Scan(&id)
+		if isUnique(err) {
+			return store.ErrExists
+		}
+		if err != nil {
+			return err
+		}
+		return putGroups(ctx, tx, id, u.Groups)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: create user %q: %w", u.Handle, err)
+	}
+	u.ID = id
+	u.Created = created
+	return nil
+}
+
+// User implements store.Users.
+func (e *engine) User(ctx context.Context, handle string) (*store.User, error) {
+	var u *store.User
+	err := e.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		u, err = scanUser(tx.QueryRowContext(ctx,
+			`SELECT `+userColumns+` FROM users WHERE handle_key = ?`, store.HandleKey(handle)))
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT grp FROM user_groups WHERE user_id = ? ORDER BY grp`, u.ID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var g string
+			if err := rows.Scan(&g); err != nil {
+				return err
+			}
+			u.Groups = append(u.Groups, g)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: user %q: %w", handle, err)
+	}
+	return u, nil
+}
+
+// UpdateUser implements store.Users.
+func (e *engine) UpdateUser(ctx context.Context, u *store.User) error {
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET
+			handle = ?, handle_key = ?, password = ?, real_name = ?, location = ?, email = ?, encoding = ?
+			WHERE id = ?`,
+			u.Handle, store.HandleKey(u.Handle), u.Password, u.RealName, u.Location, u.Email, u.Encoding, u.ID)
+		if isUnique(err) {
+			return store.ErrExists
+		}
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return store.ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM user_groups WHERE user_id = ?`, u.ID); err != nil {
+			return err
+		}
+		return putGroups(ctx, tx, u.ID, u.Groups)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: update user %d %q: %w", u.ID, u.Handle, err)
+	}
+	return nil
+}
+
+// DeleteUser implements store.Users. The user's groups go with the
+// account (ON DELETE CASCADE); calls and one-liners stay.
+func (e *engine) DeleteUser(ctx context.Context, handle string) error {
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE handle_key = ?`, store.HandleKey(handle))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return store.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: delete user %q: %w", handle, err)
+	}
+	return nil
+}
+
+// ListUsers implements store.Users. Sorting by handle_key sorts by the
+// folded handle, that is regardless of case.
+func (e *engine) ListUsers(ctx context.Context) ([]*store.User, error) {
+	var users []*store.User
+	err := e.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY handle_key`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		byID := map[int64]*store.User{}
+		for rows.Next() {
+			u, err := scanUser(rows)
+			if err != nil {
+				return err
+			}
+			users = append(users, u)
+			byID[u.ID] = u
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		grows, err := tx.QueryContext(ctx, `SELECT user_id, grp FROM user_groups ORDER BY user_id, grp`)
+		if err != nil {
+			return err
+		}
+		defer grows.Close()
+		for grows.Next() {
+			var id int64
+			var g string
+			if err := grows.Scan(&id, &g); err != nil {
+				return err
+			}
+			if u := byID[id]; u != nil {
+				u.Groups = append(u.Groups, g)
+			}
+		}
+		return grows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list users: %w", err)
+	}
+	return users, nil
+}
+
+// CountUsers implements store.Users.
+func (e *engine) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := e.r.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: count users: %w", err)
+	}
+	return n, nil
+}
+
+// putGroups adds the groups of user id, sorted and without duplicates.
+func putGroups(ctx context.Context, tx *sql.Tx, id int64, groups []string) error {
+	gs := slices.Clone(groups)
+	slices.Sort(gs)
+	for _, g := range slices.Compact(gs) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO user_groups (user_id, grp) VALUES (?, ?)`, id, g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanUser reads one row of userColumns; Groups is left empty.
+func scanUser(row interface{ Scan(...any) error }) (*store.User, error) {
+	var u store.User
+	var created, lastCall int64
+	err := row.Scan(&u.ID, &u.Handle, &u.Password, &u.RealName, &u.Location, &u.Email,
+		&u.Encoding, &created, &lastCall, &u.Calls)
+	if err != nil {
+		return nil, err
+	}
+	u.Created = fromMillis(created)
+	u.LastCall = fromMillis(lastCall)
+	return &u, nil
+}

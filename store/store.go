@@ -1,0 +1,184 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Errors every engine returns for the same conditions, so that callers
+// can match them with errors.Is.
+var (
+	// ErrNotFound means the record asked for does not exist.
+	ErrNotFound = errors.New("store: not found")
+	// ErrExists means a record with the same key exists already (a
+	// handle is taken, whatever its case).
+	ErrExists = errors.New("store: already exists")
+	// ErrTooNew means the database was written by a newer x84 whose
+	// schema this binary does not know.
+	ErrTooNew = errors.New("store: database schema is newer than this x84")
+)
+
+// Encoding preferences a user may record.
+const (
+	EncodingAuto  = "auto"
+	EncodingUTF8  = "utf-8"
+	EncodingCP437 = "cp437"
+)
+
+// GroupSysop is the group whose members may use the sysop tools.
+const GroupSysop = "sysop"
+
+// HandleKey returns the form in which handles are compared: Unicode NFC
+// (so that "é" typed as one character or as e + accent is one handle)
+// and then full case folding ("Straße" and "STRASSE" clash). Engines store
+// and look up handles by this key, computed in Go so that every engine
+// agrees.
+func HandleKey(handle string) string {
+	return cases.Fold().String(norm.NFC.String(handle))
+}
+
+// User is one account.
+type User struct {
+	ID int64
+	// Handle is the name the user logs in with, kept in the case it was
+	// created with; handles are unique regardless of case.
+	Handle string
+	// Password is the password hash in PHC string format
+	// ($argon2id$… or a bcrypt $2a$… hash).
+	Password string
+	RealName string
+	Location string
+	Email    string
+	// Groups the user belongs to, sorted, without duplicates.
+	Groups []string
+	// Encoding is the user's preference: EncodingAuto, EncodingUTF8 or
+	// EncodingCP437.
+	Encoding string
+	Created  time.Time
+	// LastCall is the start of the user's latest call; zero before the
+	// first.
+	LastCall time.Time
+	Calls    int
+}
+
+// InGroup reports whether the user belongs to group g.
+func (u *User) InGroup(g string) bool {
+	for _, x := range u.Groups {
+		if x == g {
+			return true
+		}
+	}
+	return false
+}
+
+// Users stores accounts.
+type Users interface {
+	// CreateUser adds u, setting its ID and, when zero, Created; LastCall
+	// and Calls are kept as given (imported accounts). It returns
+	// ErrExists when the handle is taken, compared by HandleKey.
+	CreateUser(ctx context.Context, u *User) error
+	// User returns the account with the handle, matched regardless of
+	// case, or ErrNotFound.
+	User(ctx context.Context, handle string) (*User, error)
+	// UpdateUser saves every field of u but ID, Created, LastCall and
+	// Calls, found by u.ID (ErrNotFound if none). Renaming to a taken
+	// handle is ErrExists.
+	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser removes the account with the handle, or returns
+	// ErrNotFound.
+	DeleteUser(ctx context.Context, handle string) error
+	// ListUsers returns every account sorted by handle, regardless of
+	// case.
+	ListUsers(ctx context.Context) ([]*User, error)
+	// CountUsers returns the number of accounts.
+	CountUsers(ctx context.Context) (int, error)
+}
+
+// Call is one entry of the last callers list.
+type Call struct {
+	Handle   string
+	Location string
+	At       time.Time
+	// Calls is the user's number of calls, this one included.
+	Calls int
+	// Kind is the protocol of the call ("telnet", "ssh"…).
+	Kind string
+}
+
+// Calls records calls.
+type Calls interface {
+	// RecordCall counts a call by the user with the handle at the given
+	// time: it adds one to the user's calls, sets the last call, and adds
+	// an entry to the last callers list, all at once. It returns the
+	// entry, or ErrNotFound when there is no such user.
+	RecordCall(ctx context.Context, handle, kind string, at time.Time) (Call, error)
+	// LastCalls returns up to limit calls, newest first.
+	LastCalls(ctx context.Context, limit int) ([]Call, error)
+}
+
+// Oneliner is a short public message on the board's wall.
+type Oneliner struct {
+	ID     int64
+	Handle string
+	Text   string
+	Posted time.Time
+}
+
+// Oneliners stores one-liners.
+type Oneliners interface {
+	// AddOneliner stores o, setting its ID.
+	AddOneliner(ctx context.Context, o *Oneliner) error
+	// Oneliners returns up to limit one-liners, newest first.
+	Oneliners(ctx context.Context, limit int) ([]Oneliner, error)
+	// LastOnelinerBy returns when the user with the handle last posted,
+	// or the zero time if never.
+	LastOnelinerBy(ctx context.Context, handle string) (time.Time, error)
+}
+
+// Ban keeps callers from an address or network away.
+type Ban struct {
+	// Prefix is the banned address or network in CIDR form ("192.0.2.7/32",
+	// "2001:db8::/48").
+	Prefix string
+	// Until is when the ban ends; zero means never (a sysop's ban).
+	Until time.Time
+	// Strikes counts the bans this prefix has earned, so each repeat can
+	// last longer.
+	Strikes int
+	Reason  string
+	Created time.Time
+}
+
+// Bans stores bans.
+type Bans interface {
+	// PutBan adds b or replaces the ban with the same prefix.
+	PutBan(ctx context.Context, b Ban) error
+	// DeleteBan removes the ban on prefix, or returns ErrNotFound.
+	DeleteBan(ctx context.Context, prefix string) error
+	// Bans returns every ban, expired ones included, sorted by prefix.
+	Bans(ctx context.Context) ([]Ban, error)
+}
+
+// Store groups the stores of one engine. Later concerns (messages,
+// files, votes) are added as fields of their own.
+type Store struct {
+	Users     Users
+	Calls     Calls
+	Oneliners Oneliners
+	Bans      Bans
+	// Closer releases the engine's resources.
+	Closer io.Closer
+}
+
+// Close closes the engine.
+func (s *Store) Close() error {
+	if s.Closer == nil {
+		return nil
+	}
+	return s.Closer.Close()
+}

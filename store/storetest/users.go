@@ -1,0 +1,335 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/x84bbs/x84/store"
+)
+
+func testCreateUser(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+
+	// A zero Created is set to now.
+	before := time.Now().Truncate(time.Millisecond)
+	u := newUser("Alice")
+	u.Created = time.Time{}
+	create(t, s, u)
+	after := time.Now()
+	if u.ID == 0 {
+		t.Errorf("CreateUser(%q): ID = 0; want non-zero", u.Handle)
+	}
+	if u.Created.Before(before) || u.Created.After(after) {
+		t.Errorf("CreateUser(%q): Created = %v; want between %v and %v", u.Handle, u.Created, before, after)
+	}
+	checkUser(t, `User("Alice")`, get(t, s, "Alice"), u)
+
+	// Given times and counts are kept, as when importing accounts.
+	v := newUser("Bob")
+	v.ID = u.ID // ignored
+	v.Groups = []string{store.GroupSysop, "users"}
+	v.LastCall = base().Add(time.Hour)
+	v.Calls = 41
+	create(t, s, v)
+	if v.ID == 0 || v.ID == u.ID {
+		t.Errorf("CreateUser(%q): ID = %d; want non-zero and not %d", v.Handle, v.ID, u.ID)
+	}
+	if !v.Created.Equal(base()) {
+		t.Errorf("CreateUser(%q): Created = %v; want %v kept", v.Handle, v.Created, base())
+	}
+	checkUser(t, `User("Bob")`, get(t, s, "Bob"), v)
+
+	// The zero LastCall of a user who never called stays zero.
+	if got := get(t, s, "Alice").LastCall; !got.IsZero() {
+		t.Errorf(`User("Alice").LastCall = %v; want zero time`, got)
+	}
+	if got, err := s.Users.CountUsers(ctx); err != nil || got != 2 {
+		t.Errorf("CountUsers() = %d, %v; want 2, nil", got, err)
+	}
+}
+
+func testUserLookup(t *testing.T, s *store.Store) {
+	for _, h := range []string{"Émile", "MiXeD", "Иван", "Σοφία"} {
+		create(t, s, newUser(h))
+	}
+	tests := []struct {
+		in   string
+		want string // "" for ErrNotFound
+	}{
+		{"Émile", "Émile"},
+		{"émile", "Émile"},
+		{"ÉMILE", "Émile"},
+		{"mixed", "MiXeD"},
+		{"MIXED", "MiXeD"},
+		{"иван", "Иван"},
+		{"ИВАН", "Иван"},
+		{"ΣΟΦΊΑ", "Σοφία"},
+		{"Emile", ""},
+		{"mixed ", ""},
+		{"nobody", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got, err := s.Users.User(t.Context(), tt.in)
+		if tt.want == "" {
+			if !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("User(%q) = %v, %v; want ErrNotFound", tt.in, got, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("User(%q) = %v; want nil", tt.in, err)
+			continue
+		}
+		if got.Handle != tt.want {
+			t.Errorf("User(%q).Handle = %q; want %q", tt.in, got.Handle, tt.want)
+		}
+	}
+}
+
+func testHandleClash(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	tests := []struct {
+		first, second string
+		clash         bool
+	}{
+		{"bob", "BOB", true},
+		{"Émile", "émile", true},
+		{"ÉLODIE", "élodie", true},
+		{"Straße", "STRASSE", true},
+		{"ΣΟΦΙΑΣ", "σοφιας", true},
+		{"Иван", "иВАН", true},
+		{"漢字", "漢字", true},
+		{"Emile", "Èmile", false},
+		{"\u00c9lise", "E\u0301lise", true}, // precomposed and decomposed É
+		{"carol", "carol2", false},
+		{"dave", "dave ", false},
+	}
+	for _, tt := range tests {
+		first := create(t, s, newUser(tt.first))
+		n, err := s.Users.CountUsers(ctx)
+		if err != nil {
+			t.Fatalf("CountUsers() = %v; want nil", err)
+		}
+		err = s.Users.CreateUser(ctx, newUser(tt.second))
+		if !tt.clash {
+			if err != nil {
+				t.Errorf("CreateUser(%q) after %q = %v; want nil", tt.second, tt.first, err)
+			}
+			continue
+		}
+		if !errors.Is(err, store.ErrExists) {
+			t.Errorf("CreateUser(%q) after %q = %v; want ErrExists", tt.second, tt.first, err)
+			continue
+		}
+		if got, err := s.Users.CountUsers(ctx); err != nil || got != n {
+			t.Errorf("CountUsers() after clash = %d, %v; want %d, nil", got, err, n)
+		}
+		if got := get(t, s, tt.second); got.ID != first.ID || got.Handle != tt.first {
+			t.Errorf("User(%q) = %d %q; want %d %q", tt.second, got.ID, got.Handle, first.ID, tt.first)
+		}
+	}
+}
+
+func testGroups(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	tests := []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"nil", nil, nil},
+		{"empty", []string{}, nil},
+		{"one", []string{store.GroupSysop}, []string{store.GroupSysop}},
+		{"sorted", []string{"z", "a", "m"}, []string{"a", "m", "z"}},
+		{"duplicates", []string{"b", "a", "b", "a", "b"}, []string{"a", "b"}},
+		{"utf8", []string{"été", "ascii", "Zed"}, []string{"Zed", "ascii", "été"}},
+	}
+	wants := map[string][]string{}
+	for i, tt := range tests {
+		// Through CreateUser.
+		h := fmt.Sprintf("create%d", i)
+		wants[h] = tt.want
+		u := newUser(h)
+		u.Groups = slices.Clone(tt.in)
+		create(t, s, u)
+		if got := get(t, s, h).Groups; !slices.Equal(got, tt.want) {
+			t.Errorf("%s: CreateUser then User(%q).Groups = %q; want %q", tt.name, h, got, tt.want)
+		}
+		// Through UpdateUser, replacing other groups.
+		h = fmt.Sprintf("update%d", i)
+		wants[h] = tt.want
+		u = create(t, s, newUser(h))
+		u.Groups = slices.Clone(tt.in)
+		if err := s.Users.UpdateUser(ctx, u); err != nil {
+			t.Fatalf("UpdateUser(%q) = %v; want nil", h, err)
+		}
+		if got := get(t, s, h).Groups; !slices.Equal(got, tt.want) {
+			t.Errorf("%s: UpdateUser then User(%q).Groups = %q; want %q", tt.name, h, got, tt.want)
+		}
+	}
+	// ListUsers carries the groups too.
+	list, err := s.Users.ListUsers(ctx)
+	if err != nil {
+		t.Fatalf("ListUsers() = %v; want nil", err)
+	}
+	if len(list) != len(wants) {
+		t.Errorf("ListUsers() = %d users; want %d", len(list), len(wants))
+	}
+	for _, u := range list {
+		if want := wants[u.Handle]; !slices.Equal(u.Groups, want) {
+			t.Errorf("ListUsers()[%q].Groups = %q; want %q", u.Handle, u.Groups, want)
+		}
+	}
+}
+
+func testUpdateUser(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	orig := create(t, s, newUser("OldName"))
+	taken := create(t, s, newUser("Taken"))
+
+	// Every field but ID, Created, LastCall and Calls is saved.
+	u := *orig
+	u.Handle = "NewName"
+	u.Password = "$2a$10$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0"
+	u.RealName = "Ново Имя"
+	u.Location = "Zürich"
+	u.Email = "new@example.net"
+	u.Groups = []string{store.GroupSysop, "cosysop"}
+	u.Encoding = store.EncodingCP437
+	u.Created = base().Add(-24 * time.Hour)
+	u.LastCall = base().Add(time.Hour)
+	u.Calls = 99
+	if err := s.Users.UpdateUser(ctx, &u); err != nil {
+		t.Fatalf("UpdateUser(%q) = %v; want nil", u.Handle, err)
+	}
+	want := u
+	want.Created, want.LastCall, want.Calls = orig.Created, orig.LastCall, orig.Calls
+	checkUser(t, `User("newname")`, get(t, s, "newname"), &want)
+	if _, err := s.Users.User(ctx, "OldName"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf(`User("OldName") after rename = %v; want ErrNotFound`, err)
+	}
+
+	// Changing only the case of one's own handle is no clash.
+	u.Handle = "newNAME"
+	if err := s.Users.UpdateUser(ctx, &u); err != nil {
+		t.Fatalf("UpdateUser(%q) = %v; want nil", u.Handle, err)
+	}
+	if got := get(t, s, "NEWNAME").Handle; got != "newNAME" {
+		t.Errorf(`User("NEWNAME").Handle = %q; want "newNAME"`, got)
+	}
+
+	// Renaming to a taken handle, in any case, changes nothing.
+	before := get(t, s, "newNAME")
+	bad := *before
+	bad.Handle = "TAKEN"
+	bad.RealName = "changed"
+	bad.Groups = []string{"changed"}
+	if err := s.Users.UpdateUser(ctx, &bad); !errors.Is(err, store.ErrExists) {
+		t.Errorf("UpdateUser(%q) = %v; want ErrExists", bad.Handle, err)
+	}
+	checkUser(t, `User("newNAME") after failed rename`, get(t, s, "newNAME"), before)
+	checkUser(t, `User("Taken") after failed rename`, get(t, s, "Taken"), taken)
+
+	// An account that does not exist cannot be updated.
+	ghost := newUser("Ghost")
+	ghost.ID = orig.ID + taken.ID + 1000
+	if err := s.Users.UpdateUser(ctx, ghost); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("UpdateUser(ID %d) = %v; want ErrNotFound", ghost.ID, err)
+	}
+	if _, err := s.Users.User(ctx, "Ghost"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf(`User("Ghost") after failed update = %v; want ErrNotFound`, err)
+	}
+}
+
+func testDeleteUser(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	u := newUser("Doomed")
+	u.Groups = []string{store.GroupSysop}
+	u.Calls = 7
+	create(t, s, u)
+	create(t, s, newUser("Survivor"))
+
+	if err := s.Users.DeleteUser(ctx, "dOOMED"); err != nil {
+		t.Fatalf(`DeleteUser("dOOMED") = %v; want nil`, err)
+	}
+	if _, err := s.Users.User(ctx, "Doomed"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf(`User("Doomed") after delete = %v; want ErrNotFound`, err)
+	}
+	if got, err := s.Users.CountUsers(ctx); err != nil || got != 1 {
+		t.Errorf("CountUsers() after delete = %d, %v; want 1, nil", got, err)
+	}
+	get(t, s, "Survivor")
+	for _, h := range []string{"Doomed", "nobody", ""} {
+		if err := s.Users.DeleteUser(ctx, h); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("DeleteUser(%q) = %v; want ErrNotFound", h, err)
+		}
+	}
+
+	// The handle is free again, and nothing of the old account remains.
+	again := newUser("DOOMED")
+	again.Groups = nil
+	create(t, s, again)
+	checkUser(t, `User("doomed") recreated`, get(t, s, "doomed"), again)
+}
+
+func testListUsers(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	list, err := s.Users.ListUsers(ctx)
+	if err != nil || len(list) != 0 {
+		t.Fatalf("ListUsers() on empty store = %d users, %v; want 0, nil", len(list), err)
+	}
+	handles := []string{"bob", "Alice", "alfred", "Émile", "zed", "Zara", "émilie", "Ångström", "_under", "123", "BOBBY", "Иван"}
+	users := map[string]*store.User{}
+	for _, h := range handles {
+		users[h] = create(t, s, newUser(h))
+	}
+	want := slices.Clone(handles)
+	slices.SortFunc(want, func(a, b string) int { return strings.Compare(fold(a), fold(b)) })
+
+	list, err = s.Users.ListUsers(ctx)
+	if err != nil {
+		t.Fatalf("ListUsers() = %v; want nil", err)
+	}
+	var got []string
+	for _, u := range list {
+		got = append(got, u.Handle)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("ListUsers() = %q; want %q", got, want)
+	}
+	for _, u := range list {
+		checkUser(t, fmt.Sprintf("ListUsers()[%q]", u.Handle), u, users[u.Handle])
+	}
+}
+
+func testCountUsers(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	count := func() int {
+		t.Helper()
+		n, err := s.Users.CountUsers(ctx)
+		if err != nil {
+			t.Fatalf("CountUsers() = %v; want nil", err)
+		}
+		return n
+	}
+	if got := count(); got != 0 {
+		t.Errorf("CountUsers() on empty store = %d; want 0", got)
+	}
+	for i := range 3 {
+		create(t, s, newUser(fmt.Sprintf("user%d", i)))
+	}
+	if got := count(); got != 3 {
+		t.Errorf("CountUsers() = %d; want 3", got)
+	}
+	if err := s.Users.DeleteUser(ctx, "user1"); err != nil {
+		t.Fatalf(`DeleteUser("user1") = %v; want nil`, err)
+	}
+	if got := count(); got != 2 {
+		t.Errorf("CountUsers() after delete = %d; want 2", got)
+	}
+}

@@ -1,0 +1,159 @@
+package storetest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/x84bbs/x84/store"
+)
+
+// testTimes checks that every time field comes back in UTC, equal to
+// what was stored at millisecond precision.
+func testTimes(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	tests := []struct {
+		name string
+		t    time.Time
+	}{
+		{"utc-nanoseconds", time.Date(2024, time.March, 9, 21, 30, 15, 123456789, time.UTC)},
+		{"east", base()},
+		{"west-half-hour", time.Date(2023, time.November, 5, 1, 59, 59, 999999999, time.FixedZone("NST", -(3*3600+1800)))},
+		{"local", time.Date(2025, time.July, 14, 12, 0, 0, 500000000, time.Local)},
+		{"monotonic", time.Now()},
+		{"whole-second", time.Date(2020, time.January, 1, 0, 0, 0, 0, time.UTC)},
+		{"bbs-era", time.Date(1989, time.June, 2, 3, 4, 5, 6000000, time.UTC)},
+		{"after-2038", time.Date(2100, time.December, 31, 23, 59, 59, 1000000, time.UTC)},
+	}
+	for i, tt := range tests {
+		h := fmt.Sprintf("time%d", i)
+		u := newUser(h)
+		u.Created = tt.t
+		u.LastCall = tt.t
+		create(t, s, u)
+		got := get(t, s, h)
+		if !sameTime(got.Created, tt.t) || !sameTime(got.LastCall, tt.t) {
+			t.Errorf("%s: User(%q).Created, LastCall = %v, %v; want %v", tt.name, h, got.Created, got.LastCall, stored(tt.t))
+		}
+
+		c := record(t, s, h, "telnet", tt.t)
+		if !sameTime(c.At, tt.t) {
+			t.Errorf("%s: RecordCall(%q, %v).At = %v; want %v", tt.name, h, tt.t, c.At, stored(tt.t))
+		}
+		if got := get(t, s, h).LastCall; !sameTime(got, tt.t) {
+			t.Errorf("%s: User(%q).LastCall after RecordCall = %v; want %v", tt.name, h, got, stored(tt.t))
+		}
+
+		o := addOneliner(t, s, h, "when", tt.t)
+		if got, err := s.Oneliners.LastOnelinerBy(ctx, h); err != nil || !sameTime(got, tt.t) {
+			t.Errorf("%s: LastOnelinerBy(%q) = %v, %v; want %v, nil", tt.name, h, got, err, stored(tt.t))
+		}
+
+		putBan(t, s, store.Ban{Prefix: h, Until: tt.t, Created: tt.t})
+		var found bool
+		for _, b := range bans(t, s) {
+			if b.Prefix == h {
+				found = true
+				if !sameTime(b.Until, tt.t) || !sameTime(b.Created, tt.t) {
+					t.Errorf("%s: Bans()[%q].Until, Created = %v, %v; want %v", tt.name, h, b.Until, b.Created, stored(tt.t))
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: Bans() lacks %q", tt.name, h)
+		}
+
+		var listed bool
+		for _, x := range oneliners(t, s, len(tests)+1) {
+			if x.ID == o.ID {
+				listed = true
+				if !sameTime(x.Posted, tt.t) {
+					t.Errorf("%s: Oneliners()[%d].Posted = %v; want %v", tt.name, o.ID, x.Posted, stored(tt.t))
+				}
+			}
+		}
+		if !listed {
+			t.Errorf("%s: Oneliners() lacks one-liner %d", tt.name, o.ID)
+		}
+		for _, x := range lastCalls(t, s, len(tests)+1) {
+			if x.Handle == h && !sameTime(x.At, tt.t) {
+				t.Errorf("%s: LastCalls()[%q].At = %v; want %v", tt.name, h, x.At, stored(tt.t))
+			}
+		}
+	}
+}
+
+// testText checks that text fields keep any UTF-8 text exactly.
+func testText(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	tests := []struct {
+		name string
+		s    string
+	}{
+		{"empty", ""},
+		{"ascii", "plain ascii"},
+		{"emoji", "🙂🎉 x84 🏴‍☠️ 👩🏽‍💻"},
+		{"cjk", "漢字かなカナ한글"},
+		{"quotes", `it's "quoted" and 'single'`},
+		{"sql", `'; DROP TABLE users; --`},
+		{"backslash", `C:\x84\ \n \x00`},
+		{"ansi", "\x1b[1;31mred\x1b[0m"},
+		{"blocks", "░▒▓█▄▀■"},
+		{"combining", "e\u0301 vs \u00e9"},
+		{"rtl", "שלום مرحبا"},
+		{"controls", "tab\tnewline\r\ncr\x7f"},
+		{"wildcards", "100% _like_ [glob*] ?"},
+		{"invisible", "\u200b zero width \ufeff bom"},
+		{"spaces", "  padded  "},
+		{"long", strings.Repeat("жx🙂", 3000)},
+	}
+	for i, tt := range tests {
+		h := fmt.Sprintf("text%d %s", i, tt.s)
+		u := &store.User{
+			Handle:   h,
+			Password: tt.s,
+			RealName: tt.s,
+			Location: tt.s,
+			Email:    tt.s,
+			Groups:   []string{tt.s},
+			Encoding: store.EncodingAuto,
+			Created:  base(),
+		}
+		create(t, s, u)
+		checkUser(t, fmt.Sprintf("%s: User(%q)", tt.name, h), get(t, s, h), u)
+
+		c := record(t, s, h, tt.s, base())
+		want := store.Call{Handle: h, Location: tt.s, At: base(), Calls: 1, Kind: tt.s}
+		if !sameCall(c, want) {
+			t.Errorf("%s: RecordCall(%q, %q) = %+v; want %+v", tt.name, h, tt.s, c, want)
+		}
+		if got := lastCalls(t, s, 1); len(got) != 1 || !sameCall(got[0], want) {
+			t.Errorf("%s: LastCalls(1) = %+v; want [%+v]", tt.name, got, want)
+		}
+
+		// base() plus i keeps the one just added the newest.
+		o := addOneliner(t, s, h, tt.s, base().Add(time.Duration(i)*time.Second))
+		if got := oneliners(t, s, 1); len(got) != 1 || !sameOneliner(got[0], o) {
+			t.Errorf("%s: Oneliners(1) = %+v; want [%+v]", tt.name, got, o)
+		}
+
+		b := store.Ban{Prefix: h, Reason: tt.s, Created: base()}
+		putBan(t, s, b)
+		var found bool
+		for _, x := range bans(t, s) {
+			if x.Prefix == h {
+				found = true
+				if !sameBan(x, b) {
+					t.Errorf("%s: Bans()[%q] = %+v; want %+v", tt.name, h, x, b)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: Bans() lacks %q", tt.name, h)
+		}
+		if err := s.Bans.DeleteBan(ctx, h); err != nil {
+			t.Errorf("%s: DeleteBan(%q) = %v; want nil", tt.name, h, err)
+		}
+	}
+}
