@@ -25,12 +25,19 @@
 //		}
 //	}
 //
+// Notices from elsewhere (someone arrived, a one-liner was posted, a page)
+// arrive in a bounded mailbox: Watch subscribes the session to topics of
+// an events.Bus, Post delivers one directly, and ReadKey reports each as a
+// KeyEvent key whose notice Event returns. Screens that do not care simply
+// ignore KeyEvent.
+//
 // Output written with Write, WriteString and Printf is UTF-8 text; the
 // session transcodes it to CP437 for terminals that need it. WriteRaw
 // sends bytes untouched (CP437 art to a CP437 terminal).
 //
 // Concurrency: a Session belongs to the goroutine running its handler.
-// Only Snapshot, Node and Close may be called from other goroutines. Each
+// Only Snapshot, Node, Post, Dropped, User, Activity and Close may be
+// called from other goroutines. Each
 // session runs one extra goroutine that reads from the connection and
 // hands each buffer to ReadKey; it ends when the session is closed. A
 // Registry is safe for concurrent use.

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/term"
 )
 
@@ -42,6 +43,10 @@ const (
 )
 
 const (
+	// mailboxSize bounds the notices waiting for a session; more are
+	// dropped and counted, so a session that does not read cannot make
+	// anyone else wait.
+	mailboxSize     = 16
 	defaultEscDelay = 50 * time.Millisecond
 	// readBufSize is the read buffer of each session: small, since most
 	// input is typed, and it is held by every idle session.
@@ -71,6 +76,7 @@ type Session struct {
 	cp437   term.CP437Encoder
 	timer   *time.Timer
 	warned  bool
+	event   events.Event // the notice of the last KeyEvent
 
 	// The reading goroutine and its hand-off.
 	input     chan chunk
@@ -80,6 +86,8 @@ type Session struct {
 	closeOnce sync.Once
 
 	mu        sync.Mutex // guards the fields below
+	mailbox   chan events.Event // made on first use: most sessions never get one
+	dropped   uint64
 	node      int
 	termType  string
 	size      term.Size
@@ -193,6 +201,9 @@ func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 		select {
 		case c := <-s.input:
 			s.feed(c)
+		case ev := <-s.mailboxChan():
+			s.event = ev
+			return term.Key{Code: term.KeyEvent}, nil
 		case sz := <-s.conn.Resized():
 			if s.setSize(sz) {
 				return term.Key{Code: term.KeyResize}, nil
@@ -214,6 +225,57 @@ func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 		}
 	}
 }
+
+// Post puts a notice in the session's mailbox, for ReadKey to report as a
+// KeyEvent key. It never blocks: when the mailbox is full the notice is
+// dropped and counted, and Post returns false. It may be called from any
+// goroutine.
+func (s *Session) Post(ev events.Event) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.mailbox == nil {
+		s.mailbox = make(chan events.Event, mailboxSize)
+	}
+	select {
+	case s.mailbox <- ev:
+		return true
+	default:
+		s.dropped++
+		return false
+	}
+}
+
+// Dropped returns how many notices were dropped because the mailbox was
+// full.
+func (s *Session) Dropped() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dropped
+}
+
+func (s *Session) mailboxChan() <-chan events.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.mailbox // nil until the first Post: a select never picks it
+}
+
+// Watch posts every event published on the topics to this session until
+// the returned stop function is called (at the latest when the handler
+// returns: call stop with defer).
+func (s *Session) Watch(bus events.Bus, topics ...string) (stop func()) {
+	cancels := make([]func(), len(topics))
+	for i, t := range topics {
+		cancels[i] = bus.Subscribe(t, func(ev events.Event) { s.Post(ev) })
+	}
+	return func() {
+		for _, c := range cancels {
+			c()
+		}
+	}
+}
+
+// Event returns the notice reported by the last KeyEvent from ReadKey.
+func (s *Session) Event() events.Event { return s.event }
 
 // Buffered returns how many decoded keys are waiting to be read. A screen
 // can skip redrawing while it is positive, so that a paste is drawn once

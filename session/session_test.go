@@ -12,6 +12,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/term"
 	"go.uber.org/goleak"
 )
@@ -299,6 +300,33 @@ func TestSnapshot(t *testing.T) {
 		}
 		if idle := time.Since(sn.LastInput); idle != 3*time.Second {
 			t.Errorf("idle %v; want 3s", idle)
+		}
+	})
+}
+
+func TestMailbox(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, client, _ := newPipeSession(t, term.Info{}, Options{})
+		var bus events.Local
+		stop := s.Watch(&bus, "chat", "presence")
+		bus.Publish(events.Event{Topic: "chat", Data: "hi"})
+		bus.Publish(events.Event{Topic: "other", Data: "not for us"})
+		k, err := s.ReadKey(t.Context())
+		if err != nil || k.Code != term.KeyEvent || s.Event().Data != "hi" {
+			t.Fatalf("ReadKey = %v, %v, event %+v; want the chat event", k, err, s.Event())
+		}
+		stop()
+		bus.Publish(events.Event{Topic: "chat", Data: "after stop"})
+		go client.Write([]byte("k"))
+		if k, err := s.ReadKey(t.Context()); err != nil || k.Rune != 'k' {
+			t.Errorf("ReadKey after stop = %v, %v; want the key k", k, err)
+		}
+		// A full mailbox drops and counts, without blocking the poster.
+		for i := range mailboxSize + 5 {
+			s.Post(events.Event{Topic: "x", Data: i})
+		}
+		if got := s.Dropped(); got != 5 {
+			t.Errorf("Dropped() = %d; want 5", got)
 		}
 	})
 }

@@ -44,6 +44,9 @@ const (
 	// KeyResize is never produced by the decoder; the session reports
 	// window-size changes with it (like curses KEY_RESIZE).
 	KeyResize
+	// KeyEvent is never produced by the decoder; the session reports a
+	// notice from elsewhere (another session, the sysop) with it.
+	KeyEvent
 )
 
 // keyNames holds the name of each KeyCode but the function keys.
@@ -66,6 +69,7 @@ var keyNames = [...]string{
 	KeyBegin:     "Begin",
 	KeyUnknown:   "Unknown",
 	KeyResize:    "Resize",
+	KeyEvent:     "Event",
 }
 
 // String returns the key's name: "Enter", "PgUp", "F5"…

@@ -1,0 +1,78 @@
+package events
+
+import (
+	"sync"
+)
+
+// Topics published by x84 itself.
+const (
+	// TopicPresence: a session started or ended, or a caller logged in.
+	TopicPresence = "presence"
+	// TopicOneliner: a one-liner was posted.
+	TopicOneliner = "oneliner"
+)
+
+// Event is one notice.
+type Event struct {
+	Topic string
+	// Node names the x84 process that published the event; the bus fills
+	// it in.
+	Node string
+	// Data is the notice's content; nil for a bare "something changed".
+	Data any
+}
+
+// Bus publishes events to subscribers by topic.
+type Bus interface {
+	// Publish delivers ev to every subscriber of ev.Topic. It never blocks
+	// on a subscriber.
+	Publish(ev Event)
+	// Subscribe calls deliver for every event published on topic until the
+	// returned cancel function is called. deliver runs on the publisher's
+	// goroutine and must not block.
+	Subscribe(topic string, deliver func(Event)) (cancel func())
+}
+
+// Local is a Bus within one process. The zero value is ready to use.
+type Local struct {
+	// Node is stamped on every event published here.
+	Node string
+
+	mu   sync.RWMutex
+	subs map[string]map[*func(Event)]struct{}
+}
+
+// Publish delivers ev to the topic's subscribers.
+func (b *Local) Publish(ev Event) {
+	ev.Node = b.Node
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for f := range b.subs[ev.Topic] {
+		(*f)(ev)
+	}
+}
+
+// Subscribe registers deliver for topic.
+func (b *Local) Subscribe(topic string, deliver func(Event)) (cancel func()) {
+	f := &deliver
+	b.mu.Lock()
+	if b.subs == nil {
+		b.subs = make(map[string]map[*func(Event)]struct{})
+	}
+	if b.subs[topic] == nil {
+		b.subs[topic] = make(map[*func(Event)]struct{})
+	}
+	b.subs[topic][f] = struct{}{}
+	b.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			delete(b.subs[topic], f)
+			if len(b.subs[topic]) == 0 {
+				delete(b.subs, topic)
+			}
+		})
+	}
+}

@@ -1,0 +1,12 @@
+// Package ui holds the widgets screens are built from: text measured in
+// terminal cells, a line editor for form fields, a lightbar menu and a
+// scrolling list. Every widget draws itself at a position the screen
+// chooses, redraws after a window resize (asking the screen where it now
+// is), works the same on UTF-8 and CP437 terminals (the session
+// transcodes), and never lets a caller type control characters.
+//
+// Positions are 1-based rows and columns, as in ANSI cursor addressing.
+//
+// Concurrency: widgets are used by the goroutine running the session's
+// handler, like the session itself.
+package ui

@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestWidth(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"", 0},
+		{"abc", 3},
+		{"\x1b[1;33mabc\x1b[0m", 3},
+		{"héllo", 5},
+		{"漢字", 4},
+		{"e\u0301", 1},
+		{"─┼─", 3},
+	}
+	for _, tt := range tests {
+		if got := Width(tt.in); got != tt.want {
+			t.Errorf("Width(%q) = %d; want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestTruncatePad(t *testing.T) {
+	tests := []struct {
+		in    string
+		width int
+		trunc string
+		pad   string
+	}{
+		{"hello", 3, "hel", "hel"},
+		{"hi", 4, "hi", "hi  "},
+		{"\x1b[1mbold\x1b[0m", 2, "\x1b[1mbo\x1b[0m", "\x1b[1mbo\x1b[0m"},
+		{"漢字x", 3, "漢", "漢 "},
+		{"abc", 0, "", ""},
+	}
+	for _, tt := range tests {
+		if got := Truncate(tt.in, tt.width); got != tt.trunc {
+			t.Errorf("Truncate(%q, %d) = %q; want %q", tt.in, tt.width, got, tt.trunc)
+		}
+		if got := Pad(tt.in, tt.width); got != tt.pad {
+			t.Errorf("Pad(%q, %d) = %q; want %q", tt.in, tt.width, got, tt.pad)
+		}
+	}
+	if got := PadLeft("7", 3); got != "  7" {
+		t.Errorf("PadLeft(7, 3) = %q", got)
+	}
+	if got := Center("ab", 6); got != "  ab" {
+		t.Errorf("Center(ab, 6) = %q", got)
+	}
+}
+
+func TestWrap(t *testing.T) {
+	tests := []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"the quick brown fox", 9, "the quick|brown fox"},
+		{"a verylongword here", 5, "a|veryl|ongwo|rd|here"},
+		{"one\n\ntwo", 10, "one||two"},
+		{"", 5, ""},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(Wrap(tt.in, tt.width), "|"); got != tt.want {
+			t.Errorf("Wrap(%q, %d) = %q; want %q", tt.in, tt.width, got, tt.want)
+		}
+	}
+}
