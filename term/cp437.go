@@ -41,7 +41,8 @@ func CP437Glyph(b byte) rune {
 //
 // Bytes below 0x80 pass through, so ANSI escape sequences survive. A
 // character CP437 has becomes its byte; one it lacks becomes a look-alike
-// (an accented letter its base letter, "…" "...", "━" "═", "→" "->") or
+// of the same width (an accented letter its base letter, "━" "═", "→" ">")
+// or
 // '?'. East Asian wide characters become "??" to keep the width the text
 // was laid out for, and combining marks and invisible format characters
 // vanish. The zero value is ready to use; an encoder belongs to one
@@ -189,12 +190,12 @@ func lookAlike(r rune) string {
 	case '‐', '‑', '‒', '–', '—', '―', '−', '⁃':
 		return "-"
 	case '…':
-		return "..."
+		return "\xfa" // ·
 	case '•', '‣', '◦', '●', '⦁':
 		return "\xf9" // ∙
 	case '⋅':
 		return "\xfa" // ·
-	case '▪', '◾', '◼':
+	case '▪', '◼':
 		return "\xfe" // ■
 	case '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006',
 		'\u2007', '\u2008', '\u2009', '\u200a', '\u202f', '\u205f':
@@ -206,25 +207,19 @@ func lookAlike(r rune) string {
 	case '✓', '✔':
 		return "\xfb" // √
 	case '™':
-		return "TM"
+		return "T"
 	case '©':
-		return "(C)"
+		return "c"
 	case '®':
-		return "(R)"
+		return "r"
 	case '€':
-		return "EUR"
-	case '→', '⟶', '➔', '➜':
-		return "->"
-	case '←', '⟵':
-		return "<-"
-	case '↔':
-		return "<->"
-	case '⇒':
-		return "=>"
-	case '⇐':
-		return "<="
-	case '⇔':
-		return "<=>"
+		return "E"
+	case '→', '⟶', '➔', '➜', '⇒':
+		return ">"
+	case '←', '⟵', '⇐':
+		return "<"
+	case '↔', '⇔':
+		return "-"
 	case '↑', '▲', '△':
 		return "^"
 	case '↓', '▼', '▽':
@@ -234,7 +229,7 @@ func lookAlike(r rune) string {
 	case '◄', '◀', '◁':
 		return "<"
 	case '‼':
-		return "!!"
+		return "!"
 	case '○':
 		return "o"
 	case 'β':

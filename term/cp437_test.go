@@ -5,10 +5,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
 )
 
 // encodeCP437 encodes chunks with one encoder and flushes it.
@@ -47,12 +49,12 @@ var cp437Vectors = []struct {
 	{"quotes", "‘single’ “double” ‚low„ ′″", `'single' "double" 'low" '"`},
 	{"guillemets", "«»‹›", "\xae\xaf<>"},
 	{"dashes", "a–b—c−d‒e‐f―g", "a-b-c-d-e-f-g"},
-	{"ellipsis", "wait…", "wait..."},
+	{"ellipsis", "wait…", "wait\xfa"},
 	{"bullets", "• ● ◦ ‣ ∙ · ⋅", "\xf9 \xf9 \xf9 \xf9 \xf9 \xfa \xfa"},
 	{"spaces", "a\u00a0b\u2003c\u2009d\u202fe\u3000f", "a\xffb c d e  f"},
 	{"times and checks", "3×4 ✓ ✔ ✗", "3x4 \xfb \xfb x"},
-	{"marks", "™ © ® €", "TM (C) (R) EUR"},
-	{"arrows", "→ ← ↑ ↓ ↔ ⇒ ⇐ ⇔", "-> <- ^ v <-> => <= <=>"},
+	{"marks", "™ © ® €", "T c r E"},
+	{"arrows", "→ ← ↑ ↓ ↔ ⇒ ⇐ ⇔", "> < ^ v - > < -"},
 	{"triangles", "▲▼►◄▶◀", "^v><><"},
 	{"control glyphs", "☺♥♪◘", "????"},
 	{"wide", "日本語", "??????"},
@@ -71,7 +73,7 @@ var cp437Vectors = []struct {
 	{"invalid bytes", "a\xffb\x80c", "a?b?c"},
 	{"truncated", "a\xe2\x82", "a??"},
 	{"truncated then ascii", "\xe2\x82a", "??a"},
-	{"truncated then lead", "\xc3\xe2\x80\xa6", "?..."},
+	{"truncated then lead", "\xc3\xe2\x80\xa6", "?\xfa"},
 	{"surrogate", "\xed\xa0\x80", "???"},
 	{"overlong", "\xc0\xaf", "??"},
 }
@@ -345,5 +347,31 @@ func BenchmarkCP437Encoder(b *testing.B) {
 				out = e.Append(out[:0], in.in)
 			}
 		})
+	}
+}
+
+// TestCP437KeepsWidth checks that no look-alike changes how many cells a
+// character takes: one byte for a narrow character, two for a wide one,
+// none for a mark that takes no cell. Layouts computed for UTF-8 thus hold
+// on CP437 terminals.
+func TestCP437KeepsWidth(t *testing.T) {
+	var in, out []byte
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		var e CP437Encoder
+		in = utf8.AppendRune(in[:0], r)
+		out = e.Append(out[:0], in)
+		if len(out) == 0 {
+			continue // a mark or format character: no cell either way
+		}
+		want := 1
+		if k := width.LookupRune(r).Kind(); k == width.EastAsianWide || k == width.EastAsianFullwidth {
+			want = 2
+		}
+		if len(out) != want {
+			t.Errorf("Append(%U %q) = %q: %d cells; want %d", r, r, out, len(out), want)
+		}
 	}
 }
