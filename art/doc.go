@@ -1,0 +1,31 @@
+// Package art loads the board's ANSI art, reads its SAUCE records and
+// draws it on any terminal.
+//
+// ANSI art is CP437 text with ANSI escape sequences (ECMA-48 SGR and
+// cursor controls, as DOS's ANSI.SYS understood them), usually drawn for
+// 80 columns and relying on the screen wrapping there. Split and Join
+// read and write the SAUCE 00 record that editors append to a file. Parse
+// makes an Art, and Art.Render interprets it on a virtual canvas as wide
+// as the art and returns each row as UTF-8 text with SGR colours, clipped
+// to the caller's window rather than wrapped, so the art looks the same in
+// any window. A session's CP437 encoder turns the text back into the
+// original bytes for CP437 terminals.
+//
+// The canvas grows downward as the art needs, up to MaxRows rows of at
+// most MaxCols columns; whatever lies below is cut off, so a hostile file
+// cannot make the interpreter allocate without bound, and the work per
+// input byte is bounded too.
+//
+// A Library finds art by name. The default art is built into the binary
+// (drawn by the generator in internal/mkart: go generate ./art). A sysop
+// replaces any of it by putting a file of the same name in the override
+// directory, DATA/art/NAME.ans; x84 reads it on every Load and falls back
+// to the built-in art, with an OverrideError to log, when it cannot be
+// used.
+//
+// Concurrency: Split, Join and Parse keep no state. An Art and a Library
+// are safe for concurrent use once made, as long as nobody changes an
+// Art's fields.
+package art
+
+//go:generate go run ./internal/mkart -o ans

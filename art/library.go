@@ -1,0 +1,172 @@
+package art
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// builtin is the default art, compiled into the binary.
+//
+//go:embed ans/*.ans
+var builtin embed.FS
+
+var (
+	// ErrNotFound reports a name with neither an override file nor
+	// built-in art.
+	ErrNotFound = errors.New("art: no such art")
+	// ErrBadName reports a name that is not a plain file name.
+	ErrBadName = errors.New("art: bad art name")
+)
+
+// maxFileSize bounds an override file; the canvas could not show more.
+const maxFileSize = 2 << 20
+
+// OverrideError reports a sysop's art file that could not be used, so
+// the built-in art was loaded instead (or nothing, when there is none).
+type OverrideError struct {
+	Path string // the override file or directory
+	Err  error
+}
+
+func (e *OverrideError) Error() string { return "art: ignoring " + e.Path + ": " + e.Err.Error() }
+
+func (e *OverrideError) Unwrap() error { return e.Err }
+
+// Library finds art by name: a sysop's file in the override directory
+// first, then the art built into x84. It reads files on every Load, so
+// changes show up without a restart.
+type Library struct {
+	dir string
+}
+
+// NewLibrary returns a Library that looks in overrideDir (typically
+// DATA/art) before the built-in art. An empty or missing overrideDir means
+// built-in art only.
+func NewLibrary(overrideDir string) *Library {
+	return &Library{dir: overrideDir}
+}
+
+// Load returns the art called name (without ".ans"): overrideDir/name.ans
+// if it exists, else the built-in art. A name that is not a plain file
+// name (a path, "..", a leading dot) is an ErrBadName error.
+//
+// When an override file exists but cannot be read or parsed, Load returns
+// the built-in art together with an *OverrideError worth logging: callers
+// show the art whenever it is non-nil, and log the error whenever that is.
+// With no built-in art of that name the art is nil. A name found nowhere
+// is an ErrNotFound error.
+func (l *Library) Load(name string) (*Art, error) {
+	if !validName(name) {
+		return nil, fmt.Errorf("%w: %q", ErrBadName, name)
+	}
+	a, oerr := l.override(name)
+	if a != nil {
+		return a, nil
+	}
+	data, err := builtin.ReadFile("ans/" + name + ".ans")
+	if err != nil {
+		if oerr != nil {
+			return nil, oerr
+		}
+		return nil, fmt.Errorf("%w: %q", ErrNotFound, name)
+	}
+	a, err = Parse(name, data)
+	if err != nil {
+		// The tests parse every built-in file, so this is a build error.
+		return nil, fmt.Errorf("art: built-in %s: %w", name, err)
+	}
+	if oerr != nil {
+		return a, oerr
+	}
+	return a, nil
+}
+
+// override loads name from the override directory. Both results are nil
+// when there is no such file. The directory is opened as an os.Root, so
+// no name or symbolic link can reach outside it.
+func (l *Library) override(name string) (*Art, error) {
+	if l.dir == "" {
+		return nil, nil
+	}
+	root, err := os.OpenRoot(l.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, &OverrideError{Path: l.dir, Err: err}
+	}
+	defer root.Close()
+	file := name + ".ans"
+	path := filepath.Join(l.dir, file)
+	f, err := root.Open(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, &OverrideError{Path: path, Err: err}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err == nil && len(data) > maxFileSize {
+		err = fmt.Errorf("art: larger than %d bytes", maxFileSize)
+	}
+	if err != nil {
+		return nil, &OverrideError{Path: path, Err: err}
+	}
+	a, err := Parse(name, data)
+	if err != nil {
+		return nil, &OverrideError{Path: path, Err: err}
+	}
+	return a, nil
+}
+
+// Names returns the names Load can find, sorted: the built-in ones and
+// those of the override directory's .ans files. An unreadable override
+// directory adds none.
+func (l *Library) Names() []string {
+	var names []string
+	entries, _ := builtin.ReadDir("ans")
+	names = appendNames(names, entries)
+	if l.dir != "" {
+		if root, err := os.OpenRoot(l.dir); err == nil {
+			entries, _ := fs.ReadDir(root.FS(), ".")
+			names = appendNames(names, entries)
+			root.Close()
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+func appendNames(names []string, entries []fs.DirEntry) []string {
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".ans")
+		if ok && !e.IsDir() && validName(name) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// validName reports whether name is a plain file name Load accepts:
+// letters, digits, '-', '_' and '.', not starting with a dot, so it can
+// name neither a path nor a hidden file.
+func validName(name string) bool {
+	if name == "" || len(name) > 64 || name[0] == '.' {
+		return false
+	}
+	for _, r := range name {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
