@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // section is implemented by every section of Config. Sections are checked
@@ -69,6 +71,13 @@ func durationIn(key string, d, lo, hi Duration) *problem {
 	return nil
 }
 
+func durationAtLeast(key string, d, lo Duration) *problem {
+	if d < lo {
+		return problemf(key, "must be at least %v (got %v)", lo, d)
+	}
+	return nil
+}
+
 func oneOf(key, v string, allowed ...string) *problem {
 	if !slices.Contains(allowed, v) {
 		return problemf(key, "must be one of %s (got %q)", strings.Join(allowed, ", "), v)
@@ -118,6 +127,36 @@ func isHostName(s string) bool {
 	// "10.0.0.256" or "10.1", not a name.
 	last := labels[len(labels)-1]
 	return strings.ContainsFunc(last, func(r rune) bool { return r < '0' || r > '9' })
+}
+
+func regexpProblem(key, s string) *problem {
+	if s == "" {
+		return problemf(key, "must not be empty")
+	}
+	if _, err := regexp.Compile(s); err != nil {
+		return problemf(key, "is not a valid regular expression: %v", err)
+	}
+	return nil
+}
+
+// wordsProblem checks a list of words: none empty, none with spaces or
+// control characters.
+func wordsProblem(key string, words []string) *problem {
+	for i, w := range words {
+		if w == "" || strings.ContainsFunc(w, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+			return problemf(key, "element %d: must be one word without spaces (got %q)", i+1, w)
+		}
+	}
+	return nil
+}
+
+func prefixesProblem(key string, list []string) *problem {
+	for i, s := range list {
+		if _, err := ParsePrefix(s); err != nil {
+			return problemf(key, `element %d: %v; want an address such as "192.0.2.7" or a range such as "192.0.2.0/24"`, i+1, err)
+		}
+	}
+	return nil
 }
 
 func isAlnum(c byte) bool {

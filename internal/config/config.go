@@ -1,8 +1,10 @@
 package config
 
 import (
+	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -12,10 +14,12 @@ import (
 // Config is x84's whole configuration. Each field is one section of the
 // file; the toml tag is the section's name.
 type Config struct {
-	Board  Board  `toml:"board"`
-	Server Server `toml:"server"`
-	Telnet Telnet `toml:"telnet"`
-	Log    Log    `toml:"log"`
+	Board    Board    `toml:"board"`
+	Server   Server   `toml:"server"`
+	Telnet   Telnet   `toml:"telnet"`
+	Accounts Accounts `toml:"accounts"`
+	Ban      Ban      `toml:"ban"`
+	Log      Log      `toml:"log"`
 }
 
 // Board describes the BBS itself.
@@ -51,6 +55,44 @@ type Telnet struct {
 	NegotiationLimit Duration `toml:"negotiation_limit"`
 }
 
+// Accounts holds the rules for new accounts and logins. Package auth
+// turns it into its own types (auth.RulesFromConfig, auth.HasherFromConfig),
+// so that this package imports nothing of x84's.
+type Accounts struct {
+	HandleMin int `toml:"handle_min"` // 1 to 64
+	HandleMax int `toml:"handle_max"` // HandleMin to 64
+	// HandlePattern is a regular expression (Go's RE2 syntax) that a
+	// handle must match whole.
+	HandlePattern string `toml:"handle_pattern"`
+	// Reserved handles are refused whatever their case; [] reserves none.
+	Reserved         []string `toml:"reserved"`
+	PasswordMin      int      `toml:"password_min"`       // 1 to 128
+	MaxLoginAttempts int      `toml:"max_login_attempts"` // 1 to 100, per call
+	// AllowAnonymous lets "anonymous" and "guest" log in with no password.
+	AllowAnonymous bool `toml:"allow_anonymous"`
+	// The argon2id cost of new password hashes. Stored hashes keep their
+	// own and are rehashed at the next login when these change.
+	Argon2MemoryKiB int `toml:"argon2_memory_kib"` // 1024 to 1048576
+	Argon2Time      int `toml:"argon2_time"`       // 1 to 100
+	Argon2Threads   int `toml:"argon2_threads"`    // 1 to 64
+}
+
+// Ban configures login bans ("fail2ban"); auth.BanConfigFromConfig turns
+// it into an auth.BanConfig.
+type Ban struct {
+	// MaxFailures failed logins within Window of the first ban the address.
+	MaxFailures int      `toml:"max_failures"` // 1 to 1000
+	Window      Duration `toml:"window"`       // 1s to 24h
+	BanTime     Duration `toml:"ban_time"`     // at least 1s
+	// Increment lengthens each repeat ban; 0 keeps every ban at BanTime.
+	Increment  Duration `toml:"increment"`
+	MaxBanTime Duration `toml:"max_ban_time"` // at least BanTime
+	// Allow and Deny hold IP addresses (meaning /32 or /128) and CIDR
+	// ranges: Allow is never banned, Deny always refused.
+	Allow []string `toml:"allow"`
+	Deny  []string `toml:"deny"`
+}
+
 // Log configures the server's log.
 type Log struct {
 	Level  string `toml:"level"`  // debug, info, warn or error
@@ -76,8 +118,72 @@ func Default() Config {
 			NegotiationTimeout: Duration(time.Second),
 			NegotiationLimit:   Duration(2 * time.Second),
 		},
+		Accounts: Accounts{
+			HandleMin:        3,
+			HandleMax:        16,
+			HandlePattern:    `^[A-Za-z0-9][A-Za-z0-9_.-]*$`,
+			Reserved:         defaultReserved(),
+			PasswordMin:      8,
+			MaxLoginAttempts: 3,
+			Argon2MemoryKiB:  19456,
+			Argon2Time:       2,
+			Argon2Threads:    1,
+		},
+		Ban: Ban{
+			MaxFailures: 3,
+			Window:      Duration(30 * time.Second),
+			BanTime:     Duration(6 * time.Minute),
+			Increment:   Duration(6 * time.Minute),
+			MaxBanTime:  Duration(24 * time.Hour),
+			Allow:       []string{},
+			Deny:        []string{},
+		},
 		Log: Log{Level: "info", Format: "text"},
 	}
+}
+
+// defaultReserved returns the default reserved handles: the login prompt's
+// commands and names that could pass for the board's staff.
+func defaultReserved() []string {
+	return []string{"new", "apply", "bye", "logoff", "logout", "quit", "exit",
+		"sysop", "anonymous", "guest", "root", "admin", "all", "nobody", "x84"}
+}
+
+// AllowPrefixes returns Allow as prefixes, each address as a /32 or /128.
+// Entries that do not parse are left out; Parse refuses them.
+func (b Ban) AllowPrefixes() []netip.Prefix { return prefixes(b.Allow) }
+
+// DenyPrefixes returns Deny as AllowPrefixes returns Allow.
+func (b Ban) DenyPrefixes() []netip.Prefix { return prefixes(b.Deny) }
+
+func prefixes(list []string) []netip.Prefix {
+	ps := make([]netip.Prefix, 0, len(list))
+	for _, s := range list {
+		if p, err := ParsePrefix(s); err == nil {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// ParsePrefix parses an IP address, meaning a /32 or /128, or a CIDR range
+// such as "192.0.2.0/24", whose host bits are cleared. Zones are refused.
+func ParsePrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "%") {
+		return netip.Prefix{}, fmt.Errorf("%q has a zone", s)
+	}
+	if !strings.Contains(s, "/") {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return netip.Prefix{}, fmt.Errorf("%q is not an IP address or CIDR range", s)
+		}
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%q is not an IP address or CIDR range", s)
+	}
+	return p.Masked(), nil
 }
 
 // ListenAddr returns the address to listen on, as net.Listen wants it.
@@ -152,6 +258,48 @@ func (t Telnet) check() *problem {
 		p := problemf("negotiation_limit", "negotiation_limit (%v) must not be less than negotiation_timeout (%v)",
 			t.NegotiationLimit, t.NegotiationTimeout)
 		p.also = "negotiation_timeout"
+		return p
+	}
+	return nil
+}
+
+func (a Accounts) check() *problem {
+	if p := firstProblem(
+		intIn("handle_min", a.HandleMin, 1, 64),
+		intIn("handle_max", a.HandleMax, 1, 64),
+		regexpProblem("handle_pattern", a.HandlePattern),
+		wordsProblem("reserved", a.Reserved),
+		intIn("password_min", a.PasswordMin, 1, 128),
+		intIn("max_login_attempts", a.MaxLoginAttempts, 1, 100),
+		intIn("argon2_memory_kib", a.Argon2MemoryKiB, 1024, 1<<20),
+		intIn("argon2_time", a.Argon2Time, 1, 100),
+		intIn("argon2_threads", a.Argon2Threads, 1, 64),
+	); p != nil {
+		return p
+	}
+	if a.HandleMax < a.HandleMin {
+		p := problemf("handle_max", "handle_max (%d) must not be less than handle_min (%d)", a.HandleMax, a.HandleMin)
+		p.also = "handle_min"
+		return p
+	}
+	return nil
+}
+
+func (b Ban) check() *problem {
+	if p := firstProblem(
+		intIn("max_failures", b.MaxFailures, 1, 1000),
+		durationIn("window", b.Window, Duration(time.Second), Duration(24*time.Hour)),
+		durationAtLeast("ban_time", b.BanTime, Duration(time.Second)),
+		notNegative("increment", b.Increment),
+		notNegative("max_ban_time", b.MaxBanTime),
+		prefixesProblem("allow", b.Allow),
+		prefixesProblem("deny", b.Deny),
+	); p != nil {
+		return p
+	}
+	if b.MaxBanTime < b.BanTime {
+		p := problemf("max_ban_time", "max_ban_time (%v) must not be less than ban_time (%v)", b.MaxBanTime, b.BanTime)
+		p.also = "ban_time"
 		return p
 	}
 	return nil

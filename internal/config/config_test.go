@@ -23,7 +23,7 @@ func TestParse(t *testing.T) {
 	}{
 		{"empty", "", func(*Config) {}},
 		{"comments only", "# nothing\n\n   # here\n", func(*Config) {}},
-		{"empty sections", "[board]\n[server]\n[telnet]\n[log]\n", func(*Config) {}},
+		{"empty sections", "[board]\n[server]\n[telnet]\n[accounts]\n[ban]\n[log]\n", func(*Config) {}},
 		{"one key keeps the other defaults", "[telnet]\nport = 23\n", func(c *Config) { c.Telnet.Port = 23 }},
 		{"every section", `
 [board]
@@ -91,6 +91,62 @@ format = "json"
 		{"IPv4-mapped IPv6", "[telnet]\naddress = \"[::ffff:10.0.0.1]\"\n", func(c *Config) { c.Telnet.Address = "[::ffff:10.0.0.1]" }},
 		{"host name", "[telnet]\naddress = \"localhost\"\n", func(c *Config) { c.Telnet.Address = "localhost" }},
 		{"host name with root dot", "[telnet]\naddress = \"bbs.example.org.\"\n", func(c *Config) { c.Telnet.Address = "bbs.example.org." }},
+		{"accounts", `
+[accounts]
+handle_min = 1
+handle_max = 64
+handle_pattern = '[\pL0-9 ]+'
+reserved = []
+password_min = 128
+max_login_attempts = 100
+allow_anonymous = true
+argon2_memory_kib = 1048576
+argon2_time = 100
+argon2_threads = 64
+`, func(c *Config) {
+			c.Accounts = Accounts{
+				HandleMin:        1,
+				HandleMax:        64,
+				HandlePattern:    `[\pL0-9 ]+`,
+				Reserved:         []string{},
+				PasswordMin:      128,
+				MaxLoginAttempts: 100,
+				AllowAnonymous:   true,
+				Argon2MemoryKiB:  1 << 20,
+				Argon2Time:       100,
+				Argon2Threads:    64,
+			}
+		}},
+		{"accounts minima", "[accounts]\nhandle_min = 1\nhandle_max = 1\npassword_min = 1\nmax_login_attempts = 1\nargon2_memory_kib = 1024\nargon2_time = 1\nargon2_threads = 1\nreserved = [\"Ünïcode\"]\n", func(c *Config) {
+			c.Accounts.HandleMin, c.Accounts.HandleMax = 1, 1
+			c.Accounts.PasswordMin, c.Accounts.MaxLoginAttempts = 1, 1
+			c.Accounts.Argon2MemoryKiB, c.Accounts.Argon2Time, c.Accounts.Argon2Threads = 1024, 1, 1
+			c.Accounts.Reserved = []string{"Ünïcode"}
+		}},
+		{"ban", `
+[ban]
+max_failures = 1000
+window = "24h"
+ban_time = "1s"
+increment = "0"
+max_ban_time = "1s"
+allow = ["127.0.0.1", "::1", "10.0.0.0/8", "192.0.2.7/24", "::ffff:192.0.2.1"]
+deny = ["2001:db8::/32"]
+`, func(c *Config) {
+			c.Ban = Ban{
+				MaxFailures: 1000,
+				Window:      Duration(24 * time.Hour),
+				BanTime:     Duration(time.Second),
+				Increment:   0,
+				MaxBanTime:  Duration(time.Second),
+				Allow:       []string{"127.0.0.1", "::1", "10.0.0.0/8", "192.0.2.7/24", "::ffff:192.0.2.1"},
+				Deny:        []string{"2001:db8::/32"},
+			}
+		}},
+		{"ban minima", "[ban]\nmax_failures = 1\nwindow = \"1s\"\n", func(c *Config) {
+			c.Ban.MaxFailures = 1
+			c.Ban.Window = Duration(time.Second)
+		}},
 		{"host name with digits", "[telnet]\naddress = \"1.example.2a\"\n", func(c *Config) { c.Telnet.Address = "1.example.2a" }},
 	}
 	for _, tt := range tests {
@@ -172,6 +228,36 @@ func TestParseErrors(t *testing.T) {
 		{"subnegotiation too large", "[telnet]\nmax_subnegotiation = 1048577\n", `config: x84.toml:2: telnet.max_subnegotiation: must be between 64 and 1048576 (got 1048577)`},
 		{"negotiation limit too short", "[telnet]\nnegotiation_limit = \"500ms\"\n", `config: x84.toml:2: telnet.negotiation_limit: negotiation_limit (500ms) must not be less than negotiation_timeout (1s)`},
 		{"negotiation timeout too long", "[telnet]\nnegotiation_timeout = \"3s\"\n", `config: x84.toml:2: telnet.negotiation_timeout: negotiation_limit (2s) must not be less than negotiation_timeout (3s)`},
+		{"handle_min 0", "[accounts]\nhandle_min = 0\n", `config: x84.toml:2: accounts.handle_min: must be between 1 and 64 (got 0)`},
+		{"handle_max 65", "[accounts]\nhandle_max = 65\n", `config: x84.toml:2: accounts.handle_max: must be between 1 and 64 (got 65)`},
+		{"handle_min over default max", "[accounts]\nhandle_min = 17\n", `config: x84.toml:2: accounts.handle_min: handle_max (16) must not be less than handle_min (17)`},
+		{"handle_max under min", "[accounts]\nhandle_min = 5\nhandle_max = 4\n", `config: x84.toml:3: accounts.handle_max: handle_max (4) must not be less than handle_min (5)`},
+		{"bad pattern", "[accounts]\nhandle_pattern = \"[a-\"\n", "config: x84.toml:2: accounts.handle_pattern: is not a valid regular expression: error parsing regexp: missing closing ]: `[a-`"},
+		{"perl pattern", "[accounts]\nhandle_pattern = '(?<=x)y'\n", "config: x84.toml:2: accounts.handle_pattern: is not a valid regular expression: error parsing regexp: invalid named capture: `(?<=x)y`"},
+		{"empty pattern", "[accounts]\nhandle_pattern = \"\"\n", `config: x84.toml:2: accounts.handle_pattern: must not be empty`},
+		{"empty reserved word", "[accounts]\nreserved = [\"new\", \"\"]\n", `config: x84.toml:2: accounts.reserved: element 2: must be one word without spaces (got "")`},
+		{"reserved with space", "[accounts]\nreserved = [\"new user\"]\n", `config: x84.toml:2: accounts.reserved: element 1: must be one word without spaces (got "new user")`},
+		{"reserved not strings", "[accounts]\nreserved = [1]\n", `config: x84.toml:2: accounts.reserved: element 1: must be a string (got integer 1)`},
+		{"reserved not an array", "[accounts]\nreserved = \"new\"\n", `config: x84.toml:2: accounts.reserved: must be an array (got string "new")`},
+		{"password_min 0", "[accounts]\npassword_min = 0\n", `config: x84.toml:2: accounts.password_min: must be between 1 and 128 (got 0)`},
+		{"max_login_attempts 0", "[accounts]\nmax_login_attempts = 0\n", `config: x84.toml:2: accounts.max_login_attempts: must be between 1 and 100 (got 0)`},
+		{"allow_anonymous string", "[accounts]\nallow_anonymous = \"no\"\n", `config: x84.toml:2: accounts.allow_anonymous: must be true or false (got string "no")`},
+		{"argon2 memory too small", "[accounts]\nargon2_memory_kib = 1023\n", `config: x84.toml:2: accounts.argon2_memory_kib: must be between 1024 and 1048576 (got 1023)`},
+		{"argon2 memory too large", "[accounts]\nargon2_memory_kib = 1048577\n", `config: x84.toml:2: accounts.argon2_memory_kib: must be between 1024 and 1048576 (got 1048577)`},
+		{"argon2 time 0", "[accounts]\nargon2_time = 0\n", `config: x84.toml:2: accounts.argon2_time: must be between 1 and 100 (got 0)`},
+		{"argon2 threads 65", "[accounts]\nargon2_threads = 65\n", `config: x84.toml:2: accounts.argon2_threads: must be between 1 and 64 (got 65)`},
+		{"max_failures 0", "[ban]\nmax_failures = 0\n", `config: x84.toml:2: ban.max_failures: must be between 1 and 1000 (got 0)`},
+		{"window 0", "[ban]\nwindow = \"0\"\n", `config: x84.toml:2: ban.window: must be between 1s and 24h (got 0s)`},
+		{"window 25h", "[ban]\nwindow = \"25h\"\n", `config: x84.toml:2: ban.window: must be between 1s and 24h (got 25h)`},
+		{"ban_time 0", "[ban]\nban_time = \"0\"\n", `config: x84.toml:2: ban.ban_time: must be at least 1s (got 0s)`},
+		{"negative increment", "[ban]\nincrement = \"-1m\"\n", `config: x84.toml:2: ban.increment: duration must not be negative (got "-1m")`},
+		{"max_ban_time under ban_time", "[ban]\nmax_ban_time = \"5m\"\n", `config: x84.toml:2: ban.max_ban_time: max_ban_time (5m) must not be less than ban_time (6m)`},
+		{"ban_time over max_ban_time", "[ban]\nban_time = \"25h\"\n", `config: x84.toml:2: ban.ban_time: max_ban_time (24h) must not be less than ban_time (25h)`},
+		{"allow host name", "[ban]\nallow = [\"127.0.0.1\", \"localhost\"]\n", `config: x84.toml:2: ban.allow: element 2: "localhost" is not an IP address or CIDR range; want an address such as "192.0.2.7" or a range such as "192.0.2.0/24"`},
+		{"allow bad bits", "[ban]\nallow = [\"10.0.0.0/33\"]\n", `config: x84.toml:2: ban.allow: element 1: "10.0.0.0/33" is not an IP address or CIDR range; want an address such as "192.0.2.7" or a range such as "192.0.2.0/24"`},
+		{"deny zone", "[ban]\ndeny = [\"fe80::1%eth0\"]\n", `config: x84.toml:2: ban.deny: element 1: "fe80::1%eth0" has a zone; want an address such as "192.0.2.7" or a range such as "192.0.2.0/24"`},
+		{"deny with port", "\n[ban]\ndeny = [\"192.0.2.1:23\"]\n", `config: x84.toml:3: ban.deny: element 1: "192.0.2.1:23" is not an IP address or CIDR range; want an address such as "192.0.2.7" or a range such as "192.0.2.0/24"`},
+		{"deny empty", "[ban]\ndeny = [\"\"]\n", `config: x84.toml:2: ban.deny: element 1: "" is not an IP address or CIDR range; want an address such as "192.0.2.7" or a range such as "192.0.2.0/24"`},
 		{"log level", "[log]\nlevel = \"verbose\"\n", `config: x84.toml:2: log.level: must be one of debug, info, warn, error (got "verbose")`},
 		{"log level case", "[log]\nlevel = \"INFO\"\n", `config: x84.toml:2: log.level: must be one of debug, info, warn, error (got "INFO")`},
 		{"log format", "[log]\nformat = \"xml\"\n", `config: x84.toml:2: log.format: must be one of text, json (got "xml")`},
@@ -317,6 +403,65 @@ func TestListenAddr(t *testing.T) {
 		if got := tel.ListenAddr(); got != tt.want {
 			t.Errorf("Telnet{Address: %q, Port: %d}.ListenAddr() = %q; want %q", tt.address, tt.port, got, tt.want)
 		}
+	}
+}
+
+func TestParsePrefix(t *testing.T) {
+	tests := []struct {
+		in, want, wantErr string
+	}{
+		{"192.0.2.7", "192.0.2.7/32", ""},
+		{"2001:db8::1", "2001:db8::1/128", ""},
+		{"::ffff:192.0.2.1", "::ffff:192.0.2.1/128", ""},
+		{"192.0.2.0/24", "192.0.2.0/24", ""},
+		{"192.0.2.7/24", "192.0.2.0/24", ""},
+		{"0.0.0.0/0", "0.0.0.0/0", ""},
+		{"2001:db8::/32", "2001:db8::/32", ""},
+		{"", "", `"" is not an IP address or CIDR range`},
+		{"localhost", "", `"localhost" is not an IP address or CIDR range`},
+		{"192.0.2.0/", "", `"192.0.2.0/" is not an IP address or CIDR range`},
+		{" 192.0.2.1", "", `" 192.0.2.1" is not an IP address or CIDR range`},
+		{"fe80::1%eth0", "", `"fe80::1%eth0" has a zone`},
+		{"fe80::%eth0/64", "", `"fe80::%eth0/64" has a zone`},
+	}
+	for _, tt := range tests {
+		p, err := ParsePrefix(tt.in)
+		got, gotErr := "", ""
+		if err != nil {
+			gotErr = err.Error()
+		} else {
+			got = p.String()
+		}
+		if got != tt.want || gotErr != tt.wantErr {
+			t.Errorf("ParsePrefix(%q) = %q, %q; want %q, %q", tt.in, got, gotErr, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestBanPrefixes(t *testing.T) {
+	b := Ban{Allow: []string{"127.0.0.1", "bogus", "10.1.2.3/8"}, Deny: []string{"::1"}}
+	var got []string
+	for _, p := range b.AllowPrefixes() {
+		got = append(got, p.String())
+	}
+	if want := []string{"127.0.0.1/32", "10.0.0.0/8"}; !slices.Equal(got, want) {
+		t.Errorf("AllowPrefixes() = %v; want %v", got, want)
+	}
+	if got := b.DenyPrefixes(); len(got) != 1 || got[0].String() != "::1/128" {
+		t.Errorf("DenyPrefixes() = %v; want [::1/128]", got)
+	}
+	if got := (Ban{}).AllowPrefixes(); got == nil || len(got) != 0 {
+		t.Errorf("Ban{}.AllowPrefixes() = %#v; want empty, not nil", got)
+	}
+}
+
+// TestDefaultIsFresh: Default returns new slices each time, so a caller
+// that changes one cannot change another's defaults.
+func TestDefaultIsFresh(t *testing.T) {
+	a := Default()
+	a.Accounts.Reserved[0] = "changed"
+	if b := Default(); b.Accounts.Reserved[0] != "new" {
+		t.Errorf("Default().Accounts.Reserved[0] = %q after changing another copy; want \"new\"", b.Accounts.Reserved[0])
 	}
 }
 

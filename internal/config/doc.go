@@ -43,6 +43,13 @@
 // wiring; the tests fail if a section lacks a check method, uses a field
 // type the decoder cannot set, or is missing from the example.
 //
+// # Dependencies
+//
+// This package imports nothing of x84's, so that any package may import
+// it. A package that wants a section in its own types converts it itself:
+// auth.RulesFromConfig, auth.HasherFromConfig and auth.BanConfigFromConfig
+// turn [Accounts] and [Ban] into package auth's types.
+//
 // # Concurrency
 //
 // A Config is a plain value with no shared state: copy it freely and read it

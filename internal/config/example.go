@@ -39,6 +39,44 @@ negotiation_timeout = "1s"
 # Longest negotiation with a client that answers only some options.
 negotiation_limit = "2s"
 
+[accounts]
+# Shortest handle, 1 to 64 characters.
+handle_min = 3
+# Longest handle, handle_min to 64 characters.
+handle_max = 16
+# Regular expression (Go RE2 syntax) a handle must match whole.
+handle_pattern = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+# Handles refused in any case: the login prompt's commands and staff-like names.
+reserved = ["new", "apply", "bye", "logoff", "logout", "quit", "exit", "sysop", "anonymous", "guest", "root", "admin", "all", "nobody", "x84"]
+# Shortest password, 1 to 128 characters.
+password_min = 8
+# Wrong passwords before the call ends, 1 to 100.
+max_login_attempts = 3
+# Let "anonymous" or "guest" log in with no password.
+allow_anonymous = false
+# Memory for each password hash (argon2id), in KiB: 1024 to 1048576.
+argon2_memory_kib = 19456
+# Passes over that memory, 1 to 100.
+argon2_time = 2
+# Threads for each password hash, 1 to 64.
+argon2_threads = 1
+
+[ban]
+# Failed logins from one address that ban it, 1 to 1000...
+max_failures = 3
+# ...when they come within this time of the first ("1s" to "24h").
+window = "30s"
+# Length of a first ban.
+ban_time = "6m"
+# Added to each repeat ban of the same address; "0" keeps them all at ban_time.
+increment = "6m"
+# Longest ban (at least ban_time).
+max_ban_time = "24h"
+# Addresses or CIDR ranges never banned, e.g. ["127.0.0.1", "192.0.2.0/24"].
+allow = []
+# Addresses or CIDR ranges always refused.
+deny = []
+
 [log]
 # Least severe messages logged: debug, info, warn or error.
 level = "info"
