@@ -21,13 +21,20 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
+	"github.com/x84bbs/x84/art"
 	"github.com/x84bbs/x84/board"
+	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/internal/accounts"
+	"github.com/x84bbs/x84/internal/auth"
 	"github.com/x84bbs/x84/internal/config"
 	"github.com/x84bbs/x84/internal/control"
 	"github.com/x84bbs/x84/internal/server"
 	"github.com/x84bbs/x84/internal/telnetd"
 	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/sqlite"
 	"github.com/x84bbs/x84/telnet"
 )
 
@@ -37,7 +44,10 @@ type Options struct {
 	// DataDir holds the configuration, database, keys and the control
 	// socket. Default: $X84_DATA, else ~/.x84. It is created mode 0700.
 	DataDir string
-	// Board runs every session. Default: the default board.
+	// Extend, if non-nil, is called with the default board before it
+	// serves anyone: add your own screens to its menu there.
+	Extend func(b *board.Board)
+	// Board, if non-nil, runs every session instead of the default board.
 	Board session.Handler
 	// Log receives the server's log. Default: standard error.
 	Log io.Writer
@@ -51,6 +61,13 @@ const ConfigFile = "x84.toml"
 
 // SocketFile is the name of the control socket in the data directory.
 const SocketFile = "x84.sock"
+
+// DatabaseFile is the name of the SQLite database in the data directory.
+const DatabaseFile = "x84.db"
+
+// ArtDir is the directory in the data directory where a sysop's art
+// replaces the built-in art of the same name.
+const ArtDir = "art"
 
 // DataDir returns the data directory Run would use for dir: dir itself
 // when not empty, else $X84_DATA, else ~/.x84.
@@ -93,23 +110,49 @@ func Run(ctx context.Context, opts Options) error {
 		log.Warn("data directory is readable by others; consider chmod 700", "dir", dir, "mode", fi.Mode().Perm().String())
 	}
 
-	h := opts.Board
-	if h == nil {
-		h = board.KeyTest()
+	st, err := sqlite.Open(ctx, filepath.Join(dir, DatabaseFile), sqlite.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	accts, err := openAccounts(ctx, cfg, st, log)
+	if err != nil {
+		return err
 	}
 	reg := &session.Registry{}
+	bus := &events.Local{}
+	h := opts.Board
+	if h == nil {
+		b := board.New(board.Settings{
+			Name:             cfg.Board.Name,
+			MaxLoginAttempts: cfg.Accounts.MaxLoginAttempts,
+			AllowAnonymous:   cfg.Accounts.AllowAnonymous,
+			OnelinerCount:    cfg.Board.OnelinerCount,
+			OnelinerLength:   cfg.Board.OnelinerLength,
+			OnelinerInterval: onelinerInterval(cfg.Board.OnelinerInterval.D()),
+			LastCallers:      cfg.Board.LastCallers,
+		}, st, art.NewLibrary(filepath.Join(dir, ArtDir)), reg, bus, accts.Hasher, accts.Rules)
+		b.Ban = accts.Banner
+		b.Log = log
+		if opts.Extend != nil {
+			opts.Extend(b)
+		}
+		h = b
+	}
 	srv := &server.Server{
 		Handler:       h,
 		Registry:      reg,
+		Events:        bus,
 		MaxSessions:   cfg.Server.MaxSessions,
 		MaxPerAddress: cfg.Server.MaxPerAddress,
+		Admit:         accts.Banner.Check,
 		Session: session.Options{
 			IdleTimeout: cfg.Server.IdleTimeout.D(),
 			IdleWarning: cfg.Server.IdleWarning.D(),
 		},
 		Logger: log,
 	}
-	ctl := &control.Server{Registry: reg, Logger: log}
+	ctl := &control.Server{Registry: reg, Admin: accts, Logger: log}
 
 	type service struct {
 		name  string
@@ -180,6 +223,55 @@ func Run(ctx context.Context, opts Options) error {
 	os.Remove(filepath.Join(dir, SocketFile))
 	log.Info("stopped")
 	return runErr
+}
+
+// openAccounts builds the account services from the configuration.
+func openAccounts(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (*accounts.Service, error) {
+	rules, err := auth.NewValidator(auth.RulesFromConfig(cfg.Accounts))
+	if err != nil {
+		return nil, fmt.Errorf("x84: accounts: %w", err)
+	}
+	banner, err := auth.NewBanner(ctx, auth.BanConfigFromConfig(cfg.Ban), st.Bans, log)
+	if err != nil {
+		return nil, fmt.Errorf("x84: bans: %w", err)
+	}
+	return &accounts.Service{Users: st.Users, Hasher: auth.HasherFromConfig(cfg.Accounts), Rules: rules, Banner: banner}, nil
+}
+
+// OpenAdmin opens the data directory's database for account
+// administration while no server runs (`x84 user …`). The caller closes
+// the returned store.
+func OpenAdmin(ctx context.Context, dataDir string) (accounts.Admin, *store.Store, error) {
+	dir, err := DataDir(dataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := config.Load(filepath.Join(dir, ConfigFile))
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("x84: data directory: %w", err)
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(dir, DatabaseFile), sqlite.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := openAccounts(ctx, cfg, st, slog.New(slog.DiscardHandler))
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return a, st, nil
+}
+
+// onelinerInterval maps the file's "0" (no wait) to the board's negative
+// value, since the board's zero means its default.
+func onelinerInterval(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 func newLogger(w io.Writer, c config.Log) *slog.Logger {

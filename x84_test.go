@@ -16,13 +16,14 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84"
+	"github.com/x84bbs/x84/board"
 	"github.com/x84bbs/x84/internal/control"
 	"github.com/x84bbs/x84/telnet"
 	"go.uber.org/goleak"
 )
 
-// board is a running x84 for one test.
-type board struct {
+// runningBoard is a running x84 for one test.
+type runningBoard struct {
 	addr string
 	dir  string
 	log  *syncBuffer
@@ -47,7 +48,7 @@ func (s *syncBuffer) String() string {
 
 // startBoard runs x84 with the given extra configuration until the test
 // ends, then checks that it shut down cleanly and left no goroutine.
-func startBoard(t *testing.T, conf string) *board {
+func startBoard(t *testing.T, conf string) *runningBoard {
 	t.Helper()
 	dir := t.TempDir()
 	if strings.Contains(conf, "[telnet]\n") {
@@ -63,7 +64,9 @@ func startBoard(t *testing.T, conf string) *board {
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- x84.Run(ctx, x84.Options{DataDir: dir, Log: logs, Ready: func(a map[string]net.Addr) { ready <- a["telnet"] }})
+		// The foundation's tests run the terminal check on every session;
+		// the board's own tests are in package board and cmd/x84.
+		done <- x84.Run(ctx, x84.Options{DataDir: dir, Log: logs, Board: board.KeyTest(), Ready: func(a map[string]net.Addr) { ready <- a["telnet"] }})
 	}()
 	var addr net.Addr
 	select {
@@ -81,7 +84,7 @@ func startBoard(t *testing.T, conf string) *board {
 			t.Logf("server log:\n%s", logs.String())
 		}
 	})
-	return &board{addr: addr.String(), dir: dir, log: logs}
+	return &runningBoard{addr: addr.String(), dir: dir, log: logs}
 }
 
 // screen collects what a client receives and waits for text in it.
@@ -158,7 +161,7 @@ func (s *screen) tail() string {
 	return string(s.buf[max(0, len(s.buf)-2000):])
 }
 
-func who(t *testing.T, b *board) []control.Who {
+func who(t *testing.T, b *runningBoard) []control.Who {
 	t.Helper()
 	c := control.NewClient(filepath.Join(b.dir, x84.SocketFile))
 	defer c.Close()
@@ -172,7 +175,7 @@ func who(t *testing.T, b *board) []control.Who {
 // xterm is what Debian's telnet in an xterm says about itself.
 var xterm = telnet.ClientConfig{TermTypes: []string{"XTERM-256COLOR"}, Cols: 100, Rows: 30, Binary: true, Env: map[string]string{"DISPLAY": ":0"}}
 
-func dialTelnet(t *testing.T, b *board, cfg telnet.ClientConfig) (*telnet.ClientConn, *screen) {
+func dialTelnet(t *testing.T, b *runningBoard, cfg telnet.ClientConfig) (*telnet.ClientConn, *screen) {
 	t.Helper()
 	c, err := net.Dial("tcp", b.addr)
 	if err != nil {
@@ -239,9 +242,9 @@ func TestShutdownGoodbye(t *testing.T) {
 	ready := make(chan net.Addr, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- x84.Run(ctx, x84.Options{DataDir: dir, Log: io.Discard, Ready: func(a map[string]net.Addr) { ready <- a["telnet"] }})
+		done <- x84.Run(ctx, x84.Options{DataDir: dir, Log: io.Discard, Board: board.KeyTest(), Ready: func(a map[string]net.Addr) { ready <- a["telnet"] }})
 	}()
-	b := &board{addr: (<-ready).String(), dir: dir}
+	b := &runningBoard{addr: (<-ready).String(), dir: dir}
 	var screens []*screen
 	for range 3 {
 		_, scr := dialTelnet(t, b, xterm)

@@ -13,41 +13,56 @@ import (
 // keyHistory is how many keys the check remembers.
 const keyHistory = 64
 
-// KeyTest returns the terminal check: it shows the terminal type, window
-// size and encoding, names every key pressed, follows window resizes, and
-// ends the session when q is pressed.
+// KeyTest returns the terminal check as a handler of its own: it shows the
+// terminal type, window size and encoding, names every key pressed,
+// follows window resizes, and ends the session when q is pressed.
 func KeyTest() session.Handler {
 	return session.HandlerFunc(func(ctx context.Context, s *session.Session) error {
-		s.SetActivity("terminal check")
-		var last string
-		var history []string
-		draw := func() {
-			drawKeyTest(s, last, history)
+		if err := runKeyTest(ctx, s, "q ends the session"); err != nil {
+			return err
 		}
-		draw()
-		for {
-			k, err := s.ReadKey(ctx)
-			if err != nil {
-				return err
-			}
-			if k.Code == term.KeyResize {
-				draw()
-				continue
-			}
-			if k.Code == term.KeyRune && k.Rune == 'q' && k.Mod == 0 {
-				s.WriteString("\x1b[0m\r\n\r\n Goodbye! Thanks for calling.\r\n")
-				return nil
-			}
-			last = describeKey(k)
-			history = append(history, k.String())
-			if len(history) > keyHistory {
-				history = history[1:]
-			}
-			if s.Buffered() == 0 {
-				drawKeyLines(s, last, history)
-			}
-		}
+		s.WriteString("\x1b[0m\r\n\r\n Goodbye! Thanks for calling.\r\n")
+		return nil
 	})
+}
+
+// keyTestScreen is the terminal check on the main menu.
+func keyTestScreen(ctx context.Context, c *Call) error {
+	return runKeyTest(ctx, c.Session, "q goes back to the menu")
+}
+
+// runKeyTest runs the terminal check until q is pressed.
+func runKeyTest(ctx context.Context, s *session.Session, quit string) error {
+	s.SetActivity("terminal check")
+	var last string
+	var history []string
+	draw := func() {
+		drawKeyTest(s, last, history, quit)
+	}
+	draw()
+	for {
+		k, err := s.ReadKey(ctx)
+		if err != nil {
+			return err
+		}
+		switch {
+		case k.Code == term.KeyResize:
+			draw()
+			continue
+		case k.Code == term.KeyEvent:
+			continue
+		case k.Code == term.KeyRune && k.Rune == 'q' && k.Mod == 0:
+			return nil
+		}
+		last = describeKey(k)
+		history = append(history, k.String())
+		if len(history) > keyHistory {
+			history = history[1:]
+		}
+		if s.Buffered() == 0 {
+			drawKeyLines(s, last, history)
+		}
+	}
 }
 
 // describeKey names a key, adding the code point of a character so that
@@ -68,7 +83,7 @@ const (
 	rowHistory = 12
 )
 
-func drawKeyTest(s *session.Session, last string, history []string) {
+func drawKeyTest(s *session.Session, last string, history []string, quit string) {
 	sz := s.Size()
 	var b strings.Builder
 	b.WriteString("\x1b[0m\x1b[H\x1b[2J")
@@ -84,7 +99,7 @@ func drawKeyTest(s *session.Session, last string, history []string) {
 		line := fmt.Sprintf(" %-14s \x1b[1m%s\x1b[0m", f.k, f.v)
 		fmt.Fprintf(&b, "\x1b[%d;1H%s", rowFacts+i, clipANSI(line, sz.Cols))
 	}
-	fmt.Fprintf(&b, "\x1b[%d;1H%s", rowHelp, clip(" Press any key to see its name. Press q to end the session.", sz.Cols))
+	fmt.Fprintf(&b, "\x1b[%d;1H%s", rowHelp, clip(" Press any key to see its name; "+quit+".", sz.Cols))
 	s.WriteString(b.String())
 	drawKeyLines(s, last, history)
 }

@@ -62,11 +62,12 @@ type chunk struct {
 
 // Session is one caller's connection as board code sees it.
 type Session struct {
-	conn term.Conn
-	opts Options
-	kind term.Kind
-	addr string
-	env  map[string]string
+	conn       term.Conn
+	opts       Options
+	kind       term.Kind
+	addr       string
+	env        map[string]string
+	negotiated term.Encoding
 
 	// Owned by the handler goroutine.
 	dec     *term.KeyDecoder
@@ -78,6 +79,8 @@ type Session struct {
 	warned  bool
 	event   events.Event // the notice of the last KeyEvent
 
+	wake chan struct{} // signalled when the mailbox gets a notice
+
 	// The reading goroutine and its hand-off.
 	input     chan chunk
 	consumed  chan struct{}
@@ -86,7 +89,7 @@ type Session struct {
 	closeOnce sync.Once
 
 	mu        sync.Mutex // guards the fields below
-	mailbox   chan events.Event // made on first use: most sessions never get one
+	mailbox   []events.Event
 	dropped   uint64
 	node      int
 	termType  string
@@ -121,21 +124,23 @@ func New(conn term.Conn, opts Options) *Session {
 		addr = info.RemoteAddr.String()
 	}
 	s := &Session{
-		conn:      conn,
-		opts:      opts,
-		kind:      info.Kind,
-		addr:      addr,
-		env:       info.Env,
-		dec:       term.NewKeyDecoder(enc),
-		input:     make(chan chunk),
-		consumed:  make(chan struct{}, 1),
-		closing:   make(chan struct{}),
-		readDone:  make(chan struct{}),
-		termType:  tt,
-		size:      clampSize(info.Size),
-		enc:       enc,
-		since:     opts.ConnectedAt,
-		lastInput: now,
+		conn:       conn,
+		opts:       opts,
+		kind:       info.Kind,
+		addr:       addr,
+		env:        info.Env,
+		negotiated: enc,
+		dec:        term.NewKeyDecoder(enc),
+		input:      make(chan chunk),
+		consumed:   make(chan struct{}, 1),
+		closing:    make(chan struct{}),
+		wake:       make(chan struct{}, 1),
+		readDone:   make(chan struct{}),
+		termType:   tt,
+		size:       clampSize(info.Size),
+		enc:        enc,
+		since:      opts.ConnectedAt,
+		lastInput:  now,
 	}
 	go s.readLoop()
 	return s
@@ -201,9 +206,11 @@ func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 		select {
 		case c := <-s.input:
 			s.feed(c)
-		case ev := <-s.mailboxChan():
-			s.event = ev
-			return term.Key{Code: term.KeyEvent}, nil
+		case <-s.wake:
+			if ev, ok := s.takeEvent(); ok {
+				s.event = ev
+				return term.Key{Code: term.KeyEvent}, nil
+			}
 		case sz := <-s.conn.Resized():
 			if s.setSize(sz) {
 				return term.Key{Code: term.KeyResize}, nil
@@ -232,17 +239,42 @@ func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 // goroutine.
 func (s *Session) Post(ev events.Event) bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.mailbox == nil {
-		s.mailbox = make(chan events.Event, mailboxSize)
-	}
-	select {
-	case s.mailbox <- ev:
-		return true
-	default:
+	if len(s.mailbox) >= mailboxSize {
 		s.dropped++
+		s.mu.Unlock()
 		return false
 	}
+	s.mailbox = append(s.mailbox, ev)
+	s.mu.Unlock()
+	s.signal()
+	return true
+}
+
+// signal wakes ReadKey; a wake-up already pending is enough.
+func (s *Session) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// takeEvent removes the oldest notice from the mailbox, and keeps ReadKey
+// awake while more wait.
+func (s *Session) takeEvent() (events.Event, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.mailbox) == 0 {
+		return events.Event{}, false
+	}
+	ev := s.mailbox[0]
+	s.mailbox[0] = events.Event{}
+	s.mailbox = s.mailbox[1:]
+	if len(s.mailbox) == 0 {
+		s.mailbox = nil // release the array: idle sessions stay small
+	} else {
+		s.signal()
+	}
+	return ev, true
 }
 
 // Dropped returns how many notices were dropped because the mailbox was
@@ -251,12 +283,6 @@ func (s *Session) Dropped() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.dropped
-}
-
-func (s *Session) mailboxChan() <-chan events.Event {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.mailbox // nil until the first Post: a select never picks it
 }
 
 // Watch posts every event published on the topics to this session until
@@ -433,6 +459,10 @@ func (s *Session) SetEncoding(enc term.Encoding) {
 	s.dec.SetEncoding(enc)
 	s.cp437 = term.CP437Encoder{}
 }
+
+// NegotiatedEncoding returns the encoding the protocol chose when the
+// caller connected, before any preference changed it.
+func (s *Session) NegotiatedEncoding() term.Encoding { return s.negotiated }
 
 // Kind returns the protocol the session arrived by.
 func (s *Session) Kind() term.Kind { return s.kind }

@@ -81,10 +81,10 @@ func (f *Field) Read(ctx context.Context, s *session.Session) (string, error) {
 		changed := false
 		switch k.Code {
 		case term.KeyEnter:
-			s.WriteString(Reset)
+			f.draw(s, &e, hint) // typed ahead of drawing: show what was taken
 			return string(e.text), nil
 		case term.KeyEscape:
-			s.WriteString(Reset)
+			f.draw(s, &e, hint)
 			return "", ErrCancel
 		case term.KeyResize:
 			if f.Relayout != nil {

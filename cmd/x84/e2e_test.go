@@ -74,7 +74,20 @@ func startX84(t *testing.T, conf string) *server {
 	if err := os.WriteFile(filepath.Join(dir, "x84.toml"), []byte("[telnet]\nport = 0\n"+conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(x84Bin, "--data", dir)
+	return runX84(t, x84Bin, dir)
+}
+
+// restart runs the binary again on the same data directory.
+func (s *server) restart(t *testing.T) *server {
+	t.Helper()
+	return runX84(t, x84Bin, s.dir)
+}
+
+// runX84 runs a board binary on a data directory and waits until it
+// listens.
+func runX84(t *testing.T, bin, dir string) *server {
+	t.Helper()
+	cmd := exec.Command(bin, "--data", dir)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -232,22 +245,54 @@ func (tm *tmux) resize(cols, rows int) {
 	tm.run("resize-window", "-t", "main", "-x", fmt.Sprint(cols), "-y", fmt.Sprint(rows))
 }
 
-// TestDebianTelnet is a caller with Debian's telnet in a 100x30 xterm.
+// addUser creates an account with `x84 user add`, as a sysop would.
+func (s *server) addUser(t *testing.T, name, password string, sysop bool) {
+	t.Helper()
+	args := []string{"--data", s.dir, "user", "add", name, "--password-stdin"}
+	if sysop {
+		args = append(args, "--sysop")
+	}
+	cmd := exec.Command(x84Bin, args...)
+	cmd.Stdin = strings.NewReader(password + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("x84 user add %s: %v\n%s", name, err, out)
+	}
+}
+
+// login logs in at the login screen shown in tm.
+func (tm *tmux) login(handle, password string) {
+	tm.waitScreen("Handle:")
+	tm.keys(handle, "Enter")
+	tm.keys(password, "Enter")
+	tm.waitScreen("Welcome, " + handle + ".")
+}
+
+// TestDebianTelnet is a caller with Debian's telnet in a 100x30 xterm: the
+// login screen, the menu, the keyboard test with keys and a resize, and
+// logoff.
 func TestDebianTelnet(t *testing.T) {
 	s := startX84(t, "")
+	s.addUser(t, "alice", "wonderland", true)
 	tm := newTmux(t, 100, 30, "telnet 127.0.0.1 "+s.port())
-	tm.waitScreen("Terminal type  xterm-256color")
-	tm.waitScreen("Window size    100 × 30")
-	tm.waitScreen("Encoding       utf-8")
+	tm.waitScreen("Connected to x84, node 1.")
+	tm.waitScreen("▄██████████▄") // the login art, in UTF-8
+	tm.login("alice", "wonderland")
+	tm.waitScreen("[K] Keyboard test")
 
-	list := s.waitWho(t, "the telnet session", func(l []whoEntry) bool { return len(l) == 1 })
+	list := s.waitWho(t, "alice at the menu", func(l []whoEntry) bool {
+		return len(l) == 1 && l[0].User != nil && l[0].Activity == "main menu"
+	})
 	w := list[0]
 	if w.Node != 1 || w.Kind != "telnet" || w.Term != "xterm-256color" || w.Cols != 100 || w.Rows != 30 ||
-		w.Encoding != "utf-8" || w.User != nil || w.IdleSeconds == nil || !strings.HasPrefix(w.RemoteAddr, "127.0.0.1:") {
+		w.Encoding != "utf-8" || *w.User != "alice" || w.IdleSeconds == nil || !strings.HasPrefix(w.RemoteAddr, "127.0.0.1:") {
 		t.Errorf("x84 who --json = %+v", w)
 	}
 
-	// Keys, named on screen as the caller presses them.
+	// The keyboard test names every key pressed.
+	tm.keys("k")
+	tm.waitScreen("Terminal type  xterm-256color")
+	tm.waitScreen("Window size    100 × 30")
+	tm.waitScreen("Encoding       utf-8")
 	for _, k := range []string{"Up", "Down", "Left", "Right", "Home", "End", "PPage", "NPage", "IC", "DC",
 		"F1", "F4", "F5", "F12", "BSpace", "Enter", "C-a", "Tab", "a", "é"} {
 		tm.keys(k)
@@ -265,7 +310,11 @@ func TestDebianTelnet(t *testing.T) {
 	s.waitWho(t, "the new size", func(l []whoEntry) bool { return len(l) == 1 && l[0].Cols == 120 && l[0].Rows == 40 })
 
 	tm.keys("q")
-	tm.waitScreen("Goodbye")
+	tm.waitScreen("[G] Goodbye (log off)")
+	tm.keys("g")
+	tm.waitScreen("Log off now?")
+	tm.keys("y")
+	tm.waitScreen("Thanks for calling x84, alice.")
 	s.waitWho(t, "the session gone", func(l []whoEntry) bool { return len(l) == 0 })
 }
 
@@ -273,17 +322,114 @@ func TestDebianTelnet(t *testing.T) {
 func TestPlinkTelnet(t *testing.T) {
 	s := startX84(t, "")
 	tm := newTmux(t, 100, 30, "plink -telnet -P "+s.port()+" 127.0.0.1")
-	tm.waitScreen("Window size    100 × 30")
+	tm.waitScreen("Handle:")
 	list := s.waitWho(t, "the plink session", func(l []whoEntry) bool { return len(l) == 1 })
-	if w := list[0]; w.Term != "xterm" || w.Cols != 100 || w.Rows != 30 || w.Encoding != "utf-8" {
-		t.Errorf("x84 who --json = %+v; want xterm 100x30 utf-8", w)
+	if w := list[0]; w.Term != "xterm" || w.Cols != 100 || w.Rows != 30 || w.Encoding != "utf-8" || w.Activity != "logging in" {
+		t.Errorf("x84 who --json = %+v; want xterm 100x30 utf-8, logging in", w)
 	}
-	tm.keys("F1", "Home", "x")
-	tm.waitScreen("Last key: x")
 	tm.resize(90, 25)
 	s.waitWho(t, "the new size", func(l []whoEntry) bool { return len(l) == 1 && l[0].Cols == 90 && l[0].Rows == 25 })
-	tm.keys("q")
-	tm.waitScreen("Goodbye")
+	tm.waitScreen("Handle:") // redrawn for the new size
+	tm.keys("bye", "Enter")
+	tm.waitScreen("Goodbye!")
+}
+
+// TestNewUserAndOneliners applies for an account, logs off and in again,
+// posts a one-liner and sees it from a second session.
+func TestNewUserAndOneliners(t *testing.T) {
+	s := startX84(t, "")
+	s.addUser(t, "sysop1", "operator-pw", true)
+	tm := newTmux(t, 80, 24, "telnet 127.0.0.1 "+s.port())
+	tm.waitScreen("Handle:")
+	tm.keys("new", "Enter")
+	tm.waitScreen("Apply for an account")
+	tm.keys("bob", "Enter", "bobs-password", "Enter", "bobs-password", "Enter", "Bob", "Enter", "Bobtown", "Enter",
+		"bob@example.org", "Enter")
+	tm.waitScreen("Create the account bob?")
+	tm.keys("y")
+	tm.waitScreen("Welcome, bob. This is your call number 1.")
+	tm.keys("g", "y")
+	tm.waitScreen("Thanks for calling")
+
+	tm2 := newTmux(t, 80, 24, "telnet 127.0.0.1 "+s.port())
+	tm2.login("bob", "bobs-password")
+	tm2.waitScreen("This is your call number 2.")
+	tm2.keys("o")
+	tm2.waitScreen("add a one-liner")
+	tm2.keys("a")
+	tm2.waitScreen("Say:")
+	tm2.keys("Hello from bob's telnet!", "Enter")
+	tm2.waitScreen("bob │ Hello from bob's telnet!")
+	s.waitWho(t, "bob reading one-liners", func(l []whoEntry) bool {
+		return len(l) == 1 && l[0].User != nil && *l[0].User == "bob" && l[0].Activity == "reading one-liners"
+	})
+
+	tm3 := newTmux(t, 80, 24, "telnet 127.0.0.1 "+s.port())
+	tm3.login("sysop1", "operator-pw")
+	tm3.keys("o")
+	tm3.waitScreen("bob │ Hello from bob's telnet!")
+	tm3.keys("q", "l")
+	tm3.waitScreen("Bobtown")
+}
+
+// TestBanAfterBadPasswords tries three wrong passwords: the address is
+// banned and its next connection is refused with a line saying so, until
+// the sysop unbans it.
+func TestBanAfterBadPasswords(t *testing.T) {
+	s := startX84(t, "")
+	s.addUser(t, "carol", "carols-password", false)
+	tm := newTmux(t, 80, 24, "telnet 127.0.0.1 "+s.port())
+	for i := range 3 {
+		tm.waitScreen("Handle:")
+		tm.keys("carol", "Enter", fmt.Sprintf("wrong-%d", i), "Enter")
+	}
+	tm.waitScreen("banned for a while")
+	line := firstLine(t, s.addr)
+	if !strings.Contains(line, "Your address is banned until") {
+		t.Errorf("the next connection got %q; want a ban notice", line)
+	}
+	out, err := exec.Command(x84Bin, "--data", s.dir, "user", "unban", "127.0.0.1").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Unbanned 127.0.0.1/32") {
+		t.Fatalf("x84 user unban: %v\n%s", err, out)
+	}
+	tm2 := newTmux(t, 80, 24, "telnet 127.0.0.1 "+s.port())
+	tm2.login("carol", "carols-password")
+}
+
+// firstLine connects to addr and returns the first line it gets.
+func firstLine(t *testing.T, addr string) string {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	line, _ := bufio.NewReader(c).ReadString('\n')
+	return strings.TrimSpace(line)
+}
+
+// TestKill9 posts a one-liner, kills the server with SIGKILL, starts it
+// again, and finds the one-liner there.
+func TestKill9(t *testing.T) {
+	s := startX84(t, "")
+	s.addUser(t, "dora", "explorer-pw", false)
+	tm := newTmux(t, 80, 24, "telnet 127.0.0.1 "+s.port())
+	tm.login("dora", "explorer-pw")
+	tm.keys("o", "a")
+	tm.waitScreen("Say:")
+	tm.keys("Written before the crash", "Enter")
+	tm.waitScreen("dora │ Written before the crash")
+	s.cmd.Process.Kill()
+	<-s.done
+	s.done <- nil
+
+	s2 := s.restart(t)
+	tm2 := newTmux(t, 80, 24, "telnet 127.0.0.1 "+s2.port())
+	tm2.login("dora", "explorer-pw")
+	tm2.waitScreen("This is your call number 2.")
+	tm2.keys("o")
+	tm2.waitScreen("dora │ Written before the crash")
 }
 
 // TestRawSocket is a client that never negotiates.
@@ -435,15 +581,27 @@ func TestSignals(t *testing.T) {
 // and checks that a second signal ends the process at once.
 func TestSecondSignal(t *testing.T) {
 	s := startX84(t, "[server]\nshutdown_grace = \"30s\"\n")
+	s.addUser(t, "erin", "erins-password", false)
 	c, err := net.Dial("tcp", s.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	s.waitWho(t, "the session", func(l []whoEntry) bool { return len(l) == 1 })
-	// A paste the screen answers with redraws, never read: the handler
-	// ends up blocked writing to a full socket, and stops taking input,
-	// which shows as a growing idle time.
+	// Log in (typing ahead) and open the keyboard test, which redraws its
+	// key history for every paste it is sent.
+	c.Write([]byte("erin\rerins-password\rk"))
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var seen []byte
+	buf := make([]byte, 4096)
+	for !bytes.Contains(seen, []byte("Terminal type")) {
+		n, err := c.Read(buf)
+		if err != nil {
+			t.Fatalf("never reached the keyboard test: %v; got %q", err, seen)
+		}
+		seen = append(seen, buf[:n]...)
+	}
+	// A paste never read: the handler ends up blocked writing to a full
+	// socket and stops taking input, which shows as a growing idle time.
 	go c.Write(bytes.Repeat([]byte("x"), 64<<20))
 	s.waitWhoFor(t, 60*time.Second, "the handler blocked in a write", func(l []whoEntry) bool {
 		return len(l) == 1 && *l[0].IdleSeconds >= 2

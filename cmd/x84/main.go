@@ -32,6 +32,7 @@ const usage = `x84 — a terminal server and bulletin board system
 Usage:
   x84 [--data DIR] [serve]        start the board (the default command)
   x84 [--data DIR] who [--json]   list the live sessions of a running board
+  x84 [--data DIR] user ...       manage accounts and bans (x84 user help)
   x84 version                     print the version
   x84 help                        show this help
 
@@ -69,6 +70,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serve(*data, args, stderr)
 	case "who":
 		return who(*data, args, stdout, stderr)
+	case "user":
+		return userCmd(*data, args, os.Stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "x84 %s (%s %s/%s)\n", x84.Version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0

@@ -72,6 +72,9 @@ type RuleError struct {
 
 func (e *RuleError) Error() string { return "auth: " + e.Field + ": " + e.Msg }
 
+// UserMessage returns the message for the caller, without the prefix.
+func (e *RuleError) UserMessage() string { return e.Msg }
+
 // Validator checks account fields against Rules. It is immutable and safe
 // for concurrent use.
 type Validator struct {

@@ -22,9 +22,18 @@ type Config struct {
 	Log      Log      `toml:"log"`
 }
 
-// Board describes the BBS itself.
+// Board describes the BBS itself and its screens.
 type Board struct {
 	Name string `toml:"name"` // shown to callers
+	// OnelinerCount is how many one-liners the wall shows, 1 to 1000.
+	OnelinerCount int `toml:"oneliner_count"`
+	// OnelinerLength is the longest one-liner, 10 to 200 characters.
+	OnelinerLength int `toml:"oneliner_length"`
+	// OnelinerInterval is how long a caller waits between one-liners.
+	OnelinerInterval Duration `toml:"oneliner_interval"`
+	// LastCallers is how many calls the last callers screen lists, 1 to
+	// 1000.
+	LastCallers int `toml:"last_callers"`
 }
 
 // Server holds limits shared by every front end.
@@ -102,7 +111,13 @@ type Log struct {
 // Default returns the configuration used for every key a file leaves out.
 func Default() Config {
 	return Config{
-		Board: Board{Name: "x84"},
+		Board: Board{
+			Name:             "x84",
+			OnelinerCount:    20,
+			OnelinerLength:   60,
+			OnelinerInterval: Duration(time.Minute),
+			LastCallers:      20,
+		},
 		Server: Server{
 			MaxSessions:   2000,
 			MaxPerAddress: 20,
@@ -222,7 +237,12 @@ func (b Board) check() *problem {
 	if strings.ContainsFunc(b.Name, unicode.IsControl) {
 		return problemf("name", "must not contain control characters (got %q)", b.Name)
 	}
-	return nil
+	return firstProblem(
+		intIn("oneliner_count", b.OnelinerCount, 1, 1000),
+		intIn("oneliner_length", b.OnelinerLength, 10, 200),
+		durationIn("oneliner_interval", b.OnelinerInterval, 0, Duration(24*time.Hour)),
+		intIn("last_callers", b.LastCallers, 1, 1000),
+	)
 }
 
 func (s Server) check() *problem {

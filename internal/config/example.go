@@ -12,6 +12,14 @@ const example = `# x84.toml: x84's configuration, read from the data directory.
 [board]
 # The BBS's name, shown to callers.
 name = "x84"
+# How many one-liners the wall shows (1 to 1000).
+oneliner_count = 20
+# The longest one-liner, in characters (10 to 200).
+oneliner_length = 60
+# How long a caller waits between one-liners ("0" not at all).
+oneliner_interval = "1m"
+# How many calls the last callers screen lists (1 to 1000).
+last_callers = 20
 
 [server]
 # Most sessions at once, over all protocols.

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/x84bbs/x84/internal/accounts"
 	"github.com/x84bbs/x84/session"
 )
 
@@ -26,6 +27,8 @@ var ErrRunning = errors.New("control: another x84 server is running on this data
 type Server struct {
 	// Registry is the session registry to report on.
 	Registry *session.Registry
+	// Admin, if non-nil, serves the account endpoints.
+	Admin accounts.Admin
 	// Logger receives errors. If nil, nothing is logged.
 	Logger *slog.Logger
 
@@ -38,6 +41,9 @@ func (s *Server) init() {
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /v1/who", s.who)
 		mux.HandleFunc("GET /v1/stats", s.stats)
+		if s.Admin != nil {
+			s.adminRoutes(mux)
+		}
 		log := s.Logger
 		if log == nil {
 			log = slog.New(slog.DiscardHandler)

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
 )
@@ -46,6 +47,9 @@ type Server struct {
 	Handler session.Handler
 	// Registry lists live sessions. If nil, the Server makes its own.
 	Registry *session.Registry
+	// Events, if non-nil, hears of every session that starts or ends
+	// (events.TopicPresence), so who's online can follow.
+	Events events.Bus
 	// MaxSessions limits connections in total. Default 2000.
 	MaxSessions int
 	// MaxPerAddress limits connections from one IP address. Default 20.
@@ -206,6 +210,8 @@ func (s *Server) serveConn(c net.Conn, p Protocol, addr netip.Addr) {
 	sess := session.New(tc, opts)
 	defer sess.Close()
 	node := s.Registry.Add(sess)
+	s.presence()
+	defer s.presence()
 	defer s.Registry.Remove(sess)
 
 	info := sess.Snapshot()
@@ -221,6 +227,12 @@ func (s *Server) serveConn(c net.Conn, p Protocol, addr netip.Addr) {
 	}
 	s.log.Info("session end", "node", node, "remote", info.RemoteAddr, "user", sess.User(),
 		"dur", time.Since(accepted).Round(time.Millisecond), "reason", endReason(err))
+}
+
+func (s *Server) presence() {
+	if s.Events != nil {
+		s.Events.Publish(events.Event{Topic: events.TopicPresence})
+	}
 }
 
 // run calls the handler, confining a panic to its session.

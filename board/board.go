@@ -1,0 +1,194 @@
+package board
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/x84bbs/x84/art"
+	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/term"
+)
+
+// Passwords hashes and checks passwords (x84 uses argon2id).
+type Passwords interface {
+	Hash(ctx context.Context, password string) (string, error)
+	// Verify reports whether password matches hash, and whether the hash
+	// should be replaced by a fresh one (older scheme or parameters).
+	Verify(ctx context.Context, hash, password string) (ok, rehash bool, err error)
+}
+
+// Rules checks account fields against the board's rules. An error that
+// has a UserMessage() string method is shown to the caller by that text.
+type Rules interface {
+	CheckHandle(handle string) error
+	CheckPassword(password string) error
+	CheckRealName(name string) error
+	CheckLocation(location string) error
+	CheckEmail(email string) error
+}
+
+// LoginBan counts failed logins per address.
+type LoginBan interface {
+	// Failed records a failed login and reports whether the address is
+	// now banned.
+	Failed(ctx context.Context, addr netip.Addr) (banned bool, err error)
+	// Succeeded forgets the address's failures.
+	Succeeded(addr netip.Addr)
+}
+
+// Settings are the board's tunable values; the zero value of each means
+// its default.
+type Settings struct {
+	// Name is the BBS's name. Default "x84".
+	Name string
+	// MaxLoginAttempts is how many wrong passwords end a call. Default 3.
+	MaxLoginAttempts int
+	// AllowAnonymous lets callers in as "anonymous" without an account.
+	AllowAnonymous bool
+	// OnelinerCount is how many one-liners the wall shows. Default 20.
+	OnelinerCount int
+	// OnelinerLength is the longest one-liner. Default 60.
+	OnelinerLength int
+	// OnelinerInterval is how long a caller waits between one-liners.
+	// Default one minute; negative means no wait.
+	OnelinerInterval time.Duration
+	// LastCallers is how many calls the last callers screen shows.
+	// Default 20.
+	LastCallers int
+}
+
+func (s *Settings) defaults() {
+	if s.Name == "" {
+		s.Name = "x84"
+	}
+	if s.MaxLoginAttempts <= 0 {
+		s.MaxLoginAttempts = 3
+	}
+	if s.OnelinerCount <= 0 {
+		s.OnelinerCount = 20
+	}
+	if s.OnelinerLength <= 0 {
+		s.OnelinerLength = 60
+	}
+	if s.OnelinerInterval == 0 {
+		s.OnelinerInterval = time.Minute
+	}
+	if s.LastCallers <= 0 {
+		s.LastCallers = 20
+	}
+}
+
+// Board is the default board. Build one with New, add your own screens to
+// its Menu, and serve it: it is a session.Handler.
+type Board struct {
+	Settings
+	Store     *store.Store
+	Art       *art.Library
+	Sessions  *session.Registry
+	Events    events.Bus
+	Passwords Passwords
+	Rules     Rules
+	// Ban counts failed logins; nil counts nothing.
+	Ban LoginBan
+	// Menu holds the main menu's entries; add yours with Menu.Add.
+	Menu *Menu
+	Log  *slog.Logger
+
+	dummyOnce sync.Once
+	dummyHash string
+}
+
+// New returns the default board with its standard menu. Store, Art,
+// Sessions, Events, Passwords and Rules are required.
+func New(settings Settings, st *store.Store, lib *art.Library, reg *session.Registry, bus events.Bus, pw Passwords, rules Rules) *Board {
+	settings.defaults()
+	b := &Board{
+		Settings:  settings,
+		Store:     st,
+		Art:       lib,
+		Sessions:  reg,
+		Events:    bus,
+		Passwords: pw,
+		Rules:     rules,
+		Menu:      &Menu{},
+		Log:       slog.New(slog.DiscardHandler),
+	}
+	b.Menu.addStandard()
+	return b
+}
+
+// Call is one caller's visit, as screens see it: the session and the
+// account logged in.
+type Call struct {
+	*session.Session
+	Board *Board
+	// User is the caller's account; for an anonymous caller it is not
+	// stored and its ID is 0.
+	User *store.User
+}
+
+// Anonymous reports whether the caller has no account.
+func (c *Call) Anonymous() bool { return c.User.ID == 0 }
+
+// Sysop reports whether the caller may use the sysop's screens.
+func (c *Call) Sysop() bool { return c.User.InGroup(store.GroupSysop) }
+
+// ErrLogoff ends a call normally: a screen returns it when the caller
+// chose to leave.
+var ErrLogoff = errors.New("board: the caller logged off")
+
+// ServeSession runs one call: login (or the new-user application), then
+// the main menu until the caller logs off.
+func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
+	s.SetActivity("logging in")
+	u, err := b.login(ctx, s)
+	if err != nil {
+		return ignoreLogoff(err)
+	}
+	c, err := b.startCall(ctx, s, u)
+	if err != nil {
+		return err
+	}
+	return ignoreLogoff(b.mainMenu(ctx, c))
+}
+
+func ignoreLogoff(err error) error {
+	if errors.Is(err, ErrLogoff) {
+		return nil
+	}
+	return err
+}
+
+// startCall records the call and makes the session the caller's.
+func (b *Board) startCall(ctx context.Context, s *session.Session, u *store.User) (*Call, error) {
+	c := &Call{Session: s, Board: b, User: u}
+	s.SetUser(u.Handle)
+	switch u.Encoding {
+	case store.EncodingUTF8, store.EncodingCP437:
+		s.SetEncoding(term.Encoding(u.Encoding))
+	}
+	if !c.Anonymous() {
+		call, err := b.Store.Calls.RecordCall(ctx, u.Handle, string(s.Kind()), time.Now())
+		if err != nil {
+			return nil, err
+		}
+		u.Calls = call.Calls
+		b.Log.Info("login", "node", s.Node(), "user", u.Handle, "calls", u.Calls)
+	}
+	b.Events.Publish(events.Event{Topic: events.TopicPresence})
+	return c, nil
+}
+
+// sessionOver reports whether err means the caller is gone (or the board
+// is stopping), as opposed to a screen failing.
+func sessionOver(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, io.EOF) || errors.Is(err, session.ErrClosed) ||
+		errors.Is(err, session.ErrIdle) || errors.Is(err, ErrLogoff)
+}

@@ -1,0 +1,399 @@
+package board_test
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/x84bbs/x84/art"
+	"github.com/x84bbs/x84/board"
+	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/internal/auth"
+	"github.com/x84bbs/x84/internal/testterm"
+	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/sqlite"
+	"github.com/x84bbs/x84/term"
+	"github.com/x84bbs/x84/ui"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// fixture is a board on a real SQLite file, with fast password hashing.
+type fixture struct {
+	t      *testing.T
+	board  *board.Board
+	store  *store.Store
+	reg    *session.Registry
+	bus    *events.Local
+	banner *auth.Banner
+	hasher *auth.Hasher
+}
+
+func newFixture(t *testing.T, settings board.Settings) *fixture {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "x84.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	rules, err := auth.NewValidator(auth.Rules{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	banner, err := auth.NewBanner(t.Context(), auth.BanConfig{}, st.Bans, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, store: st, reg: &session.Registry{}, bus: &events.Local{}, banner: banner,
+		hasher: &auth.Hasher{Time: 1, MemoryKiB: 64}}
+	f.board = board.New(settings, st, art.NewLibrary(t.TempDir()), f.reg, f.bus, f.hasher, rules)
+	f.board.Ban = banner
+	return f
+}
+
+// call connects a caller from addr with a terminal of the given size.
+func (f *fixture) call(cols, rows int, enc term.Encoding, addr string) *testterm.Term {
+	tt := testterm.Start(f.t, testterm.Options{Cols: cols, Rows: rows, Encoding: enc, Registry: f.reg,
+		RemoteAddr: net.TCPAddrFromAddrPort(netip.MustParseAddrPort(addr))}, f.board)
+	f.bus.Publish(events.Event{Topic: events.TopicPresence})
+	return tt
+}
+
+// addUser creates an account directly in the store.
+func (f *fixture) addUser(handle, password string, groups ...string) {
+	f.t.Helper()
+	h, err := f.hasher.Hash(f.t.Context(), password)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := f.store.Users.CreateUser(f.t.Context(), &store.User{Handle: handle, Password: h, Groups: groups,
+		Location: "Springfield", Encoding: store.EncodingAuto}); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// login types a handle and password at the login screen.
+func login(tt *testterm.Term, handle, password string) {
+	tt.WaitFor("Handle:")
+	tt.Type(handle + "\r")
+	tt.Type(password + "\r")
+}
+
+func TestApplyThenLogin(t *testing.T) {
+	f := newFixture(t, board.Settings{Name: "Test BBS"})
+	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	tt.WaitFor("Connected to Test BBS, node 1.")
+	tt.Type("new\r")
+	tt.WaitFor("Apply for an account")
+	tt.Type("x\r") // too short: the caller stays in the field
+	tt.WaitFor("Handles are 3 to 16 characters long.")
+	tt.Type("\x15alice\r")
+	tt.Type("short\r")
+	tt.WaitFor("Passwords need at least 8 characters.")
+	tt.Type("\x15correct horse\r")
+	tt.Type("correct hose\r") // differs: back to the password
+	tt.WaitFor("The two passwords differ")
+	tt.Type("correct horse\rcorrect horse\r")
+	tt.Type("Alice Liddell\rWonderland\rnot-an-address\r")
+	tt.WaitFor("That does not look like an e-mail address.")
+	tt.Type("\x15alice@example.org\r")
+	tt.WaitFor("Create the account alice?")
+	tt.Type("y")
+	tt.WaitFor("Welcome, alice. This is your call number 1.")
+	tt.WaitFor("[U] User list") // the board's first account is its sysop
+	if u := tt.Session.User(); u != "alice" {
+		t.Errorf("session user = %q; want alice", u)
+	}
+	u, err := f.store.Users.User(t.Context(), "ALICE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.RealName != "Alice Liddell" || u.Location != "Wonderland" || u.Email != "alice@example.org" ||
+		!u.InGroup(store.GroupSysop) || u.Calls != 1 || !strings.HasPrefix(u.Password, "$argon2id$") {
+		t.Errorf("stored account = %+v", u)
+	}
+	tt.Type("g")
+	tt.WaitFor("Log off now?")
+	tt.Type("y")
+	tt.WaitFor("Thanks for calling Test BBS, alice.")
+	if err := tt.Wait(); err != nil {
+		t.Errorf("the call ended with %v; want a clean logoff", err)
+	}
+
+	// The second call logs in and is counted.
+	tt = f.call(80, 24, term.UTF8, "192.0.2.1:1001")
+	login(tt, "Alice", "correct horse")
+	tt.WaitFor("This is your call number 2. You last called just now.")
+	calls, err := f.store.Calls.LastCalls(t.Context(), 10)
+	if err != nil || len(calls) != 2 || calls[0].Handle != "alice" || calls[0].Calls != 2 {
+		t.Errorf("last calls = %+v, %v", calls, err)
+	}
+}
+
+func TestApplyRefusesTakenAndReserved(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("Bob", "password1")
+	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	tt.WaitFor("Handle:")
+	tt.Type("new\r")
+	tt.Type("BOB")
+	tt.WaitFor("That handle is taken.")
+	tt.Type("\x15sysop")
+	tt.WaitFor("That name is reserved.")
+	tt.Type("\x1b") // Esc, then confirm the cancel
+	tt.WaitFor("Cancel the application?")
+	tt.Type("y")
+	tt.WaitFor("Connected to")
+}
+
+func TestApplySurvivesResize(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	tt.WaitFor("Handle:")
+	tt.Type("new\rcarol\rpassword1\rpassword1\rCarol\r")
+	tt.WaitFor("Location:")
+	tt.Type("Mars")
+	tt.WaitFor("Mars")
+	tt.Resize(132, 50)
+	tt.Type(" base")
+	scr := tt.WaitFor("Mars base")
+	for _, want := range []string{"carol", "Carol", "********"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("after a resize the form lost %q:\n%s", want, scr)
+		}
+	}
+	tt.Type("\r\r")
+	tt.WaitFor("Create the account carol?")
+}
+
+func TestLoginFailuresBan(t *testing.T) {
+	f := newFixture(t, board.Settings{MaxLoginAttempts: 5})
+	f.addUser("dave", "password1")
+	tt := f.call(80, 24, term.UTF8, "198.51.100.7:1000")
+	for i := range 3 {
+		login(tt, "dave", "wrong"+string(rune('a'+i)))
+		if i < 2 {
+			tt.WaitFor("Login failed")
+		}
+	}
+	tt.WaitFor("it is banned for a while")
+	tt.Wait()
+	if err := f.banner.Check(netip.MustParseAddr("198.51.100.7")); err == nil {
+		t.Errorf("the address is not banned after three failed logins")
+	}
+	bans, err := f.store.Bans.Bans(t.Context())
+	if err != nil || len(bans) != 1 || bans[0].Prefix != "198.51.100.7/32" {
+		t.Errorf("stored bans = %+v, %v; want the address", bans, err)
+	}
+}
+
+func TestLoginAttemptsEndCall(t *testing.T) {
+	f := newFixture(t, board.Settings{MaxLoginAttempts: 2})
+	tt := f.call(80, 24, term.UTF8, "198.51.100.8:1000")
+	login(tt, "nobody", "whatever1")
+	tt.WaitFor("Login failed")
+	login(tt, "nobody", "whatever2")
+	tt.WaitFor("Too many failed logins. Goodbye.")
+	tt.Wait()
+}
+
+func TestLoginWords(t *testing.T) {
+	f := newFixture(t, board.Settings{AllowAnonymous: true})
+	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	tt.WaitFor("Log in as anonymous")
+	tt.Type("anonymous\r")
+	tt.WaitFor("Welcome, anonymous.")
+	if strings.Contains(tt.WaitFor("[G] Goodbye"), "User list") {
+		t.Errorf("an anonymous caller sees the sysop's entries")
+	}
+	tt.Type("o")
+	tt.WaitFor("add a one-liner")
+	tt.Type("a")
+	tt.WaitFor("Log in with an account to post one-liners.")
+
+	tt2 := f.call(80, 24, term.UTF8, "192.0.2.1:1001")
+	tt2.WaitFor("Handle:")
+	tt2.Type("bye\r")
+	tt2.WaitFor("Goodbye!")
+	if err := tt2.Wait(); err != nil {
+		t.Errorf("bye ended the call with %v", err)
+	}
+}
+
+func TestOnelinersLive(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("erin", "password1")
+	f.addUser("frank", "password1")
+	reader := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(reader, "frank", "password1")
+	reader.WaitFor("Welcome, frank.")
+	reader.Type("o")
+	reader.WaitFor("add a one-liner")
+
+	writer := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
+	login(writer, "erin", "password1")
+	writer.WaitFor("Welcome, erin.")
+	writer.Type("oa")
+	writer.WaitFor("Say:")
+	writer.Type("Hello, wall!\r")
+	writer.WaitFor("Hello, wall!")
+	// The reader's wall shows it without a key pressed.
+	reader.WaitFor("erin │ Hello, wall!")
+	// One a minute.
+	writer.Type("a")
+	writer.WaitFor("you may post again in")
+}
+
+func TestOnelinerFromElsewhereIsSanitised(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("gina", "password1")
+	evil := "hi\x1b]0;pwned\x07\x1b[2J\x1b[31mthere"
+	f.store.Oneliners.AddOneliner(t.Context(), &store.Oneliner{Handle: "mallory\x1b[5m", Text: evil, Posted: time.Now()})
+	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(tt, "gina", "password1")
+	tt.WaitFor("Welcome, gina.")
+	tt.Type("o")
+	tt.WaitFor("hithere")
+	if raw := string(tt.Raw()); strings.Contains(raw, "pwned") || strings.Contains(raw, "\x1b[5m") || strings.Contains(raw, "\x1b[31m") {
+		t.Errorf("control sequences from stored text reached the terminal")
+	}
+}
+
+func TestWhoFollowsArrivals(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("hank", "password1")
+	f.addUser("ivy", "password1")
+	watcher := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(watcher, "hank", "password1")
+	watcher.WaitFor("Welcome, hank.")
+	watcher.Type("w")
+	watcher.WaitFor("who's online")
+	arrival := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
+	watcher.WaitFor("(logging in)")
+	login(arrival, "ivy", "password1")
+	arrival.WaitFor("Welcome, ivy.")
+	scr := watcher.WaitFor("ivy")
+	if !strings.Contains(scr, "Springfield") || !strings.Contains(scr, "main menu") {
+		t.Errorf("who's online does not show ivy's location and activity:\n%s", scr)
+	}
+}
+
+// TestRender checks the login screen and the main menu at two sizes and in
+// both encodings: everything fits, nothing wraps, and the art shows.
+func TestRender(t *testing.T) {
+	sizes := []struct{ cols, rows int }{{80, 24}, {132, 50}}
+	for _, enc := range []term.Encoding{term.UTF8, term.CP437} {
+		for _, sz := range sizes {
+			t.Run(string(enc)+"/"+sizeName(sz.cols, sz.rows), func(t *testing.T) {
+				f := newFixture(t, board.Settings{Name: "Render BBS"})
+				f.addUser("judy", "password1", store.GroupSysop)
+				tt := f.call(sz.cols, sz.rows, enc, "192.0.2.1:1000")
+				scr := tt.WaitFor("Password:")
+				checkScreen(t, scr, sz.cols, sz.rows, "Connected to Render BBS", "▄██████████▄")
+				login(tt, "judy", "password1")
+				scr = tt.WaitFor("[U] User list") // the last thing the menu draws
+				checkScreen(t, scr, sz.cols, sz.rows, "[W] Who's online", "[G] Goodbye (log off)", "[U] User list", "judy@Render BBS")
+				if line := strings.Split(scr, "\n")[sz.rows-1]; !strings.Contains(line, "judy@Render BBS") {
+					t.Errorf("the status line is not on the last row (%d): %q", sz.rows, line)
+				}
+				if enc == term.CP437 && !strings.Contains(string(tt.Raw()), "\xdb\xdb\xdb") {
+					t.Errorf("a CP437 terminal did not get the art's CP437 block bytes")
+				}
+			})
+		}
+	}
+}
+
+func sizeName(c, r int) string { return strings.Join([]string{itoa(c), itoa(r)}, "x") }
+
+func itoa(n int) string {
+	s := ""
+	for n > 0 {
+		s = string(rune('0'+n%10)) + s
+		n /= 10
+	}
+	return s
+}
+
+func checkScreen(t *testing.T, scr string, cols, rows int, want ...string) {
+	t.Helper()
+	lines := strings.Split(scr, "\n")
+	if len(lines) != rows {
+		t.Errorf("screen has %d rows; want %d", len(lines), rows)
+	}
+	for i, l := range lines {
+		if w := ui.Width(l); w > cols {
+			t.Errorf("row %d is %d cells wide on a %d-column terminal: %q", i+1, w, cols, l)
+		}
+	}
+	for _, w := range want {
+		if !strings.Contains(scr, w) {
+			t.Errorf("screen lacks %q:\n%s", w, scr)
+		}
+	}
+}
+
+func TestProfileChanges(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("kim", "password1")
+	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(tt, "kim", "password1")
+	tt.WaitFor("Welcome, kim.")
+	tt.Type("p")
+	tt.WaitFor("Member since")
+	tt.Type("l\x15Moon\r")
+	tt.WaitFor("Saved.")
+	tt.Type("c") // auto → utf-8
+	tt.WaitFor("utf-8")
+	tt.Type("c") // → cp437, applied at once
+	tt.WaitFor("cp437")
+	if enc := tt.Session.Encoding(); enc != term.CP437 {
+		t.Errorf("session encoding = %s after choosing cp437", enc)
+	}
+	tt.Type("p")
+	tt.Type("password1\rnew-password\rnew-password\r")
+	tt.WaitFor("Password changed.")
+	u, err := f.store.Users.User(t.Context(), "kim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Location != "Moon" || u.Encoding != store.EncodingCP437 {
+		t.Errorf("stored profile = %+v", u)
+	}
+	if ok, _, _ := f.hasher.Verify(t.Context(), u.Password, "new-password"); !ok {
+		t.Errorf("the new password does not verify")
+	}
+}
+
+func TestCustomEntry(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("lee", "password1")
+	err := f.board.Menu.Add(board.Entry{Key: 'h', Label: "Hello screen", Run: func(ctx context.Context, c *board.Call) error {
+		c.WriteString(ui.ClearScreen + "Hello, " + c.User.Handle + "! Press a key.")
+		_, err := c.ReadKey(ctx)
+		return err
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.board.Menu.Add(board.Entry{Key: 'W', Label: "Clash", Run: func(context.Context, *board.Call) error { return nil }}); err == nil {
+		t.Errorf("Menu.Add accepted a key already taken")
+	}
+	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(tt, "lee", "password1")
+	tt.WaitFor("[H] Hello screen")
+	entries := f.board.Menu.Entries(false)
+	if last := entries[len(entries)-1]; last.Key != 'g' || entries[len(entries)-2].Key != 'h' {
+		t.Errorf("a new entry should come just before Goodbye; the menu ends with %q", last.Label)
+	}
+	tt.Type("h")
+	tt.WaitFor("Hello, lee! Press a key.")
+	tt.Type(" ")
+	tt.WaitFor("[H] Hello screen")
+}

@@ -1,0 +1,77 @@
+package board
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/x84bbs/x84/ui"
+)
+
+// mainMenu shows the menu and runs the screens picked until the caller
+// logs off or goes away.
+func (b *Board) mainMenu(ctx context.Context, c *Call) error {
+	m := &ui.Menu{}
+	selected := 0
+	for {
+		c.SetActivity("main menu")
+		entries := b.Menu.Entries(c.Sysop())
+		m.Items = m.Items[:0]
+		for _, e := range entries {
+			m.Items = append(m.Items, ui.MenuItem{Key: e.Key, Label: e.Label})
+		}
+		m.Selected = selected
+		layout := func() (int, int, int) {
+			top := b.drawMain(c)
+			m.Rows = max(1, c.Size().Rows-top-1)
+			return top, 3, c.Size().Cols - 4
+		}
+		m.Relayout = layout
+		m.Top, m.Left, m.Width = layout()
+		i, err := m.Run(ctx, c.Session)
+		if errors.Is(err, ui.ErrCancel) {
+			continue // Esc or q: the menu stays; log off with its entry
+		}
+		if err != nil {
+			return err
+		}
+		selected = i
+		e := entries[i]
+		if err := e.Run(ctx, c); err != nil {
+			if sessionOver(ctx, err) {
+				return err
+			}
+			b.Log.Error("screen failed", "screen", e.Label, "user", c.User.Handle, "err", err)
+			say(c.Session, c.Size().Rows, styleError, "Sorry, that screen failed. Press a key.")
+			if _, err := c.ReadKey(ctx); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// drawMain draws the menu's header and greeting and returns the row where
+// the entries start.
+func (b *Board) drawMain(c *Call) int {
+	row := b.header(c.Session, "main", 6)
+	sz := c.Size()
+	greeting := fmt.Sprintf("%sWelcome, %s%s%s.", styleText, styleValue, clean(c.User.Handle), styleText)
+	if !c.Anonymous() {
+		greeting += fmt.Sprintf(" This is your call number %s%d%s.", styleValue, c.User.Calls, styleText)
+		if !c.User.LastCall.IsZero() {
+			greeting += " You last called " + lastCallText(c.User.LastCall, time.Now()) + "."
+		}
+	}
+	say(c.Session, row, "", greeting)
+	c.WriteString(ui.MoveTo(sz.Rows, 2) + styleDim + ui.Truncate(
+		clean(c.User.Handle)+"@"+clean(b.Name)+" · arrows and Enter, or an entry's key", sz.Cols-2) + ui.Reset)
+	return row + 2
+}
+
+func lastCallText(t, now time.Time) string {
+	if a := ago(t, now); a != "now" {
+		return a + " ago"
+	}
+	return "just now"
+}

@@ -1,0 +1,84 @@
+package board
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"unicode"
+)
+
+// Entry is one choice on the main menu.
+type Entry struct {
+	// Key picks the entry (a letter or digit; case does not matter).
+	Key rune
+	// Label describes it.
+	Label string
+	// SysopOnly hides the entry from callers who are not sysops.
+	SysopOnly bool
+	// Run is the screen. It returns to the menu when it returns; returning
+	// ErrLogoff ends the call.
+	Run func(ctx context.Context, c *Call) error
+}
+
+// Menu is the main menu's registry of entries. Screens added by later
+// features or by a sysop's own board plug in here without changing the
+// menu's code. It is safe for concurrent use.
+type Menu struct {
+	mu      sync.Mutex
+	entries []Entry
+}
+
+// Add puts an entry on the menu, before the standard logoff entry. Its
+// key must be free.
+func (m *Menu) Add(e Entry) error {
+	if e.Run == nil || e.Label == "" || !(unicode.IsLetter(e.Key) || unicode.IsDigit(e.Key)) {
+		return fmt.Errorf("board: menu entry %q needs a letter or digit key, a label and a screen", e.Label)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, x := range m.entries {
+		if unicode.ToLower(x.Key) == unicode.ToLower(e.Key) {
+			return fmt.Errorf("board: menu key %q is taken by %q", e.Key, x.Label)
+		}
+	}
+	// Keep logoff last: it is where callers expect it.
+	n := len(m.entries)
+	if n > 0 && m.entries[n-1].Key == logoffKey {
+		m.entries = append(m.entries[:n-1], e, m.entries[n-1])
+	} else {
+		m.entries = append(m.entries, e)
+	}
+	return nil
+}
+
+// Entries returns the entries a caller may see, in menu order.
+func (m *Menu) Entries(sysop bool) []Entry {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Entry, 0, len(m.entries))
+	for _, e := range m.entries {
+		if !e.SysopOnly || sysop {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+const logoffKey = 'g'
+
+// addStandard puts the default board's screens on the menu.
+func (m *Menu) addStandard() {
+	for _, e := range []Entry{
+		{Key: 'w', Label: "Who's online", Run: whoOnline},
+		{Key: 'o', Label: "One-liners", Run: oneliners},
+		{Key: 'l', Label: "Last callers", Run: lastCallers},
+		{Key: 'p', Label: "Your profile", Run: profile},
+		{Key: 'k', Label: "Keyboard test", Run: keyTestScreen},
+		{Key: 'u', Label: "User list", SysopOnly: true, Run: userList},
+		{Key: logoffKey, Label: "Goodbye (log off)", Run: logoff},
+	} {
+		if err := m.Add(e); err != nil {
+			panic(err) // the standard menu is fixed; a clash is a bug here
+		}
+	}
+}

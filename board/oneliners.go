@@ -1,0 +1,139 @@
+package board
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/term"
+	"github.com/x84bbs/x84/ui"
+)
+
+// oneliners shows the wall of one-liners and lets callers add to it;
+// lines others post appear at once.
+func oneliners(ctx context.Context, c *Call) error {
+	c.SetActivity("reading one-liners")
+	stop := c.Watch(c.Board.Events, events.TopicOneliner)
+	defer stop()
+	list := &ui.List{}
+	var entries []store.Oneliner
+	load := func() error {
+		var err error
+		entries, err = c.Board.Store.Oneliners.Oneliners(ctx, c.Board.OnelinerCount)
+		return err
+	}
+	draw := func() int {
+		top := c.Board.header(c.Session, "oneliners", 4)
+		sz := c.Size()
+		list.Top, list.Left, list.Width, list.Height = top, 2, sz.Cols-2, max(1, sz.Rows-top-1)
+		list.Lines = onelinerLines(entries, list.Width, time.Now())
+		list.Offset = len(list.Lines) // newest, at the bottom, in view
+		list.Draw(c.Session)
+		say(c.Session, sz.Rows, "", keyHelp("a", "add a one-liner", "q", "back"))
+		return sz.Rows
+	}
+	if err := load(); err != nil {
+		return err
+	}
+	prompt := draw()
+	for {
+		k, err := c.ReadKey(ctx)
+		if err != nil {
+			return err
+		}
+		switch {
+		case k.Code == term.KeyResize:
+			prompt = draw()
+		case k.Code == term.KeyEvent:
+			if c.Buffered() == 0 {
+				if err := load(); err != nil {
+					return err
+				}
+				prompt = draw()
+			}
+		case k.Code == term.KeyRune && k.Mod == 0 && (k.Rune == 'a' || k.Rune == 'y'):
+			msg, err := addOneliner(ctx, c, prompt, draw)
+			if err != nil {
+				return err
+			}
+			if err := load(); err != nil {
+				return err
+			}
+			prompt = draw()
+			if msg != "" {
+				say(c.Session, prompt, styleError, msg+" "+keyHelp("q", "back"))
+			}
+		case isQuit(k):
+			return nil
+		default:
+			list.HandleKey(c.Session, k)
+		}
+	}
+}
+
+// onelinerLines formats the wall, oldest first so the newest is at the
+// bottom: "handle  text  when".
+func onelinerLines(entries []store.Oneliner, width int, now time.Time) []string {
+	lines := make([]string, 0, len(entries))
+	for i := len(entries) - 1; i >= 0; i-- {
+		o := entries[i]
+		when := o.Posted.Local().Format("Jan 02")
+		if now.Sub(o.Posted) < 24*time.Hour {
+			when = o.Posted.Local().Format("15:04")
+		}
+		head := styleValue + ui.PadLeft(clean(o.Handle), 14) + styleDim + " │ " + styleText
+		text := ui.Pad(clean(o.Text), max(10, width-ui.Width(head)-8))
+		lines = append(lines, ui.Truncate(head+text+styleDim+" "+ui.PadLeft(when, 6), width))
+	}
+	return lines
+}
+
+// addOneliner asks for a line and posts it. It returns a message for the
+// caller when the line was not posted for a reason they should know.
+func addOneliner(ctx context.Context, c *Call, row int, redraw func() int) (string, error) {
+	b := c.Board
+	if c.Anonymous() {
+		return "Log in with an account to post one-liners.", nil
+	}
+	if b.OnelinerInterval > 0 {
+		last, err := b.Store.Oneliners.LastOnelinerBy(ctx, c.User.Handle)
+		if err != nil {
+			return "", err
+		}
+		if wait := b.OnelinerInterval - time.Since(last); wait > 0 {
+			return fmt.Sprintf("One a minute, please: you may post again in %ds.", int(wait.Round(time.Second)/time.Second)), nil
+		}
+	}
+	c.SetActivity("writing a one-liner")
+	defer c.SetActivity("reading one-liners")
+	label := styleLabel + "Say: " + ui.Reset
+	c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + label)
+	width := min(b.OnelinerLength, c.Size().Cols-8)
+	f := &ui.Field{Row: row, Col: 7, Max: b.OnelinerLength, Width: max(width, 10)}
+	f.Relayout = func() (int, int) {
+		r := redraw()
+		c.WriteString(ui.MoveTo(r, 2) + ui.ClearEOL + label)
+		return r, 7
+	}
+	text, err := f.Read(ctx, c.Session)
+	if errors.Is(err, ui.ErrCancel) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	text = strings.TrimSpace(term.Sanitize(text))
+	if text == "" {
+		return "", nil
+	}
+	o := &store.Oneliner{Handle: c.User.Handle, Text: text, Posted: time.Now()}
+	if err := b.Store.Oneliners.AddOneliner(ctx, o); err != nil {
+		return "", err
+	}
+	b.Events.Publish(events.Event{Topic: events.TopicOneliner, Data: o.ID})
+	return "", nil
+}

@@ -1,0 +1,227 @@
+package board
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/term"
+	"github.com/x84bbs/x84/ui"
+)
+
+// profileItems are the profile's rows; those with a key can be edited.
+var profileItems = []struct {
+	key   rune
+	label string
+}{
+	{0, "Handle"}, {'n', "Real name"}, {'l', "Location"}, {'e', "E-mail"}, {'p', "Password"},
+	{'c', "Encoding"}, {0, "Groups"}, {0, "Calls"}, {0, "Last call"}, {0, "Member since"},
+}
+
+// profile shows the caller's account and lets them change it.
+func profile(ctx context.Context, c *Call) error {
+	c.SetActivity("profile")
+	if c.Anonymous() {
+		c.Board.header(c.Session, "profile", 4)
+		say(c.Session, 6, styleText, "You are visiting without an account: log in as new to apply for one.")
+		say(c.Session, 8, "", keyHelp("q", "back"))
+		_, err := c.ReadKey(ctx)
+		return err
+	}
+	msg, msgStyle := "", ""
+	var top int
+	draw := func() {
+		top = c.Board.header(c.Session, "profile", 4)
+		sz := c.Size()
+		for i, it := range profileItems {
+			key := "   "
+			if it.key != 0 {
+				key = styleText + "[" + styleKey + string(it.key) + styleText + "]"
+			}
+			c.WriteString(ui.MoveTo(top+i, 2) + key + " " + styleLabel + ui.Pad(it.label, 13) + styleValue +
+				ui.Truncate(profileValue(c, i), sz.Cols-20) + ui.Reset)
+		}
+		say(c.Session, top+len(profileItems)+1, "", keyHelp("n/l/e/p/c", "change", "q", "back"))
+		if msg != "" {
+			say(c.Session, top+len(profileItems)+2, msgStyle, msg)
+		}
+	}
+	draw()
+	for {
+		k, err := c.ReadKey(ctx)
+		if err != nil {
+			return err
+		}
+		switch {
+		case k.Code == term.KeyResize:
+			draw()
+			continue
+		case isQuit(k):
+			return nil
+		case k.Code != term.KeyRune || k.Mod != 0:
+			continue
+		}
+		row := -1
+		for i, it := range profileItems {
+			if it.key != 0 && it.key == k.Rune {
+				row = i
+			}
+		}
+		if row < 0 {
+			continue
+		}
+		msg, msgStyle, err = editProfile(ctx, c, k.Rune, top+row, top+len(profileItems)+2, draw)
+		if err != nil {
+			return err
+		}
+		draw()
+	}
+}
+
+func profileValue(c *Call, i int) string {
+	u := c.User
+	switch profileItems[i].label {
+	case "Handle":
+		return clean(u.Handle)
+	case "Real name":
+		return clean(u.RealName)
+	case "Location":
+		return clean(u.Location)
+	case "E-mail":
+		return clean(u.Email)
+	case "Password":
+		return "********"
+	case "Encoding":
+		if u.Encoding == store.EncodingAuto || u.Encoding == "" {
+			return fmt.Sprintf("auto (now %s)", c.Encoding())
+		}
+		return u.Encoding
+	case "Groups":
+		return strings.Join(u.Groups, ", ")
+	case "Calls":
+		return fmt.Sprint(u.Calls)
+	case "Last call":
+		return lastCallText(u.LastCall, time.Now())
+	case "Member since":
+		return u.Created.Local().Format("Jan 02 2006")
+	}
+	return ""
+}
+
+// editProfile changes one field and returns a message about it.
+func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw func()) (string, string, error) {
+	b, u := c.Board, *c.User
+	field := func(value string, max int, mask rune) (string, error) {
+		f := &ui.Field{Row: row, Col: 22, Max: max, Width: min(max, c.Size().Cols-23), Value: value, Mask: mask}
+		f.Relayout = func() (int, int) { redraw(); return row, 22 }
+		v, err := f.Read(ctx, c.Session)
+		return strings.TrimSpace(v), err
+	}
+	var err error
+	switch key {
+	case 'n':
+		if u.RealName, err = field(u.RealName, 40, 0); err == nil {
+			err = b.Rules.CheckRealName(u.RealName)
+		}
+	case 'l':
+		if u.Location, err = field(u.Location, 40, 0); err == nil {
+			err = b.Rules.CheckLocation(u.Location)
+		}
+	case 'e':
+		if u.Email, err = field(u.Email, 64, 0); err == nil && u.Email != "" {
+			err = b.Rules.CheckEmail(u.Email)
+		}
+	case 'c':
+		u.Encoding = nextEncoding(u.Encoding)
+	case 'p':
+		return changePassword(ctx, c, msgRow, redraw)
+	}
+	switch {
+	case errors.Is(err, ui.ErrCancel):
+		return "", "", nil
+	case err != nil && sessionOver(ctx, err):
+		return "", "", err
+	case err != nil:
+		return ruleMessage(err), styleError, nil
+	}
+	if err := b.Store.Users.UpdateUser(ctx, &u); err != nil {
+		return "", "", err
+	}
+	*c.User = u
+	if key == 'c' {
+		enc := c.NegotiatedEncoding()
+		if u.Encoding != store.EncodingAuto {
+			enc = term.Encoding(u.Encoding)
+		}
+		c.SetEncoding(enc)
+	}
+	return "Saved.", styleOK, nil
+}
+
+func nextEncoding(e string) string {
+	switch e {
+	case store.EncodingUTF8:
+		return store.EncodingCP437
+	case store.EncodingCP437:
+		return store.EncodingAuto
+	}
+	return store.EncodingUTF8
+}
+
+// changePassword asks for the current password, then the new one twice.
+func changePassword(ctx context.Context, c *Call, row int, redraw func()) (string, string, error) {
+	b := c.Board
+	ask := func(label string) (string, error) {
+		c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + ui.Pad(label, 14) + ui.Reset)
+		f := &ui.Field{Row: row, Col: 17, Max: 64, Width: min(32, c.Size().Cols-18), Mask: '*'}
+		f.Relayout = func() (int, int) {
+			redraw()
+			c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + ui.Pad(label, 14) + ui.Reset)
+			return row, 17
+		}
+		return f.Read(ctx, c.Session)
+	}
+	current, err := ask("Current:")
+	if err != nil {
+		return cancelled(err)
+	}
+	if ok, _, err := b.Passwords.Verify(ctx, c.User.Password, current); err != nil || !ok {
+		return "That is not your current password.", styleError, nil
+	}
+	fresh, err := ask("New password:")
+	if err != nil {
+		return cancelled(err)
+	}
+	if err := b.Rules.CheckPassword(fresh); err != nil {
+		return ruleMessage(err), styleError, nil
+	}
+	again, err := ask("Again:")
+	if err != nil {
+		return cancelled(err)
+	}
+	if again != fresh {
+		return "The two passwords differ; nothing changed.", styleError, nil
+	}
+	hash, err := b.Passwords.Hash(ctx, fresh)
+	if err != nil {
+		return "", "", err
+	}
+	u := *c.User
+	u.Password = hash
+	if err := b.Store.Users.UpdateUser(ctx, &u); err != nil {
+		return "", "", err
+	}
+	*c.User = u
+	return "Password changed.", styleOK, nil
+}
+
+// cancelled turns Esc into "nothing changed" and passes other errors on.
+func cancelled(err error) (string, string, error) {
+	if errors.Is(err, ui.ErrCancel) {
+		return "", "", nil
+	}
+	return "", "", err
+}

@@ -1,0 +1,139 @@
+package board
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/term"
+	"github.com/x84bbs/x84/ui"
+)
+
+// The board's palette.
+const (
+	styleText  = "\x1b[0;37m"
+	styleLabel = "\x1b[0;36m"
+	styleValue = "\x1b[0;1;37m"
+	styleKey   = "\x1b[0;1;33m"
+	styleTitle = "\x1b[0;1;36m"
+	styleError = "\x1b[0;1;31m"
+	styleOK    = "\x1b[0;1;32m"
+	styleDim   = "\x1b[0;90m"
+)
+
+// header clears the screen and draws the named art at the top, using at
+// most maxRows rows (fewer on a short window). It returns the first free
+// row. Missing art is logged and replaced by the board's name.
+func (b *Board) header(s *session.Session, name string, maxRows int) int {
+	sz := s.Size()
+	s.WriteString(ui.ClearScreen)
+	a, err := b.Art.Load(name)
+	if err != nil {
+		b.Log.Warn("art", "name", name, "err", err)
+	}
+	if a == nil {
+		s.WriteString(ui.MoveTo(1, 2) + styleTitle + ui.Truncate(b.Name, sz.Cols-2) + ui.Reset)
+		return 3
+	}
+	rows := min(a.Height(), maxRows, max(sz.Rows-6, 1))
+	s.WriteString(ui.MoveTo(1, 1) + a.Render(sz.Cols, rows))
+	return rows + 1
+}
+
+// errTimeout is what readKeyTimeout returns when no key came in time.
+var errTimeout = errors.New("board: no key in time")
+
+// readKeyTimeout is ReadKey that gives up after d, so that a screen can
+// refresh itself (idle times in who's online).
+func readKeyTimeout(ctx context.Context, s *session.Session, d time.Duration) (term.Key, error) {
+	tctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	k, err := s.ReadKey(tctx)
+	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		return k, errTimeout
+	}
+	return k, err
+}
+
+// confirm asks a yes/no question on a row; only y says yes.
+func confirm(ctx context.Context, s *session.Session, row int, question string) (bool, error) {
+	draw := func() {
+		s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleText + question + " " + styleKey + "[y/N]" + ui.Reset + " ")
+	}
+	draw()
+	for {
+		k, err := s.ReadKey(ctx)
+		if err != nil {
+			return false, err
+		}
+		switch {
+		case k.Code == term.KeyRune && (k.Rune == 'y' || k.Rune == 'Y'):
+			return true, nil
+		case k.Code == term.KeyRune && (k.Rune == 'n' || k.Rune == 'N'),
+			k.Code == term.KeyEnter, k.Code == term.KeyEscape:
+			return false, nil
+		case k.Code == term.KeyResize:
+			return false, nil // the screen redraws and asks again if it must
+		}
+	}
+}
+
+// say writes a message on a row, clearing the rest of the row.
+func say(s *session.Session, row int, style, msg string) {
+	s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + style + ui.Truncate(msg, s.Size().Cols-2) + ui.Reset)
+}
+
+// ruleMessage returns the text to show a caller for a failed rule.
+func ruleMessage(err error) string {
+	var um interface{ UserMessage() string }
+	if errors.As(err, &um) {
+		return um.UserMessage()
+	}
+	return "That is not allowed."
+}
+
+// clean makes text that came from a user safe to show on others'
+// terminals. Input is sanitised when it is stored; this guards against
+// what arrived another way (an import, an older version).
+func clean(s string) string { return term.Sanitize(s) }
+
+// ago says how long ago t was, shortly: "now", "5m", "3h", "2d", "1y".
+func ago(t, now time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "now"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d/time.Hour))
+	case d < 365*24*time.Hour:
+		return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
+	}
+	return fmt.Sprintf("%dy", int(d/(365*24*time.Hour)))
+}
+
+// keyHelp formats key hints: keyHelp("a", "add", "q", "back") gives
+// "[a] add  [q] back" in the board's colours.
+func keyHelp(pairs ...string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if i > 0 {
+			b.WriteString("  ")
+		}
+		fmt.Fprintf(&b, "%s[%s%s%s]%s %s", styleText, styleKey, pairs[i], styleText, styleText, pairs[i+1])
+	}
+	return b.String() + ui.Reset
+}
+
+// isQuit reports whether k leaves a screen: q, Esc or Enter.
+func isQuit(k term.Key) bool {
+	return k.Code == term.KeyEscape || k.Code == term.KeyEnter ||
+		k.Code == term.KeyRune && k.Mod == 0 && (k.Rune == 'q' || k.Rune == 'Q')
+}

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/x84bbs/x84"
+	"github.com/x84bbs/x84/internal/accounts"
+	"github.com/x84bbs/x84/internal/control"
+	"github.com/x84bbs/x84/term"
+	tty "golang.org/x/term"
+)
+
+const userUsage = `Usage:
+  x84 user add NAME [--sysop] [--password-stdin]
+  x84 user passwd NAME [--password-stdin]
+  x84 user list [--json]
+  x84 user del NAME
+  x84 user ban ADDRESS        an IP address or CIDR range, banned until unbanned
+  x84 user unban ADDRESS
+
+With a server running, these go through its control socket (a ban takes
+effect at once); otherwise they work on the database directly.
+Passwords are asked for twice without echo, or read as one line from
+standard input with --password-stdin.
+`
+
+// userCmd runs `x84 user …`.
+func userCmd(data string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, userUsage)
+		return 0
+	}
+	sub, args := args[0], args[1:]
+	var sysop, fromStdin, asJSON bool
+	var name string
+	needName := map[string]bool{"add": true, "passwd": true, "del": true, "ban": true, "unban": true}
+	fs := flag.NewFlagSet("x84 user "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&data, "data", data, "data directory")
+	switch sub {
+	case "add":
+		fs.BoolVar(&sysop, "sysop", false, "make the user a sysop")
+		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from standard input")
+	case "passwd":
+		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from standard input")
+	case "list":
+		fs.BoolVar(&asJSON, "json", false, "print JSON")
+	case "del", "ban", "unban":
+	default:
+		fmt.Fprintf(stderr, "x84 user: unknown command %q\n\n%s", sub, userUsage)
+		return 2
+	}
+	// Flags may come before or after the name.
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return 2
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	switch {
+	case needName[sub] && len(rest) != 1:
+		fmt.Fprintf(stderr, "x84 user %s: give exactly one name or address\n\n%s", sub, userUsage)
+		return 2
+	case !needName[sub] && len(rest) != 0:
+		fmt.Fprintf(stderr, "x84 user %s: unexpected argument %q\n", sub, rest[0])
+		return 2
+	case needName[sub]:
+		name = rest[0]
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	admin, closeAdmin, err := openAdmin(ctx, data)
+	if err != nil {
+		fmt.Fprintf(stderr, "x84: %v\n", strings.TrimPrefix(err.Error(), "x84: "))
+		return 1
+	}
+	defer closeAdmin()
+
+	switch sub {
+	case "add", "passwd":
+		pw, err := readPassword(name, fromStdin, stdin, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "x84 user %s: %v\n", sub, err)
+			return 1
+		}
+		if sub == "add" {
+			err = admin.AddUser(ctx, name, pw, sysop)
+		} else {
+			err = admin.SetPassword(ctx, name, pw)
+		}
+		if err != nil {
+			return fail(stderr, sub, err)
+		}
+		if sub == "add" {
+			fmt.Fprintf(stdout, "Added %s.\n", name)
+		} else {
+			fmt.Fprintf(stdout, "Changed the password of %s.\n", name)
+		}
+	case "list":
+		list, err := admin.ListUsers(ctx)
+		if err != nil {
+			return fail(stderr, sub, err)
+		}
+		printUsers(stdout, list, asJSON)
+	case "del":
+		if err := admin.DeleteUser(ctx, name); err != nil {
+			return fail(stderr, sub, err)
+		}
+		fmt.Fprintf(stdout, "Deleted %s.\n", name)
+	case "ban":
+		p, err := admin.Ban(ctx, name)
+		if err != nil {
+			return fail(stderr, sub, err)
+		}
+		fmt.Fprintf(stdout, "Banned %s.\n", p)
+	case "unban":
+		p, err := admin.Unban(ctx, name)
+		if err != nil {
+			return fail(stderr, sub, err)
+		}
+		fmt.Fprintf(stdout, "Unbanned %s.\n", p)
+	}
+	return 0
+}
+
+func fail(stderr io.Writer, sub string, err error) int {
+	msg := err.Error()
+	for _, p := range []string{"accounts: invalid: ", "control: ", "store: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	fmt.Fprintf(stderr, "x84 user %s: %s\n", sub, msg)
+	return 1
+}
+
+// openAdmin talks to the running server, or opens the database when no
+// server runs.
+func openAdmin(ctx context.Context, data string) (accounts.Admin, func(), error) {
+	dir, err := x84.DataDir(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := control.NewClient(filepath.Join(dir, x84.SocketFile))
+	if _, err := c.Stats(ctx, false); err == nil {
+		return c, c.Close, nil
+	} else if !errors.Is(err, control.ErrNoServer) {
+		c.Close()
+		return nil, nil, err
+	}
+	c.Close()
+	a, st, err := x84.OpenAdmin(ctx, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, func() { st.Close() }, nil
+}
+
+// readPassword reads a new password: one line from stdin, or twice from
+// the terminal without echo.
+func readPassword(name string, fromStdin bool, stdin io.Reader, stderr io.Writer) (string, error) {
+	if fromStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && (err != io.EOF || line == "") {
+			return "", errors.New("no password on standard input")
+		}
+		return strings.TrimRight(line, "\r\n"), nil
+	}
+	f, ok := stdin.(*os.File)
+	if !ok || !tty.IsTerminal(int(f.Fd())) {
+		return "", errors.New("standard input is not a terminal; use --password-stdin")
+	}
+	fmt.Fprintf(stderr, "Password for %s: ", name)
+	p1, err := tty.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprint(stderr, "Again: ")
+	p2, err := tty.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return "", err
+	}
+	if string(p1) != string(p2) {
+		return "", errors.New("the passwords differ")
+	}
+	return string(p1), nil
+}
+
+func printUsers(w io.Writer, list []accounts.User, asJSON bool) {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.Encode(list)
+		return
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(w, "No users yet.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "HANDLE\tGROUPS\tCALLS\tLAST CALL\tLOCATION")
+	for _, u := range list {
+		last := "never"
+		if !u.LastCall.IsZero() {
+			last = u.LastCall.Local().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", term.Sanitize(u.Handle), strings.Join(u.Groups, ","), u.Calls, last, term.Sanitize(u.Location))
+	}
+	tw.Flush()
+}

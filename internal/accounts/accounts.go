@@ -1,0 +1,155 @@
+// Package accounts is the sysop's account administration, shared by the
+// running server's control socket and by `x84 user …` when no server is
+// running (then working on the database directly): add, list and delete
+// accounts, set passwords, ban and unban addresses.
+//
+// Concurrency: a Service is safe for concurrent use; its parts are.
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/x84bbs/x84/internal/auth"
+	"github.com/x84bbs/x84/internal/config"
+	"github.com/x84bbs/x84/store"
+)
+
+// Admin is what `x84 user` does, whether through the control socket or
+// on the database.
+type Admin interface {
+	AddUser(ctx context.Context, handle, password string, sysop bool) error
+	SetPassword(ctx context.Context, handle, password string) error
+	ListUsers(ctx context.Context) ([]User, error)
+	DeleteUser(ctx context.Context, handle string) error
+	Ban(ctx context.Context, address string) (string, error)
+	Unban(ctx context.Context, address string) (string, error)
+}
+
+// User is an account as the sysop's tools show it (no password hash).
+type User struct {
+	Handle   string    `json:"handle"`
+	RealName string    `json:"real_name"`
+	Location string    `json:"location"`
+	Email    string    `json:"email"`
+	Groups   []string  `json:"groups"`
+	Calls    int       `json:"calls"`
+	LastCall time.Time `json:"last_call"`
+	Created  time.Time `json:"created"`
+}
+
+// ErrInvalid marks a value the board's rules refuse; the error's text
+// says why, for the sysop.
+var ErrInvalid = errors.New("accounts: invalid")
+
+// Service implements Admin on the store.
+type Service struct {
+	Users  store.Users
+	Hasher *auth.Hasher
+	Rules  *auth.Validator
+	Banner *auth.Banner
+}
+
+var _ Admin = (*Service)(nil)
+
+// AddUser creates an account after checking the board's rules.
+func (s *Service) AddUser(ctx context.Context, handle, password string, sysop bool) error {
+	if err := s.Rules.CheckHandle(handle); err != nil {
+		return fmt.Errorf("%w: %s", ErrInvalid, userMessage(err))
+	}
+	if err := s.Rules.CheckPassword(password); err != nil {
+		return fmt.Errorf("%w: %s", ErrInvalid, userMessage(err))
+	}
+	hash, err := s.Hasher.Hash(ctx, password)
+	if err != nil {
+		return err
+	}
+	u := &store.User{Handle: handle, Password: hash, Encoding: store.EncodingAuto}
+	if sysop {
+		u.Groups = []string{store.GroupSysop}
+	}
+	if err := s.Users.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return fmt.Errorf("the handle %q is taken: %w", handle, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// SetPassword replaces an account's password.
+func (s *Service) SetPassword(ctx context.Context, handle, password string) error {
+	if err := s.Rules.CheckPassword(password); err != nil {
+		return fmt.Errorf("%w: %s", ErrInvalid, userMessage(err))
+	}
+	u, err := s.Users.User(ctx, handle)
+	if err != nil {
+		return noSuchUser(handle, err)
+	}
+	if u.Password, err = s.Hasher.Hash(ctx, password); err != nil {
+		return err
+	}
+	return s.Users.UpdateUser(ctx, u)
+}
+
+// ListUsers returns every account, sorted by handle.
+func (s *Service) ListUsers(ctx context.Context) ([]User, error) {
+	list, err := s.Users.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]User, len(list))
+	for i, u := range list {
+		out[i] = User{Handle: u.Handle, RealName: u.RealName, Location: u.Location, Email: u.Email,
+			Groups: slices.Clone(u.Groups), Calls: u.Calls, LastCall: u.LastCall, Created: u.Created}
+	}
+	return out, nil
+}
+
+// DeleteUser removes an account; its calls and one-liners stay.
+func (s *Service) DeleteUser(ctx context.Context, handle string) error {
+	return noSuchUser(handle, s.Users.DeleteUser(ctx, handle))
+}
+
+// Ban refuses an address or CIDR range for good (until Unban). It returns
+// the prefix banned.
+func (s *Service) Ban(ctx context.Context, address string) (string, error) {
+	p, err := config.ParsePrefix(address)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	return p.String(), s.Banner.Ban(ctx, p, 0, "banned by the sysop")
+}
+
+// Unban lifts a ban on an address or range.
+func (s *Service) Unban(ctx context.Context, address string) (string, error) {
+	p, err := config.ParsePrefix(address)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if err := s.Banner.Unban(ctx, p); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return "", fmt.Errorf("%s is not banned: %w", p, store.ErrNotFound)
+		}
+		return "", err
+	}
+	return p.String(), nil
+}
+
+func noSuchUser(handle string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no user %q: %w", handle, err)
+	}
+	return err
+}
+
+func userMessage(err error) string {
+	var um interface{ UserMessage() string }
+	if errors.As(err, &um) {
+		return um.UserMessage()
+	}
+	return err.Error()
+}

@@ -1,0 +1,169 @@
+package control
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/x84bbs/x84/internal/accounts"
+	"github.com/x84bbs/x84/store"
+)
+
+// The account endpoints, for `x84 user …` while the server runs (so that
+// a ban takes effect at once in the running server):
+//
+//	GET    /v1/users                      []accounts.User
+//	POST   /v1/users                      {"handle","password","sysop"}
+//	PUT    /v1/users/{handle}/password    {"password"}
+//	DELETE /v1/users/{handle}
+//	POST   /v1/bans                       {"address"}  → {"prefix"}
+//	DELETE /v1/bans?address=A             → {"prefix"}
+//
+// Errors are {"error": "..."} with 400 for a value the rules refuse, 404
+// for a missing user or ban and 409 for a taken handle.
+
+type userRequest struct {
+	Handle   string `json:"handle"`
+	Password string `json:"password"`
+	Sysop    bool   `json:"sysop"`
+}
+
+type banRequest struct {
+	Address string `json:"address"`
+}
+
+type prefixReply struct {
+	Prefix string `json:"prefix"`
+}
+
+type errorReply struct {
+	Error string `json:"error"`
+}
+
+func (s *Server) adminRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /v1/users", func(w http.ResponseWriter, r *http.Request) {
+		list, err := s.Admin.ListUsers(r.Context())
+		reply(w, list, err)
+	})
+	mux.HandleFunc("POST /v1/users", func(w http.ResponseWriter, r *http.Request) {
+		var req userRequest
+		if !decode(w, r, &req) {
+			return
+		}
+		reply(w, struct{}{}, s.Admin.AddUser(r.Context(), req.Handle, req.Password, req.Sysop))
+	})
+	mux.HandleFunc("PUT /v1/users/{handle}/password", func(w http.ResponseWriter, r *http.Request) {
+		var req userRequest
+		if !decode(w, r, &req) {
+			return
+		}
+		reply(w, struct{}{}, s.Admin.SetPassword(r.Context(), r.PathValue("handle"), req.Password))
+	})
+	mux.HandleFunc("DELETE /v1/users/{handle}", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, struct{}{}, s.Admin.DeleteUser(r.Context(), r.PathValue("handle")))
+	})
+	mux.HandleFunc("POST /v1/bans", func(w http.ResponseWriter, r *http.Request) {
+		var req banRequest
+		if !decode(w, r, &req) {
+			return
+		}
+		p, err := s.Admin.Ban(r.Context(), req.Address)
+		reply(w, prefixReply{p}, err)
+	})
+	mux.HandleFunc("DELETE /v1/bans", func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.Admin.Unban(r.Context(), r.URL.Query().Get("address"))
+		reply(w, prefixReply{p}, err)
+	})
+}
+
+// decode reads a small JSON body; it answers 400 itself on failure.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(v); err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		writeJSON(w, errorReply{"bad request: " + err.Error()})
+		return false
+	}
+	return true
+}
+
+func reply(w http.ResponseWriter, v any, err error) {
+	if err == nil {
+		writeJSON(w, v)
+		return
+	}
+	switch {
+	case errors.Is(err, accounts.ErrInvalid):
+		w.WriteHeader(http.StatusBadRequest)
+	case errors.Is(err, store.ErrNotFound):
+		w.WriteHeader(http.StatusNotFound)
+	case errors.Is(err, store.ErrExists):
+		w.WriteHeader(http.StatusConflict)
+	default:
+		w.WriteHeader(http.StatusInternalServerError)
+	}
+	writeJSON(w, errorReply{err.Error()})
+}
+
+// The client side: Client implements accounts.Admin.
+var _ accounts.Admin = (*Client)(nil)
+
+// ListUsers returns every account.
+func (c *Client) ListUsers(ctx context.Context) ([]accounts.User, error) {
+	var out []accounts.User
+	return out, c.do(ctx, http.MethodGet, "/v1/users", nil, &out)
+}
+
+// AddUser creates an account.
+func (c *Client) AddUser(ctx context.Context, handle, password string, sysop bool) error {
+	return c.do(ctx, http.MethodPost, "/v1/users", userRequest{handle, password, sysop}, nil)
+}
+
+// SetPassword replaces an account's password.
+func (c *Client) SetPassword(ctx context.Context, handle, password string) error {
+	return c.do(ctx, http.MethodPut, "/v1/users/"+url.PathEscape(handle)+"/password", userRequest{Password: password}, nil)
+}
+
+// DeleteUser removes an account.
+func (c *Client) DeleteUser(ctx context.Context, handle string) error {
+	return c.do(ctx, http.MethodDelete, "/v1/users/"+url.PathEscape(handle), nil, nil)
+}
+
+// Ban refuses an address or range until Unban.
+func (c *Client) Ban(ctx context.Context, address string) (string, error) {
+	var out prefixReply
+	return out.Prefix, c.do(ctx, http.MethodPost, "/v1/bans", banRequest{address}, &out)
+}
+
+// Unban lifts a ban.
+func (c *Client) Unban(ctx context.Context, address string) (string, error) {
+	var out prefixReply
+	return out.Prefix, c.do(ctx, http.MethodDelete, "/v1/bans?address="+url.QueryEscape(address), nil, &out)
+}
+
+// statusError turns an error reply back into the sentinel the server
+// matched, keeping its text.
+func statusError(code int, msg string) error {
+	switch code {
+	case http.StatusBadRequest:
+		return &remoteError{msg, accounts.ErrInvalid}
+	case http.StatusNotFound:
+		return &remoteError{msg, store.ErrNotFound}
+	case http.StatusConflict:
+		return &remoteError{msg, store.ErrExists}
+	}
+	return fmt.Errorf("control: %d: %s", code, msg)
+}
+
+// remoteError is an error the server reported: its text, and the sentinel
+// it matched.
+type remoteError struct {
+	msg  string
+	kind error
+}
+
+func (e *remoteError) Error() string { return e.msg }
+func (e *remoteError) Unwrap() error { return e.kind }
