@@ -49,7 +49,7 @@ func oneliners(ctx context.Context, c *Call) error {
 		case k.Code == term.KeyResize:
 			prompt = draw()
 		case k.Code == term.KeyEvent:
-			if c.Buffered() == 0 {
+			if c.Buffered() == 0 && c.PendingEvents() == 0 {
 				if err := load(); err != nil {
 					return err
 				}

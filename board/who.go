@@ -45,7 +45,7 @@ func whoOnline(ctx context.Context, c *Call) error {
 		case k.Code == term.KeyResize:
 			draw()
 		case k.Code == term.KeyEvent:
-			if c.Buffered() == 0 {
+			if c.Buffered() == 0 && c.PendingEvents() == 0 {
 				draw()
 			}
 		case isQuit(k):

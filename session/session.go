@@ -277,6 +277,14 @@ func (s *Session) takeEvent() (events.Event, bool) {
 	return ev, true
 }
 
+// PendingEvents returns how many notices wait in the mailbox, so that a
+// screen can redraw once for a burst of them.
+func (s *Session) PendingEvents() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.mailbox)
+}
+
 // Dropped returns how many notices were dropped because the mailbox was
 // full.
 func (s *Session) Dropped() uint64 {

@@ -4,6 +4,8 @@
 //
 //	x84-bench -x84 ./x84 idle -n 10000        memory per idle session
 //	x84-bench -x84 ./x84 connect -n 2000      accept-to-screen latency
+//	x84-bench -x84 ./x84 login -n 500 -c 50   logins per second
+//	x84-bench -x84 ./x84 oneliners -n 2000 -c 200   one-liner posts per second
 //
 // Clients answer negotiation as Debian's telnet in a 100x30 xterm does.
 // Every loop is bounded in count and time; it runs on loopback only.
@@ -16,6 +18,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -25,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -35,7 +39,7 @@ import (
 func main() {
 	bin := flag.String("x84", "", "path to the x84 binary to measure (required)")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|connect [-n N] [-c CONCURRENCY]\n")
+		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|connect|login|oneliners [-n N] [-c CONCURRENCY]\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -53,24 +57,31 @@ func main() {
 		os.Exit(2)
 	}
 	raiseFileLimit()
-	srv, err := startServer(*bin, *n)
-	if err != nil {
+	if err := bench(*bin, cmd, *n, *conc); err != nil {
 		fmt.Fprintln(os.Stderr, "x84-bench:", err)
 		os.Exit(1)
+	}
+}
+
+// bench runs one benchmark against a server of its own, which it stops
+// whatever happens.
+func bench(bin, cmd string, n, conc int) error {
+	srv, err := startServer(bin, n)
+	if err != nil {
+		return err
 	}
 	defer srv.stop()
 	switch cmd {
 	case "idle":
-		err = idle(srv, *n, *conc)
+		return idle(srv, n, conc)
 	case "connect":
-		err = connect(srv, *n, *conc)
-	default:
-		err = fmt.Errorf("unknown benchmark %q", cmd)
+		return connect(srv, n, conc)
+	case "login":
+		return logins(srv, n, conc)
+	case "oneliners":
+		return postOneliners(srv, n, conc)
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "x84-bench:", err)
-		os.Exit(1)
-	}
+	return fmt.Errorf("unknown benchmark %q", cmd)
 }
 
 func raiseFileLimit() {
@@ -86,6 +97,16 @@ type server struct {
 	dir  string
 	addr string
 	ctl  *control.Client
+
+	mu     sync.Mutex
+	errors []string // error lines the server logged
+}
+
+// errorLines returns what the server logged as errors so far.
+func (s *server) errorLines() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.errors...)
 }
 
 var listenRE = regexp.MustCompile(`msg=listening proto=telnet addr=(\S+)`)
@@ -97,7 +118,8 @@ func startServer(bin string, n int) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	conf := fmt.Sprintf("[server]\nmax_sessions = %d\nmax_per_address = %d\nidle_timeout = \"0\"\n[telnet]\nport = 0\n", n+10, n+10)
+	conf := fmt.Sprintf("[server]\nmax_sessions = %d\nmax_per_address = %d\nidle_timeout = \"0\"\n"+
+		"[telnet]\nport = 0\n[board]\noneliner_interval = \"0\"\n", n+10, n+10)
 	if err := os.WriteFile(filepath.Join(dir, "x84.toml"), []byte(conf), 0o600); err != nil {
 		return nil, err
 	}
@@ -110,17 +132,24 @@ func startServer(bin string, n int) (*server, error) {
 		return nil, err
 	}
 	addrc := make(chan string, 1)
+	srv := &server{cmd: cmd, dir: dir, ctl: control.NewClient(filepath.Join(dir, "x84.sock"))}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
+			line := sc.Text()
+			if m := listenRE.FindStringSubmatch(line); m != nil {
 				addrc <- m[1]
+			}
+			if strings.Contains(line, "level=ERROR") || strings.Contains(line, "locked") || strings.Contains(line, "SQLITE_BUSY") {
+				srv.mu.Lock()
+				srv.errors = append(srv.errors, line)
+				srv.mu.Unlock()
 			}
 		}
 	}()
 	select {
-	case addr := <-addrc:
-		return &server{cmd: cmd, dir: dir, addr: addr, ctl: control.NewClient(filepath.Join(dir, "x84.sock"))}, nil
+	case srv.addr = <-addrc:
+		return srv, nil
 	case <-time.After(20 * time.Second):
 		cmd.Process.Kill()
 		return nil, errors.New("x84 did not start")
@@ -176,8 +205,8 @@ func (s *server) waitSessions(n int) (control.Stats, error) {
 var xterm = telnet.ClientConfig{TermTypes: []string{"XTERM-256COLOR"}, Cols: 100, Rows: 30, Binary: true,
 	Env: map[string]string{"DISPLAY": "localhost:9"}}
 
-// marker is the end of the terminal check's first screen.
-var marker = []byte("Last key:")
+// marker is the last thing the login screen draws.
+var marker = []byte("Password:")
 
 // call connects one client and returns once its first screen has arrived;
 // the connection stays open, idle, with no goroutine of the caller's.
@@ -278,5 +307,183 @@ func connect(s *server, n, conc int) error {
 	q := func(p float64) time.Duration { return times[min(len(times)-1, int(p*float64(len(times))))] }
 	fmt.Printf("connect to first screen, %d calls, %d at a time: p50 %v  p90 %v  p99 %v  max %v\n",
 		n, conc, q(0.5).Round(time.Microsecond), q(0.9).Round(time.Microsecond), q(0.99).Round(time.Microsecond), times[len(times)-1].Round(time.Microsecond))
+	return nil
+}
+
+// users creates n accounts bench1..benchN through the control socket.
+func (s *server) users(n int) error {
+	var wg sync.WaitGroup
+	errc := make(chan error, n)
+	sem := make(chan struct{}, 4)
+	for i := 1; i <= n; i++ {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			errc <- s.ctl.AddUser(context.Background(), fmt.Sprintf("bench%d", i), benchPassword, false)
+		})
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const benchPassword = "bench-password"
+
+// readUntil reads from r until want has arrived.
+func readUntil(r io.Reader, want []byte) error {
+	var seen []byte
+	buf := make([]byte, 4096)
+	for {
+		n, err := r.Read(buf)
+		seen = append(seen, buf[:n]...)
+		if i := bytes.Index(seen, want); i >= 0 {
+			return nil
+		}
+		if len(seen) > 64<<10 {
+			seen = seen[len(seen)-4096:]
+		}
+		if err != nil {
+			return fmt.Errorf("waiting for %q: %w", want, err)
+		}
+	}
+}
+
+// logins measures whole logins (connect, negotiate, type handle and
+// password, reach the menu, hang up) with conc callers at once.
+func logins(s *server, n, conc int) error {
+	if err := s.users(conc); err != nil {
+		return err
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var times []time.Duration
+	var firstErr error
+	start := time.Now()
+	for w := 1; w <= conc; w++ {
+		wg.Go(func() {
+			for next.Add(1) <= int64(n) {
+				t0 := time.Now()
+				err := loginOnce(s.addr, fmt.Sprintf("bench%d", w))
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				times = append(times, time.Since(t0))
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if firstErr != nil {
+		return firstErr
+	}
+	slices.Sort(times)
+	fmt.Printf("logins: %d by %d callers at once in %v: %.0f logins/s; per login p50 %v p99 %v\n", n, conc,
+		elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(),
+		times[len(times)/2].Round(time.Millisecond), times[len(times)*99/100].Round(time.Millisecond))
+	return reportErrors(s)
+}
+
+func loginOnce(addr, handle string) error {
+	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(time.Minute))
+	tc := telnet.NewClientConn(c, &xterm)
+	if err := readUntil(tc, marker); err != nil {
+		return err
+	}
+	if _, err := tc.Write([]byte(handle + "\r" + benchPassword + "\r")); err != nil {
+		return err
+	}
+	return readUntil(tc, []byte(handle+"@")) // the menu's status line
+}
+
+// postOneliners measures one-liner posts through the board with conc
+// callers posting at once, every one of them watching the wall.
+func postOneliners(s *server, n, conc int) error {
+	if err := s.users(conc); err != nil {
+		return err
+	}
+	type caller struct {
+		tc *telnet.ClientConn
+		c  net.Conn
+	}
+	callers := make([]caller, conc)
+	for i := range callers {
+		c, err := net.DialTimeout("tcp", s.addr, 10*time.Second)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Minute))
+		tc := telnet.NewClientConn(c, &xterm)
+		handle := fmt.Sprintf("bench%d", i+1)
+		if err := readUntil(tc, marker); err != nil {
+			return err
+		}
+		tc.Write([]byte(handle + "\r" + benchPassword + "\r"))
+		if err := readUntil(tc, []byte(handle+"@")); err != nil {
+			return err
+		}
+		tc.Write([]byte("o"))
+		if err := readUntil(tc, []byte("add a one-liner")); err != nil {
+			return err
+		}
+		callers[i] = caller{tc, c}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	start := time.Now()
+	for i := range callers {
+		wg.Go(func() {
+			cl := callers[i]
+			for {
+				k := next.Add(1)
+				if k > int64(n) {
+					return
+				}
+				text := fmt.Sprintf("post %d", k)
+				_, err := cl.tc.Write([]byte("a" + text + "\r"))
+				if err == nil {
+					err = readUntil(cl.tc, []byte(text+" "))
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if firstErr != nil {
+		return firstErr
+	}
+	fmt.Printf("one-liners: %d posts by %d callers at once, each watching the wall, in %v: %.0f posts/s\n",
+		n, conc, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds())
+	return reportErrors(s)
+}
+
+func reportErrors(s *server) error {
+	if errs := s.errorLines(); len(errs) > 0 {
+		return fmt.Errorf("the server logged %d errors, the first: %s", len(errs), errs[0])
+	}
+	fmt.Println("  server errors: none (no \"database is locked\")")
 	return nil
 }

@@ -630,3 +630,66 @@ func TestSecondSignal(t *testing.T) {
 		t.Fatalf("x84 still running 5 s after a second signal")
 	}
 }
+
+// TestUserCommands runs `x84 user …` with the server stopped (on the
+// database) and running (through the control socket).
+func TestUserCommands(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "x84.toml"), []byte("[telnet]\nport = 0\n"), 0o600)
+	run := func(stdin string, args ...string) (string, int) {
+		cmd := exec.Command(x84Bin, append([]string{"--data", dir, "user"}, args...)...)
+		cmd.Stdin = strings.NewReader(stdin)
+		out, _ := cmd.CombinedOutput()
+		return string(out), cmd.ProcessState.ExitCode()
+	}
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+		want  string
+	}{
+		{"add a sysop", "sekrit-password\n", []string{"add", "Grace", "--sysop", "--password-stdin"}, 0, "Added Grace."},
+		{"add a user", "another-password\n", []string{"add", "heidi", "--password-stdin"}, 0, "Added heidi."},
+		{"taken in any case", "another-password\n", []string{"add", "GRACE", "--password-stdin"}, 1, "is taken"},
+		{"reserved", "another-password\n", []string{"add", "sysop", "--password-stdin"}, 1, "That name is reserved."},
+		{"short password", "short\n", []string{"add", "ivan", "--password-stdin"}, 1, "Passwords need at least 8 characters."},
+		{"no terminal for a prompt", "", []string{"add", "ivan"}, 1, "use --password-stdin"},
+		{"list", "", []string{"list"}, 0, "Grace   sysop"},
+		{"passwd", "brand-new-password\n", []string{"passwd", "heidi", "--password-stdin"}, 0, "Changed the password of heidi."},
+		{"passwd unknown", "brand-new-password\n", []string{"passwd", "nobody", "--password-stdin"}, 1, `no user "nobody"`},
+		{"ban", "", []string{"ban", "203.0.113.0/24"}, 0, "Banned 203.0.113.0/24."},
+		{"ban junk", "", []string{"ban", "not-an-address"}, 1, "not an IP address or CIDR range"},
+		{"unban", "", []string{"unban", "203.0.113.0/24"}, 0, "Unbanned 203.0.113.0/24."},
+		{"unban unknown", "", []string{"unban", "203.0.113.9"}, 1, "is not banned"},
+		{"del", "", []string{"del", "heidi"}, 0, "Deleted heidi."},
+		{"del unknown", "", []string{"del", "heidi"}, 1, `no user "heidi"`},
+		{"usage", "", []string{"frob"}, 2, "unknown command"},
+	}
+	check := func(t *testing.T) {
+		for _, tt := range tests {
+			out, code := run(tt.stdin, tt.args...)
+			if code != tt.code || !strings.Contains(out, tt.want) {
+				t.Errorf("x84 user %s: exit %d, %q; want exit %d and %q", strings.Join(tt.args, " "), code, out, tt.code, tt.want)
+			}
+		}
+	}
+	t.Run("stopped", check)
+	// The same with a server running; start from a fresh database.
+	os.Remove(filepath.Join(dir, "x84.db"))
+	os.Remove(filepath.Join(dir, "x84.db-wal"))
+	os.Remove(filepath.Join(dir, "x84.db-shm"))
+	s := runX84(t, x84Bin, dir)
+	t.Run("running", check)
+	// A ban through the socket takes effect at once in the server.
+	if out, code := run("", "ban", "127.0.0.1"); code != 0 {
+		t.Fatalf("x84 user ban 127.0.0.1: %s", out)
+	}
+	if line := firstLine(t, s.addr); !strings.Contains(line, "Your address is banned.") {
+		t.Errorf("after a ban the next connection got %q", line)
+	}
+	out, _ := run("", "list", "--json")
+	if !strings.Contains(out, `"handle": "Grace"`) || !strings.Contains(out, `"groups": [`) {
+		t.Errorf("x84 user list --json printed %s", out)
+	}
+}
