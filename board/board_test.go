@@ -397,3 +397,24 @@ func TestCustomEntry(t *testing.T) {
 	tt.Type(" ")
 	tt.WaitFor("[H] Hello screen")
 }
+
+func TestListsForSysop(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("mona", "password1", store.GroupSysop)
+	f.addUser("ned", "password1")
+	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(tt, "mona", "password1")
+	tt.WaitFor("[U] User list")
+	tt.Type("u")
+	scr := tt.WaitFor("Users of x84: 2")
+	if !strings.Contains(scr, "mona") || !strings.Contains(scr, "ned") || !strings.Contains(scr, "sysop") {
+		t.Errorf("user list:\n%s", scr)
+	}
+	tt.Type("q")
+	tt.WaitFor("[L] Last callers")
+	tt.Type("l")
+	scr = tt.WaitFor("Springfield")
+	if !strings.Contains(scr, "mona") {
+		t.Errorf("last callers lacks this call:\n%s", scr)
+	}
+}

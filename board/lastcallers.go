@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84/store"
-	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
 
@@ -27,21 +26,7 @@ func lastCallers(ctx context.Context, c *Call) error {
 		list.Draw(c.Session)
 		say(c.Session, sz.Rows, "", keyHelp("q", "back"))
 	}
-	draw()
-	for {
-		k, err := c.ReadKey(ctx)
-		if err != nil {
-			return err
-		}
-		switch {
-		case k.Code == term.KeyResize:
-			draw()
-		case isQuit(k):
-			return nil
-		default:
-			list.HandleKey(c.Session, k)
-		}
-	}
+	return browse(ctx, c, list, draw)
 }
 
 func callLines(calls []store.Call, width int, now time.Time) []string {

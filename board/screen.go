@@ -137,3 +137,23 @@ func isQuit(k term.Key) bool {
 	return k.Code == term.KeyEscape || k.Code == term.KeyEnter ||
 		k.Code == term.KeyRune && k.Mod == 0 && (k.Rune == 'q' || k.Rune == 'Q')
 }
+
+// browse runs a read-only list screen: draw draws it (and fills list),
+// the scrolling keys scroll, a resize redraws, and q, Esc or Enter leave.
+func browse(ctx context.Context, c *Call, list *ui.List, draw func()) error {
+	draw()
+	for {
+		k, err := c.ReadKey(ctx)
+		if err != nil {
+			return err
+		}
+		switch {
+		case k.Code == term.KeyResize:
+			draw()
+		case isQuit(k):
+			return nil
+		default:
+			list.HandleKey(c.Session, k)
+		}
+	}
+}

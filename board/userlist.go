@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
 
@@ -36,21 +35,7 @@ func userList(ctx context.Context, c *Call) error {
 		list.Draw(c.Session)
 		say(c.Session, sz.Rows, "", keyHelp("q", "back"))
 	}
-	draw()
-	for {
-		k, err := c.ReadKey(ctx)
-		if err != nil {
-			return err
-		}
-		switch {
-		case k.Code == term.KeyResize:
-			draw()
-		case isQuit(k):
-			return nil
-		default:
-			list.HandleKey(c.Session, k)
-		}
-	}
+	return browse(ctx, c, list, draw)
 }
 
 func userRow(width int, handle, name, location, groups, calls, last string) string {
