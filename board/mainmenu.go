@@ -70,8 +70,12 @@ func (b *Board) drawMain(c *Call) int {
 }
 
 func lastCallText(t, now time.Time) string {
-	if a := ago(t, now); a != "now" {
+	switch a := ago(t, now); a {
+	case "never":
+		return a
+	case "now":
+		return "just now"
+	default:
 		return a + " ago"
 	}
-	return "just now"
 }
