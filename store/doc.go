@@ -1,7 +1,8 @@
 // Package store defines how x84 keeps its data: one narrow interface per
-// concern (Users, Calls, Oneliners, Bans; later messages, files and votes),
-// grouped in a Store struct that each engine fills. Board code depends only
-// on these interfaces, so an engine can be added without touching it.
+// concern (Users, Calls, Oneliners, Bans, Keys, Uploads; later messages,
+// files and votes), grouped in a Store struct that each engine fills.
+// Board code depends only on these interfaces, so an engine can be added
+// without touching it.
 //
 // Engines live in sub-packages (store/sqlite; store/postgres later), and
 // every engine must pass the conformance suite in store/storetest:

@@ -89,8 +89,8 @@ type Users interface {
 	// Calls, found by u.ID (ErrNotFound if none). Renaming to a taken
 	// handle is ErrExists.
 	UpdateUser(ctx context.Context, u *User) error
-	// DeleteUser removes the account with the handle, or returns
-	// ErrNotFound.
+	// DeleteUser removes the account with the handle, and its ssh keys,
+	// or returns ErrNotFound.
 	DeleteUser(ctx context.Context, handle string) error
 	// ListUsers returns every account sorted by handle, regardless of
 	// case.
@@ -164,6 +164,57 @@ type Bans interface {
 	Bans(ctx context.Context) ([]Ban, error)
 }
 
+// PublicKey is an ssh public key a user logs in with.
+type PublicKey struct {
+	ID     int64
+	Handle string
+	// Key is the key in authorized_keys form without options or comment:
+	// "ssh-ed25519 AAAA…".
+	Key string
+	// Fingerprint is the key's SHA256 fingerprint ("SHA256:…"), which
+	// identifies it.
+	Fingerprint string
+	Comment     string
+	Added       time.Time
+}
+
+// Keys stores users' ssh public keys.
+type Keys interface {
+	// AddKey registers k for k.Handle, setting its ID and, when zero,
+	// Added. A key belongs to one user at most: registering a fingerprint
+	// that is registered already (to anyone) is ErrExists; an unknown
+	// handle is ErrNotFound.
+	AddKey(ctx context.Context, k *PublicKey) error
+	// Keys returns the user's keys, oldest first.
+	Keys(ctx context.Context, handle string) ([]PublicKey, error)
+	// DeleteKey removes the user's key with the fingerprint, or returns
+	// ErrNotFound.
+	DeleteKey(ctx context.Context, handle, fingerprint string) error
+}
+
+// Upload records a file in the file area's upload folder: who sent it
+// and how big it is, for ownership and quotas.
+type Upload struct {
+	// Path is the file's path in the file area, slash-separated and
+	// relative ("uploads/demo.zip").
+	Path     string
+	Owner    string
+	Size     int64
+	Uploaded time.Time
+}
+
+// Uploads stores upload records.
+type Uploads interface {
+	// PutUpload adds or replaces the record for u.Path.
+	PutUpload(ctx context.Context, u Upload) error
+	// Upload returns the record for path, or ErrNotFound.
+	Upload(ctx context.Context, path string) (Upload, error)
+	// DeleteUpload removes the record for path, or returns ErrNotFound.
+	DeleteUpload(ctx context.Context, path string) error
+	// UploadUsage returns the bytes of the uploads owned by the handle.
+	UploadUsage(ctx context.Context, owner string) (int64, error)
+}
+
 // Store groups the stores of one engine. Later concerns (messages,
 // files, votes) are added as fields of their own.
 type Store struct {
@@ -171,6 +222,8 @@ type Store struct {
 	Calls     Calls
 	Oneliners Oneliners
 	Bans      Bans
+	Keys      Keys
+	Uploads   Uploads
 	// Closer releases the engine's resources.
 	Closer io.Closer
 }

@@ -44,16 +44,23 @@
 // with an error wrapping store.ErrTooNew, before anything is written to
 // it. Tables are STRICT.
 //
-// Handles are matched by handle_key, the handle case-folded in Go
-// (golang.org/x/text/cases Fold), not by SQLite's NOCASE, which folds
-// ASCII only. The key is not Unicode-normalized: a precomposed "É" and
-// "E" followed by U+0301 make different handles. Times are INTEGER Unix milliseconds, 0 for the zero time,
-// and come back in UTC: sub-millisecond precision is dropped, and the
-// instant 1970-01-01T00:00:00Z reads back as the zero time. Calls and
-// one-liners name their author by handle and have no foreign key, so they
-// outlive deleted accounts. The file is created with mode 0600, since it
-// holds password hashes; SQLite gives the -wal and -shm files the same
-// mode.
+// Handles are matched by handle_key, store.HandleKey computed in Go (NFC,
+// then golang.org/x/text/cases Fold), not by SQLite's NOCASE, which folds
+// ASCII only: a precomposed "É" and "E" followed by U+0301 are one
+// handle. Times are INTEGER Unix milliseconds, 0 for the zero time, and
+// come back in UTC: sub-millisecond precision is dropped, and the instant
+// 1970-01-01T00:00:00Z reads back as the zero time.
+//
+// Calls and one-liners name their author by handle and have no foreign
+// key, so they outlive deleted accounts; so do upload records, which name
+// their owner by handle and keep its handle_key (owner_key) for
+// UploadUsage. Groups and ssh keys refer to the account by id with ON
+// DELETE CASCADE: they follow a rename and go with the account. A key's
+// fingerprint is UNIQUE across all users and compared byte by byte; Keys
+// reads the handle from the account.
+//
+// The file is created with mode 0600, since it holds password hashes;
+// SQLite gives the -wal and -shm files the same mode.
 //
 // # Concurrency
 //

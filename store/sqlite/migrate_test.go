@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/x84bbs/x84/store"
 )
@@ -265,5 +266,170 @@ func TestMigrateAtomic(t *testing.T) {
 	// too, for a process that migrated after Open's first check.
 	if err := migrate(ctx, w, path, ms[:1], log); !errors.Is(err, store.ErrTooNew) {
 		t.Errorf("migrate(1 migration) on version 2 = %v; want ErrTooNew", err)
+	}
+}
+
+// TestUpgradeFromV1 checks that a database at schema version 1, as the
+// first release left it, is brought up to date by Open with its data
+// kept, and that the tables added since work on it.
+func TestUpgradeFromV1(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "x84.db")
+	ms, err := loadMigrations(migrationFiles, "migrations")
+	if err != nil {
+		t.Fatalf("loadMigrations(embedded) = %v; want nil", err)
+	}
+	if len(ms) < 2 {
+		t.Fatalf("embedded migrations = %d; want at least 2", len(ms))
+	}
+
+	// Version 1, in WAL mode, with an account and some history, written
+	// with version 1's columns only.
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.SetMaxOpenConns(1)
+	if _, err := w.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
+		t.Fatalf("PRAGMA journal_mode = WAL: %v", err)
+	}
+	if err := migrate(ctx, w, path, ms[:1], slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatalf("migrate(0001 only) = %v; want nil", err)
+	}
+	old := &store.User{
+		Handle:   "Old Timer",
+		Password: "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
+		RealName: "Ada Old",
+		Location: "Paris",
+		Email:    "old@example.org",
+		Groups:   []string{store.GroupSysop, "users"},
+		Encoding: store.EncodingCP437,
+		Created:  time.Date(1996, time.March, 1, 12, 0, 0, 0, time.UTC),
+		LastCall: time.Date(2024, time.May, 5, 23, 59, 0, 0, time.UTC),
+		Calls:    1234,
+	}
+	inserts := []struct {
+		q    string
+		args []any
+	}{
+		{`INSERT INTO users (handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			[]any{old.Handle, store.HandleKey(old.Handle), old.Password, old.RealName, old.Location, old.Email,
+				old.Encoding, old.Created.UnixMilli(), old.LastCall.UnixMilli(), old.Calls}},
+		{`INSERT INTO user_groups (user_id, grp) SELECT id, ? FROM users`, []any{old.Groups[0]}},
+		{`INSERT INTO user_groups (user_id, grp) SELECT id, ? FROM users`, []any{old.Groups[1]}},
+		{`INSERT INTO calls (handle, location, at, calls, kind) VALUES (?, ?, ?, ?, ?)`,
+			[]any{old.Handle, old.Location, old.LastCall.UnixMilli(), old.Calls, "telnet"}},
+		{`INSERT INTO oneliners (handle, handle_key, text, posted) VALUES (?, ?, ?, ?)`,
+			[]any{old.Handle, store.HandleKey(old.Handle), "still here", old.LastCall.UnixMilli()}},
+		{`INSERT INTO bans (prefix, until, strikes, reason, created) VALUES (?, 0, 1, ?, ?)`,
+			[]any{"192.0.2.0/24", "sysop", old.Created.UnixMilli()}},
+	}
+	for _, in := range inserts {
+		if _, err := w.ExecContext(ctx, in.q, in.args...); err != nil {
+			t.Fatalf("Exec(%q) on version 1 = %v; want nil", in.q, err)
+		}
+	}
+	if got := pragma(t, w, "user_version"); got != "1" {
+		t.Fatalf("PRAGMA user_version of the fixture = %s; want 1", got)
+	}
+	w.Close()
+
+	var logs bytes.Buffer
+	s, err := Open(ctx, path, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatalf("Open(version 1) = %v; want nil", err)
+	}
+	defer s.Close()
+	if got, want := pragma(t, s.Closer.(*engine).w, "user_version"), strconv.Itoa(len(ms)); got != want {
+		t.Errorf("PRAGMA user_version after Open(version 1) = %s; want %s", got, want)
+	}
+	if got, want := strings.Count(logs.String(), "sqlite: migrated"), len(ms)-1; got != want {
+		t.Errorf("Open(version 1) logged %d migrations; want %d:\n%s", got, want, logs.String())
+	}
+	if !strings.Contains(logs.String(), "0002_keys_uploads.sql") {
+		t.Errorf("Open(version 1) logged %q; want it to name 0002_keys_uploads.sql", logs.String())
+	}
+
+	// Version 1's data is all there.
+	u, err := s.Users.User(ctx, "old timer")
+	if err != nil {
+		t.Fatalf(`User("old timer") after upgrade = %v; want nil`, err)
+	}
+	old.ID = u.ID
+	if u.Handle != old.Handle || u.Password != old.Password || u.RealName != old.RealName ||
+		u.Location != old.Location || u.Email != old.Email || !slices.Equal(u.Groups, old.Groups) ||
+		u.Encoding != old.Encoding || !u.Created.Equal(old.Created) || !u.LastCall.Equal(old.LastCall) ||
+		u.Calls != old.Calls {
+		t.Errorf(`User("old timer") after upgrade = %+v; want %+v`, u, old)
+	}
+	if cs, err := s.Calls.LastCalls(ctx, 10); err != nil || len(cs) != 1 || cs[0].Calls != old.Calls {
+		t.Errorf("LastCalls(10) after upgrade = %+v, %v; want the one call", cs, err)
+	}
+	if ol, err := s.Oneliners.Oneliners(ctx, 10); err != nil || len(ol) != 1 || ol[0].Text != "still here" {
+		t.Errorf("Oneliners(10) after upgrade = %+v, %v; want the one one-liner", ol, err)
+	}
+	if bs, err := s.Bans.Bans(ctx); err != nil || len(bs) != 1 || bs[0].Prefix != "192.0.2.0/24" {
+		t.Errorf("Bans() after upgrade = %+v, %v; want the one ban", bs, err)
+	}
+
+	// Keys and uploads work for the account that predates them.
+	k := &store.PublicKey{Handle: "OLD TIMER", Key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOld", Fingerprint: "SHA256:old", Comment: "ada@retro"}
+	if err := s.Keys.AddKey(ctx, k); err != nil {
+		t.Fatalf("AddKey(%q) after upgrade = %v; want nil", k.Handle, err)
+	}
+	if ks, err := s.Keys.Keys(ctx, "Old Timer"); err != nil || len(ks) != 1 || ks[0].ID != k.ID || ks[0].Handle != old.Handle {
+		t.Errorf(`Keys("Old Timer") after upgrade = %+v, %v; want key %d of %q`, ks, err, k.ID, old.Handle)
+	}
+	up := store.Upload{Path: "uploads/retro.zip", Owner: old.Handle, Size: 1 << 20, Uploaded: old.LastCall}
+	if err := s.Uploads.PutUpload(ctx, up); err != nil {
+		t.Fatalf("PutUpload(%q) after upgrade = %v; want nil", up.Path, err)
+	}
+	if n, err := s.Uploads.UploadUsage(ctx, "old timer"); err != nil || n != up.Size {
+		t.Errorf(`UploadUsage("old timer") after upgrade = %d, %v; want %d, nil`, n, err, up.Size)
+	}
+	// The foreign key to version 1's users table cascades.
+	if err := s.Users.DeleteUser(ctx, old.Handle); err != nil {
+		t.Fatalf("DeleteUser(%q) after upgrade = %v; want nil", old.Handle, err)
+	}
+	if err := s.Users.CreateUser(ctx, &store.User{Handle: "Newcomer"}); err != nil {
+		t.Fatalf(`CreateUser("Newcomer") = %v; want nil`, err)
+	}
+	k2 := &store.PublicKey{Handle: "Newcomer", Key: k.Key, Fingerprint: k.Fingerprint}
+	if err := s.Keys.AddKey(ctx, k2); err != nil {
+		t.Errorf("AddKey(%q) of the deleted user's key = %v; want nil", k2.Handle, err)
+	}
+}
+
+// TestSchema checks that every table the migrations make is STRICT.
+func TestSchema(t *testing.T) {
+	s := openTemp(t)
+	defer s.Close()
+	rows, err := s.Closer.(*engine).r.QueryContext(t.Context(),
+		`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY name`)
+	if err != nil {
+		t.Fatalf("pragma_table_list: %v", err)
+	}
+	defer rows.Close()
+	var tables []string
+	for rows.Next() {
+		var name string
+		var strict bool
+		if err := rows.Scan(&name, &strict); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+		if !strict {
+			t.Errorf("table %s is not STRICT", name)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"bans", "calls", "oneliners", "ssh_keys", "uploads", "user_groups", "users"} {
+		if !slices.Contains(tables, want) {
+			t.Errorf("tables = %q; want %s among them", tables, want)
+		}
 	}
 }

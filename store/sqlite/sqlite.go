@@ -95,7 +95,10 @@ func Open(ctx context.Context, path string, opts Options) (*store.Store, error) 
 		e.Close()
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
 	}
-	return &store.Store{Users: e, Calls: e, Oneliners: e, Bans: e, Closer: e}, nil
+	return &store.Store{
+		Users: e, Calls: e, Oneliners: e, Bans: e, Keys: e, Uploads: e,
+		Closer: e,
+	}, nil
 }
 
 // setup checks the schema version before anything writes to the file,

@@ -103,8 +103,9 @@ func (e *engine) UpdateUser(ctx context.Context, u *store.User) error {
 	return nil
 }
 
-// DeleteUser implements store.Users. The user's groups go with the
-// account (ON DELETE CASCADE); calls and one-liners stay.
+// DeleteUser implements store.Users. The user's groups and ssh keys go
+// with the account (ON DELETE CASCADE); calls, one-liners and upload
+// records stay.
 func (e *engine) DeleteUser(ctx context.Context, handle string) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE handle_key = ?`, store.HandleKey(handle))

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -102,6 +103,51 @@ func testConcurrent(t *testing.T, s *store.Store) {
 		}
 		if want := fmt.Sprintf("loc %d/%d", g, lastUpdate); got.Location != want {
 			t.Errorf("User(%q).Location = %q; want %q", u.Handle, got.Location, want)
+		}
+	}
+}
+
+// testKeyTakenConcurrent has many users register one key at once: exactly
+// one of them gets it, and every other one ErrExists.
+func testKeyTakenConcurrent(t *testing.T, s *store.Store) {
+	const n = 20
+	for g := range n {
+		create(t, s, newUser(fmt.Sprintf("racer%02d", g)))
+	}
+	errs := make([]error, n)
+	// Released together, so that the registrations overlap.
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := range n {
+		wg.Go(func() {
+			<-start
+			errs[g] = s.Keys.AddKey(t.Context(), newKey(fmt.Sprintf("racer%02d", g), "contested", base()))
+		})
+	}
+	close(start)
+	wg.Wait()
+	winner := -1
+	for g, err := range errs {
+		switch {
+		case err == nil && winner < 0:
+			winner = g
+		case err == nil:
+			t.Errorf("AddKey(racer%02d) = nil after racer%02d's; want ErrExists", g, winner)
+		case !errors.Is(err, store.ErrExists):
+			t.Errorf("AddKey(racer%02d) = %v; want nil or ErrExists", g, err)
+		}
+	}
+	if winner < 0 {
+		t.Fatalf("AddKey of one key by %d users: none succeeded; want one", n)
+	}
+	for g := range n {
+		h := fmt.Sprintf("racer%02d", g)
+		want := 0
+		if g == winner {
+			want = 1
+		}
+		if got := keys(t, s, h); len(got) != want {
+			t.Errorf("Keys(%q) = %+v; want %d key", h, got, want)
 		}
 	}
 }

@@ -29,6 +29,27 @@
 //   - Text comes back exactly as given, byte for byte, for any UTF-8 text
 //     without NUL.
 //   - UpdateUser of an ID that does not exist is ErrNotFound.
+//   - Keys belong to the account, not to the handle: they follow a
+//     rename, and DeleteUser removes them, so a new account with the same
+//     handle has none and their fingerprints are free again. Keys returns
+//     each key with the account's Handle as stored, whatever case it was
+//     asked for in. Keys of an unknown handle, or of a user without keys,
+//     is an empty list and no error.
+//   - Keys sorts by Added; the order of keys added at the same
+//     millisecond is not specified.
+//   - Fingerprints are compared byte by byte ("SHA256:…" is base64, so
+//     case matters). A fingerprint is refused with ErrExists even when
+//     many users register it at once: exactly one of them gets it.
+//     DeleteKey of another user's key, or with an unknown handle, is
+//     ErrNotFound and deletes nothing.
+//   - Upload paths are compared byte by byte, as ban prefixes are.
+//   - An upload's owner needs no account and is kept as given;
+//     UploadUsage matches it by store.HandleKey, and is 0 for an owner
+//     without uploads. PutUpload on a recorded path replaces the owner
+//     too. Uploaded is kept as given, the zero time included.
+//   - Sizes are whole int64 values: a file of 1 TiB, and the sum of
+//     several, come back exactly.
+//   - Upload records outlive their owner's account.
 //
 // Concurrency: the subtests run one after another; within a subtest many
 // goroutines may use the store at once, as the board does.

@@ -37,6 +37,20 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"Oneliners", testOneliners},
 		{"LastOnelinerBy", testLastOnelinerBy},
 		{"Bans", testBans},
+		{"AddKey", testAddKey},
+		{"KeysOrder", testKeysOrder},
+		{"KeyLookup", testKeyLookup},
+		{"AddKeyUnknown", testAddKeyUnknown},
+		{"KeyTaken", testKeyTaken},
+		{"KeyTakenConcurrent", testKeyTakenConcurrent},
+		{"DeleteKey", testDeleteKey},
+		{"KeysDeleteUser", testKeysDeleteUser},
+		{"KeysRename", testKeysRename},
+		{"Uploads", testUploads},
+		{"DeleteUpload", testDeleteUpload},
+		{"UploadUsage", testUploadUsage},
+		{"UploadSizes", testUploadSizes},
+		{"UploadsOutliveUser", testUploadsOutliveUser},
 		{"Times", testTimes},
 		{"Text", testText},
 		{"Concurrent", testConcurrent},
@@ -188,4 +202,16 @@ func sameOneliner(got, want store.Oneliner) bool {
 func sameBan(got, want store.Ban) bool {
 	return got.Prefix == want.Prefix && sameTime(got.Until, want.Until) &&
 		got.Strikes == want.Strikes && got.Reason == want.Reason && sameTime(got.Created, want.Created)
+}
+
+// sameKey reports whether got is want as stored.
+func sameKey(got, want store.PublicKey) bool {
+	return got.ID == want.ID && got.Handle == want.Handle && got.Key == want.Key &&
+		got.Fingerprint == want.Fingerprint && got.Comment == want.Comment && sameTime(got.Added, want.Added)
+}
+
+// sameUpload reports whether got is want as stored.
+func sameUpload(got, want store.Upload) bool {
+	return got.Path == want.Path && got.Owner == want.Owner && got.Size == want.Size &&
+		sameTime(got.Uploaded, want.Uploaded)
 }

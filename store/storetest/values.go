@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,6 +63,18 @@ func testTimes(t *testing.T, s *store.Store) {
 		}
 		if !found {
 			t.Errorf("%s: Bans() lacks %q", tt.name, h)
+		}
+
+		k := addKey(t, s, newKey(h, h, tt.t))
+		if got := keys(t, s, h); len(got) != 1 || !sameTime(got[0].Added, tt.t) {
+			t.Errorf("%s: Keys(%q) = %+v; want one key added at %v", tt.name, h, got, stored(tt.t))
+		} else if got[0].ID != k.ID {
+			t.Errorf("%s: Keys(%q)[0].ID = %d; want %d", tt.name, h, got[0].ID, k.ID)
+		}
+
+		putUpload(t, s, store.Upload{Path: h, Owner: h, Size: 1, Uploaded: tt.t})
+		if got := upload(t, s, h).Uploaded; !sameTime(got, tt.t) {
+			t.Errorf("%s: Upload(%q).Uploaded = %v; want %v", tt.name, h, got, stored(tt.t))
 		}
 
 		var listed bool
@@ -154,6 +167,28 @@ func testText(t *testing.T, s *store.Store) {
 		}
 		if err := s.Bans.DeleteBan(ctx, h); err != nil {
 			t.Errorf("%s: DeleteBan(%q) = %v; want nil", tt.name, h, err)
+		}
+
+		// The index keeps each fingerprint unique.
+		k := &store.PublicKey{Handle: h, Key: tt.s, Fingerprint: fmt.Sprintf("%d %s", i, tt.s), Comment: tt.s, Added: base()}
+		addKey(t, s, k)
+		if got, want := keys(t, s, h), owned(h, k); !slices.EqualFunc(got, want, sameKey) {
+			t.Errorf("%s: Keys(%q) = %+v; want %+v", tt.name, h, got, want)
+		}
+		if err := s.Keys.DeleteKey(ctx, h, k.Fingerprint); err != nil {
+			t.Errorf("%s: DeleteKey(%q, %q) = %v; want nil", tt.name, h, k.Fingerprint, err)
+		}
+
+		up := store.Upload{Path: h, Owner: h, Size: int64(len(tt.s)), Uploaded: base()}
+		putUpload(t, s, up)
+		if got := upload(t, s, h); !sameUpload(got, up) {
+			t.Errorf("%s: Upload(%q) = %+v; want %+v", tt.name, h, got, up)
+		}
+		if got := usage(t, s, h); got != up.Size {
+			t.Errorf("%s: UploadUsage(%q) = %d; want %d", tt.name, h, got, up.Size)
+		}
+		if err := s.Uploads.DeleteUpload(ctx, h); err != nil {
+			t.Errorf("%s: DeleteUpload(%q) = %v; want nil", tt.name, h, err)
 		}
 	}
 }
