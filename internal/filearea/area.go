@@ -1,0 +1,318 @@
+package filearea
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/x84bbs/x84/store"
+)
+
+// Defaults of Config.
+const (
+	DefaultUploadDir = "uploads"
+	DefaultMaxUpload = 256 << 20 // 256 MiB
+	DefaultQuota     = 1 << 30   // 1 GiB
+)
+
+// tempPrefix starts the names of uploads in progress. Such names are
+// hidden from every request and may not be chosen by clients.
+const tempPrefix = ".x84-upload-"
+
+// Errors for the limits on uploads. The status errors the client
+// receives wrap them, so that errors.Is matches them on the server side;
+// the client sees an SSH_FX_FAILURE whose message names the limit.
+var (
+	ErrTooLarge = errors.New("filearea: file exceeds the upload size limit")
+	ErrQuota    = errors.New("filearea: upload quota exceeded")
+)
+
+// Config configures a file area. Dir and Uploads are required; every
+// other field has a default.
+type Config struct {
+	// Dir is the area's root, created (0755) with its upload folder if
+	// missing.
+	Dir string
+	// UploadDir is the folder, relative to Dir and slash-separated, into
+	// which users may upload. Default DefaultUploadDir.
+	UploadDir string
+	// MaxUpload is the largest file accepted from anyone, in bytes.
+	// Zero means DefaultMaxUpload, a negative value no limit.
+	MaxUpload int64
+	// Quota is the number of bytes one user may keep in the upload
+	// folder, counted from Uploads; sysops are exempt. Zero means
+	// DefaultQuota, a negative value no quota.
+	Quota int64
+	// Uploads records who owns each uploaded file and how big it is.
+	Uploads store.Uploads
+	// Logger receives one record per refused operation, upload and
+	// change; nil discards them.
+	Logger *slog.Logger
+}
+
+// Area is an open file area. Its methods are safe for concurrent use;
+// one Area serves every sftp session of the board.
+type Area struct {
+	root      *os.Root
+	uploadDir string
+	maxUpload int64
+	quota     int64
+	uploads   store.Uploads
+	log       *slog.Logger
+	// escape is the error os.Root wraps when a path or a symlink leads
+	// outside the root (os keeps its sentinel unexported; Open fetches
+	// it by asking for "..").
+	escape error
+
+	// commitMu serialises the changes that must stay in step with the
+	// upload records: committing an upload, Rename and Remove. It is
+	// held during store calls and file system renames.
+	commitMu sync.Mutex
+
+	// mu guards pending. Lock order: commitMu -> mu.
+	mu sync.Mutex
+	// pending counts, by store.HandleKey, the bytes of uploads in
+	// progress that count towards a quota, so that parallel uploads of
+	// one user share it.
+	pending map[string]int64
+}
+
+// Open opens the file area described by cfg, creating its root and
+// upload folder if missing, and removes the temporary files of uploads
+// that were interrupted by a crash.
+func Open(cfg Config) (*Area, error) {
+	if cfg.Dir == "" {
+		return nil, errors.New("filearea: Config.Dir is empty")
+	}
+	if cfg.Uploads == nil {
+		return nil, errors.New("filearea: Config.Uploads is nil")
+	}
+	up := cfg.UploadDir
+	if up == "" {
+		up = DefaultUploadDir
+	}
+	up = path.Clean(filepath.ToSlash(up))
+	if up == "." || !filepath.IsLocal(up) || hidden(up) {
+		return nil, fmt.Errorf("filearea: upload folder %q is not a folder inside the area", cfg.UploadDir)
+	}
+	a := &Area{
+		uploadDir: up,
+		maxUpload: cfg.MaxUpload,
+		quota:     cfg.Quota,
+		uploads:   cfg.Uploads,
+		log:       cfg.Logger,
+		pending:   make(map[string]int64),
+	}
+	if a.maxUpload == 0 {
+		a.maxUpload = DefaultMaxUpload
+	}
+	if a.quota == 0 {
+		a.quota = DefaultQuota
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("filearea: %w", err)
+	}
+	root, err := os.OpenRoot(cfg.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("filearea: %w", err)
+	}
+	a.root = root
+	if err := a.init(); err != nil {
+		root.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *Area) init() error {
+	if err := a.root.MkdirAll(a.uploadDir, 0o755); err != nil {
+		return fmt.Errorf("filearea: %w", err)
+	}
+	fi, err := a.root.Stat(a.uploadDir)
+	if err != nil {
+		return fmt.Errorf("filearea: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("filearea: upload folder %q is not a directory", a.uploadDir)
+	}
+	var pe *fs.PathError
+	if _, err := a.root.Stat(".."); errors.As(err, &pe) {
+		a.escape = pe.Err
+	} else {
+		return fmt.Errorf("filearea: os.Root let %q out (%v)", "..", err)
+	}
+	return a.sweep(".")
+}
+
+// sweep removes the temporary files left in dir and its subdirectories
+// by uploads that a crash interrupted. Symlinks are not followed.
+func (a *Area) sweep(dir string) error {
+	f, err := a.root.Open(dir)
+	if err != nil {
+		return fmt.Errorf("filearea: %w", err)
+	}
+	ents, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("filearea: %w", err)
+	}
+	for _, e := range ents {
+		rel := path.Join(dir, e.Name())
+		switch {
+		case e.Type().IsRegular() && strings.HasPrefix(e.Name(), tempPrefix):
+			if err := a.root.Remove(rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("filearea: %w", err)
+			}
+			a.log.Info("filearea: removed stale upload", "path", display(rel))
+		case e.IsDir():
+			if err := a.sweep(rel); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Close closes the area's root. Sessions still using the area get
+// failures from then on.
+func (a *Area) Close() error { return a.root.Close() }
+
+// local maps a request's slash path ("/uploads/x", "x", "/../x") to a
+// path relative to the root that cannot start with "..": "." for the
+// root itself.
+func local(p string) string {
+	p = path.Clean("/" + p)
+	if p == "/" {
+		return "."
+	}
+	return p[1:]
+}
+
+// display is the client's view of a root-relative path.
+func display(rel string) string {
+	if rel == "." {
+		return "/"
+	}
+	return "/" + rel
+}
+
+// hidden reports whether a component of rel names an upload in progress.
+func hidden(rel string) bool {
+	for c := range strings.SplitSeq(rel, "/") {
+		if strings.HasPrefix(c, tempPrefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// inUploads reports whether rel lies inside the upload folder, where
+// files have upload records.
+func (a *Area) inUploads(rel string) bool {
+	return strings.HasPrefix(rel, a.uploadDir+"/")
+}
+
+// protected reports whether rel is the root or the upload folder or one
+// of its parents, which must not be renamed or removed.
+func (a *Area) protected(rel string) bool {
+	return rel == "." || rel == a.uploadDir || strings.HasPrefix(a.uploadDir, rel+"/")
+}
+
+// reserve adds delta to the bytes in progress of the user with the
+// handle key and returns the new total.
+func (a *Area) reserve(key string, delta int64) int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := a.pending[key] + delta
+	if n == 0 {
+		delete(a.pending, key)
+	} else {
+		a.pending[key] = n
+	}
+	return n
+}
+
+// moveRecord moves the upload record of from to to, or drops it when to
+// lies outside the upload folder. A missing record is no error.
+func (a *Area) moveRecord(ctx context.Context, from, to string) error {
+	if !a.inUploads(from) {
+		return nil
+	}
+	rec, err := a.uploads.Upload(ctx, from)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := a.uploads.DeleteUpload(ctx, from); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if !a.inUploads(to) {
+		return nil
+	}
+	rec.Path = to
+	return a.uploads.PutUpload(ctx, rec)
+}
+
+// dropRecord removes the upload record of rel, if any.
+func (a *Area) dropRecord(ctx context.Context, rel string) error {
+	if !a.inUploads(rel) {
+		return nil
+	}
+	if err := a.uploads.DeleteUpload(ctx, rel); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
+// filesUnder returns the files (anything but directories) in the tree
+// below dir, without following symlinks.
+func (a *Area) filesUnder(dir string) ([]string, error) {
+	f, err := a.root.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	ents, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, e := range ents {
+		rel := path.Join(dir, e.Name())
+		if !e.IsDir() {
+			files = append(files, rel)
+			continue
+		}
+		sub, err := a.filesUnder(rel)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, sub...)
+	}
+	return files, nil
+}
+
+// sizeString writes a limit the way users read it.
+func sizeString(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
