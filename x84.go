@@ -30,8 +30,12 @@ import (
 	"github.com/x84bbs/x84/internal/auth"
 	"github.com/x84bbs/x84/internal/config"
 	"github.com/x84bbs/x84/internal/control"
+	"github.com/x84bbs/x84/internal/filearea"
+	"github.com/x84bbs/x84/internal/rlogind"
 	"github.com/x84bbs/x84/internal/server"
+	"github.com/x84bbs/x84/internal/sshd"
 	"github.com/x84bbs/x84/internal/telnetd"
+	"github.com/x84bbs/x84/rlogin"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/store/sqlite"
@@ -68,6 +72,9 @@ const DatabaseFile = "x84.db"
 // ArtDir is the directory in the data directory where a sysop's art
 // replaces the built-in art of the same name.
 const ArtDir = "art"
+
+// FilesDir is the file area's default folder in the data directory.
+const FilesDir = "files"
 
 // DataDir returns the data directory Run would use for dir: dir itself
 // when not empty, else $X84_DATA, else ~/.x84.
@@ -191,6 +198,29 @@ func Run(ctx context.Context, opts Options) error {
 		log.Info("listening", "proto", "telnet", "addr", l.Addr().String())
 		services = append(services, service{"telnet", func() error { return srv.Serve(l, p) }})
 	}
+	if cfg.SSH.Enabled {
+		l, p, area, err := openSSH(dir, cfg, st, accts, log)
+		if err != nil {
+			closeAll()
+			return err
+		}
+		closers = append(closers, l, area)
+		addrs["ssh"] = l.Addr()
+		log.Info("listening", "proto", "ssh", "addr", l.Addr().String())
+		services = append(services, service{"ssh", func() error { return srv.Serve(l, p) }})
+	}
+	if cfg.Rlogin.Enabled {
+		l, err := net.Listen("tcp", cfg.Rlogin.ListenAddr())
+		if err != nil {
+			closeAll()
+			return fmt.Errorf("x84: rlogin: %w", err)
+		}
+		closers = append(closers, l)
+		p := &rlogind.Protocol{Config: rlogin.Config{HandshakeTimeout: cfg.Rlogin.HandshakeTimeout.D()}, Logger: log}
+		addrs["rlogin"] = l.Addr()
+		log.Info("listening", "proto", "rlogin", "addr", l.Addr().String())
+		services = append(services, service{"rlogin", func() error { return srv.Serve(l, p) }})
+	}
 	log.Info("x84 started", "data", dir, "version", Version())
 	if opts.Ready != nil {
 		opts.Ready(addrs)
@@ -225,6 +255,79 @@ func Run(ctx context.Context, opts Options) error {
 	return runErr
 }
 
+// openSSH loads (or makes) the host keys, opens the file area and listens
+// for ssh.
+func openSSH(dir string, cfg config.Config, st *store.Store, accts *accounts.Service, log *slog.Logger) (net.Listener, *sshd.Protocol, *filearea.Area, error) {
+	keys, generated, err := sshd.LoadHostKeys(dir, cfg.SSH.HostKeys)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, g := range generated {
+		log.Info("generated an ssh host key", "file", g)
+	}
+	for _, fp := range sshd.Fingerprints(keys) {
+		log.Info("ssh host key", "fingerprint", fp)
+	}
+	filesDir := cfg.Files.Dir
+	if filesDir == "" {
+		filesDir = filepath.Join(dir, FilesDir)
+	}
+	area, err := filearea.Open(filearea.Config{
+		Dir:       filesDir,
+		UploadDir: cfg.Files.UploadDir,
+		MaxUpload: int64(cfg.Files.MaxUploadMiB) << 20,
+		Quota:     int64(cfg.Files.QuotaMiB) << 20,
+		Uploads:   st.Uploads,
+		Logger:    log,
+	})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("x84: file area: %w", err)
+	}
+	p, err := sshd.New(sshd.Options{
+		HostKeys:       keys,
+		Users:          st.Users,
+		Keys:           st.Keys,
+		Passwords:      accts.Hasher,
+		Ban:            accts.Banner,
+		Files:          area,
+		AllowAnonymous: cfg.Accounts.AllowAnonymous,
+		AuthTimeout:    cfg.SSH.AuthTimeout.D(),
+		MaxAuthTries:   cfg.SSH.MaxAuthTries,
+		Logger:         log,
+	})
+	if err != nil {
+		area.Close()
+		return nil, nil, nil, err
+	}
+	l, err := net.Listen("tcp", cfg.SSH.ListenAddr())
+	if err != nil {
+		area.Close()
+		return nil, nil, nil, fmt.Errorf("x84: ssh: %w", err)
+	}
+	return l, p, area, nil
+}
+
+// HostKeyFingerprints returns the fingerprints of the ssh host keys of a
+// data directory, making the keys first if they do not exist yet.
+func HostKeyFingerprints(dataDir string) ([]string, error) {
+	dir, err := DataDir(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(filepath.Join(dir, ConfigFile))
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("x84: data directory: %w", err)
+	}
+	keys, _, err := sshd.LoadHostKeys(dir, cfg.SSH.HostKeys)
+	if err != nil {
+		return nil, err
+	}
+	return sshd.Fingerprints(keys), nil
+}
+
 // openAccounts builds the account services from the configuration.
 func openAccounts(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (*accounts.Service, error) {
 	rules, err := auth.NewValidator(auth.RulesFromConfig(cfg.Accounts))
@@ -235,7 +338,7 @@ func openAccounts(ctx context.Context, cfg config.Config, st *store.Store, log *
 	if err != nil {
 		return nil, fmt.Errorf("x84: bans: %w", err)
 	}
-	return &accounts.Service{Users: st.Users, Hasher: auth.HasherFromConfig(cfg.Accounts), Rules: rules, Banner: banner}, nil
+	return &accounts.Service{Users: st.Users, Keys: st.Keys, Hasher: auth.HasherFromConfig(cfg.Accounts), Rules: rules, Banner: banner}, nil
 }
 
 // OpenAdmin opens the data directory's database for account

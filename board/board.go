@@ -11,6 +11,7 @@ import (
 
 	"github.com/x84bbs/x84/art"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/rlogin"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
@@ -148,7 +149,17 @@ var ErrLogoff = errors.New("board: the caller logged off")
 // the main menu until the caller logs off.
 func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 	s.SetActivity("logging in")
-	u, err := b.login(ctx, s)
+	// rlogin clients handle ^S/^Q themselves until told otherwise; the
+	// board wants every key.
+	s.Urgent(rlogin.ControlRaw)
+	var u *store.User
+	var err error
+	if name, verified := s.OfferedUser(); verified {
+		// The protocol authenticated the caller (ssh): no second login.
+		u, err = b.Store.Users.User(ctx, name)
+	} else {
+		u, err = b.login(ctx, s)
+	}
 	if err != nil {
 		return ignoreLogoff(err)
 	}

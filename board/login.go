@@ -70,9 +70,23 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 	l := &loginScreen{b: b, s: s}
 	addr := addrOf(s.RemoteAddr())
 	failures := 0
+	// A name the caller gave its protocol (rlogin, ssh) is taken as typed
+	// at the first prompt when it is one of the words ("new"), and
+	// otherwise fills in the handle; the password is still asked for.
+	offered, _ := s.OfferedUser()
+	offered = strings.TrimSpace(clean(offered))
 	for {
 		l.draw()
-		handle, err := l.field(l.handle, 24, 0).Read(ctx, s)
+		var handle string
+		var err error
+		if w := strings.ToLower(offered); slices.Contains(newWords, w) || b.AllowAnonymous && slices.Contains(anonWords, w) {
+			handle = offered
+		} else {
+			f := l.field(l.handle, 24, 0)
+			f.Value = offered
+			handle, err = f.Read(ctx, s)
+		}
+		offered = ""
 		if errors.Is(err, ui.ErrCancel) {
 			continue
 		}

@@ -18,7 +18,7 @@ var profileItems = []struct {
 	label string
 }{
 	{0, "Handle"}, {'n', "Real name"}, {'l', "Location"}, {'e', "E-mail"}, {'p', "Password"},
-	{'c', "Encoding"}, {0, "Groups"}, {0, "Calls"}, {0, "Last call"}, {0, "Member since"},
+	{'c', "Encoding"}, {'k', "SSH keys"}, {0, "Groups"}, {0, "Calls"}, {0, "Last call"}, {0, "Member since"},
 }
 
 // profile shows the caller's account and lets them change it.
@@ -44,7 +44,7 @@ func profile(ctx context.Context, c *Call) error {
 			c.WriteString(ui.MoveTo(top+i, 2) + key + " " + styleLabel + ui.Pad(it.label, 13) + styleValue +
 				ui.Truncate(profileValue(c, i), sz.Cols-20) + ui.Reset)
 		}
-		say(c.Session, top+len(profileItems)+1, "", keyHelp("n/l/e/p/c", "change", "q", "back"))
+		say(c.Session, top+len(profileItems)+1, "", keyHelp("n/l/e/p/c/k", "change", "q", "back"))
 		if msg != "" {
 			say(c.Session, top+len(profileItems)+2, msgStyle, msg)
 		}
@@ -94,6 +94,8 @@ func profileValue(c *Call, i int) string {
 		return clean(u.Email)
 	case "Password":
 		return "********"
+	case "SSH keys":
+		return "log in with ssh without a password"
 	case "Encoding":
 		if u.Encoding == store.EncodingAuto || u.Encoding == "" {
 			return fmt.Sprintf("auto (now %s)", c.Encoding())
@@ -138,6 +140,8 @@ func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw
 		u.Encoding = nextEncoding(u.Encoding)
 	case 'p':
 		return changePassword(ctx, c, msgRow, redraw)
+	case 'k':
+		return "", "", sshKeys(ctx, c)
 	}
 	switch {
 	case errors.Is(err, ui.ErrCancel):

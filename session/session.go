@@ -68,6 +68,8 @@ type Session struct {
 	addr       string
 	env        map[string]string
 	negotiated term.Encoding
+	offered    string // user name offered by the protocol
+	verified   bool   // ... and authenticated by it
 
 	// Owned by the handler goroutine.
 	dec     *term.KeyDecoder
@@ -130,6 +132,8 @@ func New(conn term.Conn, opts Options) *Session {
 		addr:       addr,
 		env:        info.Env,
 		negotiated: enc,
+		offered:    info.User,
+		verified:   info.UserVerified,
 		dec:        term.NewKeyDecoder(enc),
 		input:      make(chan chunk),
 		consumed:   make(chan struct{}, 1),
@@ -467,6 +471,21 @@ func (s *Session) SetEncoding(enc term.Encoding) {
 	s.dec.SetEncoding(enc)
 	s.cp437 = term.CP437Encoder{}
 }
+
+// Urgent sends a control byte out of band on protocols that have urgent
+// data: rlogin's flush (0x02), raw (0x10) and cooked (0x20) of RFC 1282.
+// On the others it returns errors.ErrUnsupported.
+func (s *Session) Urgent(b byte) error {
+	if u, ok := s.conn.(interface{ Urgent(byte) error }); ok {
+		return u.Urgent(b)
+	}
+	return errors.ErrUnsupported
+}
+
+// OfferedUser returns the user name the caller gave its protocol (an
+// rlogin or ssh user name), and whether the protocol authenticated it, in
+// which case the board need not ask for a password.
+func (s *Session) OfferedUser() (user string, verified bool) { return s.offered, s.verified }
 
 // NegotiatedEncoding returns the encoding the protocol chose when the
 // caller connected, before any preference changed it.

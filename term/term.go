@@ -50,8 +50,11 @@ type Info struct {
 	// Encoding is the encoding the protocol layer chose.
 	Encoding Encoding
 	// User is a login name the client offered before any prompt (rlogin,
-	// ssh); it only pre-fills the login screen.
+	// ssh). Unless UserVerified, it only pre-fills the login screen.
 	User string
+	// UserVerified means the protocol authenticated User (an ssh password
+	// or key), so the board skips its own login.
+	UserVerified bool
 }
 
 // Conn is a terminal connection: a byte stream plus what is known about the

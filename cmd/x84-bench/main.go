@@ -119,7 +119,7 @@ func startServer(bin string, n int) (*server, error) {
 		return nil, err
 	}
 	conf := fmt.Sprintf("[server]\nmax_sessions = %d\nmax_per_address = %d\nidle_timeout = \"0\"\n"+
-		"[telnet]\nport = 0\n[board]\noneliner_interval = \"0\"\n", n+10, n+10)
+		"[telnet]\nport = 0\n[ssh]\nenabled = false\n[board]\noneliner_interval = \"0\"\n", n+10, n+10)
 	if err := os.WriteFile(filepath.Join(dir, "x84.toml"), []byte(conf), 0o600); err != nil {
 		return nil, err
 	}

@@ -21,7 +21,26 @@ import (
 // callers use: Debian's telnet and PuTTY's plink inside tmux, and a raw
 // socket. A test skips, saying why, only when a client is not installed.
 
-var x84Bin string
+var x84Bin, hostKeys string
+
+// copyHostKeys puts the keys made in TestMain into a data directory.
+func copyHostKeys(t *testing.T, dir string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(hostKeys, "ssh_host_*"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(dir, filepath.Base(f))
+		if _, err := os.Stat(dst); err == nil {
+			continue
+		}
+		if err := os.WriteFile(dst, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "x84-e2e")
@@ -34,6 +53,13 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "building x84: %v\n%s", err, out)
 		os.Exit(1)
 	}
+	// Host keys made once and copied into every test's data directory:
+	// an RSA key takes a while to generate.
+	hostKeys = filepath.Join(dir, "keys")
+	if out, err := exec.Command(x84Bin, "--data", hostKeys, "keys").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "making host keys: %v\n%s", err, out)
+		os.Exit(1)
+	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -43,9 +69,25 @@ func TestMain(m *testing.M) {
 type server struct {
 	cmd  *exec.Cmd
 	dir  string
-	addr string
+	addr string // telnet's
 	log  *lockedBuf
 	done chan error
+
+	mu    sync.Mutex
+	addrs map[string]string // by protocol
+}
+
+// addrOf returns where a protocol listens.
+func (s *server) addrOf(proto string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addrs[proto]
+}
+
+// portOf returns the port a protocol listens on.
+func (s *server) portOf(proto string) string {
+	_, p, _ := net.SplitHostPort(s.addrOf(proto))
+	return p
 }
 
 type lockedBuf struct {
@@ -65,13 +107,31 @@ func (l *lockedBuf) String() string {
 	return l.b.String()
 }
 
-var listenRE = regexp.MustCompile(`msg=listening proto=telnet addr=(\S+)`)
+var listenRE = regexp.MustCompile(`msg=listening proto=(\w+) addr=(\S+)`)
 
-// startX84 runs the binary on a fresh data directory with a free port.
+// testConfig adds to conf what every test needs: free ports for every
+// listener (rlogin enabled too), whatever sections conf sets itself.
+func testConfig(conf string) string {
+	for _, sec := range []string{"telnet", "ssh", "rlogin"} {
+		head := "[" + sec + "]\n"
+		extra := "port = 0\n"
+		if sec == "rlogin" {
+			extra += "enabled = true\n"
+		}
+		if strings.Contains(conf, head) {
+			conf = strings.Replace(conf, head, head+extra, 1)
+		} else {
+			conf += head + extra
+		}
+	}
+	return conf
+}
+
+// startX84 runs the binary on a fresh data directory with free ports.
 func startX84(t *testing.T, conf string) *server {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "x84.toml"), []byte("[telnet]\nport = 0\n"+conf), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "x84.toml"), []byte(testConfig(conf)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return runX84(t, x84Bin, dir)
@@ -87,6 +147,7 @@ func (s *server) restart(t *testing.T) *server {
 // listens.
 func runX84(t *testing.T, bin, dir string) *server {
 	t.Helper()
+	copyHostKeys(t, dir)
 	cmd := exec.Command(bin, "--data", dir)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -97,13 +158,21 @@ func runX84(t *testing.T, bin, dir string) *server {
 	}
 	s := &server{cmd: cmd, dir: dir, log: &lockedBuf{}, done: make(chan error, 1)}
 	addrc := make(chan string, 1)
+	s.addrs = map[string]string{}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			line := sc.Text()
 			fmt.Fprintln(s.log, line)
 			if m := listenRE.FindStringSubmatch(line); m != nil {
-				addrc <- m[1]
+				s.mu.Lock()
+				s.addrs[m[1]] = m[2]
+				s.mu.Unlock()
+			}
+			if strings.Contains(line, "x84 started") {
+				s.mu.Lock()
+				addrc <- s.addrs["telnet"]
+				s.mu.Unlock()
 			}
 		}
 		s.done <- cmd.Wait()
@@ -635,7 +704,7 @@ func TestSecondSignal(t *testing.T) {
 // database) and running (through the control socket).
 func TestUserCommands(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "x84.toml"), []byte("[telnet]\nport = 0\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "x84.toml"), []byte(testConfig("")), 0o600)
 	run := func(stdin string, args ...string) (string, int) {
 		cmd := exec.Command(x84Bin, append([]string{"--data", dir, "user"}, args...)...)
 		cmd.Stdin = strings.NewReader(stdin)

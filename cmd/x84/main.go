@@ -32,7 +32,8 @@ const usage = `x84 — a terminal server and bulletin board system
 Usage:
   x84 [--data DIR] [serve]        start the board (the default command)
   x84 [--data DIR] who [--json]   list the live sessions of a running board
-  x84 [--data DIR] user ...       manage accounts and bans (x84 user help)
+  x84 [--data DIR] user ...       manage accounts, ssh keys and bans (x84 user help)
+  x84 [--data DIR] keys           print the ssh host keys' fingerprints
   x84 version                     print the version
   x84 help                        show this help
 
@@ -72,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return who(*data, args, stdout, stderr)
 	case "user":
 		return userCmd(*data, args, os.Stdin, stdout, stderr)
+	case "keys":
+		return keysCmd(*data, args, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "x84 %s (%s %s/%s)\n", x84.Version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0
@@ -179,4 +182,21 @@ func printWho(w io.Writer, list []control.Who) {
 			term.Sanitize(s.Term), s.Cols, s.Rows, s.Encoding, (time.Duration(s.IdleSeconds) * time.Second).String(), term.Sanitize(s.Activity))
 	}
 	tw.Flush()
+}
+
+// keysCmd prints the fingerprints of the ssh host keys, so callers can
+// check what their ssh client shows on first connect.
+func keysCmd(data string, args []string, stdout, stderr io.Writer) int {
+	if !subFlags("keys", &data, args, stderr, nil) {
+		return 2
+	}
+	fps, err := x84.HostKeyFingerprints(data)
+	if err != nil {
+		fmt.Fprintf(stderr, "x84: %v\n", strings.TrimPrefix(err.Error(), "x84: "))
+		return 1
+	}
+	for _, fp := range fps {
+		fmt.Fprintln(stdout, fp)
+	}
+	return 0
 }

@@ -28,6 +28,9 @@ const userUsage = `Usage:
   x84 user del NAME
   x84 user ban ADDRESS        an IP address or CIDR range, banned until unbanned
   x84 user unban ADDRESS
+  x84 user key add NAME FILE  register an ssh public key (FILE: a .pub file, or - for stdin)
+  x84 user key list NAME
+  x84 user key del NAME FINGERPRINT
 
 With a server running, these go through its control socket (a ban takes
 effect at once); otherwise they work on the database directly.
@@ -42,6 +45,9 @@ func userCmd(data string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		return 0
 	}
 	sub, args := args[0], args[1:]
+	if sub == "key" {
+		return keyCmd(data, args, stdin, stdout, stderr)
+	}
 	var sysop, fromStdin, asJSON bool
 	var name string
 	needName := map[string]bool{"add": true, "passwd": true, "del": true, "ban": true, "unban": true}
@@ -224,4 +230,68 @@ func printUsers(w io.Writer, list []accounts.User, asJSON bool) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", term.Sanitize(u.Handle), strings.Join(u.Groups, ","), u.Calls, last, term.Sanitize(u.Location))
 	}
 	tw.Flush()
+}
+
+// keyCmd runs `x84 user key …`.
+func keyCmd(data string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	want := map[string]int{"add": 2, "list": 1, "del": 2}
+	fs := flag.NewFlagSet("x84 user key", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&data, "data", data, "data directory")
+	if len(args) == 0 || want[args[0]] == 0 {
+		fmt.Fprint(stderr, userUsage)
+		return 2
+	}
+	sub := args[0]
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	if fs.NArg() != want[sub] {
+		fmt.Fprintf(stderr, "x84 user key %s: wrong arguments\n\n%s", sub, userUsage)
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	admin, closeAdmin, err := openAdmin(ctx, data)
+	if err != nil {
+		fmt.Fprintf(stderr, "x84: %v\n", strings.TrimPrefix(err.Error(), "x84: "))
+		return 1
+	}
+	defer closeAdmin()
+	name := fs.Arg(0)
+	switch sub {
+	case "add":
+		var line []byte
+		if fs.Arg(1) == "-" {
+			line, err = io.ReadAll(io.LimitReader(stdin, 64<<10))
+		} else {
+			line, err = os.ReadFile(fs.Arg(1))
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "x84 user key add: %v\n", err)
+			return 1
+		}
+		fp, err := admin.AddKey(ctx, name, string(line))
+		if err != nil {
+			return fail(stderr, "key add", err)
+		}
+		fmt.Fprintf(stdout, "Added %s for %s.\n", fp, name)
+	case "list":
+		keys, err := admin.ListKeys(ctx, name)
+		if err != nil {
+			return fail(stderr, "key list", err)
+		}
+		if len(keys) == 0 {
+			fmt.Fprintf(stdout, "%s has no ssh keys.\n", name)
+		}
+		for _, k := range keys {
+			fmt.Fprintf(stdout, "%s %s %s\n", k.Fingerprint, strings.Fields(k.Key)[0], term.Sanitize(k.Comment))
+		}
+	case "del":
+		if err := admin.DeleteKey(ctx, name, fs.Arg(1)); err != nil {
+			return fail(stderr, "key del", err)
+		}
+		fmt.Fprintf(stdout, "Deleted %s.\n", fs.Arg(1))
+	}
+	return 0
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/x84bbs/x84/board"
 	"github.com/x84bbs/x84/internal/auth"
 	"github.com/x84bbs/x84/internal/config"
 	"github.com/x84bbs/x84/store"
@@ -27,6 +28,17 @@ type Admin interface {
 	DeleteUser(ctx context.Context, handle string) error
 	Ban(ctx context.Context, address string) (string, error)
 	Unban(ctx context.Context, address string) (string, error)
+	AddKey(ctx context.Context, handle, line string) (fingerprint string, err error)
+	ListKeys(ctx context.Context, handle string) ([]Key, error)
+	DeleteKey(ctx context.Context, handle, fingerprint string) error
+}
+
+// Key is a user's ssh public key as the sysop's tools show it.
+type Key struct {
+	Key         string    `json:"key"`
+	Fingerprint string    `json:"fingerprint"`
+	Comment     string    `json:"comment"`
+	Added       time.Time `json:"added"`
 }
 
 // User is an account as the sysop's tools show it (no password hash).
@@ -48,6 +60,7 @@ var ErrInvalid = errors.New("accounts: invalid")
 // Service implements Admin on the store.
 type Service struct {
 	Users  store.Users
+	Keys   store.Keys
 	Hasher *auth.Hasher
 	Rules  *auth.Validator
 	Banner *auth.Banner
@@ -152,4 +165,51 @@ func userMessage(err error) string {
 		return um.UserMessage()
 	}
 	return err.Error()
+}
+
+// AddKey registers an ssh public key (one authorized_keys line) for a
+// user and returns its fingerprint.
+func (s *Service) AddKey(ctx context.Context, handle, line string) (string, error) {
+	u, err := s.Users.User(ctx, handle)
+	if err != nil {
+		return "", noSuchUser(handle, err)
+	}
+	k, err := board.ParsePublicKey(u.Handle, line)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if err := s.Keys.AddKey(ctx, k); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return "", fmt.Errorf("the key %s is registered already: %w", k.Fingerprint, err)
+		}
+		return "", err
+	}
+	return k.Fingerprint, nil
+}
+
+// ListKeys returns a user's keys.
+func (s *Service) ListKeys(ctx context.Context, handle string) ([]Key, error) {
+	if _, err := s.Users.User(ctx, handle); err != nil {
+		return nil, noSuchUser(handle, err)
+	}
+	keys, err := s.Keys.Keys(ctx, handle)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Key, len(keys))
+	for i, k := range keys {
+		out[i] = Key{Key: k.Key, Fingerprint: k.Fingerprint, Comment: k.Comment, Added: k.Added}
+	}
+	return out, nil
+}
+
+// DeleteKey removes a user's key by fingerprint.
+func (s *Service) DeleteKey(ctx context.Context, handle, fingerprint string) error {
+	if err := s.Keys.DeleteKey(ctx, handle, fingerprint); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("%s has no key %s: %w", handle, fingerprint, err)
+		}
+		return err
+	}
+	return nil
 }

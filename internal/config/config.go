@@ -17,6 +17,9 @@ type Config struct {
 	Board    Board    `toml:"board"`
 	Server   Server   `toml:"server"`
 	Telnet   Telnet   `toml:"telnet"`
+	SSH      SSH      `toml:"ssh"`
+	Rlogin   Rlogin   `toml:"rlogin"`
+	Files    Files    `toml:"files"`
 	Accounts Accounts `toml:"accounts"`
 	Ban      Ban      `toml:"ban"`
 	Log      Log      `toml:"log"`
@@ -62,6 +65,42 @@ type Telnet struct {
 	// NegotiationLimit bounds negotiation with a client that answers only
 	// some options; at least NegotiationTimeout.
 	NegotiationLimit Duration `toml:"negotiation_limit"`
+}
+
+// SSH configures the ssh listener and its sftp file area.
+type SSH struct {
+	Enabled bool   `toml:"enabled"`
+	Address string `toml:"address"` // as for telnet
+	Port    int    `toml:"port"`
+	// HostKeys are paths of existing private keys; empty means the
+	// ed25519, ECDSA and RSA keys in the data directory, generated on first
+	// start.
+	HostKeys []string `toml:"host_keys"`
+	// AuthTimeout bounds the handshake and login, then the wait for a
+	// shell.
+	AuthTimeout  Duration `toml:"auth_timeout"`
+	MaxAuthTries int      `toml:"max_auth_tries"` // 1 to 20
+}
+
+// Rlogin configures the rlogin listener (RFC 1282), off by default: the
+// protocol sends everything in the clear.
+type Rlogin struct {
+	Enabled          bool     `toml:"enabled"`
+	Address          string   `toml:"address"`
+	Port             int      `toml:"port"`
+	HandshakeTimeout Duration `toml:"handshake_timeout"`
+}
+
+// Files configures the file area served over sftp.
+type Files struct {
+	// Dir is the area's root; "" means DATA/files.
+	Dir string `toml:"dir"`
+	// UploadDir is the folder, inside Dir, where callers may upload.
+	UploadDir string `toml:"upload_dir"`
+	// MaxUploadMiB is the largest file accepted, in MiB.
+	MaxUploadMiB int `toml:"max_upload_mib"`
+	// QuotaMiB is what one caller may keep in the upload folder, in MiB.
+	QuotaMiB int `toml:"quota_mib"`
 }
 
 // Accounts holds the rules for new accounts and logins. Package auth
@@ -133,6 +172,24 @@ func Default() Config {
 			NegotiationTimeout: Duration(time.Second),
 			NegotiationLimit:   Duration(2 * time.Second),
 		},
+		SSH: SSH{
+			Enabled:      true,
+			Address:      "127.0.0.1",
+			Port:         6022,
+			HostKeys:     []string{},
+			AuthTimeout:  Duration(30 * time.Second),
+			MaxAuthTries: 6,
+		},
+		Rlogin: Rlogin{
+			Address:          "127.0.0.1",
+			Port:             6513,
+			HandshakeTimeout: Duration(5 * time.Second),
+		},
+		Files: Files{
+			UploadDir:    "uploads",
+			MaxUploadMiB: 256,
+			QuotaMiB:     1024,
+		},
 		Accounts: Accounts{
 			HandleMin:        3,
 			HandleMax:        16,
@@ -202,8 +259,16 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 }
 
 // ListenAddr returns the address to listen on, as net.Listen wants it.
-func (t Telnet) ListenAddr() string {
-	return net.JoinHostPort(unbracket(t.Address), strconv.Itoa(t.Port))
+func (t Telnet) ListenAddr() string { return listenAddr(t.Address, t.Port) }
+
+// ListenAddr is host:port for net.Listen.
+func (s SSH) ListenAddr() string { return listenAddr(s.Address, s.Port) }
+
+// ListenAddr is host:port for net.Listen.
+func (r Rlogin) ListenAddr() string { return listenAddr(r.Address, r.Port) }
+
+func listenAddr(host string, port int) string {
+	return net.JoinHostPort(unbracket(host), strconv.Itoa(port))
 }
 
 // unbracket strips the brackets of "[::1]", which JoinHostPort would double.
@@ -281,6 +346,38 @@ func (t Telnet) check() *problem {
 		return p
 	}
 	return nil
+}
+
+func (s SSH) check() *problem {
+	for i, p := range s.HostKeys {
+		if p == "" {
+			return problemf("host_keys", "element %d is empty", i+1)
+		}
+	}
+	return firstProblem(
+		hostOrIP("address", s.Address),
+		intIn("port", s.Port, 0, 65535),
+		durationIn("auth_timeout", s.AuthTimeout, Duration(time.Second), Duration(10*time.Minute)),
+		intIn("max_auth_tries", s.MaxAuthTries, 1, 20),
+	)
+}
+
+func (r Rlogin) check() *problem {
+	return firstProblem(
+		hostOrIP("address", r.Address),
+		intIn("port", r.Port, 0, 65535),
+		durationIn("handshake_timeout", r.HandshakeTimeout, Duration(100*time.Millisecond), Duration(time.Minute)),
+	)
+}
+
+func (f Files) check() *problem {
+	if f.UploadDir == "" || strings.ContainsAny(f.UploadDir, "/\\") || f.UploadDir == "." || f.UploadDir == ".." {
+		return problemf("upload_dir", "must be one folder name inside the area (got %q)", f.UploadDir)
+	}
+	return firstProblem(
+		intIn("max_upload_mib", f.MaxUploadMiB, 1, 1<<20),
+		intIn("quota_mib", f.QuotaMiB, 1, 1<<24),
+	)
 }
 
 func (a Accounts) check() *problem {

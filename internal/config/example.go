@@ -47,6 +47,40 @@ negotiation_timeout = "1s"
 # Longest negotiation with a client that answers only some options.
 negotiation_limit = "2s"
 
+[ssh]
+# Accept ssh connections (and sftp to the file area).
+enabled = true
+# Host name or IP address to listen on; "" means all.
+address = "127.0.0.1"
+# TCP port, 0 to 65535; 0 picks any free port.
+port = 6022
+# Paths of existing host keys; empty: DATA/ssh_host_*_key, made on first start.
+host_keys = []
+# Time for the handshake and login, then again for asking for a shell.
+auth_timeout = "30s"
+# Login attempts one connection gets (1 to 20).
+max_auth_tries = 6
+
+[rlogin]
+# Accept rlogin connections (RFC 1282; it sends everything in the clear).
+enabled = false
+# Host name or IP address to listen on; "" means all.
+address = "127.0.0.1"
+# TCP port, 0 to 65535; 0 picks any free port.
+port = 6513
+# Time a client gets to send its user and terminal names.
+handshake_timeout = "5s"
+
+[files]
+# The file area's folder; "" means DATA/files.
+dir = ""
+# The folder in the area where callers may upload.
+upload_dir = "uploads"
+# Largest file a caller may upload, in MiB.
+max_upload_mib = 256
+# Space one caller may use in the upload folder, in MiB (sysops are exempt).
+quota_mib = 1024
+
 [accounts]
 # Shortest handle, 1 to 64 characters.
 handle_min = 3

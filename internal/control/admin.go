@@ -22,6 +22,9 @@ import (
 //	DELETE /v1/users/{handle}
 //	POST   /v1/bans                       {"address"}  → {"prefix"}
 //	DELETE /v1/bans?address=A             → {"prefix"}
+//	GET    /v1/users/{handle}/keys        []accounts.Key
+//	POST   /v1/users/{handle}/keys        {"key"}  → {"fingerprint"}
+//	DELETE /v1/users/{handle}/keys?fingerprint=F
 //
 // Errors are {"error": "..."} with 400 for a value the rules refuse, 404
 // for a missing user or ban and 409 for a taken handle.
@@ -38,6 +41,14 @@ type banRequest struct {
 
 type prefixReply struct {
 	Prefix string `json:"prefix"`
+}
+
+type keyRequest struct {
+	Key string `json:"key"`
+}
+
+type fingerprintReply struct {
+	Fingerprint string `json:"fingerprint"`
 }
 
 type errorReply struct {
@@ -77,6 +88,21 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /v1/bans", func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.Admin.Unban(r.Context(), r.URL.Query().Get("address"))
 		reply(w, prefixReply{p}, err)
+	})
+	mux.HandleFunc("GET /v1/users/{handle}/keys", func(w http.ResponseWriter, r *http.Request) {
+		keys, err := s.Admin.ListKeys(r.Context(), r.PathValue("handle"))
+		reply(w, keys, err)
+	})
+	mux.HandleFunc("POST /v1/users/{handle}/keys", func(w http.ResponseWriter, r *http.Request) {
+		var req keyRequest
+		if !decode(w, r, &req) {
+			return
+		}
+		fp, err := s.Admin.AddKey(r.Context(), r.PathValue("handle"), req.Key)
+		reply(w, fingerprintReply{fp}, err)
+	})
+	mux.HandleFunc("DELETE /v1/users/{handle}/keys", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, struct{}{}, s.Admin.DeleteKey(r.Context(), r.PathValue("handle"), r.URL.Query().Get("fingerprint")))
 	})
 }
 
@@ -142,6 +168,23 @@ func (c *Client) Ban(ctx context.Context, address string) (string, error) {
 func (c *Client) Unban(ctx context.Context, address string) (string, error) {
 	var out prefixReply
 	return out.Prefix, c.do(ctx, http.MethodDelete, "/v1/bans?address="+url.QueryEscape(address), nil, &out)
+}
+
+// ListKeys returns a user's ssh keys.
+func (c *Client) ListKeys(ctx context.Context, handle string) ([]accounts.Key, error) {
+	var out []accounts.Key
+	return out, c.do(ctx, http.MethodGet, "/v1/users/"+url.PathEscape(handle)+"/keys", nil, &out)
+}
+
+// AddKey registers an ssh key for a user.
+func (c *Client) AddKey(ctx context.Context, handle, line string) (string, error) {
+	var out fingerprintReply
+	return out.Fingerprint, c.do(ctx, http.MethodPost, "/v1/users/"+url.PathEscape(handle)+"/keys", keyRequest{line}, &out)
+}
+
+// DeleteKey removes a user's ssh key.
+func (c *Client) DeleteKey(ctx context.Context, handle, fingerprint string) error {
+	return c.do(ctx, http.MethodDelete, "/v1/users/"+url.PathEscape(handle)+"/keys?fingerprint="+url.QueryEscape(fingerprint), nil, nil)
 }
 
 // statusError turns an error reply back into the sentinel the server

@@ -19,6 +19,11 @@ import (
 // ErrServerClosed is returned by Serve after Shutdown or Close.
 var ErrServerClosed = errors.New("server: closed")
 
+// ErrNoSession is returned (wrapped or not) by a Protocol that served the
+// connection itself without a terminal session (an sftp transfer, an ssh
+// exec refused with a message); it is not an error worth logging.
+var ErrNoSession = errors.New("server: connection served without a session")
+
 // A Protocol turns an accepted connection into a terminal connection: it
 // runs the protocol's handshake or negotiation in the connection's own
 // goroutine. On error it must close c.
@@ -202,7 +207,9 @@ func (s *Server) serveConn(c net.Conn, p Protocol, addr netip.Addr) {
 	tc, err := p.Open(ctx, c)
 	if err != nil {
 		c.Close()
-		s.log.Debug("connection ended during negotiation", "remote", c.RemoteAddr().String(), "err", err)
+		if !errors.Is(err, ErrNoSession) {
+			s.log.Debug("connection ended during negotiation", "remote", c.RemoteAddr().String(), "err", err)
+		}
 		return
 	}
 	opts := s.Session

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+// TestRlogin is Debian's rlogin (netkit): it needs a privileged source
+// port, so root.
+func TestRlogin(t *testing.T) {
+	need(t, "rlogin", "tmux")
+	if os.Geteuid() != 0 {
+		t.Skip("rlogin binds a privileged source port: run as root (CI does)")
+	}
+	s := startX84(t, "")
+	s.addUser(t, "kay", "kays-password", false)
+	tm := newTmux(t, 100, 30, "rlogin -p "+s.portOf("rlogin")+" -l kay 127.0.0.1")
+	tm.waitScreen("Handle:   kay") // the rlogin user name fills in the handle
+	list := s.waitWho(t, "the rlogin session", func(l []whoEntry) bool { return len(l) == 1 })
+	if w := list[0]; w.Kind != "rlogin" || w.Term != "xterm-256color" || w.Cols != 100 || w.Rows != 30 || w.User != nil {
+		t.Errorf("x84 who --json = %+v; want rlogin xterm-256color 100x30, not logged in", w)
+	}
+	tm.keys("Enter", "kays-password", "Enter")
+	tm.waitScreen("Welcome, kay.")
+	// The board put the client in raw mode with an urgent byte, so ^S and
+	// ^Q reach it instead of stopping the output.
+	tm.keys("k")
+	tm.waitScreen("Terminal type  xterm-256color")
+	tm.keys("C-s", "C-q", "z")
+	tm.waitScreen("Ctrl-S Ctrl-Q z")
+	tm.resize(120, 40)
+	start := time.Now()
+	tm.waitScreen("Window size    120 × 40")
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the new size took %v to show", d)
+	}
+	s.waitWho(t, "the new size", func(l []whoEntry) bool { return len(l) == 1 && l[0].Cols == 120 && l[0].Rows == 40 })
+}
+
+// TestPlinkRlogin is PuTTY's plink over rlogin.
+func TestPlinkRlogin(t *testing.T) {
+	need(t, "plink", "tmux")
+	s := startX84(t, "")
+	tm := newTmux(t, 90, 25, "plink -rlogin -P "+s.portOf("rlogin")+" -l lou 127.0.0.1")
+	tm.waitScreen("Handle:   lou")
+	list := s.waitWho(t, "the plink session", func(l []whoEntry) bool { return len(l) == 1 })
+	if w := list[0]; w.Kind != "rlogin" || w.Term != "xterm" || w.Cols != 90 || w.Rows != 25 {
+		t.Errorf("x84 who --json = %+v; want rlogin xterm 90x25", w)
+	}
+	tm.resize(100, 30)
+	s.waitWho(t, "the new size", func(l []whoEntry) bool { return len(l) == 1 && l[0].Cols == 100 && l[0].Rows == 30 })
+}

@@ -1,0 +1,87 @@
+// Package rlogind adapts the rlogin package to x84's server: it runs the
+// RFC 1282 handshake on each connection and presents it as a term.Conn,
+// with the user name it offered filling in the login screen's handle.
+//
+// Concurrency: Open runs in the connection's goroutine; the window-size
+// callback runs on the session's reading goroutine, the only sender on the
+// Resized channel.
+package rlogind
+
+import (
+	"context"
+	"log/slog"
+	"net"
+
+	"github.com/x84bbs/x84/rlogin"
+	"github.com/x84bbs/x84/term"
+)
+
+// Protocol serves rlogin. Its zero value uses the rlogin package's
+// defaults.
+type Protocol struct {
+	Config rlogin.Config
+	Logger *slog.Logger
+}
+
+// Open runs the handshake with the client on c and returns its terminal.
+func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
+	rc := &conn{resized: make(chan term.Size, 1)}
+	cfg := p.Config
+	cfg.OnResize = rc.onResize
+	if cfg.Logger == nil {
+		cfg.Logger = p.Logger
+	}
+	r, err := rlogin.NewServerConn(ctx, c, &cfg)
+	if err != nil {
+		return nil, err
+	}
+	rc.Conn = r
+	h := r.Handshake()
+	info := term.Info{
+		Kind:       term.KindRlogin,
+		RemoteAddr: r.RemoteAddr(),
+		Term:       h.Term,
+		Size:       term.DefaultSize,
+		User:       h.ServerUser,
+		Encoding:   term.UTF8,
+	}
+	if info.Term == "" {
+		info.Term = term.UnknownTerm
+	}
+	if cols, rows := r.WindowSize(); cols > 0 && rows > 0 {
+		info.Size = term.Size{Cols: cols, Rows: rows}
+	}
+	// SyncTERM's handshake form and the ANSI-BBS terminal types mean a
+	// CP437 terminal; other rlogin clients are 8-bit clean.
+	if h.SyncTERM || term.IsBBSTerm(info.Term) {
+		info.Encoding = term.CP437
+	}
+	rc.info = info
+	if p.Logger != nil {
+		p.Logger.Debug("rlogin handshake", "remote", c.RemoteAddr().String(), "term", h.Term, "speed", h.Speed, "synchterm", h.SyncTERM)
+	}
+	return rc, nil
+}
+
+// conn is an rlogin connection seen as a terminal.
+type conn struct {
+	*rlogin.Conn
+	info    term.Info
+	resized chan term.Size
+}
+
+func (c *conn) Info() term.Info           { return c.info }
+func (c *conn) Resized() <-chan term.Size { return c.resized }
+
+// onResize keeps only the newest size for the session.
+func (c *conn) onResize(cols, rows int) {
+	select {
+	case <-c.resized:
+	default:
+	}
+	c.resized <- term.Size{Cols: cols, Rows: rows}
+}
+
+// Urgent sends an RFC 1282 control byte to the client as TCP urgent data
+// (rlogin.ControlFlush, ControlRaw, ControlCooked).
+func (c *conn) Urgent(b byte) error { return c.SendUrgent(b) }

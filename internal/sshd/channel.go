@@ -1,0 +1,255 @@
+package sshd
+
+import (
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/x84bbs/x84/term"
+)
+
+var errEOF = io.EOF
+
+// What a session channel asked to start.
+type startKind uint8
+
+const (
+	startShell startKind = iota + 1
+	startExec
+	startSubsystem
+)
+
+type startReq struct {
+	kind startKind
+}
+
+// Limits on what a client may send in channel requests.
+const (
+	maxEnv     = 16
+	maxEnvSize = 256
+)
+
+// chanState is what the requests of one session channel have set up. It
+// is written by serveRequests and read by the connection's goroutine.
+type chanState struct {
+	mu      sync.Mutex
+	pty     bool
+	term    string
+	size    term.Size
+	env     map[string]string
+	started bool
+
+	resized  chan term.Size
+	start    chan startReq
+	finished chan struct{} // closed when the channel's requests end
+}
+
+func newChanState() *chanState {
+	return &chanState{resized: make(chan term.Size, 1), start: make(chan startReq, 1), finished: make(chan struct{})}
+}
+
+func (s *chanState) hasPty() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pty
+}
+
+// serveRequests answers the channel's requests until the channel closes.
+func (s *chanState) serveRequests(reqs <-chan *ssh.Request, p *Protocol, who caller) {
+	defer close(s.finished)
+	for req := range reqs {
+		ok := s.handle(req, p, who)
+		if req.WantReply {
+			req.Reply(ok, nil)
+		}
+	}
+}
+
+func (s *chanState) handle(req *ssh.Request, p *Protocol, who caller) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch req.Type {
+	case "pty-req":
+		var m struct {
+			Term             string
+			Cols, Rows, W, H uint32
+			Modes            string
+		}
+		if s.started || ssh.Unmarshal(req.Payload, &m) != nil {
+			return false
+		}
+		s.pty, s.term = true, sanitizeTerm(m.Term)
+		s.size = sizeOf(m.Cols, m.Rows)
+		return true
+	case "env":
+		var m struct{ Name, Value string }
+		if ssh.Unmarshal(req.Payload, &m) != nil || len(m.Name)+len(m.Value) > maxEnvSize {
+			return false
+		}
+		if s.env == nil {
+			s.env = make(map[string]string)
+		}
+		if _, ok := s.env[m.Name]; !ok && len(s.env) >= maxEnv {
+			return false
+		}
+		s.env[m.Name] = m.Value
+		return true
+	case "window-change":
+		var m struct{ Cols, Rows, W, H uint32 }
+		if ssh.Unmarshal(req.Payload, &m) != nil {
+			return false
+		}
+		sz := sizeOf(m.Cols, m.Rows)
+		s.size = sz
+		if s.started {
+			select { // the newest size replaces one not yet read
+			case <-s.resized:
+			default:
+			}
+			s.resized <- sz
+		}
+		return true
+	case "shell", "exec":
+		if s.started {
+			return false
+		}
+		s.started = true
+		kind := startShell
+		if req.Type == "exec" {
+			kind = startExec
+		}
+		s.start <- startReq{kind: kind}
+		return true
+	case "subsystem":
+		var m struct{ Name string }
+		if s.started || ssh.Unmarshal(req.Payload, &m) != nil || m.Name != "sftp" ||
+			p.opts.Files == nil || who.handle == "" {
+			return false
+		}
+		s.started = true
+		s.start <- startReq{kind: startSubsystem}
+		return true
+	}
+	return false
+}
+
+func sizeOf(cols, rows uint32) term.Size {
+	if cols == 0 || rows == 0 || cols > 10000 || rows > 10000 {
+		return term.Size{}
+	}
+	return term.Size{Cols: int(cols), Rows: int(rows)}
+}
+
+// sanitizeTerm keeps a terminal type to printable ASCII, lower case.
+func sanitizeTerm(t string) string {
+	b := make([]byte, 0, min(len(t), 64))
+	for i := 0; i < len(t) && len(b) < 64; i++ {
+		if c := t[i]; c > ' ' && c < 0x7f {
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+// conn is an ssh session channel seen as a terminal.
+type conn struct {
+	sconn   *ssh.ServerConn
+	ch      ssh.Channel
+	info    term.Info
+	resized <-chan term.Size
+	timeout time.Duration
+
+	wmu    sync.Mutex
+	prevCR bool
+	werr   error
+	closed sync.Once
+}
+
+func newConn(sconn *ssh.ServerConn, ch ssh.Channel, s *chanState, who caller, timeout time.Duration) *conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	info := term.Info{
+		Kind:       term.KindSSH,
+		RemoteAddr: sconn.RemoteAddr(),
+		Term:       s.term,
+		Size:       s.size,
+		Env:        s.env,
+		User:       who.name(),
+	}
+	info.UserVerified = who.handle != ""
+	if info.Term == "" {
+		info.Term = term.UnknownTerm
+	}
+	if info.Size == (term.Size{}) {
+		info.Size = term.DefaultSize
+	}
+	info.Encoding = chooseEncoding(info.Term, s.env)
+	return &conn{sconn: sconn, ch: ch, info: info, resized: s.resized, timeout: timeout}
+}
+
+// chooseEncoding: ssh clients are 8-bit clean, so UTF-8, unless the
+// locale names another character set or the terminal is an ANSI-BBS one.
+func chooseEncoding(termType string, env map[string]string) term.Encoding {
+	if term.IsBBSTerm(termType) {
+		return term.CP437
+	}
+	locale := env["LC_ALL"]
+	if locale == "" {
+		locale = env["LANG"]
+	}
+	switch {
+	case locale == "", locale == "C", locale == "POSIX", term.EncodingFromLocale(locale) == term.UTF8:
+		return term.UTF8
+	}
+	return term.CP437
+}
+
+func (c *conn) Info() term.Info           { return c.info }
+func (c *conn) Resized() <-chan term.Size { return c.resized }
+func (c *conn) Read(p []byte) (int, error) {
+	return c.ch.Read(p)
+}
+
+// Write sends p with each newline as CR LF (there is no pty to do it) and
+// gives up on a client that stops reading for the write timeout.
+func (c *conn) Write(p []byte) (int, error) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.werr != nil {
+		return 0, c.werr
+	}
+	out := make([]byte, 0, len(p)+len(p)/16)
+	for _, b := range p {
+		if b == '\n' && !c.prevCR {
+			out = append(out, '\r')
+		}
+		out = append(out, b)
+		c.prevCR = b == '\r'
+	}
+	// The channel has no deadline, and a client that stops reading
+	// leaves Write waiting for window space: close it after the timeout.
+	t := time.AfterFunc(c.timeout, func() { c.ch.Close() })
+	_, err := c.ch.Write(out)
+	if !t.Stop() && err == nil {
+		err = errWriteTimeout
+	}
+	if err != nil {
+		c.werr = err
+		return 0, err
+	}
+	return len(p), nil
+}
+
+var errWriteTimeout = errors.New("sshd: the caller stopped reading")
+
+// Close reports exit status 0 and hangs up.
+func (c *conn) Close() error {
+	c.closed.Do(func() { hangUp(c.sconn, c.ch, 0) })
+	return nil
+}
