@@ -37,13 +37,14 @@ import (
 )
 
 func main() {
-	bin := flag.String("x84", "", "path to the x84 binary to measure (required)")
+	bin := flag.String("x84", "", "path to the x84 binary to measure (for idle, connect, login, oneliners)")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|connect|login|oneliners [-n N] [-c CONCURRENCY]\n")
+		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|connect|login|oneliners [-n N] [-c CONCURRENCY]\n"+
+			"       x84-bench sshconn|sshidle -addr HOST:PORT -user U -key FILE [-n N] [-c CONCURRENCY]\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if *bin == "" || flag.NArg() < 1 {
+	if flag.NArg() < 1 {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -51,13 +52,30 @@ func main() {
 	fs := flag.NewFlagSet(cmd, flag.ExitOnError)
 	n := fs.Int("n", 1000, "number of sessions")
 	conc := fs.Int("c", 100, "connections opened at once")
+	addr := fs.String("addr", "", "ssh server to measure (sshconn, sshidle)")
+	user := fs.String("user", "", "ssh user (sshconn, sshidle)")
+	key := fs.String("key", "", "ssh private key file (sshconn, sshidle)")
 	fs.Parse(args)
 	if *n < 1 || *n > 15000 || *conc < 1 {
 		fmt.Fprintln(os.Stderr, "x84-bench: -n must be 1..15000 and -c at least 1")
 		os.Exit(2)
 	}
 	raiseFileLimit()
-	if err := bench(*bin, cmd, *n, *conc); err != nil {
+	var err error
+	switch {
+	case cmd == "sshconn" || cmd == "sshidle":
+		if *addr == "" || *user == "" || *key == "" {
+			flag.Usage()
+			os.Exit(2)
+		}
+		err = sshBench(cmd, *addr, *user, *key, *n, *conc)
+	case *bin == "":
+		flag.Usage()
+		os.Exit(2)
+	default:
+		err = bench(*bin, cmd, *n, *conc)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "x84-bench:", err)
 		os.Exit(1)
 	}
