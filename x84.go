@@ -31,6 +31,7 @@ import (
 	"github.com/x84bbs/x84/internal/config"
 	"github.com/x84bbs/x84/internal/control"
 	"github.com/x84bbs/x84/internal/filearea"
+	"github.com/x84bbs/x84/internal/metrics"
 	"github.com/x84bbs/x84/internal/rlogind"
 	"github.com/x84bbs/x84/internal/server"
 	"github.com/x84bbs/x84/internal/sshd"
@@ -128,6 +129,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	reg := &session.Registry{}
 	bus := &events.Local{}
+	met := metrics.New(reg)
 	h := opts.Board
 	if h == nil {
 		b := board.New(board.Settings{
@@ -141,6 +143,7 @@ func Run(ctx context.Context, opts Options) error {
 		}, st, art.NewLibrary(filepath.Join(dir, ArtDir)), reg, bus, accts.Hasher, accts.Rules)
 		b.Ban = accts.Banner
 		b.Log = log
+		b.OnLogin, b.OnBan = met.Login, met.Banned
 		if opts.Extend != nil {
 			opts.Extend(b)
 		}
@@ -153,6 +156,9 @@ func Run(ctx context.Context, opts Options) error {
 		MaxSessions:   cfg.Server.MaxSessions,
 		MaxPerAddress: cfg.Server.MaxPerAddress,
 		Admit:         accts.Banner.Check,
+		OnRefuse:      met.Refused,
+		OnSession:     met.Session,
+		WrapConn:      met.Counting,
 		Session: session.Options{
 			IdleTimeout: cfg.Server.IdleTimeout.D(),
 			IdleWarning: cfg.Server.IdleWarning.D(),
@@ -199,7 +205,7 @@ func Run(ctx context.Context, opts Options) error {
 		services = append(services, service{"telnet", func() error { return srv.Serve(l, p) }})
 	}
 	if cfg.SSH.Enabled {
-		l, p, area, err := openSSH(dir, cfg, st, accts, log)
+		l, p, area, err := openSSH(dir, cfg, st, accts, met, log)
 		if err != nil {
 			closeAll()
 			return err
@@ -257,7 +263,7 @@ func Run(ctx context.Context, opts Options) error {
 
 // openSSH loads (or makes) the host keys, opens the file area and listens
 // for ssh.
-func openSSH(dir string, cfg config.Config, st *store.Store, accts *accounts.Service, log *slog.Logger) (net.Listener, *sshd.Protocol, *filearea.Area, error) {
+func openSSH(dir string, cfg config.Config, st *store.Store, accts *accounts.Service, met *metrics.Metrics, log *slog.Logger) (net.Listener, *sshd.Protocol, *filearea.Area, error) {
 	keys, generated, err := sshd.LoadHostKeys(dir, cfg.SSH.HostKeys)
 	if err != nil {
 		return nil, nil, nil, err
@@ -293,6 +299,8 @@ func openSSH(dir string, cfg config.Config, st *store.Store, accts *accounts.Ser
 		AllowAnonymous: cfg.Accounts.AllowAnonymous,
 		AuthTimeout:    cfg.SSH.AuthTimeout.D(),
 		MaxAuthTries:   cfg.SSH.MaxAuthTries,
+		OnLogin:        met.Login,
+		OnBan:          met.Banned,
 		Logger:         log,
 	})
 	if err != nil {

@@ -101,6 +101,11 @@ type Board struct {
 	// Menu holds the main menu's entries; add yours with Menu.Add.
 	Menu *Menu
 	Log  *slog.Logger
+	// OnLogin, if non-nil, hears of every password checked at the login
+	// screen, and OnBan of every address banned by failed logins (for
+	// metrics).
+	OnLogin func(ok bool)
+	OnBan   func()
 
 	dummyOnce sync.Once
 	dummyHash string

@@ -122,6 +122,9 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 		if err != nil {
 			return nil, err
 		}
+		if b.OnLogin != nil {
+			b.OnLogin(u != nil)
+		}
 		if u != nil {
 			if b.Ban != nil && addr.IsValid() {
 				b.Ban.Succeeded(addr)
@@ -139,6 +142,9 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 				b.Log.Error("recording a failed login", "err", err)
 			}
 			if banned {
+				if b.OnBan != nil {
+					b.OnBan()
+				}
 				say(s, l.message, styleError, "Too many failed logins from your address; it is banned for a while.")
 				s.WriteString("\r\n")
 				return nil, errBanned

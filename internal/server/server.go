@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -68,6 +69,13 @@ type Server struct {
 	// OnRefuse, if non-nil, is called for every refused connection, on
 	// the accept loop; it must not block.
 	OnRefuse func(addr netip.Addr, reason RefusalReason)
+	// OnSession, if non-nil, is called as each session starts, with the
+	// time its connection took to get there (negotiation, handshake), for
+	// metrics.
+	OnSession func(kind term.Kind, setup time.Duration)
+	// WrapConn, if non-nil, wraps every terminal connection before its
+	// session starts (to count its traffic).
+	WrapConn func(term.Conn) term.Conn
 	// Goodbye is written to every session ended by Shutdown. Default
 	// "The board is shutting down. Goodbye!".
 	Goodbye string
@@ -84,7 +92,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	listeners map[*onceCloseListener]struct{}
-	conns     map[net.Conn]struct{}
+	conns     map[io.Closer]struct{} // connections and web terminals
 	shutdown  bool
 }
 
@@ -99,7 +107,7 @@ func (s *Server) init() {
 		}
 		s.baseCtx, s.cancel = context.WithCancel(context.Background())
 		s.listeners = make(map[*onceCloseListener]struct{})
-		s.conns = make(map[net.Conn]struct{})
+		s.conns = make(map[io.Closer]struct{})
 	})
 }
 
@@ -161,49 +169,80 @@ func (s *Server) Serve(l net.Listener, p Protocol) error {
 // buffer is empty.
 func (s *Server) accept(c net.Conn, p Protocol) {
 	addr := addrOf(c.RemoteAddr())
+	release, refusal := s.Reserve(addr)
+	if refusal != nil {
+		s.refuse(c, refusal.Message)
+		return
+	}
+	if !s.trackConn(c, true) || !s.workers.Go(func() {
+		defer release()
+		defer s.trackConn(c, false)
+		s.serveConn(c, p)
+	}) {
+		s.trackConn(c, false)
+		release()
+		s.refused(addr, RefusedShutdown)
+		s.refuse(c, "The board is shutting down.")
+	}
+}
+
+// Refusal says why a connection was turned away, in words for the
+// caller.
+type Refusal struct {
+	Reason  RefusalReason
+	Message string
+}
+
+func (r *Refusal) Error() string { return "server: refused: " + r.Message }
+
+// Reserve counts a new connection from addr against the ban hook and the
+// limits. On success the caller must call release once when the
+// connection ends; on refusal it gets the reason and a line to show. The
+// web front end uses it before upgrading a request to a terminal.
+func (s *Server) Reserve(addr netip.Addr) (release func(), refusal *Refusal) {
+	s.init()
 	if s.Admit != nil {
 		if err := s.Admit(addr); err != nil {
-			s.refuse(c, addr, RefusedBanned, err.Error())
-			return
+			s.refused(addr, RefusedBanned)
+			return nil, &Refusal{RefusedBanned, err.Error()}
 		}
 	}
 	reason, ok := s.limits.acquire(addr, s.maxSessions(), s.maxPerAddress())
 	if !ok {
+		s.refused(addr, reason)
 		msg := "Too many connections from your address; please call again later."
 		if reason == RefusedFull {
 			msg = "Sorry, every node is busy; please call again later."
 		}
-		s.refuse(c, addr, reason, msg)
-		return
+		return nil, &Refusal{reason, msg}
 	}
-	if !s.trackConn(c, true) || !s.workers.Go(func() { s.serveConn(c, p, addr) }) {
-		s.trackConn(c, false)
-		s.limits.release(addr)
-		s.refuse(c, addr, RefusedShutdown, "The board is shutting down.")
-	}
+	var once sync.Once
+	return func() { once.Do(func() { s.limits.release(addr) }) }, nil
 }
 
-func (s *Server) refuse(c net.Conn, addr netip.Addr, reason RefusalReason, msg string) {
+// refused logs (at most once a second) and reports a refusal.
+func (s *Server) refused(addr netip.Addr, reason RefusalReason) {
 	if n, ok := s.refusalLog.allow(time.Now()); ok {
 		s.log.Info("connection refused", "remote", addr.String(), "reason", string(reason), "unlogged_before", n)
 	}
 	if s.OnRefuse != nil {
 		s.OnRefuse(addr, reason)
 	}
+}
+
+// refuse tells a refused caller why, in one line, and hangs up.
+func (s *Server) refuse(c net.Conn, msg string) {
 	c.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
 	fmt.Fprintf(c, "%s\r\n", msg)
 	c.Close()
 }
 
 // serveConn runs in the connection's goroutine: negotiation, then the
-// session, then clean-up.
-func (s *Server) serveConn(c net.Conn, p Protocol, addr netip.Addr) {
+// session.
+func (s *Server) serveConn(c net.Conn, p Protocol) {
 	accepted := time.Now()
-	defer s.limits.release(addr)
-	defer s.trackConn(c, false)
 	ctx, cancel := context.WithCancel(s.baseCtx)
 	defer cancel()
-
 	tc, err := p.Open(ctx, c)
 	if err != nil {
 		c.Close()
@@ -211,6 +250,41 @@ func (s *Server) serveConn(c net.Conn, p Protocol, addr netip.Addr) {
 			s.log.Debug("connection ended during negotiation", "remote", c.RemoteAddr().String(), "err", err)
 		}
 		return
+	}
+	s.runSession(ctx, tc, accepted)
+}
+
+// ServeTerm runs a session on a terminal connection that arrived some
+// other way than Serve (a WebSocket), after Reserve admitted it. It
+// returns when the session ends, calling release; the connection is
+// closed by then. It fails at once with ErrServerClosed after shutdown.
+func (s *Server) ServeTerm(tc term.Conn, release func()) error {
+	s.init()
+	defer release()
+	if !s.trackConn(tc, true) {
+		tc.Close()
+		return ErrServerClosed
+	}
+	defer s.trackConn(tc, false)
+	done := make(chan struct{})
+	if !s.workers.Go(func() {
+		defer close(done)
+		ctx, cancel := context.WithCancel(s.baseCtx)
+		defer cancel()
+		s.runSession(ctx, tc, time.Now())
+	}) {
+		tc.Close()
+		return ErrServerClosed
+	}
+	<-done
+	return nil
+}
+
+// runSession turns a terminal into a session, registers it and runs the
+// handler on it.
+func (s *Server) runSession(ctx context.Context, tc term.Conn, accepted time.Time) {
+	if s.WrapConn != nil {
+		tc = s.WrapConn(tc)
 	}
 	opts := s.Session
 	opts.ConnectedAt = accepted
@@ -225,7 +299,10 @@ func (s *Server) serveConn(c net.Conn, p Protocol, addr netip.Addr) {
 	s.log.Info("session start", "node", node, "kind", string(info.Kind), "remote", info.RemoteAddr,
 		"term", info.Term, "cols", info.Size.Cols, "rows", info.Size.Rows, "encoding", string(info.Encoding),
 		"setup", time.Since(accepted).Round(time.Microsecond))
-	err = s.run(ctx, sess)
+	if s.OnSession != nil {
+		s.OnSession(info.Kind, time.Since(accepted))
+	}
+	err := s.run(ctx, sess)
 	switch {
 	case s.shuttingDown():
 		s.goodbye(sess)
@@ -300,7 +377,7 @@ func (s *Server) trackListener(l *onceCloseListener, add bool) bool {
 	return true
 }
 
-func (s *Server) trackConn(c net.Conn, add bool) bool {
+func (s *Server) trackConn(c io.Closer, add bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if add {

@@ -59,7 +59,11 @@ type Options struct {
 	MaxAuthTries int
 	// WriteTimeout bounds every write to a caller. Default 1 minute.
 	WriteTimeout time.Duration
-	Logger       *slog.Logger
+	// OnLogin, if non-nil, hears of every password checked, and OnBan of
+	// every address banned by failed passwords (for metrics).
+	OnLogin func(ok bool)
+	OnBan   func()
+	Logger  *slog.Logger
 }
 
 // Permission extensions set by authentication.
@@ -164,7 +168,11 @@ func (p *Protocol) checkPassword(c ssh.ConnMetadata, password string) (*ssh.Perm
 		hash = u.Password
 	}
 	ok, _, verr := p.opts.Passwords.Verify(ctx, hash, password)
-	if err == nil && verr == nil && ok {
+	ok = err == nil && verr == nil && ok
+	if p.opts.OnLogin != nil {
+		p.opts.OnLogin(ok)
+	}
+	if ok {
 		if p.opts.Ban != nil {
 			p.opts.Ban.Succeeded(addr)
 		}
@@ -176,6 +184,9 @@ func (p *Protocol) checkPassword(c ssh.ConnMetadata, password string) (*ssh.Perm
 	if p.opts.Ban != nil && addr.IsValid() {
 		if banned, _ := p.opts.Ban.Failed(ctx, addr); banned {
 			p.log.Info("ssh: address banned after failed logins", "remote", addr.String())
+			if p.opts.OnBan != nil {
+				p.opts.OnBan()
+			}
 		}
 	}
 	return nil, errAuth

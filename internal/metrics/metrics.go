@@ -1,0 +1,140 @@
+// Package metrics keeps x84's counters in a private Prometheus registry
+// (never the global one), for the web server's /metrics endpoint.
+//
+// Concurrency: every method is safe for concurrent use.
+package metrics
+
+import (
+	"errors"
+	"net/netip"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/x84bbs/x84/internal/server"
+	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/term"
+)
+
+// Metrics are the board's counters.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	accepted *prometheus.CounterVec
+	refused  *prometheus.CounterVec
+	logins   *prometheus.CounterVec
+	bans     prometheus.Counter
+	setup    *prometheus.HistogramVec
+	bytesIn  *prometheus.CounterVec
+	bytesOut *prometheus.CounterVec
+}
+
+// New registers the counters, and a gauge of live sessions by kind read
+// from reg.
+func New(reg *session.Registry) *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		accepted: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "x84_sessions_started_total",
+			Help: "Sessions started, by connection kind."}, []string{"kind"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "x84_connections_refused_total",
+			Help: "Connections refused at accept, by reason."}, []string{"reason"}),
+		logins: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "x84_logins_total",
+			Help: "Login attempts, by result (ok, failed)."}, []string{"result"}),
+		bans: prometheus.NewCounter(prometheus.CounterOpts{Name: "x84_bans_total",
+			Help: "Addresses banned after failed logins."}),
+		setup: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "x84_session_setup_seconds",
+			Help:    "Time from accept to session start (negotiation, handshake), by kind.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"kind"}),
+		bytesIn: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "x84_bytes_in_total",
+			Help: "Bytes received from callers' terminals, by kind."}, []string{"kind"}),
+		bytesOut: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "x84_bytes_out_total",
+			Help: "Bytes sent to callers' terminals, by kind."}, []string{"kind"}),
+	}
+	sessions := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "x84_sessions", Help: "Live sessions."},
+		func() float64 { return float64(reg.Len()) })
+	byKind := prometheus.NewDesc("x84_sessions_by_kind", "Live sessions, by connection kind.", []string{"kind"}, nil)
+	m.Registry.MustRegister(m.accepted, m.refused, m.logins, m.bans, m.setup, m.bytesIn, m.bytesOut, sessions,
+		collectorFunc{desc: byKind, collect: func(ch chan<- prometheus.Metric) {
+			counts := map[term.Kind]int{term.KindTelnet: 0, term.KindSSH: 0, term.KindRlogin: 0, term.KindWeb: 0}
+			for _, s := range reg.Snapshots() {
+				counts[s.Kind]++
+			}
+			for k, n := range counts {
+				ch <- prometheus.MustNewConstMetric(byKind, prometheus.GaugeValue, float64(n), string(k))
+			}
+		}})
+	return m
+}
+
+// collectorFunc is a Collector made of a description and a function.
+type collectorFunc struct {
+	desc    *prometheus.Desc
+	collect func(chan<- prometheus.Metric)
+}
+
+func (c collectorFunc) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (c collectorFunc) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }
+
+// Session counts a session start; fits server.Server.OnSession.
+func (m *Metrics) Session(kind term.Kind, setup time.Duration) {
+	m.accepted.WithLabelValues(string(kind)).Inc()
+	m.setup.WithLabelValues(string(kind)).Observe(setup.Seconds())
+}
+
+// Refused counts a refusal; fits server.Server.OnRefuse.
+func (m *Metrics) Refused(_ netip.Addr, reason server.RefusalReason) {
+	m.refused.WithLabelValues(string(reason)).Inc()
+}
+
+// Login counts a login attempt.
+func (m *Metrics) Login(ok bool) {
+	if ok {
+		m.logins.WithLabelValues("ok").Inc()
+	} else {
+		m.logins.WithLabelValues("failed").Inc()
+	}
+}
+
+// Banned counts a ban.
+func (m *Metrics) Banned() { m.bans.Inc() }
+
+// Traffic counts bytes exchanged with a terminal.
+func (m *Metrics) Traffic(kind term.Kind, in, out int) {
+	if in > 0 {
+		m.bytesIn.WithLabelValues(string(kind)).Add(float64(in))
+	}
+	if out > 0 {
+		m.bytesOut.WithLabelValues(string(kind)).Add(float64(out))
+	}
+}
+
+// Counting wraps a terminal connection so its traffic is counted.
+func (m *Metrics) Counting(c term.Conn) term.Conn {
+	return &countingConn{Conn: c, m: m, kind: c.Info().Kind}
+}
+
+type countingConn struct {
+	term.Conn
+	m    *Metrics
+	kind term.Kind
+}
+
+func (c *countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.m.Traffic(c.kind, n, 0)
+	return n, err
+}
+
+func (c *countingConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	c.m.Traffic(c.kind, 0, n)
+	return n, err
+}
+
+// Urgent passes urgent bytes on, for protocols that have them.
+func (c *countingConn) Urgent(b byte) error {
+	if u, ok := c.Conn.(interface{ Urgent(byte) error }); ok {
+		return u.Urgent(b)
+	}
+	return errors.ErrUnsupported
+}
