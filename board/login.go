@@ -26,8 +26,51 @@ var (
 // handle exists or not, so that guessing is slow and says nothing.
 const failDelay = 700 * time.Millisecond
 
-// errBanned ends a call whose address was just banned.
-var errBanned = errors.New("board: address banned after failed logins")
+// Login errors.
+var (
+	// ErrLoginFailed means no such handle or a wrong password (callers are
+	// not told which).
+	ErrLoginFailed = errors.New("board: login failed")
+	// ErrBanned means the failure just banned the caller's address.
+	ErrBanned = errors.New("board: address banned after failed logins")
+)
+
+// Login checks a handle and password from addr, as the login screen does
+// and the web API's basic authentication: the same time for an unknown
+// handle as for a wrong password, a pause after a failure, the failure
+// counted toward the address's ban, and a stored hash brought up to date
+// after a success.
+func (b *Board) Login(ctx context.Context, handle, password string, addr netip.Addr) (*store.User, error) {
+	u, err := b.authenticate(ctx, handle, password)
+	if err != nil {
+		return nil, err
+	}
+	if b.OnLogin != nil {
+		b.OnLogin(u != nil)
+	}
+	if u != nil {
+		if b.Ban != nil && addr.IsValid() {
+			b.Ban.Succeeded(addr)
+		}
+		return u, nil
+	}
+	if err := sleep(ctx, failDelay); err != nil {
+		return nil, err
+	}
+	if b.Ban != nil && addr.IsValid() {
+		banned, err := b.Ban.Failed(ctx, addr)
+		if err != nil {
+			b.Log.Error("recording a failed login", "err", err)
+		}
+		if banned {
+			if b.OnBan != nil {
+				b.OnBan()
+			}
+			return nil, ErrBanned
+		}
+	}
+	return nil, ErrLoginFailed
+}
 
 // loginScreen is the login screen's layout and its last message.
 type loginScreen struct {
@@ -118,37 +161,19 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 		if err != nil {
 			return nil, err
 		}
-		u, err := b.authenticate(ctx, handle, password)
-		if err != nil {
-			return nil, err
-		}
-		if b.OnLogin != nil {
-			b.OnLogin(u != nil)
-		}
-		if u != nil {
-			if b.Ban != nil && addr.IsValid() {
-				b.Ban.Succeeded(addr)
-			}
+		u, err := b.Login(ctx, handle, password, addr)
+		if err == nil {
 			return u, nil
+		}
+		if !errors.Is(err, ErrLoginFailed) && !errors.Is(err, ErrBanned) {
+			return nil, err
 		}
 		failures++
 		b.Log.Info("login failed", "node", s.Node(), "handle", clean(handle), "remote", s.RemoteAddr(), "failures", failures)
-		if err := sleep(ctx, failDelay); err != nil {
+		if errors.Is(err, ErrBanned) {
+			say(s, l.message, styleError, "Too many failed logins from your address; it is banned for a while.")
+			s.WriteString("\r\n")
 			return nil, err
-		}
-		if b.Ban != nil && addr.IsValid() {
-			banned, err := b.Ban.Failed(ctx, addr)
-			if err != nil {
-				b.Log.Error("recording a failed login", "err", err)
-			}
-			if banned {
-				if b.OnBan != nil {
-					b.OnBan()
-				}
-				say(s, l.message, styleError, "Too many failed logins from your address; it is banned for a while.")
-				s.WriteString("\r\n")
-				return nil, errBanned
-			}
 		}
 		if failures >= b.MaxLoginAttempts {
 			say(s, l.message, styleError, "Too many failed logins. Goodbye.")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/store"
@@ -92,6 +93,62 @@ func onelinerLines(entries []store.Oneliner, width int, now time.Time) []string 
 	return lines
 }
 
+// Reasons PostOneliner refuses a line.
+var (
+	ErrOnelinerEmpty   = errors.New("board: the one-liner is empty")
+	ErrOnelinerTooLong = errors.New("board: the one-liner is too long")
+	ErrAnonymous       = errors.New("board: log in with an account to post")
+)
+
+// WaitError means the caller posted too recently; Wait says how long is
+// left.
+type WaitError struct{ Wait time.Duration }
+
+func (e *WaitError) Error() string {
+	return fmt.Sprintf("One a minute, please: you may post again in %ds.", int((e.Wait+time.Second-1)/time.Second))
+}
+
+// PostOneliner checks a one-liner against the board's rules (an account,
+// the length, one per interval), strips terminal control sequences, stores
+// it and tells the live screens. The board's screen and the web API both
+// post through it.
+func (b *Board) PostOneliner(ctx context.Context, u *store.User, text string) (*store.Oneliner, error) {
+	if u == nil || u.ID == 0 {
+		return nil, ErrAnonymous
+	}
+	text = strings.TrimSpace(term.Sanitize(text))
+	switch {
+	case text == "":
+		return nil, ErrOnelinerEmpty
+	case utf8.RuneCountInString(text) > b.OnelinerLength:
+		return nil, ErrOnelinerTooLong
+	}
+	if err := b.onelinerWait(ctx, u); err != nil {
+		return nil, err
+	}
+	o := &store.Oneliner{Handle: u.Handle, Text: text, Posted: time.Now()}
+	if err := b.Store.Oneliners.AddOneliner(ctx, o); err != nil {
+		return nil, err
+	}
+	b.Events.Publish(events.Event{Topic: events.TopicOneliner, Data: o.ID})
+	return o, nil
+}
+
+// onelinerWait returns a *WaitError while the user must wait to post.
+func (b *Board) onelinerWait(ctx context.Context, u *store.User) error {
+	if b.OnelinerInterval <= 0 {
+		return nil
+	}
+	last, err := b.Store.Oneliners.LastOnelinerBy(ctx, u.Handle)
+	if err != nil {
+		return err
+	}
+	if wait := b.OnelinerInterval - time.Since(last); wait > 0 {
+		return &WaitError{Wait: wait}
+	}
+	return nil
+}
+
 // addOneliner asks for a line and posts it. It returns a message for the
 // caller when the line was not posted for a reason they should know.
 func addOneliner(ctx context.Context, c *Call, row int, redraw func() int) (string, error) {
@@ -99,14 +156,11 @@ func addOneliner(ctx context.Context, c *Call, row int, redraw func() int) (stri
 	if c.Anonymous() {
 		return "Log in with an account to post one-liners.", nil
 	}
-	if b.OnelinerInterval > 0 {
-		last, err := b.Store.Oneliners.LastOnelinerBy(ctx, c.User.Handle)
-		if err != nil {
-			return "", err
-		}
-		if wait := b.OnelinerInterval - time.Since(last); wait > 0 {
-			return fmt.Sprintf("One a minute, please: you may post again in %ds.", int(wait.Round(time.Second)/time.Second)), nil
-		}
+	var wait *WaitError
+	if err := b.onelinerWait(ctx, c.User); errors.As(err, &wait) {
+		return wait.Error(), nil
+	} else if err != nil {
+		return "", err
 	}
 	c.SetActivity("writing a one-liner")
 	defer c.SetActivity("reading one-liners")
@@ -126,14 +180,12 @@ func addOneliner(ctx context.Context, c *Call, row int, redraw func() int) (stri
 	if err != nil {
 		return "", err
 	}
-	text = strings.TrimSpace(term.Sanitize(text))
-	if text == "" {
+	_, err = b.PostOneliner(ctx, c.User, text)
+	switch {
+	case errors.Is(err, ErrOnelinerEmpty):
 		return "", nil
+	case errors.As(err, &wait):
+		return wait.Error(), nil
 	}
-	o := &store.Oneliner{Handle: c.User.Handle, Text: text, Posted: time.Now()}
-	if err := b.Store.Oneliners.AddOneliner(ctx, o); err != nil {
-		return "", err
-	}
-	b.Events.Publish(events.Event{Topic: events.TopicOneliner, Data: o.ID})
-	return "", nil
+	return "", err
 }
