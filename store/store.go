@@ -30,8 +30,13 @@ const (
 	EncodingCP437 = "cp437"
 )
 
-// GroupSysop is the group whose members may use the sysop tools.
-const GroupSysop = "sysop"
+// Groups with a meaning to the board.
+const (
+	// GroupSysop's members may use the sysop tools.
+	GroupSysop = "sysop"
+	// GroupLocked's members may not log in (a sysop's ban of an account).
+	GroupLocked = "locked"
+)
 
 // HandleKey returns the form in which handles are compared: Unicode NFC
 // (so that "é" typed as one character or as e + accent is one handle)
@@ -64,6 +69,9 @@ type User struct {
 	// first.
 	LastCall time.Time
 	Calls    int
+	// Signature is a short text shown under the user's profile and
+	// messages; may hold newlines.
+	Signature string
 }
 
 // InGroup reports whether the user belongs to group g.
@@ -87,7 +95,8 @@ type Users interface {
 	User(ctx context.Context, handle string) (*User, error)
 	// UpdateUser saves every field of u but ID, Created, LastCall and
 	// Calls, found by u.ID (ErrNotFound if none). Renaming to a taken
-	// handle is ErrExists.
+	// handle is ErrExists. Read pointers and votes follow a rename;
+	// messages keep the handle they were written under.
 	UpdateUser(ctx context.Context, u *User) error
 	// DeleteUser removes the account with the handle, and its ssh keys,
 	// or returns ErrNotFound.
@@ -215,6 +224,88 @@ type Uploads interface {
 	UploadUsage(ctx context.Context, owner string) (int64, error)
 }
 
+// Message is a post in a public area or a private letter.
+type Message struct {
+	ID int64
+	// Area is the public area's tag ("general"), or "" for a private
+	// message.
+	Area string
+	// To is the recipient's handle for a private message, "" otherwise.
+	To      string
+	From    string
+	Subject string
+	Body    string
+	// Parent is the ID of the message this one answers, 0 if none.
+	Parent  int64
+	Created time.Time
+}
+
+// MessageQuery selects messages: those of one public area, or the
+// private messages to one user.
+type MessageQuery struct {
+	Area string // a public area, or ""
+	To   string // with Area "", the recipient whose mail to list
+	// AfterID lists only messages with a greater ID (0: from the start).
+	AfterID int64
+	// Limit bounds the list; 0 means no limit.
+	Limit int
+}
+
+// Messages stores message areas and private mail.
+type Messages interface {
+	// PostMessage stores m, setting its ID and, when zero, Created. A
+	// private message to a handle that does not exist is ErrNotFound, as
+	// is a Parent that does not exist.
+	PostMessage(ctx context.Context, m *Message) error
+	// Message returns one message, or ErrNotFound.
+	Message(ctx context.Context, id int64) (*Message, error)
+	// ListMessages returns the messages q selects, oldest first.
+	ListMessages(ctx context.Context, q MessageQuery) ([]Message, error)
+	// DeleteMessage removes a message; its replies keep their Parent
+	// (pointing at nothing). ErrNotFound if there is no such message.
+	DeleteMessage(ctx context.Context, id int64) error
+	// CountAfter returns how many messages q selects with an ID above
+	// q.AfterID, without loading them (q.Limit is ignored).
+	CountAfter(ctx context.Context, q MessageQuery) (int, error)
+	// LastRead returns the ID of the newest message the user has read in
+	// an area ("" for their private mail), 0 if none.
+	LastRead(ctx context.Context, handle, area string) (int64, error)
+	// SetLastRead moves the user's read pointer in an area forward to id;
+	// it never moves it back.
+	SetLastRead(ctx context.Context, handle, area string, id int64) error
+}
+
+// Poll is a question with up to MaxPollOptions answers.
+type Poll struct {
+	ID       int64
+	Question string
+	Options  []string
+	Author   string
+	Created  time.Time
+}
+
+// MaxPollOptions is the most answers a poll may offer.
+const MaxPollOptions = 10
+
+// Polls stores polls and votes.
+type Polls interface {
+	// CreatePoll stores p, setting its ID and, when zero, Created. It
+	// needs 2 to MaxPollOptions options.
+	CreatePoll(ctx context.Context, p *Poll) error
+	// Polls lists every poll, newest first.
+	Polls(ctx context.Context) ([]Poll, error)
+	// Poll returns one poll, or ErrNotFound.
+	Poll(ctx context.Context, id int64) (*Poll, error)
+	// DeletePoll removes a poll and its votes, or returns ErrNotFound.
+	DeletePoll(ctx context.Context, id int64) error
+	// Vote records the user's answer (an index into Options), replacing
+	// an earlier vote. An unknown poll or user is ErrNotFound.
+	Vote(ctx context.Context, pollID int64, handle string, option int) error
+	// Results returns the votes for each option, and the user's own
+	// choice (-1 if they have not voted).
+	Results(ctx context.Context, pollID int64, handle string) (counts []int, mine int, err error)
+}
+
 // Store groups the stores of one engine. Later concerns (messages,
 // files, votes) are added as fields of their own.
 type Store struct {
@@ -224,6 +315,8 @@ type Store struct {
 	Bans      Bans
 	Keys      Keys
 	Uploads   Uploads
+	Messages  Messages
+	Polls     Polls
 	// Closer releases the engine's resources.
 	Closer io.Closer
 }
