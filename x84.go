@@ -130,6 +130,7 @@ func Run(ctx context.Context, opts Options) error {
 	reg := &session.Registry{}
 	bus := &events.Local{}
 	met := metrics.New(reg)
+	var broadcast func(string) int
 	h := opts.Board
 	if h == nil {
 		b := board.New(board.Settings{
@@ -148,6 +149,7 @@ func Run(ctx context.Context, opts Options) error {
 			opts.Extend(b)
 		}
 		h = b
+		broadcast = b.Broadcast
 	}
 	srv := &server.Server{
 		Handler:       h,
@@ -165,7 +167,7 @@ func Run(ctx context.Context, opts Options) error {
 		},
 		Logger: log,
 	}
-	ctl := &control.Server{Registry: reg, Admin: accts, Logger: log}
+	ctl := &control.Server{Registry: reg, Admin: accts, Broadcast: broadcast, Logger: log}
 
 	type service struct {
 		name  string

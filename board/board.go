@@ -109,6 +109,7 @@ type Board struct {
 
 	dummyOnce sync.Once
 	dummyHash string
+	chat      chatHub
 }
 
 // New returns the default board with its standard menu. Store, Art,

@@ -419,3 +419,82 @@ func TestListsForSysop(t *testing.T) {
 	tt.WaitFor("mona             Springfield")
 	tt.WaitFor("(just now)")
 }
+
+func TestChat(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("nina", "password1")
+	f.addUser("otto", "password1")
+	a := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(a, "nina", "password1")
+	a.WaitFor("[C] Chat")
+	a.Type("c")
+	a.WaitFor("the lounge · 1 here")
+	a.Type("hello there\r")
+	a.WaitFor("<nina> hello there")
+
+	b := f.call(132, 50, term.UTF8, "192.0.2.2:1000")
+	login(b, "otto", "password1")
+	b.WaitFor("[C] Chat")
+	b.Type("c")
+	// The newcomer sees what was said before, and both see the arrival.
+	b.WaitFor("<nina> hello there")
+	a.WaitFor("-- otto joins")
+	b.Type("/me waves\r")
+	a.WaitFor("* otto waves")
+	b.Type("/who\r")
+	b.WaitFor("Here: nina, otto")
+	// The input line stays at the bottom, the bar above it.
+	if line := a.Line(22); !strings.Contains(line, "the lounge · 2 here") {
+		t.Errorf("row 23 of 24 should be the bar: %q", line)
+	}
+	b.Type("/quit\r")
+	a.WaitFor("-- otto leaves")
+	// Rate limit: five quick lines pass, the sixth waits.
+	a.Type("1\r2\r3\r4\r5\r6\r")
+	a.WaitFor("Not so fast")
+}
+
+func TestPageAndBroadcast(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("pia", "password1", store.GroupSysop)
+	f.addUser("quin", "password1")
+	quin := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
+	login(quin, "quin", "password1")
+	quin.WaitFor("[G] Goodbye")
+	quin.Type("o") // on the one-liners screen
+	quin.WaitFor("add a one-liner")
+
+	pia := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(pia, "pia", "password1")
+	pia.WaitFor("[U] User list")
+	pia.Type("w")
+	pia.WaitFor("[p] page")
+	pia.Type("p")
+	pia.WaitFor("Page which node?")
+	pia.Type("1\r")
+	pia.WaitFor("a private chat with quin")
+	// The page reaches quin at once, on the screen it is on.
+	quin.WaitFor("pia (node 2) is paging you.")
+	quin.Type("y")
+	quin.WaitFor("a private chat with pia")
+	pia.WaitFor("-- quin joins")
+	quin.Type("hi pia\r")
+	pia.WaitFor("<quin> hi pia")
+	quin.Type("/quit\r")
+	quin.WaitFor("add a one-liner") // back where the page found it
+
+	// A page never interrupts typing: it waits in the queue.
+	quin.Type("a")
+	quin.WaitFor("Say:")
+	quin.Type("half a line")
+	n := f.board.Broadcast("The board restarts in 5 minutes.")
+	if n != 2 {
+		t.Errorf("Broadcast reached %d sessions; want 2", n)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if strings.Contains(quin.Screen(), "restarts") {
+		t.Errorf("a broadcast interrupted typing")
+	}
+	quin.Type("\x1b") // Esc: no post, so no other event wakes the screen
+	quin.WaitFor("The board restarts in 5 minutes.")
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/ui"
 )
 
@@ -28,8 +29,23 @@ func (b *Board) mainMenu(ctx context.Context, c *Call) error {
 			return top, 3, c.Size().Cols - 4
 		}
 		m.Relayout = layout
+		var noticeErr error
+		m.OnEvent = func(ev events.Event) bool {
+			if ev.Topic != events.TopicNotice {
+				return false
+			}
+			redraw, err := b.showNotices(ctx, c)
+			noticeErr = err
+			return redraw
+		}
+		if _, err := b.showNotices(ctx, c); err != nil {
+			return err
+		}
 		m.Top, m.Left, m.Width = layout()
 		i, err := m.Run(ctx, c.Session)
+		if noticeErr != nil && sessionOver(ctx, noticeErr) {
+			return noticeErr
+		}
 		if errors.Is(err, ui.ErrCancel) {
 			continue // Esc or q: the menu stays; log off with its entry
 		}

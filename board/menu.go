@@ -71,10 +71,15 @@ func (m *Menu) addStandard() {
 	for _, e := range []Entry{
 		{Key: 'w', Label: "Who's online", Run: whoOnline},
 		{Key: 'o', Label: "One-liners", Run: oneliners},
+		{Key: 'c', Label: "Chat", Run: chatScreen},
 		{Key: 'l', Label: "Last callers", Run: lastCallers},
 		{Key: 'p', Label: "Your profile", Run: profile},
 		{Key: 'k', Label: "Keyboard test", Run: keyTestScreen},
 		{Key: 'u', Label: "User list", SysopOnly: true, Run: userList},
+		{Key: 'b', Label: "Broadcast", SysopOnly: true, Run: func(ctx context.Context, c *Call) error {
+			c.Board.drawMain(c)
+			return broadcastScreen(ctx, c)
+		}},
 		{Key: logoffKey, Label: "Goodbye (log off)", Run: logoff},
 	} {
 		if err := m.Add(e); err != nil {

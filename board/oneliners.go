@@ -42,12 +42,24 @@ func oneliners(ctx context.Context, c *Call) error {
 	}
 	prompt := draw()
 	for {
+		// A notice that came while a widget had the keys waits for here.
+		if c.PendingNotices() > 0 {
+			if _, err := c.Board.showNotices(ctx, c); err != nil {
+				return err
+			}
+			prompt = draw()
+		}
 		k, err := c.ReadKey(ctx)
 		if err != nil {
 			return err
 		}
 		switch {
 		case k.Code == term.KeyResize:
+			prompt = draw()
+		case k.Code == term.KeyEvent && c.PendingNotices() > 0:
+			if _, err := c.Board.showNotices(ctx, c); err != nil {
+				return err
+			}
 			prompt = draw()
 		case k.Code == term.KeyEvent:
 			if c.Buffered() == 0 && c.PendingEvents() == 0 {

@@ -143,6 +143,13 @@ func isQuit(k term.Key) bool {
 func browse(ctx context.Context, c *Call, list *ui.List, draw func()) error {
 	draw()
 	for {
+		// A notice that came while a widget had the keys waits for here.
+		if c.PendingNotices() > 0 {
+			if _, err := c.Board.showNotices(ctx, c); err != nil {
+				return err
+			}
+			draw()
+		}
 		k, err := c.ReadKey(ctx)
 		if err != nil {
 			return err
@@ -150,10 +157,25 @@ func browse(ctx context.Context, c *Call, list *ui.List, draw func()) error {
 		switch {
 		case k.Code == term.KeyResize:
 			draw()
+		case k.Code == term.KeyEvent:
+			if redraw, err := c.Board.noticeEvent(ctx, c); err != nil {
+				return err
+			} else if redraw {
+				draw()
+			}
 		case isQuit(k):
 			return nil
 		default:
 			list.HandleKey(c.Session, k)
 		}
 	}
+}
+
+// noticeEvent shows waiting notices after a KeyEvent, at a screen's safe
+// point, and reports whether the screen must be redrawn.
+func (b *Board) noticeEvent(ctx context.Context, c *Call) (bool, error) {
+	if c.PendingNotices() == 0 {
+		return false, nil
+	}
+	return b.showNotices(ctx, c)
 }

@@ -28,10 +28,21 @@ func whoOnline(ctx context.Context, c *Call) error {
 		list.Top, list.Left, list.Width, list.Height = top+1, 2, sz.Cols-2, max(1, sz.Rows-top-2)
 		list.Lines = c.Board.whoLines(ctx, c, list.Width)
 		list.Draw(c.Session)
-		say(c.Session, sz.Rows, "", fmt.Sprintf("%s%d online  %s", styleText, len(list.Lines), keyHelp("q", "back")))
+		keys := []string{"p", "page", "q", "back"}
+		if c.Sysop() {
+			keys = []string{"p", "page", "d", "disconnect", "b", "broadcast", "q", "back"}
+		}
+		say(c.Session, sz.Rows, "", fmt.Sprintf("%s%d online  %s", styleText, len(list.Lines), keyHelp(keys...)))
 	}
 	draw()
 	for {
+		// A notice that came while a widget had the keys waits for here.
+		if c.PendingNotices() > 0 {
+			if _, err := c.Board.showNotices(ctx, c); err != nil {
+				return err
+			}
+			draw()
+		}
 		k, err := readKeyTimeout(ctx, c.Session, whoRefresh)
 		switch {
 		case errors.Is(err, errTimeout):
@@ -44,16 +55,121 @@ func whoOnline(ctx context.Context, c *Call) error {
 		switch {
 		case k.Code == term.KeyResize:
 			draw()
+		case k.Code == term.KeyEvent && c.PendingNotices() > 0:
+			if _, err := c.Board.showNotices(ctx, c); err != nil {
+				return err
+			}
+			draw()
 		case k.Code == term.KeyEvent:
 			if c.Buffered() == 0 && c.PendingEvents() == 0 {
 				draw()
 			}
 		case isQuit(k):
 			return nil
+		case k.Code == term.KeyRune && k.Mod == 0 && k.Rune == 'p':
+			msg, err := pageSomeone(ctx, c, draw)
+			if err != nil {
+				return err
+			}
+			draw()
+			if msg != "" {
+				say(c.Session, c.Size().Rows, styleError, msg)
+			}
+		case k.Code == term.KeyRune && k.Mod == 0 && k.Rune == 'd' && c.Sysop():
+			msg, err := disconnectNode(ctx, c, draw)
+			if err != nil {
+				return err
+			}
+			draw()
+			if msg != "" {
+				say(c.Session, c.Size().Rows, styleOK, msg)
+			}
+		case k.Code == term.KeyRune && k.Mod == 0 && k.Rune == 'b' && c.Sysop():
+			if err := broadcastScreen(ctx, c); err != nil {
+				return err
+			}
+			draw()
 		default:
 			list.HandleKey(c.Session, k)
 		}
 	}
+}
+
+// askNode asks for a node number on the bottom row.
+func askNode(ctx context.Context, c *Call, question string, redraw func()) (int, error) {
+	row := c.Size().Rows
+	c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + question + ui.Reset)
+	col := 3 + ui.Width(question)
+	f := &ui.Field{Row: row, Col: col, Max: 5, Width: 6, Accept: func(r rune) bool { return r >= '0' && r <= '9' }}
+	f.Relayout = func() (int, int) {
+		redraw()
+		row = c.Size().Rows
+		c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + question + ui.Reset)
+		return row, col
+	}
+	v, err := f.Read(ctx, c.Session)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	fmt.Sscan(v, &n)
+	return n, nil
+}
+
+// pageSomeone pages a node to a private chat and waits there for them.
+func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
+	node, err := askNode(ctx, c, "Page which node? ", redraw)
+	if err != nil {
+		return cancelled1(err)
+	}
+	b := c.Board
+	target := b.Sessions.Lookup(node)
+	switch {
+	case node == 0:
+		return "", nil
+	case target == nil:
+		return fmt.Sprintf("No one is on node %d.", node), nil
+	case target == c.Session:
+		return "That is you.", nil
+	case target.User() == "":
+		return fmt.Sprintf("Node %d has not logged in yet.", node), nil
+	}
+	other := target.User()
+	room := fmt.Sprintf("page:%d:%d:%d", c.Node(), node, time.Now().UnixNano())
+	if !target.Notify(events.Event{Topic: events.TopicPage, Data: events.Page{From: c.User.Handle, FromNode: c.Node(), Room: room}}) {
+		return clean(other) + " has too many messages waiting; try again later.", nil
+	}
+	b.Log.Info("page", "from", c.User.Handle, "to", other, "node", node)
+	return "", b.RunChat(ctx, c, room, "a private chat with "+clean(other))
+}
+
+// disconnectNode lets a sysop end someone's call.
+func disconnectNode(ctx context.Context, c *Call, redraw func()) (string, error) {
+	node, err := askNode(ctx, c, "Disconnect which node? ", redraw)
+	if err != nil {
+		return cancelled1(err)
+	}
+	target := c.Board.Sessions.Lookup(node)
+	switch {
+	case node == 0:
+		return "", nil
+	case target == nil:
+		return fmt.Sprintf("No one is on node %d.", node), nil
+	case target == c.Session:
+		return "Log off instead.", nil
+	}
+	c.Board.Log.Info("sysop disconnects a node", "sysop", c.User.Handle, "node", node, "user", target.User())
+	target.Disconnect("You have been disconnected by the sysop.")
+	return fmt.Sprintf("Node %d disconnected.", node), nil
+}
+
+// cancelled1 turns Esc into "nothing happened" for functions returning a
+// message.
+func cancelled1(err error) (string, error) {
+	if errors.Is(err, ui.ErrCancel) {
+		return "", nil
+	}
+	return "", err
 }
 
 // whoLines formats one line per live session.

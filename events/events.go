@@ -10,7 +10,21 @@ const (
 	TopicPresence = "presence"
 	// TopicOneliner: a one-liner was posted.
 	TopicOneliner = "oneliner"
+	// TopicNotice: a notice (page, broadcast) waits for the caller; see
+	// session.Session.Notify.
+	TopicNotice = "notice"
+	// TopicBroadcast: a message from the sysop to every session.
+	TopicBroadcast = "broadcast"
+	// TopicPage: someone pages a caller to a private chat.
+	TopicPage = "page"
 )
+
+// Page is the Data of a TopicPage notice.
+type Page struct {
+	From     string // the pager's handle
+	FromNode int
+	Room     string // the private chat room to join
+}
 
 // Event is one notice.
 type Event struct {

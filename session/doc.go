@@ -35,9 +35,13 @@
 // session transcodes it to CP437 for terminals that need it. WriteRaw
 // sends bytes untouched (CP437 art to a CP437 terminal).
 //
+// Messages for the caller (pages, broadcasts) use Notify instead: they
+// wait in a queue of their own until a screen shows them at a safe point
+// (TakeNotices), never in the middle of the caller's typing.
+//
 // Concurrency: a Session belongs to the goroutine running its handler.
-// Only Snapshot, Node, Post, Dropped, User, Activity and Close may be
-// called from other goroutines. Each
+// Only Snapshot, Node, Post, Notify, Dropped, User, Activity, Disconnect
+// and Close may be called from other goroutines. Each
 // session runs one extra goroutine that reads from the connection and
 // hands each buffer to ReadKey; it ends when the session is closed. A
 // Registry is safe for concurrent use.

@@ -92,6 +92,7 @@ type Session struct {
 
 	mu        sync.Mutex // guards the fields below
 	mailbox   []events.Event
+	notices   []events.Event
 	dropped   uint64
 	node      int
 	termType  string
@@ -252,6 +253,50 @@ func (s *Session) Post(ev events.Event) bool {
 	s.mu.Unlock()
 	s.signal()
 	return true
+}
+
+// Notify queues a notice for the caller to read (a page, a broadcast).
+// Unlike Post, a notice waits in a queue of its own until a screen takes
+// it at a safe point with TakeNotices, so it is never lost in the middle
+// of the caller's typing; ReadKey reports its arrival as a KeyEvent whose
+// Event has Topic events.TopicNotice. It never blocks; when the queue is
+// full the notice is dropped, counted, and Notify returns false.
+func (s *Session) Notify(ev events.Event) bool {
+	s.mu.Lock()
+	if len(s.notices) >= mailboxSize {
+		s.dropped++
+		s.mu.Unlock()
+		return false
+	}
+	s.notices = append(s.notices, ev)
+	s.mu.Unlock()
+	s.Post(events.Event{Topic: events.TopicNotice})
+	return true
+}
+
+// TakeNotices returns the notices waiting for the caller, oldest first,
+// and empties the queue.
+func (s *Session) TakeNotices() []events.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.notices
+	s.notices = nil
+	return n
+}
+
+// PendingNotices reports how many notices wait.
+func (s *Session) PendingNotices() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.notices)
+}
+
+// Disconnect writes a last line to the caller and closes the session. It
+// may be called from any goroutine (the sysop's): the line bypasses the
+// session's transcoding, so it must be ASCII.
+func (s *Session) Disconnect(line string) {
+	s.WriteRaw([]byte("\r\n\x1b[0m" + line + "\r\n"))
+	s.Close()
 }
 
 // signal wakes ReadKey; a wake-up already pending is enough.

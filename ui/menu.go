@@ -32,9 +32,10 @@ type Menu struct {
 	// Relayout, if non-nil, is called after a window resize: it redraws
 	// the screen around the menu and returns the menu's new area.
 	Relayout func() (top, left, width int)
-	// OnEvent, if non-nil, receives notices that arrive meanwhile; the
-	// menu redraws itself afterwards.
-	OnEvent func(ev events.Event)
+	// OnEvent, if non-nil, receives notices that arrive meanwhile. The
+	// menu redraws itself afterwards, and the whole screen through
+	// Relayout when OnEvent returns true (it drew over it).
+	OnEvent func(ev events.Event) (redraw bool)
 	// KeyStyle, BarStyle and TextStyle colour the keys, the highlighted
 	// entry and the others.
 	KeyStyle, BarStyle, TextStyle string
@@ -140,7 +141,9 @@ func (m *Menu) Run(ctx context.Context, s *session.Session) (int, error) {
 			continue
 		case term.KeyEvent:
 			if m.OnEvent != nil {
-				m.OnEvent(s.Event())
+				if m.OnEvent(s.Event()) && m.Relayout != nil {
+					m.Top, m.Left, m.Width = m.Relayout()
+				}
 				m.Draw(s)
 			}
 			continue

@@ -34,6 +34,7 @@ Usage:
   x84 [--data DIR] who [--json]   list the live sessions of a running board
   x84 [--data DIR] user ...       manage accounts, ssh keys and bans (x84 user help)
   x84 [--data DIR] keys           print the ssh host keys' fingerprints
+  x84 [--data DIR] broadcast TEXT show TEXT to every caller on a running board
   x84 version                     print the version
   x84 help                        show this help
 
@@ -75,6 +76,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return userCmd(*data, args, os.Stdin, stdout, stderr)
 	case "keys":
 		return keysCmd(*data, args, stdout, stderr)
+	case "broadcast":
+		return broadcastCmd(*data, args, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "x84 %s (%s %s/%s)\n", x84.Version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0
@@ -198,5 +201,40 @@ func keysCmd(data string, args []string, stdout, stderr io.Writer) int {
 	for _, fp := range fps {
 		fmt.Fprintln(stdout, fp)
 	}
+	return 0
+}
+
+// broadcastCmd shows a text to every caller of the running board.
+func broadcastCmd(data string, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("x84 broadcast", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&data, "data", data, "data directory")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	text := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	if text == "" {
+		fmt.Fprintln(stderr, "x84 broadcast: give the text to show, e.g. x84 broadcast \"Back in 5 minutes\"")
+		return 2
+	}
+	dir, err := x84.DataDir(data)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	c := control.NewClient(filepath.Join(dir, x84.SocketFile))
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	n, err := c.Broadcast(ctx, text)
+	if err != nil {
+		if errors.Is(err, control.ErrNoServer) {
+			fmt.Fprintf(stderr, "x84: no server is running (data directory %s)\n", dir)
+		} else {
+			fmt.Fprintf(stderr, "x84: %v\n", err)
+		}
+		return 1
+	}
+	fmt.Fprintf(stdout, "Sent to %d sessions.\n", n)
 	return 0
 }

@@ -94,5 +94,11 @@ func (c *Client) do(ctx context.Context, method, path string, body, v any) error
 	return nil
 }
 
+// Broadcast shows a text to every session and returns how many it reached.
+func (c *Client) Broadcast(ctx context.Context, text string) (int, error) {
+	var out broadcastReply
+	return out.Sessions, c.do(ctx, http.MethodPost, "/v1/broadcast", broadcastRequest{text}, &out)
+}
+
 // Close releases the client's idle connections.
 func (c *Client) Close() { c.hc.CloseIdleConnections() }

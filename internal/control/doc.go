@@ -7,6 +7,8 @@
 //
 //	GET /v1/who     the live sessions, as []Who
 //	GET /v1/stats   process figures for benchmarks, as Stats (?gc=1 collects garbage first)
+//	POST /v1/broadcast {"text"}  a notice to every session → {"sessions": n}
+//	/v1/users…, /v1/bans…  account administration (admin.go)
 //
 // Concurrency: Server handlers run on net/http's goroutines and only read
 // from the session registry, which is safe for concurrent use.

@@ -29,6 +29,9 @@ type Server struct {
 	Registry *session.Registry
 	// Admin, if non-nil, serves the account endpoints.
 	Admin accounts.Admin
+	// Broadcast, if non-nil, shows a text to every session and returns
+	// how many it reached (POST /v1/broadcast).
+	Broadcast func(text string) int
 	// Logger receives errors. If nil, nothing is logged.
 	Logger *slog.Logger
 
@@ -43,6 +46,9 @@ func (s *Server) init() {
 		mux.HandleFunc("GET /v1/stats", s.stats)
 		if s.Admin != nil {
 			s.adminRoutes(mux)
+		}
+		if s.Broadcast != nil {
+			mux.HandleFunc("POST /v1/broadcast", s.broadcast)
 		}
 		log := s.Logger
 		if log == nil {
@@ -140,4 +146,25 @@ func readRSS() uint64 {
 		}
 	}
 	return 0
+}
+
+type broadcastRequest struct {
+	Text string `json:"text"`
+}
+
+type broadcastReply struct {
+	Sessions int `json:"sessions"`
+}
+
+func (s *Server) broadcast(w http.ResponseWriter, r *http.Request) {
+	var req broadcastRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	if strings.TrimSpace(req.Text) == "" {
+		w.WriteHeader(http.StatusBadRequest)
+		writeJSON(w, errorReply{"nothing to broadcast"})
+		return
+	}
+	writeJSON(w, broadcastReply{s.Broadcast(req.Text)})
 }

@@ -1,0 +1,50 @@
+package board
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/term"
+	"github.com/x84bbs/x84/ui"
+)
+
+// Broadcast shows text to every caller on the board, at the next safe
+// point of whatever screen they are on, and returns how many sessions it
+// reached.
+func (b *Board) Broadcast(text string) int {
+	text = strings.TrimSpace(term.Sanitize(text))
+	if text == "" {
+		return 0
+	}
+	n := 0
+	for _, s := range b.Sessions.Sessions() {
+		if s.Notify(events.Event{Topic: events.TopicBroadcast, Data: text}) {
+			n++
+		}
+	}
+	b.Log.Info("broadcast", "sessions", n, "text", text)
+	return n
+}
+
+// broadcastScreen lets a sysop type a broadcast.
+func broadcastScreen(ctx context.Context, c *Call) error {
+	if !c.Sysop() {
+		return nil
+	}
+	row := c.Size().Rows
+	c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + "Broadcast: " + ui.Reset)
+	f := &ui.Field{Row: row, Col: 13, Max: 200, Width: max(c.Size().Cols-14, 10)}
+	text, err := f.Read(ctx, c.Session)
+	if errors.Is(err, ui.ErrCancel) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	n := c.Board.Broadcast(text)
+	say(c.Session, row, styleOK, "Sent to "+strconv.Itoa(n)+" sessions.")
+	return nil
+}

@@ -1,0 +1,75 @@
+package board
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/term"
+	"github.com/x84bbs/x84/ui"
+)
+
+// showNotices shows the notices waiting for the caller (pages and
+// broadcasts), one at a time, at a safe point of a screen: never while
+// the caller types. It reports whether the screen must be redrawn.
+func (b *Board) showNotices(ctx context.Context, c *Call) (bool, error) {
+	notices := c.TakeNotices()
+	for _, n := range notices {
+		switch d := n.Data.(type) {
+		case events.Page:
+			ok, err := b.box(ctx, c, fmt.Sprintf("%s (node %d) is paging you.", clean(d.From), d.FromNode), "Join a private chat?", true)
+			if err != nil {
+				return true, err
+			}
+			if ok {
+				if err := b.RunChat(ctx, c, d.Room, "a private chat with "+clean(d.From)); err != nil {
+					return true, err
+				}
+			}
+		case string:
+			if _, err := b.box(ctx, c, "Broadcast from the sysop:", clean(d), false); err != nil {
+				return true, err
+			}
+		}
+	}
+	return len(notices) > 0, nil
+}
+
+// box draws a message box in the middle of the screen. With ask set it
+// asks yes or no; otherwise it waits for any key.
+func (b *Board) box(ctx context.Context, c *Call, title, text string, ask bool) (bool, error) {
+	sz := c.Size()
+	width := min(sz.Cols-4, 70)
+	lines := append([]string{title, ""}, ui.Wrap(text, width-4)...)
+	prompt := "Press a key."
+	if ask {
+		prompt = "[y/N]"
+	}
+	lines = append(lines, "", prompt)
+	top := max(1, (sz.Rows-len(lines)-2)/2)
+	left := max(1, (sz.Cols-width)/2)
+	var out strings.Builder
+	out.WriteString(ui.MoveTo(top, left) + "\x1b[0;1;37;44m" + "┌" + strings.Repeat("─", width-2) + "┐")
+	for i, l := range lines {
+		out.WriteString(ui.MoveTo(top+1+i, left) + "│ " + ui.Pad(l, width-4) + " │")
+	}
+	out.WriteString(ui.MoveTo(top+1+len(lines), left) + "└" + strings.Repeat("─", width-2) + "┘" + ui.Reset)
+	c.WriteString(out.String() + "\a")
+	for {
+		k, err := c.ReadKey(ctx)
+		if err != nil {
+			return false, err
+		}
+		switch {
+		case k.Code == term.KeyEvent || k.Code == term.KeyResize:
+			continue // the box stays until answered
+		case !ask:
+			return false, nil
+		case k.Code == term.KeyRune && (k.Rune == 'y' || k.Rune == 'Y'):
+			return true, nil
+		default:
+			return false, nil
+		}
+	}
+}
