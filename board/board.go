@@ -163,6 +163,10 @@ func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 	if name, verified := s.OfferedUser(); verified {
 		// The protocol authenticated the caller (ssh): no second login.
 		u, err = b.Store.Users.User(ctx, name)
+		if err == nil && u.InGroup(store.GroupLocked) {
+			s.WriteString("This account is locked; ask the sysop.\r\n")
+			return nil
+		}
 	} else {
 		u, err = b.login(ctx, s)
 	}

@@ -2,6 +2,7 @@ package board_test
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/netip"
 	"path/filepath"
@@ -497,4 +498,61 @@ func TestPageAndBroadcast(t *testing.T) {
 	}
 	quin.Type("\x1b") // Esc: no post, so no other event wakes the screen
 	quin.WaitFor("The board restarts in 5 minutes.")
+}
+
+func TestSysopEditsUser(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("rex", "password1", store.GroupSysop)
+	f.addUser("sue", "password1")
+	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(tt, "rex", "password1")
+	tt.WaitFor("[U] User list")
+	tt.Type("u")
+	tt.WaitFor("[e] edit a user")
+	tt.Type("/su\r")
+	tt.WaitFor("matching su")
+	tt.Type("e")
+	tt.WaitFor("Edit which user?")
+	tt.Type("SUE\r")
+	tt.WaitFor("Editing sue")
+	tt.Type("l\x15Mars\r")
+	tt.WaitFor("Saved.")
+	tt.Type("k") // lock the account
+	tt.WaitFor("Locked     yes")
+	u, err := f.store.Users.User(t.Context(), "sue")
+	if err != nil || u.Location != "Mars" || !u.InGroup(store.GroupLocked) {
+		t.Fatalf("sue = %+v, %v", u, err)
+	}
+	// A locked account cannot log in, even with the right password.
+	other := f.call(80, 24, term.UTF8, "192.0.2.9:1000")
+	login(other, "sue", "password1")
+	other.WaitFor("This account is locked")
+	tt.Type("d")
+	tt.WaitFor("Delete sue for good?")
+	tt.Type("y")
+	tt.WaitFor("[e] edit a user")
+	if _, err := f.store.Users.User(t.Context(), "sue"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("sue still exists after delete: %v", err)
+	}
+}
+
+func TestViewProfile(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("tom", "password1")
+	f.addUser("uma", "password1")
+	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(tt, "tom", "password1")
+	tt.WaitFor("[P] Your profile")
+	tt.Type("p")
+	tt.WaitFor("Member since")
+	tt.Type("s\x15Tom was here.\r")
+	tt.WaitFor("Saved.")
+	tt.Type("v")
+	tt.WaitFor("Whose profile?")
+	tt.Type("uma\r")
+	tt.WaitFor("Profile of uma")
+	scr := tt.WaitFor("[q] back")
+	if !strings.Contains(scr, "Springfield") || strings.Contains(scr, "E-mail") {
+		t.Errorf("public profile shows:\n%s", scr)
+	}
 }

@@ -33,6 +33,9 @@ var (
 	ErrLoginFailed = errors.New("board: login failed")
 	// ErrBanned means the failure just banned the caller's address.
 	ErrBanned = errors.New("board: address banned after failed logins")
+	// ErrLocked means the password was right but a sysop locked the
+	// account.
+	ErrLocked = errors.New("board: this account is locked")
 )
 
 // Login checks a handle and password from addr, as the login screen does
@@ -51,6 +54,9 @@ func (b *Board) Login(ctx context.Context, handle, password string, addr netip.A
 	if u != nil {
 		if b.Ban != nil && addr.IsValid() {
 			b.Ban.Succeeded(addr)
+		}
+		if u.InGroup(store.GroupLocked) {
+			return nil, ErrLocked
 		}
 		return u, nil
 	}
@@ -164,6 +170,11 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 		u, err := b.Login(ctx, handle, password, addr)
 		if err == nil {
 			return u, nil
+		}
+		if errors.Is(err, ErrLocked) {
+			say(s, l.message, styleError, "This account is locked; ask the sysop.")
+			s.WriteString("\r\n")
+			return nil, ErrLogoff
 		}
 		if !errors.Is(err, ErrLoginFailed) && !errors.Is(err, ErrBanned) {
 			return nil, err

@@ -18,7 +18,8 @@ var profileItems = []struct {
 	label string
 }{
 	{0, "Handle"}, {'n', "Real name"}, {'l', "Location"}, {'e', "E-mail"}, {'p', "Password"},
-	{'c', "Encoding"}, {'k', "SSH keys"}, {0, "Groups"}, {0, "Calls"}, {0, "Last call"}, {0, "Member since"},
+	{'c', "Encoding"}, {'k', "SSH keys"}, {'s', "Signature"}, {0, "Groups"}, {0, "Calls"}, {0, "Last call"},
+	{0, "Member since"},
 }
 
 // profile shows the caller's account and lets them change it.
@@ -44,7 +45,7 @@ func profile(ctx context.Context, c *Call) error {
 			c.WriteString(ui.MoveTo(top+i, 2) + key + " " + styleLabel + ui.Pad(it.label, 13) + styleValue +
 				ui.Truncate(profileValue(c, i), sz.Cols-20) + ui.Reset)
 		}
-		say(c.Session, top+len(profileItems)+1, "", keyHelp("n/l/e/p/c/k", "change", "q", "back"))
+		say(c.Session, top+len(profileItems)+1, "", keyHelp("n/l/e/p/c/k/s", "change", "v", "view someone's", "q", "back"))
 		if msg != "" {
 			say(c.Session, top+len(profileItems)+2, msgStyle, msg)
 		}
@@ -62,6 +63,21 @@ func profile(ctx context.Context, c *Call) error {
 		case isQuit(k):
 			return nil
 		case k.Code != term.KeyRune || k.Mod != 0:
+			continue
+		case k.Rune == 'v':
+			row := top + len(profileItems) + 2
+			u, m, err := askHandle(ctx, c, row, "Whose profile? ", draw)
+			switch {
+			case errors.Is(err, ui.ErrCancel):
+			case err != nil:
+				return err
+			case u != nil:
+				if err := viewProfile(ctx, c, u); err != nil {
+					return err
+				}
+			}
+			msg, msgStyle = m, styleError
+			draw()
 			continue
 		}
 		row := -1
@@ -96,6 +112,11 @@ func profileValue(c *Call, i int) string {
 		return "********"
 	case "SSH keys":
 		return "log in with ssh without a password"
+	case "Signature":
+		if u.Signature == "" {
+			return "(none)"
+		}
+		return clean(u.Signature)
 	case "Encoding":
 		if u.Encoding == store.EncodingAuto || u.Encoding == "" {
 			return fmt.Sprintf("auto (now %s)", c.Encoding())
@@ -138,6 +159,10 @@ func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw
 		}
 	case 'c':
 		u.Encoding = nextEncoding(u.Encoding)
+	case 's':
+		if u.Signature, err = field(u.Signature, 72, 0); err == nil {
+			u.Signature = term.Sanitize(u.Signature)
+		}
 	case 'p':
 		return changePassword(ctx, c, msgRow, redraw)
 	case 'k':

@@ -2,10 +2,13 @@ package board
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
 
@@ -15,15 +18,30 @@ func userList(ctx context.Context, c *Call) error {
 		return nil
 	}
 	c.SetActivity("user list")
-	users, err := c.Board.Store.Users.ListUsers(ctx)
-	if err != nil {
+	var users []*store.User
+	filter := ""
+	load := func() error {
+		all, err := c.Board.Store.Users.ListUsers(ctx)
+		users = all[:0]
+		for _, u := range all {
+			if filter == "" || strings.Contains(store.HandleKey(u.Handle+" "+u.RealName+" "+u.Location), store.HandleKey(filter)) {
+				users = append(users, u)
+			}
+		}
+		return err
+	}
+	if err := load(); err != nil {
 		return err
 	}
 	list := &ui.List{}
 	draw := func() {
 		c.WriteString(ui.ClearScreen)
 		sz := c.Size()
-		say(c.Session, 1, styleTitle, fmt.Sprintf("Users of %s: %d", clean(c.Board.Name), len(users)))
+		title := fmt.Sprintf("Users of %s: %d", clean(c.Board.Name), len(users))
+		if filter != "" {
+			title += " matching " + clean(filter)
+		}
+		say(c.Session, 1, styleTitle, title)
 		c.WriteString(ui.MoveTo(3, 2) + styleTitle + userRow(sz.Cols-2, "Handle", "Real name", "Location", "Groups", "Calls", "Last call") + ui.Reset)
 		list.Top, list.Left, list.Width, list.Height = 4, 2, sz.Cols-2, max(1, sz.Rows-5)
 		now := time.Now()
@@ -33,9 +51,57 @@ func userList(ctx context.Context, c *Call) error {
 				strings.Join(u.Groups, ","), fmt.Sprint(u.Calls), lastCallText(u.LastCall, now)))
 		}
 		list.Draw(c.Session)
-		say(c.Session, sz.Rows, "", keyHelp("q", "back"))
+		say(c.Session, sz.Rows, "", keyHelp("e", "edit a user", "/", "search", "q", "back"))
 	}
-	return browse(ctx, c, list, draw)
+	draw()
+	for {
+		k, err := c.ReadKey(ctx)
+		if err != nil {
+			return err
+		}
+		row := c.Size().Rows
+		switch {
+		case k.Code == term.KeyResize:
+			draw()
+		case isQuit(k):
+			return nil
+		case k.Code == term.KeyRune && k.Rune == 'e':
+			u, msg, err := askHandle(ctx, c, row, "Edit which user? ", draw)
+			switch {
+			case errors.Is(err, ui.ErrCancel):
+			case err != nil:
+				return err
+			case u != nil:
+				if err := editUser(ctx, c, u); err != nil {
+					return err
+				}
+				if err := load(); err != nil {
+					return err
+				}
+			}
+			draw()
+			if msg != "" {
+				say(c.Session, row, styleError, msg)
+			}
+		case k.Code == term.KeyRune && k.Rune == '/':
+			c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + "Search: " + ui.Reset)
+			f := &ui.Field{Row: row, Col: 10, Max: 32, Width: 20, Value: filter}
+			f.Relayout = func() (int, int) { draw(); return row, 10 }
+			v, err := f.Read(ctx, c.Session)
+			if err != nil && !errors.Is(err, ui.ErrCancel) {
+				return err
+			}
+			if err == nil {
+				filter = strings.TrimSpace(v)
+				if err := load(); err != nil {
+					return err
+				}
+			}
+			draw()
+		default:
+			list.HandleKey(c.Session, k)
+		}
+	}
 }
 
 func userRow(width int, handle, name, location, groups, calls, last string) string {

@@ -168,7 +168,7 @@ func (p *Protocol) checkPassword(c ssh.ConnMetadata, password string) (*ssh.Perm
 		hash = u.Password
 	}
 	ok, _, verr := p.opts.Passwords.Verify(ctx, hash, password)
-	ok = err == nil && verr == nil && ok
+	ok = err == nil && verr == nil && ok && !u.InGroup(store.GroupLocked)
 	if p.opts.OnLogin != nil {
 		p.opts.OnLogin(ok)
 	}
@@ -235,7 +235,7 @@ func (p *Protocol) verifiedPublicKey(c ssh.ConnMetadata, key ssh.PublicKey, perm
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	u, err := p.opts.Users.User(ctx, c.User())
-	if err != nil {
+	if err != nil || u.InGroup(store.GroupLocked) {
 		return nil, errAuth
 	}
 	if p.opts.Ban != nil {

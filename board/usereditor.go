@@ -1,0 +1,220 @@
+package board
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/term"
+	"github.com/x84bbs/x84/ui"
+)
+
+// askHandle asks for a user's handle on a row and returns the account.
+func askHandle(ctx context.Context, c *Call, row int, question string, redraw func()) (*store.User, string, error) {
+	c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + question + ui.Reset)
+	col := 3 + ui.Width(question)
+	f := &ui.Field{Row: row, Col: col, Max: 32, Width: 20}
+	f.Relayout = func() (int, int) {
+		redraw()
+		c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + question + ui.Reset)
+		return row, col
+	}
+	h, err := f.Read(ctx, c.Session)
+	if err != nil {
+		return nil, "", err
+	}
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return nil, "", ui.ErrCancel
+	}
+	u, err := c.Board.Store.Users.User(ctx, h)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, "No user is called " + clean(h) + ".", nil
+	}
+	return u, "", err
+}
+
+// viewProfile shows another user's public profile.
+func viewProfile(ctx context.Context, c *Call, u *store.User) error {
+	draw := func() {
+		top := c.Board.header(c.Session, "profile", 4)
+		say(c.Session, top, styleTitle, "Profile of "+clean(u.Handle))
+		top += 2
+		rows := [][2]string{
+			{"Handle", clean(u.Handle)},
+			{"Location", clean(u.Location)},
+			{"Calls", fmt.Sprint(u.Calls)},
+			{"Last call", lastCallText(u.LastCall, time.Now())},
+			{"Member since", u.Created.Local().Format("Jan 02 2006")},
+		}
+		for i, r := range rows {
+			c.WriteString(ui.MoveTo(top+i, 3) + styleLabel + ui.Pad(r[0], 14) + styleValue + ui.Truncate(r[1], c.Size().Cols-18) + ui.Reset)
+		}
+		row := top + len(rows) + 1
+		if sig := strings.TrimSpace(u.Signature); sig != "" {
+			for i, l := range ui.Wrap(term.SanitizeText(sig), c.Size().Cols-6) {
+				if i < 4 {
+					c.WriteString(ui.MoveTo(row+i, 3) + styleDim + l + ui.Reset)
+				}
+			}
+			row += 5
+		}
+		say(c.Session, min(row, c.Size().Rows), "", keyHelp("q", "back"))
+	}
+	draw()
+	for {
+		k, err := c.ReadKey(ctx)
+		if err != nil {
+			return err
+		}
+		switch {
+		case k.Code == term.KeyResize:
+			draw()
+		case k.Code == term.KeyEvent:
+		default:
+			return nil
+		}
+	}
+}
+
+// editUser is the sysop's editor for one account.
+func editUser(ctx context.Context, c *Call, u *store.User) error {
+	b := c.Board
+	msg, msgStyle := "", ""
+	var top int
+	items := []struct {
+		key   rune
+		label string
+		value func() string
+	}{
+		{'n', "Real name", func() string { return clean(u.RealName) }},
+		{'l', "Location", func() string { return clean(u.Location) }},
+		{'e', "E-mail", func() string { return clean(u.Email) }},
+		{'p', "Password", func() string { return "set a new one" }},
+		{'s', "Sysop", func() string { return yesNo(u.InGroup(store.GroupSysop)) }},
+		{'k', "Locked", func() string { return yesNo(u.InGroup(store.GroupLocked)) }},
+		{'d', "Delete", func() string { return "remove the account" }},
+	}
+	draw := func() {
+		c.WriteString(ui.ClearScreen)
+		say(c.Session, 1, styleTitle, "Editing "+clean(u.Handle)+fmt.Sprintf(" · %d calls · last %s", u.Calls, lastCallText(u.LastCall, time.Now())))
+		top = 3
+		for i, it := range items {
+			c.WriteString(ui.MoveTo(top+i, 2) + styleText + "[" + styleKey + string(it.key) + styleText + "] " +
+				styleLabel + ui.Pad(it.label, 11) + styleValue + ui.Truncate(it.value(), c.Size().Cols-20) + ui.Reset)
+		}
+		say(c.Session, top+len(items)+1, "", keyHelp("q", "back"))
+		if msg != "" {
+			say(c.Session, top+len(items)+2, msgStyle, msg)
+		}
+	}
+	draw()
+	for {
+		k, err := c.ReadKey(ctx)
+		if err != nil {
+			return err
+		}
+		if k.Code == term.KeyResize {
+			draw()
+			continue
+		}
+		if isQuit(k) {
+			return nil
+		}
+		if k.Code != term.KeyRune || k.Mod != 0 {
+			continue
+		}
+		i := slices.IndexFunc(items, func(it struct {
+			key   rune
+			label string
+			value func() string
+		}) bool {
+			return it.key == k.Rune
+		})
+		if i < 0 {
+			continue
+		}
+		row := top + i
+		msg, msgStyle = "", ""
+		field := func(value string, max int, mask rune) (string, error) {
+			f := &ui.Field{Row: row, Col: 19, Max: max, Width: min(max, c.Size().Cols-20), Value: value, Mask: mask}
+			f.Relayout = func() (int, int) { draw(); return row, 19 }
+			v, err := f.Read(ctx, c.Session)
+			return strings.TrimSpace(v), err
+		}
+		edited := *u
+		switch k.Rune {
+		case 'n':
+			if edited.RealName, err = field(u.RealName, 40, 0); err == nil {
+				err = b.Rules.CheckRealName(edited.RealName)
+			}
+		case 'l':
+			if edited.Location, err = field(u.Location, 40, 0); err == nil {
+				err = b.Rules.CheckLocation(edited.Location)
+			}
+		case 'e':
+			if edited.Email, err = field(u.Email, 64, 0); err == nil && edited.Email != "" {
+				err = b.Rules.CheckEmail(edited.Email)
+			}
+		case 'p':
+			var pw string
+			if pw, err = field("", 64, '*'); err == nil {
+				if err = b.Rules.CheckPassword(pw); err == nil {
+					edited.Password, err = b.Passwords.Hash(ctx, pw)
+				}
+			}
+		case 's':
+			edited.Groups = toggle(u.Groups, store.GroupSysop)
+		case 'k':
+			edited.Groups = toggle(u.Groups, store.GroupLocked)
+		case 'd':
+			sure, cerr := confirm(ctx, c.Session, row, "Delete "+clean(u.Handle)+" for good?")
+			if cerr != nil {
+				return cerr
+			}
+			if !sure {
+				draw()
+				continue
+			}
+			if err := b.Store.Users.DeleteUser(ctx, u.Handle); err != nil {
+				return err
+			}
+			b.Log.Info("sysop deleted a user", "sysop", c.User.Handle, "user", u.Handle)
+			return nil
+		}
+		switch {
+		case errors.Is(err, ui.ErrCancel):
+		case err != nil && sessionOver(ctx, err):
+			return err
+		case err != nil:
+			msg, msgStyle = ruleMessage(err), styleError
+		default:
+			if err := b.Store.Users.UpdateUser(ctx, &edited); err != nil {
+				return err
+			}
+			*u = edited
+			msg, msgStyle = "Saved.", styleOK
+			b.Log.Info("sysop edited a user", "sysop", c.User.Handle, "user", u.Handle, "field", items[i].label)
+		}
+		draw()
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// toggle adds or removes a group.
+func toggle(groups []string, g string) []string {
+	if i := slices.Index(groups, g); i >= 0 {
+		return slices.Delete(slices.Clone(groups), i, i+1)
+	}
+	return append(slices.Clone(groups), g)
+}
