@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -154,6 +155,19 @@ func prefixesProblem(key string, list []string) *problem {
 	for i, s := range list {
 		if _, err := ParsePrefix(s); err != nil {
 			return problemf(key, `element %d: %v; want an address such as "192.0.2.7" or a range such as "192.0.2.0/24"`, i+1, err)
+		}
+	}
+	return nil
+}
+
+// originsProblem checks a list of web origins: a scheme (http or https)
+// and a host, with an optional port, and nothing else.
+func originsProblem(key string, list []string) *problem {
+	for i, s := range list {
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
+			u.Path != "" || u.RawQuery != "" || u.Fragment != "" || s != strings.ToLower(s) {
+			return problemf(key, `element %d: %q is not an origin; want a lower-case scheme and host such as "https://bbs.example.com" or "https://example.com:8443"`, i+1, s)
 		}
 	}
 	return nil

@@ -19,6 +19,7 @@ type Config struct {
 	Telnet   Telnet   `toml:"telnet"`
 	SSH      SSH      `toml:"ssh"`
 	Rlogin   Rlogin   `toml:"rlogin"`
+	Web      Web      `toml:"web"`
 	Files    Files    `toml:"files"`
 	Accounts Accounts `toml:"accounts"`
 	Ban      Ban      `toml:"ban"`
@@ -89,6 +90,45 @@ type Rlogin struct {
 	Address          string   `toml:"address"`
 	Port             int      `toml:"port"`
 	HandshakeTimeout Duration `toml:"handshake_timeout"`
+}
+
+// Web configures the HTTPS server: the browser terminal, telnet over
+// WebSocket, the JSON API and the metrics.
+type Web struct {
+	Enabled bool   `toml:"enabled"`
+	Address string `toml:"address"` // as for telnet
+	Port    int    `toml:"port"`
+	// Cert, Key and Chain are PEM files; empty Cert and Key mean a
+	// self-signed certificate made in DATA/tls. Chain (intermediates) is
+	// optional.
+	Cert  string `toml:"cert"`
+	Key   string `toml:"key"`
+	Chain string `toml:"chain"`
+	// RedirectPort, if not 0, is a plain-HTTP port on Address that only
+	// redirects to HTTPS.
+	RedirectPort int `toml:"redirect_port"`
+	// MetricsToken, if set, lets clients other than loopback read
+	// /metrics with "Authorization: Bearer <token>".
+	MetricsToken string `toml:"metrics_token"`
+	// AllowedOrigins are origins ("https://example.com") besides the
+	// server's own whose pages may open the WebSockets.
+	AllowedOrigins []string `toml:"allowed_origins"`
+	// MaxBody is the largest request body, in bytes.
+	MaxBody int `toml:"max_body"`
+	// MaxMessage is the largest WebSocket message a client may send, in
+	// bytes.
+	MaxMessage int `toml:"max_message"`
+	// ReadHeaderTimeout bounds the TLS handshake and reading a request's
+	// headers; ReadTimeout the whole request; WriteTimeout the response;
+	// IdleTimeout an idle keep-alive connection. WebSockets are exempt
+	// once open.
+	ReadHeaderTimeout Duration `toml:"read_header_timeout"`
+	ReadTimeout       Duration `toml:"read_timeout"`
+	WriteTimeout      Duration `toml:"write_timeout"`
+	IdleTimeout       Duration `toml:"idle_timeout"`
+	// HelloTimeout is how long a browser terminal has to send its window
+	// size after the WebSocket opens.
+	HelloTimeout Duration `toml:"hello_timeout"`
 }
 
 // Files configures the file area served over sftp.
@@ -185,6 +225,19 @@ func Default() Config {
 			Port:             6513,
 			HandshakeTimeout: Duration(5 * time.Second),
 		},
+		Web: Web{
+			Enabled:           true,
+			Address:           "127.0.0.1",
+			Port:              8443,
+			AllowedOrigins:    []string{},
+			MaxBody:           65536,
+			MaxMessage:        65536,
+			ReadHeaderTimeout: Duration(10 * time.Second),
+			ReadTimeout:       Duration(30 * time.Second),
+			WriteTimeout:      Duration(30 * time.Second),
+			IdleTimeout:       Duration(2 * time.Minute),
+			HelloTimeout:      Duration(5 * time.Second),
+		},
 		Files: Files{
 			UploadDir:    "uploads",
 			MaxUploadMiB: 256,
@@ -266,6 +319,12 @@ func (s SSH) ListenAddr() string { return listenAddr(s.Address, s.Port) }
 
 // ListenAddr is host:port for net.Listen.
 func (r Rlogin) ListenAddr() string { return listenAddr(r.Address, r.Port) }
+
+// ListenAddr is host:port for net.Listen.
+func (w Web) ListenAddr() string { return listenAddr(w.Address, w.Port) }
+
+// RedirectAddr is host:port of the plain-HTTP redirect listener.
+func (w Web) RedirectAddr() string { return listenAddr(w.Address, w.RedirectPort) }
 
 func listenAddr(host string, port int) string {
 	return net.JoinHostPort(unbracket(host), strconv.Itoa(port))
@@ -368,6 +427,45 @@ func (r Rlogin) check() *problem {
 		intIn("port", r.Port, 0, 65535),
 		durationIn("handshake_timeout", r.HandshakeTimeout, Duration(100*time.Millisecond), Duration(time.Minute)),
 	)
+}
+
+func (w Web) check() *problem {
+	if p := firstProblem(
+		hostOrIP("address", w.Address),
+		intIn("port", w.Port, 0, 65535),
+		intIn("redirect_port", w.RedirectPort, 0, 65535),
+		originsProblem("allowed_origins", w.AllowedOrigins),
+		intIn("max_body", w.MaxBody, 1024, 1<<30),
+		intIn("max_message", w.MaxMessage, 1024, 16<<20),
+		durationIn("read_header_timeout", w.ReadHeaderTimeout, Duration(100*time.Millisecond), Duration(10*time.Minute)),
+		durationIn("read_timeout", w.ReadTimeout, Duration(100*time.Millisecond), Duration(time.Hour)),
+		durationIn("write_timeout", w.WriteTimeout, Duration(100*time.Millisecond), Duration(time.Hour)),
+		durationIn("idle_timeout", w.IdleTimeout, Duration(100*time.Millisecond), Duration(time.Hour)),
+		durationIn("hello_timeout", w.HelloTimeout, Duration(100*time.Millisecond), Duration(time.Minute)),
+	); p != nil {
+		return p
+	}
+	if (w.Cert == "") != (w.Key == "") {
+		key, other := "cert", "key"
+		if w.Cert == "" {
+			key, other = "key", "cert"
+		}
+		p := problemf(key, "cert and key must be set together (%s is empty)", other)
+		p.also = other
+		return p
+	}
+	if w.Chain != "" && w.Cert == "" {
+		p := problemf("chain", "chain needs cert and key")
+		p.also = "cert"
+		return p
+	}
+	if strings.ContainsFunc(w.MetricsToken, func(r rune) bool { return r <= ' ' || r > '~' }) {
+		return problemf("metrics_token", "must be printable ASCII without spaces")
+	}
+	if w.MetricsToken != "" && len(w.MetricsToken) < 16 {
+		return problemf("metrics_token", "must be at least 16 characters (got %d)", len(w.MetricsToken))
+	}
+	return nil
 }
 
 func (f Files) check() *problem {

@@ -275,6 +275,12 @@ func TestParseErrors(t *testing.T) {
 		{"empty label", "[telnet]\naddress = \"bbs..example\"\n", `config: x84.toml:2: telnet.address: must be a host name or an IP address (got "bbs..example")`},
 		{"space", "[telnet]\naddress = \" localhost\"\n", `config: x84.toml:2: telnet.address: must be a host name or an IP address (got " localhost")`},
 		{"long label", "[telnet]\naddress = \"" + strings.Repeat("a", 64) + ".example\"\n", `config: x84.toml:2: telnet.address: must be a host name or an IP address (got "` + strings.Repeat("a", 64) + `.example")`},
+		{"web cert without key", "[web]\ncert = \"/etc/x84/cert.pem\"\n", `config: x84.toml:2: web.cert: cert and key must be set together (key is empty)`},
+		{"web chain alone", "[web]\nchain = \"/etc/x84/chain.pem\"\n", `config: x84.toml:2: web.chain: chain needs cert and key`},
+		{"web origin with path", "[web]\nallowed_origins = [\"https://example.com/x\"]\n", `config: x84.toml:2: web.allowed_origins: element 1: "https://example.com/x" is not an origin; want a lower-case scheme and host such as "https://bbs.example.com" or "https://example.com:8443"`},
+		{"web origin host only", "[web]\nallowed_origins = [\"example.com\"]\n", `config: x84.toml:2: web.allowed_origins: element 1: "example.com" is not an origin; want a lower-case scheme and host such as "https://bbs.example.com" or "https://example.com:8443"`},
+		{"web short token", "[web]\nmetrics_token = \"abc\"\n", `config: x84.toml:2: web.metrics_token: must be at least 16 characters (got 3)`},
+		{"web hello timeout", "[web]\nhello_timeout = \"2m\"\n", `config: x84.toml:2: web.hello_timeout: must be between 100ms and 1m (got 2m)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

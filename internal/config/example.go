@@ -71,6 +71,40 @@ port = 6513
 # Time a client gets to send its user and terminal names.
 handshake_timeout = "5s"
 
+[web]
+# Serve HTTPS: the board in a browser, telnet over WebSocket, a JSON API.
+enabled = true
+# Host name or IP address to listen on; "" means all.
+address = "127.0.0.1"
+# TCP port, 0 to 65535; 0 picks any free port.
+port = 8443
+# Certificate (PEM); "" with key "" means a self-signed one made in DATA/tls.
+cert = ""
+# The certificate's private key (PEM).
+key = ""
+# Intermediate certificates (PEM), if cert does not include them.
+chain = ""
+# A plain-HTTP port that only redirects to HTTPS; 0 means none.
+redirect_port = 0
+# Bearer token that lets non-loopback clients read /metrics; "" allows loopback only.
+metrics_token = ""
+# Origins besides this server's whose pages may open the WebSockets, e.g. ["https://example.com"].
+allowed_origins = []
+# Largest request body, in bytes.
+max_body = 65536
+# Largest WebSocket message a client may send, in bytes.
+max_message = 65536
+# Time for the TLS handshake and a request's headers.
+read_header_timeout = "10s"
+# Time to read a whole request.
+read_timeout = "30s"
+# Time to write a response (WebSockets have their own limits).
+write_timeout = "30s"
+# How long an idle keep-alive connection stays open.
+idle_timeout = "2m"
+# Time a browser terminal has to send its window size once connected.
+hello_timeout = "5s"
+
 [files]
 # The file area's folder; "" means DATA/files.
 dir = ""
