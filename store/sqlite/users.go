@@ -10,7 +10,7 @@ import (
 	"github.com/x84bbs/x84/store"
 )
 
-const userColumns = `id, handle, password, real_name, location, email, encoding, created, last_call, calls`
+const userColumns = `id, handle, password, real_name, location, email, encoding, created, last_call, calls, signature`
 
 // CreateUser implements store.Users.
 func (e *engine) CreateUser(ctx context.Context, u *store.User) error {
@@ -21,10 +21,10 @@ func (e *engine) CreateUser(ctx context.Context, u *store.User) error {
 	var id int64
 	err := e.write(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO users
-			(handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			(handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls, signature)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			u.Handle, store.HandleKey(u.Handle), u.Password, u.RealName, u.Location, u.Email,
-			u.Encoding, millis(created), millis(u.LastCall), u.Calls).Scan(&id)
+			u.Encoding, millis(created), millis(u.LastCall), u.Calls, u.Signature).Scan(&id)
 		if isUnique(err) {
 			return store.ErrExists
 		}
@@ -78,9 +78,11 @@ func (e *engine) User(ctx context.Context, handle string) (*store.User, error) {
 func (e *engine) UpdateUser(ctx context.Context, u *store.User) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET
-			handle = ?, handle_key = ?, password = ?, real_name = ?, location = ?, email = ?, encoding = ?
+			handle = ?, handle_key = ?, password = ?, real_name = ?, location = ?, email = ?, encoding = ?,
+			signature = ?
 			WHERE id = ?`,
-			u.Handle, store.HandleKey(u.Handle), u.Password, u.RealName, u.Location, u.Email, u.Encoding, u.ID)
+			u.Handle, store.HandleKey(u.Handle), u.Password, u.RealName, u.Location, u.Email, u.Encoding,
+			u.Signature, u.ID)
 		if isUnique(err) {
 			return store.ErrExists
 		}
@@ -103,9 +105,10 @@ func (e *engine) UpdateUser(ctx context.Context, u *store.User) error {
 	return nil
 }
 
-// DeleteUser implements store.Users. The user's groups and ssh keys go
-// with the account (ON DELETE CASCADE); calls, one-liners and upload
-// records stay.
+// DeleteUser implements store.Users. The user's groups, ssh keys, read
+// pointers, votes and the private mail sent to them go with the account
+// (ON DELETE CASCADE); calls, one-liners, upload records, and the
+// messages and polls they wrote stay.
 func (e *engine) DeleteUser(ctx context.Context, handle string) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE handle_key = ?`, store.HandleKey(handle))
@@ -196,7 +199,7 @@ func scanUser(row interface{ Scan(...any) error }) (*store.User, error) {
 	var u store.User
 	var created, lastCall int64
 	err := row.Scan(&u.ID, &u.Handle, &u.Password, &u.RealName, &u.Location, &u.Email,
-		&u.Encoding, &created, &lastCall, &u.Calls)
+		&u.Encoding, &created, &lastCall, &u.Calls, &u.Signature)
 	if err != nil {
 		return nil, err
 	}
