@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -149,5 +150,98 @@ func testKeyTakenConcurrent(t *testing.T, s *store.Store) {
 		if got := keys(t, s, h); len(got) != want {
 			t.Errorf("Keys(%q) = %+v; want %d key", h, got, want)
 		}
+	}
+}
+
+// testCommunityConcurrent has many users use the message areas, mail and
+// a poll at once, as a busy board does: each goroutine posts, writes to
+// its neighbour, votes (changing its mind), moves its read pointer and
+// reads counts and results. Every call must succeed, and the totals must
+// add up afterwards.
+func testCommunityConcurrent(t *testing.T, s *store.Store) {
+	const (
+		workers = 50
+		rounds  = 10
+	)
+	ctx := t.Context()
+	users := make([]string, workers)
+	for g := range workers {
+		users[g] = create(t, s, newUser(fmt.Sprintf("member%02d", g))).Handle
+	}
+	p := &store.Poll{Question: "busy?", Author: users[0], Created: base()}
+	for i := range store.MaxPollOptions {
+		p.Options = append(p.Options, fmt.Sprint(i))
+	}
+	if err := s.Polls.CreatePoll(ctx, p); err != nil {
+		t.Fatalf("CreatePoll() = %v; want nil", err)
+	}
+
+	// lastPost is each worker's newest post, read after wg.Wait.
+	lastPost := make([]int64, workers)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := range workers {
+		wg.Go(func() {
+			<-start
+			me, neighbour := users[g], users[(g+1)%workers]
+			fail := func(call string, err error) {
+				t.Errorf("worker %d: %s = %v; want nil", g, call, err)
+			}
+			var parent int64
+			for j := range rounds {
+				m := store.Message{Area: "general", From: me, Subject: fmt.Sprintf("%d/%d", g, j), Parent: parent}
+				if err := s.Messages.PostMessage(ctx, &m); err != nil {
+					fail("PostMessage(general)", err)
+					continue
+				}
+				parent = m.ID
+				lastPost[g] = m.ID
+				mail := store.Message{To: neighbour, From: me, Subject: fmt.Sprintf("%d/%d", g, j)}
+				if err := s.Messages.PostMessage(ctx, &mail); err != nil {
+					fail(fmt.Sprintf("PostMessage(to %q)", neighbour), err)
+				}
+				if err := s.Polls.Vote(ctx, p.ID, me, (g+j)%store.MaxPollOptions); err != nil {
+					fail("Vote", err)
+				}
+				if err := s.Messages.SetLastRead(ctx, me, "general", m.ID); err != nil {
+					fail("SetLastRead", err)
+				}
+				if _, err := s.Messages.CountAfter(ctx, store.MessageQuery{Area: "general", AfterID: m.ID}); err != nil {
+					fail("CountAfter", err)
+				}
+				if _, err := s.Messages.ListMessages(ctx, store.MessageQuery{To: me, Limit: 5}); err != nil {
+					fail("ListMessages(mailbox)", err)
+				}
+				if _, _, err := s.Polls.Results(ctx, p.ID, me); err != nil {
+					fail("Results", err)
+				}
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+
+	if n := countAfter(t, s, store.MessageQuery{Area: "general"}); n != workers*rounds {
+		t.Errorf("CountAfter(general) = %d; want %d (%d workers × %d)", n, workers*rounds, workers, rounds)
+	}
+	all := listMessages(t, s, store.MessageQuery{Area: "general"})
+	if !slices.IsSortedFunc(all, func(a, b store.Message) int { return cmp.Compare(a.ID, b.ID) }) {
+		t.Errorf("ListMessages(general) IDs = %v; want ascending", ids(all))
+	}
+	counts := make([]int, store.MaxPollOptions)
+	for g, h := range users {
+		if got := listMessages(t, s, store.MessageQuery{To: h}); len(got) != rounds {
+			t.Errorf("ListMessages(to %q) = %d messages; want %d", h, len(got), rounds)
+		}
+		if got := lastRead(t, s, h, "general"); got != lastPost[g] {
+			t.Errorf("LastRead(%q, general) = %d; want %d", h, got, lastPost[g])
+		}
+		counts[(g+rounds-1)%store.MaxPollOptions]++
+	}
+	for g, h := range users {
+		checkResults(t, s, p.ID, h, counts, (g+rounds-1)%store.MaxPollOptions)
 	}
 }

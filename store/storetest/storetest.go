@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -51,9 +52,32 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"UploadUsage", testUploadUsage},
 		{"UploadSizes", testUploadSizes},
 		{"UploadsOutliveUser", testUploadsOutliveUser},
+		{"Signature", testSignature},
+		{"PostMessage", testPostMessage},
+		{"PostMessageRefused", testPostMessageRefused},
+		{"ListMessages", testListMessages},
+		{"MessageIDs", testMessageIDs},
+		{"Mailbox", testMailbox},
+		{"MailboxRename", testMailboxRename},
+		{"MailDeleteUser", testMailDeleteUser},
+		{"Threads", testThreads},
+		{"DeleteMessage", testDeleteMessage},
+		{"CountAfter", testCountAfter},
+		{"ReadPointers", testReadPointers},
+		{"ReadPointersUser", testReadPointersUser},
+		{"CreatePoll", testCreatePoll},
+		{"CreatePollRefused", testCreatePollRefused},
+		{"Polls", testPolls},
+		{"PollNotFound", testPollNotFound},
+		{"Vote", testVote},
+		{"VoteRefused", testVoteRefused},
+		{"VotesRename", testVotesRename},
+		{"VotesDeleteUser", testVotesDeleteUser},
+		{"VotesDeletePoll", testVotesDeletePoll},
 		{"Times", testTimes},
 		{"Text", testText},
 		{"Concurrent", testConcurrent},
+		{"CommunityConcurrent", testCommunityConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,6 +137,8 @@ func newUser(handle string) *store.User {
 		Groups:   []string{"users"},
 		Encoding: store.EncodingUTF8,
 		Created:  base(),
+		// Two lines, UTF-8, and the classic "-- " separator.
+		Signature: "-- \n" + handle + " ✶ x84\n",
 	}
 }
 
@@ -174,6 +200,9 @@ func diffUser(got, want *store.User) []string {
 	if got.Calls != want.Calls {
 		field("Calls", got.Calls, want.Calls)
 	}
+	if got.Signature != want.Signature {
+		field("Signature", got.Signature, want.Signature)
+	}
 	return d
 }
 
@@ -208,6 +237,25 @@ func sameBan(got, want store.Ban) bool {
 func sameKey(got, want store.PublicKey) bool {
 	return got.ID == want.ID && got.Handle == want.Handle && got.Key == want.Key &&
 		got.Fingerprint == want.Fingerprint && got.Comment == want.Comment && sameTime(got.Added, want.Added)
+}
+
+// sameMessage reports whether got is want as stored.
+func sameMessage(got, want store.Message) bool {
+	return got.ID == want.ID && got.Area == want.Area && got.To == want.To && got.From == want.From &&
+		got.Subject == want.Subject && got.Body == want.Body && got.Parent == want.Parent &&
+		sameTime(got.Created, want.Created)
+}
+
+// samePoll reports whether got is want as stored.
+func samePoll(got, want store.Poll) bool {
+	return got.ID == want.ID && got.Question == want.Question && slices.Equal(got.Options, want.Options) &&
+		got.Author == want.Author && sameTime(got.Created, want.Created)
+}
+
+// refused reports whether err is the error for a malformed request: not
+// nil, and neither ErrNotFound nor ErrExists.
+func refused(err error) bool {
+	return err != nil && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrExists)
 }
 
 // sameUpload reports whether got is want as stored.

@@ -333,3 +333,60 @@ func testCountUsers(t *testing.T, s *store.Store) {
 		t.Errorf("CountUsers() after delete = %d; want 2", got)
 	}
 }
+
+// testSignature checks that CreateUser and UpdateUser keep the signature
+// exactly, newlines and UTF-8 included, and that User and ListUsers
+// return it.
+func testSignature(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	tests := []struct {
+		name string
+		sig  string
+	}{
+		{"empty", ""},
+		{"one line", "just me"},
+		{"lines", "-- \nAlice\nsysop of the Underground\n"},
+		{"crlf", "line one\r\nline two\r\n"},
+		{"utf8", "Grüße aus Zürich ✶ 漢字 🙂\n░▒▓█"},
+		{"ansi", "\x1b[1;36mcyan\x1b[0m\n"},
+		{"blank lines", "\n\n\n"},
+	}
+	want := map[string]string{}
+	for i, tt := range tests {
+		h := fmt.Sprintf("sig%d", i)
+		u := newUser(h)
+		u.Signature = tt.sig
+		create(t, s, u)
+		want[h] = tt.sig
+		if got := get(t, s, h).Signature; got != tt.sig {
+			t.Errorf("%s: CreateUser then User(%q).Signature = %q; want %q", tt.name, h, got, tt.sig)
+		}
+		// UpdateUser saves it, replacing the previous one.
+		u.Signature = tt.sig + "\nedited"
+		if err := s.Users.UpdateUser(ctx, u); err != nil {
+			t.Fatalf("UpdateUser(%q) = %v; want nil", h, err)
+		}
+		if got := get(t, s, h).Signature; got != u.Signature {
+			t.Errorf("%s: UpdateUser then User(%q).Signature = %q; want %q", tt.name, h, got, u.Signature)
+		}
+		// And back again: the first case clears it.
+		u.Signature = tt.sig
+		if err := s.Users.UpdateUser(ctx, u); err != nil {
+			t.Fatalf("UpdateUser(%q) = %v; want nil", h, err)
+		}
+	}
+	list, err := s.Users.ListUsers(ctx)
+	if err != nil {
+		t.Fatalf("ListUsers() = %v; want nil", err)
+	}
+	for _, u := range list {
+		if u.Signature != want[u.Handle] {
+			t.Errorf("ListUsers()[%q].Signature = %q; want %q", u.Handle, u.Signature, want[u.Handle])
+		}
+	}
+	// RecordCall, which changes the account, leaves the signature.
+	record(t, s, "sig2", "telnet", base())
+	if got := get(t, s, "sig2").Signature; got != tests[2].sig {
+		t.Errorf(`User("sig2").Signature after RecordCall = %q; want %q`, got, tests[2].sig)
+	}
+}

@@ -77,6 +77,20 @@ func testTimes(t *testing.T, s *store.Store) {
 			t.Errorf("%s: Upload(%q).Uploaded = %v; want %v", tt.name, h, got, stored(tt.t))
 		}
 
+		m := post(t, s, public("times", h, h, tt.t))
+		if got := message(t, s, m.ID).Created; !sameTime(got, tt.t) {
+			t.Errorf("%s: Message(%d).Created = %v; want %v", tt.name, m.ID, got, stored(tt.t))
+		}
+		mail := post(t, s, letter(h, h, h, tt.t))
+		if got := listMessages(t, s, store.MessageQuery{To: h}); len(got) != 1 || !sameTime(got[0].Created, tt.t) {
+			t.Errorf("%s: ListMessages(to %q) = %+v; want message %d created at %v", tt.name, h, got, mail.ID, stored(tt.t))
+		}
+
+		p := createPoll(t, s, newPoll(h, 2, h, tt.t))
+		if got, err := s.Polls.Poll(ctx, p.ID); err != nil || !sameTime(got.Created, tt.t) {
+			t.Errorf("%s: Poll(%d) = %+v, %v; want Created %v", tt.name, p.ID, got, err, stored(tt.t))
+		}
+
 		var listed bool
 		for _, x := range oneliners(t, s, len(tests)+1) {
 			if x.ID == o.ID {
@@ -124,14 +138,15 @@ func testText(t *testing.T, s *store.Store) {
 	for i, tt := range tests {
 		h := fmt.Sprintf("text%d %s", i, tt.s)
 		u := &store.User{
-			Handle:   h,
-			Password: tt.s,
-			RealName: tt.s,
-			Location: tt.s,
-			Email:    tt.s,
-			Groups:   []string{tt.s},
-			Encoding: store.EncodingAuto,
-			Created:  base(),
+			Handle:    h,
+			Password:  tt.s,
+			RealName:  tt.s,
+			Location:  tt.s,
+			Email:     tt.s,
+			Groups:    []string{tt.s},
+			Encoding:  store.EncodingAuto,
+			Created:   base(),
+			Signature: tt.s,
 		}
 		create(t, s, u)
 		checkUser(t, fmt.Sprintf("%s: User(%q)", tt.name, h), get(t, s, h), u)
@@ -177,6 +192,31 @@ func testText(t *testing.T, s *store.Store) {
 		}
 		if err := s.Keys.DeleteKey(ctx, h, k.Fingerprint); err != nil {
 			t.Errorf("%s: DeleteKey(%q, %q) = %v; want nil", tt.name, h, k.Fingerprint, err)
+		}
+
+		// Area tags, authors, subjects and bodies; the area is never ""
+		// here, which would make the message private.
+		m := post(t, s, store.Message{Area: "area " + tt.s, From: tt.s, Subject: tt.s, Body: tt.s, Created: base()})
+		if got := message(t, s, m.ID); !sameMessage(got, m) {
+			t.Errorf("%s: Message(%d) = %+v; want %+v", tt.name, m.ID, got, m)
+		}
+		q := store.MessageQuery{Area: m.Area}
+		if got := listMessages(t, s, q); !slices.EqualFunc(got, []store.Message{m}, sameMessage) {
+			t.Errorf("%s: ListMessages(%+v) = %+v; want [%+v]", tt.name, q, got, m)
+		}
+		setLastRead(t, s, h, m.Area, m.ID)
+		if got := lastRead(t, s, h, m.Area); got != m.ID {
+			t.Errorf("%s: LastRead(%q, %q) = %d; want %d", tt.name, h, m.Area, got, m.ID)
+		}
+		mail := post(t, s, store.Message{To: h, From: tt.s, Subject: tt.s, Body: tt.s, Created: base()})
+		if got, want := listMessages(t, s, store.MessageQuery{To: h}), addressed(h, mail); !slices.EqualFunc(got, want, sameMessage) {
+			t.Errorf("%s: ListMessages(to %q) = %+v; want %+v", tt.name, h, got, want)
+		}
+
+		p := &store.Poll{Question: tt.s, Options: []string{tt.s, tt.s + "2"}, Author: tt.s, Created: base()}
+		createPoll(t, s, p)
+		if got, err := s.Polls.Poll(ctx, p.ID); err != nil || !samePoll(*got, *p) {
+			t.Errorf("%s: Poll(%d) = %+v, %v; want %+v", tt.name, p.ID, got, err, p)
 		}
 
 		up := store.Upload{Path: h, Owner: h, Size: int64(len(tt.s)), Uploaded: base()}
