@@ -1,6 +1,6 @@
 // Package store defines how x84 keeps its data: one narrow interface per
-// concern (Users, Calls, Oneliners, Bans, Keys, Uploads; later messages,
-// files and votes), grouped in a Store struct that each engine fills.
+// concern (Users, Calls, Oneliners, Bans, Keys, Uploads, Messages, Polls;
+// later files), grouped in a Store struct that each engine fills.
 // Board code depends only on these interfaces, so an engine can be added
 // without touching it.
 //
@@ -16,5 +16,6 @@
 // returns without error has made its change durable against the process
 // being killed (an engine may trade the last commits before a power loss
 // for speed, as SQLite's synchronous=NORMAL does). Times are kept to the
-// millisecond and come back in UTC; lists with a limit below 1 are empty.
+// millisecond and come back in UTC; lists with a limit below 1 are empty,
+// except that a MessageQuery's Limit of 0 means no limit.
 package store

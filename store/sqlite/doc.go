@@ -21,8 +21,9 @@
 // lock when they start, waiting under busy_timeout. A deferred transaction
 // that read first and then tried to write after another process had
 // written would fail at once with SQLITE_BUSY, which no timeout cures.
-// RecordCall and the creation or update of a user with its groups are
-// each one transaction.
+// RecordCall, the creation or update of a user with its groups, a post
+// with its checks of recipient and parent, a poll with its options, and a
+// vote with its checks are each one transaction.
 //
 // # Journal and durability
 //
@@ -58,6 +59,32 @@
 // DELETE CASCADE: they follow a rename and go with the account. A key's
 // fingerprint is UNIQUE across all users and compared byte by byte; Keys
 // reads the handle from the account.
+//
+// Migration 0003 adds users.signature (empty for existing accounts) and
+// the community tables:
+//
+//   - messages holds public areas and private mail in one table: a public
+//     message has its area's tag and a NULL to_user, a private one an
+//     empty area and its recipient's id, which a CHECK keeps consistent.
+//     Mail belongs to the recipient's account (ON DELETE CASCADE): it
+//     follows a rename, To being read from users, and is dropped with the
+//     account. The
+//     author is from_handle as written, with no foreign key, so messages
+//     outlive their author and keep the handle they were written under.
+//     parent has no foreign key: a deleted parent leaves its replies
+//     pointing at nothing. Two partial indexes, (area, id) for public
+//     messages and (to_user, id) for mail, serve ListMessages in ID order
+//     and let CountAfter count on the index alone.
+//   - read_pointers (user_id, area, last_id) cascade with the account;
+//     SetLastRead is an upsert keeping max(last_id, new), so concurrent
+//     sessions never move a pointer back.
+//   - polls keep their author by handle, like messages; poll_options
+//     (poll_id, idx, text) and votes (poll_id, user_id, option) cascade
+//     from polls, and votes from users. A composite foreign key from votes
+//     to poll_options keeps every vote on an option the poll has.
+//
+// messages and polls use AUTOINCREMENT, so no id is handed out twice:
+// read pointers and AfterID rely on ids that only grow.
 //
 // The file is created with mode 0600, since it holds password hashes;
 // SQLite gives the -wal and -shm files the same mode.

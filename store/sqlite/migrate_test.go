@@ -427,9 +427,148 @@ func TestSchema(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"bans", "calls", "oneliners", "ssh_keys", "uploads", "user_groups", "users"} {
+	for _, want := range []string{"bans", "calls", "messages", "oneliners", "poll_options", "polls",
+		"read_pointers", "ssh_keys", "uploads", "user_groups", "users", "votes"} {
 		if !slices.Contains(tables, want) {
 			t.Errorf("tables = %q; want %s among them", tables, want)
 		}
+	}
+}
+
+// TestUpgradeFromV2 checks that a database at schema version 2 is brought
+// to version 3 by Open with its data kept: its accounts get an empty
+// signature, and messages, read pointers and votes work for them,
+// including the cascades to version 1's users table.
+func TestUpgradeFromV2(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "x84.db")
+	ms, err := loadMigrations(migrationFiles, "migrations")
+	if err != nil {
+		t.Fatalf("loadMigrations(embedded) = %v; want nil", err)
+	}
+	if len(ms) < 3 {
+		t.Fatalf("embedded migrations = %d; want at least 3", len(ms))
+	}
+
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.SetMaxOpenConns(1)
+	if _, err := w.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
+		t.Fatalf("PRAGMA journal_mode = WAL: %v", err)
+	}
+	if err := migrate(ctx, w, path, ms[:2], slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatalf("migrate(0001, 0002) = %v; want nil", err)
+	}
+	created := time.Date(1996, time.March, 1, 12, 0, 0, 0, time.UTC)
+	inserts := []struct {
+		q    string
+		args []any
+	}{
+		{`INSERT INTO users (handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls)
+			VALUES (?, ?, 'x', 'Ada', 'Paris', 'ada@example.org', ?, ?, 0, 12)`,
+			[]any{"Ada", store.HandleKey("Ada"), store.EncodingCP437, created.UnixMilli()}},
+		{`INSERT INTO users (handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls)
+			VALUES (?, ?, 'y', 'Bo', 'Oslo', 'bo@example.org', ?, ?, 0, 3)`,
+			[]any{"Bo", store.HandleKey("Bo"), store.EncodingUTF8, created.UnixMilli()}},
+		{`INSERT INTO user_groups (user_id, grp) SELECT id, ? FROM users WHERE handle = 'Ada'`, []any{store.GroupSysop}},
+		{`INSERT INTO ssh_keys (user_id, fingerprint, key, comment, added) SELECT id, ?, ?, '', ? FROM users WHERE handle = 'Ada'`,
+			[]any{"SHA256:ada", "ssh-ed25519 AAAAada", created.UnixMilli()}},
+		{`INSERT INTO uploads (path, owner, owner_key, size, uploaded) VALUES (?, ?, ?, ?, ?)`,
+			[]any{"uploads/ada.zip", "Ada", store.HandleKey("Ada"), 2048, created.UnixMilli()}},
+	}
+	for _, in := range inserts {
+		if _, err := w.ExecContext(ctx, in.q, in.args...); err != nil {
+			t.Fatalf("Exec(%q) on version 2 = %v; want nil", in.q, err)
+		}
+	}
+	if got := pragma(t, w, "user_version"); got != "2" {
+		t.Fatalf("PRAGMA user_version of the fixture = %s; want 2", got)
+	}
+	w.Close()
+
+	var logs bytes.Buffer
+	s, err := Open(ctx, path, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatalf("Open(version 2) = %v; want nil", err)
+	}
+	defer s.Close()
+	if got, want := pragma(t, s.Closer.(*engine).w, "user_version"), strconv.Itoa(len(ms)); got != want {
+		t.Errorf("PRAGMA user_version after Open(version 2) = %s; want %s", got, want)
+	}
+	if got, want := strings.Count(logs.String(), "sqlite: migrated"), len(ms)-2; got != want {
+		t.Errorf("Open(version 2) logged %d migrations; want %d:\n%s", got, want, logs.String())
+	}
+	if !strings.Contains(logs.String(), "0003_community.sql") {
+		t.Errorf("Open(version 2) logged %q; want it to name 0003_community.sql", logs.String())
+	}
+
+	// Version 2's data is all there, with an empty signature.
+	ada, err := s.Users.User(ctx, "ada")
+	if err != nil {
+		t.Fatalf(`User("ada") after upgrade = %v; want nil`, err)
+	}
+	if ada.Handle != "Ada" || ada.Calls != 12 || !ada.Created.Equal(created) || ada.Signature != "" ||
+		!slices.Equal(ada.Groups, []string{store.GroupSysop}) || ada.Encoding != store.EncodingCP437 {
+		t.Errorf(`User("ada") after upgrade = %+v; want Ada's version 2 record, Signature ""`, ada)
+	}
+	if ks, err := s.Keys.Keys(ctx, "Ada"); err != nil || len(ks) != 1 || ks[0].Fingerprint != "SHA256:ada" {
+		t.Errorf(`Keys("Ada") after upgrade = %+v, %v; want the one key`, ks, err)
+	}
+	if n, err := s.Uploads.UploadUsage(ctx, "ada"); err != nil || n != 2048 {
+		t.Errorf(`UploadUsage("ada") after upgrade = %d, %v; want 2048, nil`, n, err)
+	}
+
+	// The new column and tables work for accounts that predate them.
+	ada.Signature = "-- \nAda, since 1996"
+	if err := s.Users.UpdateUser(ctx, ada); err != nil {
+		t.Fatalf("UpdateUser(Ada) after upgrade = %v; want nil", err)
+	}
+	if u, err := s.Users.User(ctx, "Ada"); err != nil || u.Signature != ada.Signature {
+		t.Errorf(`User("Ada").Signature after UpdateUser = %q, %v; want %q`, u.Signature, err, ada.Signature)
+	}
+	pub := &store.Message{Area: "general", From: "Ada", Subject: "hello", Body: "first post"}
+	mail := &store.Message{To: "bo", From: "Ada", Subject: "hi Bo", Body: "psst"}
+	toAda := &store.Message{To: "ada", From: "Bo", Subject: "re: hi Bo", Body: "hey"}
+	for _, m := range []*store.Message{pub, mail, toAda} {
+		if err := s.Messages.PostMessage(ctx, m); err != nil {
+			t.Fatalf("PostMessage(%q) after upgrade = %v; want nil", m.Subject, err)
+		}
+	}
+	if err := s.Messages.SetLastRead(ctx, "Ada", "general", pub.ID); err != nil {
+		t.Fatalf("SetLastRead(Ada) after upgrade = %v; want nil", err)
+	}
+	p := &store.Poll{Question: "upgrade?", Options: []string{"yes", "no"}, Author: "Ada"}
+	if err := s.Polls.CreatePoll(ctx, p); err != nil {
+		t.Fatalf("CreatePoll() after upgrade = %v; want nil", err)
+	}
+	for _, h := range []string{"Ada", "Bo"} {
+		if err := s.Polls.Vote(ctx, p.ID, h, 0); err != nil {
+			t.Fatalf("Vote(%q) after upgrade = %v; want nil", h, err)
+		}
+	}
+
+	// Deleting a version 2 account cascades to the version 3 tables.
+	if err := s.Users.DeleteUser(ctx, "Ada"); err != nil {
+		t.Fatalf("DeleteUser(Ada) after upgrade = %v; want nil", err)
+	}
+	if _, err := s.Messages.Message(ctx, toAda.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Message(%d) to deleted Ada = %v; want ErrNotFound", toAda.ID, err)
+	}
+	if m, err := s.Messages.Message(ctx, mail.ID); err != nil || m.From != "Ada" || m.To != "Bo" {
+		t.Errorf("Message(%d) from deleted Ada = %+v, %v; want From Ada, To Bo", mail.ID, m, err)
+	}
+	if counts, _, err := s.Polls.Results(ctx, p.ID, "Bo"); err != nil || !slices.Equal(counts, []int{1, 0}) {
+		t.Errorf("Results(%d) after DeleteUser(Ada) = %v, %v; want [1 0], nil", p.ID, counts, err)
+	}
+	var pointers int
+	if err := s.Closer.(*engine).r.QueryRowContext(ctx, `SELECT count(*) FROM read_pointers`).Scan(&pointers); err != nil || pointers != 0 {
+		t.Errorf("read_pointers after DeleteUser(Ada) = %d rows, %v; want 0", pointers, err)
+	}
+	var fk int
+	if err := s.Closer.(*engine).r.QueryRowContext(ctx, `SELECT count(*) FROM pragma_foreign_key_check`).Scan(&fk); err != nil || fk != 0 {
+		t.Errorf("foreign_key_check after upgrade = %d violations, %v; want 0", fk, err)
 	}
 }
