@@ -1,5 +1,5 @@
-// Package x84 runs an x84 board: the telnet server (and, later, ssh,
-// rlogin and the web), the control socket and the default board or one of
+// Package x84 runs an x84 board: the telnet, ssh, rlogin and web
+// (HTTPS) servers, the control socket and the default board or one of
 // your own. cmd/x84 is a thin wrapper around Run; a custom board is a
 // program that calls Run with its own Board:
 //
@@ -36,6 +36,7 @@ import (
 	"github.com/x84bbs/x84/internal/server"
 	"github.com/x84bbs/x84/internal/sshd"
 	"github.com/x84bbs/x84/internal/telnetd"
+	"github.com/x84bbs/x84/internal/web"
 	"github.com/x84bbs/x84/rlogin"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
@@ -57,8 +58,13 @@ type Options struct {
 	// Log receives the server's log. Default: standard error.
 	Log io.Writer
 	// Ready, if non-nil, is called once every listener listens, with the
-	// address of each by protocol name ("telnet").
+	// address of each by protocol name ("telnet", "ssh", "rlogin", "web",
+	// and "http" for the web's redirect listener).
 	Ready func(addrs map[string]net.Addr)
+	// Reload, if non-nil, asks the running board to reload what can
+	// change without a restart: the web server's certificate files. Send
+	// on it when the process gets SIGHUP; open sessions are not touched.
+	Reload <-chan struct{}
 }
 
 // ConfigFile is the name of the configuration file in the data directory.
@@ -76,6 +82,10 @@ const ArtDir = "art"
 
 // FilesDir is the file area's default folder in the data directory.
 const FilesDir = "files"
+
+// TLSDir is where the web server keeps its self-signed certificate, in
+// the data directory.
+const TLSDir = "tls"
 
 // DataDir returns the data directory Run would use for dir: dir itself
 // when not empty, else $X84_DATA, else ~/.x84.
@@ -131,20 +141,22 @@ func Run(ctx context.Context, opts Options) error {
 	bus := &events.Local{}
 	met := metrics.New(reg)
 	var broadcast func(string) int
+	// The default board runs the sessions unless opts.Board replaces it;
+	// the web API logs in and posts one-liners through it either way.
+	b := board.New(board.Settings{
+		Name:             cfg.Board.Name,
+		MaxLoginAttempts: cfg.Accounts.MaxLoginAttempts,
+		AllowAnonymous:   cfg.Accounts.AllowAnonymous,
+		OnelinerCount:    cfg.Board.OnelinerCount,
+		OnelinerLength:   cfg.Board.OnelinerLength,
+		OnelinerInterval: onelinerInterval(cfg.Board.OnelinerInterval.D()),
+		LastCallers:      cfg.Board.LastCallers,
+	}, st, art.NewLibrary(filepath.Join(dir, ArtDir)), reg, bus, accts.Hasher, accts.Rules)
+	b.Ban = accts.Banner
+	b.Log = log
+	b.OnLogin, b.OnBan = met.Login, met.Banned
 	h := opts.Board
 	if h == nil {
-		b := board.New(board.Settings{
-			Name:             cfg.Board.Name,
-			MaxLoginAttempts: cfg.Accounts.MaxLoginAttempts,
-			AllowAnonymous:   cfg.Accounts.AllowAnonymous,
-			OnelinerCount:    cfg.Board.OnelinerCount,
-			OnelinerLength:   cfg.Board.OnelinerLength,
-			OnelinerInterval: onelinerInterval(cfg.Board.OnelinerInterval.D()),
-			LastCallers:      cfg.Board.LastCallers,
-		}, st, art.NewLibrary(filepath.Join(dir, ArtDir)), reg, bus, accts.Hasher, accts.Rules)
-		b.Ban = accts.Banner
-		b.Log = log
-		b.OnLogin, b.OnBan = met.Login, met.Banned
 		if opts.Extend != nil {
 			opts.Extend(b)
 		}
@@ -196,12 +208,7 @@ func Run(ctx context.Context, opts Options) error {
 			return fmt.Errorf("x84: telnet: %w", err)
 		}
 		closers = append(closers, l)
-		p := &telnetd.Protocol{Config: telnet.Config{
-			MaxSubneg: cfg.Telnet.MaxSubnegotiation,
-			Timeout:   cfg.Telnet.NegotiationTimeout.D(),
-			Limit:     cfg.Telnet.NegotiationLimit.D(),
-			Logger:    log,
-		}}
+		p := telnetProtocol(cfg, log)
 		addrs["telnet"] = l.Addr()
 		log.Info("listening", "proto", "telnet", "addr", l.Addr().String())
 		services = append(services, service{"telnet", func() error { return srv.Serve(l, p) }})
@@ -229,6 +236,26 @@ func Run(ctx context.Context, opts Options) error {
 		log.Info("listening", "proto", "rlogin", "addr", l.Addr().String())
 		services = append(services, service{"rlogin", func() error { return srv.Serve(l, p) }})
 	}
+	var webSrv *web.Server
+	if cfg.Web.Enabled {
+		ws, ls, err := openWeb(dir, cfg, srv, st, b, reg, met, accts, log)
+		if err != nil {
+			closeAll()
+			return err
+		}
+		webSrv = ws
+		closers = append(closers, ls[0])
+		addrs["web"] = ls[0].Addr()
+		log.Info("listening", "proto", "web", "addr", ls[0].Addr().String())
+		services = append(services, service{"web", func() error { return webSrv.Serve(ls[0]) }})
+		if len(ls) > 1 {
+			closers = append(closers, ls[1])
+			addrs["http"] = ls[1].Addr()
+			log.Info("listening", "proto", "http", "addr", ls[1].Addr().String(), "redirect_to", ls[0].Addr().String())
+			port := ls[0].Addr().(*net.TCPAddr).Port
+			services = append(services, service{"http", func() error { return webSrv.ServeRedirect(ls[1], port) }})
+		}
+	}
 	log.Info("x84 started", "data", dir, "version", Version())
 	if opts.Ready != nil {
 		opts.Ready(addrs)
@@ -245,15 +272,32 @@ func Run(ctx context.Context, opts Options) error {
 	}
 
 	var runErr error
-	select {
-	case <-ctx.Done():
-	case runErr = <-errc:
+wait:
+	for {
+		select {
+		case <-ctx.Done():
+			break wait
+		case runErr = <-errc:
+			break wait
+		case <-opts.Reload:
+			if webSrv == nil {
+				continue
+			}
+			if err := webSrv.Reload(); err != nil {
+				log.Error("reloading the web certificate failed; keeping the old one", "err", err)
+			} else {
+				log.Info("reloaded the web certificate", "fingerprint", webSrv.Fingerprint())
+			}
+		}
 	}
 	log.Info("shutting down", "sessions", reg.Len())
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownGrace.D())
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("sessions did not end in time; closed them", "grace", cfg.Server.ShutdownGrace.D())
+	}
+	if webSrv != nil {
+		webSrv.Shutdown(sctx)
 	}
 	ctl.Shutdown(sctx)
 	closeAll()
@@ -315,6 +359,76 @@ func openSSH(dir string, cfg config.Config, st *store.Store, accts *accounts.Ser
 		return nil, nil, nil, fmt.Errorf("x84: ssh: %w", err)
 	}
 	return l, p, area, nil
+}
+
+// telnetProtocol is telnet as configured, for the telnet listener and
+// for telnet over WebSocket.
+func telnetProtocol(cfg config.Config, log *slog.Logger) *telnetd.Protocol {
+	return &telnetd.Protocol{Config: telnet.Config{
+		MaxSubneg: cfg.Telnet.MaxSubnegotiation,
+		Timeout:   cfg.Telnet.NegotiationTimeout.D(),
+		Limit:     cfg.Telnet.NegotiationLimit.D(),
+		Logger:    log,
+	}}
+}
+
+// openWeb loads or makes the web server's certificate, builds the server
+// and listens: the HTTPS listener first, then the redirect listener if
+// one is configured.
+func openWeb(dir string, cfg config.Config, srv *server.Server, st *store.Store, b *board.Board,
+	reg *session.Registry, met *metrics.Metrics, accts *accounts.Service, log *slog.Logger) (*web.Server, []net.Listener, error) {
+	var cert *web.Certificate
+	var err error
+	if cfg.Web.Cert != "" {
+		cert, err = web.LoadCertificate(cfg.Web.Cert, cfg.Web.Key, cfg.Web.Chain)
+	} else {
+		var generated bool
+		cert, generated, err = web.SelfSigned(filepath.Join(dir, TLSDir))
+		if generated {
+			log.Info("generated a self-signed web certificate", "dir", filepath.Join(dir, TLSDir))
+		}
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("x84: %w", err)
+	}
+	log.Info("web certificate", "fingerprint", cert.Fingerprint())
+	ws := web.New(web.Config{
+		Server:            srv,
+		Telnet:            telnetProtocol(cfg, log),
+		Board:             b,
+		Store:             st,
+		Sessions:          reg,
+		Metrics:           met.Registry,
+		MetricsToken:      cfg.Web.MetricsToken,
+		Certificate:       cert,
+		AllowedOrigins:    cfg.Web.AllowedOrigins,
+		Admit:             accts.Banner.Check,
+		OnelinerLimit:     cfg.Board.OnelinerCount,
+		LastCallersLimit:  cfg.Board.LastCallers,
+		Name:              cfg.Board.Name,
+		MaxBody:           int64(cfg.Web.MaxBody),
+		MaxMessage:        int64(cfg.Web.MaxMessage),
+		ReadHeaderTimeout: cfg.Web.ReadHeaderTimeout.D(),
+		ReadTimeout:       cfg.Web.ReadTimeout.D(),
+		WriteTimeout:      cfg.Web.WriteTimeout.D(),
+		IdleTimeout:       cfg.Web.IdleTimeout.D(),
+		HelloTimeout:      cfg.Web.HelloTimeout.D(),
+		Logger:            log,
+	})
+	l, err := net.Listen("tcp", cfg.Web.ListenAddr())
+	if err != nil {
+		return nil, nil, fmt.Errorf("x84: web: %w", err)
+	}
+	ls := []net.Listener{l}
+	if cfg.Web.RedirectPort != 0 {
+		rl, err := net.Listen("tcp", cfg.Web.RedirectAddr())
+		if err != nil {
+			l.Close()
+			return nil, nil, fmt.Errorf("x84: web redirect: %w", err)
+		}
+		ls = append(ls, rl)
+	}
+	return ws, ls, nil
 }
 
 // HostKeyFingerprints returns the fingerprints of the ssh host keys of a

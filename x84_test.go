@@ -56,7 +56,7 @@ func startBoard(t *testing.T, conf string) *runningBoard {
 	} else {
 		conf = "[telnet]\nport = 0\n" + conf
 	}
-	conf += "[ssh]\nenabled = false\n"
+	conf += "[ssh]\nenabled = false\n[web]\nport = 0\n"
 	if err := os.WriteFile(filepath.Join(dir, x84.ConfigFile), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestRawClient(t *testing.T) {
 
 func TestShutdownGoodbye(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, x84.ConfigFile), []byte("[telnet]\nport = 0\n[ssh]\nenabled = false\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, x84.ConfigFile), []byte("[telnet]\nport = 0\n[ssh]\nenabled = false\n[web]\nport = 0\n"), 0o600)
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan net.Addr, 1)
 	done := make(chan error, 1)

@@ -112,7 +112,7 @@ var listenRE = regexp.MustCompile(`msg=listening proto=(\w+) addr=(\S+)`)
 // testConfig adds to conf what every test needs: free ports for every
 // listener (rlogin enabled too), whatever sections conf sets itself.
 func testConfig(conf string) string {
-	for _, sec := range []string{"telnet", "ssh", "rlogin"} {
+	for _, sec := range []string{"telnet", "ssh", "rlogin", "web"} {
 		head := "[" + sec + "]\n"
 		extra := "port = 0\n"
 		if sec == "rlogin" {

@@ -42,7 +42,8 @@ Flags:
   --data DIR   data directory (default $X84_DATA, else ~/.x84); the board
                reads DIR/x84.toml if it exists and listens on DIR/x84.sock
 
-Callers reach the board with telnet on 127.0.0.1:6023 by default.
+Callers reach the board with telnet on 127.0.0.1:6023 and in a browser at
+https://127.0.0.1:8443/ by default. SIGHUP reloads the web certificate.
 `
 
 func main() {
@@ -122,7 +123,25 @@ func serve(data string, args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "x84: second signal; exiting now")
 		os.Exit(1)
 	}()
-	if err := x84.Run(ctx, x84.Options{DataDir: data, Log: stderr}); err != nil {
+	// SIGHUP reloads the web certificate; sessions go on.
+	hups := make(chan os.Signal, 1)
+	signal.Notify(hups, syscall.SIGHUP)
+	defer signal.Stop(hups)
+	reload := make(chan struct{}, 1)
+	go func() {
+		for {
+			select {
+			case <-hups:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case reload <- struct{}{}:
+			default: // a reload is pending already
+			}
+		}
+	}()
+	if err := x84.Run(ctx, x84.Options{DataDir: data, Log: stderr, Reload: reload}); err != nil {
 		fmt.Fprintf(stderr, "x84: %v\n", strings.TrimPrefix(err.Error(), "x84: "))
 		return 1
 	}

@@ -27,7 +27,7 @@ func TestCustomBoard(t *testing.T) {
 	}
 	data := filepath.Join(dir, "data")
 	os.MkdirAll(data, 0o700)
-	os.WriteFile(filepath.Join(data, "x84.toml"), []byte("[telnet]\nport = 0\n[ssh]\nport = 0\n"), 0o600)
+	os.WriteFile(filepath.Join(data, "x84.toml"), []byte("[telnet]\nport = 0\n[ssh]\nport = 0\n[web]\nport = 0\n"), 0o600)
 
 	srv := exec.Command(bin, "--data", data)
 	stderr, _ := srv.StderrPipe()

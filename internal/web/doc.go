@@ -1,0 +1,75 @@
+// Package web is x84's HTTPS server: the board in a browser, telnet over
+// WebSocket for web BBS clients, a small JSON API, health and metrics.
+//
+// # Routes
+//
+//	GET  /                 the browser terminal (xterm.js), filling the window
+//	GET  /ws               its WebSocket: binary messages carry terminal bytes
+//	                       both ways; text messages from the browser carry the
+//	                       window size, {"cols":N,"rows":N}, first and on resize
+//	GET  /ws/telnet        telnet (RFC 854 and options) inside binary messages,
+//	                       for fTelnet, VTX and the like; reuses package telnet
+//	GET  /api/who          sessions online: node, handle, kind, activity, idle
+//	GET  /api/oneliners    ?limit=N (1-100), newest first
+//	POST /api/oneliners    {"text": "..."} with HTTP basic auth of a board user
+//	GET  /api/lastcallers  ?limit=N (1-100), newest first
+//	GET  /healthz          {"status":"ok"}
+//	GET  /metrics          Prometheus text format; loopback or bearer token
+//	GET  /assets/...       the page's files, embedded from static/
+//
+// Errors are JSON, {"error": "..."}, with the status that fits: 404 for
+// an unknown path, 405 (with Allow) for a wrong method, 400 for bad
+// parameters or bodies, 401 for failed logins, 403 for bans and foreign
+// origins, 413 for bodies over the limit, 429 (with Retry-After) for
+// limits.
+//
+// # Terminals
+//
+// Each WebSocket terminal is a session of the same server.Server as
+// telnet and ssh: it is counted against the ban hook and the connection
+// limits (server.Server.Reserve) before the upgrade, so one address has
+// the same number of sessions whatever the protocol, and runs with
+// server.Server.ServeTerm. A browser terminal is kind web, TERM
+// xterm-256color, UTF-8, and the browser's window size; it must send its
+// size within HelloTimeout. /ws/telnet sessions are kind web too, with
+// the terminal type their client negotiates. The Origin header must be
+// the server's own (https) or one of AllowedOrigins; a request with no
+// Origin is not from a browser and passes. Messages over MaxMessage
+// close the connection (1009); a malformed size closes it with a policy
+// violation (1008).
+//
+// # Security
+//
+// Every response carries HSTS, a Content-Security-Policy (nothing may be
+// loaded except, for the page, its own files and WebSocket; scripts come
+// only from files), X-Frame-Options DENY, nosniff and no referrer. Bodies
+// are limited by http.MaxBytesReader, and headers, bodies and idle
+// connections by http.Server's timeouts; ReadHeaderTimeout also bounds
+// the TLS handshake. Only HTTP/1.1 is served: WebSockets need it.
+//
+// # Certificates
+//
+// Certificate holds the TLS certificate behind an atomic pointer read by
+// tls.Config.GetCertificate, so Reload (on SIGHUP) swaps it for new
+// connections without touching open ones. SelfSigned makes an ECDSA
+// P-256 certificate for localhost, 127.0.0.1 and ::1 when none is
+// configured.
+//
+// # Front end
+//
+// static/ is embedded in the binary. Its vendor/ folder holds the files
+// of the npm packages @xterm/xterm and @xterm/addon-fit, copied by
+// frontend/build.sh after `npm ci` from frontend/package-lock.json; they
+// are committed so a fresh clone builds without npm, and CI runs the
+// script and checks the copies did not change. x84.js, x84.css and
+// index.html are the page's own.
+//
+// # Concurrency
+//
+// net/http runs each request in its goroutine. A WebSocket's handler
+// goroutine holds its session (ServeTerm blocks until the session ends);
+// /ws/telnet adds one read-ahead goroutine per connection so that telnet
+// negotiation's read deadlines work. Handlers are counted so that
+// Shutdown and Close wait for them after http.Server forgets hijacked
+// connections. Lock order: Server.mu and Server.postMu are leaves.
+package web
