@@ -35,7 +35,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // fixture is a web server in front of a session server running the
 // default board on a real SQLite file, with fast password hashing.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	web    *Server
 	srv    *server.Server
 	board  *board.Board
@@ -57,7 +57,7 @@ type setup struct {
 	handler  session.Handler // instead of the board
 }
 
-func newFixture(t *testing.T, su setup) *fixture {
+func newFixture(t testing.TB, su setup) *fixture {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "x84.db"), sqlite.Options{})
 	if err != nil {
@@ -178,7 +178,7 @@ func (f *fixture) do(req *http.Request) (*http.Response, string) {
 	return resp, string(b)
 }
 
-func mustRequest(t *testing.T, method, url string, body io.Reader) *http.Request {
+func mustRequest(t testing.TB, method, url string, body io.Reader) *http.Request {
 	t.Helper()
 	req, err := http.NewRequest(method, url, body)
 	if err != nil {
@@ -225,7 +225,7 @@ func (f *fixture) waitIdle() {
 
 // screen is the client side of a browser terminal.
 type screen struct {
-	t    *testing.T
+	t    testing.TB
 	c    *websocket.Conn
 	seen []byte
 }
@@ -269,7 +269,7 @@ func (s *screen) closed() websocket.StatusCode {
 	return readUntilClosed(s.t, s.c)
 }
 
-func readUntilClosed(t *testing.T, c *websocket.Conn) websocket.StatusCode {
+func readUntilClosed(t testing.TB, c *websocket.Conn) websocket.StatusCode {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
