@@ -32,7 +32,8 @@ type frameConn struct {
 	changed  chan struct{} // closed when the read deadline changes
 
 	closeOnce sync.Once
-	quit      chan struct{}
+	quit      chan struct{} // closed by Close
+	closed    chan struct{} // closed once the WebSocket is
 	pumpDone  chan struct{}
 }
 
@@ -54,6 +55,7 @@ func newFrameConn(ws *websocket.Conn, readLimit int64) *frameConn {
 		consumed: make(chan struct{}, 1),
 		changed:  make(chan struct{}),
 		quit:     make(chan struct{}),
+		closed:   make(chan struct{}),
 		pumpDone: make(chan struct{}),
 	}
 	go c.pump()
@@ -162,19 +164,25 @@ func (c *frameConn) SetDeadline(t time.Time) error {
 	return c.Conn.SetWriteDeadline(t)
 }
 
-// Close closes the WebSocket and ends Read.
+// Close ends Read at once and closes the WebSocket in the background:
+// the session server closes connections while holding its lock, and a
+// close frame could wait behind a write to a client that stopped
+// reading. wait waits for it.
 func (c *frameConn) Close() error {
-	var err error
 	c.closeOnce.Do(func() {
 		close(c.quit)
-		err = c.Conn.Close()
+		go func() {
+			defer close(c.closed)
+			c.Conn.Close()
+		}()
 	})
-	return err
+	return nil
 }
 
-// wait returns once the read-ahead goroutine has ended; call it after
-// Close.
+// wait closes the connection and returns once the WebSocket is closed
+// and the read-ahead goroutine has ended.
 func (c *frameConn) wait() {
 	c.Close()
+	<-c.closed
 	<-c.pumpDone
 }
