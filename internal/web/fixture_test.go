@@ -263,12 +263,6 @@ func (s *screen) waitFor(want string) {
 	s.seen = s.seen[i+len(want):]
 }
 
-// closed reads until the server closes and returns the close status.
-func (s *screen) closed() websocket.StatusCode {
-	s.t.Helper()
-	return readUntilClosed(s.t, s.c)
-}
-
 func readUntilClosed(t testing.TB, c *websocket.Conn) websocket.StatusCode {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)

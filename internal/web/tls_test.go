@@ -264,4 +264,3 @@ func TestServeRedirect(t *testing.T) {
 		t.Errorf("ServeRedirect = %v; want ErrServerClosed", err)
 	}
 }
-
