@@ -98,8 +98,9 @@ type Users interface {
 	// handle is ErrExists. Read pointers and votes follow a rename;
 	// messages keep the handle they were written under.
 	UpdateUser(ctx context.Context, u *User) error
-	// DeleteUser removes the account with the handle, and its ssh keys,
-	// or returns ErrNotFound.
+	// DeleteUser removes the account with the handle, with its groups,
+	// ssh keys, read pointers, votes and the private mail sent to it, or
+	// returns ErrNotFound. Calls, one-liners and messages it wrote stay.
 	DeleteUser(ctx context.Context, handle string) error
 	// ListUsers returns every account sorted by handle, regardless of
 	// case.
@@ -230,24 +231,28 @@ type Message struct {
 	// Area is the public area's tag ("general"), or "" for a private
 	// message.
 	Area string
-	// To is the recipient's handle for a private message, "" otherwise.
+	// To is the recipient's current handle for a private message, ""
+	// otherwise; exactly one of Area and To is set.
 	To      string
 	From    string
 	Subject string
 	Body    string
-	// Parent is the ID of the message this one answers, 0 if none.
+	// Parent is the ID of the message this one answers, 0 if none; it may
+	// be in another area or mailbox.
 	Parent  int64
 	Created time.Time
 }
 
 // MessageQuery selects messages: those of one public area, or the
-// private messages to one user.
+// private messages to one user. Lists are in order of ID, which only
+// grows, so the oldest come first.
 type MessageQuery struct {
 	Area string // a public area, or ""
-	To   string // with Area "", the recipient whose mail to list
+	To   string // with Area "", the recipient whose mail to list; ignored otherwise
 	// AfterID lists only messages with a greater ID (0: from the start).
 	AfterID int64
-	// Limit bounds the list; 0 means no limit.
+	// Limit bounds the list; 0 means no limit, a negative value an empty
+	// list.
 	Limit int
 }
 
@@ -306,8 +311,7 @@ type Polls interface {
 	Results(ctx context.Context, pollID int64, handle string) (counts []int, mine int, err error)
 }
 
-// Store groups the stores of one engine. Later concerns (messages,
-// files, votes) are added as fields of their own.
+// Store groups the stores of one engine, one field per concern.
 type Store struct {
 	Users     Users
 	Calls     Calls
