@@ -69,7 +69,8 @@ func (f *Field) Read(ctx context.Context, s *session.Session) (string, error) {
 	}
 	e.pos = len(e.text)
 	hint := ""
-	if f.Hint != nil {
+	if f.Hint != nil && len(e.text) > 0 {
+		// An empty field says nothing until the caller types.
 		hint = f.Hint(string(e.text))
 	}
 	f.draw(s, &e, hint)

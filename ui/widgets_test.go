@@ -79,8 +79,13 @@ func TestFieldMaskAndHint(t *testing.T) {
 			return "fine"
 		}}
 	tt, res := runField(t, testterm.Options{}, f)
+	tt.WaitFor("Name:")
+	if strings.Contains(tt.Screen(), "too short") {
+		t.Errorf("an empty field shows its hint before anything is typed")
+	}
+	tt.Type("sec")
 	tt.WaitFor("too short")
-	tt.Type("secret")
+	tt.Type("ret")
 	tt.WaitFor("fine")
 	if line := tt.Line(1); line != "Name:  ******" || strings.Contains(tt.Screen(), "secret") {
 		t.Errorf("masked field shows %q; screen:\n%s", line, tt.Screen())
