@@ -1,6 +1,7 @@
 // Package ui holds the widgets screens are built from: text measured in
-// terminal cells, a line editor for form fields, a lightbar menu and a
-// scrolling list. Every widget draws itself at a position the screen
+// terminal cells, a line editor for form fields, a lightbar menu, a
+// scrolling list, and a full-screen editor for messages with Quote to
+// start replies. Every widget draws itself at a position the screen
 // chooses, redraws after a window resize (asking the screen where it now
 // is), works the same on UTF-8 and CP437 terminals (the session
 // transcodes), and never lets a caller type control characters.
