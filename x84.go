@@ -151,6 +151,7 @@ func Run(ctx context.Context, opts Options) error {
 		OnelinerLength:   cfg.Board.OnelinerLength,
 		OnelinerInterval: onelinerInterval(cfg.Board.OnelinerInterval.D()),
 		LastCallers:      cfg.Board.LastCallers,
+		Areas:            cfg.Board.Areas,
 	}, st, art.NewLibrary(filepath.Join(dir, ArtDir)), reg, bus, accts.Hasher, accts.Rules)
 	b.Ban = accts.Banner
 	b.Log = log

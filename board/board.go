@@ -63,6 +63,8 @@ type Settings struct {
 	// LastCallers is how many calls the last callers screen shows.
 	// Default 20.
 	LastCallers int
+	// Areas are the public message areas' tags. Default "general", "x84".
+	Areas []string
 }
 
 func (s *Settings) defaults() {
@@ -83,6 +85,9 @@ func (s *Settings) defaults() {
 	}
 	if s.LastCallers <= 0 {
 		s.LastCallers = 20
+	}
+	if len(s.Areas) == 0 {
+		s.Areas = []string{"general", "x84"}
 	}
 }
 

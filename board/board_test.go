@@ -556,3 +556,115 @@ func TestViewProfile(t *testing.T) {
 		t.Errorf("public profile shows:\n%s", scr)
 	}
 }
+
+func TestMessagesThreadsAndUnread(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("vic", "password1")
+	f.addUser("wes", "password1")
+	vic := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(vic, "vic", "password1")
+	vic.WaitFor("New for you: 0 messages and 0 letters.")
+	vic.Type("m")
+	vic.WaitFor("general")
+	vic.Type("1")
+	vic.WaitFor("No messages yet.")
+	vic.Type("n")
+	vic.WaitFor("Subject:")
+	vic.Type("Hello board\r")
+	vic.WaitFor("Save")
+	vic.Type("First post on the board.\x1a") // Ctrl-Z saves
+	vic.WaitFor("Hello board")
+
+	wes := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
+	login(wes, "wes", "password1")
+	wes.WaitFor("New for you: 1 messages and 0 letters.")
+	wes.Type("m")
+	wes.WaitFor("general           1, 1 new")
+	wes.Type("1")
+	wes.WaitFor("Hello board")
+	wes.Type("\r")
+	wes.WaitFor("First post on the board.")
+	wes.Type("r")
+	wes.WaitFor("Subject:")
+	wes.Type("\r") // keep "Re: Hello board"
+	wes.WaitFor("vic wrote:")
+	wes.WaitFor("> First post on the board.")
+	wes.Type("Welcome, vic!\x1a")
+	wes.WaitFor("Your reply is posted.")
+	wes.Type("q")
+	scr := wes.WaitFor("Re: Hello board")
+	// The reply sits under its parent, indented.
+	lines := strings.Split(scr, "\n")
+	var parentRow, replyRow int
+	for i, l := range lines {
+		if strings.Contains(l, "Hello board") && !strings.Contains(l, "Re:") {
+			parentRow = i
+		}
+		if strings.Contains(l, "  Re: Hello board") {
+			replyRow = i
+		}
+	}
+	if replyRow != parentRow+1 {
+		t.Errorf("the reply is not threaded under its parent (rows %d, %d):\n%s", parentRow, replyRow, scr)
+	}
+	msgs, err := f.store.Messages.ListMessages(t.Context(), store.MessageQuery{Area: "general"})
+	if err != nil || len(msgs) != 2 || msgs[1].Parent != msgs[0].ID || !strings.Contains(msgs[1].Body, "> First post") {
+		t.Fatalf("stored messages = %+v, %v", msgs, err)
+	}
+
+	// A letter reaches wes as a notice, and counts as new mail.
+	vic.Type("q")
+	vic.WaitFor("Write a letter")
+	vic.Type("w")
+	vic.WaitFor("To:")
+	vic.Type("wes\r")
+	vic.WaitFor("Subject:")
+	vic.Type("Just us\r")
+	vic.Type("A private word.\x1a")
+	wes.WaitFor("You have mail.")
+	wes.Type(" ")
+	wes.Type("q")
+	wes.WaitFor("Your mail")
+	wes.WaitFor("1, 1 new")
+}
+
+func TestVoting(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("xena", "password1", store.GroupSysop)
+	f.addUser("yuri", "password1")
+	x := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(x, "xena", "password1")
+	x.WaitFor("[V] Voting booth")
+	x.Type("v")
+	x.WaitFor("No polls yet.")
+	x.Type("+")
+	x.WaitFor("Question:")
+	x.Type("Best terminal?\rSyncTERM\rxterm\rPuTTY\r\r")
+	x.WaitFor("[a]")
+	x.Type("a")
+	x.WaitFor("Best terminal?")
+	x.Type("1")
+	x.WaitFor("Your vote is counted.")
+
+	y := f.call(132, 50, term.CP437, "192.0.2.2:1000")
+	login(y, "yuri", "password1")
+	y.WaitFor("[V] Voting booth")
+	y.Type("va")
+	y.WaitFor("1 votes")
+	y.Type("2")
+	y.WaitFor("2 votes")
+	y.Type("3")                   // change of mind
+	scr := y.WaitFor("3 √ PuTTY") // CP437 draws the check mark as √
+	if !strings.Contains(scr, "2 votes") {
+		t.Errorf("changing a vote added one:\n%s", scr)
+	}
+	for _, want := range []string{"SyncTERM", "50%", "PuTTY"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("results lack %q:\n%s", want, scr)
+		}
+	}
+	counts, mine, err := f.store.Polls.Results(t.Context(), 1, "yuri")
+	if err != nil || mine != 2 || counts[0] != 1 || counts[2] != 1 {
+		t.Errorf("Results = %v, %d, %v", counts, mine, err)
+	}
+}

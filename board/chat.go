@@ -119,6 +119,7 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 		b.chatPost(ChatLine{Room: room, Handle: handle, Kind: "leave", At: time.Now()})
 	}()
 	lines := b.chatRecent(room)
+	var undrawn []ChatLine // lines not on the screen yet
 	limiter := rate.NewLimiter(rate.Every(chatRateEvery), chatRateBurst)
 	var status string
 	draw := func() (int, int) {
@@ -137,16 +138,25 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 			switch l, ok := ev.Data.(ChatLine); {
 			case ok:
 				lines = append(lines, l)
+				undrawn = append(undrawn, l)
 				if len(lines) > chatHistory {
 					lines = lines[len(lines)-chatHistory:]
 				}
-				b.drawChatLines(c, lines)
-				b.drawChatBar(c, room, title, status)
+				// Draw once for a burst (a busy room, many arrivals), and
+				// then only the new lines.
+				if c.PendingEvents() == 0 {
+					b.scrollChatLines(c, lines, undrawn)
+					if l.Kind == "join" || l.Kind == "leave" {
+						b.drawChatBar(c, room, title, status)
+					}
+					undrawn = undrawn[:0]
+				}
 			case ev.Topic == events.TopicNotice:
 				for _, n := range c.TakeNotices() {
 					lines = append(lines, noticeLine(n))
 				}
 				b.drawChatLines(c, lines)
+				undrawn = undrawn[:0]
 			}
 		}
 		text, err := f.Read(ctx, c.Session)
@@ -189,8 +199,35 @@ func noticeLine(n events.Event) ChatLine {
 		l.Text = fmt.Sprintf("%s (node %d) is paging you: leave this chat to answer.", clean(d.From), d.FromNode)
 	case string:
 		l.Text = "Broadcast: " + clean(d)
+	case Notice:
+		l.Text = clean(d.Title) + " " + clean(d.Text)
 	}
 	return l
+}
+
+// scrollChatLines brings new lines in at the bottom of the conversation
+// by scrolling it (a scrolling region), which costs one row of output per
+// row, however many people are in the room; if there are more new rows
+// than fit, it redraws all.
+func (b *Board) scrollChatLines(c *Call, lines, fresh []ChatLine) {
+	sz := c.Size()
+	height := max(sz.Rows-2, 1)
+	width := max(sz.Cols-1, 10)
+	var rows []string
+	for _, l := range fresh {
+		rows = append(rows, formatChatLine(l, width)...)
+	}
+	if len(rows) >= height {
+		b.drawChatLines(c, lines)
+		return
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "\x1b7\x1b[1;%dr%s", height, ui.MoveTo(height, 1))
+	for _, r := range rows {
+		out.WriteString("\n\r" + ui.Reset + ui.ClearEOL + r)
+	}
+	out.WriteString(ui.Reset + "\x1b[r\x1b8")
+	c.WriteString(out.String())
 }
 
 // drawChatLines draws the newest lines that fit above the bar, wrapped to

@@ -80,6 +80,11 @@ func (b *Board) drawMain(c *Call) int {
 		}
 	}
 	say(c.Session, row, "", greeting)
+	if public, private, err := b.newCounts(context.Background(), c); err == nil && !c.Anonymous() {
+		say(c.Session, row+1, "", fmt.Sprintf("%sNew for you: %s%d%s messages and %s%d%s letters.", styleText,
+			styleValue, public, styleText, styleValue, private, styleText))
+		row++
+	}
 	c.WriteString(ui.MoveTo(sz.Rows, 2) + styleDim + ui.Truncate(
 		clean(c.User.Handle)+"@"+clean(b.Name)+" · arrows and Enter, or an entry's key", sz.Cols-2) + ui.Reset)
 	return row + 2

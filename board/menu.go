@@ -72,6 +72,8 @@ func (m *Menu) addStandard() {
 		{Key: 'w', Label: "Who's online", Run: whoOnline},
 		{Key: 'o', Label: "One-liners", Run: oneliners},
 		{Key: 'c', Label: "Chat", Run: chatScreen},
+		{Key: 'm', Label: "Messages", Run: messageAreas},
+		{Key: 'v', Label: "Voting booth", Run: voting},
 		{Key: 'l', Label: "Last callers", Run: lastCallers},
 		{Key: 'p', Label: "Your profile", Run: profile},
 		{Key: 'k', Label: "Keyboard test", Run: keyTestScreen},

@@ -10,6 +10,12 @@ import (
 	"github.com/x84bbs/x84/ui"
 )
 
+// Notice is a notice's Data for anything but pages and broadcasts: a
+// title and a text shown in a box.
+type Notice struct {
+	Title, Text string
+}
+
 // showNotices shows the notices waiting for the caller (pages and
 // broadcasts), one at a time, at a safe point of a screen: never while
 // the caller types. It reports whether the screen must be redrawn.
@@ -29,6 +35,10 @@ func (b *Board) showNotices(ctx context.Context, c *Call) (bool, error) {
 			}
 		case string:
 			if _, err := b.box(ctx, c, "Broadcast from the sysop:", clean(d), false); err != nil {
+				return true, err
+			}
+		case Notice:
+			if _, err := b.box(ctx, c, clean(d.Title), clean(d.Text), false); err != nil {
 				return true, err
 			}
 		}

@@ -7,6 +7,7 @@
 //	x84-bench -x84 ./x84 login -n 500 -c 50   logins per second
 //	x84-bench -x84 ./x84 oneliners -n 2000 -c 200   one-liner posts per second
 //	x84-bench -x84 ./x84 web -n 2000           memory per idle browser terminal
+//	x84-bench -x84 ./x84 chat -n 1000          chat fan-out latency
 //
 // Clients answer negotiation as Debian's telnet in a 100x30 xterm does.
 // Every loop is bounded in count and time; it runs on loopback only.
@@ -40,7 +41,7 @@ import (
 func main() {
 	bin := flag.String("x84", "", "path to the x84 binary to measure (for idle, connect, login, oneliners)")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|connect|login|oneliners|web [-n N] [-c CONCURRENCY]\n"+
+		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|connect|login|oneliners|web|chat [-n N] [-c CONCURRENCY]\n"+
 			"       x84-bench sshconn|sshidle -addr HOST:PORT -user U -key FILE [-n N] [-c CONCURRENCY]\n")
 		flag.PrintDefaults()
 	}
@@ -101,6 +102,8 @@ func bench(bin, cmd string, n, conc int) error {
 		return logins(srv, n, conc)
 	case "oneliners":
 		return postOneliners(srv, n, conc)
+	case "chat":
+		return chatFanout(srv, n, conc)
 	}
 	return fmt.Errorf("unknown benchmark %q", cmd)
 }
@@ -140,7 +143,8 @@ func startServer(bin string, n int) (*server, error) {
 		return nil, err
 	}
 	conf := fmt.Sprintf("[server]\nmax_sessions = %d\nmax_per_address = %d\nidle_timeout = \"0\"\n"+
-		"[telnet]\nport = 0\n[ssh]\nenabled = false\n[web]\nport = 0\n[board]\noneliner_interval = \"0\"\n", n+10, n+10)
+		"[telnet]\nport = 0\n[ssh]\nenabled = false\n[web]\nport = 0\n[board]\noneliner_interval = \"0\"\n"+
+		"[accounts]\nallow_anonymous = true\n", n+10, n+10)
 	if err := os.WriteFile(filepath.Join(dir, "x84.toml"), []byte(conf), 0o600); err != nil {
 		return nil, err
 	}

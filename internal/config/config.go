@@ -38,6 +38,9 @@ type Board struct {
 	// LastCallers is how many calls the last callers screen lists, 1 to
 	// 1000.
 	LastCallers int `toml:"last_callers"`
+	// Areas are the public message areas' tags: lower-case letters,
+	// digits and '-', 1 to 16 characters, at least one.
+	Areas []string `toml:"areas"`
 }
 
 // Server holds limits shared by every front end.
@@ -196,6 +199,7 @@ func Default() Config {
 			OnelinerLength:   60,
 			OnelinerInterval: Duration(time.Minute),
 			LastCallers:      20,
+			Areas:            []string{"general", "x84"},
 		},
 		Server: Server{
 			MaxSessions:   2000,
@@ -366,7 +370,30 @@ func (b Board) check() *problem {
 		intIn("oneliner_length", b.OnelinerLength, 10, 200),
 		durationIn("oneliner_interval", b.OnelinerInterval, 0, Duration(24*time.Hour)),
 		intIn("last_callers", b.LastCallers, 1, 1000),
+		areaTags("areas", b.Areas),
 	)
+}
+
+// areaTags checks the message areas' tags.
+func areaTags(key string, tags []string) *problem {
+	if len(tags) == 0 {
+		return problemf(key, "needs at least one area")
+	}
+	seen := map[string]bool{}
+	for i, t := range tags {
+		ok := len(t) >= 1 && len(t) <= 16
+		for _, r := range t {
+			ok = ok && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-')
+		}
+		if !ok {
+			return problemf(key, "element %d (%q) must be 1 to 16 lower-case letters, digits or '-'", i+1, t)
+		}
+		if seen[t] {
+			return problemf(key, "element %d (%q) is listed twice", i+1, t)
+		}
+		seen[t] = true
+	}
+	return nil
 }
 
 func (s Server) check() *problem {

@@ -20,6 +20,8 @@ oneliner_length = 60
 oneliner_interval = "1m"
 # How many calls the last callers screen lists (1 to 1000).
 last_callers = 20
+# The public message areas: lower-case tags of 1 to 16 letters, digits or '-'.
+areas = ["general", "x84"]
 
 [server]
 # Most sessions at once, over all protocols.
