@@ -668,3 +668,38 @@ func TestVoting(t *testing.T) {
 		t.Errorf("Results = %v, %d, %v", counts, mine, err)
 	}
 }
+
+// TestChatRender checks the chat's layout at two sizes and in both
+// encodings: the conversation above, the bar on the row before last, the
+// input line on the last row, nothing wider than the window.
+func TestChatRender(t *testing.T) {
+	for _, enc := range []term.Encoding{term.UTF8, term.CP437} {
+		for _, sz := range []struct{ cols, rows int }{{80, 24}, {132, 50}} {
+			t.Run(string(enc)+"/"+sizeName(sz.cols, sz.rows), func(t *testing.T) {
+				f := newFixture(t, board.Settings{})
+				f.addUser("zed", "password1")
+				tt := f.call(sz.cols, sz.rows, enc, "192.0.2.1:1000")
+				login(tt, "zed", "password1")
+				tt.WaitFor("[C] Chat")
+				tt.Type("c")
+				tt.WaitFor("the lounge")
+				long := strings.Repeat("word ", 40)
+				tt.Type("short line\r" + long + "\r")
+				scr := tt.WaitFor("<zed> short line")
+				scr = tt.WaitFor("word word")
+				checkScreen(t, scr, sz.cols, sz.rows, "-- zed joins", "<zed> short line")
+				lines := strings.Split(scr, "\n")
+				if !strings.Contains(lines[sz.rows-2], "the lounge · 1 here") {
+					t.Errorf("row %d should be the bar: %q", sz.rows-1, lines[sz.rows-2])
+				}
+				if lines[sz.rows-1] != ">" { // the prompt, the input empty
+					t.Errorf("the last row should be the input line: %q", lines[sz.rows-1])
+				}
+				// The long line wrapped, not cut.
+				if n := strings.Count(scr, "word"); n != 40 {
+					t.Errorf("the long line shows %d of its 40 words:\n%s", n, scr)
+				}
+			})
+		}
+	}
+}
