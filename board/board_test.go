@@ -653,8 +653,9 @@ func TestVoting(t *testing.T) {
 	y.WaitFor("1 votes")
 	y.Type("2")
 	y.WaitFor("2 votes")
-	y.Type("3")                   // change of mind
-	scr := y.WaitFor("3 √ PuTTY") // CP437 draws the check mark as √
+	y.Type("3")                               // change of mind
+	y.WaitFor("3 √ PuTTY")                    // CP437 draws the check mark as √
+	scr := y.WaitFor("Your vote is counted.") // drawn last, after the clear
 	if !strings.Contains(scr, "2 votes") {
 		t.Errorf("changing a vote added one:\n%s", scr)
 	}
