@@ -32,12 +32,15 @@ const pruneEvery = time.Hour
 
 // BanConfig configures a Banner. The zero value gives the defaults above.
 type BanConfig struct {
-	// MaxFailures failed logins from one address within Window of the
-	// first of them ban the address.
+	// MaxFailures failed logins from one caller within Window of the
+	// first of them ban the caller. A caller is an IPv4 address or an
+	// IPv6 /64 network, the unit the server's per-address limit counts,
+	// since one IPv6 host commonly holds a whole /64: failures from any
+	// of its addresses add up, and the ban covers all of them.
 	MaxFailures int
 	Window      time.Duration
 	// BanTime is the length of a first ban. A repeat ban lasts BanTime +
-	// strikes×Increment, where strikes counts the address's earlier bans,
+	// strikes×Increment, where strikes counts the caller's earlier bans,
 	// capped at MaxBanTime. A negative Increment makes every ban last
 	// BanTime.
 	BanTime    time.Duration
@@ -46,8 +49,8 @@ type BanConfig struct {
 	// Allow lists networks never banned nor counted; Deny lists networks
 	// always refused. Deny wins when both hold an address.
 	Allow, Deny []netip.Prefix
-	// MaxTracked bounds the addresses whose failures are counted at
-	// once; past it the oldest count is forgotten.
+	// MaxTracked bounds the callers whose failures are counted at once;
+	// past it the oldest count is forgotten.
 	MaxTracked int
 	// KeepExpired is how long an expired ban is kept, so that a repeat
 	// offender's next ban is longer.
@@ -99,8 +102,9 @@ func (e *BannedError) Error() string {
 	return "Your address is banned until " + u.Format(layout) + "."
 }
 
-// Banner bans addresses that fail to log in too often ("fail2ban"), and
-// holds the sysop's bans. Bans are kept in memory, where Check reads them
+// Banner bans callers that fail to log in too often ("fail2ban"), and
+// holds the sysop's bans. A caller is an IPv4 address or an IPv6 /64
+// network (see BanConfig.MaxFailures). Bans are kept in memory, where Check reads them
 // without touching the store, and written through to store.Bans.
 //
 // All methods are safe for concurrent use. Banner starts no goroutines:
@@ -117,8 +121,8 @@ type Banner struct {
 
 	mu       sync.Mutex
 	bans     map[netip.Prefix]Ban
-	bits     [2][129]int // number of bans per (IPv6?, prefix length)
-	failures map[netip.Addr]failure
+	bits     [2][129]int              // number of bans per (IPv6?, prefix length)
+	failures map[netip.Prefix]failure // by caller
 	// queue lists failure windows by start, oldest first, so the oldest
 	// is found without a scan; entries whose window has been replaced or
 	// dropped are skipped.
@@ -133,8 +137,8 @@ type failure struct {
 }
 
 type queued struct {
-	addr  netip.Addr
-	start time.Time
+	caller netip.Prefix
+	start  time.Time
 }
 
 // NewBanner returns a Banner holding the bans saved in bans, which may be
@@ -152,7 +156,7 @@ func NewBanner(ctx context.Context, cfg BanConfig, bans store.Bans, log *slog.Lo
 		store:    bans,
 		log:      log,
 		bans:     make(map[netip.Prefix]Ban),
-		failures: make(map[netip.Addr]failure),
+		failures: make(map[netip.Prefix]failure),
 	}
 	if bans == nil {
 		return b, nil
@@ -242,9 +246,11 @@ func (b *Banner) Check(addr netip.Addr) error {
 }
 
 // Failed records a failed login from addr, and reports whether addr is
-// now banned. The MaxFailures-th failure within Window bans it for BanTime
-// (longer for a repeat offender) and saves the ban. The ban is in force
-// even when saving it fails; err then reports the failure.
+// now banned. Failures are counted per caller, addr's IPv4 address or
+// IPv6 /64: the caller's MaxFailures-th failure within Window bans the
+// caller's prefix for BanTime (longer for a repeat offender) and saves
+// the ban. The ban is in force even when saving it fails; err then
+// reports the failure.
 func (b *Banner) Failed(ctx context.Context, addr netip.Addr) (banned bool, err error) {
 	addr, ok := normalAddr(addr)
 	if !ok {
@@ -262,19 +268,19 @@ func (b *Banner) Failed(ctx context.Context, addr netip.Addr) (banned bool, err 
 		b.mu.Unlock()
 		return true, nil // a login begun before the ban
 	}
-	f, ok := b.failures[addr]
+	p := callerOf(addr)
+	f, ok := b.failures[p]
 	if !ok || !now.Before(f.start.Add(b.cfg.Window)) {
-		b.startWindowLocked(addr, now)
+		b.startWindowLocked(p, now)
 		f = failure{start: now}
 	}
 	f.count++
 	if f.count < b.cfg.MaxFailures {
-		b.failures[addr] = f
+		b.failures[p] = f
 		b.mu.Unlock()
 		return false, nil
 	}
-	delete(b.failures, addr)
-	p := netip.PrefixFrom(addr, addr.BitLen())
+	delete(b.failures, p)
 	prev := b.bans[p].Strikes
 	ban := Ban{
 		Prefix:  p,
@@ -303,16 +309,12 @@ func (b *Banner) banTime(strikes int) time.Duration {
 	return c.BanTime + time.Duration(strikes)*c.Increment
 }
 
-// Succeeded forgets addr's failed logins; its past bans still count.
-func (b *Banner) Succeeded(addr netip.Addr) {
-	addr, ok := normalAddr(addr)
-	if !ok {
-		return
-	}
-	b.mu.Lock()
-	delete(b.failures, addr)
-	b.mu.Unlock()
-}
+// Succeeded does nothing. It is kept for callers that report correct
+// logins (board.LoginBan, sshd's Ban): a correct login must not forget
+// the caller's failures, or anyone with an account could alternate
+// guesses at another account's password with logins of their own and
+// never be banned. Failures expire with their Window.
+func (b *Banner) Succeeded(netip.Addr) {}
 
 // Ban bans prefix for d, or for ever when d is 0, replacing any ban on the
 // same prefix (a sysop's word overrides an automatic ban). An address is
@@ -340,8 +342,8 @@ func (b *Banner) Ban(ctx context.Context, prefix netip.Prefix, d time.Duration, 
 }
 
 // Unban lifts the ban on exactly prefix, forgets its strikes and the
-// failures counted inside it. With no such ban it returns an error
-// wrapping store.ErrNotFound.
+// failures counted for callers that overlap it (an IPv6 address's whole
+// /64). With no such ban it returns an error wrapping store.ErrNotFound.
 func (b *Banner) Unban(ctx context.Context, prefix netip.Prefix) error {
 	if !prefix.IsValid() {
 		return fmt.Errorf("auth: unban: invalid prefix %v", prefix)
@@ -350,9 +352,9 @@ func (b *Banner) Unban(ctx context.Context, prefix netip.Prefix) error {
 	b.mu.Lock()
 	_, had := b.bans[p]
 	b.deleteLocked(p)
-	for a := range b.failures {
-		if p.Contains(a) {
-			delete(b.failures, a)
+	for c := range b.failures {
+		if p.Overlaps(c) {
+			delete(b.failures, c)
 		}
 	}
 	b.mu.Unlock()
@@ -455,35 +457,35 @@ func (b *Banner) pruneBansLocked(now time.Time) []netip.Prefix {
 	return stale
 }
 
-// startWindowLocked makes room for a new failure window of addr: it drops
-// the windows that have ended, then the oldest ones while the table is
-// full.
-func (b *Banner) startWindowLocked(addr netip.Addr, now time.Time) {
+// startWindowLocked makes room for a new failure window of caller: it
+// drops the windows that have ended, then the oldest ones while the table
+// is full.
+func (b *Banner) startWindowLocked(caller netip.Prefix, now time.Time) {
 	for b.head < len(b.queue) {
 		q := b.queue[b.head]
-		f, ok := b.failures[q.addr]
+		f, ok := b.failures[q.caller]
 		live := ok && f.start.Equal(q.start)
 		if live && now.Before(f.start.Add(b.cfg.Window)) && len(b.failures) < b.cfg.MaxTracked {
 			break
 		}
 		if live {
-			delete(b.failures, q.addr)
+			delete(b.failures, q.caller)
 		}
 		b.queue[b.head] = queued{}
 		b.head++
 	}
 	// Reclaim the consumed front, or rebuild when stale entries (windows
-	// ended by a ban or a success) make up most of the queue.
+	// ended by a ban or an Unban) make up most of the queue.
 	if b.head > len(b.queue)/2 || len(b.queue)-b.head > 2*b.cfg.MaxTracked {
 		b.compactLocked()
 	}
-	b.queue = append(b.queue, queued{addr, now})
+	b.queue = append(b.queue, queued{caller, now})
 }
 
 func (b *Banner) compactLocked() {
 	live := b.queue[:0]
 	for _, q := range b.queue[b.head:] {
-		if f, ok := b.failures[q.addr]; ok && f.start.Equal(q.start) {
+		if f, ok := b.failures[q.caller]; ok && f.start.Equal(q.start) {
 			live = append(live, q)
 		}
 	}
@@ -539,6 +541,18 @@ func normalAddr(a netip.Addr) (netip.Addr, bool) {
 		return a, false
 	}
 	return a.Unmap().WithZone(""), true
+}
+
+// callerOf returns the unit whose failures are counted and banned
+// together: a normalised IPv4 address as a /32, or the /64 of an IPv6
+// address, as internal/server counts callers against its per-address
+// limit.
+func callerOf(addr netip.Addr) netip.Prefix {
+	if addr.Is6() {
+		p, _ := addr.Prefix(64)
+		return p
+	}
+	return netip.PrefixFrom(addr, addr.BitLen())
 }
 
 // normalPrefix unmaps a prefix inside ::ffff:0:0/96 and clears its host

@@ -151,13 +151,21 @@ func TestBannerSequences(t *testing.T) {
 			{59 * time.Second, "fail", a, "banned"},
 			{59 * time.Second, "check", a, "until 6m59s"},
 		}},
-		{"a success clears the count", BanConfig{}, []step{
+		{"a success does not clear the count", BanConfig{}, []step{
 			{0, "fail", a, ""},
-			{1 * time.Second, "fail", a, ""},
-			{2 * time.Second, "ok", a, ""},
-			{3 * time.Second, "fail", a, ""},
-			{4 * time.Second, "fail", a, ""},
-			{5 * time.Second, "fail", a, "banned"},
+			{1 * time.Second, "ok", a, ""},
+			{2 * time.Second, "fail", a, ""},
+			{3 * time.Second, "ok", a, ""},
+			{4 * time.Second, "fail", a, "banned"},
+			{4 * time.Second, "check", a, "until 6m4s"},
+		}},
+		{"successes between failures from one /64", BanConfig{}, []step{
+			{0, "fail", "2001:db8::1", ""},
+			{1 * time.Second, "ok", "2001:db8::2", ""},
+			{2 * time.Second, "fail", "2001:db8::3", ""},
+			{3 * time.Second, "ok", "2001:db8::1", ""},
+			{4 * time.Second, "fail", "2001:db8::4", "banned"},
+			{4 * time.Second, "check", "2001:db8::2", "until 6m4s"},
 		}},
 		{"a failure while banned changes nothing", BanConfig{}, []step{
 			{0, "fail", a, ""},
@@ -231,7 +239,68 @@ func TestBannerSequences(t *testing.T) {
 			{0, "fail", "2001:db8::1%eth0", ""},
 			{0, "fail", b6, "banned"},
 			{0, "check", b6, "until 6m0s"},
-			{0, "check", "2001:db8::2", "ok"},
+			{0, "check", "2001:db8::2", "until 6m0s"},
+			{0, "check", "2001:db8:0:1::1", "ok"},
+		}},
+		{"IPv6 failures add up per /64", BanConfig{}, []step{
+			{0, "fail", "2001:db8:1:2::1", ""},
+			{1 * time.Second, "fail", "2001:db8:1:2:aaaa::2", ""},
+			{1 * time.Second, "check", "2001:db8:1:2::1", "ok"},
+			{2 * time.Second, "fail", "2001:db8:1:2:ffff:ffff:ffff:ffff", "banned"},
+			{2 * time.Second, "check", "2001:db8:1:2::1", "until 6m2s"},
+			{2 * time.Second, "check", "2001:db8:1:2:1234::5", "until 6m2s"}, // a fourth address
+			{2 * time.Second, "check", "2001:db8:1:2::", "until 6m2s"},
+			{2 * time.Second, "check", "2001:db8:1:3::1", "ok"}, // the next /64
+			{2 * time.Second, "check", "2001:db8:1:1:ffff:ffff:ffff:ffff", "ok"},
+			{2 * time.Second, "fail", "2001:db8:1:2::9", "banned"},
+			{6*time.Minute + 2*time.Second, "check", "2001:db8:1:2::1", "ok"},
+		}},
+		{"IPv6 /64s are counted apart", BanConfig{}, []step{
+			{0, "fail", "2001:db8:0:1::1", ""},
+			{0, "fail", "2001:db8:0:2::1", ""},
+			{0, "fail", "2001:db8:0:1::2", ""},
+			{0, "fail", "2001:db8:0:2::2", ""},
+			{0, "check", "2001:db8:0:1::1", "ok"},
+			{0, "fail", "2001:db8:0:2::3", "banned"},
+			{0, "check", "2001:db8:0:1::1", "ok"},
+			{0, "check", "2001:db8:0:2::1", "until 6m0s"},
+		}},
+		{"IPv6 repeat bans grow per /64", BanConfig{}, []step{
+			{0, "fail", "2001:db8::1", ""},
+			{0, "fail", "2001:db8::2", ""},
+			{0, "fail", "2001:db8::3", "banned"},
+			{0, "check", "2001:db8::4", "until 6m0s"},
+			{10 * time.Minute, "fail", "2001:db8::5", ""},
+			{10 * time.Minute, "fail", "2001:db8::6", ""},
+			{10 * time.Minute, "fail", "2001:db8::7", "banned"},
+			{10 * time.Minute, "check", "2001:db8::8", "until 22m0s"},
+			{time.Hour, "fail", "2001:db8::a:1", ""},
+			{time.Hour, "fail", "2001:db8::b:1", ""},
+			{time.Hour, "fail", "2001:db8::c:1", "banned"},
+			{time.Hour, "check", "2001:db8::d:1", "until 1h18m0s"},
+			// Another /64 of the same /48 starts from no strikes.
+			{time.Hour, "fail", "2001:db8:0:1::1", ""},
+			{time.Hour, "fail", "2001:db8:0:1::2", ""},
+			{time.Hour, "fail", "2001:db8:0:1::3", "banned"},
+			{time.Hour, "check", "2001:db8:0:1::4", "until 1h6m0s"},
+		}},
+		{"IPv4 addresses of one /24 are counted apart", BanConfig{}, []step{
+			{0, "fail", "192.0.2.1", ""},
+			{0, "fail", "192.0.2.2", ""},
+			{0, "fail", "192.0.2.3", ""},
+			{0, "check", "192.0.2.1", "ok"},
+			{0, "check", "192.0.2.4", "ok"},
+		}},
+		{"allow list inside a banned /64", BanConfig{Allow: []netip.Prefix{netip.MustParsePrefix("2001:db8::1/128")}}, []step{
+			{0, "fail", "2001:db8::1", ""},
+			{0, "fail", "2001:db8::1", ""},
+			{0, "fail", "2001:db8::1", ""},
+			{0, "check", "2001:db8::1", "ok"},
+			{0, "fail", "2001:db8::2", ""},
+			{0, "fail", "2001:db8::3", ""},
+			{0, "fail", "2001:db8::4", "banned"},
+			{0, "check", "2001:db8::5", "until 6m0s"},
+			{0, "check", "2001:db8::1", "ok"},
 		}},
 		{"allow list is never banned", BanConfig{Allow: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}}, []step{
 			{0, "fail", a, ""},
@@ -319,6 +388,7 @@ func TestBannerPrefixBans(t *testing.T) {
 		{"203.0.113.9/32", 0},
 		{"::ffff:100.64.0.0/106", time.Minute}, // 100.64.0.0/10
 		{"2001:db8::/32", 0},
+		{"2001:db9:1::1/128", time.Hour}, // kept as given, not widened to its /64
 	} {
 		if err := bn.Ban(ctx, netip.MustParsePrefix(b.prefix), b.d, "spam"); err != nil {
 			t.Fatalf("Ban(%s, %v) error = %v", b.prefix, b.d, err)
@@ -337,6 +407,8 @@ func TestBannerPrefixBans(t *testing.T) {
 		{"100.128.0.0", "ok"},
 		{"2001:db8:ffff::1", "permanent"},
 		{"2001:db9::1", "ok"},
+		{"2001:db9:1::1", "until 1h0m0s"},
+		{"2001:db9:1::2", "ok"},
 	}
 	for _, tt := range tests {
 		if got := checkResult(bn.Check(netip.MustParseAddr(tt.addr))); got != tt.want {
@@ -356,6 +428,7 @@ func TestBannerPrefixBans(t *testing.T) {
 		"203.0.113.0/24 1h0m0s 1 spam",
 		fmt.Sprintf("203.0.113.9/32 %v 1 spam", time.Time{}.Sub(epoch)),
 		fmt.Sprintf("2001:db8::/32 %v 1 spam", time.Time{}.Sub(epoch)),
+		"2001:db9:1::1/128 1h0m0s 1 spam",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("List() = %q; want %q", got, want)
@@ -428,6 +501,23 @@ func TestBannerUnbanForgetsFailures(t *testing.T) {
 	if banned, _ := bn.Failed(ctx, a); banned {
 		t.Errorf("Failed after Unban = banned; want the count to restart")
 	}
+	// An IPv6 caller's failures are its /64's: unbanning any prefix that
+	// overlaps the /64 forgets them.
+	for _, p := range []string{"2001:db8::/32", "2001:db8::1/128", "2001:db8::/64"} {
+		bn.Failed(ctx, netip.MustParseAddr("2001:db8::1"))
+		bn.Failed(ctx, netip.MustParseAddr("2001:db8::2"))
+		bn.Unban(ctx, netip.MustParsePrefix(p))
+		if banned, _ := bn.Failed(ctx, netip.MustParseAddr("2001:db8::3")); banned {
+			t.Errorf("Failed after Unban(%s) = banned; want the /64's count to restart", p)
+		}
+		bn.Unban(ctx, netip.MustParsePrefix("2001:db8::/64"))
+	}
+	bn.Failed(ctx, netip.MustParseAddr("2001:db8::1"))
+	bn.Failed(ctx, netip.MustParseAddr("2001:db8::2"))
+	bn.Unban(ctx, netip.MustParsePrefix("2001:db8:0:1::/64"))
+	if banned, _ := bn.Failed(ctx, netip.MustParseAddr("2001:db8::3")); !banned {
+		t.Errorf("Failed after Unban(another /64) = not banned; want the count kept")
+	}
 	// With no store, Unban of nothing is still ErrNotFound.
 	if err := bn.Unban(ctx, netip.MustParsePrefix("10.0.0.0/8")); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Unban(never banned) error = %v; want store.ErrNotFound", err)
@@ -486,6 +576,54 @@ func TestBannerPersistence(t *testing.T) {
 	}
 	if got := checkResult(bn.Check(a)); got != "until 192h6m0s" {
 		t.Errorf("ban after pruning: Check(%v) = %s; want until 192h6m0s", a, got)
+	}
+}
+
+// TestBannerPersistenceIPv6: a ban earned by an IPv6 /64 is saved as the
+// /64, and a new Banner refuses every address in it and remembers its
+// strikes. Bans saved on single IPv6 addresses (as older versions did)
+// still hold.
+func TestBannerPersistenceIPv6(t *testing.T) {
+	clk := newClock()
+	bans := newMemBans()
+	ctx := t.Context()
+	cfg := BanConfig{Now: clk.Now}
+	addr := netip.MustParseAddr
+
+	bans.PutBan(ctx, store.Ban{Prefix: "2001:db8:ffff::7/128", Until: epoch.Add(time.Hour), Strikes: 1, Reason: ReasonLoginFailures, Created: epoch})
+	bn := newBanner(t, cfg, bans)
+	for _, a := range []string{"2001:db8::1", "2001:db8::2", "2001:db8::3"} {
+		bn.Failed(ctx, addr(a))
+	}
+	want := store.Ban{Prefix: "2001:db8::/64", Until: epoch.Add(6 * time.Minute), Strikes: 1, Reason: ReasonLoginFailures, Created: epoch}
+	if got, _ := bans.get("2001:db8::/64"); got != want {
+		t.Errorf("after a ban, store has %+v; want %+v", got, want)
+	}
+
+	bn = newBanner(t, cfg, bans)
+	tests := []struct{ addr, want string }{
+		{"2001:db8::1", "until 6m0s"},
+		{"2001:db8::ffff", "until 6m0s"},
+		{"2001:db8:0:1::1", "ok"},
+		{"2001:db8:ffff::7", "until 1h0m0s"},
+		{"2001:db8:ffff::8", "ok"},
+	}
+	for _, tt := range tests {
+		if got := checkResult(bn.Check(addr(tt.addr))); got != tt.want {
+			t.Errorf("new Banner: Check(%s) = %s; want %s", tt.addr, got, tt.want)
+		}
+	}
+
+	clk.set(2 * time.Hour)
+	bn = newBanner(t, cfg, bans)
+	for _, a := range []string{"2001:db8::a", "2001:db8::b", "2001:db8::c"} {
+		bn.Failed(ctx, addr(a))
+	}
+	if got := checkResult(bn.Check(addr("2001:db8::d"))); got != "until 2h12m0s" {
+		t.Errorf("second ban: Check(2001:db8::d) = %s; want until 2h12m0s", got)
+	}
+	if got, _ := bans.get("2001:db8::/64"); got.Strikes != 2 {
+		t.Errorf("second ban: store has %+v; want 2 strikes", got)
 	}
 }
 
@@ -622,8 +760,8 @@ func TestBannerMemoryBound(t *testing.T) {
 		bound(fmt.Sprintf("address %d", i))
 	}
 	bn.mu.Lock()
-	_, oldest := bn.failures[addr(0)]
-	_, newest := bn.failures[addr(10*max-1)]
+	_, oldest := bn.failures[callerOf(addr(0))]
+	_, newest := bn.failures[callerOf(addr(10*max-1))]
 	bn.mu.Unlock()
 	if oldest || !newest {
 		t.Errorf("after %d addresses: oldest tracked = %v, newest = %v; want false, true", 10*max, oldest, newest)
@@ -636,14 +774,24 @@ func TestBannerMemoryBound(t *testing.T) {
 		t.Errorf("a window later: %d failure entries; want 1", n)
 	}
 	bn.mu.Unlock()
-	// Windows closed by successes leave stale queue entries behind the
-	// live window of addr(0); they are compacted away.
+	// Windows closed by Unban leave stale queue entries behind the live
+	// window of addr(0); they are compacted away.
 	for i := range 100 * max {
 		a := addr(1 + i%(max/2))
 		bn.Failed(ctx, a)
-		bn.Succeeded(a)
-		bound(fmt.Sprintf("fail and succeed %d", i))
+		bn.Unban(ctx, netip.PrefixFrom(a, 32))
+		bound(fmt.Sprintf("fail and unban %d", i))
 	}
+	// IPv6 callers are /64s: many addresses of one /64 take one entry.
+	clk.set(2 * time.Minute)
+	for i := range 5 * max {
+		bn.Failed(ctx, netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 14: byte(i >> 8), 15: byte(i)}))
+	}
+	bn.mu.Lock()
+	if n := len(bn.failures); n != 1 {
+		t.Errorf("%d addresses of one /64: %d failure entries; want 1", 5*max, n)
+	}
+	bn.mu.Unlock()
 }
 
 // TestBannerConcurrent runs every method at once (for the race detector)
@@ -744,6 +892,20 @@ func TestBanTime(t *testing.T) {
 	for _, tt := range tests {
 		if got := bn.banTime(tt.strikes); got != tt.want {
 			t.Errorf("banTime(%d) = %v; want %v", tt.strikes, got, tt.want)
+		}
+	}
+}
+
+func TestCallerOf(t *testing.T) {
+	tests := []struct{ addr, want string }{
+		{"192.0.2.1", "192.0.2.1/32"},
+		{"2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"},
+		{"2001:db8::", "2001:db8::/64"},
+		{"::1", "::/64"},
+	}
+	for _, tt := range tests {
+		if got := callerOf(netip.MustParseAddr(tt.addr)); got != netip.MustParsePrefix(tt.want) {
+			t.Errorf("callerOf(%s) = %v; want %s", tt.addr, got, tt.want)
 		}
 	}
 }

@@ -10,10 +10,12 @@
 //   - Validator (rules.go) checks handles, passwords, real names,
 //     locations and e-mail addresses against Rules. Its errors are
 //     *RuleError values whose Msg is a sentence for the user.
-//   - Banner (ban.go) counts failed logins per address and bans addresses
-//     and networks, written through to a store.Bans so bans survive a
-//     restart. It plays x/84's fail2ban, but counts failed logins rather
-//     than connections.
+//   - Banner (ban.go) counts failed logins per caller (an IPv4 address
+//     or an IPv6 /64, as internal/server counts callers) and bans
+//     callers and the sysop's networks, written through to a store.Bans
+//     so bans survive a restart. It plays x/84's fail2ban, but counts
+//     failed logins rather than connections, and a correct login does
+//     not reset the count.
 //
 // Every type takes a plain Config-like struct whose zero value gives the
 // defaults. RulesFromConfig, HasherFromConfig and BanConfigFromConfig
