@@ -171,7 +171,8 @@ type Accounts struct {
 // Ban configures login bans ("fail2ban"); auth.BanConfigFromConfig turns
 // it into an auth.BanConfig.
 type Ban struct {
-	// MaxFailures failed logins within Window of the first ban the address.
+	// MaxFailures failed logins within Window of the first ban the address
+	// (an IPv6 address's whole /64).
 	MaxFailures int      `toml:"max_failures"` // 1 to 1000
 	Window      Duration `toml:"window"`       // 1s to 24h
 	BanTime     Duration `toml:"ban_time"`     // at least 1s

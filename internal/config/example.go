@@ -140,7 +140,7 @@ argon2_time = 2
 argon2_threads = 1
 
 [ban]
-# Failed logins from one address that ban it, 1 to 1000...
+# Failed logins from one address (for IPv6, one /64) that ban it, 1 to 1000...
 max_failures = 3
 # ...when they come within this time of the first ("1s" to "24h").
 window = "30s"
