@@ -160,6 +160,8 @@ var ErrLogoff = errors.New("board: the caller logged off")
 // the main menu until the caller logs off.
 func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 	s.SetActivity("logging in")
+	// Broadcasts reach every session, shown once the caller is in.
+	defer s.WatchNotices(b.Events, events.TopicBroadcast)()
 	// rlogin clients handle ^S/^Q themselves until told otherwise; the
 	// board wants every key.
 	s.Urgent(rlogin.ControlRaw)
@@ -182,6 +184,8 @@ func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 	if err != nil {
 		return err
 	}
+	// Pages and letters travel on the bus to the caller's own topic.
+	defer s.WatchNotices(b.Events, events.UserTopic(store.HandleKey(u.Handle)))()
 	return ignoreLogoff(b.mainMenu(ctx, c))
 }
 

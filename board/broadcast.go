@@ -12,19 +12,15 @@ import (
 )
 
 // Broadcast shows text to every caller on the board, at the next safe
-// point of whatever screen they are on, and returns how many sessions it
-// reached.
+// point of whatever screen they are on, and returns how many sessions are
+// on this node to see it.
 func (b *Board) Broadcast(text string) int {
 	text = strings.TrimSpace(term.Sanitize(text))
 	if text == "" {
 		return 0
 	}
-	n := 0
-	for _, s := range b.Sessions.Sessions() {
-		if s.Notify(events.Event{Topic: events.TopicBroadcast, Data: text}) {
-			n++
-		}
-	}
+	b.Events.Publish(events.Event{Topic: events.TopicBroadcast, Data: text})
+	n := b.Sessions.Len()
 	b.Log.Info("broadcast", "sessions", n, "text", text)
 	return n
 }

@@ -237,20 +237,18 @@ func messageList(ctx context.Context, c *Call, p place) error {
 	}
 	draw()
 	for {
-		k, err := c.ReadKey(ctx)
+		k, err := b.nextKey(ctx, c, draw)
 		if err != nil {
 			return err
 		}
 		page := max(c.Size().Rows-5, 1)
 		msg = ""
 		switch {
-		case k.Code == term.KeyResize:
 		case k.Code == term.KeyEvent:
-			if ev := c.Event(); ev.Topic == TopicMessage {
-				if err := load(); err != nil {
-					return err
-				}
-			} else if _, err := b.noticeEvent(ctx, c); err != nil {
+			if c.Event().Topic != TopicMessage {
+				continue
+			}
+			if err := load(); err != nil {
 				return err
 			}
 		case isQuit(k) && k.Code != term.KeyEnter:
@@ -377,17 +375,12 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 		draw()
 	next:
 		for {
-			k, err := c.ReadKey(ctx)
+			k, err := b.nextKey(ctx, c, draw)
 			if err != nil {
 				return i, err
 			}
 			height := max(c.Size().Rows-8, 1)
 			switch {
-			case k.Code == term.KeyResize:
-			case k.Code == term.KeyEvent:
-				if _, err := b.noticeEvent(ctx, c); err != nil {
-					return i, err
-				}
 			case k.Code == term.KeyUp:
 				scroll = max(scroll-1, 0)
 			case k.Code == term.KeyDown:
@@ -520,11 +513,8 @@ func compose(ctx context.Context, c *Call, d draft) (string, error) {
 	b.Log.Info("message posted", "id", m.ID, "area", m.Area, "to", m.To, "from", m.From)
 	b.Events.Publish(events.Event{Topic: TopicMessage, Data: m})
 	if m.To != "" {
-		for _, s := range b.Sessions.Sessions() {
-			if s.User() == m.To {
-				s.Notify(events.Event{Topic: TopicMessage, Data: Notice{Title: "You have mail.", Text: "A new letter from " + m.From + ": " + m.Subject}})
-			}
-		}
+		b.Events.Publish(events.Event{Topic: events.UserTopic(store.HandleKey(m.To)),
+			Data: Notice{Title: "You have mail.", Text: "A new letter from " + m.From + ": " + m.Subject}})
 	}
 	return "", nil
 }

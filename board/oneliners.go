@@ -22,64 +22,55 @@ func oneliners(ctx context.Context, c *Call) error {
 	defer stop()
 	list := &ui.List{}
 	var entries []store.Oneliner
+	status := "" // a refusal, shown until the next key
 	load := func() error {
 		var err error
 		entries, err = c.Board.Store.Oneliners.Oneliners(ctx, c.Board.OnelinerCount)
 		return err
 	}
-	draw := func() int {
+	prompt := 0
+	draw := func() {
 		top := c.Board.header(c.Session, "oneliners", 4)
 		sz := c.Size()
 		list.Top, list.Left, list.Width, list.Height = top, 2, sz.Cols-2, max(1, sz.Rows-top-1)
 		list.Lines = onelinerLines(entries, list.Width, time.Now())
 		list.Offset = len(list.Lines) // newest, at the bottom, in view
 		list.Draw(c.Session)
-		say(c.Session, sz.Rows, "", keyHelp("a", "add a one-liner", "q", "back"))
-		return sz.Rows
+		prompt = sz.Rows
+		if status != "" {
+			say(c.Session, prompt, styleError, status+" "+keyHelp("q", "back"))
+		} else {
+			say(c.Session, prompt, "", keyHelp("a", "add a one-liner", "q", "back"))
+		}
 	}
 	if err := load(); err != nil {
 		return err
 	}
-	prompt := draw()
+	draw()
 	for {
-		// A notice that came while a widget had the keys waits for here.
-		if c.PendingNotices() > 0 {
-			if _, err := c.Board.showNotices(ctx, c); err != nil {
-				return err
-			}
-			prompt = draw()
-		}
-		k, err := c.ReadKey(ctx)
+		k, err := c.Board.nextKey(ctx, c, draw)
 		if err != nil {
 			return err
 		}
+		if k.Code != term.KeyEvent {
+			status = ""
+		}
 		switch {
-		case k.Code == term.KeyResize:
-			prompt = draw()
-		case k.Code == term.KeyEvent && c.PendingNotices() > 0:
-			if _, err := c.Board.showNotices(ctx, c); err != nil {
-				return err
-			}
-			prompt = draw()
 		case k.Code == term.KeyEvent:
 			if c.Buffered() == 0 && c.PendingEvents() == 0 {
 				if err := load(); err != nil {
 					return err
 				}
-				prompt = draw()
+				draw()
 			}
 		case k.Code == term.KeyRune && k.Mod == 0 && (k.Rune == 'a' || k.Rune == 'y'):
-			msg, err := addOneliner(ctx, c, prompt, draw)
-			if err != nil {
+			if status, err = addOneliner(ctx, c, prompt, func() int { draw(); return prompt }); err != nil {
 				return err
 			}
 			if err := load(); err != nil {
 				return err
 			}
-			prompt = draw()
-			if msg != "" {
-				say(c.Session, prompt, styleError, msg+" "+keyHelp("q", "back"))
-			}
+			draw()
 		case isQuit(k):
 			return nil
 		default:

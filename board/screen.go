@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
@@ -139,30 +140,15 @@ func isQuit(k term.Key) bool {
 }
 
 // browse runs a read-only list screen: draw draws it (and fills list),
-// the scrolling keys scroll, a resize redraws, and q, Esc or Enter leave.
+// the scrolling keys scroll, and q, Esc or Enter leave.
 func browse(ctx context.Context, c *Call, list *ui.List, draw func()) error {
 	draw()
 	for {
-		// A notice that came while a widget had the keys waits for here.
-		if c.PendingNotices() > 0 {
-			if _, err := c.Board.showNotices(ctx, c); err != nil {
-				return err
-			}
-			draw()
-		}
-		k, err := c.ReadKey(ctx)
+		k, err := c.Board.nextKey(ctx, c, draw)
 		if err != nil {
 			return err
 		}
 		switch {
-		case k.Code == term.KeyResize:
-			draw()
-		case k.Code == term.KeyEvent:
-			if redraw, err := c.Board.noticeEvent(ctx, c); err != nil {
-				return err
-			} else if redraw {
-				draw()
-			}
 		case isQuit(k):
 			return nil
 		default:
@@ -171,11 +157,30 @@ func browse(ctx context.Context, c *Call, list *ui.List, draw func()) error {
 	}
 }
 
-// noticeEvent shows waiting notices after a KeyEvent, at a screen's safe
-// point, and reports whether the screen must be redrawn.
-func (b *Board) noticeEvent(ctx context.Context, c *Call) (bool, error) {
-	if c.PendingNotices() == 0 {
-		return false, nil
+// nextKey reads the caller's next key for a screen's loop. It is the
+// screen's safe point: notices waiting for the caller (pages, broadcasts)
+// are shown first and the screen redrawn after them; a resize redraws
+// too. Every other key is returned, KeyEvent included, for the screens
+// that follow live events.
+func (b *Board) nextKey(ctx context.Context, c *Call, redraw func()) (term.Key, error) {
+	for {
+		if c.PendingNotices() > 0 {
+			if _, err := b.showNotices(ctx, c); err != nil {
+				return term.Key{}, err
+			}
+			redraw()
+		}
+		k, err := c.ReadKey(ctx)
+		if err != nil {
+			return k, err
+		}
+		switch {
+		case k.Code == term.KeyResize:
+			redraw()
+		case k.Code == term.KeyEvent && c.Event().Topic == events.TopicNotice:
+			// shown at the top of the loop
+		default:
+			return k, nil
+		}
 	}
-	return b.showNotices(ctx, c)
 }

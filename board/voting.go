@@ -55,17 +55,12 @@ func voting(ctx context.Context, c *Call) error {
 			}
 		}
 		draw()
-		k, err := c.ReadKey(ctx)
+		k, err := b.nextKey(ctx, c, draw)
 		if err != nil {
 			return err
 		}
 		msg = ""
 		switch {
-		case k.Code == term.KeyResize:
-		case k.Code == term.KeyEvent:
-			if _, err := b.noticeEvent(ctx, c); err != nil {
-				return err
-			}
 		case isQuit(k):
 			return nil
 		case k.Code == term.KeyRune && k.Rune == '+' && c.Sysop():
@@ -138,17 +133,12 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 			}
 		}
 		draw()
-		k, err := c.ReadKey(ctx)
+		k, err := b.nextKey(ctx, c, draw)
 		if err != nil {
 			return err
 		}
 		msg = ""
 		switch {
-		case k.Code == term.KeyResize:
-		case k.Code == term.KeyEvent:
-			if _, err := b.noticeEvent(ctx, c); err != nil {
-				return err
-			}
 		case isQuit(k):
 			return nil
 		case k.Code == term.KeyRune && k.Rune >= '0' && k.Rune <= '9':

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
@@ -136,9 +137,8 @@ func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
 	}
 	other := target.User()
 	room := fmt.Sprintf("page:%d:%d:%d", c.Node(), node, time.Now().UnixNano())
-	if !target.Notify(events.Event{Topic: events.TopicPage, Data: events.Page{From: c.User.Handle, FromNode: c.Node(), Room: room}}) {
-		return clean(other) + " has too many messages waiting; try again later.", nil
-	}
+	b.Events.Publish(events.Event{Topic: events.UserTopic(store.HandleKey(other)),
+		Data: events.Page{From: c.User.Handle, FromNode: c.Node(), Room: room}})
 	b.Log.Info("page", "from", c.User.Handle, "to", other, "node", node)
 	return "", b.RunChat(ctx, c, room, "a private chat with "+clean(other))
 }

@@ -19,6 +19,10 @@ const (
 	TopicPage = "page"
 )
 
+// UserTopic is the topic of notices for one user (pages, mail), by
+// handle key.
+func UserTopic(handleKey string) string { return "user:" + handleKey }
+
 // Page is the Data of a TopicPage notice.
 type Page struct {
 	From     string // the pager's handle

@@ -346,9 +346,22 @@ func (s *Session) Dropped() uint64 {
 // the returned stop function is called (at the latest when the handler
 // returns: call stop with defer).
 func (s *Session) Watch(bus events.Bus, topics ...string) (stop func()) {
+	return subscribe(bus, topics, func(ev events.Event) { s.Post(ev) })
+}
+
+// WatchNotices is Watch for notices: events on the topics are queued with
+// Notify, to be shown at the next safe point. The board subscribes each
+// caller to broadcasts and to the topic of their handle (pages, mail), so
+// that notices travel on the bus like everything else, and can cross
+// nodes.
+func (s *Session) WatchNotices(bus events.Bus, topics ...string) (stop func()) {
+	return subscribe(bus, topics, func(ev events.Event) { s.Notify(ev) })
+}
+
+func subscribe(bus events.Bus, topics []string, deliver func(events.Event)) (stop func()) {
 	cancels := make([]func(), len(topics))
 	for i, t := range topics {
-		cancels[i] = bus.Subscribe(t, func(ev events.Event) { s.Post(ev) })
+		cancels[i] = bus.Subscribe(t, deliver)
 	}
 	return func() {
 		for _, c := range cancels {

@@ -330,3 +330,28 @@ func TestMailbox(t *testing.T) {
 		}
 	})
 }
+
+func TestWatchNotices(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, _, _ := newPipeSession(t, term.Info{}, Options{})
+		var bus events.Local
+		stop := s.WatchNotices(&bus, events.TopicBroadcast, events.UserTopic("bob"))
+		defer stop()
+		bus.Publish(events.Event{Topic: events.TopicBroadcast, Data: "reboot at noon"})
+		bus.Publish(events.Event{Topic: events.UserTopic("alice"), Data: "not for bob"})
+		bus.Publish(events.Event{Topic: events.UserTopic("bob"), Data: "page from alice"})
+		// The caller's screen hears of them as a KeyEvent on the notice
+		// topic, and takes the notices, in order, at its safe point.
+		k, err := s.ReadKey(t.Context())
+		if err != nil || k.Code != term.KeyEvent || s.Event().Topic != events.TopicNotice {
+			t.Fatalf("ReadKey = %v, %v, event %+v; want a notice event", k, err, s.Event())
+		}
+		got := s.TakeNotices()
+		if len(got) != 2 || got[0].Data != "reboot at noon" || got[1].Data != "page from alice" {
+			t.Errorf("TakeNotices() = %+v; want the broadcast then the page", got)
+		}
+		if n := s.PendingNotices(); n != 0 {
+			t.Errorf("PendingNotices() after take = %d; want 0", n)
+		}
+	})
+}
