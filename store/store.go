@@ -191,8 +191,11 @@ type PublicKey struct {
 // Keys stores users' ssh public keys.
 type Keys interface {
 	// AddKey registers k for k.Handle, setting its ID and, when zero,
-	// Added. A key belongs to one user at most: registering a fingerprint
-	// that is registered already (to anyone) is ErrExists; an unknown
+	// Added. A user holds a fingerprint once: registering one the user
+	// has registered already is ErrExists. Other users may register the
+	// same key (public keys are public, so one user's registration must
+	// not keep the key's owner from adding it, nor tell anyone it is in
+	// use); each registration is its own, with its own ID. An unknown
 	// handle is ErrNotFound.
 	AddKey(ctx context.Context, k *PublicKey) error
 	// Keys returns the user's keys, oldest first.

@@ -57,8 +57,9 @@
 // their owner by handle and keep its handle_key (owner_key) for
 // UploadUsage. Groups and ssh keys refer to the account by id with ON
 // DELETE CASCADE: they follow a rename and go with the account. A key's
-// fingerprint is UNIQUE across all users and compared byte by byte; Keys
-// reads the handle from the account.
+// fingerprint is compared byte by byte and UNIQUE per user (user_id,
+// fingerprint): several users may register one key. Keys reads the handle
+// from the account.
 //
 // Migration 0003 adds users.signature (empty for existing accounts) and
 // the community tables:
@@ -85,6 +86,13 @@
 //
 // messages and polls use AUTOINCREMENT, so no id is handed out twice:
 // read pointers and AfterID rely on ids that only grow.
+//
+// Migration 0004 rebuilds ssh_keys with UNIQUE (user_id, fingerprint) in
+// place of 0002's UNIQUE (fingerprint), which let anyone register a
+// public key first and keep its owner from adding it. SQLite cannot drop
+// a constraint, so the table is created anew, the keys copied with their
+// ids and the AUTOINCREMENT counter, the old table dropped and the new
+// one renamed, all in the migration's transaction.
 //
 // The file is created with mode 0600, since it holds password hashes;
 // SQLite gives the -wal and -shm files the same mode.

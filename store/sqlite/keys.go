@@ -11,7 +11,8 @@ import (
 
 // AddKey implements store.Keys. The key is tied to the account's id, not
 // its handle: a renamed user keeps the key, and deleting the account
-// deletes it (ON DELETE CASCADE).
+// deletes it (ON DELETE CASCADE). UNIQUE (user_id, fingerprint) refuses
+// a user's second registration of a key, and only that.
 func (e *engine) AddKey(ctx context.Context, k *store.PublicKey) error {
 	added := k.Added
 	if added.IsZero() {
@@ -66,8 +67,9 @@ func (e *engine) Keys(ctx context.Context, handle string) ([]store.PublicKey, er
 	return keys, nil
 }
 
-// DeleteKey implements store.Keys. A fingerprint registered to another
-// user is ErrNotFound, as is an unknown handle.
+// DeleteKey implements store.Keys. It deletes the user's registration
+// only: other users' registrations of the same key stay. A fingerprint
+// the user has not registered is ErrNotFound, as is an unknown handle.
 func (e *engine) DeleteKey(ctx context.Context, handle, fingerprint string) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM ssh_keys WHERE fingerprint = ?

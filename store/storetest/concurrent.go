@@ -108,21 +108,60 @@ func testConcurrent(t *testing.T, s *store.Store) {
 	}
 }
 
-// testKeyTakenConcurrent has many users register one key at once: exactly
-// one of them gets it, and every other one ErrExists.
-func testKeyTakenConcurrent(t *testing.T, s *store.Store) {
+// testKeySharedConcurrent has many users register one key at once: every
+// one of them gets it, each with an ID of its own.
+func testKeySharedConcurrent(t *testing.T, s *store.Store) {
 	const n = 20
 	for g := range n {
 		create(t, s, newUser(fmt.Sprintf("racer%02d", g)))
 	}
+	ks := make([]*store.PublicKey, n)
 	errs := make([]error, n)
 	// Released together, so that the registrations overlap.
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for g := range n {
+		ks[g] = newKey(fmt.Sprintf("racer%02d", g), "contested", base())
 		wg.Go(func() {
 			<-start
-			errs[g] = s.Keys.AddKey(t.Context(), newKey(fmt.Sprintf("racer%02d", g), "contested", base()))
+			errs[g] = s.Keys.AddKey(t.Context(), ks[g])
+		})
+	}
+	close(start)
+	wg.Wait()
+	ids := make(map[int64]bool)
+	for g, err := range errs {
+		h := ks[g].Handle
+		if err != nil {
+			t.Errorf("AddKey(%q) of a key %d users register at once = %v; want nil", h, n, err)
+			continue
+		}
+		if ids[ks[g].ID] {
+			t.Errorf("AddKey(%q): ID %d handed out twice", h, ks[g].ID)
+		}
+		ids[ks[g].ID] = true
+		if got, want := keys(t, s, h), owned(h, ks[g]); !slices.EqualFunc(got, want, sameKey) {
+			t.Errorf("Keys(%q) = %+v; want %+v", h, got, want)
+		}
+	}
+}
+
+// testKeyTwiceConcurrent has one user register one key from many
+// goroutines at once: exactly one registration succeeds, and every other
+// one is ErrExists.
+func testKeyTwiceConcurrent(t *testing.T, s *store.Store) {
+	const n = 20
+	create(t, s, newUser("Eager"))
+	ks := make([]*store.PublicKey, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := range n {
+		ks[g] = newKey("Eager", "contested", base())
+		ks[g].Comment = fmt.Sprintf("try %02d", g) // to tell which one won
+		wg.Go(func() {
+			<-start
+			errs[g] = s.Keys.AddKey(t.Context(), ks[g])
 		})
 	}
 	close(start)
@@ -133,23 +172,16 @@ func testKeyTakenConcurrent(t *testing.T, s *store.Store) {
 		case err == nil && winner < 0:
 			winner = g
 		case err == nil:
-			t.Errorf("AddKey(racer%02d) = nil after racer%02d's; want ErrExists", g, winner)
+			t.Errorf("AddKey(try %02d) = nil after try %02d's; want ErrExists", g, winner)
 		case !errors.Is(err, store.ErrExists):
-			t.Errorf("AddKey(racer%02d) = %v; want nil or ErrExists", g, err)
+			t.Errorf("AddKey(try %02d) = %v; want nil or ErrExists", g, err)
 		}
 	}
 	if winner < 0 {
-		t.Fatalf("AddKey of one key by %d users: none succeeded; want one", n)
+		t.Fatalf("AddKey of one key by one user %d times at once: none succeeded; want one", n)
 	}
-	for g := range n {
-		h := fmt.Sprintf("racer%02d", g)
-		want := 0
-		if g == winner {
-			want = 1
-		}
-		if got := keys(t, s, h); len(got) != want {
-			t.Errorf("Keys(%q) = %+v; want %d key", h, got, want)
-		}
+	if got, want := keys(t, s, "Eager"), owned("Eager", ks[winner]); !slices.EqualFunc(got, want, sameKey) {
+		t.Errorf(`Keys("Eager") = %+v; want %+v`, got, want)
 	}
 }
 

@@ -31,17 +31,20 @@
 //   - UpdateUser of an ID that does not exist is ErrNotFound.
 //   - Keys belong to the account, not to the handle: they follow a
 //     rename, and DeleteUser removes them, so a new account with the same
-//     handle has none and their fingerprints are free again. Keys returns
+//     handle has none and may register them again. Keys returns
 //     each key with the account's Handle as stored, whatever case it was
 //     asked for in. Keys of an unknown handle, or of a user without keys,
 //     is an empty list and no error.
 //   - Keys sorts by Added; the order of keys added at the same
 //     millisecond is not specified.
 //   - Fingerprints are compared byte by byte ("SHA256:…" is base64, so
-//     case matters). A fingerprint is refused with ErrExists even when
-//     many users register it at once: exactly one of them gets it.
-//     DeleteKey of another user's key, or with an unknown handle, is
-//     ErrNotFound and deletes nothing.
+//     case matters). A user holds a fingerprint once: registering it
+//     again is ErrExists, even from many goroutines at once (exactly one
+//     of them gets it). Different users may register the same key, at
+//     once too, each registration with its own ID; DeleteKey removes the
+//     user's registration only. DeleteKey of a key the user has not
+//     registered, or with an unknown handle, is ErrNotFound and deletes
+//     nothing.
 //   - Upload paths are compared byte by byte, as ban prefixes are.
 //   - An upload's owner needs no account and is kept as given;
 //     UploadUsage matches it by store.HandleKey, and is 0 for an owner

@@ -160,38 +160,63 @@ func testAddKeyUnknown(t *testing.T, s *store.Store) {
 	}
 }
 
+// testKeyTaken checks that a user holds a fingerprint once, while other
+// users may register the same key: public keys are public, so one user's
+// registration must not lock the key's owner out.
 func testKeyTaken(t *testing.T, s *store.Store) {
 	ctx := t.Context()
 	create(t, s, newUser("Alice"))
 	create(t, s, newUser("Bob"))
 	a := addKey(t, s, newKey("Alice", "shared", base()))
 
-	// The same fingerprint again, whatever the key text, comment or
-	// user, is refused and changes nothing.
-	again := newKey("Alice", "shared", base().Add(time.Hour))
+	// The same fingerprint again for Alice, whatever the key text,
+	// comment or case of her handle, is refused and changes nothing.
+	again := newKey("ALICE", "shared", base().Add(time.Hour))
 	again.Comment = "again"
-	stolen := newKey("Bob", "shared", base().Add(time.Hour))
-	stolen.Key = "ssh-ed25519 AAAAother"
-	tests := []*store.PublicKey{again, stolen}
-	for _, k := range tests {
-		k.Handle = strings.ToUpper(k.Handle)
+	otherText := newKey("alice", "shared", base().Add(time.Hour))
+	otherText.Key = "ssh-ed25519 AAAAother"
+	for _, k := range []*store.PublicKey{again, otherText} {
 		if err := s.Keys.AddKey(ctx, k); !errors.Is(err, store.ErrExists) {
-			t.Errorf("AddKey(%q, %q) of a taken fingerprint = %v; want ErrExists", k.Handle, k.Fingerprint, err)
+			t.Errorf("AddKey(%q, %q) of the user's own key = %v; want ErrExists", k.Handle, k.Fingerprint, err)
 		}
 	}
 	if got, want := keys(t, s, "Alice"), owned("Alice", a); !slices.EqualFunc(got, want, sameKey) {
 		t.Errorf(`Keys("Alice") after ErrExists = %+v; want %+v`, got, want)
 	}
-	if got := keys(t, s, "Bob"); len(got) != 0 {
-		t.Errorf(`Keys("Bob") after ErrExists = %+v; want none`, got)
+
+	// Bob may register the same key: it is his as well, with its own ID.
+	b := newKey("BOB", "shared", base().Add(time.Minute))
+	b.Comment = "bob@example.org"
+	addKey(t, s, b)
+	if b.ID == 0 || b.ID == a.ID {
+		t.Errorf("AddKey(%q, %q) of Alice's key: ID = %d; want non-zero and not %d", b.Handle, b.Fingerprint, b.ID, a.ID)
+	}
+	tests := []struct {
+		handle string
+		want   []store.PublicKey
+	}{
+		{"Alice", owned("Alice", a)},
+		{"Bob", owned("Bob", b)},
+	}
+	for _, tt := range tests {
+		if got := keys(t, s, tt.handle); !slices.EqualFunc(got, tt.want, sameKey) {
+			t.Errorf("Keys(%q) after both registered one key = %+v; want %+v", tt.handle, got, tt.want)
+		}
+	}
+	// Each of them still holds it once.
+	for _, h := range []string{"Alice", "Bob"} {
+		k := newKey(h, "shared", base().Add(2*time.Hour))
+		if err := s.Keys.AddKey(ctx, k); !errors.Is(err, store.ErrExists) {
+			t.Errorf("AddKey(%q, %q) a second time = %v; want ErrExists", h, k.Fingerprint, err)
+		}
 	}
 
 	// Fingerprints are compared byte by byte: base64 is case-sensitive.
-	other := newKey("Bob", "shared", base())
-	other.Fingerprint = strings.ToLower(a.Fingerprint)
-	addKey(t, s, other)
-	if got, want := keys(t, s, "Bob"), owned("Bob", other); !slices.EqualFunc(got, want, sameKey) {
-		t.Errorf(`Keys("Bob") = %+v; want %+v`, got, want)
+	lower := newKey("Alice", "shared", base().Add(3*time.Hour))
+	lower.Fingerprint = strings.ToLower(a.Fingerprint)
+	addKey(t, s, lower)
+	if got, want := keys(t, s, "Alice"), owned("Alice", a, lower); !slices.EqualFunc(got, want, sameKey) {
+		t.Errorf(`Keys("Alice") = %+v; want %+v`, got, want)
 	}
 }
 
@@ -228,17 +253,28 @@ func testDeleteKey(t *testing.T, s *store.Store) {
 		t.Errorf(`Keys("Bob") after DeleteKey = %+v; want %+v`, got, want)
 	}
 
-	// The deleted key's fingerprint is free again, for anyone.
-	again := newKey("Bob", "a1", base().Add(time.Hour))
-	addKey(t, s, again)
-	if got, want := keys(t, s, "Bob"), owned("Bob", b1, again); !slices.EqualFunc(got, want, sameKey) {
-		t.Errorf(`Keys("Bob") after re-adding a deleted key = %+v; want %+v`, got, want)
+	// The deleted key may be registered again.
+	again := addKey(t, s, newKey("Alice", "a1", base().Add(time.Hour)))
+	if got, want := keys(t, s, "Alice"), owned("Alice", a2, again); !slices.EqualFunc(got, want, sameKey) {
+		t.Errorf(`Keys("Alice") after re-adding a deleted key = %+v; want %+v`, got, want)
+	}
+
+	// Deleting a key several users registered deletes one user's only.
+	shared := addKey(t, s, newKey("Bob", "a2", base().Add(2*time.Hour)))
+	if err := s.Keys.DeleteKey(ctx, "Bob", shared.Fingerprint); err != nil {
+		t.Errorf("DeleteKey(%q, %q) of a shared key = %v; want nil", "Bob", shared.Fingerprint, err)
+	}
+	if got, want := keys(t, s, "Alice"), owned("Alice", a2, again); !slices.EqualFunc(got, want, sameKey) {
+		t.Errorf(`Keys("Alice") after Bob deleted the key they share = %+v; want %+v`, got, want)
+	}
+	if got, want := keys(t, s, "Bob"), owned("Bob", b1); !slices.EqualFunc(got, want, sameKey) {
+		t.Errorf(`Keys("Bob") after deleting the shared key = %+v; want %+v`, got, want)
 	}
 }
 
 // testKeysDeleteUser checks that DeleteUser removes the user's keys: a
-// new account with the same handle has none, and their fingerprints are
-// free.
+// new account with the same handle has none and may register them again,
+// and other users' registrations of the same keys stay.
 func testKeysDeleteUser(t *testing.T, s *store.Store) {
 	ctx := t.Context()
 	create(t, s, newUser("Doomed"))
@@ -246,6 +282,7 @@ func testKeysDeleteUser(t *testing.T, s *store.Store) {
 	d1 := addKey(t, s, newKey("Doomed", "d1", base()))
 	d2 := addKey(t, s, newKey("Doomed", "d2", base().Add(time.Minute)))
 	sv := addKey(t, s, newKey("Survivor", "s", base()))
+	shared := addKey(t, s, newKey("Survivor", "d1", base().Add(time.Minute)))
 
 	if err := s.Users.DeleteUser(ctx, "dOOMED"); err != nil {
 		t.Fatalf(`DeleteUser("dOOMED") = %v; want nil`, err)
@@ -260,14 +297,17 @@ func testKeysDeleteUser(t *testing.T, s *store.Store) {
 	if got := keys(t, s, "doomed"); len(got) != 0 {
 		t.Errorf(`Keys("doomed") recreated = %+v; want none`, got)
 	}
-	// d1 and d2's fingerprints are free again.
-	f1 := addKey(t, s, newKey("Survivor", "d1", base().Add(time.Hour)))
-	f2 := addKey(t, s, newKey("Survivor", "d2", base().Add(2*time.Hour)))
+	if got, want := keys(t, s, "Survivor"), owned("Survivor", sv, shared); !slices.EqualFunc(got, want, sameKey) {
+		t.Errorf(`Keys("Survivor") after DeleteUser("Doomed") = %+v; want %+v`, got, want)
+	}
+	// The new account may register d1 and d2.
+	f1 := addKey(t, s, newKey("doomed", "d1", base().Add(time.Hour)))
+	f2 := addKey(t, s, newKey("doomed", "d2", base().Add(2*time.Hour)))
 	if f1.Fingerprint != d1.Fingerprint || f2.Fingerprint != d2.Fingerprint {
 		t.Fatalf("newKey made fingerprints %q, %q; want %q, %q", f1.Fingerprint, f2.Fingerprint, d1.Fingerprint, d2.Fingerprint)
 	}
-	if got, want := keys(t, s, "Survivor"), owned("Survivor", sv, f1, f2); !slices.EqualFunc(got, want, sameKey) {
-		t.Errorf(`Keys("Survivor") = %+v; want %+v`, got, want)
+	if got, want := keys(t, s, "Doomed"), owned("doomed", f1, f2); !slices.EqualFunc(got, want, sameKey) {
+		t.Errorf(`Keys("Doomed") = %+v; want %+v`, got, want)
 	}
 }
 
