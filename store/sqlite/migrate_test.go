@@ -572,3 +572,170 @@ func TestUpgradeFromV2(t *testing.T) {
 		t.Errorf("foreign_key_check after upgrade = %d violations, %v; want 0", fk, err)
 	}
 }
+
+// TestUpgradeFromV3 checks that a database at schema version 3, whose
+// ssh_keys held a fingerprint once across all users, is brought up to
+// date by Open with its keys kept, ids and all, and that several users
+// may then register one key, each once.
+func TestUpgradeFromV3(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "x84.db")
+	ms, err := loadMigrations(migrationFiles, "migrations")
+	if err != nil {
+		t.Fatalf("loadMigrations(embedded) = %v; want nil", err)
+	}
+	if len(ms) < 4 {
+		t.Fatalf("embedded migrations = %d; want at least 4", len(ms))
+	}
+
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.SetMaxOpenConns(1)
+	if _, err := w.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
+		t.Fatalf("PRAGMA journal_mode = WAL: %v", err)
+	}
+	if err := migrate(ctx, w, path, ms[:3], slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatalf("migrate(0001 to 0003) = %v; want nil", err)
+	}
+	added := time.Date(2024, time.May, 5, 23, 59, 0, 0, time.UTC)
+	user := func(h string) string {
+		return `INSERT INTO users (handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls)
+			VALUES ('` + h + `', '` + string(store.HandleKey(h)) + `', 'x', '', '', '', 'utf-8', 0, 0, 0)`
+	}
+	key := `INSERT INTO ssh_keys (user_id, fingerprint, key, comment, added) SELECT id, ?, ?, ?, ? FROM users WHERE handle = ?`
+	inserts := []struct {
+		q    string
+		args []any
+	}{
+		{user("Ada"), nil},
+		{user("Bo"), nil},
+		{key, []any{"SHA256:laptop", "ssh-ed25519 AAAAlaptop", "ada@laptop", added.UnixMilli(), "Ada"}},
+		{key, []any{"SHA256:desk", "ssh-rsa AAAAdesk", "", added.Add(time.Hour).UnixMilli(), "Ada"}},
+		{key, []any{"SHA256:bo", "ssh-ed25519 AAAAbo", "bo", added.UnixMilli(), "Bo"}},
+		{key, []any{"SHA256:gone", "ssh-ed25519 AAAAgone", "", added.UnixMilli(), "Bo"}},
+		// The highest id is deleted: it must not be handed out again.
+		{`DELETE FROM ssh_keys WHERE fingerprint = 'SHA256:gone'`, nil},
+	}
+	for _, in := range inserts {
+		if _, err := w.ExecContext(ctx, in.q, in.args...); err != nil {
+			t.Fatalf("Exec(%q) on version 3 = %v; want nil", in.q, err)
+		}
+	}
+	// 0002's UNIQUE (fingerprint) is what 0004 lifts.
+	if _, err := w.ExecContext(ctx, key, "SHA256:laptop", "ssh-ed25519 AAAAlaptop", "", 0, "Bo"); !isUnique(err) {
+		t.Fatalf("registering Ada's key for Bo on version 3 = %v; want a UNIQUE violation", err)
+	}
+	if got := pragma(t, w, "user_version"); got != "3" {
+		t.Fatalf("PRAGMA user_version of the fixture = %s; want 3", got)
+	}
+	w.Close()
+
+	var logs bytes.Buffer
+	s, err := Open(ctx, path, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatalf("Open(version 3) = %v; want nil", err)
+	}
+	defer s.Close()
+	e := s.Closer.(*engine)
+	if got, want := pragma(t, e.w, "user_version"), strconv.Itoa(len(ms)); got != want {
+		t.Errorf("PRAGMA user_version after Open(version 3) = %s; want %s", got, want)
+	}
+	if got, want := strings.Count(logs.String(), "sqlite: migrated"), len(ms)-3; got != want {
+		t.Errorf("Open(version 3) logged %d migrations; want %d:\n%s", got, want, logs.String())
+	}
+	if !strings.Contains(logs.String(), "0004_shared_keys.sql") {
+		t.Errorf("Open(version 3) logged %q; want it to name 0004_shared_keys.sql", logs.String())
+	}
+
+	// The keys are all there, with their ids.
+	laptop := store.PublicKey{ID: 1, Handle: "Ada", Key: "ssh-ed25519 AAAAlaptop", Fingerprint: "SHA256:laptop", Comment: "ada@laptop", Added: added}
+	desk := store.PublicKey{ID: 2, Handle: "Ada", Key: "ssh-rsa AAAAdesk", Fingerprint: "SHA256:desk", Added: added.Add(time.Hour)}
+	bo := store.PublicKey{ID: 3, Handle: "Bo", Key: "ssh-ed25519 AAAAbo", Fingerprint: "SHA256:bo", Comment: "bo", Added: added}
+	same := func(a, b store.PublicKey) bool {
+		return a.ID == b.ID && a.Handle == b.Handle && a.Key == b.Key && a.Fingerprint == b.Fingerprint &&
+			a.Comment == b.Comment && a.Added.Equal(b.Added)
+	}
+	for _, tt := range []struct {
+		handle string
+		want   []store.PublicKey
+	}{
+		{"Ada", []store.PublicKey{laptop, desk}},
+		{"Bo", []store.PublicKey{bo}},
+	} {
+		if got, err := s.Keys.Keys(ctx, tt.handle); err != nil || !slices.EqualFunc(got, tt.want, same) {
+			t.Errorf("Keys(%q) after upgrade = %+v, %v; want %+v", tt.handle, got, err, tt.want)
+		}
+	}
+
+	// Bo may now register Ada's key, under an id never used before; Ada
+	// still may not register it twice.
+	shared := &store.PublicKey{Handle: "Bo", Key: laptop.Key, Fingerprint: laptop.Fingerprint, Added: added}
+	if err := s.Keys.AddKey(ctx, shared); err != nil {
+		t.Fatalf("AddKey(Bo, %q) after upgrade = %v; want nil", shared.Fingerprint, err)
+	}
+	if shared.ID != 5 {
+		t.Errorf("AddKey(Bo, %q) after upgrade: ID = %d; want 5, after the deleted 4", shared.Fingerprint, shared.ID)
+	}
+	again := &store.PublicKey{Handle: "ada", Key: laptop.Key, Fingerprint: laptop.Fingerprint}
+	if err := s.Keys.AddKey(ctx, again); !errors.Is(err, store.ErrExists) {
+		t.Errorf("AddKey(ada, %q) twice after upgrade = %v; want ErrExists", again.Fingerprint, err)
+	}
+
+	// The rebuilt table is STRICT, keeps its indexes, and nothing of the
+	// rebuild is left behind.
+	var strict bool
+	if err := e.r.QueryRowContext(ctx, `SELECT strict FROM pragma_table_list WHERE name = 'ssh_keys'`).Scan(&strict); err != nil || !strict {
+		t.Errorf("ssh_keys after upgrade: strict = %v, %v; want true, nil", strict, err)
+	}
+	rows, err := e.r.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE tbl_name LIKE 'ssh_keys%' ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var objects []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		objects = append(objects, name)
+	}
+	rows.Close()
+	if want := []string{"sqlite_autoindex_ssh_keys_1", "ssh_keys", "ssh_keys_user"}; !slices.Equal(objects, want) {
+		t.Errorf("schema objects of ssh_keys after upgrade = %q; want %q", objects, want)
+	}
+	var cols []string
+	rows, err = e.r.QueryContext(ctx, `SELECT name FROM pragma_index_info('sqlite_autoindex_ssh_keys_1') ORDER BY seqno`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		cols = append(cols, name)
+	}
+	rows.Close()
+	if want := []string{"user_id", "fingerprint"}; !slices.Equal(cols, want) {
+		t.Errorf("unique index of ssh_keys after upgrade = %q; want %q", cols, want)
+	}
+
+	// The foreign key to users still cascades, and only to the deleted
+	// account's registration of a shared key.
+	if err := s.Users.DeleteUser(ctx, "Ada"); err != nil {
+		t.Fatalf("DeleteUser(Ada) after upgrade = %v; want nil", err)
+	}
+	if ks, err := s.Keys.Keys(ctx, "Ada"); err != nil || len(ks) != 0 {
+		t.Errorf(`Keys("Ada") after DeleteUser = %+v, %v; want none`, ks, err)
+	}
+	if ks, err := s.Keys.Keys(ctx, "Bo"); err != nil || !slices.EqualFunc(ks, []store.PublicKey{bo, *shared}, same) {
+		t.Errorf(`Keys("Bo") after DeleteUser(Ada) = %+v, %v; want %+v`, ks, err, []store.PublicKey{bo, *shared})
+	}
+	var fk int
+	if err := e.r.QueryRowContext(ctx, `SELECT count(*) FROM pragma_foreign_key_check`).Scan(&fk); err != nil || fk != 0 {
+		t.Errorf("foreign_key_check after upgrade = %d violations, %v; want 0", fk, err)
+	}
+}

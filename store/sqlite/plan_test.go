@@ -7,8 +7,8 @@ import (
 	"github.com/x84bbs/x84/store"
 )
 
-// TestQueryPlans checks that listing and counting messages, and the
-// cascades when an account is deleted, use an index rather than scanning
+// TestQueryPlans checks that listing and counting messages, deleting a
+// key, and the cascades when an account is deleted, use an index rather than scanning
 // a whole table, and that CountAfter reads the index alone.
 func TestQueryPlans(t *testing.T) {
 	ctx := t.Context()
@@ -38,6 +38,9 @@ func TestQueryPlans(t *testing.T) {
 		query{"cascade to votes", `DELETE FROM votes WHERE user_id = ?`, []any{1}, "votes_user"},
 		query{"cascade to pointers", `DELETE FROM read_pointers WHERE user_id = ?`, []any{1}, "PRIMARY KEY"},
 		query{"polls newest first", `SELECT id FROM polls ORDER BY created DESC, id DESC`, nil, "polls_created"},
+		query{"cascade to keys", `DELETE FROM ssh_keys WHERE user_id = ?`, []any{1}, "INDEX"},
+		// DeleteKey, by 0004's UNIQUE (user_id, fingerprint).
+		query{"delete a key", `DELETE FROM ssh_keys WHERE fingerprint = ? AND user_id = ?`, []any{"SHA256:x", 1}, "sqlite_autoindex_ssh_keys_1"},
 	)
 	for _, tt := range tests {
 		rows, err := e.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+tt.sql, tt.args...)
