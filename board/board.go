@@ -40,8 +40,6 @@ type LoginBan interface {
 	// Failed records a failed login and reports whether the address is
 	// now banned.
 	Failed(ctx context.Context, addr netip.Addr) (banned bool, err error)
-	// Succeeded forgets the address's failures.
-	Succeeded(addr netip.Addr)
 }
 
 // Settings are the board's tunable values; the zero value of each means

@@ -194,6 +194,25 @@ func TestLoginFailuresBan(t *testing.T) {
 	}
 }
 
+// A caller with an account of their own must not be able to clear their
+// failures on another account by logging in between guesses.
+func TestLoginSuccessKeepsFailures(t *testing.T) {
+	f := newFixture(t, board.Settings{MaxLoginAttempts: 5})
+	f.addUser("dave", "password1")
+	f.addUser("mallory", "password1")
+	guesser := f.call(80, 24, term.UTF8, "198.51.100.9:1000")
+	for _, pw := range []string{"guess1", "guess2"} {
+		login(guesser, "dave", pw)
+		guesser.WaitFor("Login failed")
+	}
+	own := f.call(80, 24, term.UTF8, "198.51.100.9:1001")
+	login(own, "mallory", "password1")
+	own.WaitFor("Welcome, mallory.")
+	login(guesser, "dave", "guess3")
+	guesser.WaitFor("it is banned for a while")
+	guesser.Wait()
+}
+
 func TestLoginAttemptsEndCall(t *testing.T) {
 	f := newFixture(t, board.Settings{MaxLoginAttempts: 2})
 	tt := f.call(80, 24, term.UTF8, "198.51.100.8:1000")

@@ -52,9 +52,6 @@ func (b *Board) Login(ctx context.Context, handle, password string, addr netip.A
 		b.OnLogin(u != nil)
 	}
 	if u != nil {
-		if b.Ban != nil && addr.IsValid() {
-			b.Ban.Succeeded(addr)
-		}
 		if u.InGroup(store.GroupLocked) {
 			return nil, ErrLocked
 		}

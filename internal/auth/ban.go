@@ -309,13 +309,6 @@ func (b *Banner) banTime(strikes int) time.Duration {
 	return c.BanTime + time.Duration(strikes)*c.Increment
 }
 
-// Succeeded does nothing. It is kept for callers that report correct
-// logins (board.LoginBan, sshd's Ban): a correct login must not forget
-// the caller's failures, or anyone with an account could alternate
-// guesses at another account's password with logins of their own and
-// never be banned. Failures expire with their Window.
-func (b *Banner) Succeeded(netip.Addr) {}
-
 // Ban bans prefix for d, or for ever when d is 0, replacing any ban on the
 // same prefix (a sysop's word overrides an automatic ban). An address is
 // written as a /32 or /128 prefix.

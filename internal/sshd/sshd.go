@@ -31,7 +31,6 @@ type Passwords interface {
 type LoginBan interface {
 	Check(addr netip.Addr) error
 	Failed(ctx context.Context, addr netip.Addr) (banned bool, err error)
-	Succeeded(addr netip.Addr)
 }
 
 // Options configure the ssh front end.
@@ -173,9 +172,6 @@ func (p *Protocol) checkPassword(c ssh.ConnMetadata, password string) (*ssh.Perm
 		p.opts.OnLogin(ok)
 	}
 	if ok {
-		if p.opts.Ban != nil {
-			p.opts.Ban.Succeeded(addr)
-		}
 		return &ssh.Permissions{Extensions: map[string]string{extUser: u.Handle}}, nil
 	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -237,9 +233,6 @@ func (p *Protocol) verifiedPublicKey(c ssh.ConnMetadata, key ssh.PublicKey, perm
 	u, err := p.opts.Users.User(ctx, c.User())
 	if err != nil || u.InGroup(store.GroupLocked) {
 		return nil, errAuth
-	}
-	if p.opts.Ban != nil {
-		p.opts.Ban.Succeeded(addrOf(c))
 	}
 	perms.Extensions[extUser] = u.Handle
 	return perms, nil
