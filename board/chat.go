@@ -62,8 +62,10 @@ func (b *Board) chatPost(l ChatLine) {
 	b.Events.Publish(events.Event{Topic: chatTopic(l.Room), Data: l})
 }
 
-// join and leave keep the member list of a room.
-func (b *Board) chatJoin(room, handle string, delta int) []string {
+// chatEnter and chatExit keep the member list of a room; a session
+// counts once per entry, so one user on two nodes stays listed until both
+// leave.
+func (b *Board) chatEnter(room, handle string) {
 	h := &b.chat
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -75,23 +77,42 @@ func (b *Board) chatJoin(room, handle string, delta int) []string {
 		m = make(map[string]int)
 		h.members[room] = m
 	}
-	m[handle] += delta
-	if m[handle] <= 0 {
+	m[handle]++
+}
+
+func (b *Board) chatExit(room, handle string) {
+	h := &b.chat
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m := h.members[room]
+	if m == nil {
+		return
+	}
+	if m[handle]--; m[handle] <= 0 {
 		delete(m, handle)
 	}
 	if len(m) == 0 {
 		delete(h.members, room)
-		if strings.HasPrefix(room, "page:") {
+		if isPrivateRoom(room) {
 			delete(h.history, room) // a private chat leaves nothing behind
 		}
 	}
-	names := make([]string, 0, len(m))
-	for n := range m {
+}
+
+// chatMembers returns the handles in a room, sorted.
+func (b *Board) chatMembers(room string) []string {
+	b.chat.mu.Lock()
+	defer b.chat.mu.Unlock()
+	names := make([]string, 0, len(b.chat.members[room]))
+	for n := range b.chat.members[room] {
 		names = append(names, n)
 	}
 	slices.Sort(names)
 	return names
 }
+
+// isPrivateRoom tells the rooms of pages from public ones.
+func isPrivateRoom(room string) bool { return strings.HasPrefix(room, "page:") }
 
 func (b *Board) chatRecent(room string) []ChatLine {
 	b.chat.mu.Lock()
@@ -108,17 +129,24 @@ func chatScreen(ctx context.Context, c *Call) error {
 // Esc: the conversation scrolls above, the input line stays at the
 // bottom, and lines from others appear as they are said.
 func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error {
-	c.SetActivity("chatting in " + title)
+	if isPrivateRoom(room) {
+		c.SetActivity("chatting privately") // who with is their business
+	} else {
+		c.SetActivity("chatting in " + title)
+	}
 	stop := c.Watch(b.Events, chatTopic(room))
 	defer stop()
 	handle := c.User.Handle
-	b.chatJoin(room, handle, +1)
+	b.chatEnter(room, handle)
 	b.chatPost(ChatLine{Room: room, Handle: handle, Kind: "join", At: time.Now()})
 	defer func() {
-		b.chatJoin(room, handle, -1)
+		// The line goes before the exit, which forgets an empty private
+		// room's history, this line with it.
 		b.chatPost(ChatLine{Room: room, Handle: handle, Kind: "leave", At: time.Now()})
+		b.chatExit(room, handle)
 	}()
 	lines := b.chatRecent(room)
+	dropped := c.Dropped()
 	var undrawn []ChatLine // lines not on the screen yet
 	limiter := rate.NewLimiter(rate.Every(chatRateEvery), chatRateBurst)
 	var status string
@@ -136,6 +164,14 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 		f.Relayout = func() (int, int) { row, col = draw(); return row, col }
 		f.OnEvent = func(ev events.Event) {
 			switch l, ok := ev.Data.(ChatLine); {
+			case ok && c.Dropped() != dropped:
+				// Lines were lost to a full mailbox while this caller
+				// was slow: the room's history has them.
+				dropped = c.Dropped()
+				lines = b.chatRecent(room)
+				undrawn = undrawn[:0]
+				b.drawChatLines(c, lines)
+				b.drawChatBar(c, room, title, status)
 			case ok:
 				lines = append(lines, l)
 				undrawn = append(undrawn, l)
@@ -173,7 +209,7 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 		case text == "/quit" || text == "/q":
 			return nil
 		case text == "/who":
-			status = "Here: " + strings.Join(b.chatJoin(room, handle, 0), ", ")
+			status = "Here: " + strings.Join(b.chatMembers(room), ", ")
 		case text == "/help" || text == "/?":
 			status = "/me does something · /who · /quit (or Esc)"
 		case !limiter.Allow():
@@ -310,7 +346,7 @@ func stripSGR(s string) string {
 
 func (b *Board) drawChatBar(c *Call, room, title, status string) {
 	sz := c.Size()
-	members := b.chatJoin(room, c.User.Handle, 0)
+	members := b.chatMembers(room)
 	bar := fmt.Sprintf(" %s · %d here · /who /me /quit ", title, len(members))
 	if status != "" {
 		bar = " " + status + " "
