@@ -142,6 +142,8 @@ type Call struct {
 	// User is the caller's account; for an anonymous caller it is not
 	// stored and its ID is 0.
 	User *store.User
+
+	lastPage time.Time // when this caller last paged someone
 }
 
 // Anonymous reports whether the caller has no account.

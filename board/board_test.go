@@ -511,12 +511,58 @@ func TestPageAndBroadcast(t *testing.T) {
 	if n != 2 {
 		t.Errorf("Broadcast reached %d sessions; want 2", n)
 	}
-	time.Sleep(100 * time.Millisecond)
-	if strings.Contains(quin.Screen(), "restarts") {
+	// Keys typed after the broadcast are echoed after it was delivered.
+	quin.Type(" more")
+	if scr := quin.WaitFor("half a line more"); strings.Contains(scr, "restarts") {
 		t.Errorf("a broadcast interrupted typing")
 	}
 	quin.Type("\x1b") // Esc: no post, so no other event wakes the screen
 	quin.WaitFor("The board restarts in 5 minutes.")
+}
+
+func TestPageDeclinedStaleAndRateLimited(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("pia", "password1")
+	f.addUser("quin", "password1")
+	f.addUser("ray", "password1")
+	quin := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
+	login(quin, "quin", "password1")
+	quin.WaitFor("[G] Goodbye")
+	pia := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(pia, "pia", "password1")
+	pia.WaitFor("[G] Goodbye")
+	pia.Type("w")
+	pia.WaitFor("[p] page")
+	pia.Type("p1\r")
+	pia.WaitFor("a private chat with quin")
+	quin.WaitFor("pia (node 2) is paging you.")
+	quin.Type("n")
+	pia.WaitFor("** quin cannot chat now.")
+	pia.Type("/quit\r")
+	pia.WaitFor("[p] page")
+	pia.Type("p1\r")
+	pia.WaitFor("You paged a moment ago; wait")
+
+	// A page whose pager gave up is not a room to sit alone in.
+	quin.Type("o")
+	quin.WaitFor("add a one-liner")
+	quin.Type("a")
+	quin.WaitFor("Say:")
+	ray := f.call(80, 24, term.UTF8, "192.0.2.3:1000")
+	login(ray, "ray", "password1")
+	ray.WaitFor("[G] Goodbye")
+	ray.Type("w")
+	ray.WaitFor("[p] page")
+	ray.Type("p1\r")
+	ray.WaitFor("a private chat with quin")
+	ray.Type("/quit\r")
+	ray.WaitFor("[p] page")
+	quin.Type("\x1b")
+	quin.WaitFor("but has stopped waiting.")
+	quin.Type(" ")
+	if scr := quin.WaitFor("add a one-liner"); strings.Contains(scr, "private chat") {
+		t.Errorf("quin was put in an empty private chat:\n%s", scr)
+	}
 }
 
 func TestSysopEditsUser(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/term"
@@ -24,14 +25,8 @@ func (b *Board) showNotices(ctx context.Context, c *Call) (bool, error) {
 	for _, n := range notices {
 		switch d := n.Data.(type) {
 		case events.Page:
-			ok, err := b.box(ctx, c, fmt.Sprintf("%s (node %d) is paging you.", clean(d.From), d.FromNode), "Join a private chat?", true)
-			if err != nil {
+			if err := b.answerPage(ctx, c, d); err != nil {
 				return true, err
-			}
-			if ok {
-				if err := b.RunChat(ctx, c, d.Room, "a private chat with "+clean(d.From)); err != nil {
-					return true, err
-				}
 			}
 		case string:
 			if _, err := b.box(ctx, c, "Broadcast from the sysop:", clean(d), false); err != nil {
@@ -44,6 +39,32 @@ func (b *Board) showNotices(ctx context.Context, c *Call) (bool, error) {
 		}
 	}
 	return len(notices) > 0, nil
+}
+
+// answerPage asks the caller to join the pager's private chat. A pager
+// who gave up waiting (the room is empty) is said to have, rather than
+// leaving the caller alone in a room; a refusal is told in the room.
+func (b *Board) answerPage(ctx context.Context, c *Call, p events.Page) error {
+	who := fmt.Sprintf("%s (node %d)", clean(p.From), p.FromNode)
+	gone := func() error {
+		_, err := b.box(ctx, c, who+" paged you,", "but has stopped waiting.", false)
+		return err
+	}
+	if len(b.chatMembers(p.Room)) == 0 {
+		return gone()
+	}
+	ok, err := b.box(ctx, c, who+" is paging you.", "Join a private chat?", true)
+	switch {
+	case err != nil:
+		return err
+	case len(b.chatMembers(p.Room)) == 0:
+		return gone()
+	case !ok:
+		b.chatPost(ChatLine{Room: p.Room, Handle: "*", Kind: "system", At: time.Now(),
+			Text: c.User.Handle + " cannot chat now."})
+		return nil
+	}
+	return b.RunChat(ctx, c, p.Room, "a private chat with "+clean(p.From))
 }
 
 // box draws a message box in the middle of the screen. With ask set it

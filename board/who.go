@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/x84bbs/x84/events"
@@ -117,6 +118,10 @@ func askNode(ctx context.Context, c *Call, question string, redraw func()) (int,
 	return n, nil
 }
 
+// pageEvery is how often a caller may page: enough to retry, not to
+// pester.
+const pageEvery = 10 * time.Second
+
 // pageSomeone pages a node to a private chat and waits there for them.
 func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
 	node, err := askNode(ctx, c, "Page which node? ", redraw)
@@ -135,6 +140,10 @@ func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
 	case target.User() == "":
 		return fmt.Sprintf("Node %d has not logged in yet.", node), nil
 	}
+	if wait := c.lastPage.Add(pageEvery).Sub(time.Now()); wait > 0 {
+		return fmt.Sprintf("You paged a moment ago; wait %d seconds.", int(wait.Seconds())+1), nil
+	}
+	c.lastPage = time.Now()
 	other := target.User()
 	room := fmt.Sprintf("page:%d:%d:%d", c.Node(), node, time.Now().UnixNano())
 	b.Events.Publish(events.Event{Topic: events.UserTopic(store.HandleKey(other)),
@@ -161,6 +170,24 @@ func disconnectNode(ctx context.Context, c *Call, redraw func()) (string, error)
 	c.Board.Log.Info("sysop disconnects a node", "sysop", c.User.Handle, "node", node, "user", target.User())
 	target.Disconnect("You have been disconnected by the sysop.")
 	return fmt.Sprintf("Node %d disconnected.", node), nil
+}
+
+// Revoke ends every call of the user with the handle on this node,
+// writing line to each first, and returns how many it ended. The sysop's
+// tools call it when an account is locked or deleted, so that it cannot
+// go on using the board.
+func (b *Board) Revoke(handle, line string) int {
+	key := store.HandleKey(handle)
+	var wg sync.WaitGroup
+	n := 0
+	for _, s := range b.Sessions.Sessions() {
+		if u := s.User(); u != "" && store.HandleKey(u) == key {
+			n++
+			wg.Go(func() { s.Disconnect(line) })
+		}
+	}
+	wg.Wait()
+	return n
 }
 
 // cancelled1 turns Esc into "nothing happened" for functions returning a

@@ -294,10 +294,27 @@ func (s *Session) PendingNotices() int {
 // Disconnect writes a last line to the caller and closes the session. It
 // may be called from any goroutine (the sysop's): the line bypasses the
 // session's transcoding, so it must be ASCII.
+//
+// A caller whose connection has stopped reading gets disconnectTimeout to
+// take the line; then the session is closed anyway, so the sysop who
+// called Disconnect never waits long.
 func (s *Session) Disconnect(line string) {
-	s.WriteRaw([]byte("\r\n\x1b[0m" + line + "\r\n"))
+	wrote := make(chan struct{})
+	go func() {
+		s.WriteRaw([]byte("\r\n\x1b[0m" + line + "\r\n"))
+		close(wrote)
+	}()
+	t := time.NewTimer(disconnectTimeout)
+	select {
+	case <-wrote:
+	case <-t.C:
+	}
+	t.Stop()
 	s.Close()
+	<-wrote // closing the connection ends a stuck write
 }
+
+const disconnectTimeout = 2 * time.Second
 
 // signal wakes ReadKey; a wake-up already pending is enough.
 func (s *Session) signal() {
