@@ -98,6 +98,15 @@ type Users interface {
 	// handle is ErrExists. Read pointers and votes follow a rename;
 	// messages keep the handle they were written under.
 	UpdateUser(ctx context.Context, u *User) error
+	// ModifyUser reads the account with the ID, lets change alter it and
+	// saves it as UpdateUser does, with no other write in between: the
+	// way to change some fields of an account that others may be changing
+	// too (a sysop locks a user who is editing their profile). change
+	// runs while the store is held, so it must be quick: hash a password
+	// before, not inside. It returns the saved account; change's error
+	// (nothing is saved); ErrNotFound; or ErrExists for a rename to a
+	// taken handle.
+	ModifyUser(ctx context.Context, id int64, change func(*User) error) (*User, error)
 	// DeleteUser removes the account with the handle, with its groups,
 	// ssh keys, read pointers, votes and the private mail sent to it, or
 	// returns ErrNotFound. Calls, one-liners and messages it wrote stay.

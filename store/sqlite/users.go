@@ -46,27 +46,8 @@ func (e *engine) User(ctx context.Context, handle string) (*store.User, error) {
 	var u *store.User
 	err := e.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		u, err = scanUser(tx.QueryRowContext(ctx,
-			`SELECT `+userColumns+` FROM users WHERE handle_key = ?`, store.HandleKey(handle)))
-		if errors.Is(err, sql.ErrNoRows) {
-			return store.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT grp FROM user_groups WHERE user_id = ? ORDER BY grp`, u.ID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var g string
-			if err := rows.Scan(&g); err != nil {
-				return err
-			}
-			u.Groups = append(u.Groups, g)
-		}
-		return rows.Err()
+		u, err = readUser(ctx, tx, `handle_key = ?`, store.HandleKey(handle))
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: user %q: %w", handle, err)
@@ -74,35 +55,85 @@ func (e *engine) User(ctx context.Context, handle string) (*store.User, error) {
 	return u, nil
 }
 
+// readUser reads the account matching a condition on users, with its
+// groups.
+func readUser(ctx context.Context, tx *sql.Tx, where string, arg any) (*store.User, error) {
+	u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT grp FROM user_groups WHERE user_id = ? ORDER BY grp`, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g string
+		if err := rows.Scan(&g); err != nil {
+			return nil, err
+		}
+		u.Groups = append(u.Groups, g)
+	}
+	return u, rows.Err()
+}
+
 // UpdateUser implements store.Users.
 func (e *engine) UpdateUser(ctx context.Context, u *store.User) error {
-	err := e.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET
-			handle = ?, handle_key = ?, password = ?, real_name = ?, location = ?, email = ?, encoding = ?,
-			signature = ?
-			WHERE id = ?`,
-			u.Handle, store.HandleKey(u.Handle), u.Password, u.RealName, u.Location, u.Email, u.Encoding,
-			u.Signature, u.ID)
-		if isUnique(err) {
-			return store.ErrExists
-		}
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return store.ErrNotFound
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM user_groups WHERE user_id = ?`, u.ID); err != nil {
-			return err
-		}
-		return putGroups(ctx, tx, u.ID, u.Groups)
-	})
+	err := e.write(ctx, func(tx *sql.Tx) error { return saveUser(ctx, tx, u) })
 	if err != nil {
 		return fmt.Errorf("sqlite: update user %d %q: %w", u.ID, u.Handle, err)
 	}
 	return nil
+}
+
+// ModifyUser implements store.Users. The writer connection is the only
+// one that writes, so reading inside its transaction holds off every
+// other write until the save.
+func (e *engine) ModifyUser(ctx context.Context, id int64, change func(*store.User) error) (*store.User, error) {
+	var u *store.User
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if u, err = readUser(ctx, tx, `id = ?`, id); err != nil {
+			return err
+		}
+		if err := change(u); err != nil {
+			return err
+		}
+		u.ID = id
+		return saveUser(ctx, tx, u)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: modify user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// saveUser writes every field of u but ID, Created, LastCall and Calls.
+func saveUser(ctx context.Context, tx *sql.Tx, u *store.User) error {
+	res, err := tx.ExecContext(ctx, `UPDATE users SET
+		handle = ?, handle_key = ?, password = ?, real_name = ?, location = ?, email = ?, encoding = ?,
+		signature = ?
+		WHERE id = ?`,
+		u.Handle, store.HandleKey(u.Handle), u.Password, u.RealName, u.Location, u.Email, u.Encoding,
+		u.Signature, u.ID)
+	if isUnique(err) {
+		return store.ErrExists
+	}
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return store.ErrNotFound
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM user_groups WHERE user_id = ?`, u.ID); err != nil {
+		return err
+	}
+	return putGroups(ctx, tx, u.ID, u.Groups)
 }
 
 // DeleteUser implements store.Users. The user's groups, ssh keys, read

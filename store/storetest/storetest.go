@@ -26,6 +26,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"HandleClash", testHandleClash},
 		{"Groups", testGroups},
 		{"UpdateUser", testUpdateUser},
+		{"ModifyUser", testModifyUser},
+		{"ModifyUserConcurrent", testModifyUserConcurrent},
 		{"DeleteUser", testDeleteUser},
 		{"ListUsers", testListUsers},
 		{"CountUsers", testCountUsers},

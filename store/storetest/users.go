@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -243,6 +244,80 @@ func testUpdateUser(t *testing.T, s *store.Store) {
 	}
 	if _, err := s.Users.User(ctx, "Ghost"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf(`User("Ghost") after failed update = %v; want ErrNotFound`, err)
+	}
+}
+
+func testModifyUser(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	orig := create(t, s, newUser("Mod"))
+	create(t, s, newUser("Other"))
+
+	// The change sees the account as stored, and what it sets is saved,
+	// but not ID, Created, LastCall or Calls.
+	got, err := s.Users.ModifyUser(ctx, orig.ID, func(u *store.User) error {
+		if u.Handle != "Mod" || u.Location != orig.Location || !slices.Equal(u.Groups, orig.Groups) {
+			t.Errorf("ModifyUser's change got %+v; want the stored account", u)
+		}
+		u.Location = "Mars"
+		u.Groups = append(u.Groups, store.GroupLocked)
+		u.ID, u.Calls, u.Created = 999, 7, base().Add(time.Hour)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("ModifyUser(%d) = %v; want nil", orig.ID, err)
+	}
+	want := *orig
+	want.Location = "Mars"
+	want.Groups = []string{store.GroupLocked, "users"}
+	checkUser(t, `User("Mod") after ModifyUser`, get(t, s, "Mod"), &want)
+	if got.ID != orig.ID || got.Location != "Mars" {
+		t.Errorf("ModifyUser returned %+v; want the saved account", got)
+	}
+
+	// The change's error saves nothing and comes back.
+	errNo := errors.New("changed my mind")
+	_, err = s.Users.ModifyUser(ctx, orig.ID, func(u *store.User) error {
+		u.Location = "Venus"
+		return errNo
+	})
+	if !errors.Is(err, errNo) {
+		t.Errorf("ModifyUser with a failing change = %v; want its error", err)
+	}
+	checkUser(t, `User("Mod") after a failed change`, get(t, s, "Mod"), &want)
+
+	// A rename to a taken handle, and an unknown ID.
+	if _, err := s.Users.ModifyUser(ctx, orig.ID, func(u *store.User) error { u.Handle = "OTHER"; return nil }); !errors.Is(err, store.ErrExists) {
+		t.Errorf("ModifyUser renaming to a taken handle = %v; want ErrExists", err)
+	}
+	called := false
+	if _, err := s.Users.ModifyUser(ctx, orig.ID+1000, func(*store.User) error { called = true; return nil }); !errors.Is(err, store.ErrNotFound) || called {
+		t.Errorf("ModifyUser(unknown ID) = %v, change called %v; want ErrNotFound, not called", err, called)
+	}
+}
+
+// testModifyUserConcurrent changes one account from many goroutines at
+// once, each adding a group of its own: none may undo another's.
+func testModifyUserConcurrent(t *testing.T, s *store.Store) {
+	const writers = 20
+	u := create(t, s, newUser("Busy"))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Go(func() {
+			<-start
+			_, err := s.Users.ModifyUser(t.Context(), u.ID, func(u *store.User) error {
+				u.Groups = append(u.Groups, fmt.Sprintf("g%02d", g))
+				return nil
+			})
+			if err != nil {
+				t.Errorf("writer %d: ModifyUser = %v; want nil", g, err)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if got := get(t, s, "Busy").Groups; len(got) != writers+1 {
+		t.Errorf("groups after %d concurrent ModifyUser calls = %q; want all %d and users", writers, got, writers)
 	}
 }
 
