@@ -156,6 +156,7 @@ func Run(ctx context.Context, opts Options) error {
 	b.Ban = accts.Banner
 	b.Log = log
 	b.OnLogin, b.OnBan = met.Login, met.Banned
+	accts.OnDelete = func(handle string) { b.Revoke(handle, "Your account has been removed by the sysop.") }
 	h := opts.Board
 	if h == nil {
 		if opts.Extend != nil {

@@ -3,6 +3,7 @@ package board
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/netip"
@@ -15,6 +16,7 @@ import (
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
+	"github.com/x84bbs/x84/ui"
 )
 
 // Passwords hashes and checks passwords (x84 uses argon2id).
@@ -144,6 +146,53 @@ type Call struct {
 	User *store.User
 
 	lastPage time.Time // when this caller last paged someone
+	// Unread counts for the main menu, counted once a visit.
+	newMessages, newLetters int
+	newErr                  error
+}
+
+// errAccountGone ends the call of a user whose account was deleted or
+// locked while they were on; it is a logoff, not a failure.
+var errAccountGone = fmt.Errorf("%w: the account was deleted or locked", ErrLogoff)
+
+// accountGone tells the caller, and ends the call.
+func (c *Call) accountGone() error {
+	c.WriteString(ui.ClearScreen + "\r\nYour account is no longer available. Goodbye.\r\n")
+	return errAccountGone
+}
+
+// refreshUser reads the caller's account again. A deleted or locked
+// account ends the call, with a line saying so.
+func (c *Call) refreshUser(ctx context.Context) error {
+	if c.Anonymous() {
+		return nil
+	}
+	u, err := c.Board.Store.Users.User(ctx, c.User.Handle)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || err == nil && (u.ID != c.User.ID || u.InGroup(store.GroupLocked)):
+		return c.accountGone()
+	case err != nil:
+		return err
+	}
+	*c.User = *u
+	return nil
+}
+
+// changeUser changes fields of the caller's account, atomically (see
+// store.Users.ModifyUser), and keeps c.User up to date.
+func (c *Call) changeUser(ctx context.Context, set func(*store.User)) error {
+	u, err := c.Board.Store.Users.ModifyUser(ctx, c.User.ID, func(u *store.User) error {
+		set(u)
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return c.accountGone()
+	}
+	if err != nil {
+		return err
+	}
+	*c.User = *u
+	return nil
 }
 
 // Anonymous reports whether the caller has no account.

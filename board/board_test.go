@@ -565,6 +565,82 @@ func TestPageDeclinedStaleAndRateLimited(t *testing.T) {
 	}
 }
 
+// A caller's profile edit and the sysop's change to the same account,
+// made while the caller had the field open, must both stay; and an
+// account locked while its user is on ends their call.
+func TestAccountChangedWhileOnline(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("rex", "password1", store.GroupSysop)
+	f.addUser("sue", "password1")
+	sue := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
+	login(sue, "sue", "password1")
+	sue.WaitFor("[G] Goodbye")
+	sue.Type("p")
+	sue.WaitFor("Member since")
+	sue.Type("l\x15Mars") // the field is open, not saved yet
+
+	rex := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(rex, "rex", "password1")
+	rex.WaitFor("[U] User list")
+	rex.Type("u")
+	rex.WaitFor("[e] edit a user")
+	rex.Type("e")
+	rex.WaitFor("Edit which user?")
+	rex.Type("sue\r")
+	rex.WaitFor("Editing sue")
+	rex.Type("s") // make sue a sysop
+	rex.WaitFor("Sysop      yes")
+
+	sue.Type("\r")
+	sue.WaitFor("Saved.")
+	u, err := f.store.Users.User(t.Context(), "sue")
+	if err != nil || u.Location != "Mars" || !u.InGroup(store.GroupSysop) {
+		t.Fatalf("sue = %+v, %v; want both the new location and the sysop group", u, err)
+	}
+
+	rex.Type("k") // lock: sue's call ends
+	rex.WaitFor("Locked     yes")
+	sue.WaitFor("Your account has been locked by the sysop.")
+	if err := sue.Wait(); err != nil && !errors.Is(err, session.ErrClosed) {
+		t.Errorf("sue's call ended with %v", err)
+	}
+	rex.Type("d")
+	rex.WaitFor("Delete sue for good?")
+	rex.Type("y")
+	rex.WaitFor("[e] edit a user")
+}
+
+// A password hashed with older parameters is hashed again at login, and
+// still works.
+func TestLoginRehashes(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	old := &auth.Hasher{Time: 2, MemoryKiB: 64}
+	h, err := old.Hash(t.Context(), "password1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.Users.CreateUser(t.Context(), &store.User{Handle: "olga", Password: h, Location: "Riga", Encoding: store.EncodingAuto}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+		login(tt, "olga", "password1")
+		tt.WaitFor("Welcome, olga.")
+		tt.Session.Close()
+		tt.Wait()
+	}
+	u, err := f.store.Users.User(t.Context(), "olga")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, rehash, _ := f.hasher.Verify(t.Context(), u.Password, "password1"); !ok || rehash || u.Password == h {
+		t.Errorf("stored hash %q after login: verifies %v, needs rehash %v; want a current hash", u.Password, ok, rehash)
+	}
+	if u.Location != "Riga" {
+		t.Errorf("the rehash changed the location to %q", u.Location)
+	}
+}
+
 func TestSysopEditsUser(t *testing.T) {
 	f := newFixture(t, board.Settings{})
 	f.addUser("rex", "password1", store.GroupSysop)

@@ -226,11 +226,10 @@ func (b *Board) authenticate(ctx context.Context, handle, password string) (*sto
 		return nil, nil
 	}
 	if rehash {
-		if h, err := b.Passwords.Hash(ctx, password); err == nil {
-			u.Password = h
-			if err := b.Store.Users.UpdateUser(ctx, u); err != nil {
-				b.Log.Error("storing a rehashed password", "user", u.Handle, "err", err)
-			}
+		if fresh, err := store.Rehash(ctx, b.Store.Users, u, password, b.Passwords.Hash); err != nil {
+			b.Log.Error("storing a rehashed password", "user", u.Handle, "err", err)
+		} else {
+			u = fresh
 		}
 	}
 	return u, nil

@@ -17,6 +17,12 @@ func (b *Board) mainMenu(ctx context.Context, c *Call) error {
 	selected := 0
 	for {
 		c.SetActivity("main menu")
+		// The account may have changed since the last visit: the sysop
+		// edits it, or locks it.
+		if err := c.refreshUser(ctx); err != nil {
+			return err
+		}
+		c.newMessages, c.newLetters, c.newErr = b.newCounts(ctx, c)
 		entries := b.Menu.Entries(c.Sysop())
 		m.Items = m.Items[:0]
 		for _, e := range entries {
@@ -80,9 +86,9 @@ func (b *Board) drawMain(c *Call) int {
 		}
 	}
 	say(c.Session, row, "", greeting)
-	if public, private, err := b.newCounts(context.Background(), c); err == nil && !c.Anonymous() {
+	if c.newErr == nil && !c.Anonymous() {
 		say(c.Session, row+1, "", fmt.Sprintf("%sNew for you: %s%d%s messages and %s%d%s letters.", styleText,
-			styleValue, public, styleText, styleValue, private, styleText))
+			styleValue, c.newMessages, styleText, styleValue, c.newLetters, styleText))
 		row++
 	}
 	c.WriteString(ui.MoveTo(sz.Rows, 2) + styleDim + ui.Truncate(

@@ -136,7 +136,7 @@ func profileValue(c *Call, i int) string {
 
 // editProfile changes one field and returns a message about it.
 func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw func()) (string, string, error) {
-	b, u := c.Board, *c.User
+	b, u := c.Board, c.User
 	field := func(value string, max int, mask rune) (string, error) {
 		f := &ui.Field{Row: row, Col: 22, Max: max, Width: min(max, c.Size().Cols-23), Value: value, Mask: mask}
 		f.Relayout = func() (int, int) { redraw(); return row, 22 }
@@ -144,25 +144,32 @@ func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw
 		return strings.TrimSpace(v), err
 	}
 	var err error
+	var v string
+	var set func(*store.User) // the change, once the value is good
 	switch key {
 	case 'n':
-		if u.RealName, err = field(u.RealName, 40, 0); err == nil {
-			err = b.Rules.CheckRealName(u.RealName)
+		if v, err = field(u.RealName, 40, 0); err == nil {
+			err = b.Rules.CheckRealName(v)
 		}
+		set = func(u *store.User) { u.RealName = v }
 	case 'l':
-		if u.Location, err = field(u.Location, 40, 0); err == nil {
-			err = b.Rules.CheckLocation(u.Location)
+		if v, err = field(u.Location, 40, 0); err == nil {
+			err = b.Rules.CheckLocation(v)
 		}
+		set = func(u *store.User) { u.Location = v }
 	case 'e':
-		if u.Email, err = field(u.Email, 64, 0); err == nil && u.Email != "" {
-			err = b.Rules.CheckEmail(u.Email)
+		if v, err = field(u.Email, 64, 0); err == nil && v != "" {
+			err = b.Rules.CheckEmail(v)
 		}
+		set = func(u *store.User) { u.Email = v }
 	case 'c':
-		u.Encoding = nextEncoding(u.Encoding)
+		v = nextEncoding(u.Encoding)
+		set = func(u *store.User) { u.Encoding = v }
 	case 's':
-		if u.Signature, err = field(u.Signature, 72, 0); err == nil {
-			u.Signature = term.Sanitize(u.Signature)
+		if v, err = field(u.Signature, 72, 0); err == nil {
+			v = term.Sanitize(v)
 		}
+		set = func(u *store.User) { u.Signature = v }
 	case 'p':
 		return changePassword(ctx, c, msgRow, redraw)
 	case 'k':
@@ -176,10 +183,9 @@ func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw
 	case err != nil:
 		return ruleMessage(err), styleError, nil
 	}
-	if err := b.Store.Users.UpdateUser(ctx, &u); err != nil {
+	if err := c.changeUser(ctx, set); err != nil {
 		return "", "", err
 	}
-	*c.User = u
 	if key == 'c' {
 		enc := c.NegotiatedEncoding()
 		if u.Encoding != store.EncodingAuto {
@@ -238,12 +244,9 @@ func changePassword(ctx context.Context, c *Call, row int, redraw func()) (strin
 	if err != nil {
 		return "", "", err
 	}
-	u := *c.User
-	u.Password = hash
-	if err := b.Store.Users.UpdateUser(ctx, &u); err != nil {
+	if err := c.changeUser(ctx, func(u *store.User) { u.Password = hash }); err != nil {
 		return "", "", err
 	}
-	*c.User = u
 	return "Password changed.", styleOK, nil
 }
 

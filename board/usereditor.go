@@ -146,31 +146,36 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 			v, err := f.Read(ctx, c.Session)
 			return strings.TrimSpace(v), err
 		}
-		edited := *u
+		var v string
+		var set func(*store.User) // the change, once the value is good
 		switch k.Rune {
 		case 'n':
-			if edited.RealName, err = field(u.RealName, 40, 0); err == nil {
-				err = b.Rules.CheckRealName(edited.RealName)
+			if v, err = field(u.RealName, 40, 0); err == nil {
+				err = b.Rules.CheckRealName(v)
 			}
+			set = func(u *store.User) { u.RealName = v }
 		case 'l':
-			if edited.Location, err = field(u.Location, 40, 0); err == nil {
-				err = b.Rules.CheckLocation(edited.Location)
+			if v, err = field(u.Location, 40, 0); err == nil {
+				err = b.Rules.CheckLocation(v)
 			}
+			set = func(u *store.User) { u.Location = v }
 		case 'e':
-			if edited.Email, err = field(u.Email, 64, 0); err == nil && edited.Email != "" {
-				err = b.Rules.CheckEmail(edited.Email)
+			if v, err = field(u.Email, 64, 0); err == nil && v != "" {
+				err = b.Rules.CheckEmail(v)
 			}
+			set = func(u *store.User) { u.Email = v }
 		case 'p':
-			var pw string
-			if pw, err = field("", 64, '*'); err == nil {
-				if err = b.Rules.CheckPassword(pw); err == nil {
-					edited.Password, err = b.Passwords.Hash(ctx, pw)
+			if v, err = field("", 64, '*'); err == nil {
+				if err = b.Rules.CheckPassword(v); err == nil {
+					v, err = b.Passwords.Hash(ctx, v)
 				}
 			}
+			set = func(u *store.User) { u.Password = v }
 		case 's':
-			edited.Groups = toggle(u.Groups, store.GroupSysop)
+			// Toggled from what is stored now, not from what was read.
+			set = func(u *store.User) { u.Groups = toggle(u.Groups, store.GroupSysop) }
 		case 'k':
-			edited.Groups = toggle(u.Groups, store.GroupLocked)
+			set = func(u *store.User) { u.Groups = toggle(u.Groups, store.GroupLocked) }
 		case 'd':
 			sure, cerr := confirm(ctx, c.Session, row, "Delete "+clean(u.Handle)+" for good?")
 			if cerr != nil {
@@ -180,10 +185,11 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 				draw()
 				continue
 			}
-			if err := b.Store.Users.DeleteUser(ctx, u.Handle); err != nil {
+			if err := b.Store.Users.DeleteUser(ctx, u.Handle); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
 			b.Log.Info("sysop deleted a user", "sysop", c.User.Handle, "user", u.Handle)
+			b.Revoke(u.Handle, "Your account has been removed by the sysop.")
 			return nil
 		}
 		switch {
@@ -193,12 +199,19 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		case err != nil:
 			msg, msgStyle = ruleMessage(err), styleError
 		default:
-			if err := b.Store.Users.UpdateUser(ctx, &edited); err != nil {
+			saved, err := b.Store.Users.ModifyUser(ctx, u.ID, func(u *store.User) error { set(u); return nil })
+			if errors.Is(err, store.ErrNotFound) {
+				return nil // deleted meanwhile: back to the list
+			}
+			if err != nil {
 				return err
 			}
-			*u = edited
+			*u = *saved
 			msg, msgStyle = "Saved.", styleOK
 			b.Log.Info("sysop edited a user", "sysop", c.User.Handle, "user", u.Handle, "field", items[i].label)
+			if u.InGroup(store.GroupLocked) && k.Rune == 'k' {
+				b.Revoke(u.Handle, "Your account has been locked by the sysop.")
+			}
 		}
 		draw()
 	}

@@ -344,3 +344,32 @@ func (s *Store) Close() error {
 	}
 	return s.Closer.Close()
 }
+
+// errPasswordChanged stops a rehash when the password changed meanwhile.
+var errPasswordChanged = errors.New("store: the password changed meanwhile")
+
+// Rehash stores a fresh hash of password for u, whose stored hash was
+// made with older parameters (a login just checked password against it).
+// If the password changed meanwhile, the new one is kept and u is
+// returned as it was. hash is run before the store is held.
+func Rehash(ctx context.Context, users Users, u *User, password string, hash func(context.Context, string) (string, error)) (*User, error) {
+	h, err := hash(ctx, password)
+	if err != nil {
+		return u, err
+	}
+	old := u.Password
+	fresh, err := users.ModifyUser(ctx, u.ID, func(s *User) error {
+		if s.Password != old {
+			return errPasswordChanged
+		}
+		s.Password = h
+		return nil
+	})
+	if errors.Is(err, errPasswordChanged) {
+		return u, nil
+	}
+	if err != nil {
+		return u, err
+	}
+	return fresh, nil
+}

@@ -64,6 +64,9 @@ type Service struct {
 	Hasher *auth.Hasher
 	Rules  *auth.Validator
 	Banner *auth.Banner
+	// OnDelete, if set, is told of a deleted account, so that the
+	// running board can end its calls.
+	OnDelete func(handle string)
 }
 
 var _ Admin = (*Service)(nil)
@@ -102,10 +105,15 @@ func (s *Service) SetPassword(ctx context.Context, handle, password string) erro
 	if err != nil {
 		return noSuchUser(handle, err)
 	}
-	if u.Password, err = s.Hasher.Hash(ctx, password); err != nil {
+	hash, err := s.Hasher.Hash(ctx, password)
+	if err != nil {
 		return err
 	}
-	return s.Users.UpdateUser(ctx, u)
+	_, err = s.Users.ModifyUser(ctx, u.ID, func(u *store.User) error {
+		u.Password = hash
+		return nil
+	})
+	return noSuchUser(handle, err)
 }
 
 // ListUsers returns every account, sorted by handle.
@@ -122,9 +130,16 @@ func (s *Service) ListUsers(ctx context.Context) ([]User, error) {
 	return out, nil
 }
 
-// DeleteUser removes an account; its calls and one-liners stay.
+// DeleteUser removes an account; its calls and one-liners stay. The
+// user's calls in progress end (OnDelete).
 func (s *Service) DeleteUser(ctx context.Context, handle string) error {
-	return noSuchUser(handle, s.Users.DeleteUser(ctx, handle))
+	if err := s.Users.DeleteUser(ctx, handle); err != nil {
+		return noSuchUser(handle, err)
+	}
+	if s.OnDelete != nil {
+		s.OnDelete(handle)
+	}
+	return nil
 }
 
 // Ban refuses an address or CIDR range for good (until Unban). It returns

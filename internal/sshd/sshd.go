@@ -166,12 +166,17 @@ func (p *Protocol) checkPassword(c ssh.ConnMetadata, password string) (*ssh.Perm
 	if err == nil {
 		hash = u.Password
 	}
-	ok, _, verr := p.opts.Passwords.Verify(ctx, hash, password)
+	ok, rehash, verr := p.opts.Passwords.Verify(ctx, hash, password)
 	ok = err == nil && verr == nil && ok && !u.InGroup(store.GroupLocked)
 	if p.opts.OnLogin != nil {
 		p.opts.OnLogin(ok)
 	}
 	if ok {
+		if rehash {
+			if _, err := store.Rehash(ctx, p.opts.Users, u, password, p.opts.Passwords.Hash); err != nil {
+				p.log.Error("ssh: storing a rehashed password", "user", u.Handle, "err", err)
+			}
+		}
 		return &ssh.Permissions{Extensions: map[string]string{extUser: u.Handle}}, nil
 	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

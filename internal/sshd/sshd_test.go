@@ -193,6 +193,29 @@ func TestPasswordLogin(t *testing.T) {
 	}
 }
 
+func TestPasswordLoginRehashes(t *testing.T) {
+	f := newFixture(t)
+	old, err := (&auth.Hasher{Time: 2, MemoryKiB: 64}).Hash(t.Context(), "old-params")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.Users.CreateUser(t.Context(), &store.User{Handle: "Olga", Password: old, Encoding: store.EncodingAuto}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.dial(t, "olga", ssh.Password("old-params"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	u, err := f.store.Users.User(t.Context(), "olga")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, rehash, _ := f.hasher.Verify(t.Context(), u.Password, "old-params"); !ok || rehash {
+		t.Errorf("stored hash after an ssh login: verifies %v, needs rehash %v; want a current hash", ok, rehash)
+	}
+}
+
 func TestWrongPasswordsBan(t *testing.T) {
 	f := newFixture(t)
 	for i := range 3 {
