@@ -186,12 +186,37 @@ func (b *Board) createAccount(ctx context.Context, f *applyForm) (*store.User, e
 	}
 	u := &store.User{Handle: f.handle, Password: hash, RealName: f.realName, Location: f.location,
 		Email: f.email, Encoding: store.EncodingAuto}
-	if n, err := b.Store.Users.CountUsers(ctx); err == nil && n == 0 {
-		u.Groups = []string{store.GroupSysop}
+	n, err := b.Store.Users.CountUsers(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if err := b.Store.Users.CreateUser(ctx, u); err != nil {
 		return nil, err
 	}
+	if n == 0 {
+		if u, err = b.grantFirstSysop(ctx, u); err != nil {
+			return nil, err
+		}
+	}
 	b.Log.Info("new account", "user", u.Handle, "sysop", u.InGroup(store.GroupSysop))
 	return u, nil
+}
+
+// grantFirstSysop makes u a sysop if it is the board's first account.
+// Two applications may both have found the board empty: the one with the
+// lowest ID wins, and only while no one is a sysop yet.
+func (b *Board) grantFirstSysop(ctx context.Context, u *store.User) (*store.User, error) {
+	all, err := b.Store.Users.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range all {
+		if o.ID < u.ID || o.InGroup(store.GroupSysop) {
+			return u, nil
+		}
+	}
+	return b.Store.Users.ModifyUser(ctx, u.ID, func(u *store.User) error {
+		u.Groups = append(u.Groups, store.GroupSysop)
+		return nil
+	})
 }

@@ -641,6 +641,31 @@ func TestLoginRehashes(t *testing.T) {
 	}
 }
 
+// Two applications that both found the board empty: only the first
+// account becomes its sysop, whichever finishes first.
+func TestFirstSysopOnce(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("first", "password1")
+	f.addUser("second", "password1")
+	ctx := t.Context()
+	first, _ := f.store.Users.User(ctx, "first")
+	second, _ := f.store.Users.User(ctx, "second")
+	for _, u := range []*store.User{second, first, first} {
+		if _, err := board.GrantFirstSysop(f.board, ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		handle string
+		sysop  bool
+	}{{"first", true}, {"second", false}} {
+		u, err := f.store.Users.User(ctx, tc.handle)
+		if err != nil || u.InGroup(store.GroupSysop) != tc.sysop || len(u.Groups) > 1 {
+			t.Errorf("%s = %+v, %v; want sysop %v, once", tc.handle, u, err, tc.sysop)
+		}
+	}
+}
+
 func TestSysopEditsUser(t *testing.T) {
 	f := newFixture(t, board.Settings{})
 	f.addUser("rex", "password1", store.GroupSysop)

@@ -1,0 +1,4 @@
+package board
+
+// GrantFirstSysop is grantFirstSysop for the tests of package board_test.
+var GrantFirstSysop = (*Board).grantFirstSysop
