@@ -149,6 +149,7 @@ type Call struct {
 	// Unread counts for the main menu, counted once a visit.
 	newMessages, newLetters int
 	newErr                  error
+	reading                 map[string]*readState // by area
 }
 
 // errAccountGone ends the call of a user whose account was deleted or

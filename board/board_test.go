@@ -770,7 +770,7 @@ func TestMessagesThreadsAndUnread(t *testing.T) {
 			replyRow = i
 		}
 	}
-	if replyRow != parentRow+1 {
+	if parentRow == 0 || replyRow != parentRow+1 {
 		t.Errorf("the reply is not threaded under its parent (rows %d, %d):\n%s", parentRow, replyRow, scr)
 	}
 	msgs, err := f.store.Messages.ListMessages(t.Context(), store.MessageQuery{Area: "general"})
@@ -792,6 +792,73 @@ func TestMessagesThreadsAndUnread(t *testing.T) {
 	wes.Type("q")
 	wes.WaitFor("Your mail")
 	wes.WaitFor("1, 1 new")
+}
+
+// Reading the newest message first leaves the older ones unread; the
+// list follows new posts; and an author's freed handle, registered again,
+// does not inherit the right to delete their messages.
+func TestMessagesReadPointerLiveAndDelete(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("ann", "password1")
+	f.addUser("bob", "password1")
+	for _, subj := range []string{"one", "two", "three"} {
+		m := &store.Message{Area: "general", From: "ann", Subject: "Topic " + subj, Body: "About " + subj + ".", Created: time.Now()}
+		if err := f.store.Messages.PostMessage(t.Context(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bob := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
+	login(bob, "bob", "password1")
+	bob.WaitFor("New for you: 3 messages")
+	bob.Type("m1")
+	bob.WaitFor("Topic three")
+	bob.Type("\x1b[F\r") // End, Enter: the newest
+	bob.WaitFor("About three.")
+	bob.Type("q")
+	bob.WaitFor("Topic one")
+
+	// ann posts while bob looks at the list.
+	ann := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(ann, "ann", "password1")
+	ann.WaitFor("[G] Goodbye")
+	ann.Type("m1n")
+	ann.WaitFor("Subject:")
+	ann.Type("Topic four\rAbout four.\x1a")
+	ann.WaitFor("Topic four")
+	bob.WaitFor("Topic four")
+	bob.Type("qq")
+	// Three is read; one and two, skipped, stay new, and four is.
+	bob.WaitFor("New for you: 3 messages")
+	bob.Type("m1\r") // the first unread: one
+	bob.WaitFor("About one.")
+	bob.Type("n")
+	bob.WaitFor("About two.")
+	bob.Type("qqq")
+	bob.WaitFor("New for you: 1 messages") // four
+
+	// ann leaves; someone else takes her handle.
+	ann.Type("qqgy")
+	ann.WaitFor("Call again soon!")
+	ann.Wait()
+	if err := f.store.Users.DeleteUser(t.Context(), "ann"); err != nil {
+		t.Fatal(err)
+	}
+	f.addUser("ann", "password2")
+	ann2 := f.call(80, 24, term.UTF8, "192.0.2.3:1000")
+	login(ann2, "ann", "password2")
+	ann2.WaitFor("[G] Goodbye")
+	ann2.Type("m1")
+	ann2.WaitFor("Topic one")
+	ann2.Type("\r")
+	if scr := ann2.WaitFor("About one."); strings.Contains(scr, "delete") {
+		t.Errorf("the new owner of a freed handle may delete the old owner's message:\n%s", scr)
+	}
+	ann2.Type("d")
+	ann2.Type("q")
+	ann2.WaitFor("Topic one")
+	if msgs, err := f.store.Messages.ListMessages(t.Context(), store.MessageQuery{Area: "general"}); err != nil || len(msgs) != 4 {
+		t.Errorf("messages after the new ann pressed d: %d, %v; want all 4", len(msgs), err)
+	}
 }
 
 func TestVoting(t *testing.T) {
@@ -852,8 +919,8 @@ func TestChatRender(t *testing.T) {
 				tt.WaitFor("the lounge")
 				long := strings.Repeat("word ", 40)
 				tt.Type("short line\r" + long + "\r")
-				scr := tt.WaitFor("<zed> short line")
-				scr = tt.WaitFor("word word")
+				tt.WaitFor("<zed> short line")
+				scr := tt.WaitFor("word word")
 				checkScreen(t, scr, sz.cols, sz.rows, "-- zed joins", "<zed> short line")
 				lines := strings.Split(scr, "\n")
 				if !strings.Contains(lines[sz.rows-2], "the lounge · 1 here") {

@@ -19,7 +19,7 @@ const (
 	subjectMax  = 72
 	listedMax   = 5000 // messages a list loads
 	threadDepth = 4    // deepest indent shown
-	// TopicMessage: a message or letter was posted (Data: *store.Message).
+	// TopicMessage: a message or letter was posted (Data: its ID, int64).
 	TopicMessage = "message"
 )
 
@@ -63,7 +63,14 @@ func (b *Board) unread(ctx context.Context, c *Call, p place) (int, error) {
 	}
 	q := p.query(c)
 	q.AfterID = last
-	return b.Store.Messages.CountAfter(ctx, q)
+	n, err := b.Store.Messages.CountAfter(ctx, q)
+	// Less what the caller read out of order this call.
+	for id := range c.readState(p.area).seen {
+		if id > last {
+			n--
+		}
+	}
+	return max(n, 0), err
 }
 
 // messageAreas lists the areas and the caller's mail, with new counts.
@@ -182,7 +189,7 @@ func messageList(ctx context.Context, c *Call, p place) error {
 	c.SetActivity("reading " + p.title)
 	var msgs []store.Message
 	var depths []int
-	var lastRead int64
+	reading := c.readState(p.area)
 	cursor, offset := 0, 0
 	msg := ""
 	load := func() error {
@@ -193,16 +200,18 @@ func messageList(ctx context.Context, c *Call, p place) error {
 			return err
 		}
 		msgs, depths = threadOrder(all)
-		lastRead, err = b.Store.Messages.LastRead(ctx, c.User.Handle, p.area)
+		reading.last, err = b.Store.Messages.LastRead(ctx, c.User.Handle, p.area)
 		cursor = min(cursor, max(len(msgs)-1, 0))
 		return err
 	}
 	if err := load(); err != nil {
 		return err
 	}
+	// Messages posted while the list is up appear in it.
+	defer c.Watch(b.Events, TopicMessage)()
 	// Start at the first unread message.
 	for i, m := range msgs {
-		if m.ID > lastRead {
+		if reading.unread(m.ID) {
 			cursor = i
 			break
 		}
@@ -225,7 +234,7 @@ func messageList(ctx context.Context, c *Call, p place) error {
 			if n >= len(msgs) {
 				continue
 			}
-			c.WriteString(listRow(msgs[n], depths[n], msgs[n].ID > lastRead, n == cursor, sz.Cols))
+			c.WriteString(listRow(msgs[n], depths[n], reading.unread(msgs[n].ID), n == cursor, sz.Cols))
 		}
 		if len(msgs) == 0 {
 			say(c.Session, 3, styleDim, "No messages yet.")
@@ -266,19 +275,19 @@ func messageList(ctx context.Context, c *Call, p place) error {
 		case k.Code == term.KeyEnd:
 			cursor = max(len(msgs)-1, 0)
 		case k.Code == term.KeyEnter && len(msgs) > 0:
-			if cursor, err = readMessages(ctx, c, p, msgs, cursor); err != nil {
+			if cursor, err = readMessages(ctx, c, p, msgs, cursor, reading); err != nil {
 				return err
 			}
 			if err := load(); err != nil {
 				return err
 			}
 		case k.Code == term.KeyRune && k.Rune == 'u':
-			i := slices.IndexFunc(msgs, func(m store.Message) bool { return m.ID > lastRead })
+			i := slices.IndexFunc(msgs, func(m store.Message) bool { return reading.unread(m.ID) })
 			if i < 0 {
 				msg = "No unread messages here."
 				break
 			}
-			if cursor, err = readMessages(ctx, c, p, msgs, i); err != nil {
+			if cursor, err = readMessages(ctx, c, p, msgs, i, reading); err != nil {
 				return err
 			}
 			if err := load(); err != nil {
@@ -296,6 +305,65 @@ func messageList(ctx context.Context, c *Call, p place) error {
 		}
 		draw()
 	}
+}
+
+// readState is the caller's reading of one place during a call. The
+// stored read pointer is a high-water mark, so it only moves over
+// messages read without a gap: a caller who jumps to the newest message
+// still finds the ones between unread. What was read out of order is
+// remembered until the call ends.
+type readState struct {
+	last int64          // the stored pointer
+	seen map[int64]bool // read in this call
+}
+
+// readState returns the caller's reading of an area ("" for mail).
+func (c *Call) readState(area string) *readState {
+	if c.reading == nil {
+		c.reading = make(map[string]*readState)
+	}
+	r := c.reading[area]
+	if r == nil {
+		r = &readState{seen: make(map[int64]bool)}
+		c.reading[area] = r
+	}
+	return r
+}
+
+func (r *readState) unread(id int64) bool { return id > r.last && !r.seen[id] }
+
+// read marks a message read, and returns where the stored pointer moves
+// to, 0 if it stays: past every message of msgs read in a row after it.
+func (r *readState) read(id int64, msgs []store.Message) int64 {
+	r.seen[id] = true
+	ids := make([]int64, 0, len(msgs))
+	for _, m := range msgs {
+		if m.ID > r.last {
+			ids = append(ids, m.ID)
+		}
+	}
+	slices.Sort(ids)
+	to := r.last
+	for _, id := range ids {
+		if !r.seen[id] {
+			break
+		}
+		to = id
+	}
+	if to == r.last {
+		return 0
+	}
+	r.last = to
+	return to
+}
+
+// mayDelete reports whether the caller may delete m: the sysop, or its
+// author; not someone who later registered the author's freed handle.
+func (c *Call) mayDelete(m store.Message) bool {
+	if c.Sysop() {
+		return true
+	}
+	return !c.Anonymous() && store.HandleKey(m.From) == store.HandleKey(c.User.Handle) && !c.User.Created.After(m.Created)
 }
 
 // listRow formats one message in a list.
@@ -316,13 +384,15 @@ func listRow(m store.Message, depth int, unread, selected bool, width int) strin
 
 // readMessages shows msgs[i] and lets the caller move through the list;
 // it returns where they stopped.
-func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i int) (int, error) {
+func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i int, reading *readState) (int, error) {
 	b := c.Board
 	msg, msgStyle := "", ""
 	for {
 		m := msgs[i]
-		if err := b.Store.Messages.SetLastRead(ctx, c.User.Handle, p.area, m.ID); err != nil {
-			return i, err
+		if to := reading.read(m.ID, msgs); to > 0 {
+			if err := b.Store.Messages.SetLastRead(ctx, c.User.Handle, p.area, to); err != nil {
+				return i, err
+			}
 		}
 		scroll := 0
 		var body []string
@@ -363,7 +433,7 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 				more = "  (more: PgDn)"
 			}
 			keys := []string{"n", "next", "p", "previous", "r", "reply", "q", "list"}
-			if m.From == c.User.Handle || c.Sysop() {
+			if c.mayDelete(m) {
 				keys = append(keys[:6], "d", "delete", "q", "list")
 			}
 			say(c.Session, sz.Rows, "", keyHelp(keys...)+styleDim+more)
@@ -415,7 +485,7 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 				if msg == "" {
 					msg, msgStyle = "Your reply is posted.", styleOK
 				}
-			case k.Code == term.KeyRune && k.Rune == 'd' && (m.From == c.User.Handle || c.Sysop()):
+			case k.Code == term.KeyRune && k.Rune == 'd' && c.mayDelete(m):
 				sure, err := confirm(ctx, c.Session, c.Size().Rows, fmt.Sprintf("Delete message #%d?", m.ID))
 				if err != nil {
 					return i, err
@@ -511,7 +581,7 @@ func compose(ctx context.Context, c *Call, d draft) (string, error) {
 		return "", err
 	}
 	b.Log.Info("message posted", "id", m.ID, "area", m.Area, "to", m.To, "from", m.From)
-	b.Events.Publish(events.Event{Topic: TopicMessage, Data: m})
+	b.Events.Publish(events.Event{Topic: TopicMessage, Data: m.ID})
 	if m.To != "" {
 		b.Events.Publish(events.Event{Topic: events.UserTopic(store.HandleKey(m.To)),
 			Data: Notice{Title: "You have mail.", Text: "A new letter from " + m.From + ": " + m.Subject}})
