@@ -146,6 +146,7 @@ func Run(ctx context.Context, opts Options) error {
 	b := board.New(board.Settings{
 		Name:             cfg.Board.Name,
 		MaxLoginAttempts: cfg.Accounts.MaxLoginAttempts,
+		LoginTimeout:     cfg.Accounts.LoginTimeout.D(),
 		AllowAnonymous:   cfg.Accounts.AllowAnonymous,
 		OnelinerCount:    cfg.Board.OnelinerCount,
 		OnelinerLength:   cfg.Board.OnelinerLength,

@@ -51,6 +51,9 @@ type Settings struct {
 	Name string
 	// MaxLoginAttempts is how many wrong passwords end a call. Default 3.
 	MaxLoginAttempts int
+	// LoginTimeout is how long a caller has to log in, or to apply for
+	// an account, before the call ends. Default 5 minutes.
+	LoginTimeout time.Duration
 	// AllowAnonymous lets callers in as "anonymous" without an account.
 	AllowAnonymous bool
 	// OnelinerCount is how many one-liners the wall shows. Default 20.
@@ -70,6 +73,9 @@ type Settings struct {
 func (s *Settings) defaults() {
 	if s.Name == "" {
 		s.Name = "x84"
+	}
+	if s.LoginTimeout <= 0 {
+		s.LoginTimeout = 5 * time.Minute
 	}
 	if s.MaxLoginAttempts <= 0 {
 		s.MaxLoginAttempts = 3
@@ -225,7 +231,7 @@ func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 			return nil
 		}
 	} else {
-		u, err = b.login(ctx, s)
+		u, err = b.loginInTime(ctx, s)
 	}
 	if err != nil {
 		return ignoreLogoff(err)
@@ -237,6 +243,23 @@ func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 	// Pages and letters travel on the bus to the caller's own topic.
 	defer s.WatchNotices(b.Events, events.UserTopic(store.HandleKey(u.Handle)))()
 	return ignoreLogoff(b.mainMenu(ctx, c))
+}
+
+// errLoginTime ends a call that took too long to log in.
+var errLoginTime = fmt.Errorf("%w: login timed out", ErrLogoff)
+
+// loginInTime runs the login screen (and the application from it) for at
+// most LoginTimeout, so that a caller cannot hold a node at the login
+// prompt, typing now and then to keep it from going idle.
+func (b *Board) loginInTime(ctx context.Context, s *session.Session) (*store.User, error) {
+	lctx, cancel := context.WithTimeoutCause(ctx, b.LoginTimeout, errLoginTime)
+	defer cancel()
+	u, err := b.login(lctx, s)
+	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(lctx), errLoginTime) {
+		s.WriteString(ui.ClearScreen + "\r\nYou took too long to log in. Goodbye.\r\n")
+		return nil, errLoginTime
+	}
+	return u, err
 }
 
 func ignoreLogoff(err error) error {

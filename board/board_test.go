@@ -213,6 +213,17 @@ func TestLoginSuccessKeepsFailures(t *testing.T) {
 	guesser.Wait()
 }
 
+func TestLoginTimeout(t *testing.T) {
+	f := newFixture(t, board.Settings{LoginTimeout: 300 * time.Millisecond})
+	tt := f.call(80, 24, term.UTF8, "198.51.100.10:1000")
+	tt.WaitFor("Handle:")
+	tt.Type("slow") // typing does not reset the clock
+	tt.WaitFor("You took too long to log in. Goodbye.")
+	if err := tt.Wait(); err != nil {
+		t.Errorf("the timed-out call ended with %v", err)
+	}
+}
+
 func TestLoginAttemptsEndCall(t *testing.T) {
 	f := newFixture(t, board.Settings{MaxLoginAttempts: 2})
 	tt := f.call(80, 24, term.UTF8, "198.51.100.8:1000")

@@ -159,6 +159,9 @@ type Accounts struct {
 	Reserved         []string `toml:"reserved"`
 	PasswordMin      int      `toml:"password_min"`       // 1 to 128
 	MaxLoginAttempts int      `toml:"max_login_attempts"` // 1 to 100, per call
+	// LoginTimeout is how long a caller has to log in or finish the
+	// new-user application before the call ends: 10s to 1h.
+	LoginTimeout Duration `toml:"login_timeout"`
 	// AllowAnonymous lets "anonymous" and "guest" log in with no password.
 	AllowAnonymous bool `toml:"allow_anonymous"`
 	// The argon2id cost of new password hashes. Stored hashes keep their
@@ -255,6 +258,7 @@ func Default() Config {
 			Reserved:         defaultReserved(),
 			PasswordMin:      8,
 			MaxLoginAttempts: 3,
+			LoginTimeout:     Duration(5 * time.Minute),
 			Argon2MemoryKiB:  19456,
 			Argon2Time:       2,
 			Argon2Threads:    1,
@@ -514,6 +518,7 @@ func (a Accounts) check() *problem {
 		wordsProblem("reserved", a.Reserved),
 		intIn("password_min", a.PasswordMin, 1, 128),
 		intIn("max_login_attempts", a.MaxLoginAttempts, 1, 100),
+		durationIn("login_timeout", a.LoginTimeout, Duration(10*time.Second), Duration(time.Hour)),
 		intIn("argon2_memory_kib", a.Argon2MemoryKiB, 1024, 1<<20),
 		intIn("argon2_time", a.Argon2Time, 1, 100),
 		intIn("argon2_threads", a.Argon2Threads, 1, 64),

@@ -99,6 +99,7 @@ handle_pattern = '[\pL0-9 ]+'
 reserved = []
 password_min = 128
 max_login_attempts = 100
+login_timeout = "1h"
 allow_anonymous = true
 argon2_memory_kib = 1048576
 argon2_time = 100
@@ -111,15 +112,17 @@ argon2_threads = 64
 				Reserved:         []string{},
 				PasswordMin:      128,
 				MaxLoginAttempts: 100,
+				LoginTimeout:     Duration(time.Hour),
 				AllowAnonymous:   true,
 				Argon2MemoryKiB:  1 << 20,
 				Argon2Time:       100,
 				Argon2Threads:    64,
 			}
 		}},
-		{"accounts minima", "[accounts]\nhandle_min = 1\nhandle_max = 1\npassword_min = 1\nmax_login_attempts = 1\nargon2_memory_kib = 1024\nargon2_time = 1\nargon2_threads = 1\nreserved = [\"Ünïcode\"]\n", func(c *Config) {
+		{"accounts minima", "[accounts]\nhandle_min = 1\nhandle_max = 1\npassword_min = 1\nmax_login_attempts = 1\nlogin_timeout = \"10s\"\nargon2_memory_kib = 1024\nargon2_time = 1\nargon2_threads = 1\nreserved = [\"Ünïcode\"]\n", func(c *Config) {
 			c.Accounts.HandleMin, c.Accounts.HandleMax = 1, 1
 			c.Accounts.PasswordMin, c.Accounts.MaxLoginAttempts = 1, 1
+			c.Accounts.LoginTimeout = Duration(10 * time.Second)
 			c.Accounts.Argon2MemoryKiB, c.Accounts.Argon2Time, c.Accounts.Argon2Threads = 1024, 1, 1
 			c.Accounts.Reserved = []string{"Ünïcode"}
 		}},
@@ -241,6 +244,7 @@ func TestParseErrors(t *testing.T) {
 		{"reserved not an array", "[accounts]\nreserved = \"new\"\n", `config: x84.toml:2: accounts.reserved: must be an array (got string "new")`},
 		{"password_min 0", "[accounts]\npassword_min = 0\n", `config: x84.toml:2: accounts.password_min: must be between 1 and 128 (got 0)`},
 		{"max_login_attempts 0", "[accounts]\nmax_login_attempts = 0\n", `config: x84.toml:2: accounts.max_login_attempts: must be between 1 and 100 (got 0)`},
+		{"login_timeout 5s", "[accounts]\nlogin_timeout = \"5s\"\n", `config: x84.toml:2: accounts.login_timeout: must be between 10s and 1h (got 5s)`},
 		{"allow_anonymous string", "[accounts]\nallow_anonymous = \"no\"\n", `config: x84.toml:2: accounts.allow_anonymous: must be true or false (got string "no")`},
 		{"argon2 memory too small", "[accounts]\nargon2_memory_kib = 1023\n", `config: x84.toml:2: accounts.argon2_memory_kib: must be between 1024 and 1048576 (got 1023)`},
 		{"argon2 memory too large", "[accounts]\nargon2_memory_kib = 1048577\n", `config: x84.toml:2: accounts.argon2_memory_kib: must be between 1024 and 1048576 (got 1048577)`},

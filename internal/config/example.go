@@ -130,6 +130,8 @@ reserved = ["new", "apply", "bye", "logoff", "logout", "quit", "exit", "sysop", 
 password_min = 8
 # Wrong passwords before the call ends, 1 to 100.
 max_login_attempts = 3
+# Time to log in or finish the new-user application, 10s to 1h.
+login_timeout = "5m"
 # Let "anonymous" or "guest" log in with no password.
 allow_anonymous = false
 # Memory for each password hash (argon2id), in KiB: 1024 to 1048576.
