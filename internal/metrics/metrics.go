@@ -52,8 +52,19 @@ func New(reg *session.Registry) *Metrics {
 	}
 	sessions := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "x84_sessions", Help: "Live sessions."},
 		func() float64 { return float64(reg.Len()) })
+	// Events a slow caller's full mailbox dropped: a sign the board
+	// publishes faster than callers' screens keep up.
+	dropped := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "x84_session_events_dropped",
+		Help: "Events dropped by live sessions' full mailboxes, summed."},
+		func() float64 {
+			var n uint64
+			for _, s := range reg.Sessions() {
+				n += s.Dropped()
+			}
+			return float64(n)
+		})
 	byKind := prometheus.NewDesc("x84_sessions_by_kind", "Live sessions, by connection kind.", []string{"kind"}, nil)
-	m.Registry.MustRegister(m.accepted, m.refused, m.logins, m.bans, m.setup, m.bytesIn, m.bytesOut, sessions,
+	m.Registry.MustRegister(m.accepted, m.refused, m.logins, m.bans, m.setup, m.bytesIn, m.bytesOut, sessions, dropped,
 		collectorFunc{desc: byKind, collect: func(ch chan<- prometheus.Metric) {
 			counts := map[term.Kind]int{term.KindTelnet: 0, term.KindSSH: 0, term.KindRlogin: 0, term.KindWeb: 0}
 			for _, s := range reg.Snapshots() {

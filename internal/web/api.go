@@ -209,6 +209,9 @@ func (s *Server) postOneliner(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, board.ErrBanned):
 		writeError(w, http.StatusForbidden, "Too many failed logins from your address; it is banned for a while.")
 		return
+	case errors.Is(err, board.ErrLocked):
+		writeError(w, http.StatusForbidden, "this account is locked; ask the sysop")
+		return
 	case errors.Is(err, board.ErrLoginFailed):
 		w.Header().Set("WWW-Authenticate", `Basic realm="x84", charset="UTF-8"`)
 		writeError(w, http.StatusUnauthorized, "login failed: no such handle, or a wrong password")

@@ -205,6 +205,28 @@ func TestPostOneliner(t *testing.T) {
 	}
 }
 
+// A locked account is refused with 403 and says why, not 401 (its
+// password is right; asking again would not help).
+func TestPostOnelinerLocked(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, setup{})
+	f.addUser("gus", "guss-password")
+	u, err := f.store.Users.User(t.Context(), "gus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.Users.ModifyUser(t.Context(), u.ID, func(u *store.User) error {
+		u.Groups = append(u.Groups, store.GroupLocked)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := f.post("gus", "guss-password", "application/json", `{"text":"hi"}`)
+	if resp.StatusCode != 403 || jsonError(body) != "this account is locked; ask the sysop" {
+		t.Errorf("POST as a locked user = %d %q; want 403, locked", resp.StatusCode, body)
+	}
+}
+
 // TestPostOnelinerBan checks that failed basic-auth logins count toward
 // the address's ban, as failed logins on the board do, and that a banned
 // address is then refused everywhere.
@@ -315,7 +337,8 @@ func TestMetrics(t *testing.T) {
 	sc.waitFor("Handle:")
 	resp, body := f.get("/metrics")
 	if resp.StatusCode != 200 || !strings.Contains(body, `x84_sessions_by_kind{kind="web"} 1`) ||
-		!strings.Contains(body, `x84_sessions_started_total{kind="web"} 1`) || !strings.Contains(body, "x84_bytes_out_total") {
+		!strings.Contains(body, `x84_sessions_started_total{kind="web"} 1`) || !strings.Contains(body, "x84_bytes_out_total") ||
+		!strings.Contains(body, "x84_session_events_dropped 0") {
 		t.Errorf("GET /metrics from loopback = %d; want 200 with the web session counted; got\n%s", resp.StatusCode, body)
 	}
 
