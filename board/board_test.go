@@ -677,6 +677,27 @@ func TestFirstSysopOnce(t *testing.T) {
 	}
 }
 
+// The sysop's entries are neither listed nor reachable by their keys for
+// other callers.
+func TestSysopEntriesRefused(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("una", "password1")
+	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(tt, "una", "password1")
+	if scr := tt.WaitFor("[G] Goodbye"); strings.Contains(scr, "User list") || strings.Contains(scr, "Broadcast") {
+		t.Errorf("a caller sees the sysop's entries:\n%s", scr)
+	}
+	// Had u or b opened a screen, w would not reach who's online.
+	tt.Type("ubw")
+	if scr := tt.WaitFor("[p] page"); strings.Contains(scr, "edit a user") || strings.Contains(scr, "disconnect") {
+		t.Errorf("who's online offers a caller the sysop's actions:\n%s", scr)
+	}
+	tt.Type("dbp")
+	if scr := tt.WaitFor("Page which node?"); strings.Contains(scr, "Disconnect which") || strings.Contains(scr, "Broadcast: ") {
+		t.Errorf("a caller reached the sysop's actions:\n%s", scr)
+	}
+}
+
 func TestSysopEditsUser(t *testing.T) {
 	f := newFixture(t, board.Settings{})
 	f.addUser("rex", "password1", store.GroupSysop)
