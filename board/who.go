@@ -146,6 +146,10 @@ func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
 	c.lastPage = time.Now()
 	other := target.User()
 	room := fmt.Sprintf("page:%d:%d:%d", c.Node(), node, time.Now().UnixNano())
+	// In the room before the page goes out: the callee checks that
+	// someone waits there.
+	b.chatEnter(room, c.User.Handle)
+	defer b.chatExit(room, c.User.Handle)
 	b.Events.Publish(events.Event{Topic: events.UserTopic(store.HandleKey(other)),
 		Data: events.Page{From: c.User.Handle, FromNode: c.Node(), Room: room}})
 	b.Log.Info("page", "from", c.User.Handle, "to", other, "node", node)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -76,11 +77,8 @@ func TestCommunity(t *testing.T) {
 	ben2.keys("q")
 	scr := ben2.waitScreen("Re: Meeting")
 	lines := strings.Split(scr, "\n")
-	for i, l := range lines {
-		if strings.Contains(l, "Meeting") && !strings.Contains(l, "Re:") {
-			if i+1 >= len(lines) || !strings.Contains(lines[i+1], "  Re: Meeting") {
-				t.Errorf("the reply is not threaded under its parent:\n%s", scr)
-			}
-		}
+	parent := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "Meeting") && !strings.Contains(l, "Re:") })
+	if parent < 0 || parent+1 >= len(lines) || !strings.Contains(lines[parent+1], "  Re: Meeting") {
+		t.Errorf("the reply is not threaded under its parent:\n%s", scr)
 	}
 }
