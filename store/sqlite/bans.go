@@ -49,24 +49,22 @@ func (e *engine) DeleteBan(ctx context.Context, prefix string) error {
 
 // Bans implements store.Bans, sorted by prefix byte by byte.
 func (e *engine) Bans(ctx context.Context) ([]store.Ban, error) {
-	rows, err := e.r.QueryContext(ctx, `SELECT prefix, until, strikes, reason, created FROM bans ORDER BY prefix`)
+	bans, err := queryRows(ctx, e.r, scanBan,
+		`SELECT prefix, until, strikes, reason, created FROM bans ORDER BY prefix`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: bans: %w", err)
 	}
-	defer rows.Close()
-	var bans []store.Ban
-	for rows.Next() {
-		var b store.Ban
-		var until, created int64
-		if err := rows.Scan(&b.Prefix, &until, &b.Strikes, &b.Reason, &created); err != nil {
-			return nil, fmt.Errorf("sqlite: bans: %w", err)
-		}
-		b.Until = fromMillis(until)
-		b.Created = fromMillis(created)
-		bans = append(bans, b)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: bans: %w", err)
-	}
 	return bans, nil
+}
+
+// scanBan reads prefix, until, strikes, reason, created.
+func scanBan(row scanner) (store.Ban, error) {
+	var b store.Ban
+	var until, created int64
+	if err := row.Scan(&b.Prefix, &until, &b.Strikes, &b.Reason, &created); err != nil {
+		return store.Ban{}, err
+	}
+	b.Until = fromMillis(until)
+	b.Created = fromMillis(created)
+	return b, nil
 }

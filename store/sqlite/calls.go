@@ -40,24 +40,21 @@ func (e *engine) LastCalls(ctx context.Context, limit int) ([]store.Call, error)
 	if limit < 1 {
 		return nil, nil
 	}
-	rows, err := e.r.QueryContext(ctx, `SELECT handle, location, at, calls, kind FROM calls
+	calls, err := queryRows(ctx, e.r, scanCall, `SELECT handle, location, at, calls, kind FROM calls
 		ORDER BY at DESC, id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: last calls: %w", err)
 	}
-	defer rows.Close()
-	var calls []store.Call
-	for rows.Next() {
-		var c store.Call
-		var at int64
-		if err := rows.Scan(&c.Handle, &c.Location, &at, &c.Calls, &c.Kind); err != nil {
-			return nil, fmt.Errorf("sqlite: last calls: %w", err)
-		}
-		c.At = fromMillis(at)
-		calls = append(calls, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: last calls: %w", err)
-	}
 	return calls, nil
+}
+
+// scanCall reads handle, location, at, calls, kind.
+func scanCall(row scanner) (store.Call, error) {
+	var c store.Call
+	var at int64
+	if err := row.Scan(&c.Handle, &c.Location, &at, &c.Calls, &c.Kind); err != nil {
+		return store.Call{}, err
+	}
+	c.At = fromMillis(at)
+	return c, nil
 }

@@ -44,27 +44,24 @@ func (e *engine) AddKey(ctx context.Context, k *store.PublicKey) error {
 // as stored, whatever case it was asked for in; an unknown handle has no
 // keys.
 func (e *engine) Keys(ctx context.Context, handle string) ([]store.PublicKey, error) {
-	rows, err := e.r.QueryContext(ctx, `SELECT k.id, u.handle, k.key, k.fingerprint, k.comment, k.added
+	keys, err := queryRows(ctx, e.r, scanKey, `SELECT k.id, u.handle, k.key, k.fingerprint, k.comment, k.added
 		FROM ssh_keys k JOIN users u ON u.id = k.user_id
 		WHERE u.handle_key = ? ORDER BY k.added, k.id`, store.HandleKey(handle))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: keys of %q: %w", handle, err)
 	}
-	defer rows.Close()
-	var keys []store.PublicKey
-	for rows.Next() {
-		var k store.PublicKey
-		var added int64
-		if err := rows.Scan(&k.ID, &k.Handle, &k.Key, &k.Fingerprint, &k.Comment, &added); err != nil {
-			return nil, fmt.Errorf("sqlite: keys of %q: %w", handle, err)
-		}
-		k.Added = fromMillis(added)
-		keys = append(keys, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: keys of %q: %w", handle, err)
-	}
 	return keys, nil
+}
+
+// scanKey reads id, handle, key, fingerprint, comment, added.
+func scanKey(row scanner) (store.PublicKey, error) {
+	var k store.PublicKey
+	var added int64
+	if err := row.Scan(&k.ID, &k.Handle, &k.Key, &k.Fingerprint, &k.Comment, &added); err != nil {
+		return store.PublicKey{}, err
+	}
+	k.Added = fromMillis(added)
+	return k, nil
 }
 
 // DeleteKey implements store.Keys. It deletes the user's registration

@@ -106,21 +106,9 @@ func (e *engine) ListMessages(ctx context.Context, q store.MessageQuery) ([]stor
 		limit = int64(q.Limit)
 	}
 	to, from, args := selectMessages(q)
-	rows, err := e.r.QueryContext(ctx, `SELECT `+messageColumns(to)+` `+from+` ORDER BY m.id LIMIT ?`,
+	list, err := queryRows(ctx, e.r, scanMessage, `SELECT `+messageColumns(to)+` `+from+` ORDER BY m.id LIMIT ?`,
 		append(args, limit)...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list messages %+v: %w", q, err)
-	}
-	defer rows.Close()
-	var list []store.Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: list messages %+v: %w", q, err)
-		}
-		list = append(list, m)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: list messages %+v: %w", q, err)
 	}
 	return list, nil
@@ -198,7 +186,7 @@ func (e *engine) SetLastRead(ctx context.Context, handle, area string, id int64)
 }
 
 // scanMessage reads one row of messageColumns.
-func scanMessage(row interface{ Scan(...any) error }) (store.Message, error) {
+func scanMessage(row scanner) (store.Message, error) {
 	var m store.Message
 	var created int64
 	if err := row.Scan(&m.ID, &m.Area, &m.To, &m.From, &m.Subject, &m.Body, &m.Parent, &created); err != nil {

@@ -35,23 +35,9 @@ func (e *engine) Oneliners(ctx context.Context, limit int) ([]store.Oneliner, er
 	if limit < 1 {
 		return nil, nil
 	}
-	rows, err := e.r.QueryContext(ctx, `SELECT id, handle, text, posted FROM oneliners
+	list, err := queryRows(ctx, e.r, scanOneliner, `SELECT id, handle, text, posted FROM oneliners
 		ORDER BY posted DESC, id DESC LIMIT ?`, limit)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: one-liners: %w", err)
-	}
-	defer rows.Close()
-	var list []store.Oneliner
-	for rows.Next() {
-		var o store.Oneliner
-		var posted int64
-		if err := rows.Scan(&o.ID, &o.Handle, &o.Text, &posted); err != nil {
-			return nil, fmt.Errorf("sqlite: one-liners: %w", err)
-		}
-		o.Posted = fromMillis(posted)
-		list = append(list, o)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: one-liners: %w", err)
 	}
 	return list, nil
@@ -66,4 +52,15 @@ func (e *engine) LastOnelinerBy(ctx context.Context, handle string) (time.Time, 
 		return time.Time{}, fmt.Errorf("sqlite: last one-liner by %q: %w", handle, err)
 	}
 	return fromMillis(posted.Int64), nil
+}
+
+// scanOneliner reads id, handle, text, posted.
+func scanOneliner(row scanner) (store.Oneliner, error) {
+	var o store.Oneliner
+	var posted int64
+	if err := row.Scan(&o.ID, &o.Handle, &o.Text, &posted); err != nil {
+		return store.Oneliner{}, err
+	}
+	o.Posted = fromMillis(posted)
+	return o, nil
 }

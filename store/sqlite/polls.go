@@ -48,23 +48,15 @@ func (e *engine) CreatePoll(ctx context.Context, p *store.Poll) error {
 func (e *engine) Polls(ctx context.Context) ([]store.Poll, error) {
 	var polls []store.Poll
 	err := e.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, question, author, created FROM polls
+		var err error
+		polls, err = queryRows(ctx, tx, scanPoll, `SELECT id, question, author, created FROM polls
 			ORDER BY created DESC, id DESC`)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		byID := map[int64]int{}
-		for rows.Next() {
-			p, err := scanPoll(rows)
-			if err != nil {
-				return err
-			}
-			byID[p.ID] = len(polls)
-			polls = append(polls, p)
-		}
-		if err := rows.Err(); err != nil {
-			return err
+		byID := make(map[int64]int, len(polls))
+		for i, p := range polls {
+			byID[p.ID] = i
 		}
 		orows, err := tx.QueryContext(ctx, `SELECT poll_id, text FROM poll_options ORDER BY poll_id, idx`)
 		if err != nil {
@@ -221,24 +213,11 @@ func countOptions(ctx context.Context, tx *sql.Tx, pollID int64) (int, error) {
 
 // pollOptions returns the options of the poll in order.
 func pollOptions(ctx context.Context, tx *sql.Tx, pollID int64) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT text FROM poll_options WHERE poll_id = ? ORDER BY idx`, pollID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var opts []string
-	for rows.Next() {
-		var o string
-		if err := rows.Scan(&o); err != nil {
-			return nil, err
-		}
-		opts = append(opts, o)
-	}
-	return opts, rows.Err()
+	return queryRows(ctx, tx, scanString, `SELECT text FROM poll_options WHERE poll_id = ? ORDER BY idx`, pollID)
 }
 
 // scanPoll reads id, question, author, created; Options is left empty.
-func scanPoll(row interface{ Scan(...any) error }) (store.Poll, error) {
+func scanPoll(row scanner) (store.Poll, error) {
 	var p store.Poll
 	var created int64
 	if err := row.Scan(&p.ID, &p.Question, &p.Author, &created); err != nil {

@@ -195,6 +195,45 @@ func (e *engine) read(ctx context.Context, f func(tx *sql.Tx) error) error {
 	return f(tx)
 }
 
+// querier is a *sql.DB or a *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// scanner is a *sql.Row or a *sql.Rows, so that one scan function reads
+// a single row as well as each row of a list.
+type scanner interface{ Scan(dest ...any) error }
+
+// queryRows runs query on q and returns every row read by scan, in order;
+// nil if there are none. It keeps the rows' bookkeeping (Close, and the
+// error Next hides until Err) in one place rather than in every list.
+func queryRows[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// scanString reads a row of one text column.
+func scanString(row scanner) (string, error) {
+	var s string
+	err := row.Scan(&s)
+	return s, err
+}
+
 // millis stores t as Unix milliseconds, the zero time as 0.
 func millis(t time.Time) int64 {
 	if t.IsZero() {

@@ -65,19 +65,8 @@ func readUser(ctx context.Context, tx *sql.Tx, where string, arg any) (*store.Us
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT grp FROM user_groups WHERE user_id = ? ORDER BY grp`, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var g string
-		if err := rows.Scan(&g); err != nil {
-			return nil, err
-		}
-		u.Groups = append(u.Groups, g)
-	}
-	return u, rows.Err()
+	u.Groups, err = queryRows(ctx, tx, scanString, `SELECT grp FROM user_groups WHERE user_id = ? ORDER BY grp`, u.ID)
+	return u, err
 }
 
 // UpdateUser implements store.Users.
@@ -164,22 +153,14 @@ func (e *engine) DeleteUser(ctx context.Context, handle string) error {
 func (e *engine) ListUsers(ctx context.Context) ([]*store.User, error) {
 	var users []*store.User
 	err := e.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY handle_key`)
+		var err error
+		users, err = queryRows(ctx, tx, scanUser, `SELECT `+userColumns+` FROM users ORDER BY handle_key`)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		byID := map[int64]*store.User{}
-		for rows.Next() {
-			u, err := scanUser(rows)
-			if err != nil {
-				return err
-			}
-			users = append(users, u)
+		byID := make(map[int64]*store.User, len(users))
+		for _, u := range users {
 			byID[u.ID] = u
-		}
-		if err := rows.Err(); err != nil {
-			return err
 		}
 		grows, err := tx.QueryContext(ctx, `SELECT user_id, grp FROM user_groups ORDER BY user_id, grp`)
 		if err != nil {
@@ -226,7 +207,7 @@ func putGroups(ctx context.Context, tx *sql.Tx, id int64, groups []string) error
 }
 
 // scanUser reads one row of userColumns; Groups is left empty.
-func scanUser(row interface{ Scan(...any) error }) (*store.User, error) {
+func scanUser(row scanner) (*store.User, error) {
 	var u store.User
 	var created, lastCall int64
 	err := row.Scan(&u.ID, &u.Handle, &u.Password, &u.RealName, &u.Location, &u.Email,
