@@ -25,15 +25,13 @@ func (b *Board) Broadcast(text string) int {
 	return n
 }
 
-// broadcastScreen lets a sysop type a broadcast.
-func broadcastScreen(ctx context.Context, c *Call) error {
+// broadcastScreen lets a sysop type a broadcast on the bottom row of the
+// screen that redraw draws.
+func broadcastScreen(ctx context.Context, c *Call, redraw func()) error {
 	if !c.Sysop() {
 		return nil
 	}
-	row := c.Size().Rows
-	c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + "Broadcast: " + ui.Reset)
-	f := &ui.Field{Row: row, Col: 13, Max: 200, Width: max(c.Size().Cols-14, 10)}
-	text, err := f.Read(ctx, c.Session)
+	text, err := ask(ctx, c, 0, "Broadcast: ", &ui.Field{Max: 200}, redraw)
 	if errors.Is(err, ui.ErrCancel) {
 		return nil
 	}
@@ -41,6 +39,6 @@ func broadcastScreen(ctx context.Context, c *Call) error {
 		return err
 	}
 	n := c.Board.Broadcast(text)
-	say(c.Session, row, styleOK, "Sent to "+strconv.Itoa(n)+" sessions.")
+	say(c.Session, c.Size().Rows, styleOK, "Sent to "+strconv.Itoa(n)+" sessions.")
 	return nil
 }

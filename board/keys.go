@@ -70,14 +70,11 @@ func sshKeys(ctx context.Context, c *Call) error {
 	}
 	draw()
 	for {
-		k, err := c.ReadKey(ctx)
+		k, err := c.Board.nextKey(ctx, c, draw)
 		if err != nil {
 			return err
 		}
 		switch {
-		case k.Code == term.KeyResize:
-			draw()
-			continue
 		case isQuit(k):
 			return nil
 		case k.Code == term.KeyRune && k.Rune == 'a':
@@ -108,7 +105,7 @@ func addKey(ctx context.Context, c *Call, row int, redraw func()) (string, strin
 	}
 	line, err := f.Read(ctx, c.Session)
 	if err != nil {
-		return cancelled(err)
+		return "", "", ignoreCancel(err)
 	}
 	if strings.TrimSpace(line) == "" {
 		return "", "", nil
@@ -128,12 +125,9 @@ func addKey(ctx context.Context, c *Call, row int, redraw func()) (string, strin
 }
 
 func deleteKey(ctx context.Context, c *Call, keys []store.PublicKey, row int, redraw func()) (string, string, error) {
-	c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + "Delete key number: " + ui.Reset)
-	f := &ui.Field{Row: row, Col: 21, Max: 3, Width: 4, Accept: func(r rune) bool { return r >= '0' && r <= '9' }}
-	f.Relayout = func() (int, int) { redraw(); return row, 21 }
-	v, err := f.Read(ctx, c.Session)
+	v, err := ask(ctx, c, row, "Delete key number: ", &ui.Field{Max: 3, Width: 4, Accept: isDigit}, redraw)
 	if err != nil {
-		return cancelled(err)
+		return "", "", ignoreCancel(err)
 	}
 	var n int
 	if _, err := fmt.Sscan(v, &n); err != nil || n < 1 || n > len(keys) {

@@ -79,8 +79,9 @@ func (m *Menu) addStandard() {
 		{Key: 'k', Label: "Keyboard test", Run: keyTestScreen},
 		{Key: 'u', Label: "User list", SysopOnly: true, Run: userList},
 		{Key: 'b', Label: "Broadcast", SysopOnly: true, Run: func(ctx context.Context, c *Call) error {
-			c.Board.drawMain(c)
-			return broadcastScreen(ctx, c)
+			redraw := func() { c.Board.drawMain(c) }
+			redraw()
+			return broadcastScreen(ctx, c, redraw)
 		}},
 		{Key: logoffKey, Label: "Goodbye (log off)", Run: logoff},
 	} {

@@ -52,14 +52,11 @@ func profile(ctx context.Context, c *Call) error {
 	}
 	draw()
 	for {
-		k, err := c.ReadKey(ctx)
+		k, err := c.Board.nextKey(ctx, c, draw)
 		if err != nil {
 			return err
 		}
 		switch {
-		case k.Code == term.KeyResize:
-			draw()
-			continue
 		case isQuit(k):
 			return nil
 		case k.Code != term.KeyRune || k.Mod != 0:
@@ -136,38 +133,16 @@ func profileValue(c *Call, i int) string {
 
 // editProfile changes one field and returns a message about it.
 func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw func()) (string, string, error) {
-	b, u := c.Board, c.User
-	field := func(value string, max int, mask rune) (string, error) {
-		f := &ui.Field{Row: row, Col: 22, Max: max, Width: min(max, c.Size().Cols-23), Value: value, Mask: mask}
-		f.Relayout = func() (int, int) { redraw(); return row, 22 }
-		v, err := f.Read(ctx, c.Session)
-		return strings.TrimSpace(v), err
-	}
-	var err error
-	var v string
-	var set func(*store.User) // the change, once the value is good
+	u := c.User
+	set, err := editContact(ctx, c, u, key, row, 22, redraw)
 	switch key {
-	case 'n':
-		if v, err = field(u.RealName, 40, 0); err == nil {
-			err = b.Rules.CheckRealName(v)
-		}
-		set = func(u *store.User) { u.RealName = v }
-	case 'l':
-		if v, err = field(u.Location, 40, 0); err == nil {
-			err = b.Rules.CheckLocation(v)
-		}
-		set = func(u *store.User) { u.Location = v }
-	case 'e':
-		if v, err = field(u.Email, 64, 0); err == nil && v != "" {
-			err = b.Rules.CheckEmail(v)
-		}
-		set = func(u *store.User) { u.Email = v }
 	case 'c':
-		v = nextEncoding(u.Encoding)
+		v := nextEncoding(u.Encoding)
 		set = func(u *store.User) { u.Encoding = v }
 	case 's':
-		if v, err = field(u.Signature, 72, 0); err == nil {
-			v = term.Sanitize(v)
+		var v string
+		if v, err = ask(ctx, c, row, "", &ui.Field{Col: 22, Max: 72, Value: u.Signature}, redraw); err == nil {
+			v = term.Sanitize(strings.TrimSpace(v))
 		}
 		set = func(u *store.User) { u.Signature = v }
 	case 'p':
@@ -210,32 +185,25 @@ func nextEncoding(e string) string {
 func changePassword(ctx context.Context, c *Call, row int, redraw func()) (string, string, error) {
 	b := c.Board
 	ask := func(label string) (string, error) {
-		c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + ui.Pad(label, 14) + ui.Reset)
-		f := &ui.Field{Row: row, Col: 17, Max: 64, Width: min(32, c.Size().Cols-18), Mask: '*'}
-		f.Relayout = func() (int, int) {
-			redraw()
-			c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + ui.Pad(label, 14) + ui.Reset)
-			return row, 17
-		}
-		return f.Read(ctx, c.Session)
+		return ask(ctx, c, row, ui.Pad(label, 15), &ui.Field{Max: 64, Width: min(32, c.Size().Cols-18), Mask: '*'}, redraw)
 	}
 	current, err := ask("Current:")
 	if err != nil {
-		return cancelled(err)
+		return "", "", ignoreCancel(err)
 	}
 	if ok, _, err := b.Passwords.Verify(ctx, c.User.Password, current); err != nil || !ok {
 		return "That is not your current password.", styleError, nil
 	}
 	fresh, err := ask("New password:")
 	if err != nil {
-		return cancelled(err)
+		return "", "", ignoreCancel(err)
 	}
 	if err := b.Rules.CheckPassword(fresh); err != nil {
 		return ruleMessage(err), styleError, nil
 	}
 	again, err := ask("Again:")
 	if err != nil {
-		return cancelled(err)
+		return "", "", ignoreCancel(err)
 	}
 	if again != fresh {
 		return "The two passwords differ; nothing changed.", styleError, nil
@@ -248,12 +216,4 @@ func changePassword(ctx context.Context, c *Call, row int, redraw func()) (strin
 		return "", "", err
 	}
 	return "Password changed.", styleOK, nil
-}
-
-// cancelled turns Esc into "nothing changed" and passes other errors on.
-func cancelled(err error) (string, string, error) {
-	if errors.Is(err, ui.ErrCancel) {
-		return "", "", nil
-	}
-	return "", "", err
 }

@@ -82,6 +82,43 @@ func confirm(ctx context.Context, s *session.Session, row int, question string) 
 	}
 }
 
+// ask reads a line in f after a label on row, or on the bottom row when
+// row is 0 (which moves with a resize). With no label, f stays at f.Col,
+// over the value a screen shows there. A resize redraws the screen, then
+// the label and the field. A zero f.Width runs to the window's edge,
+// f.Max at most.
+func ask(ctx context.Context, c *Call, row int, label string, f *ui.Field, redraw func()) (string, error) {
+	col := f.Col
+	place := func() (int, int) {
+		r := row
+		if r == 0 {
+			r = c.Size().Rows
+		}
+		if label != "" {
+			c.WriteString(ui.MoveTo(r, 2) + ui.ClearEOL + styleLabel + label + ui.Reset)
+			col = 2 + ui.Width(label)
+		}
+		return r, col
+	}
+	f.Row, f.Col = place()
+	if f.Width == 0 {
+		f.Width = max(min(f.Max, c.Size().Cols-f.Col-1), 4)
+	}
+	f.Relayout = func() (int, int) { redraw(); return place() }
+	return f.Read(ctx, c.Session)
+}
+
+// ignoreCancel turns Esc (ui.ErrCancel) into "nothing happened" and
+// passes other errors on.
+func ignoreCancel(err error) error {
+	if errors.Is(err, ui.ErrCancel) {
+		return nil
+	}
+	return err
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
 // say writes a message on a row, clearing the rest of the row.
 func say(s *session.Session, row int, style, msg string) {
 	s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + style + ui.Truncate(msg, s.Size().Cols-2) + ui.Reset)

@@ -15,15 +15,7 @@ import (
 
 // askHandle asks for a user's handle on a row and returns the account.
 func askHandle(ctx context.Context, c *Call, row int, question string, redraw func()) (*store.User, string, error) {
-	c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + question + ui.Reset)
-	col := 3 + ui.Width(question)
-	f := &ui.Field{Row: row, Col: col, Max: 32, Width: 20}
-	f.Relayout = func() (int, int) {
-		redraw()
-		c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + question + ui.Reset)
-		return row, col
-	}
-	h, err := f.Read(ctx, c.Session)
+	h, err := ask(ctx, c, row, question, &ui.Field{Max: 32, Width: 20}, redraw)
 	if err != nil {
 		return nil, "", err
 	}
@@ -67,18 +59,42 @@ func viewProfile(ctx context.Context, c *Call, u *store.User) error {
 	}
 	draw()
 	for {
-		k, err := c.ReadKey(ctx)
-		if err != nil {
+		k, err := c.Board.nextKey(ctx, c, draw)
+		if err != nil || k.Code != term.KeyEvent {
 			return err
 		}
-		switch {
-		case k.Code == term.KeyResize:
-			draw()
-		case k.Code == term.KeyEvent:
-		default:
-			return nil
-		}
 	}
+}
+
+// editContact asks, in place at row and col, for a new real name (key
+// n), location (l) or e-mail address (e) of u, and checks it against the
+// board's rules. It returns the change to save, or nil for another key.
+func editContact(ctx context.Context, c *Call, u *store.User, key rune, row, col int, redraw func()) (func(*store.User), error) {
+	rules := c.Board.Rules
+	read := func(value string, max int) (string, error) {
+		v, err := ask(ctx, c, row, "", &ui.Field{Col: col, Max: max, Value: value}, redraw)
+		return strings.TrimSpace(v), err
+	}
+	var v string
+	var err error
+	switch key {
+	case 'n':
+		if v, err = read(u.RealName, 40); err == nil {
+			err = rules.CheckRealName(v)
+		}
+		return func(u *store.User) { u.RealName = v }, err
+	case 'l':
+		if v, err = read(u.Location, 40); err == nil {
+			err = rules.CheckLocation(v)
+		}
+		return func(u *store.User) { u.Location = v }, err
+	case 'e':
+		if v, err = read(u.Email, 64); err == nil && v != "" {
+			err = rules.CheckEmail(v)
+		}
+		return func(u *store.User) { u.Email = v }, err
+	}
+	return nil, nil
 }
 
 // editUser is the sysop's editor for one account.
@@ -114,13 +130,9 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 	}
 	draw()
 	for {
-		k, err := c.ReadKey(ctx)
+		k, err := b.nextKey(ctx, c, draw)
 		if err != nil {
 			return err
-		}
-		if k.Code == term.KeyResize {
-			draw()
-			continue
 		}
 		if isQuit(k) {
 			return nil
@@ -140,32 +152,11 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		}
 		row := top + i
 		msg, msgStyle = "", ""
-		field := func(value string, max int, mask rune) (string, error) {
-			f := &ui.Field{Row: row, Col: 19, Max: max, Width: min(max, c.Size().Cols-20), Value: value, Mask: mask}
-			f.Relayout = func() (int, int) { draw(); return row, 19 }
-			v, err := f.Read(ctx, c.Session)
-			return strings.TrimSpace(v), err
-		}
-		var v string
-		var set func(*store.User) // the change, once the value is good
+		set, err := editContact(ctx, c, u, k.Rune, row, 19, draw)
 		switch k.Rune {
-		case 'n':
-			if v, err = field(u.RealName, 40, 0); err == nil {
-				err = b.Rules.CheckRealName(v)
-			}
-			set = func(u *store.User) { u.RealName = v }
-		case 'l':
-			if v, err = field(u.Location, 40, 0); err == nil {
-				err = b.Rules.CheckLocation(v)
-			}
-			set = func(u *store.User) { u.Location = v }
-		case 'e':
-			if v, err = field(u.Email, 64, 0); err == nil && v != "" {
-				err = b.Rules.CheckEmail(v)
-			}
-			set = func(u *store.User) { u.Email = v }
 		case 'p':
-			if v, err = field("", 64, '*'); err == nil {
+			var v string
+			if v, err = ask(ctx, c, row, "", &ui.Field{Col: 19, Max: 64, Mask: '*'}, draw); err == nil {
 				if err = b.Rules.CheckPassword(v); err == nil {
 					v, err = b.Passwords.Hash(ctx, v)
 				}

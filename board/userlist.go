@@ -84,10 +84,7 @@ func userList(ctx context.Context, c *Call) error {
 				say(c.Session, row, styleError, msg)
 			}
 		case k.Code == term.KeyRune && k.Rune == '/':
-			c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + "Search: " + ui.Reset)
-			f := &ui.Field{Row: row, Col: 10, Max: 32, Width: 20, Value: filter}
-			f.Relayout = func() (int, int) { draw(); return row, 10 }
-			v, err := f.Read(ctx, c.Session)
+			v, err := ask(ctx, c, row, "Search: ", &ui.Field{Max: 32, Width: 20, Value: filter}, draw)
 			if err != nil && !errors.Is(err, ui.ErrCancel) {
 				return err
 			}

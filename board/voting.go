@@ -183,13 +183,13 @@ func newPoll(ctx context.Context, c *Call) (string, error) {
 	}
 	q, err := ask(3, "Question:", 100)
 	if err != nil || q == "" {
-		return cancelled1(err)
+		return "", ignoreCancel(err)
 	}
 	var options []string
 	for len(options) < store.MaxPollOptions {
 		o, err := ask(5+len(options), fmt.Sprintf("Answer %d:", len(options)+1), 48)
 		if err != nil {
-			return cancelled1(err)
+			return "", ignoreCancel(err)
 		}
 		if o == "" {
 			break

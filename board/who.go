@@ -87,7 +87,7 @@ func whoOnline(ctx context.Context, c *Call) error {
 				say(c.Session, c.Size().Rows, styleOK, msg)
 			}
 		case k.Code == term.KeyRune && k.Mod == 0 && k.Rune == 'b' && c.Sysop():
-			if err := broadcastScreen(ctx, c); err != nil {
+			if err := broadcastScreen(ctx, c, draw); err != nil {
 				return err
 			}
 			draw()
@@ -99,17 +99,7 @@ func whoOnline(ctx context.Context, c *Call) error {
 
 // askNode asks for a node number on the bottom row.
 func askNode(ctx context.Context, c *Call, question string, redraw func()) (int, error) {
-	row := c.Size().Rows
-	c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + question + ui.Reset)
-	col := 3 + ui.Width(question)
-	f := &ui.Field{Row: row, Col: col, Max: 5, Width: 6, Accept: func(r rune) bool { return r >= '0' && r <= '9' }}
-	f.Relayout = func() (int, int) {
-		redraw()
-		row = c.Size().Rows
-		c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleLabel + question + ui.Reset)
-		return row, col
-	}
-	v, err := f.Read(ctx, c.Session)
+	v, err := ask(ctx, c, 0, question, &ui.Field{Max: 5, Width: 6, Accept: isDigit}, redraw)
 	if err != nil {
 		return 0, err
 	}
@@ -126,7 +116,7 @@ const pageEvery = 10 * time.Second
 func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
 	node, err := askNode(ctx, c, "Page which node? ", redraw)
 	if err != nil {
-		return cancelled1(err)
+		return "", ignoreCancel(err)
 	}
 	b := c.Board
 	target := b.Sessions.Lookup(node)
@@ -160,7 +150,7 @@ func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
 func disconnectNode(ctx context.Context, c *Call, redraw func()) (string, error) {
 	node, err := askNode(ctx, c, "Disconnect which node? ", redraw)
 	if err != nil {
-		return cancelled1(err)
+		return "", ignoreCancel(err)
 	}
 	target := c.Board.Sessions.Lookup(node)
 	switch {
@@ -192,15 +182,6 @@ func (b *Board) Revoke(handle, line string) int {
 	}
 	wg.Wait()
 	return n
-}
-
-// cancelled1 turns Esc into "nothing happened" for functions returning a
-// message.
-func cancelled1(err error) (string, error) {
-	if errors.Is(err, ui.ErrCancel) {
-		return "", nil
-	}
-	return "", err
 }
 
 // whoLines formats one line per live session.
