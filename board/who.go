@@ -130,7 +130,7 @@ func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
 	case target.User() == "":
 		return fmt.Sprintf("Node %d has not logged in yet.", node), nil
 	}
-	if wait := c.lastPage.Add(pageEvery).Sub(time.Now()); wait > 0 {
+	if wait := time.Until(c.lastPage.Add(pageEvery)); wait > 0 {
 		return fmt.Sprintf("You paged a moment ago; wait %d seconds.", int(wait.Seconds())+1), nil
 	}
 	c.lastPage = time.Now()
