@@ -30,16 +30,7 @@ func (e *engine) PutBan(ctx context.Context, b store.Ban) error {
 // DeleteBan implements store.Bans.
 func (e *engine) DeleteBan(ctx context.Context, prefix string) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM bans WHERE prefix = ?`, prefix)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return store.ErrNotFound
-		}
-		return nil
+		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM bans WHERE prefix = ?`, prefix))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: delete ban %q: %w", prefix, err)

@@ -69,18 +69,9 @@ func scanKey(row scanner) (store.PublicKey, error) {
 // the user has not registered is ErrNotFound, as is an unknown handle.
 func (e *engine) DeleteKey(ctx context.Context, handle, fingerprint string) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM ssh_keys WHERE fingerprint = ?
+		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM ssh_keys WHERE fingerprint = ?
 			AND user_id = (SELECT id FROM users WHERE handle_key = ?)`,
-			fingerprint, store.HandleKey(handle))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return store.ErrNotFound
-		}
-		return nil
+			fingerprint, store.HandleKey(handle)))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: delete key %q of %q: %w", fingerprint, handle, err)

@@ -118,16 +118,7 @@ func (e *engine) ListMessages(ctx context.Context, q store.MessageQuery) ([]stor
 // parent has no foreign key.
 func (e *engine) DeleteMessage(ctx context.Context, id int64) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return store.ErrNotFound
-		}
-		return nil
+		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM messages WHERE id = ?`, id))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: delete message %d: %w", id, err)
@@ -165,19 +156,10 @@ func (e *engine) LastRead(ctx context.Context, handle, area string) (int64, erro
 func (e *engine) SetLastRead(ctx context.Context, handle, area string, id int64) error {
 	id = max(id, 0)
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO read_pointers (user_id, area, last_id)
+		return rowsChanged(tx.ExecContext(ctx, `INSERT INTO read_pointers (user_id, area, last_id)
 			SELECT id, ?, ? FROM users WHERE handle_key = ?
 			ON CONFLICT (user_id, area) DO UPDATE SET last_id = max(last_id, excluded.last_id)`,
-			area, id, store.HandleKey(handle))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return store.ErrNotFound
-		}
-		return nil
+			area, id, store.HandleKey(handle)))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: set last read by %q in %q to %d: %w", handle, area, id, err)

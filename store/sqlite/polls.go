@@ -106,16 +106,7 @@ func (e *engine) Poll(ctx context.Context, id int64) (*store.Poll, error) {
 // (ON DELETE CASCADE).
 func (e *engine) DeletePoll(ctx context.Context, id int64) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM polls WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return store.ErrNotFound
-		}
-		return nil
+		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM polls WHERE id = ?`, id))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: delete poll %d: %w", id, err)

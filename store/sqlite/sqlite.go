@@ -234,6 +234,23 @@ func scanString(row scanner) (string, error) {
 	return s, err
 }
 
+// rowsChanged takes what ExecContext returns and reports a statement
+// that changed no row as store.ErrNotFound: the row it names, or the one
+// it needs, does not exist.
+func rowsChanged(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
 // millis stores t as Unix milliseconds, the zero time as 0.
 func millis(t time.Time) int64 {
 	if t.IsZero() {

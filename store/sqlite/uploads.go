@@ -45,16 +45,7 @@ func (e *engine) Upload(ctx context.Context, path string) (store.Upload, error) 
 // DeleteUpload implements store.Uploads.
 func (e *engine) DeleteUpload(ctx context.Context, path string) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM uploads WHERE path = ?`, path)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return store.ErrNotFound
-		}
-		return nil
+		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM uploads WHERE path = ?`, path))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: delete upload %q: %w", path, err)

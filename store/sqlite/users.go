@@ -111,13 +111,8 @@ func saveUser(ctx context.Context, tx *sql.Tx, u *store.User) error {
 	if isUnique(err) {
 		return store.ErrExists
 	}
-	if err != nil {
+	if err := rowsChanged(res, err); err != nil {
 		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return store.ErrNotFound
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM user_groups WHERE user_id = ?`, u.ID); err != nil {
 		return err
@@ -131,16 +126,7 @@ func saveUser(ctx context.Context, tx *sql.Tx, u *store.User) error {
 // messages and polls they wrote stay.
 func (e *engine) DeleteUser(ctx context.Context, handle string) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE handle_key = ?`, store.HandleKey(handle))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return store.ErrNotFound
-		}
-		return nil
+		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM users WHERE handle_key = ?`, store.HandleKey(handle)))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: delete user %q: %w", handle, err)
