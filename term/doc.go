@@ -15,8 +15,11 @@
 //     and bidirectional overrides from text one user wrote before it is
 //     shown to others.
 //
+// Below a Conn, protocol adapters deliver window changes with SendSize,
+// which keeps only the newest size for a session that has not read it.
+//
 // Concurrency: a KeyDecoder and a CP437Encoder hold state between calls and
 // belong to one goroutine each. Sanitize, SanitizeText, DecodeCP437,
 // CP437Glyph and the other functions keep no state and are safe for
-// concurrent use.
+// concurrent use. SendSize must be the only sender on its channel.
 package term

@@ -75,11 +75,7 @@ func (c *conn) Resized() <-chan term.Size { return c.resized }
 
 // onResize keeps only the newest size for the session.
 func (c *conn) onResize(cols, rows int) {
-	select {
-	case <-c.resized:
-	default:
-	}
-	c.resized <- term.Size{Cols: cols, Rows: rows}
+	term.SendSize(c.resized, term.Size{Cols: cols, Rows: rows})
 }
 
 // Urgent sends an RFC 1282 control byte to the client as TCP urgent data

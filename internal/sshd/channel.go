@@ -105,11 +105,7 @@ func (s *chanState) handle(req *ssh.Request, p *Protocol, who caller) bool {
 		sz := sizeOf(m.Cols, m.Rows)
 		s.size = sz
 		if s.started {
-			select { // the newest size replaces one not yet read
-			case <-s.resized:
-			default:
-			}
-			s.resized <- sz
+			term.SendSize(s.resized, sz) // serveRequests is the only sender
 		}
 		return true
 	case "shell", "exec":

@@ -78,11 +78,7 @@ func (c *conn) Info() term.Info           { return c.info }
 func (c *conn) Resized() <-chan term.Size { return c.resized }
 
 // onResize keeps only the newest size for the session. It is called from
-// Read, the only sender, so draining and sending cannot block.
+// Read, the only sender, so it cannot block.
 func (c *conn) onResize(cols, rows int) {
-	select {
-	case <-c.resized:
-	default:
-	}
-	c.resized <- term.Size{Cols: cols, Rows: rows}
+	term.SendSize(c.resized, term.Size{Cols: cols, Rows: rows})
 }
