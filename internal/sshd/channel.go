@@ -2,7 +2,6 @@ package sshd
 
 import (
 	"errors"
-	"io"
 	"sync"
 	"time"
 
@@ -10,8 +9,6 @@ import (
 
 	"github.com/x84bbs/x84/term"
 )
-
-var errEOF = io.EOF
 
 // What a session channel asked to start.
 type startKind uint8

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -380,7 +381,7 @@ func (p *Protocol) serveSFTP(ctx context.Context, sconn *ssh.ServerConn, ch ssh.
 	h := p.opts.Files.Handlers(sctx, filearea.User{Handle: u.Handle, Sysop: u.InGroup(store.GroupSysop)})
 	srv := sftp.NewRequestServer(ch, h, sftp.WithRSAllocator())
 	p.log.Info("sftp start", "user", u.Handle, "remote", sconn.RemoteAddr().String())
-	if err := srv.Serve(); err != nil && !errors.Is(err, errEOF) {
+	if err := srv.Serve(); err != nil && !errors.Is(err, io.EOF) {
 		p.log.Debug("sftp ended", "user", u.Handle, "err", err)
 	}
 	cancel()
