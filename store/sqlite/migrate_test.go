@@ -18,14 +18,20 @@ import (
 	"github.com/x84bbs/x84/store"
 )
 
-// known is the number of migrations embedded in this binary.
-func known(t *testing.T) int {
+// embedded is the migrations embedded in this binary.
+func embedded(t *testing.T) []migration {
 	t.Helper()
 	ms, err := loadMigrations(migrationFiles, "migrations")
 	if err != nil {
 		t.Fatalf("loadMigrations(embedded) = %v; want nil", err)
 	}
-	return len(ms)
+	return ms
+}
+
+// known is the number of migrations embedded in this binary.
+func known(t *testing.T) int {
+	t.Helper()
+	return len(embedded(t))
 }
 
 // rawDB opens path with no schema handling, as another tool would.
@@ -47,6 +53,70 @@ func pragma(t *testing.T, db *sql.DB, name string) string {
 		t.Fatalf("PRAGMA %s = %v; want nil", name, err)
 	}
 	return v
+}
+
+// stmt is a statement, with its arguments, that writes an old schema's
+// data.
+type stmt struct {
+	q    string
+	args []any
+}
+
+// atVersion makes a database at path as the first v embedded migrations
+// and then stmts leave it, in WAL mode as Open would, and returns its
+// writer, still open.
+func atVersion(t *testing.T, path string, v int, stmts []stmt) *sql.DB {
+	t.Helper()
+	ctx := t.Context()
+	ms := embedded(t)
+	if len(ms) <= v {
+		t.Fatalf("embedded migrations = %d; want at least %d", len(ms), v+1)
+	}
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	w.SetMaxOpenConns(1)
+	if _, err := w.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
+		t.Fatalf("PRAGMA journal_mode = WAL: %v", err)
+	}
+	if err := migrate(ctx, w, path, ms[:v], slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatalf("migrate(first %d) = %v; want nil", v, err)
+	}
+	for _, st := range stmts {
+		if _, err := w.ExecContext(ctx, st.q, st.args...); err != nil {
+			t.Fatalf("Exec(%q) on version %d = %v; want nil", st.q, v, err)
+		}
+	}
+	if got := pragma(t, w, "user_version"); got != strconv.Itoa(v) {
+		t.Fatalf("PRAGMA user_version of the fixture = %s; want %d", got, v)
+	}
+	return w
+}
+
+// upgrade closes w, the writer atVersion(t, path, v, …) returned, and
+// opens path with Open, which must apply and log each later migration.
+func upgrade(t *testing.T, w *sql.DB, path string, v int) *store.Store {
+	t.Helper()
+	w.Close()
+	ms := embedded(t)
+	var logs bytes.Buffer
+	s, err := Open(t.Context(), path, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatalf("Open(version %d) = %v; want nil", v, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if got, want := pragma(t, s.Closer.(*engine).w, "user_version"), strconv.Itoa(len(ms)); got != want {
+		t.Errorf("PRAGMA user_version after Open(version %d) = %s; want %s", v, got, want)
+	}
+	if got, want := strings.Count(logs.String(), "sqlite: migrated"), len(ms)-v; got != want {
+		t.Errorf("Open(version %d) logged %d migrations; want %d:\n%s", v, got, want, logs.String())
+	}
+	if !strings.Contains(logs.String(), ms[v].name) {
+		t.Errorf("Open(version %d) logged %q; want it to name %s", v, logs.String(), ms[v].name)
+	}
+	return s
 }
 
 func TestLoadMigrations(t *testing.T) {
@@ -275,28 +345,9 @@ func TestMigrateAtomic(t *testing.T) {
 func TestUpgradeFromV1(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "x84.db")
-	ms, err := loadMigrations(migrationFiles, "migrations")
-	if err != nil {
-		t.Fatalf("loadMigrations(embedded) = %v; want nil", err)
-	}
-	if len(ms) < 2 {
-		t.Fatalf("embedded migrations = %d; want at least 2", len(ms))
-	}
 
 	// Version 1, in WAL mode, with an account and some history, written
 	// with version 1's columns only.
-	w, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	w.SetMaxOpenConns(1)
-	if _, err := w.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
-		t.Fatalf("PRAGMA journal_mode = WAL: %v", err)
-	}
-	if err := migrate(ctx, w, path, ms[:1], slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatalf("migrate(0001 only) = %v; want nil", err)
-	}
 	old := &store.User{
 		Handle:   "Old Timer",
 		Password: "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
@@ -309,10 +360,7 @@ func TestUpgradeFromV1(t *testing.T) {
 		LastCall: time.Date(2024, time.May, 5, 23, 59, 0, 0, time.UTC),
 		Calls:    1234,
 	}
-	inserts := []struct {
-		q    string
-		args []any
-	}{
+	w := atVersion(t, path, 1, []stmt{
 		{`INSERT INTO users (handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			[]any{old.Handle, store.HandleKey(old.Handle), old.Password, old.RealName, old.Location, old.Email,
@@ -325,32 +373,8 @@ func TestUpgradeFromV1(t *testing.T) {
 			[]any{old.Handle, store.HandleKey(old.Handle), "still here", old.LastCall.UnixMilli()}},
 		{`INSERT INTO bans (prefix, until, strikes, reason, created) VALUES (?, 0, 1, ?, ?)`,
 			[]any{"192.0.2.0/24", "sysop", old.Created.UnixMilli()}},
-	}
-	for _, in := range inserts {
-		if _, err := w.ExecContext(ctx, in.q, in.args...); err != nil {
-			t.Fatalf("Exec(%q) on version 1 = %v; want nil", in.q, err)
-		}
-	}
-	if got := pragma(t, w, "user_version"); got != "1" {
-		t.Fatalf("PRAGMA user_version of the fixture = %s; want 1", got)
-	}
-	w.Close()
-
-	var logs bytes.Buffer
-	s, err := Open(ctx, path, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	if err != nil {
-		t.Fatalf("Open(version 1) = %v; want nil", err)
-	}
-	defer s.Close()
-	if got, want := pragma(t, s.Closer.(*engine).w, "user_version"), strconv.Itoa(len(ms)); got != want {
-		t.Errorf("PRAGMA user_version after Open(version 1) = %s; want %s", got, want)
-	}
-	if got, want := strings.Count(logs.String(), "sqlite: migrated"), len(ms)-1; got != want {
-		t.Errorf("Open(version 1) logged %d migrations; want %d:\n%s", got, want, logs.String())
-	}
-	if !strings.Contains(logs.String(), "0002_keys_uploads.sql") {
-		t.Errorf("Open(version 1) logged %q; want it to name 0002_keys_uploads.sql", logs.String())
-	}
+	})
+	s := upgrade(t, w, path, 1)
 
 	// Version 1's data is all there.
 	u, err := s.Users.User(ctx, "old timer")
@@ -442,31 +466,8 @@ func TestSchema(t *testing.T) {
 func TestUpgradeFromV2(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "x84.db")
-	ms, err := loadMigrations(migrationFiles, "migrations")
-	if err != nil {
-		t.Fatalf("loadMigrations(embedded) = %v; want nil", err)
-	}
-	if len(ms) < 3 {
-		t.Fatalf("embedded migrations = %d; want at least 3", len(ms))
-	}
-
-	w, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	w.SetMaxOpenConns(1)
-	if _, err := w.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
-		t.Fatalf("PRAGMA journal_mode = WAL: %v", err)
-	}
-	if err := migrate(ctx, w, path, ms[:2], slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatalf("migrate(0001, 0002) = %v; want nil", err)
-	}
 	created := time.Date(1996, time.March, 1, 12, 0, 0, 0, time.UTC)
-	inserts := []struct {
-		q    string
-		args []any
-	}{
+	w := atVersion(t, path, 2, []stmt{
 		{`INSERT INTO users (handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls)
 			VALUES (?, ?, 'x', 'Ada', 'Paris', 'ada@example.org', ?, ?, 0, 12)`,
 			[]any{"Ada", store.HandleKey("Ada"), store.EncodingCP437, created.UnixMilli()}},
@@ -478,32 +479,8 @@ func TestUpgradeFromV2(t *testing.T) {
 			[]any{"SHA256:ada", "ssh-ed25519 AAAAada", created.UnixMilli()}},
 		{`INSERT INTO uploads (path, owner, owner_key, size, uploaded) VALUES (?, ?, ?, ?, ?)`,
 			[]any{"uploads/ada.zip", "Ada", store.HandleKey("Ada"), 2048, created.UnixMilli()}},
-	}
-	for _, in := range inserts {
-		if _, err := w.ExecContext(ctx, in.q, in.args...); err != nil {
-			t.Fatalf("Exec(%q) on version 2 = %v; want nil", in.q, err)
-		}
-	}
-	if got := pragma(t, w, "user_version"); got != "2" {
-		t.Fatalf("PRAGMA user_version of the fixture = %s; want 2", got)
-	}
-	w.Close()
-
-	var logs bytes.Buffer
-	s, err := Open(ctx, path, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	if err != nil {
-		t.Fatalf("Open(version 2) = %v; want nil", err)
-	}
-	defer s.Close()
-	if got, want := pragma(t, s.Closer.(*engine).w, "user_version"), strconv.Itoa(len(ms)); got != want {
-		t.Errorf("PRAGMA user_version after Open(version 2) = %s; want %s", got, want)
-	}
-	if got, want := strings.Count(logs.String(), "sqlite: migrated"), len(ms)-2; got != want {
-		t.Errorf("Open(version 2) logged %d migrations; want %d:\n%s", got, want, logs.String())
-	}
-	if !strings.Contains(logs.String(), "0003_community.sql") {
-		t.Errorf("Open(version 2) logged %q; want it to name 0003_community.sql", logs.String())
-	}
+	})
+	s := upgrade(t, w, path, 2)
 
 	// Version 2's data is all there, with an empty signature.
 	ada, err := s.Users.User(ctx, "ada")
@@ -580,36 +557,13 @@ func TestUpgradeFromV2(t *testing.T) {
 func TestUpgradeFromV3(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "x84.db")
-	ms, err := loadMigrations(migrationFiles, "migrations")
-	if err != nil {
-		t.Fatalf("loadMigrations(embedded) = %v; want nil", err)
-	}
-	if len(ms) < 4 {
-		t.Fatalf("embedded migrations = %d; want at least 4", len(ms))
-	}
-
-	w, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	w.SetMaxOpenConns(1)
-	if _, err := w.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
-		t.Fatalf("PRAGMA journal_mode = WAL: %v", err)
-	}
-	if err := migrate(ctx, w, path, ms[:3], slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatalf("migrate(0001 to 0003) = %v; want nil", err)
-	}
 	added := time.Date(2024, time.May, 5, 23, 59, 0, 0, time.UTC)
 	user := func(h string) string {
 		return `INSERT INTO users (handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls)
 			VALUES ('` + h + `', '` + string(store.HandleKey(h)) + `', 'x', '', '', '', 'utf-8', 0, 0, 0)`
 	}
 	key := `INSERT INTO ssh_keys (user_id, fingerprint, key, comment, added) SELECT id, ?, ?, ?, ? FROM users WHERE handle = ?`
-	inserts := []struct {
-		q    string
-		args []any
-	}{
+	w := atVersion(t, path, 3, []stmt{
 		{user("Ada"), nil},
 		{user("Bo"), nil},
 		{key, []any{"SHA256:laptop", "ssh-ed25519 AAAAlaptop", "ada@laptop", added.UnixMilli(), "Ada"}},
@@ -618,37 +572,13 @@ func TestUpgradeFromV3(t *testing.T) {
 		{key, []any{"SHA256:gone", "ssh-ed25519 AAAAgone", "", added.UnixMilli(), "Bo"}},
 		// The highest id is deleted: it must not be handed out again.
 		{`DELETE FROM ssh_keys WHERE fingerprint = 'SHA256:gone'`, nil},
-	}
-	for _, in := range inserts {
-		if _, err := w.ExecContext(ctx, in.q, in.args...); err != nil {
-			t.Fatalf("Exec(%q) on version 3 = %v; want nil", in.q, err)
-		}
-	}
+	})
 	// 0002's UNIQUE (fingerprint) is what 0004 lifts.
 	if _, err := w.ExecContext(ctx, key, "SHA256:laptop", "ssh-ed25519 AAAAlaptop", "", 0, "Bo"); !isUnique(err) {
 		t.Fatalf("registering Ada's key for Bo on version 3 = %v; want a UNIQUE violation", err)
 	}
-	if got := pragma(t, w, "user_version"); got != "3" {
-		t.Fatalf("PRAGMA user_version of the fixture = %s; want 3", got)
-	}
-	w.Close()
-
-	var logs bytes.Buffer
-	s, err := Open(ctx, path, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	if err != nil {
-		t.Fatalf("Open(version 3) = %v; want nil", err)
-	}
-	defer s.Close()
+	s := upgrade(t, w, path, 3)
 	e := s.Closer.(*engine)
-	if got, want := pragma(t, e.w, "user_version"), strconv.Itoa(len(ms)); got != want {
-		t.Errorf("PRAGMA user_version after Open(version 3) = %s; want %s", got, want)
-	}
-	if got, want := strings.Count(logs.String(), "sqlite: migrated"), len(ms)-3; got != want {
-		t.Errorf("Open(version 3) logged %d migrations; want %d:\n%s", got, want, logs.String())
-	}
-	if !strings.Contains(logs.String(), "0004_shared_keys.sql") {
-		t.Errorf("Open(version 3) logged %q; want it to name 0004_shared_keys.sql", logs.String())
-	}
 
 	// The keys are all there, with their ids.
 	laptop := store.PublicKey{ID: 1, Handle: "Ada", Key: "ssh-ed25519 AAAAlaptop", Fingerprint: "SHA256:laptop", Comment: "ada@laptop", Added: added}
@@ -690,35 +620,17 @@ func TestUpgradeFromV3(t *testing.T) {
 	if err := e.r.QueryRowContext(ctx, `SELECT strict FROM pragma_table_list WHERE name = 'ssh_keys'`).Scan(&strict); err != nil || !strict {
 		t.Errorf("ssh_keys after upgrade: strict = %v, %v; want true, nil", strict, err)
 	}
-	rows, err := e.r.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE tbl_name LIKE 'ssh_keys%' ORDER BY name`)
+	objects, err := queryRows(ctx, e.r, scanString, `SELECT name FROM sqlite_schema WHERE tbl_name LIKE 'ssh_keys%' ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var objects []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		objects = append(objects, name)
-	}
-	rows.Close()
 	if want := []string{"sqlite_autoindex_ssh_keys_1", "ssh_keys", "ssh_keys_user"}; !slices.Equal(objects, want) {
 		t.Errorf("schema objects of ssh_keys after upgrade = %q; want %q", objects, want)
 	}
-	var cols []string
-	rows, err = e.r.QueryContext(ctx, `SELECT name FROM pragma_index_info('sqlite_autoindex_ssh_keys_1') ORDER BY seqno`)
+	cols, err := queryRows(ctx, e.r, scanString, `SELECT name FROM pragma_index_info('sqlite_autoindex_ssh_keys_1') ORDER BY seqno`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		cols = append(cols, name)
-	}
-	rows.Close()
 	if want := []string{"user_id", "fingerprint"}; !slices.Equal(cols, want) {
 		t.Errorf("unique index of ssh_keys after upgrade = %q; want %q", cols, want)
 	}

@@ -43,22 +43,9 @@ func TestQueryPlans(t *testing.T) {
 		query{"delete a key", `DELETE FROM ssh_keys WHERE fingerprint = ? AND user_id = ?`, []any{"SHA256:x", 1}, "sqlite_autoindex_ssh_keys_1"},
 	)
 	for _, tt := range tests {
-		rows, err := e.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+tt.sql, tt.args...)
+		plan, err := queryRows(ctx, e.r, scanDetail, "EXPLAIN QUERY PLAN "+tt.sql, tt.args...)
 		if err != nil {
 			t.Fatalf("%s: EXPLAIN QUERY PLAN = %v; want nil", tt.name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
 		}
 		all := strings.Join(plan, "; ")
 		t.Logf("%s: %s", tt.name, all)
@@ -74,4 +61,12 @@ func TestQueryPlans(t *testing.T) {
 			}
 		}
 	}
+}
+
+// scanDetail reads the detail of a row of EXPLAIN QUERY PLAN.
+func scanDetail(row scanner) (string, error) {
+	var id, parent, unused int
+	var detail string
+	err := row.Scan(&id, &parent, &unused, &detail)
+	return detail, err
 }
