@@ -167,34 +167,31 @@ func New(cfg Config) *Server {
 		s.origins[strings.ToLower(o)] = true
 	}
 	s.baseCtx, s.cancel = context.WithCancel(context.Background())
+	s.https = s.httpServer(s.Handler())
+	s.https.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: s.getCertificate}
+	s.plain = s.httpServer(s.redirectHandler())
+	return s
+}
+
+// httpServer returns an http.Server for h with the configured limits,
+// shared by the HTTPS and the redirect listener.
+func (s *Server) httpServer(h http.Handler) *http.Server {
 	// Only HTTP/1.1: WebSockets need it (Go's HTTP/2 server does not
 	// offer RFC 8441 by default), and the page is three small files.
 	var protos http.Protocols
 	protos.SetHTTP1(true)
-	s.https = &http.Server{
-		Handler:           s.Handler(),
-		TLSConfig:         &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: s.getCertificate},
+	return &http.Server{
+		Handler:           h,
 		Protocols:         &protos,
-		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
-		ReadTimeout:       cfg.ReadTimeout,
-		WriteTimeout:      cfg.WriteTimeout,
-		IdleTimeout:       cfg.IdleTimeout,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    16 << 10,
 		// TLS handshake failures and the like are the client's; keep
 		// them out of the log unless debugging.
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
-	s.plain = &http.Server{
-		Handler:           s.redirectHandler(),
-		Protocols:         &protos,
-		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
-		ReadTimeout:       cfg.ReadTimeout,
-		WriteTimeout:      cfg.WriteTimeout,
-		IdleTimeout:       cfg.IdleTimeout,
-		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-	}
-	return s
 }
 
 func (s *Server) getCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
