@@ -260,31 +260,20 @@ func call(addr string) (net.Conn, time.Duration, error) {
 // open makes n calls, conc at a time, and returns the connections and the
 // time each took to show its first screen.
 func open(addr string, n, conc int) ([]net.Conn, []time.Duration, error) {
-	conns := make([]net.Conn, 0, n)
-	times := make([]time.Duration, 0, n)
-	var mu sync.Mutex
-	var firstErr error
-	sem := make(chan struct{}, conc)
-	var wg sync.WaitGroup
-	for range n {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			c, d, err := call(addr)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if firstErr == nil {
-					firstErr = err
-				}
-				return
-			}
-			conns = append(conns, c)
-			times = append(times, d)
-		})
+	type opened struct {
+		c net.Conn
+		d time.Duration
 	}
-	wg.Wait()
-	return conns, times, firstErr
+	calls, err := gather(n, conc, func() (opened, error) {
+		c, d, err := call(addr)
+		return opened{c, d}, err
+	})
+	conns := make([]net.Conn, len(calls))
+	times := make([]time.Duration, len(calls))
+	for i, o := range calls {
+		conns[i], times[i] = o.c, o.d
+	}
+	return conns, times, err
 }
 
 func closeAll(conns []net.Conn) {
@@ -294,27 +283,39 @@ func closeAll(conns []net.Conn) {
 }
 
 func idle(s *server, n, conc int) error {
+	return idleMemory(s, "idle telnet sessions", n, conc, func() (func(), error) {
+		conns, _, err := open(s.addr, n, conc)
+		return func() { closeAll(conns) }, err
+	})
+}
+
+// idleMemory measures what n idle sessions cost the server: openAll opens
+// them, conc at a time, and returns what closes them. It prints the
+// server's memory and goroutines, in all and per session, under title.
+func idleMemory(s *server, title string, n, conc int, openAll func() (closeSessions func(), err error)) error {
 	base, err := s.ctl.Stats(context.Background(), true)
 	if err != nil {
 		return err
 	}
 	baseRSS := s.rss()
 	start := time.Now()
-	conns, _, err := open(s.addr, n, conc)
-	defer closeAll(conns)
+	closeSessions, err := openAll()
+	defer closeSessions()
 	if err != nil {
 		return err
 	}
 	opened := time.Since(start)
-	st, err := s.waitSessions(n)
-	if err != nil {
+	if _, err := s.waitSessions(n); err != nil {
 		return err
 	}
 	time.Sleep(time.Second) // let the runtime settle after the burst
-	st, _ = s.ctl.Stats(context.Background(), true)
+	st, err := s.ctl.Stats(context.Background(), true)
+	if err != nil {
+		return err
+	}
 	rss := s.rss()
 	per := func(a, b uint64) float64 { return float64(int64(a)-int64(b)) / float64(n) / 1024 }
-	fmt.Printf("idle telnet sessions: %d (opened in %v, %d at a time)\n", n, opened.Round(time.Millisecond), conc)
+	fmt.Printf("%s: %d (opened in %v, %d at a time)\n", title, n, opened.Round(time.Millisecond), conc)
 	fmt.Printf("  RSS        %7.1f MiB total, %5.1f KiB per session\n", float64(rss)/(1<<20), per(rss, baseRSS))
 	fmt.Printf("  heap       %7.1f MiB in use, %5.1f KiB per session\n", float64(st.HeapInuse)/(1<<20), per(st.HeapInuse, base.HeapInuse))
 	fmt.Printf("  stacks     %7.1f MiB, %5.1f KiB per session\n", float64(st.StackInuse)/(1<<20), per(st.StackInuse, base.StackInuse))
@@ -384,32 +385,12 @@ func logins(s *server, n, conc int) error {
 	if err := s.users(conc); err != nil {
 		return err
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var times []time.Duration
-	var firstErr error
-	start := time.Now()
-	for w := 1; w <= conc; w++ {
-		wg.Go(func() {
-			for next.Add(1) <= int64(n) {
-				t0 := time.Now()
-				err := loginOnce(s.addr, fmt.Sprintf("bench%d", w))
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				times = append(times, time.Since(t0))
-				mu.Unlock()
-			}
-		})
+	times, elapsed, err := timeRuns(n, conc, func(w int) error {
+		return loginOnce(s.addr, fmt.Sprintf("bench%d", w))
+	})
+	if err != nil {
+		return err
 	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	if firstErr != nil {
-		return firstErr
-	}
-	slices.Sort(times)
 	fmt.Printf("logins: %d by %d callers at once in %v: %.0f logins/s; per login p50 %v p99 %v\n", n, conc,
 		elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(),
 		times[len(times)/2].Round(time.Millisecond), times[len(times)*99/100].Round(time.Millisecond))

@@ -6,9 +6,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"slices"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -46,32 +43,10 @@ func sshBench(cmd, addr, user, keyFile string, n, conc int) error {
 }
 
 func sshConnections(addr string, cfg *ssh.ClientConfig, n, conc int) error {
-	var next atomic.Int64
-	var mu sync.Mutex
-	var times []time.Duration
-	var firstErr error
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range conc {
-		wg.Go(func() {
-			for next.Add(1) <= int64(n) {
-				t0 := time.Now()
-				err := sshOnce(addr, cfg)
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				times = append(times, time.Since(t0))
-				mu.Unlock()
-			}
-		})
+	times, elapsed, err := timeRuns(n, conc, func(int) error { return sshOnce(addr, cfg) })
+	if err != nil {
+		return err
 	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	if firstErr != nil {
-		return firstErr
-	}
-	slices.Sort(times)
 	fmt.Printf("ssh connections (Go client, ed25519 key, exec true): %d, %d at once, in %v: %.0f conn/s; p50 %v p99 %v\n",
 		n, conc, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(),
 		times[len(times)/2].Round(time.Microsecond), times[len(times)*99/100].Round(time.Microsecond))
@@ -101,50 +76,41 @@ func sshOnce(addr string, cfg *ssh.ClientConfig) error {
 }
 
 func sshIdle(addr string, cfg *ssh.ClientConfig, n, conc int) error {
-	var clients []*ssh.Client
+	clients, err := gather(n, conc, func() (*ssh.Client, error) { return sshIdleOnce(addr, cfg) })
 	defer func() {
 		for _, c := range clients {
 			c.Close()
 		}
 	}()
-	sem := make(chan struct{}, conc)
-	var mu sync.Mutex
-	var firstErr error
-	var wg sync.WaitGroup
-	for range n {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			c, err := ssh.Dial("tcp", addr, cfg)
-			if err == nil {
-				var s *ssh.Session
-				if s, err = c.NewSession(); err == nil {
-					s.Stdout = io.Discard
-					pr, _ := io.Pipe() // a stdin that stays open
-					s.Stdin = pr
-					if err = s.RequestPty("xterm", 24, 80, ssh.TerminalModes{}); err == nil {
-						err = s.Shell()
-					}
-				}
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if firstErr == nil {
-					firstErr = err
-				}
-				return
-			}
-			clients = append(clients, c)
-		})
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
+	if err != nil {
+		return err
 	}
 	fmt.Printf("ready: %d idle ssh sessions\n", len(clients))
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	<-sig
 	return nil
+}
+
+// sshIdleOnce opens an interactive session (pty and shell) that then
+// sits idle, its stdin left open.
+func sshIdleOnce(addr string, cfg *ssh.ClientConfig) (*ssh.Client, error) {
+	c, err := ssh.Dial("tcp", addr, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s, err := c.NewSession()
+	if err == nil {
+		s.Stdout = io.Discard
+		s.Stdin, _ = io.Pipe() // a stdin that stays open
+		err = s.RequestPty("xterm", 24, 80, ssh.TerminalModes{})
+	}
+	if err == nil {
+		err = s.Shell()
+	}
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
 }

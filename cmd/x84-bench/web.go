@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -30,62 +29,17 @@ func webBench(bin string, n, conc int) error {
 		return err
 	}
 	defer srv.stop()
-	base, err := srv.ctl.Stats(context.Background(), true)
-	if err != nil {
-		return err
-	}
-	baseRSS := srv.rss()
 	transport := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, MaxIdleConnsPerHost: -1}
 	defer transport.CloseIdleConnections()
 	client := &http.Client{Transport: transport}
-	var mu sync.Mutex
-	var conns []*websocket.Conn
-	var firstErr error
-	sem := make(chan struct{}, conc)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range n {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			c, err := openTerminal(client, webAddr)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if firstErr == nil {
-					firstErr = err
-				}
-				return
+	return idleMemory(srv, "idle browser terminals (WebSocket over TLS)", n, conc, func() (func(), error) {
+		conns, err := gather(n, conc, func() (*websocket.Conn, error) { return openTerminal(client, webAddr) })
+		return func() {
+			for _, c := range conns {
+				c.CloseNow()
 			}
-			conns = append(conns, c)
-		})
-	}
-	wg.Wait()
-	defer func() {
-		for _, c := range conns {
-			c.CloseNow()
-		}
-	}()
-	if firstErr != nil {
-		return firstErr
-	}
-	opened := time.Since(start)
-	if _, err := srv.waitSessions(n); err != nil {
-		return err
-	}
-	time.Sleep(time.Second) // let the runtime settle after the burst
-	st, err := srv.ctl.Stats(context.Background(), true)
-	if err != nil {
-		return err
-	}
-	rss := srv.rss()
-	per := func(a, b uint64) float64 { return float64(int64(a)-int64(b)) / float64(n) / 1024 }
-	fmt.Printf("idle browser terminals (WebSocket over TLS): %d (opened in %v, %d at a time)\n", n, opened.Round(time.Millisecond), conc)
-	fmt.Printf("  RSS        %7.1f MiB total, %5.1f KiB per session\n", float64(rss)/(1<<20), per(rss, baseRSS))
-	fmt.Printf("  heap       %7.1f MiB in use, %5.1f KiB per session\n", float64(st.HeapInuse)/(1<<20), per(st.HeapInuse, base.HeapInuse))
-	fmt.Printf("  stacks     %7.1f MiB, %5.1f KiB per session\n", float64(st.StackInuse)/(1<<20), per(st.StackInuse, base.StackInuse))
-	fmt.Printf("  goroutines %d (%.2f per session)\n", st.Goroutines, float64(st.Goroutines-base.Goroutines)/float64(n))
-	return nil
+		}, err
+	})
 }
 
 // openTerminal opens one browser terminal and returns once the login
