@@ -108,26 +108,10 @@ func DataDir(dir string) (string, error) {
 // grace period (server.shutdown_grace) after which connections are
 // closed. It returns nil after a clean shutdown.
 func Run(ctx context.Context, opts Options) error {
-	dir, err := DataDir(opts.DataDir)
+	dir, cfg, log, err := prepare(opts)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("x84: data directory: %w", err)
-	}
-	cfg, err := config.Load(filepath.Join(dir, ConfigFile))
-	if err != nil {
-		return err
-	}
-	logOut := opts.Log
-	if logOut == nil {
-		logOut = os.Stderr
-	}
-	log := newLogger(logOut, cfg.Log)
-	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		log.Warn("data directory is readable by others; consider chmod 700", "dir", dir, "mode", fi.Mode().Perm().String())
-	}
-
 	st, err := sqlite.Open(ctx, filepath.Join(dir, DatabaseFile), sqlite.Options{Logger: log})
 	if err != nil {
 		return err
@@ -137,27 +121,82 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	n := assemble(dir, cfg, log, st, accts, opts)
+	if err := n.listen(); err != nil {
+		return err
+	}
+	log.Info("x84 started", "data", dir, "version", Version())
+	if opts.Ready != nil {
+		opts.Ready(n.addrs)
+	}
+	n.start()
+	err = n.wait(ctx, opts.Reload)
+	n.shutdown()
+	return err
+}
+
+// prepare makes the data directory, reads its configuration and starts
+// the log.
+func prepare(opts Options) (string, config.Config, *slog.Logger, error) {
+	dir, err := DataDir(opts.DataDir)
+	if err != nil {
+		return "", config.Config{}, nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", config.Config{}, nil, fmt.Errorf("x84: data directory: %w", err)
+	}
+	cfg, err := config.Load(filepath.Join(dir, ConfigFile))
+	if err != nil {
+		return "", config.Config{}, nil, err
+	}
+	logOut := opts.Log
+	if logOut == nil {
+		logOut = os.Stderr
+	}
+	log := newLogger(logOut, cfg.Log)
+	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("data directory is readable by others; consider chmod 700", "dir", dir, "mode", fi.Mode().Perm().String())
+	}
+	return dir, cfg, log, nil
+}
+
+// node is one running board: its servers, and the listeners and services
+// that Run starts and then shuts down in order.
+type node struct {
+	dir   string
+	cfg   config.Config
+	log   *slog.Logger
+	st    *store.Store
+	accts *accounts.Service
+	reg   *session.Registry
+	met   *metrics.Metrics
+	board *board.Board
+	srv   *server.Server
+	ctl   *control.Server
+	web   *web.Server // nil unless the web is enabled
+
+	services []service
+	addrs    map[string]net.Addr // by protocol name, for Options.Ready
+	closers  []io.Closer
+	errc     chan error // the first failure of a service
+	wg       sync.WaitGroup
+}
+
+// service is one listener's serving loop.
+type service struct {
+	name  string
+	serve func() error
+}
+
+// assemble builds the board and the servers; nothing listens yet.
+func assemble(dir string, cfg config.Config, log *slog.Logger, st *store.Store, accts *accounts.Service, opts Options) *node {
 	reg := &session.Registry{}
 	bus := &events.Local{}
 	met := metrics.New(reg)
-	var broadcast func(string) int
 	// The default board runs the sessions unless opts.Board replaces it;
 	// the web API logs in and posts one-liners through it either way.
-	b := board.New(board.Settings{
-		Name:             cfg.Board.Name,
-		MaxLoginAttempts: cfg.Accounts.MaxLoginAttempts,
-		LoginTimeout:     cfg.Accounts.LoginTimeout.D(),
-		AllowAnonymous:   cfg.Accounts.AllowAnonymous,
-		OnelinerCount:    cfg.Board.OnelinerCount,
-		OnelinerLength:   cfg.Board.OnelinerLength,
-		OnelinerInterval: onelinerInterval(cfg.Board.OnelinerInterval.D()),
-		LastCallers:      cfg.Board.LastCallers,
-		Areas:            cfg.Board.Areas,
-	}, st, art.NewLibrary(filepath.Join(dir, ArtDir)), reg, bus, accts.Hasher, accts.Rules)
-	b.Ban = accts.Banner
-	b.Log = log
-	b.OnLogin, b.OnBan = met.Login, met.Banned
-	accts.OnDelete = func(handle string) { b.Revoke(handle, "Your account has been removed by the sysop.") }
+	b := newBoard(dir, cfg, log, st, reg, bus, accts, met)
+	var broadcast func(string) int
 	h := opts.Board
 	if h == nil {
 		if opts.Extend != nil {
@@ -182,132 +221,185 @@ func Run(ctx context.Context, opts Options) error {
 		},
 		Logger: log,
 	}
-	ctl := &control.Server{Registry: reg, Admin: accts, Broadcast: broadcast, Logger: log}
-
-	type service struct {
-		name  string
-		serve func() error
+	return &node{
+		dir: dir, cfg: cfg, log: log, st: st, accts: accts, reg: reg, met: met, board: b, srv: srv,
+		ctl:   &control.Server{Registry: reg, Admin: accts, Broadcast: broadcast, Logger: log},
+		addrs: map[string]net.Addr{},
 	}
-	var services []service
-	addrs := map[string]net.Addr{}
-	var closers []io.Closer
-	closeAll := func() {
-		for _, c := range closers {
-			c.Close()
+}
+
+// newBoard builds the default board, with the accounts' bans and the
+// metrics hooked in.
+func newBoard(dir string, cfg config.Config, log *slog.Logger, st *store.Store, reg *session.Registry,
+	bus events.Bus, accts *accounts.Service, met *metrics.Metrics) *board.Board {
+	b := board.New(board.Settings{
+		Name:             cfg.Board.Name,
+		MaxLoginAttempts: cfg.Accounts.MaxLoginAttempts,
+		LoginTimeout:     cfg.Accounts.LoginTimeout.D(),
+		AllowAnonymous:   cfg.Accounts.AllowAnonymous,
+		OnelinerCount:    cfg.Board.OnelinerCount,
+		OnelinerLength:   cfg.Board.OnelinerLength,
+		OnelinerInterval: onelinerInterval(cfg.Board.OnelinerInterval.D()),
+		LastCallers:      cfg.Board.LastCallers,
+		Areas:            cfg.Board.Areas,
+	}, st, art.NewLibrary(filepath.Join(dir, ArtDir)), reg, bus, accts.Hasher, accts.Rules)
+	b.Ban = accts.Banner
+	b.Log = log
+	b.OnLogin, b.OnBan = met.Login, met.Banned
+	accts.OnDelete = func(handle string) { b.Revoke(handle, "Your account has been removed by the sysop.") }
+	return b
+}
+
+// listen opens the control socket and the listener of every enabled
+// protocol. If one fails, it closes those already open.
+func (n *node) listen() error {
+	for _, open := range []func() error{n.listenControl, n.listenTelnet, n.listenSSH, n.listenRlogin, n.listenWeb} {
+		if err := open(); err != nil {
+			n.closeAll()
+			return err
 		}
 	}
+	return nil
+}
 
-	ctlL, err := control.Listen(filepath.Join(dir, SocketFile))
+func (n *node) listenControl() error {
+	l, err := control.Listen(filepath.Join(n.dir, SocketFile))
 	if err != nil {
 		return err
 	}
-	closers = append(closers, ctlL)
-	services = append(services, service{"control", func() error { return ctl.Serve(ctlL) }})
+	n.closers = append(n.closers, l)
+	n.services = append(n.services, service{"control", func() error { return n.ctl.Serve(l) }})
+	return nil
+}
 
-	if cfg.Telnet.Enabled {
-		l, err := net.Listen("tcp", cfg.Telnet.ListenAddr())
-		if err != nil {
-			closeAll()
-			return fmt.Errorf("x84: telnet: %w", err)
-		}
-		closers = append(closers, l)
-		p := telnetProtocol(cfg, log)
-		addrs["telnet"] = l.Addr()
-		log.Info("listening", "proto", "telnet", "addr", l.Addr().String())
-		services = append(services, service{"telnet", func() error { return srv.Serve(l, p) }})
+func (n *node) listenTelnet() error {
+	if !n.cfg.Telnet.Enabled {
+		return nil
 	}
-	if cfg.SSH.Enabled {
-		l, p, area, err := openSSH(dir, cfg, st, accts, met, log)
-		if err != nil {
-			closeAll()
-			return err
-		}
-		closers = append(closers, l, area)
-		addrs["ssh"] = l.Addr()
-		log.Info("listening", "proto", "ssh", "addr", l.Addr().String())
-		services = append(services, service{"ssh", func() error { return srv.Serve(l, p) }})
+	l, err := net.Listen("tcp", n.cfg.Telnet.ListenAddr())
+	if err != nil {
+		return fmt.Errorf("x84: telnet: %w", err)
 	}
-	if cfg.Rlogin.Enabled {
-		l, err := net.Listen("tcp", cfg.Rlogin.ListenAddr())
-		if err != nil {
-			closeAll()
-			return fmt.Errorf("x84: rlogin: %w", err)
-		}
-		closers = append(closers, l)
-		p := &rlogind.Protocol{Config: rlogin.Config{HandshakeTimeout: cfg.Rlogin.HandshakeTimeout.D()}, Logger: log}
-		addrs["rlogin"] = l.Addr()
-		log.Info("listening", "proto", "rlogin", "addr", l.Addr().String())
-		services = append(services, service{"rlogin", func() error { return srv.Serve(l, p) }})
-	}
-	var webSrv *web.Server
-	if cfg.Web.Enabled {
-		ws, ls, err := openWeb(dir, cfg, srv, st, b, reg, met, accts, log)
-		if err != nil {
-			closeAll()
-			return err
-		}
-		webSrv = ws
-		closers = append(closers, ls[0])
-		addrs["web"] = ls[0].Addr()
-		log.Info("listening", "proto", "web", "addr", ls[0].Addr().String())
-		services = append(services, service{"web", func() error { return webSrv.Serve(ls[0]) }})
-		if len(ls) > 1 {
-			closers = append(closers, ls[1])
-			addrs["http"] = ls[1].Addr()
-			log.Info("listening", "proto", "http", "addr", ls[1].Addr().String(), "redirect_to", ls[0].Addr().String())
-			port := ls[0].Addr().(*net.TCPAddr).Port
-			services = append(services, service{"http", func() error { return webSrv.ServeRedirect(ls[1], port) }})
-		}
-	}
-	log.Info("x84 started", "data", dir, "version", Version())
-	if opts.Ready != nil {
-		opts.Ready(addrs)
-	}
+	p := telnetProtocol(n.cfg, n.log)
+	n.serveOn("telnet", l, func() error { return n.srv.Serve(l, p) })
+	return nil
+}
 
-	errc := make(chan error, len(services))
-	var wg sync.WaitGroup
-	for _, s := range services {
-		wg.Go(func() {
+func (n *node) listenSSH() error {
+	if !n.cfg.SSH.Enabled {
+		return nil
+	}
+	l, p, area, err := openSSH(n.dir, n.cfg, n.st, n.accts, n.met, n.log)
+	if err != nil {
+		return err
+	}
+	n.serveOn("ssh", l, func() error { return n.srv.Serve(l, p) })
+	n.closers = append(n.closers, area)
+	return nil
+}
+
+func (n *node) listenRlogin() error {
+	if !n.cfg.Rlogin.Enabled {
+		return nil
+	}
+	l, err := net.Listen("tcp", n.cfg.Rlogin.ListenAddr())
+	if err != nil {
+		return fmt.Errorf("x84: rlogin: %w", err)
+	}
+	p := &rlogind.Protocol{Config: rlogin.Config{HandshakeTimeout: n.cfg.Rlogin.HandshakeTimeout.D()}, Logger: n.log}
+	n.serveOn("rlogin", l, func() error { return n.srv.Serve(l, p) })
+	return nil
+}
+
+func (n *node) listenWeb() error {
+	if !n.cfg.Web.Enabled {
+		return nil
+	}
+	ws, ls, err := openWeb(n.dir, n.cfg, n.srv, n.st, n.board, n.reg, n.met, n.accts, n.log)
+	if err != nil {
+		return err
+	}
+	n.web = ws
+	n.serveOn("web", ls[0], func() error { return ws.Serve(ls[0]) })
+	if len(ls) > 1 {
+		port := ls[0].Addr().(*net.TCPAddr).Port
+		n.serveOn("http", ls[1], func() error { return ws.ServeRedirect(ls[1], port) }, "redirect_to", ls[0].Addr().String())
+	}
+	return nil
+}
+
+// serveOn adds a listener for proto, to be served by serve, and logs its
+// address with any further attributes.
+func (n *node) serveOn(proto string, l net.Listener, serve func() error, attrs ...any) {
+	n.closers = append(n.closers, l)
+	n.addrs[proto] = l.Addr()
+	n.log.Info("listening", append([]any{"proto", proto, "addr", l.Addr().String()}, attrs...)...)
+	n.services = append(n.services, service{proto, serve})
+}
+
+func (n *node) closeAll() {
+	for _, c := range n.closers {
+		c.Close()
+	}
+}
+
+// start runs every service in its own goroutine.
+func (n *node) start() {
+	n.errc = make(chan error, len(n.services))
+	for _, s := range n.services {
+		n.wg.Go(func() {
 			if err := s.serve(); err != nil && !errors.Is(err, server.ErrServerClosed) {
-				errc <- fmt.Errorf("x84: %s: %w", s.name, err)
+				n.errc <- fmt.Errorf("x84: %s: %w", s.name, err)
 			}
 		})
 	}
+}
 
-	var runErr error
-wait:
+// wait serves until ctx ends or a service fails, whose error it returns,
+// reloading the web certificate whenever reload asks.
+func (n *node) wait(ctx context.Context, reload <-chan struct{}) error {
 	for {
 		select {
 		case <-ctx.Done():
-			break wait
-		case runErr = <-errc:
-			break wait
-		case <-opts.Reload:
-			if webSrv == nil {
-				continue
-			}
-			if err := webSrv.Reload(); err != nil {
-				log.Error("reloading the web certificate failed; keeping the old one", "err", err)
-			} else {
-				log.Info("reloaded the web certificate", "fingerprint", webSrv.Fingerprint())
-			}
+			return nil
+		case err := <-n.errc:
+			return err
+		case <-reload:
+			n.reloadWeb()
 		}
 	}
-	log.Info("shutting down", "sessions", reg.Len())
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownGrace.D())
+}
+
+func (n *node) reloadWeb() {
+	if n.web == nil {
+		return
+	}
+	if err := n.web.Reload(); err != nil {
+		n.log.Error("reloading the web certificate failed; keeping the old one", "err", err)
+	} else {
+		n.log.Info("reloaded the web certificate", "fingerprint", n.web.Fingerprint())
+	}
+}
+
+// shutdown gives the sessions the grace period to end, then stops the
+// web and control servers, closes the listeners and waits for every
+// service to return.
+func (n *node) shutdown() {
+	n.log.Info("shutting down", "sessions", n.reg.Len())
+	grace := n.cfg.Server.ShutdownGrace.D()
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		log.Warn("sessions did not end in time; closed them", "grace", cfg.Server.ShutdownGrace.D())
+	if err := n.srv.Shutdown(ctx); err != nil {
+		n.log.Warn("sessions did not end in time; closed them", "grace", grace)
 	}
-	if webSrv != nil {
-		webSrv.Shutdown(sctx)
+	if n.web != nil {
+		n.web.Shutdown(ctx)
 	}
-	ctl.Shutdown(sctx)
-	closeAll()
-	wg.Wait()
-	os.Remove(filepath.Join(dir, SocketFile))
-	log.Info("stopped")
-	return runErr
+	n.ctl.Shutdown(ctx)
+	n.closeAll()
+	n.wg.Wait()
+	os.Remove(filepath.Join(n.dir, SocketFile))
+	n.log.Info("stopped")
 }
 
 // openSSH loads (or makes) the host keys, opens the file area and listens
