@@ -155,22 +155,11 @@ func who(data string, args []string, stdout, stderr io.Writer) int {
 	}) {
 		return 2
 	}
-	dir, err := x84.DataDir(data)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	c := control.NewClient(filepath.Join(dir, x84.SocketFile))
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	list, err := c.Who(ctx)
-	if err != nil {
-		if errors.Is(err, control.ErrNoServer) {
-			fmt.Fprintf(stderr, "x84: no server is running (data directory %s)\n", dir)
-		} else {
-			fmt.Fprintf(stderr, "x84: %v\n", err)
-		}
+	var list []control.Who
+	if !callServer(data, stderr, func(ctx context.Context, c *control.Client) (err error) {
+		list, err = c.Who(ctx)
+		return err
+	}) {
 		return 1
 	}
 	if asJSON {
@@ -236,24 +225,37 @@ func broadcastCmd(data string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "x84 broadcast: give the text to show, e.g. x84 broadcast \"Back in 5 minutes\"")
 		return 2
 	}
+	var n int
+	if !callServer(data, stderr, func(ctx context.Context, c *control.Client) (err error) {
+		n, err = c.Broadcast(ctx, text)
+		return err
+	}) {
+		return 1
+	}
+	fmt.Fprintf(stdout, "Sent to %d sessions.\n", n)
+	return 0
+}
+
+// callServer calls f with a client of the board running on the data
+// directory, allowing it 10 seconds. It reports a failure on stderr and
+// says whether f succeeded.
+func callServer(data string, stderr io.Writer, f func(ctx context.Context, c *control.Client) error) bool {
 	dir, err := x84.DataDir(data)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return 1
+		return false
 	}
 	c := control.NewClient(filepath.Join(dir, x84.SocketFile))
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	n, err := c.Broadcast(ctx, text)
-	if err != nil {
+	if err := f(ctx, c); err != nil {
 		if errors.Is(err, control.ErrNoServer) {
 			fmt.Fprintf(stderr, "x84: no server is running (data directory %s)\n", dir)
 		} else {
 			fmt.Fprintf(stderr, "x84: %v\n", err)
 		}
-		return 1
+		return false
 	}
-	fmt.Fprintf(stdout, "Sent to %d sessions.\n", n)
-	return 0
+	return true
 }
