@@ -253,8 +253,8 @@ func newBoard(dir string, cfg config.Config, log *slog.Logger, st *store.Store, 
 // listen opens the control socket and the listener of every enabled
 // protocol. If one fails, it closes those already open.
 func (n *node) listen() error {
-	for _, open := range []func() error{n.listenControl, n.listenTelnet, n.listenSSH, n.listenRlogin, n.listenWeb} {
-		if err := open(); err != nil {
+	for _, step := range []func() error{n.listenControl, n.listenTelnet, n.listenSSH, n.listenRlogin, n.listenWeb} {
+		if err := step(); err != nil {
 			n.closeAll()
 			return err
 		}
@@ -273,16 +273,7 @@ func (n *node) listenControl() error {
 }
 
 func (n *node) listenTelnet() error {
-	if !n.cfg.Telnet.Enabled {
-		return nil
-	}
-	l, err := net.Listen("tcp", n.cfg.Telnet.ListenAddr())
-	if err != nil {
-		return fmt.Errorf("x84: telnet: %w", err)
-	}
-	p := telnetProtocol(n.cfg, n.log)
-	n.serveOn("telnet", l, func() error { return n.srv.Serve(l, p) })
-	return nil
+	return n.listenTCP("telnet", n.cfg.Telnet.Enabled, n.cfg.Telnet.ListenAddr(), telnetProtocol(n.cfg, n.log))
 }
 
 func (n *node) listenSSH() error {
@@ -299,15 +290,20 @@ func (n *node) listenSSH() error {
 }
 
 func (n *node) listenRlogin() error {
-	if !n.cfg.Rlogin.Enabled {
+	p := &rlogind.Protocol{Config: rlogin.Config{HandshakeTimeout: n.cfg.Rlogin.HandshakeTimeout.D()}, Logger: n.log}
+	return n.listenTCP("rlogin", n.cfg.Rlogin.Enabled, n.cfg.Rlogin.ListenAddr(), p)
+}
+
+// listenTCP listens on addr for proto, if enabled, to be served by p.
+func (n *node) listenTCP(proto string, enabled bool, addr string, p server.Protocol) error {
+	if !enabled {
 		return nil
 	}
-	l, err := net.Listen("tcp", n.cfg.Rlogin.ListenAddr())
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("x84: rlogin: %w", err)
+		return fmt.Errorf("x84: %s: %w", proto, err)
 	}
-	p := &rlogind.Protocol{Config: rlogin.Config{HandshakeTimeout: n.cfg.Rlogin.HandshakeTimeout.D()}, Logger: n.log}
-	n.serveOn("rlogin", l, func() error { return n.srv.Serve(l, p) })
+	n.serveOn(proto, l, func() error { return n.srv.Serve(l, p) })
 	return nil
 }
 
