@@ -161,11 +161,7 @@ func (tt *Term) Resize(cols, rows int) {
 	tt.mu.Lock()
 	tt.emu.Resize(cols, rows)
 	tt.mu.Unlock()
-	select {
-	case <-tt.conn.resized:
-	default:
-	}
-	tt.conn.resized <- term.Size{Cols: cols, Rows: rows}
+	term.SendSize(tt.conn.resized, term.Size{Cols: cols, Rows: rows})
 }
 
 // Screen returns the visible screen, one line per row with trailing

@@ -316,12 +316,7 @@ func (t *termConn) Read(p []byte) (int, error) {
 			t.closeWith(websocket.StatusPolicyViolation, closeReason(err))
 			return 0, err
 		}
-		// Only Read sends, so draining then sending cannot block.
-		select {
-		case <-t.resized:
-		default:
-		}
-		t.resized <- size
+		term.SendSize(t.resized, size) // only Read sends
 	}
 }
 
