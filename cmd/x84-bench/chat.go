@@ -21,49 +21,36 @@ func chatFanout(s *server, n, conc int) error {
 		c    net.Conn
 		seen chan time.Time // when the current round's line arrived
 	}
-	callers := make([]*caller, n)
 	var mu sync.Mutex
 	want := []byte("") // the line of the current round, guarded by mu
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, conc)
-	var firstErr error
-	for i := range callers {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			c, err := net.DialTimeout("tcp", s.addr, 10*time.Second)
-			if err == nil {
-				c.SetDeadline(time.Now().Add(5 * time.Minute))
-				tc := telnet.NewClientConn(c, &xterm)
-				if err = readUntil(tc, marker); err == nil {
-					tc.Write([]byte("anonymous\r"))
-					if err = readUntil(tc, []byte("anonymous@")); err == nil {
-						tc.Write([]byte("c"))
-						err = readUntil(tc, []byte("the lounge"))
-					}
-				}
-				mu.Lock()
-				callers[i] = &caller{tc: tc, c: c, seen: make(chan time.Time, rounds)}
-				mu.Unlock()
+	callers, err := gather(n, conc, func() (*caller, error) {
+		c, err := net.DialTimeout("tcp", s.addr, 10*time.Second)
+		if err != nil {
+			return nil, err
+		}
+		c.SetDeadline(time.Now().Add(5 * time.Minute))
+		tc := telnet.NewClientConn(c, &xterm)
+		if err = readUntil(tc, marker); err == nil {
+			tc.Write([]byte("anonymous\r"))
+			if err = readUntil(tc, []byte("anonymous@")); err == nil {
+				tc.Write([]byte("c"))
+				err = readUntil(tc, []byte("the lounge"))
 			}
-			if err != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
+		}
+		if err != nil {
+			c.Close()
+			return nil, err
+		}
+		return &caller{tc: tc, c: c, seen: make(chan time.Time, rounds)}, nil
+	})
 	defer func() {
 		for _, c := range callers {
 			c.c.Close()
 		}
 	}()
+	if err != nil {
+		return err
+	}
 	// Every caller reads all the time, so the server never waits on it,
 	// and notes when the round's line first shows.
 	for _, cl := range callers {
