@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -81,4 +82,20 @@ func TestCommunity(t *testing.T) {
 	if parent < 0 || parent+1 >= len(lines) || !strings.Contains(lines[parent+1], "  Re: Meeting") {
 		t.Errorf("the reply is not threaded under its parent:\n%s", scr)
 	}
+}
+
+// TestDeleteWhileOnline checks that `x84 user del` on a running board
+// ends the deleted user's call at once, with a line saying why.
+func TestDeleteWhileOnline(t *testing.T) {
+	s := startX84(t, "")
+	s.addUser(t, "cid", "cids-password", false)
+	cid := newTmux(t, 80, 24, "telnet 127.0.0.1 "+s.port())
+	cid.login("cid", "cids-password")
+	cid.waitScreen("[G] Goodbye")
+	out, err := exec.Command(x84Bin, "--data", s.dir, "user", "del", "cid").CombinedOutput()
+	if err != nil {
+		t.Fatalf("x84 user del cid: %v\n%s", err, out)
+	}
+	cid.waitScreen("Your account has been removed by the sysop.")
+	cid.waitScreen("Connection closed by foreign host.")
 }
