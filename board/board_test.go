@@ -3,10 +3,13 @@ package board_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -281,11 +284,44 @@ func TestOnelinersLive(t *testing.T) {
 	writer.WaitFor("you may post again in")
 }
 
+// TestOnelinerBurst posts as one user from many goroutines at once, as
+// a burst of web API calls would: one post lands, the rest are told to
+// wait.
+func TestOnelinerBurst(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("burst", "password1")
+	u, err := f.store.Users.User(t.Context(), "burst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const posts = 20
+	var wg sync.WaitGroup
+	var posted, waited atomic.Int32
+	for i := range posts {
+		wg.Go(func() {
+			_, err := f.board.PostOneliner(t.Context(), u, fmt.Sprintf("post %d", i))
+			var wait *board.WaitError
+			switch {
+			case err == nil:
+				posted.Add(1)
+			case errors.As(err, &wait) && wait.Wait > 0:
+				waited.Add(1)
+			default:
+				t.Errorf("PostOneliner = %v; want nil or a *board.WaitError", err)
+			}
+		})
+	}
+	wg.Wait()
+	if posted.Load() != 1 || waited.Load() != posts-1 {
+		t.Errorf("%d posts at once: %d posted, %d told to wait; want 1 and %d", posts, posted.Load(), waited.Load(), posts-1)
+	}
+}
+
 func TestOnelinerFromElsewhereIsSanitised(t *testing.T) {
 	f := newFixture(t, board.Settings{})
 	f.addUser("gina", "password1")
 	evil := "hi\x1b]0;pwned\x07\x1b[2J\x1b[31mthere"
-	f.store.Oneliners.AddOneliner(t.Context(), &store.Oneliner{Handle: "mallory\x1b[5m", Text: evil, Posted: time.Now()})
+	f.store.Oneliners.AddOneliner(t.Context(), &store.Oneliner{Handle: "mallory\x1b[5m", Text: evil, Posted: time.Now()}, 0)
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
 	login(tt, "gina", "password1")
 	tt.WaitFor("Welcome, gina.")

@@ -130,7 +130,13 @@ func (b *Board) PostOneliner(ctx context.Context, u *store.User, text string) (*
 		return nil, err
 	}
 	o := &store.Oneliner{Handle: u.Handle, Text: text, Posted: time.Now()}
-	if err := b.Store.Oneliners.AddOneliner(ctx, o); err != nil {
+	// The store checks the interval again as it writes: two posts at
+	// once (two sessions, or a burst of API calls) both pass the check
+	// above, and only one may land.
+	var soon *store.TooSoonError
+	if err := b.Store.Oneliners.AddOneliner(ctx, o, max(b.OnelinerInterval, 0)); errors.As(err, &soon) {
+		return nil, &WaitError{Wait: b.OnelinerInterval - o.Posted.Sub(soon.Last)}
+	} else if err != nil {
 		return nil, err
 	}
 	b.Events.Publish(events.Event{Topic: events.TopicOneliner, Data: o.ID})

@@ -150,13 +150,25 @@ type Oneliner struct {
 
 // Oneliners stores one-liners.
 type Oneliners interface {
-	// AddOneliner stores o, setting its ID.
-	AddOneliner(ctx context.Context, o *Oneliner) error
+	// AddOneliner stores o, setting its ID, unless a one-liner by the
+	// same handle (in any case) was posted less than gap before
+	// o.Posted: then it stores nothing and returns a *TooSoonError. The
+	// check and the insert are one transaction, so that posts racing
+	// each other cannot all pass. A gap of 0 always stores.
+	AddOneliner(ctx context.Context, o *Oneliner, gap time.Duration) error
 	// Oneliners returns up to limit one-liners, newest first.
 	Oneliners(ctx context.Context, limit int) ([]Oneliner, error)
 	// LastOnelinerBy returns when the user with the handle last posted,
 	// or the zero time if never.
 	LastOnelinerBy(ctx context.Context, handle string) (time.Time, error)
+}
+
+// TooSoonError means a one-liner was refused because its author posted
+// another at Last, too recently.
+type TooSoonError struct{ Last time.Time }
+
+func (e *TooSoonError) Error() string {
+	return "store: the last one-liner by this handle was posted at " + e.Last.Format(time.RFC3339)
 }
 
 // Ban keeps callers from an address or network away.

@@ -88,7 +88,7 @@ func TestLists(t *testing.T) {
 	f.addUser("erin", "erins-password")
 	base := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	for i := range 5 {
-		if err := f.store.Oneliners.AddOneliner(ctx, &store.Oneliner{Handle: "erin", Text: "line " + string(rune('a'+i)), Posted: base.Add(time.Duration(i) * time.Minute)}); err != nil {
+		if err := f.store.Oneliners.AddOneliner(ctx, &store.Oneliner{Handle: "erin", Text: "line " + string(rune('a'+i)), Posted: base.Add(time.Duration(i) * time.Minute)}, 0); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.store.Calls.RecordCall(ctx, "erin", "web", base.Add(time.Duration(i)*time.Hour)); err != nil {

@@ -38,7 +38,7 @@ func BenchmarkConcurrentOneliners(b *testing.B) {
 			h := fmt.Sprintf("poster%d", g)
 			for next.Add(1) <= int64(b.N) {
 				o := store.Oneliner{Handle: h, Text: "benchmarking the wall 🙂"}
-				if err := s.Oneliners.AddOneliner(ctx, &o); err != nil {
+				if err := s.Oneliners.AddOneliner(ctx, &o, 0); err != nil {
 					if failed.Add(1) == 1 {
 						mu.Lock()
 						firstErr = err

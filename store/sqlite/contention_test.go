@@ -34,7 +34,7 @@ func TestManyWriters(t *testing.T) {
 			for j := range each {
 				if j%2 == 0 {
 					o := store.Oneliner{Handle: h, Text: "x"}
-					if err := s.Oneliners.AddOneliner(ctx, &o); err != nil {
+					if err := s.Oneliners.AddOneliner(ctx, &o, 0); err != nil {
 						t.Errorf("AddOneliner(%q) = %v; want nil", h, err)
 					}
 				} else if _, err := s.Calls.RecordCall(ctx, h, "telnet", time.Now()); err != nil {

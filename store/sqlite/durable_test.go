@@ -33,7 +33,7 @@ func TestHelperWriter(t *testing.T) {
 		os.Exit(2)
 	}
 	o := store.Oneliner{Handle: "survivor", Text: "still here after kill -9"}
-	if err := s.Oneliners.AddOneliner(t.Context(), &o); err != nil {
+	if err := s.Oneliners.AddOneliner(t.Context(), &o, 0); err != nil {
 		fmt.Println("add:", err)
 		os.Exit(2)
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,17 +12,33 @@ import (
 
 // AddOneliner implements store.Oneliners. A zero Posted is set to now,
 // so that LastOnelinerBy never mistakes a post for none.
-func (e *engine) AddOneliner(ctx context.Context, o *store.Oneliner) error {
+func (e *engine) AddOneliner(ctx context.Context, o *store.Oneliner, gap time.Duration) error {
 	posted := o.Posted
 	if posted.IsZero() {
 		posted = now()
 	}
+	key := store.HandleKey(o.Handle)
 	var id int64
 	err := e.write(ctx, func(tx *sql.Tx) error {
+		if gap > 0 {
+			var last sql.NullInt64
+			err := tx.QueryRowContext(ctx, `SELECT max(posted) FROM oneliners
+				WHERE handle_key = ? AND posted > ?`, key, millis(posted.Add(-gap))).Scan(&last)
+			if err != nil {
+				return err
+			}
+			if last.Valid {
+				return &store.TooSoonError{Last: fromMillis(last.Int64)}
+			}
+		}
 		return tx.QueryRowContext(ctx, `INSERT INTO oneliners (handle, handle_key, text, posted)
 			VALUES (?, ?, ?, ?) RETURNING id`,
-			o.Handle, store.HandleKey(o.Handle), o.Text, millis(posted)).Scan(&id)
+			o.Handle, key, o.Text, millis(posted)).Scan(&id)
 	})
+	var soon *store.TooSoonError
+	if errors.As(err, &soon) {
+		return soon
+	}
 	if err != nil {
 		return fmt.Errorf("sqlite: add one-liner by %q: %w", o.Handle, err)
 	}

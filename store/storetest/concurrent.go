@@ -45,7 +45,7 @@ func testConcurrent(t *testing.T, s *store.Store) {
 						Handle: u.Handle,
 						Text:   fmt.Sprintf("%d/%d", g, j),
 						Posted: base().Add(time.Duration(g*writes+j) * time.Second),
-					})
+					}, time.Second) // each worker posts 3 s apart: all land
 				case 1:
 					call = fmt.Sprintf("RecordCall(%q)", neighbour)
 					_, err = s.Calls.RecordCall(ctx, neighbour, "telnet", base().Add(time.Duration(g*writes+j)*time.Second))

@@ -39,6 +39,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"AddOneliner", testAddOneliner},
 		{"Oneliners", testOneliners},
 		{"LastOnelinerBy", testLastOnelinerBy},
+		{"OnelinerGap", testOnelinerGap},
+		{"OnelinerGapConcurrent", testOnelinerGapConcurrent},
 		{"Bans", testBans},
 		{"AddKey", testAddKey},
 		{"KeysOrder", testKeysOrder},
