@@ -152,6 +152,9 @@ type Call struct {
 	User *store.User
 
 	lastPage time.Time // when this caller last paged someone
+	// previousCall is when the caller called before this call (zero on
+	// the first); User.LastCall is this call once the account is re-read.
+	previousCall time.Time
 	// Unread counts for the main menu, counted once a visit.
 	newMessages, newLetters int
 	newErr                  error
@@ -278,6 +281,7 @@ func (b *Board) startCall(ctx context.Context, s *session.Session, u *store.User
 		s.SetEncoding(term.Encoding(u.Encoding))
 	}
 	if !c.Anonymous() {
+		c.previousCall = u.LastCall
 		call, err := b.Store.Calls.RecordCall(ctx, u.Handle, string(s.Kind()), time.Now())
 		if err != nil {
 			return nil, err

@@ -80,15 +80,17 @@ func (b *Board) drawMain(c *Call) int {
 	sz := c.Size()
 	greeting := fmt.Sprintf("%sWelcome, %s%s%s.", styleText, styleValue, clean(c.User.Handle), styleText)
 	if !c.Anonymous() {
-		greeting += fmt.Sprintf(" This is your call number %s%d%s.", styleValue, c.User.Calls, styleText)
-		if !c.User.LastCall.IsZero() {
-			greeting += " You last called " + lastCallText(c.User.LastCall, time.Now()) + "."
+		if c.previousCall.IsZero() {
+			greeting += " This is your first call."
+		} else {
+			greeting += fmt.Sprintf(" This is your call number %s%d%s.", styleValue, c.User.Calls, styleText)
+			greeting += " You last called " + lastCallText(c.previousCall, time.Now()) + "."
 		}
 	}
 	say(c.Session, row, "", greeting)
 	if c.newErr == nil && !c.Anonymous() {
-		say(c.Session, row+1, "", fmt.Sprintf("%sNew for you: %s%d%s messages and %s%d%s letters.", styleText,
-			styleValue, c.newMessages, styleText, styleValue, c.newLetters, styleText))
+		say(c.Session, row+1, "", styleText+"New for you: "+styleValue+count(c.newMessages, "message")+styleText+
+			" and "+styleValue+count(c.newLetters, "letter")+styleText+".")
 		row++
 	}
 	c.WriteString(ui.MoveTo(sz.Rows, 2) + styleDim + ui.Truncate(

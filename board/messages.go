@@ -219,7 +219,7 @@ func messageList(ctx context.Context, c *Call, p place) error {
 	draw := func() {
 		sz := c.Size()
 		c.WriteString(ui.ClearScreen)
-		say(c.Session, 1, styleTitle, fmt.Sprintf("%s: %d messages", p.title, len(msgs)))
+		say(c.Session, 1, styleTitle, p.title+": "+count(len(msgs), "message"))
 		height := max(sz.Rows-4, 1)
 		if cursor < offset {
 			offset = cursor
@@ -355,6 +355,28 @@ func (r *readState) read(id int64, msgs []store.Message) int64 {
 	}
 	r.last = to
 	return to
+}
+
+// readOwn marks the caller's own new message in a public area read, so
+// that it is not new to its author, and moves the stored pointer past it
+// when everything before it was read too.
+func (b *Board) readOwn(ctx context.Context, c *Call, area string, id int64) error {
+	r := c.readState(area)
+	last, err := b.Store.Messages.LastRead(ctx, c.User.Handle, area)
+	if err != nil {
+		return err
+	}
+	r.last = max(r.last, last)
+	// The pointer can pass at most the messages already seen, and this
+	// one: no need to load more than that.
+	msgs, err := b.Store.Messages.ListMessages(ctx, store.MessageQuery{Area: area, AfterID: r.last, Limit: len(r.seen) + 1})
+	if err != nil {
+		return err
+	}
+	if to := r.read(id, msgs); to > 0 {
+		return b.Store.Messages.SetLastRead(ctx, c.User.Handle, area, to)
+	}
+	return nil
 }
 
 // mayDelete reports whether the caller may delete m: the sysop, or its
@@ -581,6 +603,11 @@ func compose(ctx context.Context, c *Call, d draft) (string, error) {
 		return "", err
 	}
 	b.Log.Info("message posted", "id", m.ID, "area", m.Area, "to", m.To, "from", m.From)
+	if m.To == "" {
+		if err := b.readOwn(ctx, c, m.Area, m.ID); err != nil {
+			return "", err
+		}
+	}
 	b.Events.Publish(events.Event{Topic: TopicMessage, Data: m.ID})
 	if m.To != "" {
 		b.Events.Publish(events.Event{Topic: events.UserTopic(store.HandleKey(m.To)),

@@ -25,6 +25,14 @@ const (
 	styleDim   = "\x1b[0;90m"
 )
 
+// count says how many of a thing there are: "1 message", "2 messages".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // header clears the screen and draws the named art at the top, using at
 // most maxRows rows (fewer on a short window). It returns the first free
 // row. Missing art is logged and replaced by the board's name.

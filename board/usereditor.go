@@ -117,7 +117,7 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 	}
 	draw := func() {
 		c.WriteString(ui.ClearScreen)
-		say(c.Session, 1, styleTitle, "Editing "+clean(u.Handle)+fmt.Sprintf(" · %d calls · last %s", u.Calls, lastCallText(u.LastCall, time.Now())))
+		say(c.Session, 1, styleTitle, "Editing "+clean(u.Handle)+" · "+count(u.Calls, "call")+" · last "+lastCallText(u.LastCall, time.Now()))
 		top = 3
 		for i, it := range items {
 			c.WriteString(ui.MoveTo(top+i, 2) + styleText + "[" + styleKey + string(it.key) + styleText + "] " +

@@ -122,7 +122,7 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 					ui.Pad(clean(o), labelW) + " " + "\x1b[0;36m" + strings.Repeat("█", bar) + strings.Repeat("░", barW-bar) +
 					styleValue + fmt.Sprintf(" %3d%% %4d", pct, n) + ui.Reset)
 			}
-			say(c.Session, 5+len(p.Options), styleText, fmt.Sprintf("%d votes", total))
+			say(c.Session, 5+len(p.Options), styleText, count(total, "vote"))
 			keys := []string{"1-9,0", "vote", "q", "back"}
 			if c.Sysop() {
 				keys = []string{"1-9,0", "vote", "d", "delete the poll", "q", "back"}

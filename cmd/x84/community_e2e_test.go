@@ -66,7 +66,7 @@ func TestCommunity(t *testing.T) {
 	ben.waitScreen("Thanks for calling")
 	ben2 := newTmux(t, 100, 30, "telnet 127.0.0.1 "+s.port())
 	ben2.login("ben", "bens-password")
-	ben2.waitScreen("New for you: 1 messages and 0 letters.")
+	ben2.waitScreen("New for you: 1 message and 0 letters.")
 	ben2.keys("m")
 	ben2.waitScreen("1, 1 new")
 	ben2.keys("1", "Enter")

@@ -416,7 +416,7 @@ func TestNewUserAndOneliners(t *testing.T) {
 		"bob@example.org", "Enter")
 	tm.waitScreen("Create the account bob?")
 	tm.keys("y")
-	tm.waitScreen("Welcome, bob. This is your call number 1.")
+	tm.waitScreen("Welcome, bob. This is your first call.")
 	tm.keys("g", "y")
 	tm.waitScreen("Thanks for calling")
 

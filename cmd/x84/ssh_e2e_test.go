@@ -41,7 +41,7 @@ func TestOpenSSH(t *testing.T) {
 	s := startX84(t, "")
 	s.addUser(t, "alice", "wonderland", false)
 	tm := newTmux(t, 100, 30, sshCommand(s.portOf("ssh"), "alice", "wonderland")+"; echo ssh exited $?")
-	tm.waitScreen("Welcome, alice. This is your call number 1.")
+	tm.waitScreen("Welcome, alice. This is your first call.")
 	list := s.waitWho(t, "the ssh session", func(l []whoEntry) bool { return len(l) == 1 && l[0].User != nil })
 	if w := list[0]; w.Kind != "ssh" || w.Term != "xterm-256color" || w.Cols != 100 || w.Rows != 30 || w.Encoding != "utf-8" || *w.User != "alice" {
 		t.Errorf("x84 who --json = %+v", w)
@@ -88,7 +88,7 @@ func TestSSHNewUser(t *testing.T) {
 	tm.keys("carol", "Enter", "carols-password", "Enter", "carols-password", "Enter", "Enter", "Enter", "Enter")
 	tm.waitScreen("Create the account carol?")
 	tm.keys("y")
-	tm.waitScreen("Welcome, carol. This is your call number 1.")
+	tm.waitScreen("Welcome, carol. This is your first call.")
 }
 
 // TestSSHWithoutPty: an exec request or a shell without a pty gets a line
