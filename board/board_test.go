@@ -499,7 +499,11 @@ func TestChat(t *testing.T) {
 	a.Type("c")
 	a.WaitFor("the lounge · 1 here")
 	a.Type("hello there\r")
-	a.WaitFor("<nina> hello there")
+	// One's own arrival is in the history and comes as an event too: it
+	// shows once.
+	if n := strings.Count(a.WaitFor("<nina> hello there"), "nina joins"); n != 1 {
+		t.Errorf("nina's arrival shows %d times on her screen; want once", n)
+	}
 
 	b := f.call(132, 50, term.UTF8, "192.0.2.2:1000")
 	login(b, "otto", "password1")
@@ -510,6 +514,9 @@ func TestChat(t *testing.T) {
 	a.WaitFor("-- otto joins")
 	b.Type("/me waves\r")
 	a.WaitFor("* otto waves")
+	if n := strings.Count(b.WaitFor("* otto waves"), "otto joins"); n != 1 {
+		t.Errorf("otto's arrival shows %d times on his screen; want once", n)
+	}
 	b.Type("/who\r")
 	b.WaitFor("Here: nina, otto")
 	// The input line stays at the bottom, the bar above it.

@@ -35,21 +35,30 @@ type ChatLine struct {
 	// Kind is "say", "me", "join" or "leave".
 	Kind string
 	At   time.Time
+	// Seq numbers the board's chat lines in the order they were said,
+	// so that a screen holding a room's history can tell a line it
+	// already has from a new one.
+	Seq uint64
 }
 
 // chatHub keeps each room's recent lines and who is in it.
 type chatHub struct {
 	mu      sync.Mutex
+	seq     uint64
 	history map[string][]ChatLine
 	members map[string]map[string]int // room → handle → sessions in it
 }
 
 func chatTopic(room string) string { return "chat:" + room }
 
-// post records a line and publishes it.
+// post records a line and publishes it. Publishing under the lock keeps
+// the events in the order of the history (the bus never blocks).
 func (b *Board) chatPost(l ChatLine) {
 	h := &b.chat
 	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seq++
+	l.Seq = h.seq
 	if h.history == nil {
 		h.history = make(map[string][]ChatLine)
 	}
@@ -58,7 +67,6 @@ func (b *Board) chatPost(l ChatLine) {
 		hist = slices.Clone(hist[len(hist)-chatHistory:])
 	}
 	h.history[l.Room] = hist
-	h.mu.Unlock()
 	b.Events.Publish(events.Event{Topic: chatTopic(l.Room), Data: l})
 }
 
@@ -146,6 +154,9 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 		b.chatExit(room, handle)
 	}()
 	lines := b.chatRecent(room)
+	// Lines said since the watch began are both in the history and on
+	// their way as events: seen is the newest line held.
+	seen := lastSeq(lines)
 	dropped := c.Dropped()
 	var undrawn []ChatLine // lines not on the screen yet
 	limiter := rate.NewLimiter(rate.Every(chatRateEvery), chatRateBurst)
@@ -169,10 +180,13 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 				// was slow: the room's history has them.
 				dropped = c.Dropped()
 				lines = b.chatRecent(room)
+				seen = lastSeq(lines)
 				undrawn = undrawn[:0]
 				b.drawChatLines(c, lines)
 				b.drawChatBar(c, room, title, status)
+			case ok && l.Seq <= seen:
 			case ok:
+				seen = l.Seq
 				lines = append(lines, l)
 				undrawn = append(undrawn, l)
 				if len(lines) > chatHistory {
@@ -225,6 +239,16 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 		c.WriteString(ui.MoveTo(row, 1) + ui.ClearEOL + styleLabel + "> " + ui.Reset)
 		b.drawChatBar(c, room, title, status)
 	}
+}
+
+// lastSeq returns the newest chat line's sequence number in lines.
+func lastSeq(lines []ChatLine) uint64 {
+	for _, l := range slices.Backward(lines) {
+		if l.Seq != 0 {
+			return l.Seq
+		}
+	}
+	return 0
 }
 
 // noticeLine shows a page or broadcast inside a chat.
