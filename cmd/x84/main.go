@@ -42,8 +42,9 @@ Flags:
   --data DIR   data directory (default $X84_DATA, else ~/.x84); the board
                reads DIR/x84.toml if it exists and listens on DIR/x84.sock
 
-Callers reach the board with telnet on 127.0.0.1:6023 and in a browser at
-https://127.0.0.1:8443/ by default. SIGHUP reloads the web certificate.
+By default callers reach the board with telnet on 127.0.0.1:6023, ssh (and
+sftp) on 127.0.0.1:6022 and a browser at https://127.0.0.1:8443/; rlogin is
+off until x84.toml enables it. SIGHUP reloads the web certificate.
 `
 
 func main() {
