@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 	"unicode/utf8"
 
@@ -104,26 +105,30 @@ func Center(s string, width int) string {
 }
 
 // Wrap breaks plain text into lines of at most width cells, at spaces
-// where it can and inside a word that is longer than a line.
+// where it can and inside a word that is longer than a line. Spaces
+// inside a line are kept as they are (tables, indented code and text
+// art survive), as is a paragraph's indentation; a line that wraps
+// starts at its next word.
 func Wrap(s string, width int) []string {
 	width = max(width, 1)
 	var lines []string
 	for _, para := range strings.Split(s, "\n") {
 		var cur strings.Builder
-		cw := 0
+		cw, emitted := 0, false
 		flush := func() {
 			lines = append(lines, cur.String())
 			cur.Reset()
-			cw = 0
+			cw, emitted = 0, true
 		}
-		for _, word := range strings.Fields(para) {
+		for gap, word := range words(para) {
 			ww := Width(word)
-			if cw > 0 && cw+1+ww > width {
+			if cw > 0 && cw+len(gap)+ww > width {
 				flush()
 			}
-			if cw > 0 {
-				cur.WriteByte(' ')
-				cw++
+			if cw > 0 || !emitted { // not at the start of a wrapped line
+				gap = gap[:min(len(gap), width-1-cw)]
+				cur.WriteString(gap)
+				cw += len(gap)
 			}
 			for ww > width-cw { // a word longer than the line
 				part := Truncate(word, width-cw)
@@ -139,9 +144,31 @@ func Wrap(s string, width int) []string {
 			cur.WriteString(word)
 			cw += ww
 		}
-		if cw > 0 || len(lines) == 0 || para == "" {
+		if cw > 0 || !emitted {
 			flush()
 		}
 	}
 	return lines
+}
+
+// words yields each word of a line with the spaces before it; spaces at
+// the end of the line are dropped.
+func words(line string) iter.Seq2[string, string] {
+	return func(yield func(gap, word string) bool) {
+		for line != "" {
+			i := len(line) - len(strings.TrimLeft(line, " "))
+			rest := line[i:]
+			if rest == "" {
+				return
+			}
+			j := strings.IndexByte(rest, ' ')
+			if j < 0 {
+				j = len(rest)
+			}
+			if !yield(line[:i], rest[:j]) {
+				return
+			}
+			line = rest[j:]
+		}
+	}
 }

@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestWidth(t *testing.T) {
@@ -64,10 +66,48 @@ func TestWrap(t *testing.T) {
 		{"a verylongword here", 5, "a|veryl|ongwo|rd|here"},
 		{"one\n\ntwo", 10, "one||two"},
 		{"", 5, ""},
+		{"name    score\nalice      10", 20, "name    score|alice      10"},
+		{"    indented code", 20, "    indented code"},
+		{"one\n   \ntwo", 10, "one||two"},
+		{"trailing   ", 10, "trailing"},
+		{"wide    gaps here", 10, "wide|gaps here"},
+		{"wrapped    line", 8, "wrapped|line"},
+		{"        deep", 5, "    d|eep"},
 	}
 	for _, tt := range tests {
 		if got := strings.Join(Wrap(tt.in, tt.width), "|"); got != tt.want {
 			t.Errorf("Wrap(%q, %d) = %q; want %q", tt.in, tt.width, got, tt.want)
 		}
 	}
+}
+
+// FuzzWrap checks that no line is wider than asked and that wrapping
+// loses no text but spaces.
+func FuzzWrap(f *testing.F) {
+	f.Add("the quick brown fox", 9)
+	f.Add("name    score\n    indented\n   \n", 6)
+	f.Add("日本語のテキスト  wide", 3)
+	f.Fuzz(func(t *testing.T, s string, width int) {
+		if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && unicode.IsControl(r) }) {
+			return
+		}
+		width = 2 + abs(width)%100
+		lines := Wrap(s, width)
+		for _, l := range lines {
+			if Width(l) > width {
+				t.Fatalf("Wrap(%q, %d): line %q is %d cells wide", s, width, l, Width(l))
+			}
+		}
+		squash := func(s string) string { return strings.Join(strings.Fields(s), "") }
+		if got, want := squash(strings.Join(lines, " ")), squash(s); got != want {
+			t.Fatalf("Wrap(%q, %d) = %q; lost text", s, width, lines)
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
