@@ -657,9 +657,10 @@ func (st *editRun) statusLine() (string, int) {
 	if Width(right) > width && st.msg == "" {
 		right = editorKeysShort + " "
 	}
+	// The title gets what is left, always two spaces short of the mode.
 	left := " "
-	if st.e.Title != "" {
-		left = " " + st.e.Title + "  "
+	if room := width - Width(right) - 3; st.e.Title != "" && room > 0 {
+		left = " " + Truncate(st.e.Title, room) + "  "
 	}
 	return Pad(Pad(left, width-Width(right))+right, width), 0
 }

@@ -324,6 +324,17 @@ func TestEditorRender(t *testing.T) {
 	}
 }
 
+// A title too long for the status line is cut short of the mode.
+func TestEditorLongTitle(t *testing.T) {
+	title := "To alice: Meeting notes for the week of November, with the agenda"
+	tt, _ := runEditor(t, testterm.Options{Cols: 80, Rows: 24}, &ui.Editor{Title: title})
+	tt.WaitFor("Ln 1/1")
+	status := tt.Line(23)
+	if !strings.HasPrefix(status, " To alice: Meeting") || !strings.Contains(status, "  Ins  Ln 1/1") {
+		t.Errorf("status line %q; want the title cut short, then two spaces and the mode", status)
+	}
+}
+
 func TestEditorResize(t *testing.T) {
 	// Words of 10 cells with their space: 7 to a row at 80 columns, 13 at
 	// 132.
