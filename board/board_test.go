@@ -878,6 +878,59 @@ func TestMessagesThreadsAndUnread(t *testing.T) {
 	wes.WaitFor("1, 1 new")
 }
 
+// The messages menu follows posts and deletions elsewhere, shows notices
+// at once, and does not count a message read and then deleted; the
+// recipient of a letter may delete it.
+func TestMessagesMenuFollows(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("ann", "password1")
+	f.addUser("bob", "password1")
+	post := func(m *store.Message) {
+		t.Helper()
+		m.Created = time.Now()
+		if err := f.store.Messages.PostMessage(t.Context(), m); err != nil {
+			t.Fatal(err)
+		}
+		f.bus.Publish(events.Event{Topic: board.TopicMessage, Data: m.ID})
+	}
+	one := &store.Message{Area: "general", From: "ann", Subject: "Topic one", Body: "About one."}
+	two := &store.Message{Area: "general", From: "ann", Subject: "Topic two", Body: "About two."}
+	post(one)
+	post(two)
+	bob := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
+	login(bob, "bob", "password1")
+	bob.WaitFor("New for you: 2 messages")
+	bob.Type("m1")
+	bob.WaitFor("Topic two")
+	bob.Type("\x1b[F\r") // the newest first: one stays unread
+	bob.WaitFor("About two.")
+	bob.Type("qq")
+	bob.WaitFor("general           2, 1 new")
+
+	// Two is deleted, and a third posted, while bob looks at the menu.
+	if err := f.store.Messages.DeleteMessage(t.Context(), two.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.bus.Publish(events.Event{Topic: board.TopicMessage, Data: two.ID})
+	bob.WaitFor("general           1, 1 new")
+	post(&store.Message{Area: "general", From: "ann", Subject: "Topic three", Body: "About three."})
+	bob.WaitFor("general           2, 2 new")
+
+	// A letter: the notice shows on this menu, and the count follows.
+	post(&store.Message{To: "bob", From: "ann", Subject: "Just us", Body: "A private word."})
+	f.bus.Publish(events.Event{Topic: events.UserTopic("bob"), Data: board.Notice{Title: "You have mail.", Text: "A new letter from ann."}})
+	bob.WaitFor("You have mail.")
+	bob.Type(" ")
+	bob.WaitFor("Your mail         1, 1 new")
+	bob.Type("m\r")
+	bob.WaitFor("A private word.")
+	bob.WaitFor("[d] delete")
+	bob.Type("d")
+	bob.WaitFor("Delete message")
+	bob.Type("y")
+	bob.WaitFor("No messages yet.")
+}
+
 // Reading the newest message first leaves the older ones unread; the
 // list follows new posts; and an author's freed handle, registered again,
 // does not inherit the right to delete their messages.

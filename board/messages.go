@@ -1,6 +1,7 @@
 package board
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +20,8 @@ const (
 	subjectMax  = 72
 	listedMax   = 5000 // messages a list loads
 	threadDepth = 4    // deepest indent shown
-	// TopicMessage: a message or letter was posted (Data: its ID, int64).
+	// TopicMessage: a message or letter was posted or deleted (Data: its
+	// ID, int64).
 	TopicMessage = "message"
 )
 
@@ -64,13 +66,26 @@ func (b *Board) unread(ctx context.Context, c *Call, p place) (int, error) {
 	q := p.query(c)
 	q.AfterID = last
 	n, err := b.Store.Messages.CountAfter(ctx, q)
-	// Less what the caller read out of order this call.
-	for id := range c.readState(p.area).seen {
-		if id > last {
+	if err != nil {
+		return 0, err
+	}
+	// Less what the caller read out of order this call and is still
+	// there (a message can be deleted after it was read).
+	r := c.readState(p.area)
+	for id := range r.seen {
+		if id <= last {
+			continue
+		}
+		switch _, err := b.Store.Messages.Message(ctx, id); {
+		case errors.Is(err, store.ErrNotFound):
+			delete(r.seen, id)
+		case err != nil:
+			return 0, err
+		default:
 			n--
 		}
 	}
-	return max(n, 0), err
+	return max(n, 0), nil
 }
 
 // messageAreas lists the areas and the caller's mail, with new counts.
@@ -86,24 +101,44 @@ func messageAreas(ctx context.Context, c *Call) error {
 		for _, a := range b.Areas {
 			places = append(places, place{area: a, title: a})
 		}
-		items := make([]ui.MenuItem, 0, len(places)+2)
-		for i, p := range places {
-			total, err := b.Store.Messages.CountAfter(ctx, p.query(c))
-			if err != nil {
-				return err
-			}
-			unread, err := b.unread(ctx, c, p)
-			if err != nil {
-				return err
-			}
-			key := rune('1' + i - 1)
-			if i == 0 {
-				key = 'm'
-			}
-			items = append(items, ui.MenuItem{Key: key, Label: fmt.Sprintf("%-14s %4d, %d new", ui.Truncate(p.title, 14), total, unread)})
+		items := make([]ui.MenuItem, len(places), len(places)+1)
+		for i := range places {
+			items[i].Key = rune('1' + i - 1)
 		}
+		items[0].Key = 'm'
 		items = append(items, ui.MenuItem{Key: 'w', Label: "Write a letter"})
+		// recount labels each place with its messages and new ones.
+		recount := func() error {
+			for i, p := range places {
+				total, err := b.Store.Messages.CountAfter(ctx, p.query(c))
+				if err != nil {
+					return err
+				}
+				unread, err := b.unread(ctx, c, p)
+				if err != nil {
+					return err
+				}
+				items[i].Label = fmt.Sprintf("%-14s %4d, %d new", ui.Truncate(p.title, 14), total, unread)
+			}
+			return nil
+		}
+		if err := recount(); err != nil {
+			return err
+		}
 		m := &ui.Menu{Items: items}
+		// Counts follow posts and deletions; notices show at once.
+		var eventErr error
+		m.OnEvent = func(ev events.Event) bool {
+			switch ev.Topic {
+			case events.TopicNotice:
+				redraw, err := b.showNotices(ctx, c)
+				eventErr = cmp.Or(eventErr, err)
+				return redraw
+			case TopicMessage:
+				eventErr = cmp.Or(eventErr, recount())
+			}
+			return false
+		}
 		layout := func() (int, int, int) {
 			c.WriteString(ui.ClearScreen)
 			say(c.Session, 1, styleTitle, "Messages on "+clean(b.Name))
@@ -115,8 +150,16 @@ func messageAreas(ctx context.Context, c *Call) error {
 			return 3, 3, c.Size().Cols - 4
 		}
 		m.Relayout = layout
+		if _, err := b.showNotices(ctx, c); err != nil {
+			return err
+		}
 		m.Top, m.Left, m.Width = layout()
+		stop := c.Watch(b.Events, TopicMessage)
 		i, err := m.Run(ctx, c.Session)
+		stop()
+		if eventErr != nil {
+			return eventErr
+		}
 		if errors.Is(err, ui.ErrCancel) {
 			return nil
 		}
@@ -186,13 +229,19 @@ func threadOrder(msgs []store.Message) ([]store.Message, []int) {
 // messageList shows a place's messages in threads with a cursor.
 func messageList(ctx context.Context, c *Call, p place) error {
 	b := c.Board
-	c.SetActivity("reading " + p.title)
 	var msgs []store.Message
 	var depths []int
 	reading := c.readState(p.area)
 	cursor, offset := 0, 0
 	msg := ""
+	// load reads the list again (after a screen on top of it, or a post
+	// or deletion elsewhere); the cursor stays on its message.
 	load := func() error {
+		c.SetActivity("reading " + p.title)
+		var at int64
+		if cursor < len(msgs) {
+			at = msgs[cursor].ID
+		}
 		q := p.query(c)
 		q.Limit = listedMax
 		all, err := b.Store.Messages.ListMessages(ctx, q)
@@ -201,6 +250,9 @@ func messageList(ctx context.Context, c *Call, p place) error {
 		}
 		msgs, depths = threadOrder(all)
 		reading.last, err = b.Store.Messages.LastRead(ctx, c.User.Handle, p.area)
+		if i := slices.IndexFunc(msgs, func(m store.Message) bool { return m.ID == at }); i >= 0 {
+			cursor = i
+		}
 		cursor = min(cursor, max(len(msgs)-1, 0))
 		return err
 	}
@@ -379,13 +431,20 @@ func (b *Board) readOwn(ctx context.Context, c *Call, area string, id int64) err
 	return nil
 }
 
-// mayDelete reports whether the caller may delete m: the sysop, or its
-// author; not someone who later registered the author's freed handle.
+// mayDelete reports whether the caller may delete m: the sysop, its
+// author (not someone who later registered the author's freed handle),
+// or the recipient of a letter (a letter is deleted with its recipient's
+// account, so its handle's next owner never sees it).
 func (c *Call) mayDelete(m store.Message) bool {
 	if c.Sysop() {
 		return true
 	}
-	return !c.Anonymous() && store.HandleKey(m.From) == store.HandleKey(c.User.Handle) && !c.User.Created.After(m.Created)
+	if c.Anonymous() {
+		return false
+	}
+	me := store.HandleKey(c.User.Handle)
+	return store.HandleKey(m.From) == me && !c.User.Created.After(m.Created) ||
+		m.To != "" && store.HandleKey(m.To) == me
 }
 
 // listRow formats one message in a list.
@@ -517,6 +576,7 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 						return i, err
 					}
 					b.Log.Info("message deleted", "id", m.ID, "by", c.User.Handle)
+					b.Events.Publish(events.Event{Topic: TopicMessage, Data: m.ID})
 					return i, nil
 				}
 			default:
