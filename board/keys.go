@@ -97,7 +97,7 @@ func sshKeys(ctx context.Context, c *Call) error {
 func addKey(ctx context.Context, c *Call, row int, redraw func()) (string, string, error) {
 	label := styleLabel + "Paste the key (one line from ~/.ssh/id_*.pub): " + ui.Reset
 	c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + label)
-	f := &ui.Field{Row: row + 1, Col: 2, Max: 2048, Width: c.Size().Cols - 3}
+	f := &ui.Field{Row: row + 1, Col: 2, Max: 2048} // to the window's edge
 	f.Relayout = func() (int, int) {
 		redraw()
 		c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + label)

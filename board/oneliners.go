@@ -175,8 +175,7 @@ func addOneliner(ctx context.Context, c *Call, row int, redraw func() int) (stri
 	defer c.SetActivity("reading one-liners")
 	label := styleLabel + "Say: " + ui.Reset
 	c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + label)
-	width := min(b.OnelinerLength, c.Size().Cols-8)
-	f := &ui.Field{Row: row, Col: 7, Max: b.OnelinerLength, Width: max(width, 10)}
+	f := &ui.Field{Row: row, Col: 7, Max: b.OnelinerLength} // narrower in a narrow window
 	f.Relayout = func() (int, int) {
 		r := redraw()
 		c.WriteString(ui.MoveTo(r, 2) + ui.ClearEOL + label)

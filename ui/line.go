@@ -18,8 +18,9 @@ var ErrCancel = errors.New("ui: cancelled")
 type Field struct {
 	// Row and Col place the field's first cell (1-based).
 	Row, Col int
-	// Width is how many cells the field shows; longer text scrolls.
-	// Default: Max.
+	// Width is how many cells the field shows; longer text scrolls. A
+	// narrow window shows fewer: the field stops short of the last
+	// column, and grows back when the window does. Default: Max.
 	Width int
 	// Max is the most characters accepted. Default 80.
 	Max int
@@ -163,12 +164,17 @@ func (f *Field) draw(s *session.Session, e *editor, hint string) {
 	if f.Mask != 0 {
 		shown = []rune(strings.Repeat(string(f.Mask), len(e.text)))
 	}
+	width := min(f.Width, max(s.Size().Cols-f.Col, 1))
 	// Scroll so that the cursor is inside the field.
 	if e.pos < e.scroll {
 		e.scroll = e.pos
 	}
-	for cells(shown[e.scroll:e.pos]) >= f.Width && e.scroll < e.pos {
+	for cells(shown[e.scroll:e.pos]) >= width && e.scroll < e.pos {
 		e.scroll++
+	}
+	// A field grown wider shows again what had scrolled out.
+	for e.scroll > 0 && cells(shown[e.scroll-1:]) < width {
+		e.scroll--
 	}
 	var b strings.Builder
 	if f.Hint != nil && f.HintRow > 0 {
@@ -176,7 +182,7 @@ func (f *Field) draw(s *session.Session, e *editor, hint string) {
 	}
 	b.WriteString(MoveTo(f.Row, f.Col) + f.Style)
 	visible := string(shown[e.scroll:])
-	b.WriteString(Pad(visible, f.Width))
+	b.WriteString(Pad(visible, width))
 	b.WriteString(Reset)
 	b.WriteString(MoveTo(f.Row, f.Col+cells(shown[e.scroll:e.pos])))
 	s.WriteString(b.String())

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/x84bbs/x84/internal/testterm"
 	"github.com/x84bbs/x84/session"
@@ -127,6 +128,41 @@ func TestFieldRelayout(t *testing.T) {
 	if r := <-res; r.value != "abcd" {
 		t.Errorf("value after resize %q; want abcd", r.value)
 	}
+}
+
+// TestFieldFollowsWidth narrows a wide field with the window, and widens
+// it again: it never wraps past the window's edge.
+func TestFieldFollowsWidth(t *testing.T) {
+	f := &ui.Field{Row: 1, Col: 3, Max: 200, Width: 200, Style: "\x1b[0m"}
+	tt := testterm.Start(t, testterm.Options{Cols: 80, Rows: 24}, session.HandlerFunc(func(ctx context.Context, s *session.Session) error {
+		f.Relayout = func() (int, int) { s.WriteString(ui.ClearScreen); return 1, 3 }
+		_, err := f.Read(ctx, s)
+		return err
+	}))
+	text := strings.Repeat("abcdefghij", 5)
+	tt.Type(text)
+	tt.WaitFor(text)
+	tt.Resize(30, 12)
+	// 27 cells from column 3: the text's last 26 characters and the
+	// cursor after them.
+	want := "  " + (text + "X")[51-26:]
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		tt.Type("X")
+		if tt.Line(0) == want || time.Now().After(deadline) {
+			break
+		}
+		tt.Type("\x7f") // the resize was not seen yet: try again
+	}
+	scr := tt.WaitFor("X")
+	if line := tt.Line(0); line != want {
+		t.Errorf("at 30 columns the field shows %q; want %q", line, want)
+	}
+	if lines := strings.Split(scr, "\n"); strings.TrimSpace(lines[1]) != "" {
+		t.Errorf("the field wrapped onto row 2: %q", lines[1])
+	}
+	tt.Resize(80, 24)
+	tt.Type("Y")
+	tt.WaitFor(text + "XY")
 }
 
 func TestMenu(t *testing.T) {
