@@ -137,6 +137,15 @@ func chatScreen(ctx context.Context, c *Call) error {
 // Esc: the conversation scrolls above, the input line stays at the
 // bottom, and lines from others appear as they are said.
 func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error {
+	defer c.SetActivity(c.Activity()) // back to the screen that called
+	// Pages that came meanwhile are told in the room, and asked again
+	// once the caller has left it.
+	var pages []events.Event
+	defer func() {
+		for _, p := range pages {
+			c.Notify(p)
+		}
+	}()
 	if isPrivateRoom(room) {
 		c.SetActivity("chatting privately") // who with is their business
 	} else {
@@ -160,7 +169,7 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 	dropped := c.Dropped()
 	var undrawn []ChatLine // lines not on the screen yet
 	limiter := rate.NewLimiter(rate.Every(chatRateEvery), chatRateBurst)
-	var status string
+	var status, keep string
 	draw := func() (int, int) {
 		sz := c.Size()
 		c.WriteString(ui.ClearScreen)
@@ -171,7 +180,9 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 	}
 	row, col := draw()
 	for {
-		f := &ui.Field{Row: row, Col: col, Max: chatLineMax, Width: max(c.Size().Cols-3, 10), Style: "\x1b[0;37m"}
+		// As wide as the window allows (the field follows resizes).
+		f := &ui.Field{Row: row, Col: col, Max: chatLineMax, Width: chatLineMax, Style: "\x1b[0;37m", Value: keep}
+		keep = ""
 		f.Relayout = func() (int, int) { row, col = draw(); return row, col }
 		f.OnEvent = func(ev events.Event) {
 			switch l, ok := ev.Data.(ChatLine); {
@@ -204,6 +215,9 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 			case ev.Topic == events.TopicNotice:
 				for _, n := range c.TakeNotices() {
 					lines = append(lines, noticeLine(n))
+					if p, ok := n.Data.(events.Page); ok && p.Room != room {
+						pages = append(pages, n)
+					}
 				}
 				b.drawChatLines(c, lines)
 				undrawn = undrawn[:0]
@@ -228,6 +242,9 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 			status = "/me does something · /who · /quit (or Esc)"
 		case !limiter.Allow():
 			status = "Not so fast: one line a second, please."
+			keep = text // to send again, not to type again
+		case text == "/me":
+			status = "Say what you do: /me waves"
 		case strings.HasPrefix(text, "/me "):
 			b.chatPost(ChatLine{Room: room, Handle: handle, Text: strings.TrimSpace(text[4:]), Kind: "me", At: time.Now()})
 		case strings.HasPrefix(text, "/"):
