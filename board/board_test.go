@@ -576,6 +576,46 @@ func TestPageAndBroadcast(t *testing.T) {
 	quin.WaitFor("The board restarts in 5 minutes.")
 }
 
+// A page that finds its caller in chat, or behind another notice, can
+// still be answered.
+func TestPageWhileBusy(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("quin", "password1")
+	f.addUser("pia", "password1")
+	f.addUser("ray", "password1")
+	quin := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(quin, "quin", "password1")
+	quin.Type("c")
+	quin.WaitFor("the lounge · 1 here")
+	page := func(tt *testterm.Term, handle string) {
+		t.Helper()
+		login(tt, handle, "password1")
+		tt.WaitFor("[G] Goodbye")
+		tt.Type("wp")
+		tt.WaitFor("Page which node?")
+		tt.Type("1\r")
+		tt.WaitFor("a private chat with quin")
+	}
+	pia := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
+	page(pia, "pia")
+	quin.WaitFor("pia (node 2) is paging you: leave this chat to answer.")
+	quin.Type("\x1b")
+	quin.WaitFor("pia (node 2) is paging you.")
+	quin.Type("y")
+	quin.WaitFor("a private chat with pia")
+	pia.WaitFor("-- quin joins")
+	quin.Type("/quit\r")
+	quin.WaitFor("[G] Goodbye")
+
+	// A page that comes while a broadcast is on the screen follows it.
+	f.board.Broadcast("Tea is served.")
+	quin.WaitFor("Tea is served.")
+	ray := f.call(80, 24, term.UTF8, "192.0.2.3:1000")
+	page(ray, "ray")
+	quin.Type(" ")
+	quin.WaitFor("ray (node 3) is paging you.")
+}
+
 func TestPageDeclinedStaleAndRateLimited(t *testing.T) {
 	f := newFixture(t, board.Settings{})
 	f.addUser("pia", "password1")

@@ -21,24 +21,35 @@ type Notice struct {
 // broadcasts), one at a time, at a safe point of a screen: never while
 // the caller types. It reports whether the screen must be redrawn.
 func (b *Board) showNotices(ctx context.Context, c *Call) (bool, error) {
-	notices := c.TakeNotices()
+	shown := false
+	// Notices that come while one is shown are shown after it.
+	for notices := c.TakeNotices(); len(notices) > 0; notices = c.TakeNotices() {
+		shown = true
+		if err := b.showEach(ctx, c, notices); err != nil {
+			return true, err
+		}
+	}
+	return shown, nil
+}
+
+func (b *Board) showEach(ctx context.Context, c *Call, notices []events.Event) error {
 	for _, n := range notices {
 		switch d := n.Data.(type) {
 		case events.Page:
 			if err := b.answerPage(ctx, c, d); err != nil {
-				return true, err
+				return err
 			}
 		case string:
 			if _, err := b.box(ctx, c, "Broadcast from the sysop:", clean(d), false); err != nil {
-				return true, err
+				return err
 			}
 		case Notice:
 			if _, err := b.box(ctx, c, clean(d.Title), clean(d.Text), false); err != nil {
-				return true, err
+				return err
 			}
 		}
 	}
-	return len(notices) > 0, nil
+	return nil
 }
 
 // answerPage asks the caller to join the pager's private chat. A pager
