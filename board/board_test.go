@@ -237,6 +237,29 @@ func TestLoginAttemptsEndCall(t *testing.T) {
 	tt.Wait()
 }
 
+// A user name offered by the protocol (rlogin) fills in the handle and
+// the cursor waits at the password, so that it is never typed into the
+// handle in the clear; Esc asks for another handle.
+func TestLoginOfferedHandle(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("bob", "password1")
+	f.addUser("carol", "password2")
+	for _, other := range []bool{false, true} {
+		tt := testterm.Start(t, testterm.Options{Kind: term.KindRlogin, User: "bob", Registry: f.reg}, f.board)
+		tt.WaitFor("Handle:   bob")
+		tt.WaitFor("Press Esc to log in with another handle.")
+		if !other {
+			tt.Type("password1\r")
+			tt.WaitFor("Welcome, bob.")
+			continue
+		}
+		tt.Type("\x1b")
+		tt.WaitGone("Press Esc")
+		tt.Type("carol\rpassword2\r")
+		tt.WaitFor("Welcome, carol.")
+	}
+}
+
 func TestLoginWords(t *testing.T) {
 	f := newFixture(t, board.Settings{AllowAnonymous: true})
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")

@@ -84,6 +84,7 @@ type loginScreen struct {
 	handle   int // rows of the fields and the message
 	password int
 	message  int
+	typed    string // the handle, while the password is asked for
 }
 
 func (l *loginScreen) draw() {
@@ -104,7 +105,7 @@ func (l *loginScreen) draw() {
 	}
 	row += len(lines) + 1
 	l.handle, l.password, l.message = row, row+1, row+3
-	s.WriteString(ui.MoveTo(l.handle, 2) + styleLabel + "Handle:   " + ui.Reset)
+	s.WriteString(ui.MoveTo(l.handle, 2) + styleLabel + "Handle:   " + ui.Reset + styleValue + ui.Truncate(l.typed, 24) + ui.Reset)
 	s.WriteString(ui.MoveTo(l.password, 2) + styleLabel + "Password: " + ui.Reset)
 	if l.msg != "" {
 		say(s, l.message, l.msgStyle, l.msg)
@@ -117,20 +118,30 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 	addr := addrOf(s.RemoteAddr())
 	failures := 0
 	// A name the caller gave its protocol (rlogin, ssh) is taken as typed
-	// at the first prompt when it is one of the words ("new"), and
-	// otherwise fills in the handle; the password is still asked for.
+	// at the first prompt: one of the words ("new") acts at once, and a
+	// handle goes straight on to the password (which the caller types
+	// next without looking); Esc there asks for another handle.
 	offered, _ := s.OfferedUser()
 	offered = strings.TrimSpace(clean(offered))
+	isWord := func(s string) bool {
+		w := strings.ToLower(s)
+		return slices.Contains(newWords, w) || b.AllowAnonymous && slices.Contains(anonWords, w)
+	}
+	if offered != "" && !isWord(offered) {
+		l.msg, l.msgStyle = "Press Esc to log in with another handle.", styleDim
+	}
 	for {
+		l.typed = ""
+		if !isWord(offered) {
+			l.typed = offered
+		}
 		l.draw()
 		var handle string
 		var err error
-		if w := strings.ToLower(offered); slices.Contains(newWords, w) || b.AllowAnonymous && slices.Contains(anonWords, w) {
+		if offered != "" {
 			handle = offered
 		} else {
-			f := l.field(l.handle, 24, 0)
-			f.Value = offered
-			handle, err = f.Read(ctx, s)
+			handle, err = l.field(l.handle, 24, 0).Read(ctx, s)
 		}
 		offered = ""
 		if errors.Is(err, ui.ErrCancel) {
@@ -140,6 +151,7 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 			return nil, err
 		}
 		handle = strings.TrimSpace(handle)
+		l.typed = handle
 		word := strings.ToLower(handle)
 		switch {
 		case handle == "":
@@ -159,6 +171,7 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 		}
 		password, err := l.field(l.password, 24, '*').Read(ctx, s)
 		if errors.Is(err, ui.ErrCancel) {
+			l.msg = ""
 			continue
 		}
 		if err != nil {

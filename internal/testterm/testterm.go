@@ -31,6 +31,8 @@ type Options struct {
 	Term       string
 	Kind       term.Kind
 	RemoteAddr net.Addr
+	// User is the user name the client offered (as rlogin does).
+	User string
 	// Registry, if set, registers the session (so it has a node number).
 	Registry *session.Registry
 	Session  session.Options
@@ -83,7 +85,7 @@ func Start(t testing.TB, opts Options, h session.Handler) *Term {
 	server, client := net.Pipe()
 	pc := &pipeConn{Conn: server, resized: make(chan term.Size, 1), info: term.Info{
 		Kind: opts.Kind, RemoteAddr: opts.RemoteAddr, Term: opts.Term,
-		Size: term.Size{Cols: opts.Cols, Rows: opts.Rows}, Encoding: opts.Encoding,
+		Size: term.Size{Cols: opts.Cols, Rows: opts.Rows}, Encoding: opts.Encoding, User: opts.User,
 	}}
 	tt := &Term{
 		t: t, client: client, conn: pc, enc: opts.Encoding, done: make(chan error, 1),
