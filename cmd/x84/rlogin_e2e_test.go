@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"testing"
 	"time"
 )
@@ -17,11 +18,12 @@ func TestRlogin(t *testing.T) {
 	s.addUser(t, "kay", "kays-password", false)
 	tm := newTmux(t, 100, 30, "rlogin -p "+s.portOf("rlogin")+" -l kay 127.0.0.1")
 	tm.waitScreen("Handle:   kay") // the rlogin user name fills in the handle
+	tm.waitScreen("Press Esc to log in with another handle.")
 	list := s.waitWho(t, "the rlogin session", func(l []whoEntry) bool { return len(l) == 1 })
 	if w := list[0]; w.Kind != "rlogin" || w.Term != "xterm-256color" || w.Cols != 100 || w.Rows != 30 || w.User != nil {
 		t.Errorf("x84 who --json = %+v; want rlogin xterm-256color 100x30, not logged in", w)
 	}
-	tm.keys("Enter", "kays-password", "Enter")
+	tm.keys("kays-password", "Enter") // the cursor waits at the password
 	tm.waitScreen("Welcome, kay.")
 	// The board put the client in raw mode with an urgent byte, so ^S and
 	// ^Q reach it instead of stopping the output.
@@ -36,6 +38,14 @@ func TestRlogin(t *testing.T) {
 		t.Errorf("the new size took %v to show", d)
 	}
 	s.waitWho(t, "the new size", func(l []whoEntry) bool { return len(l) == 1 && l[0].Cols == 120 && l[0].Rows == 40 })
+
+	// A refused caller reads the whole line: it comes after the zero
+	// byte the client takes as the handshake's answer.
+	if out, err := exec.Command(x84Bin, "--data", s.dir, "user", "ban", "127.0.0.1").CombinedOutput(); err != nil {
+		t.Fatalf("x84 user ban: %v\n%s", err, out)
+	}
+	banned := newTmux(t, 100, 30, "rlogin -p "+s.portOf("rlogin")+" -l kay 127.0.0.1; sleep 10")
+	banned.waitScreen("Your address is banned")
 }
 
 // TestPlinkRlogin is PuTTY's plink over rlogin.

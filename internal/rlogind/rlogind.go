@@ -63,6 +63,12 @@ func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
 	return rc, nil
 }
 
+// RefusalLine implements server.Refuser. An rlogin client takes the
+// server's first byte as the answer to its handshake (RFC 1282: a zero
+// byte), so a refusal sends that byte before the line; without it the
+// line's first letter is lost.
+func (p *Protocol) RefusalLine(msg string) string { return "\x00" + msg + "\r\n" }
+
 // conn is an rlogin connection seen as a terminal.
 type conn struct {
 	*rlogin.Conn

@@ -38,6 +38,14 @@ type ProtocolFunc func(ctx context.Context, c net.Conn) (term.Conn, error)
 // Open calls f(ctx, c).
 func (f ProtocolFunc) Open(ctx context.Context, c net.Conn) (term.Conn, error) { return f(ctx, c) }
 
+// A Refuser is a Protocol that frames the line telling a refused caller
+// why (rlogin clients take the first byte as the handshake's answer).
+// Other protocols get the line as it is.
+type Refuser interface {
+	// RefusalLine returns what to write for msg.
+	RefusalLine(msg string) string
+}
+
 // Defaults for the zero Server.
 const (
 	DefaultMaxSessions   = 2000
@@ -171,7 +179,7 @@ func (s *Server) accept(c net.Conn, p Protocol) {
 	addr := addrOf(c.RemoteAddr())
 	release, refusal := s.Reserve(addr)
 	if refusal != nil {
-		s.refuse(c, refusal.Message)
+		s.refuse(c, p, refusal.Message)
 		return
 	}
 	if !s.trackConn(c, true) || !s.workers.Go(func() {
@@ -182,7 +190,7 @@ func (s *Server) accept(c net.Conn, p Protocol) {
 		s.trackConn(c, false)
 		release()
 		s.refused(addr, RefusedShutdown)
-		s.refuse(c, "The board is shutting down.")
+		s.refuse(c, p, "The board is shutting down.")
 	}
 }
 
@@ -231,9 +239,13 @@ func (s *Server) refused(addr netip.Addr, reason RefusalReason) {
 }
 
 // refuse tells a refused caller why, in one line, and hangs up.
-func (s *Server) refuse(c net.Conn, msg string) {
+func (s *Server) refuse(c net.Conn, p Protocol, msg string) {
+	line := msg + "\r\n"
+	if r, ok := p.(Refuser); ok {
+		line = r.RefusalLine(msg)
+	}
 	c.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
-	fmt.Fprintf(c, "%s\r\n", msg)
+	io.WriteString(c, line)
 	c.Close()
 }
 
