@@ -97,13 +97,20 @@ func TestSSHWithoutPty(t *testing.T) {
 	need(t, "ssh", "sshpass")
 	s := startX84(t, "")
 	s.addUser(t, "dave", "daves-password", false)
-	for _, extra := range [][]string{{"ls", "-l"}, {"-T"}} {
+	for _, tc := range []struct {
+		extra []string
+		want  string
+	}{
+		{[]string{"ls", "-l"}, "it runs no commands. Connect without one"},
+		{[]string{"-tt", "ls"}, "it runs no commands. Connect without one"},
+		{[]string{"-T"}, "it needs an interactive terminal. Try ssh -t."},
+	} {
 		args := append(append([]string{"-p", "daves-password", "ssh", "-p", s.portOf("ssh")}, sshOpts...), "dave@127.0.0.1")
-		cmd := exec.Command("sshpass", append(args, extra...)...)
+		cmd := exec.Command("sshpass", append(args, tc.extra...)...)
 		cmd.Stdin = strings.NewReader("")
 		out, _ := cmd.CombinedOutput()
-		if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), "needs an interactive terminal") {
-			t.Errorf("ssh %v: exit %d, %q; want exit 1 and the reason", extra, code, out)
+		if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), tc.want) {
+			t.Errorf("ssh %v: exit %d, %q; want exit 1 and %q", tc.extra, code, out, tc.want)
 		}
 	}
 }
@@ -236,7 +243,7 @@ func TestSSHGarbage(t *testing.T) {
 	}
 	args := append(append([]string{"-p", "hals-password", "ssh", "-p", s.portOf("ssh")}, sshOpts...), "hal@127.0.0.1", "true")
 	out, _ := exec.Command("sshpass", args...).CombinedOutput()
-	if !strings.Contains(string(out), "needs an interactive terminal") {
+	if !strings.Contains(string(out), "it runs no commands") {
 		t.Errorf("after garbage the server did not answer a real client: %q", out)
 	}
 }
@@ -290,7 +297,7 @@ func TestSSHUnauthenticatedFlood(t *testing.T) {
 		t.Errorf("of 100 silent connections %d were refused and %d cut at the timeout; want 80 and 20", refused, cut)
 	}
 	args := append(append([]string{"-p", "idas-password", "ssh", "-p", s.portOf("ssh")}, sshOpts...), "ida@127.0.0.1", "true")
-	if out, _ := exec.Command("sshpass", args...).CombinedOutput(); !strings.Contains(string(out), "needs an interactive terminal") {
+	if out, _ := exec.Command("sshpass", args...).CombinedOutput(); !strings.Contains(string(out), "it runs no commands") {
 		t.Errorf("after the flood a real client got %q", out)
 	}
 }

@@ -71,6 +71,10 @@ const (
 	extUser = "x84-user" // the account logged in
 	extNew  = "x84-new"  // "1": the caller asked for the new-user application
 	extAnon = "x84-anon" // "1": an anonymous visitor
+	// "1": the right password (or key) of a locked account: the caller
+	// is told so, rather than asked again, and it is no strike toward a
+	// ban.
+	extLocked = "x84-locked"
 	extKey  = "x84-key"  // fingerprint of the public key offered
 )
 
@@ -168,7 +172,13 @@ func (p *Protocol) checkPassword(c ssh.ConnMetadata, password string) (*ssh.Perm
 		hash = u.Password
 	}
 	ok, rehash, verr := p.opts.Passwords.Verify(ctx, hash, password)
-	ok = err == nil && verr == nil && ok && !u.InGroup(store.GroupLocked)
+	ok = err == nil && verr == nil && ok
+	if ok && u.InGroup(store.GroupLocked) {
+		if p.opts.OnLogin != nil {
+			p.opts.OnLogin(false)
+		}
+		return &ssh.Permissions{Extensions: map[string]string{extLocked: "1"}}, nil
+	}
 	if p.opts.OnLogin != nil {
 		p.opts.OnLogin(ok)
 	}
@@ -237,8 +247,12 @@ func (p *Protocol) verifiedPublicKey(c ssh.ConnMetadata, key ssh.PublicKey, perm
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	u, err := p.opts.Users.User(ctx, c.User())
-	if err != nil || u.InGroup(store.GroupLocked) {
+	if err != nil {
 		return nil, errAuth
+	}
+	if u.InGroup(store.GroupLocked) {
+		perms.Extensions[extLocked] = "1"
+		return perms, nil
 	}
 	perms.Extensions[extUser] = u.Handle
 	return perms, nil
@@ -273,7 +287,7 @@ func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
 	defer stopCtx()
 
 	perms := sconn.Permissions.Extensions
-	caller := caller{handle: perms[extUser], isNew: perms[extNew] == "1", anon: perms[extAnon] == "1"}
+	caller := caller{handle: perms[extUser], isNew: perms[extNew] == "1", anon: perms[extAnon] == "1", locked: perms[extLocked] == "1"}
 	for nc := range chans {
 		if nc.ChannelType() != "session" {
 			nc.Reject(ssh.UnknownChannelType, "x84 serves session channels only")
@@ -311,6 +325,7 @@ type caller struct {
 	handle string
 	isNew  bool
 	anon   bool
+	locked bool // a locked account: told so, and served nothing
 }
 
 func (c caller) name() string {
@@ -326,12 +341,22 @@ func (c caller) name() string {
 // begin starts what the session channel asked for.
 func (p *Protocol) begin(ctx context.Context, sconn *ssh.ServerConn, ch ssh.Channel, s *chanState, st startReq, who caller) (term.Conn, error) {
 	switch {
+	case who.locked:
+		if st.kind != startSubsystem { // sftp would take the text for its protocol
+			fmt.Fprint(ch, "This account is locked; ask the sysop.\r\n")
+		}
+		hangUp(sconn, ch, 1)
+		return nil, server.ErrNoSession
 	case st.kind == startSubsystem:
 		p.serveSFTP(ctx, sconn, ch, who)
 		return nil, server.ErrNoSession
 	case st.kind == startShell && s.hasPty():
 		return newConn(sconn, ch, s, who, p.opts.WriteTimeout), nil
-	case st.kind == startShell || st.kind == startExec:
+	case st.kind == startExec:
+		fmt.Fprint(ch, "x84 is a bulletin board: it runs no commands. Connect without one (ssh -t HOST).\r\n")
+		hangUp(sconn, ch, 1)
+		return nil, server.ErrNoSession
+	case st.kind == startShell:
 		fmt.Fprint(ch, "x84 is a bulletin board: it needs an interactive terminal. Try ssh -t.\r\n")
 		hangUp(sconn, ch, 1)
 		return nil, server.ErrNoSession
