@@ -840,6 +840,29 @@ func TestSysopEditsUser(t *testing.T) {
 	if _, err := f.store.Users.User(t.Context(), "sue"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("sue still exists after delete: %v", err)
 	}
+
+	// A sysop edits their own name in place, but cannot take away their
+	// own rights, lock or delete themselves.
+	tt.Type("e")
+	tt.WaitFor("Edit which user?")
+	tt.Type("rex\r")
+	tt.WaitFor("Editing rex")
+	tt.Type("nRex Roy\r")
+	tt.WaitFor("Saved.")
+	tt.Type("n\x05!") // End, and a mark to know the field is open
+	if scr := tt.WaitFor("Rex Roy!"); strings.Contains(scr, "ReRex") {
+		t.Errorf("the old value shows through the field:\n%s", scr)
+	}
+	tt.Type("\x08\r")
+	for _, k := range []string{"s", "k", "d"} {
+		tt.Type(k)
+		tt.WaitFor("Not your own account: another sysop can do that.")
+		tt.Type("l\x1b") // clears the message
+		tt.WaitGone("Not your own account")
+	}
+	if u, err := f.store.Users.User(t.Context(), "rex"); err != nil || !u.InGroup(store.GroupSysop) || u.InGroup(store.GroupLocked) || u.RealName != "Rex Roy" {
+		t.Errorf("rex = %+v, %v; want a sysop, unlocked, named Rex Roy", u, err)
+	}
 }
 
 func TestViewProfile(t *testing.T) {

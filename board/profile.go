@@ -22,6 +22,10 @@ var profileItems = []struct {
 	{0, "Member since"},
 }
 
+// profileValueCol is the column of the profile's values, where a field
+// edits them in place ("[n] " from column 2, then the label).
+const profileValueCol = 19
+
 // profile shows the caller's account and lets them change it.
 func profile(ctx context.Context, c *Call) error {
 	c.SetActivity("profile")
@@ -42,7 +46,7 @@ func profile(ctx context.Context, c *Call) error {
 			if it.key != 0 {
 				key = styleText + "[" + styleKey + string(it.key) + styleText + "]"
 			}
-			c.WriteString(ui.MoveTo(top+i, 2) + key + " " + styleLabel + ui.Pad(it.label, 13) + styleValue +
+			c.WriteString(ui.MoveTo(top+i, 2) + key + " " + styleLabel + ui.Pad(it.label, profileValueCol-6) + styleValue +
 				ui.Truncate(profileValue(c, i), sz.Cols-20) + ui.Reset)
 		}
 		say(c.Session, top+len(profileItems)+1, "", keyHelp("n/l/e/p/c/k/s", "change", "v", "view someone's", "q", "back"))
@@ -134,14 +138,14 @@ func profileValue(c *Call, i int) string {
 // editProfile changes one field and returns a message about it.
 func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw func()) (string, string, error) {
 	u := c.User
-	set, err := editContact(ctx, c, u, key, row, 22, redraw)
+	set, err := editContact(ctx, c, u, key, row, profileValueCol, redraw)
 	switch key {
 	case 'c':
 		v := nextEncoding(u.Encoding)
 		set = func(u *store.User) { u.Encoding = v }
 	case 's':
 		var v string
-		if v, err = ask(ctx, c, row, "", &ui.Field{Col: 22, Max: 72, Value: u.Signature}, redraw); err == nil {
+		if v, err = ask(ctx, c, row, "", &ui.Field{Col: profileValueCol, Max: 72, Value: u.Signature}, redraw); err == nil {
 			v = term.Sanitize(strings.TrimSpace(v))
 		}
 		set = func(u *store.User) { u.Signature = v }

@@ -105,6 +105,8 @@ func ask(ctx context.Context, c *Call, row int, label string, f *ui.Field, redra
 		if label != "" {
 			c.WriteString(ui.MoveTo(r, 2) + ui.ClearEOL + styleLabel + label + ui.Reset)
 			col = 2 + ui.Width(label)
+		} else {
+			c.WriteString(ui.MoveTo(r, col) + ui.ClearEOL) // the value edited in place
 		}
 		return r, col
 	}

@@ -97,6 +97,10 @@ func editContact(ctx context.Context, c *Call, u *store.User, key rune, row, col
 	return nil, nil
 }
 
+// editorValueCol is the column of the values in the user editor, where
+// a field edits them in place ("[n] " from column 2, then the label).
+const editorValueCol = 17
+
 // editUser is the sysop's editor for one account.
 func editUser(ctx context.Context, c *Call, u *store.User) error {
 	b := c.Board
@@ -121,7 +125,7 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		top = 3
 		for i, it := range items {
 			c.WriteString(ui.MoveTo(top+i, 2) + styleText + "[" + styleKey + string(it.key) + styleText + "] " +
-				styleLabel + ui.Pad(it.label, 11) + styleValue + ui.Truncate(it.value(), c.Size().Cols-20) + ui.Reset)
+				styleLabel + ui.Pad(it.label, editorValueCol-6) + styleValue + ui.Truncate(it.value(), c.Size().Cols-20) + ui.Reset)
 		}
 		say(c.Session, top+len(items)+1, "", keyHelp("q", "back"))
 		if msg != "" {
@@ -152,11 +156,18 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		}
 		row := top + i
 		msg, msgStyle = "", ""
-		set, err := editContact(ctx, c, u, k.Rune, row, 19, draw)
+		// A sysop cannot lock themselves out by mistake: taking away
+		// one's own rights is for another sysop.
+		if u.ID == c.User.ID && strings.ContainsRune("skd", k.Rune) {
+			msg, msgStyle = "Not your own account: another sysop can do that.", styleError
+			draw()
+			continue
+		}
+		set, err := editContact(ctx, c, u, k.Rune, row, editorValueCol, draw)
 		switch k.Rune {
 		case 'p':
 			var v string
-			if v, err = ask(ctx, c, row, "", &ui.Field{Col: 19, Max: 64, Mask: '*'}, draw); err == nil {
+			if v, err = ask(ctx, c, row, "", &ui.Field{Col: editorValueCol, Max: 64, Mask: '*'}, draw); err == nil {
 				if err = b.Rules.CheckPassword(v); err == nil {
 					v, err = b.Passwords.Hash(ctx, v)
 				}
