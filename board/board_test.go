@@ -1124,6 +1124,29 @@ func TestVoting(t *testing.T) {
 	if err != nil || mine != 2 || counts[0] != 1 || counts[2] != 1 {
 		t.Errorf("Results = %v, %d, %v", counts, mine, err)
 	}
+
+	// A narrow window cuts the rows short rather than wrapping them.
+	y.Resize(30, 12)
+	// The emulator cuts the old rows at 30 columns; wait for the redraw.
+	for deadline := time.Now().Add(5 * time.Second); ui.Width(y.Line(3)) > 29 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	scr = y.WaitFor("2 votes")
+	for i, line := range strings.Split(scr, "\n") {
+		if ui.Width(line) > 29 {
+			t.Errorf("row %d is %d cells wide at 30 columns: %q", i, ui.Width(line), line)
+		}
+	}
+	if lines := strings.Split(scr, "\n"); !strings.HasPrefix(strings.TrimSpace(lines[4]), "2 ") {
+		t.Errorf("the second answer is not on its own row:\n%s", scr)
+	}
+
+	// Voting in a poll deleted meanwhile goes back to the list.
+	if err := f.store.Polls.DeletePoll(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	y.Type("1")
+	y.WaitFor("No polls yet.")
 }
 
 // TestChatRender checks the chat's layout at two sizes and in both

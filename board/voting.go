@@ -103,7 +103,7 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 				labelW = max(labelW, ui.Width(clean(o)))
 			}
 			labelW = min(labelW, sz.Cols/3)
-			barW := max(sz.Cols-labelW-22, 5)
+			barW := max(sz.Cols-labelW-22, 1)
 			for i, o := range p.Options {
 				n := counts[i]
 				pct := 0
@@ -118,9 +118,11 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 				if i == mine {
 					mark = styleOK + "✓ "
 				}
-				c.WriteString(ui.MoveTo(4+i, 2) + styleKey + fmt.Sprintf("%d", (i+1)%10) + " " + mark + styleText +
+				row := styleKey + fmt.Sprintf("%d", (i+1)%10) + " " + mark + styleText +
 					ui.Pad(clean(o), labelW) + " " + "\x1b[0;36m" + strings.Repeat("█", bar) + strings.Repeat("░", barW-bar) +
-					styleValue + fmt.Sprintf(" %3d%% %4d", pct, n) + ui.Reset)
+					styleValue + fmt.Sprintf(" %3d%% %4d", pct, n)
+				// A very narrow window loses the end of the row, never wraps it.
+				c.WriteString(ui.MoveTo(4+i, 2) + ui.Truncate(row, sz.Cols-2) + ui.Reset)
 			}
 			say(c.Session, 5+len(p.Options), styleText, count(total, "vote"))
 			keys := []string{"1-9,0", "vote", "q", "back"}
@@ -151,7 +153,11 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 			case c.Anonymous():
 				msg, msgStyle = "Log in with an account to vote.", styleError
 			default:
-				if err := b.Store.Polls.Vote(ctx, p.ID, c.User.Handle, choice); err != nil {
+				err := b.Store.Polls.Vote(ctx, p.ID, c.User.Handle, choice)
+				if errors.Is(err, store.ErrNotFound) {
+					return nil // deleted meanwhile: back to the list
+				}
+				if err != nil {
 					return err
 				}
 				msg, msgStyle = "Your vote is counted.", styleOK
