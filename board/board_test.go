@@ -1126,15 +1126,15 @@ func TestVoting(t *testing.T) {
 	}
 
 	// A narrow window cuts the rows short rather than wrapping them.
-	y.Resize(30, 12)
-	// The emulator cuts the old rows at 30 columns; wait for the redraw.
-	for deadline := time.Now().Add(5 * time.Second); ui.Width(y.Line(3)) > 29 && time.Now().Before(deadline); {
+	y.Resize(24, 12)
+	// The emulator cuts the old rows at 24 columns; wait for the redraw.
+	for deadline := time.Now().Add(5 * time.Second); ui.Width(y.Line(3)) > 23 && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
 	}
 	scr = y.WaitFor("2 votes")
 	for i, line := range strings.Split(scr, "\n") {
-		if ui.Width(line) > 29 {
-			t.Errorf("row %d is %d cells wide at 30 columns: %q", i, ui.Width(line), line)
+		if ui.Width(line) > 23 {
+			t.Errorf("row %d is %d cells wide at 24 columns: %q", i, ui.Width(line), line)
 		}
 	}
 	if lines := strings.Split(scr, "\n"); !strings.HasPrefix(strings.TrimSpace(lines[4]), "2 ") {
