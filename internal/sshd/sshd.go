@@ -75,7 +75,7 @@ const (
 	// is told so, rather than asked again, and it is no strike toward a
 	// ban.
 	extLocked = "x84-locked"
-	extKey  = "x84-key"  // fingerprint of the public key offered
+	extKey    = "x84-key" // fingerprint of the public key offered
 )
 
 // Protocol serves ssh connections; it implements server.Protocol.
