@@ -178,7 +178,9 @@ func (f *Field) draw(s *session.Session, e *editor, hint string) {
 	}
 	var b strings.Builder
 	if f.Hint != nil && f.HintRow > 0 {
-		b.WriteString(MoveTo(f.HintRow, f.HintCol) + Reset + ClearEOL + hint)
+		// Cut short of the last column: a wrapped hint would leave its
+		// tail on the next row.
+		b.WriteString(MoveTo(f.HintRow, f.HintCol) + Reset + ClearEOL + Truncate(hint, s.Size().Cols-f.HintCol))
 	}
 	b.WriteString(MoveTo(f.Row, f.Col) + f.Style)
 	visible := string(shown[e.scroll:])

@@ -49,10 +49,17 @@ func (m *Menu) layout() (cellW, cols, rows int) {
 	cols = max(1, min(len(m.Items), m.Width/max(cellW, 1)))
 	rows = (len(m.Items) + cols - 1) / cols
 	if m.Rows > 0 && rows > m.Rows {
-		// Too tall for its area: use more, narrower columns.
+		// Too tall for its area: use more, narrower columns, as many as
+		// fit across ("[k] " and one letter); if that is not enough the
+		// menu runs past its area downwards rather than off the edge.
+		const minCell = 6
 		rows = m.Rows
 		cols = (len(m.Items) + rows - 1) / rows
-		cellW = max(8, m.Width/cols)
+		if cols*minCell > m.Width {
+			cols = max(1, m.Width/minCell)
+			rows = (len(m.Items) + cols - 1) / cols
+		}
+		cellW = max(minCell, m.Width/cols)
 	}
 	return cellW, cols, rows
 }

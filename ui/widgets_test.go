@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +69,18 @@ func TestFieldEscape(t *testing.T) {
 	term.Type("abc\x1b")
 	if r := <-res; !errors.Is(r.err, ui.ErrCancel) {
 		t.Errorf("Esc = %q, %v; want ErrCancel", r.value, r.err)
+	}
+}
+
+// A hint wider than the window is cut, not wrapped onto the next row.
+func TestFieldLongHint(t *testing.T) {
+	f := &ui.Field{Row: 2, Col: 8, Max: 10, HintRow: 3, HintCol: 2,
+		Hint: func(string) string { return "Handles use letters, digits, '.', '_' and '-'." }}
+	tt, _ := runField(t, testterm.Options{Cols: 30, Rows: 10}, f)
+	tt.Type("x")
+	scr := tt.WaitFor("Handles use")
+	if lines := strings.Split(scr, "\n"); strings.TrimSpace(lines[3]) != "" || ui.Width(strings.TrimRight(lines[2], " ")) > 29 {
+		t.Errorf("the hint runs past the window:\n%s", scr)
 	}
 }
 
@@ -225,6 +238,26 @@ func TestMenuFitsWidth(t *testing.T) {
 		for i := range items {
 			if !strings.Contains(scr, items[i].Label) {
 				t.Errorf("%dx%d: %q missing:\n%s", size.cols, size.rows, items[i].Label, scr)
+			}
+		}
+	}
+	// Squeezed into one or two rows of a narrow window, every key still
+	// shows, and nothing runs off the edge.
+	for _, size := range []struct{ cols, rows, menuRows int }{{60, 11, 1}, {30, 10, 2}} {
+		tt := testterm.Start(t, testterm.Options{Cols: size.cols, Rows: size.rows}, session.HandlerFunc(func(ctx context.Context, s *session.Session) error {
+			m := &ui.Menu{Items: items, Top: 1, Left: 3, Width: s.Size().Cols - 4, Rows: size.menuRows}
+			_, err := m.Run(ctx, s)
+			return err
+		}))
+		scr := tt.WaitFor("[H]")
+		for i, line := range strings.Split(scr, "\n") {
+			if ui.Width(strings.TrimRight(line, " ")) > size.cols-2 {
+				t.Errorf("%dx%d: row %d runs to the edge: %q", size.cols, size.rows, i, line)
+			}
+		}
+		for i := range items {
+			if k := fmt.Sprintf("[%c]", 'A'+i); !strings.Contains(scr, k) {
+				t.Errorf("%dx%d: %s missing:\n%s", size.cols, size.rows, k, scr)
 			}
 		}
 	}
