@@ -500,7 +500,7 @@ func TestListsForSysop(t *testing.T) {
 	tt.Type("u")
 	tt.WaitFor("Users of x84: 2")
 	scr := tt.WaitFor("[q] back")
-	for _, want := range []string{"Springfield         sysop        1  just now", "Springfield                      0  never"} {
+	for _, want := range []string{"Springfield     sysop            1  just now", "Springfield                      0  never"} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("user list lacks %q:\n%s", want, scr)
 		}

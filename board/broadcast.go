@@ -3,7 +3,6 @@ package board
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/x84bbs/x84/events"
@@ -39,6 +38,6 @@ func broadcastScreen(ctx context.Context, c *Call, redraw func()) error {
 		return err
 	}
 	n := c.Board.Broadcast(text)
-	say(c.Session, c.Size().Rows, styleOK, "Sent to "+strconv.Itoa(n)+" sessions.")
+	say(c.Session, c.Size().Rows, styleOK, "Sent to "+count(n, "session")+".")
 	return nil
 }

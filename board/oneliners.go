@@ -3,7 +3,6 @@ package board
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -90,8 +89,13 @@ func onelinerLines(entries []store.Oneliner, width int, now time.Time) []string 
 			when = o.Posted.Local().Format("15:04")
 		}
 		head := styleValue + ui.PadLeft(clean(o.Handle), 14) + styleDim + " │ " + styleText
-		text := ui.Pad(clean(o.Text), max(10, width-ui.Width(head)-8))
-		lines = append(lines, ui.Truncate(head+text+styleDim+" "+ui.PadLeft(when, 6), width))
+		// A line too long for the window goes on under itself.
+		textW := max(10, width-ui.Width(head)-7)
+		parts := ui.Wrap(clean(o.Text), textW)
+		lines = append(lines, ui.Truncate(head+ui.Pad(parts[0], textW)+styleDim+" "+ui.PadLeft(when, 6), width))
+		for _, p := range parts[1:] {
+			lines = append(lines, ui.Truncate(strings.Repeat(" ", 15)+styleDim+"│ "+styleText+p, width))
+		}
 	}
 	return lines
 }
@@ -108,7 +112,20 @@ var (
 type WaitError struct{ Wait time.Duration }
 
 func (e *WaitError) Error() string {
-	return fmt.Sprintf("One a minute, please: you may post again in %ds.", int((e.Wait+time.Second-1)/time.Second))
+	return "Not so fast: you may post again in " + waitText(e.Wait) + "."
+}
+
+// waitText says how long is left to wait, rounded up: "1 second",
+// "40 seconds", "2 minutes", "1 hour".
+func waitText(d time.Duration) string {
+	switch s := int((d + time.Second - 1) / time.Second); {
+	case s <= 90:
+		return count(s, "second")
+	case s <= 90*60:
+		return count((s+59)/60, "minute")
+	default:
+		return count((s+3599)/3600, "hour")
+	}
 }
 
 // PostOneliner checks a one-liner against the board's rules (an account,

@@ -102,7 +102,8 @@ func userList(ctx context.Context, c *Call) error {
 }
 
 func userRow(width int, handle, name, location, groups, calls, last string) string {
-	row := ui.Pad(handle, 16) + " " + ui.Pad(name, 14) + " " + ui.Pad(location, max(8, width-59)) + " " +
-		ui.Pad(groups, 8) + " " + ui.PadLeft(calls, 5) + "  " + ui.Pad(last, 10)
+	// Groups fits "locked,sysop".
+	row := ui.Pad(handle, 16) + " " + ui.Pad(name, 14) + " " + ui.Pad(location, max(8, width-63)) + " " +
+		ui.Pad(groups, 12) + " " + ui.PadLeft(calls, 5) + "  " + ui.Pad(last, 10)
 	return ui.Truncate(row, width)
 }

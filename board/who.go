@@ -131,7 +131,7 @@ func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
 		return fmt.Sprintf("Node %d has not logged in yet.", node), nil
 	}
 	if wait := time.Until(c.lastPage.Add(pageEvery)); wait > 0 {
-		return fmt.Sprintf("You paged a moment ago; wait %d seconds.", int(wait.Seconds())+1), nil
+		return "You paged a moment ago; wait " + waitText(wait) + ".", nil
 	}
 	c.lastPage = time.Now()
 	other := target.User()

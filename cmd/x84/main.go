@@ -233,7 +233,11 @@ func broadcastCmd(data string, args []string, stdout, stderr io.Writer) int {
 	}) {
 		return 1
 	}
-	fmt.Fprintf(stdout, "Sent to %d sessions.\n", n)
+	noun := "sessions"
+	if n == 1 {
+		noun = "session"
+	}
+	fmt.Fprintf(stdout, "Sent to %d %s.\n", n, noun)
 	return 0
 }
 

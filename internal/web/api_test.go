@@ -166,7 +166,7 @@ func TestPostOneliner(t *testing.T) {
 		{"empty", "erin", "erins-password", js, `{"text":"  \u001b[31m "}`, 400, "the one-liner is empty"},
 		{"too long", "erin", "erins-password", js, `{"text":"` + strings.Repeat("x", 21) + `"}`, 400, "the one-liner is too long"},
 		{"posted", "erin", "erins-password", "application/json; charset=utf-8", `{"text":"hello \u001b[2Jweb"}`, 201, ""},
-		{"too soon", "erin", "erins-password", js, `{"text":"again"}`, 429, "One a minute, please: you may post again in 60s."},
+		{"too soon", "erin", "erins-password", js, `{"text":"again"}`, 429, "Not so fast: you may post again in 60 seconds."},
 		{"another user", "fred", "freds-password", js, `{"text":"me too"}`, 201, ""},
 	}
 	for _, tt := range tests {

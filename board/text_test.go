@@ -1,0 +1,70 @@
+package board_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/x84bbs/x84/board"
+	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/ui"
+)
+
+func TestWaitText(t *testing.T) {
+	tests := []struct {
+		wait time.Duration
+		want string
+	}{
+		{500 * time.Millisecond, "1 second"},
+		{time.Second, "1 second"},
+		{59*time.Second + time.Millisecond, "60 seconds"},
+		{90 * time.Second, "90 seconds"},
+		{91 * time.Second, "2 minutes"},
+		{time.Hour, "60 minutes"},
+		{time.Hour + 31*time.Minute, "2 hours"},
+		{24 * time.Hour, "24 hours"},
+	}
+	for _, tt := range tests {
+		if got := board.WaitText(tt.wait); got != tt.want {
+			t.Errorf("WaitText(%v) = %q; want %q", tt.wait, got, tt.want)
+		}
+	}
+}
+
+// A one-liner longer than the window's room goes on under itself, and
+// no line is wider than the window.
+func TestOnelinerLinesWrap(t *testing.T) {
+	now := time.Date(2026, 11, 25, 18, 0, 0, 0, time.Local)
+	text := strings.Repeat("word ", 11) + "end." // 59 characters
+	entries := []store.Oneliner{{Handle: "erin", Text: text, Posted: now}}
+	for _, width := range []int{78, 60, 40} {
+		lines := board.OnelinerLines(entries, width, now)
+		var got strings.Builder
+		for i, l := range lines {
+			plain := stripANSI(l)
+			if ui.Width(plain) > width {
+				t.Errorf("width %d: line %d is %d cells: %q", width, i, ui.Width(plain), plain)
+			}
+			_, after, _ := strings.Cut(plain, "│ ")
+			got.WriteString(" " + strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(after), "18:00")))
+		}
+		if strings.Join(strings.Fields(got.String()), " ") != strings.TrimSpace(text) {
+			t.Errorf("width %d: the wall shows %q; want all of %q", width, got.String(), text)
+		}
+	}
+}
+
+// stripANSI removes SGR sequences.
+func stripANSI(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b {
+			for i < len(s) && s[i] != 'm' {
+				i++
+			}
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
