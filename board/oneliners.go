@@ -146,7 +146,8 @@ func (b *Board) PostOneliner(ctx context.Context, u *store.User, text string) (*
 	if err := b.onelinerWait(ctx, u); err != nil {
 		return nil, err
 	}
-	o := &store.Oneliner{Handle: u.Handle, Text: text, Posted: time.Now()}
+	// The store keeps milliseconds: say what it keeps.
+	o := &store.Oneliner{Handle: u.Handle, Text: text, Posted: time.Now().Truncate(time.Millisecond)}
 	// The store checks the interval again as it writes: two posts at
 	// once (two sessions, or a burst of API calls) both pass the check
 	// above, and only one may land.

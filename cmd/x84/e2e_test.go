@@ -757,8 +757,12 @@ func TestUserCommands(t *testing.T) {
 	if line := firstLine(t, s.addr); !strings.Contains(line, "Your address is banned.") {
 		t.Errorf("after a ban the next connection got %q", line)
 	}
+	if out, code := run("ivans-password\n", "add", "ivan", "--password-stdin"); code != 0 {
+		t.Fatalf("x84 user add ivan: %s", out)
+	}
 	out, _ := run("", "list", "--json")
-	if !strings.Contains(out, `"handle": "Grace"`) || !strings.Contains(out, `"groups": [`) {
+	if !strings.Contains(out, `"handle": "Grace"`) || !strings.Contains(out, `"groups": [`) ||
+		!strings.Contains(out, `"groups": []`) { // ivan's: a list, not null
 		t.Errorf("x84 user list --json printed %s", out)
 	}
 }

@@ -211,6 +211,11 @@ func readPassword(name string, fromStdin bool, stdin io.Reader, stderr io.Writer
 
 func printUsers(w io.Writer, list []accounts.User, asJSON bool) {
 	if asJSON {
+		for i := range list {
+			if list[i].Groups == nil {
+				list[i].Groups = []string{} // [] in JSON, not null
+			}
+		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		enc.Encode(list)
