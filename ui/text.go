@@ -66,7 +66,7 @@ func Truncate(s string, width int) string {
 		return s
 	}
 	var b strings.Builder
-	w := 0
+	w, cut := 0, false
 	for i := 0; i < len(s); {
 		if n := escapeLen(s[i:]); n > 0 {
 			b.WriteString(s[i : i+n])
@@ -74,11 +74,11 @@ func Truncate(s string, width int) string {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if rw := runewidth.RuneWidth(r); w+rw <= width {
+		if rw := runewidth.RuneWidth(r); !cut && w+rw <= width {
 			b.WriteString(s[i : i+size])
 			w += rw
 		} else {
-			w = width // nothing more fits
+			cut = true // nothing more fits, not even a zero-width character
 		}
 		i += size
 	}
@@ -108,11 +108,13 @@ func Center(s string, width int) string {
 // where it can and inside a word that is longer than a line. Spaces
 // inside a line are kept as they are (tables, indented code and text
 // art survive), as is a paragraph's indentation; a line that wraps
-// starts at its next word.
+// starts at its next word. Tabs stop every 8 cells. Only a character
+// wider than width itself (at width 1) makes a line wider than width.
 func Wrap(s string, width int) []string {
 	width = max(width, 1)
 	var lines []string
 	for _, para := range strings.Split(s, "\n") {
+		para = expandTabs(para)
 		var cur strings.Builder
 		cw, emitted := 0, false
 		flush := func() {
@@ -126,15 +128,19 @@ func Wrap(s string, width int) []string {
 				flush()
 			}
 			if cw > 0 || !emitted { // not at the start of a wrapped line
-				gap = gap[:min(len(gap), width-1-cw)]
+				gap = gap[:max(0, min(len(gap), width-1-cw))]
 				cur.WriteString(gap)
 				cw += len(gap)
 			}
 			for ww > width-cw { // a word longer than the line
 				part := Truncate(word, width-cw)
-				if part == "" {
+				if part == "" && cw > 0 {
 					flush()
 					continue
+				}
+				if part == "" { // wider than the whole line: alone on one
+					_, size := utf8.DecodeRuneInString(word)
+					part = word[:size]
 				}
 				cur.WriteString(part)
 				word = word[len(part):]
@@ -144,11 +150,32 @@ func Wrap(s string, width int) []string {
 			cur.WriteString(word)
 			cw += ww
 		}
-		if cw > 0 || !emitted {
+		if cur.Len() > 0 || !emitted { // zero-width characters count too
 			flush()
 		}
 	}
 	return lines
+}
+
+// expandTabs replaces each tab with the spaces up to the next stop of
+// every 8 cells.
+func expandTabs(s string) string {
+	if !strings.Contains(s, "\t") {
+		return s
+	}
+	var b strings.Builder
+	col := 0
+	for _, r := range s {
+		if r == '\t' {
+			n := 8 - col%8
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+			continue
+		}
+		b.WriteRune(r)
+		col += RuneWidth(r)
+	}
+	return b.String()
 }
 
 // words yields each word of a line with the spaces before it; spaces at

@@ -39,6 +39,7 @@ func TestTruncatePad(t *testing.T) {
 		{"\x1b[1mbold\x1b[0m", 2, "\x1b[1mbo\x1b[0m", "\x1b[1mbo\x1b[0m"},
 		{"漢字x", 3, "漢", "漢 "},
 		{"abc", 0, "", ""},
+		{"語\u206e", 1, "", " "}, // a zero-width character after the cut stays out
 	}
 	for _, tt := range tests {
 		if got := Truncate(tt.in, tt.width); got != tt.trunc {
@@ -73,6 +74,10 @@ func TestWrap(t *testing.T) {
 		{"wide    gaps here", 10, "wide|gaps here"},
 		{"wrapped    line", 8, "wrapped|line"},
 		{"        deep", 5, "    d|eep"},
+		{"日本", 1, "日|本"},
+		{"a 日本", 2, "a|日|本"},
+		{"col1\tcol2\tx", 40, "col1    col2    x"},
+		{"ab\tc", 3, "ab|c"},
 	}
 	for _, tt := range tests {
 		if got := strings.Join(Wrap(tt.in, tt.width), "|"); got != tt.want {
@@ -87,14 +92,16 @@ func FuzzWrap(f *testing.F) {
 	f.Add("the quick brown fox", 9)
 	f.Add("name    score\n    indented\n   \n", 6)
 	f.Add("日本語のテキスト  wide", 3)
+	f.Add("日本", 1)
+	f.Add("a\tb", 2)
 	f.Fuzz(func(t *testing.T, s string, width int) {
-		if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && unicode.IsControl(r) }) {
+		if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && r != '\t' && unicode.IsControl(r) }) {
 			return
 		}
-		width = 2 + abs(width)%100
+		width = 1 + abs(width)%100
 		lines := Wrap(s, width)
 		for _, l := range lines {
-			if Width(l) > width {
+			if Width(l) > width && utf8.RuneCountInString(l) > 1 {
 				t.Fatalf("Wrap(%q, %d): line %q is %d cells wide", s, width, l, Width(l))
 			}
 		}
