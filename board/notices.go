@@ -82,7 +82,7 @@ func (b *Board) answerPage(ctx context.Context, c *Call, p events.Page) error {
 // asks yes or no; otherwise it waits for any key.
 func (b *Board) box(ctx context.Context, c *Call, title, text string, ask bool) (bool, error) {
 	sz := c.Size()
-	width := min(sz.Cols-4, 70)
+	width := max(min(sz.Cols-4, 70), 10)
 	lines := append([]string{title, ""}, ui.Wrap(text, width-4)...)
 	prompt := "Press a key."
 	if ask {

@@ -36,10 +36,14 @@ type Options struct {
 }
 
 // Limits on the window size a client may claim, so that a hostile NAWS
-// cannot make screens allocate without bound.
+// cannot make screens allocate without bound, nor a tiny one leave
+// screens no room at all: a smaller window is drawn as if it had the
+// minimum (the client clips).
 const (
 	MaxCols = 1000
 	MaxRows = 1000
+	MinCols = 20
+	MinRows = 6
 )
 
 const (
@@ -155,7 +159,7 @@ func clampSize(sz term.Size) term.Size {
 	if sz.Cols <= 0 || sz.Rows <= 0 {
 		return term.DefaultSize
 	}
-	return term.Size{Cols: min(sz.Cols, MaxCols), Rows: min(sz.Rows, MaxRows)}
+	return term.Size{Cols: min(max(sz.Cols, MinCols), MaxCols), Rows: min(max(sz.Rows, MinRows), MaxRows)}
 }
 
 // readLoop reads from the connection and hands each buffer to ReadKey,

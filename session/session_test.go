@@ -136,6 +136,11 @@ func TestResizeKey(t *testing.T) {
 		if got := s.Size(); got != (term.Size{Cols: MaxCols, Rows: MaxRows}) {
 			t.Errorf("Size() after a huge size = %v; want %dx%d", got, MaxCols, MaxRows)
 		}
+		pc.resize(term.Size{Cols: 3, Rows: 1})
+		s.ReadKey(t.Context())
+		if got := s.Size(); got != (term.Size{Cols: MinCols, Rows: MinRows}) {
+			t.Errorf("Size() after a tiny size = %v; want %dx%d", got, MinCols, MinRows)
+		}
 	})
 }
 
