@@ -258,6 +258,11 @@ func TestLoginOfferedHandle(t *testing.T) {
 		tt.Type("carol\rpassword2\r")
 		tt.WaitFor("Welcome, carol.")
 	}
+	// An offered name that is a word for leaving is no wish to leave.
+	tt := testterm.Start(t, testterm.Options{Kind: term.KindRlogin, User: "quit", Registry: f.reg}, f.board)
+	tt.WaitFor("Handle:")
+	tt.Type("bob\rpassword1\r")
+	tt.WaitFor("Welcome, bob.")
 }
 
 func TestLoginWords(t *testing.T) {
@@ -1128,10 +1133,9 @@ func TestVoting(t *testing.T) {
 	// A narrow window cuts the rows short rather than wrapping them.
 	y.Resize(24, 12)
 	// The emulator cuts the old rows at 24 columns; wait for the redraw.
-	for deadline := time.Now().Add(5 * time.Second); ui.Width(y.Line(3)) > 23 && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
-	}
-	scr = y.WaitFor("2 votes")
+	// The old rows fill all 24 cells; the redrawn ones stop short.
+	y.WaitGone("SyncTERM ███") // the old bar was longer than the new one can be
+	scr = y.WaitFor("2 votes") // drawn after the rows
 	for i, line := range strings.Split(scr, "\n") {
 		if ui.Width(line) > 23 {
 			t.Errorf("row %d is %d cells wide at 24 columns: %q", i, ui.Width(line), line)

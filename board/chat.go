@@ -139,11 +139,14 @@ func chatScreen(ctx context.Context, c *Call) error {
 func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error {
 	defer c.SetActivity(c.Activity()) // back to the screen that called
 	// Pages that came meanwhile are told in the room, and asked again
-	// once the caller has left it.
+	// once the caller has left it: the newest from each pager, if they
+	// still wait.
 	var pages []events.Event
 	defer func() {
-		for _, p := range pages {
-			c.Notify(p)
+		for _, ev := range pages {
+			if len(b.chatMembers(ev.Data.(events.Page).Room)) > 0 {
+				c.Notify(ev)
+			}
 		}
 	}()
 	if isPrivateRoom(room) {
@@ -216,6 +219,9 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 				for _, n := range c.TakeNotices() {
 					lines = append(lines, noticeLine(n))
 					if p, ok := n.Data.(events.Page); ok && p.Room != room {
+						pages = slices.DeleteFunc(pages, func(ev events.Event) bool {
+							return ev.Data.(events.Page).From == p.From
+						})
 						pages = append(pages, n)
 					}
 				}

@@ -123,6 +123,9 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 	// next without looking); Esc there asks for another handle.
 	offered, _ := s.OfferedUser()
 	offered = strings.TrimSpace(clean(offered))
+	if slices.Contains(byeWords, strings.ToLower(offered)) {
+		offered = "" // a name, not a wish to leave before arriving
+	}
 	isWord := func(s string) bool {
 		w := strings.ToLower(s)
 		return slices.Contains(newWords, w) || b.AllowAnonymous && slices.Contains(anonWords, w)

@@ -664,8 +664,10 @@ func compose(ctx context.Context, c *Call, d draft) (string, error) {
 	}
 	b.Log.Info("message posted", "id", m.ID, "area", m.Area, "to", m.To, "from", m.From)
 	if m.To == "" {
-		if err := b.readOwn(ctx, c, m.Area, m.ID); err != nil {
-			return "", err
+		// The message is posted; failing to mark it read is no reason to
+		// end the call.
+		if err := b.readOwn(ctx, c, m.Area, m.ID); err != nil && !sessionOver(ctx, err) {
+			b.Log.Warn("marking one's own message read", "id", m.ID, "err", err)
 		}
 	}
 	b.Events.Publish(events.Event{Topic: TopicMessage, Data: m.ID})

@@ -110,10 +110,7 @@ func ask(ctx context.Context, c *Call, row int, label string, f *ui.Field, redra
 		}
 		return r, col
 	}
-	f.Row, f.Col = place()
-	if f.Width == 0 {
-		f.Width = max(min(f.Max, c.Size().Cols-f.Col-1), 4)
-	}
+	f.Row, f.Col = place() // the field keeps to the window as it changes
 	f.Relayout = func() (int, int) { redraw(); return place() }
 	return f.Read(ctx, c.Session)
 }
