@@ -842,6 +842,11 @@ func TestSysopEditsUser(t *testing.T) {
 	tt.WaitFor("Delete sue for good?")
 	tt.Type("y")
 	tt.WaitFor("[e] edit a user")
+	// Notices reach a sysop in the user list.
+	f.board.Broadcast("Tea in five.")
+	tt.WaitFor("Tea in five.")
+	tt.Type(" ")
+	tt.WaitGone("Tea in five.")
 	if _, err := f.store.Users.User(t.Context(), "sue"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("sue still exists after delete: %v", err)
 	}
@@ -1011,8 +1016,12 @@ func TestMessagesMenuFollows(t *testing.T) {
 	post(&store.Message{To: "bob", From: "ann", Subject: "Just us", Body: "A private word."})
 	f.bus.Publish(events.Event{Topic: events.UserTopic("bob"), Data: board.Notice{Title: "You have mail.", Text: "A new letter from ann."}})
 	bob.WaitFor("You have mail.")
+	// A post while the box is up is counted once it closes.
+	post(&store.Message{Area: "general", From: "ann", Subject: "Topic four", Body: "About four."})
+	time.Sleep(50 * time.Millisecond) // so that the event comes while the box is up (not a timing assertion)
 	bob.Type(" ")
 	bob.WaitFor("Your mail         1, 1 new")
+	bob.WaitFor("general           3, 3 new")
 	bob.Type("m\r")
 	bob.WaitFor("A private word.")
 	bob.WaitFor("[d] delete")

@@ -79,33 +79,54 @@ func (b *Board) answerPage(ctx context.Context, c *Call, p events.Page) error {
 }
 
 // box draws a message box in the middle of the screen. With ask set it
-// asks yes or no; otherwise it waits for any key.
+// asks yes or no; otherwise it waits for any key. A resize draws it
+// again on a cleared screen (the caller redraws the screen after it), and
+// live events that come meanwhile are handed back to the screen after.
 func (b *Board) box(ctx context.Context, c *Call, title, text string, ask bool) (bool, error) {
-	sz := c.Size()
-	width := max(min(sz.Cols-4, 70), 10)
-	lines := append([]string{title, ""}, ui.Wrap(text, width-4)...)
-	prompt := "Press a key."
-	if ask {
-		prompt = "[y/N]"
+	draw := func() {
+		sz := c.Size()
+		width := max(min(sz.Cols-4, 70), 10)
+		lines := append([]string{title, ""}, ui.Wrap(text, width-4)...)
+		prompt := "Press a key."
+		if ask {
+			prompt = "[y/N]"
+		}
+		lines = append(lines, "", prompt)
+		top := max(1, (sz.Rows-len(lines)-2)/2)
+		left := max(1, (sz.Cols-width)/2)
+		var out strings.Builder
+		out.WriteString(ui.MoveTo(top, left) + "\x1b[0;1;37;44m" + "┌" + strings.Repeat("─", width-2) + "┐")
+		for i, l := range lines {
+			out.WriteString(ui.MoveTo(top+1+i, left) + "│ " + ui.Pad(l, width-4) + " │")
+		}
+		out.WriteString(ui.MoveTo(top+1+len(lines), left) + "└" + strings.Repeat("─", width-2) + "┘" + ui.Reset)
+		c.WriteString(out.String())
 	}
-	lines = append(lines, "", prompt)
-	top := max(1, (sz.Rows-len(lines)-2)/2)
-	left := max(1, (sz.Cols-width)/2)
-	var out strings.Builder
-	out.WriteString(ui.MoveTo(top, left) + "\x1b[0;1;37;44m" + "┌" + strings.Repeat("─", width-2) + "┐")
-	for i, l := range lines {
-		out.WriteString(ui.MoveTo(top+1+i, left) + "│ " + ui.Pad(l, width-4) + " │")
-	}
-	out.WriteString(ui.MoveTo(top+1+len(lines), left) + "└" + strings.Repeat("─", width-2) + "┘" + ui.Reset)
-	c.WriteString(out.String() + "\a")
+	draw()
+	c.WriteString("\a")
+	var later []events.Event
+	defer func() {
+		for _, ev := range later {
+			c.Post(ev)
+		}
+	}()
 	for {
 		k, err := c.ReadKey(ctx)
 		if err != nil {
 			return false, err
 		}
 		switch {
-		case k.Code == term.KeyEvent || k.Code == term.KeyResize:
-			continue // the box stays until answered
+		case k.Code == term.KeyResize:
+			c.WriteString(ui.ClearScreen)
+			draw()
+		case k.Code == term.KeyEvent:
+			// Notices wait in their own queue; other events (a post, a
+			// chat line) are for the screen under the box.
+			// Kept up to a bound: the screen needs to know that something
+			// happened, not every time it did.
+			if ev := c.Event(); ev.Topic != events.TopicNotice && len(later) < 64 {
+				later = append(later, ev)
+			}
 		case !ask:
 			return false, nil
 		case k.Code == term.KeyRune && (k.Rune == 'y' || k.Rune == 'Y'):

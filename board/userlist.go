@@ -55,14 +55,12 @@ func userList(ctx context.Context, c *Call) error {
 	}
 	draw()
 	for {
-		k, err := c.ReadKey(ctx)
+		k, err := c.Board.nextKey(ctx, c, draw) // shows notices; redraws on resize
 		if err != nil {
 			return err
 		}
 		row := c.Size().Rows
 		switch {
-		case k.Code == term.KeyResize:
-			draw()
 		case isQuit(k):
 			return nil
 		case k.Code == term.KeyRune && k.Rune == 'e':
