@@ -381,6 +381,33 @@ func TestWhoFollowsArrivals(t *testing.T) {
 	}
 }
 
+// TestMainMenuShortWindow: on a short window the art gives way and every
+// entry shows above the status line.
+func TestMainMenuShortWindow(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("zed", "password1", store.GroupSysop)
+	for _, sz := range []struct{ cols, rows int }{{30, 10}, {40, 15}, {80, 12}} {
+		tt := f.call(sz.cols, sz.rows, term.UTF8, "192.0.2.1:1000")
+		login(tt, "zed", "password1")
+		tt.WaitFor("zed@x84")
+		scr := tt.WaitFor("[G]") // the last entry, drawn after the status line
+		lines := strings.Split(scr, "\n")
+		if last := lines[sz.rows-1]; strings.Contains(last, "[") {
+			t.Errorf("%dx%d: the menu runs into the status line: %q", sz.cols, sz.rows, last)
+		}
+		for _, k := range []string{"[W]", "[O]", "[C]", "[M]", "[G]", "[U]", "[B]"} {
+			if !strings.Contains(scr, k) {
+				t.Errorf("%dx%d: %s missing:\n%s", sz.cols, sz.rows, k, scr)
+			}
+		}
+		for i, l := range lines {
+			if ui.Width(l) > sz.cols {
+				t.Errorf("%dx%d: row %d is too wide: %q", sz.cols, sz.rows, i, l)
+			}
+		}
+	}
+}
+
 // TestRender checks the login screen and the main menu at two sizes and in
 // both encodings: everything fits, nothing wraps, and the art shows.
 func TestRender(t *testing.T) {

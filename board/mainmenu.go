@@ -29,10 +29,20 @@ func (b *Board) mainMenu(ctx context.Context, c *Call) error {
 			m.Items = append(m.Items, ui.MenuItem{Key: e.Key, Label: e.Label})
 		}
 		m.Selected = selected
+		// On a short window the art gives way, so that the menu never
+		// runs into the status line.
 		layout := func() (int, int, int) {
-			top := b.drawMain(c)
-			m.Rows = max(1, c.Size().Rows-top-1)
-			return top, 3, c.Size().Cols - 4
+			sz := c.Size()
+			m.Width = sz.Cols - 4
+			top := 0
+			for _, art := range []int{mainArtRows, 0} {
+				top = b.drawMain(c, art)
+				m.Rows = max(1, sz.Rows-top-1)
+				if m.Height() <= m.Rows {
+					break
+				}
+			}
+			return top, 3, m.Width
 		}
 		m.Relayout = layout
 		var noticeErr error
@@ -73,10 +83,13 @@ func (b *Board) mainMenu(ctx context.Context, c *Call) error {
 	}
 }
 
-// drawMain draws the menu's header and greeting and returns the row where
-// the entries start.
-func (b *Board) drawMain(c *Call) int {
-	row := b.header(c.Session, "main", 6)
+// mainArtRows is the most rows of art above the main menu.
+const mainArtRows = 6
+
+// drawMain draws the menu's header (artRows rows of art at most) and
+// greeting, and returns the row where the entries start.
+func (b *Board) drawMain(c *Call, artRows int) int {
+	row := b.header(c.Session, "main", artRows)
 	sz := c.Size()
 	greeting := fmt.Sprintf("%sWelcome, %s%s%s.", styleText, styleValue, clean(c.User.Handle), styleText)
 	if !c.Anonymous() {

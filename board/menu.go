@@ -79,7 +79,7 @@ func (m *Menu) addStandard() {
 		{Key: 'k', Label: "Keyboard test", Run: keyTestScreen},
 		{Key: 'u', Label: "User list", SysopOnly: true, Run: userList},
 		{Key: 'b', Label: "Broadcast", SysopOnly: true, Run: func(ctx context.Context, c *Call) error {
-			redraw := func() { c.Board.drawMain(c) }
+			redraw := func() { c.Board.drawMain(c, mainArtRows) }
 			redraw()
 			return broadcastScreen(ctx, c, redraw)
 		}},

@@ -35,10 +35,14 @@ func count(n int, noun string) string {
 
 // header clears the screen and draws the named art at the top, using at
 // most maxRows rows (fewer on a short window). It returns the first free
-// row. Missing art is logged and replaced by the board's name.
+// row. Missing art is logged and replaced by the board's name; with
+// maxRows 0 there is no art.
 func (b *Board) header(s *session.Session, name string, maxRows int) int {
 	sz := s.Size()
 	s.WriteString(ui.ClearScreen)
+	if maxRows <= 0 {
+		return 1
+	}
 	a, err := b.Art.Load(name)
 	if err != nil {
 		b.Log.Warn("art", "name", name, "err", err)
