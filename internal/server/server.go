@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/x84bbs/x84/events"
@@ -95,6 +96,7 @@ type Server struct {
 	refusalLog throttle
 	limits     limiter
 	workers    group
+	lingering  atomic.Int32    // refused connections being drained
 	baseCtx    context.Context // cancelled when shutdown begins
 	cancel     context.CancelFunc
 
@@ -246,8 +248,44 @@ func (s *Server) refuse(c net.Conn, p Protocol, msg string) {
 	}
 	c.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
 	io.WriteString(c, line)
-	c.Close()
+	// Closing a socket with input unread (an rlogin client's handshake)
+	// resets the connection, and the client may lose the line before it
+	// reads it. So the line is followed by a half-close, and what the
+	// client still sends is read and dropped for a moment, in the
+	// background: a bounded number at once, the rest closed at once.
+	cw, ok := c.(interface{ CloseWrite() error })
+	if !ok || s.lingering.Add(1) > maxLingering {
+		if ok {
+			s.lingering.Add(-1)
+		}
+		c.Close()
+		return
+	}
+	if !s.trackConn(c, true) {
+		s.lingering.Add(-1)
+		c.Close()
+		return
+	}
+	if !s.workers.Go(func() {
+		defer s.lingering.Add(-1)
+		defer s.trackConn(c, false)
+		defer c.Close()
+		cw.CloseWrite()
+		c.SetReadDeadline(time.Now().Add(refusalLinger))
+		io.Copy(io.Discard, io.LimitReader(c, 64<<10))
+	}) {
+		s.trackConn(c, false)
+		s.lingering.Add(-1)
+		c.Close()
+	}
 }
+
+// Draining refused connections: at most maxLingering at once, each for
+// at most refusalLinger.
+const (
+	maxLingering  = 64
+	refusalLinger = time.Second
+)
 
 // serveConn runs in the connection's goroutine: negotiation, then the
 // session.
