@@ -274,9 +274,9 @@ func (c *Conn) waitSize(ctx context.Context) error {
 // window is the scanner's callback: it records a size, keeping the old
 // value of a dimension reported as zero.
 func (c *Conn) window(cols, rows, _, _ int) {
-	c.sized = true
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.sized = true
 	if cols > 0 && cols != c.cols {
 		c.cols, c.resized = cols, true
 	}
@@ -352,8 +352,16 @@ func (c *Conn) Write(p []byte) (int, error) {
 //
 // TCP marks one urgent byte at a time: if another is sent before the
 // client has read the first, the first arrives as ordinary data. Send
-// control bytes rarely, as rlogind does.
+// control bytes rarely, as rlogind does. Until the client has sent a
+// window size, each control byte asks for it again (the bits combine):
+// a client still starting up may have missed the first request, or had
+// it overtaken by this byte.
 func (c *Conn) SendUrgent(b byte) error {
+	c.mu.Lock()
+	if !c.sized {
+		b |= ControlWindow
+	}
+	c.mu.Unlock()
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	c.conn.SetWriteDeadline(c.writeDeadline())

@@ -126,6 +126,61 @@ func TestServerConnUrgent(t *testing.T) {
 	}
 }
 
+// TestUrgentAsksForWindowUntilSized: while a client has sent no window
+// size (it may have missed the first request), every control byte asks
+// for one again; once it has, control bytes go alone.
+func TestUrgentAsksForWindowUntilSized(t *testing.T) {
+	sc, cc := tcpPair(t)
+	res := startServer(t.Context(), sc, &Config{SizeWait: -1})
+	if _, err := cc.Write(netkitHandshake); err != nil {
+		t.Fatal(err)
+	}
+	var nul [1]byte
+	if _, err := io.ReadFull(cc, nul[:]); err != nil || nul[0] != 0 {
+		t.Fatalf("server's answer = % x, %v; want 00", nul, err)
+	}
+	r := <-res
+	if r.err != nil {
+		t.Fatalf("NewServerConn: %v", r.err)
+	}
+	conn := r.conn
+	defer conn.Close()
+	send := func(b byte) byte {
+		t.Helper()
+		if b != 0 {
+			if err := conn.SendUrgent(b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := conn.Write([]byte("ok")); err != nil {
+			t.Fatal(err)
+		}
+		peekWait(t, cc)
+		got := recvUrgent(t, cc)
+		buf := make([]byte, 2)
+		if _, err := io.ReadFull(cc, buf); err != nil || string(buf) != "ok" {
+			t.Fatalf("client read %q, %v; want \"ok\"", buf, err)
+		}
+		return got
+	}
+	if b := send(0); b != ControlWindow {
+		t.Fatalf("first urgent byte %#02x; want the window request", b)
+	}
+	if b := send(ControlRaw); b != ControlRaw|ControlWindow {
+		t.Errorf("raw before any size: urgent byte %#02x; want %#02x", b, ControlRaw|ControlWindow)
+	}
+	if _, err := cc.Write(cat(netkitWindow, []byte("x"))); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, 1)
+	if _, err := io.ReadFull(conn, got); err != nil || got[0] != 'x' {
+		t.Fatalf("Read = %q, %v; want \"x\"", got, err)
+	}
+	if b := send(ControlRaw); b != ControlRaw {
+		t.Errorf("raw after a size: urgent byte %#02x; want %#02x alone", b, ControlRaw)
+	}
+}
+
 // TestUrgentUnixSocket checks that setup completes on a Unix socket,
 // whether or not it can carry urgent data.
 func TestUrgentUnixSocket(t *testing.T) {

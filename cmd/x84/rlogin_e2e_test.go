@@ -19,7 +19,8 @@ func TestRlogin(t *testing.T) {
 	tm := newTmux(t, 100, 30, "rlogin -p "+s.portOf("rlogin")+" -l kay 127.0.0.1")
 	tm.waitScreen("Handle:   kay") // the rlogin user name fills in the handle
 	tm.waitScreen("Press Esc to log in with another handle.")
-	list := s.waitWho(t, "the rlogin session", func(l []whoEntry) bool { return len(l) == 1 })
+	// The size comes when the client answers the urgent request.
+	list := s.waitWho(t, "the rlogin session at its size", func(l []whoEntry) bool { return len(l) == 1 && l[0].Cols == 100 })
 	if w := list[0]; w.Kind != "rlogin" || w.Term != "xterm-256color" || w.Cols != 100 || w.Rows != 30 || w.User != nil {
 		t.Errorf("x84 who --json = %+v; want rlogin xterm-256color 100x30, not logged in", w)
 	}
@@ -54,7 +55,7 @@ func TestPlinkRlogin(t *testing.T) {
 	s := startX84(t, "")
 	tm := newTmux(t, 90, 25, "plink -rlogin -P "+s.portOf("rlogin")+" -l lou 127.0.0.1")
 	tm.waitScreen("Handle:   lou")
-	list := s.waitWho(t, "the plink session", func(l []whoEntry) bool { return len(l) == 1 })
+	list := s.waitWho(t, "the plink session at its size", func(l []whoEntry) bool { return len(l) == 1 && l[0].Cols == 90 })
 	if w := list[0]; w.Kind != "rlogin" || w.Term != "xterm" || w.Cols != 90 || w.Rows != 25 {
 		t.Errorf("x84 who --json = %+v; want rlogin xterm 90x25", w)
 	}
