@@ -894,8 +894,10 @@ func TestSysopEditsUser(t *testing.T) {
 	for _, k := range []string{"s", "k", "d"} {
 		tt.Type(k)
 		tt.WaitFor("Not your own account: another sysop can do that.")
-		tt.Type("l\x1b") // clears the message
+		tt.Type("l") // the message goes as the next edit begins
 		tt.WaitGone("Not your own account")
+		tt.Type("\r") // the location, unchanged
+		tt.WaitFor("Saved.")
 	}
 	if u, err := f.store.Users.User(t.Context(), "rex"); err != nil || !u.InGroup(store.GroupSysop) || u.InGroup(store.GroupLocked) || u.RealName != "Rex Roy" {
 		t.Errorf("rex = %+v, %v; want a sysop, unlocked, named Rex Roy", u, err)

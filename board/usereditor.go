@@ -155,7 +155,10 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 			continue
 		}
 		row := top + i
-		msg, msgStyle = "", ""
+		if msg != "" { // the last message is not about this edit
+			msg, msgStyle = "", ""
+			say(c.Session, top+len(items)+2, "", "")
+		}
 		// A sysop cannot lock themselves out by mistake: taking away
 		// one's own rights is for another sysop.
 		if u.ID == c.User.ID && strings.ContainsRune("skd", k.Rune) {
