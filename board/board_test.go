@@ -1152,6 +1152,7 @@ func TestVoting(t *testing.T) {
 	y.WaitFor("1 vote")
 	y.Type("2")
 	y.WaitFor("2 votes")
+	x.WaitFor("2 votes")                      // xena, on the same poll, sees it at once
 	y.Type("3")                               // change of mind
 	y.WaitFor("3 √ PuTTY")                    // CP437 draws the check mark as √
 	scr := y.WaitFor("Your vote is counted.") // drawn last, after the clear

@@ -7,10 +7,22 @@ import (
 	"strings"
 	"time"
 
+	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
+
+// TopicVote: a vote was cast or a poll deleted (Data: a VoteEvent), so
+// that open results follow.
+const TopicVote = "vote"
+
+// VoteEvent says which poll changed, and on which node, whose own screen
+// is already up to date.
+type VoteEvent struct {
+	Poll int64
+	Node int
+}
 
 // voting lists the polls; callers open one to vote, sysops add and remove
 // them.
@@ -81,6 +93,7 @@ func voting(ctx context.Context, c *Call) error {
 func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 	b := c.Board
 	msg, msgStyle := "", ""
+	defer c.Watch(b.Events, TopicVote)()
 	for {
 		counts, mine, err := b.Store.Polls.Results(ctx, p.ID, c.User.Handle)
 		if errors.Is(err, store.ErrNotFound) {
@@ -136,8 +149,17 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 		}
 		draw()
 		k, err := b.nextKey(ctx, c, draw)
+		for err == nil && k.Code == term.KeyEvent {
+			if ev, ok := c.Event().Data.(VoteEvent); ok && ev.Poll == p.ID && ev.Node != c.Node() {
+				break // someone else voted: the results are read again
+			}
+			k, err = b.nextKey(ctx, c, draw)
+		}
 		if err != nil {
 			return err
+		}
+		if k.Code == term.KeyEvent {
+			continue
 		}
 		msg = ""
 		switch {
@@ -161,6 +183,7 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 					return err
 				}
 				msg, msgStyle = "Your vote is counted.", styleOK
+				b.Events.Publish(events.Event{Topic: TopicVote, Data: VoteEvent{Poll: p.ID, Node: c.Node()}})
 			}
 		case k.Code == term.KeyRune && k.Rune == 'd' && c.Sysop():
 			sure, err := confirm(ctx, c.Session, c.Size().Rows, "Delete this poll and its votes?")
@@ -171,6 +194,7 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 				if err := b.Store.Polls.DeletePoll(ctx, p.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 					return err
 				}
+				b.Events.Publish(events.Event{Topic: TopicVote, Data: VoteEvent{Poll: p.ID, Node: c.Node()}})
 				return nil
 			}
 		}
