@@ -671,6 +671,32 @@ func TestPageWhileBusy(t *testing.T) {
 	quin.WaitFor("ray (node 3) is paging you.")
 }
 
+// A page goes to the node asked for, not to the user's other sessions.
+func TestPageOneNode(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	f.addUser("quin", "password1")
+	f.addUser("pia", "password1")
+	var quins []*testterm.Term
+	for i := range 2 {
+		q := f.call(80, 24, term.UTF8, fmt.Sprintf("192.0.2.%d:1000", i+1))
+		login(q, "quin", "password1")
+		q.WaitFor("[G] Goodbye")
+		quins = append(quins, q)
+	}
+	pia := f.call(80, 24, term.UTF8, "192.0.2.9:1000")
+	login(pia, "pia", "password1")
+	pia.WaitFor("[G] Goodbye")
+	pia.Type("wp")
+	pia.WaitFor("Page which node?")
+	pia.Type("2\r")
+	quins[1].WaitFor("pia (node 3) is paging you.")
+	// Notices come in order: node 1 shows a later broadcast, and no page.
+	f.board.Broadcast("Marker.")
+	if scr := quins[0].WaitFor("Marker."); strings.Contains(scr, "paging you") {
+		t.Errorf("node 1 was paged too:\n%s", scr)
+	}
+}
+
 func TestPageDeclinedStaleAndRateLimited(t *testing.T) {
 	f := newFixture(t, board.Settings{})
 	f.addUser("pia", "password1")

@@ -217,6 +217,9 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 				}
 			case ev.Topic == events.TopicNotice:
 				for _, n := range c.TakeNotices() {
+					if p, ok := n.Data.(events.Page); ok && !pagedHere(c, p) {
+						continue
+					}
 					lines = append(lines, noticeLine(n))
 					if p, ok := n.Data.(events.Page); ok && p.Room != room {
 						pages = slices.DeleteFunc(pages, func(ev events.Event) bool {

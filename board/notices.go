@@ -36,6 +36,9 @@ func (b *Board) showEach(ctx context.Context, c *Call, notices []events.Event) e
 	for _, n := range notices {
 		switch d := n.Data.(type) {
 		case events.Page:
+			if !pagedHere(c, d) {
+				continue
+			}
 			if err := b.answerPage(ctx, c, d); err != nil {
 				return err
 			}
@@ -51,6 +54,9 @@ func (b *Board) showEach(ctx context.Context, c *Call, notices []events.Event) e
 	}
 	return nil
 }
+
+// pagedHere reports whether a page is for this session of its user.
+func pagedHere(c *Call, p events.Page) bool { return p.ToNode == 0 || p.ToNode == c.Node() }
 
 // answerPage asks the caller to join the pager's private chat. A pager
 // who gave up waiting (the room is empty) is said to have, rather than

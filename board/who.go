@@ -141,7 +141,7 @@ func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
 	b.chatEnter(room, c.User.Handle)
 	defer b.chatExit(room, c.User.Handle)
 	b.Events.Publish(events.Event{Topic: events.UserTopic(store.HandleKey(other)),
-		Data: events.Page{From: c.User.Handle, FromNode: c.Node(), Room: room}})
+		Data: events.Page{From: c.User.Handle, FromNode: c.Node(), Room: room, ToNode: node}})
 	b.Log.Info("page", "from", c.User.Handle, "to", other, "node", node)
 	return "", b.RunChat(ctx, c, room, "a private chat with "+clean(other))
 }

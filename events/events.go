@@ -28,6 +28,9 @@ type Page struct {
 	From     string // the pager's handle
 	FromNode int
 	Room     string // the private chat room to join
+	// ToNode is the node paged: the paged user's other sessions, which
+	// hear the page too (it goes to the user's topic), let it pass.
+	ToNode int
 }
 
 // Event is one notice.
