@@ -46,7 +46,7 @@ func (f *applyForm) draw() {
 	values := [fieldCount]string{f.handle, strings.Repeat("*", len([]rune(f.password))), strings.Repeat("*", len([]rune(f.again))), f.realName, f.location, f.email}
 	for i, label := range applyLabels {
 		note := ""
-		if i >= fRealName {
+		if i >= fRealName && values[i] == "" {
 			note = styleDim + " (optional)"
 		}
 		s.WriteString(ui.MoveTo(f.row(i), 2) + styleLabel + ui.Pad(label+":", 11) + styleValue + values[i] + note + ui.Reset)
@@ -89,10 +89,14 @@ func (f *applyForm) read(ctx context.Context, field, max int, mask rune, value s
 		if err != nil {
 			return "", err
 		}
-		v = strings.TrimSpace(v)
+		if mask == 0 {
+			v = strings.TrimSpace(v) // a password is taken as typed: the rules judge it
+		}
 		if msg := check(v); msg != "" {
 			say(f.s, f.messageRow(), styleError, msg)
-			value = v
+			if mask == 0 {
+				value = v // to correct; a refused password is typed again
+			}
 			continue
 		}
 		say(f.s, f.messageRow(), styleText, "")
@@ -133,10 +137,10 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 		}
 		// A mistyped "Again" sends the caller back to the password.
 		for {
-			if f.password, err = f.read(ctx, fPassword, 64, '*', "", nil, ruled(b.Rules.CheckPassword, false)); err != nil {
+			if f.password, err = f.read(ctx, fPassword, passwordFieldMax, '*', "", nil, ruled(b.Rules.CheckPassword, false)); err != nil {
 				return nil, err
 			}
-			if f.again, err = f.read(ctx, fAgain, 64, '*', "", nil, func(string) string { return "" }); err != nil {
+			if f.again, err = f.read(ctx, fAgain, passwordFieldMax, '*', "", nil, func(string) string { return "" }); err != nil {
 				return nil, err
 			}
 			if f.again == f.password {

@@ -265,6 +265,30 @@ func TestLoginOfferedHandle(t *testing.T) {
 	tt.WaitFor("Welcome, bob.")
 }
 
+// Passwords are taken as typed: a long one (set from the shell) can be
+// typed at the login screen, and one with a space at the end is refused
+// by the rules rather than quietly trimmed (the login screen would not
+// trim it).
+func TestPasswordsAsTyped(t *testing.T) {
+	f := newFixture(t, board.Settings{})
+	long := strings.Repeat("long-pass-", 10) // 100 characters
+	f.addUser("lena", long)
+	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(tt, "lena", long)
+	tt.WaitFor("Welcome, lena.")
+
+	tt = f.call(80, 24, term.UTF8, "192.0.2.2:1000")
+	tt.WaitFor("Handle:")
+	tt.Type("new\r")
+	tt.WaitFor("Apply for an account")
+	tt.Type("spacey\rpassword1 \r")
+	tt.WaitFor("Remove the spaces at the start and end.")
+	tt.Type("password1\rpassword1\r\r\r\r")
+	tt.WaitFor("Create the account spacey?")
+	tt.Type("y")
+	tt.WaitFor("Welcome, spacey.")
+}
+
 func TestLoginWords(t *testing.T) {
 	f := newFixture(t, board.Settings{AllowAnonymous: true})
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")

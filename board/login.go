@@ -172,7 +172,7 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 		case b.AllowAnonymous && slices.Contains(anonWords, word):
 			return &store.User{Handle: "anonymous", Encoding: store.EncodingAuto}, nil
 		}
-		password, err := l.field(l.password, 24, '*').Read(ctx, s)
+		password, err := l.passwordField().Read(ctx, s)
 		if errors.Is(err, ui.ErrCancel) {
 			l.msg = ""
 			continue
@@ -206,6 +206,18 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 		}
 		l.msg, l.msgStyle = "Login failed: no such handle, or a wrong password.", styleError
 	}
+}
+
+// passwordFieldMax is the most characters a password field takes: more
+// than any password the rules allow (128 by default), so that whatever
+// was set from the shell can be typed; the field scrolls.
+const passwordFieldMax = 1024
+
+// passwordField is the login screen's password field.
+func (l *loginScreen) passwordField() *ui.Field {
+	f := l.field(l.password, 24, '*')
+	f.Max = passwordFieldMax
+	return f
 }
 
 // field returns a login field on a row; it follows the screen through

@@ -189,7 +189,7 @@ func nextEncoding(e string) string {
 func changePassword(ctx context.Context, c *Call, row int, redraw func()) (string, string, error) {
 	b := c.Board
 	ask := func(label string) (string, error) {
-		return ask(ctx, c, row, ui.Pad(label, 15), &ui.Field{Max: 64, Width: min(32, c.Size().Cols-18), Mask: '*'}, redraw)
+		return ask(ctx, c, row, ui.Pad(label, 15), &ui.Field{Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)
 	}
 	current, err := ask("Current:")
 	if err != nil {

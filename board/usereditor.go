@@ -170,7 +170,7 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		switch k.Rune {
 		case 'p':
 			var v string
-			if v, err = ask(ctx, c, row, "", &ui.Field{Col: editorValueCol, Max: 64, Mask: '*'}, draw); err == nil {
+			if v, err = ask(ctx, c, row, "", &ui.Field{Col: editorValueCol, Max: passwordFieldMax, Width: 32, Mask: '*'}, draw); err == nil {
 				if err = b.Rules.CheckPassword(v); err == nil {
 					v, err = b.Passwords.Hash(ctx, v)
 				}
