@@ -83,7 +83,10 @@ type Session struct {
 	cp437   term.CP437Encoder
 	timer   *time.Timer
 	warned  bool
-	event   events.Event // the notice of the last KeyEvent
+	// redrawDue: the caller typed after an idle warning; ReadKey reports
+	// a KeyResize first.
+	redrawDue bool
+	event     events.Event // the notice of the last KeyEvent
 
 	wake chan struct{} // signalled when the mailbox gets a notice
 
@@ -188,10 +191,16 @@ func (s *Session) readLoop() {
 
 // ReadKey waits for the next key press. A change of window size is
 // reported as a key with Code term.KeyResize; Size then returns the new
-// size. It fails with ctx's error, ErrIdle, ErrClosed, or the
+// size. A KeyResize also comes, ahead of the key, when the caller types
+// after an idle warning, so that the screen draws the row the warning
+// covered again. It fails with ctx's error, ErrIdle, ErrClosed, or the
 // connection's read error (io.EOF when the caller hangs up).
 func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 	for {
+		if s.redrawDue && s.next < len(s.keys) {
+			s.redrawDue = false
+			return term.Key{Code: term.KeyResize}, nil
+		}
 		if s.next < len(s.keys) {
 			k := s.keys[s.next]
 			s.next++
@@ -440,7 +449,10 @@ func (s *Session) feed(c chunk) {
 		s.mu.Lock()
 		s.lastInput = time.Now()
 		s.mu.Unlock()
-		s.warned = false
+		if s.warned {
+			s.warned = false
+			s.redrawDue = true // the warning covers a row of the screen
+		}
 	}
 	if c.err != nil {
 		s.keys = s.dec.Flush(s.keys)

@@ -144,6 +144,30 @@ func TestResizeKey(t *testing.T) {
 	})
 }
 
+// A key after the idle warning comes after a KeyResize, so that the
+// screen draws the warning's row again; a key without one comes alone.
+func TestIdleWarningRedraw(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, client, _ := newPipeSession(t, term.Info{Size: term.Size{Cols: 80, Rows: 24}}, Options{
+			IdleTimeout: 30 * time.Minute,
+			IdleWarning: time.Minute,
+		})
+		go io.Copy(io.Discard, client)
+		time.AfterFunc(29*time.Minute+30*time.Second, func() { client.Write([]byte("x")) })
+		if k, err := s.ReadKey(t.Context()); err != nil || k.Code != term.KeyResize {
+			t.Fatalf("first ReadKey after a warning = %v, %v; want KeyResize", k, err)
+		}
+		if k, err := s.ReadKey(t.Context()); err != nil || k.Rune != 'x' {
+			t.Fatalf("then ReadKey = %v, %v; want x", k, err)
+		}
+		time.AfterFunc(time.Minute, func() { client.Write([]byte("y")) })
+		if k, err := s.ReadKey(t.Context()); err != nil || k.Rune != 'y' {
+			t.Fatalf("a key with no warning before it: ReadKey = %v, %v; want y", k, err)
+		}
+		client.Close()
+	})
+}
+
 func TestIdleTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s, client, _ := newPipeSession(t, term.Info{Size: term.Size{Cols: 80, Rows: 24}}, Options{
