@@ -357,7 +357,7 @@ func (s *Server) runSession(ctx context.Context, tc term.Conn, accepted time.Tim
 	case s.shuttingDown():
 		s.goodbye(sess)
 	case errors.Is(err, session.ErrIdle):
-		sess.WriteString("\r\n\x1b[0mYou have been idle too long. Goodbye!\r\n")
+		sess.WriteString(lastLine("You have been idle too long. Goodbye!"))
 	}
 	s.log.Info("session end", "node", node, "remote", info.RemoteAddr, "user", sess.User(),
 		"dur", time.Since(accepted).Round(time.Millisecond), "reason", endReason(err))
@@ -390,7 +390,14 @@ func (s *Server) goodbye(sess *session.Session) {
 	if msg == "" {
 		msg = "The board is shutting down. Goodbye!"
 	}
-	sess.WriteString("\r\n\x1b[0m" + msg + "\r\n")
+	sess.WriteString(lastLine(msg))
+}
+
+// lastLine is a session's last line, on the bottom row (where the idle
+// warning may be, which it replaces) and on a line of its own, cleared
+// of what the screen had there.
+func lastLine(msg string) string {
+	return "\x1b[999;1H\x1b[0m\x1b[2K" + msg + "\r\n"
 }
 
 func endReason(err error) string {

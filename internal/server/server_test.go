@@ -368,8 +368,9 @@ func TestIdleGoodbye(t *testing.T) {
 	}
 	c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	rest, _ := io.ReadAll(c)
-	if !strings.Contains(string(rest), "idle too long") {
-		t.Errorf("an idle caller saw %q; want to be told why the call ended", rest)
+	// On a cleared line of its own, whatever the screen had there.
+	if !strings.Contains(string(rest), "\x1b[2KYou have been idle too long. Goodbye!\r\n") {
+		t.Errorf("an idle caller saw %q; want to be told why the call ended, on a cleared line", rest)
 	}
 }
 
