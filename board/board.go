@@ -12,6 +12,7 @@ import (
 
 	"github.com/x84bbs/x84/art"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/internal/defaults"
 	"github.com/x84bbs/x84/rlogin"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
@@ -74,24 +75,14 @@ func (s *Settings) defaults() {
 	if s.Name == "" {
 		s.Name = "x84"
 	}
-	if s.LoginTimeout <= 0 {
-		s.LoginTimeout = 5 * time.Minute
-	}
-	if s.MaxLoginAttempts <= 0 {
-		s.MaxLoginAttempts = 3
-	}
-	if s.OnelinerCount <= 0 {
-		s.OnelinerCount = 20
-	}
-	if s.OnelinerLength <= 0 {
-		s.OnelinerLength = 60
-	}
+	defaults.Positive(&s.LoginTimeout, 5*time.Minute)
+	defaults.Positive(&s.MaxLoginAttempts, 3)
+	defaults.Positive(&s.OnelinerCount, 20)
+	defaults.Positive(&s.OnelinerLength, 60)
 	if s.OnelinerInterval == 0 {
 		s.OnelinerInterval = time.Minute
 	}
-	if s.LastCallers <= 0 {
-		s.LastCallers = 20
-	}
+	defaults.Positive(&s.LastCallers, 20)
 	if len(s.Areas) == 0 {
 		s.Areas = []string{"general", "x84"}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/internal/defaults"
 	"github.com/x84bbs/x84/term"
 )
 
@@ -113,9 +114,7 @@ type Session struct {
 
 // New starts a session on conn. The caller must Close it.
 func New(conn term.Conn, opts Options) *Session {
-	if opts.EscDelay <= 0 {
-		opts.EscDelay = defaultEscDelay
-	}
+	defaults.Positive(&opts.EscDelay, defaultEscDelay)
 	now := time.Now()
 	if opts.ConnectedAt.IsZero() {
 		opts.ConnectedAt = now

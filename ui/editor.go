@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/internal/defaults"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
 )
@@ -177,12 +178,8 @@ type editRun struct {
 // start fills in the defaults and lays out the text.
 func (e *Editor) start(win term.Size) *editRun {
 	st := &editRun{e: *e, win: win, goal: -1}
-	if st.e.MaxLines <= 0 {
-		st.e.MaxLines = DefaultMaxLines
-	}
-	if st.e.MaxBytes <= 0 {
-		st.e.MaxBytes = DefaultMaxBytes
-	}
+	defaults.Positive(&st.e.MaxLines, DefaultMaxLines)
+	defaults.Positive(&st.e.MaxBytes, DefaultMaxBytes)
 	if st.e.TextStyle == "" {
 		st.e.TextStyle = Reset
 	}
@@ -220,19 +217,11 @@ func wrapWidth(width int) int { return max(width-1, 2) }
 // place sets the area, filling in defaults and keeping it, and the status
 // line below it, inside the window.
 func (st *editRun) place(top, left, width, height int) {
-	if top <= 0 {
-		top = 1
-	}
-	if left <= 0 {
-		left = 1
-	}
+	defaults.Positive(&top, 1)
+	defaults.Positive(&left, 1)
 	top, left = min(top, max(st.win.Rows-1, 1)), min(left, st.win.Cols)
-	if width <= 0 {
-		width = st.win.Cols - left + 1
-	}
-	if height <= 0 {
-		height = st.win.Rows - top
-	}
+	defaults.Positive(&width, st.win.Cols-left+1)
+	defaults.Positive(&height, st.win.Rows-top)
 	st.top, st.left = top, left
 	st.width = max(1, min(width, st.win.Cols-left+1))
 	st.height = max(1, min(height, st.win.Rows-top))

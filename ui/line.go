@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/internal/defaults"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
 )
@@ -55,12 +56,8 @@ const defaultFieldStyle = "\x1b[0;1;37;44m"
 // End/Ctrl-E, Backspace, Delete/Ctrl-D, Ctrl-U (clear), Ctrl-K (to end),
 // Ctrl-W (word back).
 func (f *Field) Read(ctx context.Context, s *session.Session) (string, error) {
-	if f.Max <= 0 {
-		f.Max = 80
-	}
-	if f.Width <= 0 {
-		f.Width = f.Max
-	}
+	defaults.Positive(&f.Max, 80)
+	defaults.Positive(&f.Width, f.Max)
 	if f.Style == "" {
 		f.Style = defaultFieldStyle
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/x84bbs/x84/internal/defaults"
 	"github.com/x84bbs/x84/internal/filearea"
 	"github.com/x84bbs/x84/internal/server"
 	"github.com/x84bbs/x84/store"
@@ -100,15 +101,9 @@ func New(opts Options) (*Protocol, error) {
 	if opts.AnonWords == nil {
 		opts.AnonWords = []string{"anonymous", "guest"}
 	}
-	if opts.AuthTimeout <= 0 {
-		opts.AuthTimeout = 30 * time.Second
-	}
-	if opts.MaxAuthTries <= 0 {
-		opts.MaxAuthTries = 6
-	}
-	if opts.WriteTimeout <= 0 {
-		opts.WriteTimeout = time.Minute
-	}
+	defaults.Positive(&opts.AuthTimeout, 30*time.Second)
+	defaults.Positive(&opts.MaxAuthTries, 6)
+	defaults.Positive(&opts.WriteTimeout, time.Minute)
 	p := &Protocol{opts: opts, log: opts.Logger}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)

@@ -16,6 +16,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/x84bbs/x84/internal/defaults"
 	"github.com/x84bbs/x84/internal/server"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
@@ -122,33 +123,15 @@ type Server struct {
 
 // New returns a Server for cfg, with defaults filled in.
 func New(cfg Config) *Server {
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = DefaultMaxBody
-	}
-	if cfg.MaxMessage <= 0 {
-		cfg.MaxMessage = DefaultMaxMessage
-	}
-	if cfg.ReadHeaderTimeout <= 0 {
-		cfg.ReadHeaderTimeout = DefaultReadHeaderTimeout
-	}
-	if cfg.ReadTimeout <= 0 {
-		cfg.ReadTimeout = DefaultReadTimeout
-	}
-	if cfg.WriteTimeout <= 0 {
-		cfg.WriteTimeout = DefaultWriteTimeout
-	}
-	if cfg.IdleTimeout <= 0 {
-		cfg.IdleTimeout = DefaultIdleTimeout
-	}
-	if cfg.HelloTimeout <= 0 {
-		cfg.HelloTimeout = DefaultHelloTimeout
-	}
-	if cfg.OnelinerLimit <= 0 {
-		cfg.OnelinerLimit = DefaultListLimit
-	}
-	if cfg.LastCallersLimit <= 0 {
-		cfg.LastCallersLimit = DefaultListLimit
-	}
+	defaults.Positive(&cfg.MaxBody, DefaultMaxBody)
+	defaults.Positive(&cfg.MaxMessage, DefaultMaxMessage)
+	defaults.Positive(&cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	defaults.Positive(&cfg.ReadTimeout, DefaultReadTimeout)
+	defaults.Positive(&cfg.WriteTimeout, DefaultWriteTimeout)
+	defaults.Positive(&cfg.IdleTimeout, DefaultIdleTimeout)
+	defaults.Positive(&cfg.HelloTimeout, DefaultHelloTimeout)
+	defaults.Positive(&cfg.OnelinerLimit, DefaultListLimit)
+	defaults.Positive(&cfg.LastCallersLimit, DefaultListLimit)
 	if cfg.Name == "" {
 		cfg.Name = "x84"
 	}
