@@ -335,28 +335,29 @@ func (c caller) name() string {
 
 // begin starts what the session channel asked for.
 func (p *Protocol) begin(ctx context.Context, sconn *ssh.ServerConn, ch ssh.Channel, s *chanState, st startReq, who caller) (term.Conn, error) {
+	var why string // the line a refused caller gets before exit status 1
 	switch {
+	case who.locked && st.kind == startSubsystem:
+		// sftp would take a line of text for its protocol: no line.
 	case who.locked:
-		if st.kind != startSubsystem { // sftp would take the text for its protocol
-			fmt.Fprint(ch, "This account is locked; ask the sysop.\r\n")
-		}
-		hangUp(sconn, ch, 1)
-		return nil, server.ErrNoSession
+		why = "This account is locked; ask the sysop."
 	case st.kind == startSubsystem:
 		p.serveSFTP(ctx, sconn, ch, who)
 		return nil, server.ErrNoSession
 	case st.kind == startShell && s.hasPty():
 		return newConn(sconn, ch, s, who, p.opts.WriteTimeout), nil
 	case st.kind == startExec:
-		fmt.Fprint(ch, "x84 is a bulletin board: it runs no commands. Connect without one (ssh -t HOST).\r\n")
-		hangUp(sconn, ch, 1)
-		return nil, server.ErrNoSession
+		why = "x84 is a bulletin board: it runs no commands. Connect without one (ssh -t HOST)."
 	case st.kind == startShell:
-		fmt.Fprint(ch, "x84 is a bulletin board: it needs an interactive terminal. Try ssh -t.\r\n")
-		hangUp(sconn, ch, 1)
+		why = "x84 is a bulletin board: it needs an interactive terminal. Try ssh -t."
+	default:
+		sconn.Close()
 		return nil, server.ErrNoSession
 	}
-	sconn.Close()
+	if why != "" {
+		fmt.Fprint(ch, why+"\r\n")
+	}
+	hangUp(sconn, ch, 1)
 	return nil, server.ErrNoSession
 }
 
