@@ -37,6 +37,18 @@ func whoOnline(ctx context.Context, c *Call) error {
 		say(c.Session, sz.Rows, "", fmt.Sprintf("%s%d online  %s", styleText, len(list.Lines), keyHelp(keys...)))
 	}
 	draw()
+	// act runs an action on a node and shows what it says, in style.
+	act := func(action func(context.Context, *Call, func()) (string, error), style string) error {
+		msg, err := action(ctx, c, draw)
+		if err != nil {
+			return err
+		}
+		draw()
+		if msg != "" {
+			say(c.Session, c.Size().Rows, style, msg)
+		}
+		return nil
+	}
 	for {
 		// A notice that came while a widget had the keys waits for here.
 		if c.PendingNotices() > 0 {
@@ -69,22 +81,12 @@ func whoOnline(ctx context.Context, c *Call) error {
 		case isQuit(k):
 			return nil
 		case k.Code == term.KeyRune && k.Mod == 0 && k.Rune == 'p':
-			msg, err := pageSomeone(ctx, c, draw)
-			if err != nil {
+			if err := act(pageSomeone, styleError); err != nil {
 				return err
-			}
-			draw()
-			if msg != "" {
-				say(c.Session, c.Size().Rows, styleError, msg)
 			}
 		case k.Code == term.KeyRune && k.Mod == 0 && k.Rune == 'd' && c.Sysop():
-			msg, err := disconnectNode(ctx, c, draw)
-			if err != nil {
+			if err := act(disconnectNode, styleOK); err != nil {
 				return err
-			}
-			draw()
-			if msg != "" {
-				say(c.Session, c.Size().Rows, styleOK, msg)
 			}
 		case k.Code == term.KeyRune && k.Mod == 0 && k.Rune == 'b' && c.Sysop():
 			if err := broadcastScreen(ctx, c, draw); err != nil {
