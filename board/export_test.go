@@ -7,4 +7,5 @@ var GrantFirstSysop = (*Board).grantFirstSysop
 var (
 	WaitText      = waitText
 	OnelinerLines = onelinerLines
+	StripSGR      = stripSGR
 )

@@ -41,7 +41,7 @@ func TestOnelinerLinesWrap(t *testing.T) {
 		lines := board.OnelinerLines(entries, width, now)
 		var got strings.Builder
 		for i, l := range lines {
-			plain := stripANSI(l)
+			plain := board.StripSGR(l)
 			if ui.Width(plain) > width {
 				t.Errorf("width %d: line %d is %d cells: %q", width, i, ui.Width(plain), plain)
 			}
@@ -52,19 +52,4 @@ func TestOnelinerLinesWrap(t *testing.T) {
 			t.Errorf("width %d: the wall shows %q; want all of %q", width, got.String(), text)
 		}
 	}
-}
-
-// stripANSI removes SGR sequences.
-func stripANSI(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0x1b {
-			for i < len(s) && s[i] != 'm' {
-				i++
-			}
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
