@@ -668,11 +668,7 @@ func TestPageWhileBusy(t *testing.T) {
 	quin.WaitFor("the lounge · 1 here")
 	page := func(tt *testterm.Term, handle string) {
 		t.Helper()
-		login(tt, handle, "password1")
-		tt.WaitFor("[G] Goodbye")
-		tt.Type("wp")
-		tt.WaitFor("Page which node?")
-		tt.Type("1\r")
+		loginAndPage(tt, handle, 1)
 		tt.WaitFor("a private chat with quin")
 	}
 	pia := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
@@ -695,6 +691,16 @@ func TestPageWhileBusy(t *testing.T) {
 	quin.WaitFor("ray (node 3) is paging you.")
 }
 
+// loginAndPage logs handle in (password "password1") and pages node from
+// who's online.
+func loginAndPage(tt *testterm.Term, handle string, node int) {
+	login(tt, handle, "password1")
+	tt.WaitFor("[G] Goodbye")
+	tt.Type("wp")
+	tt.WaitFor("Page which node?")
+	tt.Type(fmt.Sprintf("%d\r", node))
+}
+
 // A page goes to the node asked for, not to the user's other sessions.
 func TestPageOneNode(t *testing.T) {
 	f := newFixture(t, board.Settings{})
@@ -708,11 +714,7 @@ func TestPageOneNode(t *testing.T) {
 		quins = append(quins, q)
 	}
 	pia := f.call(80, 24, term.UTF8, "192.0.2.9:1000")
-	login(pia, "pia", "password1")
-	pia.WaitFor("[G] Goodbye")
-	pia.Type("wp")
-	pia.WaitFor("Page which node?")
-	pia.Type("2\r")
+	loginAndPage(pia, "pia", 2)
 	quins[1].WaitFor("pia (node 3) is paging you.")
 	// Notices come in order: node 1 shows a later broadcast, and no page.
 	f.board.Broadcast("Marker.")
