@@ -20,6 +20,7 @@ import (
 	"github.com/x84bbs/x84/internal/control"
 	"github.com/x84bbs/x84/telnet"
 	"go.uber.org/goleak"
+	"github.com/x84bbs/x84/session"
 )
 
 // runningBoard is a running x84 for one test.
@@ -67,7 +68,7 @@ func startBoard(t *testing.T, conf string) *runningBoard {
 	go func() {
 		// The foundation's tests run the terminal check on every session;
 		// the board's own tests are in package board and cmd/x84.
-		done <- x84.Run(ctx, x84.Options{DataDir: dir, Log: logs, Board: board.KeyTest(), Ready: func(a map[string]net.Addr) { ready <- a["telnet"] }})
+		done <- x84.Run(ctx, x84.Options{DataDir: dir, Log: logs, Board: keyTest, Ready: func(a map[string]net.Addr) { ready <- a["telnet"] }})
 	}()
 	var addr net.Addr
 	select {
@@ -243,7 +244,7 @@ func TestShutdownGoodbye(t *testing.T) {
 	ready := make(chan net.Addr, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- x84.Run(ctx, x84.Options{DataDir: dir, Log: io.Discard, Board: board.KeyTest(), Ready: func(a map[string]net.Addr) { ready <- a["telnet"] }})
+		done <- x84.Run(ctx, x84.Options{DataDir: dir, Log: io.Discard, Board: keyTest, Ready: func(a map[string]net.Addr) { ready <- a["telnet"] }})
 	}()
 	b := &runningBoard{addr: (<-ready).String(), dir: dir}
 	var screens []*screen
@@ -420,3 +421,7 @@ func TestIPv6(t *testing.T) {
 		t.Errorf("who = %+v; want one caller from [::1]", w)
 	}
 }
+
+// keyTest serves every session with the keyboard test, instead of the
+// default board.
+func keyTest(*x84.Parts) (session.Handler, error) { return board.KeyTest(), nil }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/ui"
@@ -41,18 +42,18 @@ func (f *applyForm) messageRow() int { return f.top + fieldCount + 1 }
 func (f *applyForm) draw() {
 	s := f.s
 	row := f.b.header(s, "newuser", 6)
-	say(s, row, styleText, "Apply for an account on "+clean(f.b.Name)+". Esc cancels.")
+	Say(s, row, StyleText, "Apply for an account on "+clean(f.b.cfg.Name)+". Esc cancels.")
 	f.top = row + 2
 	values := [fieldCount]string{f.handle, strings.Repeat("*", len([]rune(f.password))), strings.Repeat("*", len([]rune(f.again))), f.realName, f.location, f.email}
 	for i, label := range applyLabels {
 		note := ""
 		if i >= fRealName && values[i] == "" {
-			note = styleDim + " (optional)"
+			note = StyleDim + " (optional)"
 		}
-		s.WriteString(ui.MoveTo(f.row(i), 2) + styleLabel + ui.Pad(label+":", 11) + styleValue + values[i] + note + ui.Reset)
+		s.WriteString(ui.MoveTo(f.row(i), 2) + StyleLabel + ui.Pad(label+":", 11) + StyleValue + values[i] + note + ui.Reset)
 	}
 	if f.msg != "" {
-		say(s, f.messageRow(), f.msgStyle, f.msg)
+		Say(s, f.messageRow(), f.msgStyle, f.msg)
 	}
 }
 
@@ -65,7 +66,7 @@ func (f *applyForm) read(ctx context.Context, field, max int, mask rune, value s
 		if hint != nil {
 			fl.Hint = func(v string) string {
 				if msg := hint(v); msg != "" {
-					return styleError + msg + ui.Reset
+					return StyleError + msg + ui.Reset
 				}
 				return ""
 			}
@@ -76,14 +77,14 @@ func (f *applyForm) read(ctx context.Context, field, max int, mask rune, value s
 		}
 		v, err := fl.Read(ctx, f.s)
 		if errors.Is(err, ui.ErrCancel) {
-			sure, cerr := confirm(ctx, f.s, f.messageRow(), "Cancel the application?")
+			sure, cerr := Confirm(ctx, f.s, f.messageRow(), "Cancel the application?")
 			if cerr != nil {
 				return "", cerr
 			}
 			if sure {
 				return "", ui.ErrCancel
 			}
-			say(f.s, f.messageRow(), styleText, "")
+			Say(f.s, f.messageRow(), StyleText, "")
 			continue
 		}
 		if err != nil {
@@ -93,13 +94,13 @@ func (f *applyForm) read(ctx context.Context, field, max int, mask rune, value s
 			v = strings.TrimSpace(v) // a password is taken as typed: the rules judge it
 		}
 		if msg := check(v); msg != "" {
-			say(f.s, f.messageRow(), styleError, msg)
+			Say(f.s, f.messageRow(), StyleError, msg)
 			if mask == 0 {
 				value = v // to correct; a refused password is typed again
 			}
 			continue
 		}
-		say(f.s, f.messageRow(), styleText, "")
+		Say(f.s, f.messageRow(), StyleText, "")
 		return v, nil
 	}
 }
@@ -110,25 +111,26 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 	s.SetActivity("applying for an account")
 	f := &applyForm{b: b, s: s}
 	f.draw()
+	accounts := b.cfg.Accounts
 	handleMsg := func(v string) string {
-		if err := b.Rules.CheckHandle(v); err != nil {
-			return ruleMessage(err)
-		}
-		if _, err := b.Store.Users.User(ctx, v); err == nil {
+		switch err := accounts.CheckHandle(ctx, v); {
+		case errors.Is(err, account.ErrHandleTaken):
 			return "That handle is taken."
+		case errors.Is(err, account.ErrInvalid):
+			return ruleMessage(err)
 		}
 		return ""
 	}
-	ruled := func(check func(string) error, optional bool) func(string) string {
+	ruled := func(check func(string) error) func(string) string {
 		return func(v string) string {
-			if v == "" && optional {
-				return ""
-			}
 			if err := check(v); err != nil {
 				return ruleMessage(err)
 			}
 			return ""
 		}
+	}
+	field := func(f account.Field) func(string) error {
+		return func(v string) error { return accounts.CheckField(f, v) }
 	}
 	var err error
 	for {
@@ -137,7 +139,7 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 		}
 		// A mistyped "Again" sends the caller back to the password.
 		for {
-			if f.password, err = f.read(ctx, fPassword, passwordFieldMax, '*', "", nil, ruled(b.Rules.CheckPassword, false)); err != nil {
+			if f.password, err = f.read(ctx, fPassword, passwordFieldMax, '*', "", nil, ruled(accounts.CheckPassword)); err != nil {
 				return nil, err
 			}
 			if f.again, err = f.read(ctx, fAgain, passwordFieldMax, '*', "", nil, func(string) string { return "" }); err != nil {
@@ -147,80 +149,38 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 				break
 			}
 			f.password, f.again = "", ""
-			f.msg, f.msgStyle = "The two passwords differ; type it again.", styleError
+			f.msg, f.msgStyle = "The two passwords differ; type it again.", StyleError
 			f.draw()
 		}
 		f.msg = ""
-		if f.realName, err = f.read(ctx, fRealName, 40, 0, f.realName, nil, ruled(b.Rules.CheckRealName, true)); err != nil {
+		if f.realName, err = f.read(ctx, fRealName, 40, 0, f.realName, nil, ruled(field(account.RealName))); err != nil {
 			return nil, err
 		}
-		if f.location, err = f.read(ctx, fLocation, 40, 0, f.location, nil, ruled(b.Rules.CheckLocation, true)); err != nil {
+		if f.location, err = f.read(ctx, fLocation, 40, 0, f.location, nil, ruled(field(account.Location))); err != nil {
 			return nil, err
 		}
-		if f.email, err = f.read(ctx, fEmail, 64, 0, f.email, nil, ruled(b.Rules.CheckEmail, true)); err != nil {
+		if f.email, err = f.read(ctx, fEmail, 64, 0, f.email, nil, ruled(field(account.Email))); err != nil {
 			return nil, err
 		}
-		ok, err := confirm(ctx, s, f.messageRow(), "Create the account "+clean(f.handle)+"?")
+		ok, err := Confirm(ctx, s, f.messageRow(), "Create the account "+clean(f.handle)+"?")
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			return nil, ui.ErrCancel
 		}
-		u, err := b.createAccount(ctx, f)
-		if errors.Is(err, store.ErrExists) {
-			f.msg, f.msgStyle = "Someone just took that handle; choose another.", styleError
+		u, err := accounts.Apply(ctx, account.Application{Handle: f.handle, Password: f.password,
+			RealName: f.realName, Location: f.location, Email: f.email})
+		if errors.Is(err, account.ErrHandleTaken) {
+			f.msg, f.msgStyle = "Someone just took that handle; choose another.", StyleError
 			f.draw()
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		say(s, f.messageRow(), styleOK, "Welcome aboard, "+clean(u.Handle)+"!")
+		Say(s, f.messageRow(), StyleOK, "Welcome aboard, "+clean(u.Handle)+"!")
 		return u, nil
 	}
 }
 
-// createAccount stores the application. The board's first account is its
-// sysop.
-func (b *Board) createAccount(ctx context.Context, f *applyForm) (*store.User, error) {
-	hash, err := b.Passwords.Hash(ctx, f.password)
-	if err != nil {
-		return nil, err
-	}
-	u := &store.User{Handle: f.handle, Password: hash, RealName: f.realName, Location: f.location,
-		Email: f.email, Encoding: store.EncodingAuto}
-	n, err := b.Store.Users.CountUsers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := b.Store.Users.CreateUser(ctx, u); err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		if u, err = b.grantFirstSysop(ctx, u); err != nil {
-			return nil, err
-		}
-	}
-	b.Log.Info("new account", "user", u.Handle, "sysop", u.InGroup(store.GroupSysop))
-	return u, nil
-}
-
-// grantFirstSysop makes u a sysop if it is the board's first account.
-// Two applications may both have found the board empty: the one with the
-// lowest ID wins, and only while no one is a sysop yet.
-func (b *Board) grantFirstSysop(ctx context.Context, u *store.User) (*store.User, error) {
-	all, err := b.Store.Users.ListUsers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range all {
-		if o.ID < u.ID || o.InGroup(store.GroupSysop) {
-			return u, nil
-		}
-	}
-	return b.Store.Users.ModifyUser(ctx, u.ID, func(u *store.User) error {
-		u.Groups = append(u.Groups, store.GroupSysop)
-		return nil
-	})
-}

@@ -6,48 +6,22 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/netip"
-	"sync"
 	"time"
 
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/art"
+	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/internal/defaults"
-	"github.com/x84bbs/x84/rlogin"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
 
-// Passwords hashes and checks passwords (x84 uses argon2id).
-type Passwords interface {
-	Hash(ctx context.Context, password string) (string, error)
-	// Verify reports whether password matches hash, and whether the hash
-	// should be replaced by a fresh one (older scheme or parameters).
-	Verify(ctx context.Context, hash, password string) (ok, rehash bool, err error)
-}
-
-// Rules checks account fields against the board's rules. An error that
-// has a UserMessage() string method is shown to the caller by that text.
-type Rules interface {
-	CheckHandle(handle string) error
-	CheckPassword(password string) error
-	CheckRealName(name string) error
-	CheckLocation(location string) error
-	CheckEmail(email string) error
-}
-
-// LoginBan counts failed logins per address.
-type LoginBan interface {
-	// Failed records a failed login and reports whether the address is
-	// now banned.
-	Failed(ctx context.Context, addr netip.Addr) (banned bool, err error)
-}
-
-// Settings are the board's tunable values; the zero value of each means
-// its default.
-type Settings struct {
+// Config configures a Board. Store, Events, Accounts and Community are
+// required; the other fields' zero values mean their defaults.
+type Config struct {
 	// Name is the BBS's name. Default "x84".
 	Name string
 	// MaxLoginAttempts is how many wrong passwords end a call. Default 3.
@@ -55,83 +29,77 @@ type Settings struct {
 	// LoginTimeout is how long a caller has to log in, or to apply for
 	// an account, before the call ends. Default 5 minutes.
 	LoginTimeout time.Duration
-	// AllowAnonymous lets callers in as "anonymous" without an account.
-	AllowAnonymous bool
 	// OnelinerCount is how many one-liners the wall shows. Default 20.
 	OnelinerCount int
-	// OnelinerLength is the longest one-liner. Default 60.
-	OnelinerLength int
-	// OnelinerInterval is how long a caller waits between one-liners.
-	// Default one minute; negative means no wait.
-	OnelinerInterval time.Duration
 	// LastCallers is how many calls the last callers screen shows.
 	// Default 20.
 	LastCallers int
-	// Areas are the public message areas' tags. Default "general", "x84".
-	Areas []string
-}
 
-func (s *Settings) defaults() {
-	if s.Name == "" {
-		s.Name = "x84"
-	}
-	defaults.Positive(&s.LoginTimeout, 5*time.Minute)
-	defaults.Positive(&s.MaxLoginAttempts, 3)
-	defaults.Positive(&s.OnelinerCount, 20)
-	defaults.Positive(&s.OnelinerLength, 60)
-	if s.OnelinerInterval == 0 {
-		s.OnelinerInterval = time.Minute
-	}
-	defaults.Positive(&s.LastCallers, 20)
-	if len(s.Areas) == 0 {
-		s.Areas = []string{"general", "x84"}
-	}
+	Store     *store.Store
+	Events    events.Bus
+	Accounts  *account.Service
+	Community *community.Services
+	// Art is where screens find their art. Default: the built-in art
+	// only.
+	Art *art.Library
+	// Logger receives the board's log. Default: none.
+	Logger *slog.Logger
 }
 
 // Board is the default board. Build one with New, add your own screens to
 // its Menu, and serve it: it is a session.Handler.
 type Board struct {
-	Settings
-	Store     *store.Store
-	Art       *art.Library
-	Sessions  *session.Registry
-	Events    events.Bus
-	Passwords Passwords
-	Rules     Rules
-	// Ban counts failed logins; nil counts nothing.
-	Ban LoginBan
+	cfg Config
+	log *slog.Logger
 	// Menu holds the main menu's entries; add yours with Menu.Add.
 	Menu *Menu
-	Log  *slog.Logger
-	// OnLogin, if non-nil, hears of every password checked at the login
-	// screen, and OnBan of every address banned by failed logins (for
-	// metrics).
-	OnLogin func(ok bool)
-	OnBan   func()
-
-	dummyOnce sync.Once
-	dummyHash string
-	chat      chatHub
 }
 
-// New returns the default board with its standard menu. Store, Art,
-// Sessions, Events, Passwords and Rules are required.
-func New(settings Settings, st *store.Store, lib *art.Library, reg *session.Registry, bus events.Bus, pw Passwords, rules Rules) *Board {
-	settings.defaults()
-	b := &Board{
-		Settings:  settings,
-		Store:     st,
-		Art:       lib,
-		Sessions:  reg,
-		Events:    bus,
-		Passwords: pw,
-		Rules:     rules,
-		Menu:      &Menu{},
-		Log:       slog.New(slog.DiscardHandler),
+// New returns the default board with its standard menu.
+func New(cfg Config) (*Board, error) {
+	if cfg.Store == nil || cfg.Events == nil || cfg.Accounts == nil || cfg.Community == nil {
+		return nil, errors.New("board: Config.Store, Events, Accounts and Community are required")
+	}
+	if cfg.Name == "" {
+		cfg.Name = "x84"
+	}
+	defaults.Positive(&cfg.LoginTimeout, 5*time.Minute)
+	defaults.Positive(&cfg.MaxLoginAttempts, 3)
+	defaults.Positive(&cfg.OnelinerCount, 20)
+	defaults.Positive(&cfg.LastCallers, 20)
+	if cfg.Art == nil {
+		cfg.Art = art.NewLibrary("")
+	}
+	b := &Board{cfg: cfg, log: cfg.Logger, Menu: &Menu{}}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
 	}
 	b.Menu.addStandard()
-	return b
+	return b, nil
 }
+
+// Name returns the BBS's name.
+func (b *Board) Name() string { return b.cfg.Name }
+
+// Store returns the board's storage.
+func (b *Board) Store() *store.Store { return b.cfg.Store }
+
+// Events returns the board's event bus.
+func (b *Board) Events() events.Bus { return b.cfg.Events }
+
+// Accounts returns the account service: logins, applications, passwords,
+// keys.
+func (b *Board) Accounts() *account.Service { return b.cfg.Accounts }
+
+// Community returns the community services: one-liners, chat, pages,
+// broadcasts, messages, polls, who is online.
+func (b *Board) Community() *community.Services { return b.cfg.Community }
+
+// Art returns the board's art library.
+func (b *Board) Art() *art.Library { return b.cfg.Art }
+
+// Log returns the board's logger.
+func (b *Board) Log() *slog.Logger { return b.log }
 
 // Call is one caller's visit, as screens see it: the session and the
 // account logged in.
@@ -142,14 +110,13 @@ type Call struct {
 	// stored and its ID is 0.
 	User *store.User
 
-	lastPage time.Time // when this caller last paged someone
 	// previousCall is when the caller called before this call (zero on
 	// the first); User.LastCall is this call once the account is re-read.
 	previousCall time.Time
 	// Unread counts for the main menu, counted once a visit.
 	newMessages, newLetters int
 	newErr                  error
-	reading                 map[string]*readState // by area
+	reading                 *community.Reading
 }
 
 // errAccountGone ends the call of a user whose account was deleted or
@@ -168,7 +135,7 @@ func (c *Call) refreshUser(ctx context.Context) error {
 	if c.Anonymous() {
 		return nil
 	}
-	u, err := c.Board.Store.Users.User(ctx, c.User.Handle)
+	u, err := c.Board.cfg.Store.Users.User(ctx, c.User.Handle)
 	switch {
 	case errors.Is(err, store.ErrNotFound) || err == nil && (u.ID != c.User.ID || u.InGroup(store.GroupLocked)):
 		return c.accountGone()
@@ -179,13 +146,9 @@ func (c *Call) refreshUser(ctx context.Context) error {
 	return nil
 }
 
-// changeUser changes fields of the caller's account, atomically (see
-// store.Users.ModifyUser), and keeps c.User up to date.
-func (c *Call) changeUser(ctx context.Context, set func(*store.User)) error {
-	u, err := c.Board.Store.Users.ModifyUser(ctx, c.User.ID, func(u *store.User) error {
-		set(u)
-		return nil
-	})
+// changed keeps c.User up to date after a change through the account
+// service, and ends the call if the account is gone.
+func (c *Call) changed(u *store.User, err error) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return c.accountGone()
 	}
@@ -211,15 +174,12 @@ var ErrLogoff = errors.New("board: the caller logged off")
 func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 	s.SetActivity("logging in")
 	// Broadcasts reach every session, shown once the caller is in.
-	defer s.WatchNotices(b.Events, events.TopicBroadcast)()
-	// rlogin clients handle ^S/^Q themselves until told otherwise; the
-	// board wants every key.
-	s.Urgent(rlogin.ControlRaw)
+	defer s.Inbox().WatchNotices(b.cfg.Events, events.TopicBroadcast)()
 	var u *store.User
 	var err error
-	if name, verified := s.OfferedUser(); verified {
+	if info := s.Info(); info.UserVerified {
 		// The protocol authenticated the caller (ssh): no second login.
-		u, err = b.Store.Users.User(ctx, name)
+		u, err = b.cfg.Accounts.User(ctx, info.User)
 		if err == nil && u.InGroup(store.GroupLocked) {
 			s.WriteString("This account is locked; ask the sysop.\r\n")
 			return nil
@@ -235,7 +195,7 @@ func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 		return err
 	}
 	// Pages and letters travel on the bus to the caller's own topic.
-	defer s.WatchNotices(b.Events, events.UserTopic(store.HandleKey(u.Handle)))()
+	defer s.Inbox().WatchNotices(b.cfg.Events, events.UserTopic(store.HandleKey(u.Handle)))()
 	return ignoreLogoff(b.mainMenu(ctx, c))
 }
 
@@ -246,7 +206,7 @@ var errLoginTime = fmt.Errorf("%w: login timed out", ErrLogoff)
 // most LoginTimeout, so that a caller cannot hold a node at the login
 // prompt, typing now and then to keep it from going idle.
 func (b *Board) loginInTime(ctx context.Context, s *session.Session) (*store.User, error) {
-	lctx, cancel := context.WithTimeoutCause(ctx, b.LoginTimeout, errLoginTime)
+	lctx, cancel := context.WithTimeoutCause(ctx, b.cfg.LoginTimeout, errLoginTime)
 	defer cancel()
 	u, err := b.login(lctx, s)
 	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(lctx), errLoginTime) {
@@ -265,7 +225,7 @@ func ignoreLogoff(err error) error {
 
 // startCall records the call and makes the session the caller's.
 func (b *Board) startCall(ctx context.Context, s *session.Session, u *store.User) (*Call, error) {
-	c := &Call{Session: s, Board: b, User: u}
+	c := &Call{Session: s, Board: b, User: u, reading: b.cfg.Community.Messages.Reading(u)}
 	s.SetUser(u.Handle)
 	switch u.Encoding {
 	case store.EncodingUTF8, store.EncodingCP437:
@@ -273,14 +233,14 @@ func (b *Board) startCall(ctx context.Context, s *session.Session, u *store.User
 	}
 	if !c.Anonymous() {
 		c.previousCall = u.LastCall
-		call, err := b.Store.Calls.RecordCall(ctx, u.Handle, string(s.Kind()), time.Now())
+		call, err := b.cfg.Store.Calls.RecordCall(ctx, u.Handle, string(s.Info().Kind), time.Now())
 		if err != nil {
 			return nil, err
 		}
 		u.Calls = call.Calls
-		b.Log.Info("login", "node", s.Node(), "user", u.Handle, "calls", u.Calls)
+		b.log.Info("login", "node", s.Node(), "user", u.Handle, "calls", u.Calls)
 	}
-	b.Events.Publish(events.Event{Topic: events.TopicPresence})
+	b.cfg.Events.Publish(events.Event{Topic: events.TopicPresence, Data: events.Presence{}})
 	return c, nil
 }
 

@@ -8,13 +8,13 @@ import (
 	"net/netip"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/art"
 	"github.com/x84bbs/x84/board"
+	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/internal/auth"
 	"github.com/x84bbs/x84/internal/testterm"
@@ -28,44 +28,75 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// fixture is a board on a real SQLite file, with fast password hashing.
+// fixture is a board on a real SQLite file, with fast password hashing
+// and an event bus that carries every event as bytes, as a bus between
+// processes does.
 type fixture struct {
 	t      *testing.T
 	board  *board.Board
 	store  *store.Store
 	reg    *session.Registry
-	bus    *events.Local
+	bus    *events.Encoded
 	banner *auth.Banner
 	hasher *auth.Hasher
+	svc    *community.Services
+	accts  *account.Service
 }
 
-func newFixture(t *testing.T, settings board.Settings) *fixture {
+// settings are what tests change of the board and its accounts.
+type settings struct {
+	Name             string
+	MaxLoginAttempts int
+	LoginTimeout     time.Duration
+	AllowAnonymous   bool
+}
+
+func newFixture(t *testing.T, set settings) *fixture {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "x84.db"), sqlite.Options{})
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "x84.db"), sqlite.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	rules, err := auth.NewValidator(auth.Rules{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	banner, err := auth.NewBanner(t.Context(), auth.BanConfig{}, st.Bans, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, store: st, reg: &session.Registry{}, bus: &events.Local{}, banner: banner,
+	f := &fixture{t: t, store: st, reg: &session.Registry{}, bus: &events.Encoded{}, banner: banner,
 		hasher: &auth.Hasher{Time: 1, MemoryKiB: 64}}
-	f.board = board.New(settings, st, art.NewLibrary(t.TempDir()), f.reg, f.bus, f.hasher, rules)
-	f.board.Ban = banner
+	presence := community.NewLocalPresence(f.reg)
+	f.accts, err = account.New(t.Context(), account.Config{Users: st.Users, Keys: st.Keys, Passwords: f.hasher,
+		Bans: banner, Sessions: presence, AllowAnonymous: set.AllowAnonymous})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.svc, err = community.New(community.Config{Store: st, Events: f.bus, Presence: presence})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.board, err = board.New(board.Config{Name: set.Name, MaxLoginAttempts: set.MaxLoginAttempts, LoginTimeout: set.LoginTimeout,
+		Store: st, Events: f.bus, Accounts: f.accts, Community: f.svc, Art: art.NewLibrary(t.TempDir())})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return f
+}
+
+// broadcast sends a broadcast as the sysop at the console would.
+func (f *fixture) broadcast(text string) int {
+	f.t.Helper()
+	n, err := f.svc.Broadcasts.Send(nil, text)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return n
 }
 
 // call connects a caller from addr with a terminal of the given size.
 func (f *fixture) call(cols, rows int, enc term.Encoding, addr string) *testterm.Term {
 	tt := testterm.Start(f.t, testterm.Options{Cols: cols, Rows: rows, Encoding: enc, Registry: f.reg,
 		RemoteAddr: net.TCPAddrFromAddrPort(netip.MustParseAddrPort(addr))}, f.board)
-	f.bus.Publish(events.Event{Topic: events.TopicPresence})
+	f.bus.Publish(events.Event{Topic: events.TopicPresence, Data: events.Presence{}})
 	return tt
 }
 
@@ -90,7 +121,7 @@ func login(tt *testterm.Term, handle, password string) {
 }
 
 func TestApplyThenLogin(t *testing.T) {
-	f := newFixture(t, board.Settings{Name: "Test BBS"})
+	f := newFixture(t, settings{Name: "Test BBS"})
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
 	tt.WaitFor("Connected to Test BBS, node 1.")
 	tt.Type("new\r")
@@ -141,7 +172,7 @@ func TestApplyThenLogin(t *testing.T) {
 }
 
 func TestApplyRefusesTakenAndReserved(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("Bob", "password1")
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
 	tt.WaitFor("Handle:")
@@ -157,7 +188,7 @@ func TestApplyRefusesTakenAndReserved(t *testing.T) {
 }
 
 func TestApplySurvivesResize(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
 	tt.WaitFor("Handle:")
 	tt.Type("new\rcarol\rpassword1\rpassword1\rCarol\r")
@@ -177,7 +208,7 @@ func TestApplySurvivesResize(t *testing.T) {
 }
 
 func TestLoginFailuresBan(t *testing.T) {
-	f := newFixture(t, board.Settings{MaxLoginAttempts: 5})
+	f := newFixture(t, settings{MaxLoginAttempts: 5})
 	f.addUser("dave", "password1")
 	tt := f.call(80, 24, term.UTF8, "198.51.100.7:1000")
 	for i := range 3 {
@@ -200,7 +231,7 @@ func TestLoginFailuresBan(t *testing.T) {
 // A caller with an account of their own must not be able to clear their
 // failures on another account by logging in between guesses.
 func TestLoginSuccessKeepsFailures(t *testing.T) {
-	f := newFixture(t, board.Settings{MaxLoginAttempts: 5})
+	f := newFixture(t, settings{MaxLoginAttempts: 5})
 	f.addUser("dave", "password1")
 	f.addUser("mallory", "password1")
 	guesser := f.call(80, 24, term.UTF8, "198.51.100.9:1000")
@@ -217,7 +248,7 @@ func TestLoginSuccessKeepsFailures(t *testing.T) {
 }
 
 func TestLoginTimeout(t *testing.T) {
-	f := newFixture(t, board.Settings{LoginTimeout: 300 * time.Millisecond})
+	f := newFixture(t, settings{LoginTimeout: 300 * time.Millisecond})
 	tt := f.call(80, 24, term.UTF8, "198.51.100.10:1000")
 	tt.WaitFor("Handle:")
 	tt.Type("slow") // typing does not reset the clock
@@ -228,7 +259,7 @@ func TestLoginTimeout(t *testing.T) {
 }
 
 func TestLoginAttemptsEndCall(t *testing.T) {
-	f := newFixture(t, board.Settings{MaxLoginAttempts: 2})
+	f := newFixture(t, settings{MaxLoginAttempts: 2})
 	tt := f.call(80, 24, term.UTF8, "198.51.100.8:1000")
 	login(tt, "nobody", "whatever1")
 	tt.WaitFor("Login failed")
@@ -241,7 +272,7 @@ func TestLoginAttemptsEndCall(t *testing.T) {
 // the cursor waits at the password, so that it is never typed into the
 // handle in the clear; Esc asks for another handle.
 func TestLoginOfferedHandle(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("bob", "password1")
 	f.addUser("carol", "password2")
 	for _, other := range []bool{false, true} {
@@ -270,7 +301,7 @@ func TestLoginOfferedHandle(t *testing.T) {
 // by the rules rather than quietly trimmed (the login screen would not
 // trim it).
 func TestPasswordsAsTyped(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	long := strings.Repeat("long-pass-", 10) // 100 characters
 	f.addUser("lena", long)
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
@@ -290,7 +321,7 @@ func TestPasswordsAsTyped(t *testing.T) {
 }
 
 func TestLoginWords(t *testing.T) {
-	f := newFixture(t, board.Settings{AllowAnonymous: true})
+	f := newFixture(t, settings{AllowAnonymous: true})
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
 	tt.WaitFor("Log in as anonymous")
 	tt.Type("anonymous\r")
@@ -313,7 +344,7 @@ func TestLoginWords(t *testing.T) {
 }
 
 func TestOnelinersLive(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("erin", "password1")
 	f.addUser("frank", "password1")
 	reader := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
@@ -336,41 +367,8 @@ func TestOnelinersLive(t *testing.T) {
 	writer.WaitFor("you may post again in")
 }
 
-// TestOnelinerBurst posts as one user from many goroutines at once, as
-// a burst of web API calls would: one post lands, the rest are told to
-// wait.
-func TestOnelinerBurst(t *testing.T) {
-	f := newFixture(t, board.Settings{})
-	f.addUser("burst", "password1")
-	u, err := f.store.Users.User(t.Context(), "burst")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const posts = 20
-	var wg sync.WaitGroup
-	var posted, waited atomic.Int32
-	for i := range posts {
-		wg.Go(func() {
-			_, err := f.board.PostOneliner(t.Context(), u, fmt.Sprintf("post %d", i))
-			var wait *board.WaitError
-			switch {
-			case err == nil:
-				posted.Add(1)
-			case errors.As(err, &wait) && wait.Wait > 0:
-				waited.Add(1)
-			default:
-				t.Errorf("PostOneliner = %v; want nil or a *board.WaitError", err)
-			}
-		})
-	}
-	wg.Wait()
-	if posted.Load() != 1 || waited.Load() != posts-1 {
-		t.Errorf("%d posts at once: %d posted, %d told to wait; want 1 and %d", posts, posted.Load(), waited.Load(), posts-1)
-	}
-}
-
 func TestOnelinerFromElsewhereIsSanitised(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("gina", "password1")
 	evil := "hi\x1b]0;pwned\x07\x1b[2J\x1b[31mthere"
 	f.store.Oneliners.AddOneliner(t.Context(), &store.Oneliner{Handle: "mallory\x1b[5m", Text: evil, Posted: time.Now()}, 0)
@@ -385,7 +383,7 @@ func TestOnelinerFromElsewhereIsSanitised(t *testing.T) {
 }
 
 func TestWhoFollowsArrivals(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("hank", "password1")
 	f.addUser("ivy", "password1")
 	watcher := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
@@ -408,7 +406,7 @@ func TestWhoFollowsArrivals(t *testing.T) {
 // TestMainMenuShortWindow: on a short window the art gives way and every
 // entry shows above the status line.
 func TestMainMenuShortWindow(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("zed", "password1", store.GroupSysop)
 	for _, sz := range []struct{ cols, rows int }{{30, 10}, {40, 15}, {80, 12}} {
 		tt := f.call(sz.cols, sz.rows, term.UTF8, "192.0.2.1:1000")
@@ -439,7 +437,7 @@ func TestRender(t *testing.T) {
 	for _, enc := range []term.Encoding{term.UTF8, term.CP437} {
 		for _, sz := range sizes {
 			t.Run(string(enc)+"/"+sizeName(sz.cols, sz.rows), func(t *testing.T) {
-				f := newFixture(t, board.Settings{Name: "Render BBS"})
+				f := newFixture(t, settings{Name: "Render BBS"})
 				f.addUser("judy", "password1", store.GroupSysop)
 				tt := f.call(sz.cols, sz.rows, enc, "192.0.2.1:1000")
 				scr := tt.WaitFor("Password:")
@@ -488,7 +486,7 @@ func checkScreen(t *testing.T, scr string, cols, rows int, want ...string) {
 }
 
 func TestProfileChanges(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("kim", "password1")
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
 	login(tt, "kim", "password1")
@@ -520,7 +518,7 @@ func TestProfileChanges(t *testing.T) {
 }
 
 func TestCustomEntry(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("lee", "password1")
 	err := f.board.Menu.Add(board.Entry{Key: 'h', Label: "Hello screen", Run: func(ctx context.Context, c *board.Call) error {
 		c.WriteString(ui.ClearScreen + "Hello, " + c.User.Handle + "! Press a key.")
@@ -547,7 +545,7 @@ func TestCustomEntry(t *testing.T) {
 }
 
 func TestListsForSysop(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("mona", "password1", store.GroupSysop)
 	f.addUser("ned", "password1")
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
@@ -569,7 +567,7 @@ func TestListsForSysop(t *testing.T) {
 }
 
 func TestChat(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("nina", "password1")
 	f.addUser("otto", "password1")
 	a := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
@@ -610,7 +608,7 @@ func TestChat(t *testing.T) {
 }
 
 func TestPageAndBroadcast(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("pia", "password1", store.GroupSysop)
 	f.addUser("quin", "password1")
 	quin := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
@@ -642,7 +640,7 @@ func TestPageAndBroadcast(t *testing.T) {
 	quin.Type("a")
 	quin.WaitFor("Say:")
 	quin.Type("half a line")
-	n := f.board.Broadcast("The board restarts in 5 minutes.")
+	n := f.broadcast("The board restarts in 5 minutes.")
 	if n != 2 {
 		t.Errorf("Broadcast reached %d sessions; want 2", n)
 	}
@@ -658,7 +656,7 @@ func TestPageAndBroadcast(t *testing.T) {
 // A page that finds its caller in chat, or behind another notice, can
 // still be answered.
 func TestPageWhileBusy(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("quin", "password1")
 	f.addUser("pia", "password1")
 	f.addUser("ray", "password1")
@@ -683,7 +681,7 @@ func TestPageWhileBusy(t *testing.T) {
 	quin.WaitFor("[G] Goodbye")
 
 	// A page that comes while a broadcast is on the screen follows it.
-	f.board.Broadcast("Tea is served.")
+	f.broadcast("Tea is served.")
 	quin.WaitFor("Tea is served.")
 	ray := f.call(80, 24, term.UTF8, "192.0.2.3:1000")
 	page(ray, "ray")
@@ -703,7 +701,7 @@ func loginAndPage(tt *testterm.Term, handle string, node int) {
 
 // A page goes to the node asked for, not to the user's other sessions.
 func TestPageOneNode(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("quin", "password1")
 	f.addUser("pia", "password1")
 	var quins []*testterm.Term
@@ -717,14 +715,14 @@ func TestPageOneNode(t *testing.T) {
 	loginAndPage(pia, "pia", 2)
 	quins[1].WaitFor("pia (node 3) is paging you.")
 	// Notices come in order: node 1 shows a later broadcast, and no page.
-	f.board.Broadcast("Marker.")
+	f.broadcast("Marker.")
 	if scr := quins[0].WaitFor("Marker."); strings.Contains(scr, "paging you") {
 		t.Errorf("node 1 was paged too:\n%s", scr)
 	}
 }
 
 func TestPageDeclinedStaleAndRateLimited(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("pia", "password1")
 	f.addUser("quin", "password1")
 	f.addUser("ray", "password1")
@@ -772,7 +770,7 @@ func TestPageDeclinedStaleAndRateLimited(t *testing.T) {
 // made while the caller had the field open, must both stay; and an
 // account locked while its user is on ends their call.
 func TestAccountChangedWhileOnline(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("rex", "password1", store.GroupSysop)
 	f.addUser("sue", "password1")
 	sue := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
@@ -816,7 +814,7 @@ func TestAccountChangedWhileOnline(t *testing.T) {
 // A password hashed with older parameters is hashed again at login, and
 // still works.
 func TestLoginRehashes(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	old := &auth.Hasher{Time: 2, MemoryKiB: 64}
 	h, err := old.Hash(t.Context(), "password1")
 	if err != nil {
@@ -844,35 +842,8 @@ func TestLoginRehashes(t *testing.T) {
 	}
 }
 
-// Two applications that both found the board empty: only the first
-// account becomes its sysop, whichever finishes first.
-func TestFirstSysopOnce(t *testing.T) {
-	f := newFixture(t, board.Settings{})
-	f.addUser("first", "password1")
-	f.addUser("second", "password1")
-	ctx := t.Context()
-	first, _ := f.store.Users.User(ctx, "first")
-	second, _ := f.store.Users.User(ctx, "second")
-	for _, u := range []*store.User{second, first, first} {
-		if _, err := board.GrantFirstSysop(f.board, ctx, u); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, tc := range []struct {
-		handle string
-		sysop  bool
-	}{{"first", true}, {"second", false}} {
-		u, err := f.store.Users.User(ctx, tc.handle)
-		if err != nil || u.InGroup(store.GroupSysop) != tc.sysop || len(u.Groups) > 1 {
-			t.Errorf("%s = %+v, %v; want sysop %v, once", tc.handle, u, err, tc.sysop)
-		}
-	}
-}
-
-// The sysop's entries are neither listed nor reachable by their keys for
-// other callers.
 func TestSysopEntriesRefused(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("una", "password1")
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
 	login(tt, "una", "password1")
@@ -891,7 +862,7 @@ func TestSysopEntriesRefused(t *testing.T) {
 }
 
 func TestSysopEditsUser(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("rex", "password1", store.GroupSysop)
 	f.addUser("sue", "password1")
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
@@ -922,7 +893,7 @@ func TestSysopEditsUser(t *testing.T) {
 	tt.Type("y")
 	tt.WaitFor("[e] edit a user")
 	// Notices reach a sysop in the user list.
-	f.board.Broadcast("Tea in five.")
+	f.broadcast("Tea in five.")
 	tt.WaitFor("Tea in five.")
 	tt.Type(" ")
 	tt.WaitGone("Tea in five.")
@@ -957,7 +928,7 @@ func TestSysopEditsUser(t *testing.T) {
 }
 
 func TestViewProfile(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("tom", "password1")
 	f.addUser("uma", "password1")
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
@@ -978,7 +949,7 @@ func TestViewProfile(t *testing.T) {
 }
 
 func TestMessagesThreadsAndUnread(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("vic", "password1")
 	f.addUser("wes", "password1")
 	vic := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
@@ -1059,7 +1030,7 @@ func TestMessagesThreadsAndUnread(t *testing.T) {
 // at once, and does not count a message read and then deleted; the
 // recipient of a letter may delete it.
 func TestMessagesMenuFollows(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("ann", "password1")
 	f.addUser("bob", "password1")
 	post := func(m *store.Message) {
@@ -1068,7 +1039,7 @@ func TestMessagesMenuFollows(t *testing.T) {
 		if err := f.store.Messages.PostMessage(t.Context(), m); err != nil {
 			t.Fatal(err)
 		}
-		f.bus.Publish(events.Event{Topic: board.TopicMessage, Data: m.ID})
+		f.bus.Publish(events.Event{Topic: events.TopicMessage, Data: events.MessageChanged{ID: m.ID}})
 	}
 	one := &store.Message{Area: "general", From: "ann", Subject: "Topic one", Body: "About one."}
 	two := &store.Message{Area: "general", From: "ann", Subject: "Topic two", Body: "About two."}
@@ -1088,14 +1059,14 @@ func TestMessagesMenuFollows(t *testing.T) {
 	if err := f.store.Messages.DeleteMessage(t.Context(), two.ID); err != nil {
 		t.Fatal(err)
 	}
-	f.bus.Publish(events.Event{Topic: board.TopicMessage, Data: two.ID})
+	f.bus.Publish(events.Event{Topic: events.TopicMessage, Data: events.MessageChanged{ID: two.ID}})
 	bob.WaitFor("general           1, 1 new")
 	post(&store.Message{Area: "general", From: "ann", Subject: "Topic three", Body: "About three."})
 	bob.WaitFor("general           2, 2 new")
 
 	// A letter: the notice shows on this menu, and the count follows.
 	post(&store.Message{To: "bob", From: "ann", Subject: "Just us", Body: "A private word."})
-	f.bus.Publish(events.Event{Topic: events.UserTopic("bob"), Data: board.Notice{Title: "You have mail.", Text: "A new letter from ann."}})
+	f.bus.Publish(events.Event{Topic: events.UserTopic("bob"), Data: events.Mail{From: "ann", Subject: "Just us"}})
 	bob.WaitFor("You have mail.")
 	// A post while the box is up is counted once it closes.
 	post(&store.Message{Area: "general", From: "ann", Subject: "Topic four", Body: "About four."})
@@ -1116,7 +1087,7 @@ func TestMessagesMenuFollows(t *testing.T) {
 // list follows new posts; and an author's freed handle, registered again,
 // does not inherit the right to delete their messages.
 func TestMessagesReadPointerLiveAndDelete(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("ann", "password1")
 	f.addUser("bob", "password1")
 	for _, subj := range []string{"one", "two", "three"} {
@@ -1180,7 +1151,7 @@ func TestMessagesReadPointerLiveAndDelete(t *testing.T) {
 }
 
 func TestVoting(t *testing.T) {
-	f := newFixture(t, board.Settings{})
+	f := newFixture(t, settings{})
 	f.addUser("xena", "password1", store.GroupSysop)
 	f.addUser("yuri", "password1")
 	x := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
@@ -1251,7 +1222,7 @@ func TestChatRender(t *testing.T) {
 	for _, enc := range []term.Encoding{term.UTF8, term.CP437} {
 		for _, sz := range []struct{ cols, rows int }{{80, 24}, {132, 50}} {
 			t.Run(string(enc)+"/"+sizeName(sz.cols, sz.rows), func(t *testing.T) {
-				f := newFixture(t, board.Settings{})
+				f := newFixture(t, settings{})
 				f.addUser("zed", "password1")
 				tt := f.call(sz.cols, sz.rows, enc, "192.0.2.1:1000")
 				login(tt, "zed", "password1")

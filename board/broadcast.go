@@ -3,26 +3,10 @@ package board
 import (
 	"context"
 	"errors"
-	"strings"
 
-	"github.com/x84bbs/x84/events"
-	"github.com/x84bbs/x84/term"
+	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/ui"
 )
-
-// Broadcast shows text to every caller on the board, at the next safe
-// point of whatever screen they are on, and returns how many sessions are
-// on this node to see it.
-func (b *Board) Broadcast(text string) int {
-	text = strings.TrimSpace(term.Sanitize(text))
-	if text == "" {
-		return 0
-	}
-	b.Events.Publish(events.Event{Topic: events.TopicBroadcast, Data: text})
-	n := b.Sessions.Len()
-	b.Log.Info("broadcast", "sessions", n, "text", text)
-	return n
-}
 
 // broadcastScreen lets a sysop type a broadcast on the bottom row of the
 // screen that redraw draws.
@@ -30,14 +14,23 @@ func broadcastScreen(ctx context.Context, c *Call, redraw func()) error {
 	if !c.Sysop() {
 		return nil
 	}
-	text, err := ask(ctx, c, 0, "Broadcast: ", &ui.Field{Max: 200}, redraw)
+	text, err := Ask(ctx, c.Session, 0, "Broadcast: ", &ui.Field{Max: 200}, redraw)
 	if errors.Is(err, ui.ErrCancel) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	n := c.Board.Broadcast(text)
-	say(c.Session, c.Size().Rows, styleOK, "Sent to "+count(n, "session")+".")
+	n, err := c.Board.cfg.Community.Broadcasts.Send(c.User, text)
+	switch {
+	case errors.Is(err, community.ErrEmpty):
+		return nil
+	case errors.Is(err, community.ErrTooLong), errors.Is(err, community.ErrNotAllowed):
+		c.Say(c.Size().Rows, StyleError, "That was not sent.")
+		return nil
+	case err != nil:
+		return err
+	}
+	c.Say(c.Size().Rows, StyleOK, "Sent to "+count(n, "session")+".")
 	return nil
 }

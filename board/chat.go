@@ -6,137 +6,26 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
+	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
-	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
 
-// Chat limits.
-const (
-	chatHistory   = 50  // lines a newcomer sees
-	chatLineMax   = 200 // characters in one line
-	chatRateEvery = time.Second
-	chatRateBurst = 5
-	// PublicRoom is the chat everyone can join from the menu.
-	PublicRoom = "lounge"
-)
-
-// ChatLine is one line of a chat room, as published on the event bus
-// (topic "chat:" + room).
-type ChatLine struct {
-	Room   string
-	Handle string
-	Text   string
-	// Kind is "say", "me", "join" or "leave".
-	Kind string
-	At   time.Time
-	// Seq numbers the board's chat lines in the order they were said,
-	// so that a screen holding a room's history can tell a line it
-	// already has from a new one.
-	Seq uint64
-}
-
-// chatHub keeps each room's recent lines and who is in it.
-type chatHub struct {
-	mu      sync.Mutex
-	seq     uint64
-	history map[string][]ChatLine
-	members map[string]map[string]int // room → handle → sessions in it
-}
-
-func chatTopic(room string) string { return "chat:" + room }
-
-// post records a line and publishes it. Publishing under the lock keeps
-// the events in the order of the history (the bus never blocks).
-func (b *Board) chatPost(l ChatLine) {
-	h := &b.chat
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.seq++
-	l.Seq = h.seq
-	if h.history == nil {
-		h.history = make(map[string][]ChatLine)
-	}
-	hist := append(h.history[l.Room], l)
-	if len(hist) > chatHistory {
-		hist = slices.Clone(hist[len(hist)-chatHistory:])
-	}
-	h.history[l.Room] = hist
-	b.Events.Publish(events.Event{Topic: chatTopic(l.Room), Data: l})
-}
-
-// chatEnter and chatExit keep the member list of a room; a session
-// counts once per entry, so one user on two nodes stays listed until both
-// leave.
-func (b *Board) chatEnter(room, handle string) {
-	h := &b.chat
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.members == nil {
-		h.members = make(map[string]map[string]int)
-	}
-	m := h.members[room]
-	if m == nil {
-		m = make(map[string]int)
-		h.members[room] = m
-	}
-	m[handle]++
-}
-
-func (b *Board) chatExit(room, handle string) {
-	h := &b.chat
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	m := h.members[room]
-	if m == nil {
-		return
-	}
-	if m[handle]--; m[handle] <= 0 {
-		delete(m, handle)
-	}
-	if len(m) == 0 {
-		delete(h.members, room)
-		if isPrivateRoom(room) {
-			delete(h.history, room) // a private chat leaves nothing behind
-		}
-	}
-}
-
-// chatMembers returns the handles in a room, sorted.
-func (b *Board) chatMembers(room string) []string {
-	b.chat.mu.Lock()
-	defer b.chat.mu.Unlock()
-	names := make([]string, 0, len(b.chat.members[room]))
-	for n := range b.chat.members[room] {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
-
-// isPrivateRoom tells the rooms of pages from public ones.
-func isPrivateRoom(room string) bool { return strings.HasPrefix(room, "page:") }
-
-func (b *Board) chatRecent(room string) []ChatLine {
-	b.chat.mu.Lock()
-	defer b.chat.mu.Unlock()
-	return slices.Clone(b.chat.history[room])
-}
-
 // chatScreen is the public chat on the menu.
 func chatScreen(ctx context.Context, c *Call) error {
-	return c.Board.RunChat(ctx, c, PublicRoom, "the lounge")
+	m := c.Board.cfg.Community.Chat.Join(community.PublicRoom, c.User.Handle)
+	return c.RunChat(ctx, m, "the lounge")
 }
 
-// RunChat runs a chat room for the caller until they type /quit or press
-// Esc: the conversation scrolls above, the input line stays at the
-// bottom, and lines from others appear as they are said.
-func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error {
+// RunChat runs a chat room for the caller, who has joined it, until they
+// type /quit or press Esc, and then leaves it: the conversation scrolls
+// above, the input line stays at the bottom, and lines from others
+// appear as they are said.
+func (c *Call) RunChat(ctx context.Context, m *community.Member, title string) error {
+	defer m.Leave()
+	room := m.Room()
 	defer c.SetActivity(c.Activity()) // back to the screen that called
 	// Pages that came meanwhile are told in the room, and asked again
 	// once the caller has left it: the newest from each pager, if they
@@ -144,93 +33,87 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 	var pages []events.Event
 	defer func() {
 		for _, ev := range pages {
-			if len(b.chatMembers(ev.Data.(events.Page).Room)) > 0 {
-				c.Notify(ev)
+			if c.Board.cfg.Community.Pages.Waiting(ev.Data.(events.Page)) {
+				c.Inbox().PostNotice(ev)
 			}
 		}
 	}()
-	if isPrivateRoom(room) {
+	if community.IsPrivateRoom(room) {
 		c.SetActivity("chatting privately") // who with is their business
 	} else {
 		c.SetActivity("chatting in " + title)
 	}
-	stop := c.Watch(b.Events, chatTopic(room))
+	stop := c.Inbox().WatchUpdates(c.Board.cfg.Events, events.ChatTopic(room))
 	defer stop()
-	handle := c.User.Handle
-	b.chatEnter(room, handle)
-	b.chatPost(ChatLine{Room: room, Handle: handle, Kind: "join", At: time.Now()})
-	defer func() {
-		// The line goes before the exit, which forgets an empty private
-		// room's history, this line with it.
-		b.chatPost(ChatLine{Room: room, Handle: handle, Kind: "leave", At: time.Now()})
-		b.chatExit(room, handle)
-	}()
-	lines := b.chatRecent(room)
+	lines := m.Recent()
 	// Lines said since the watch began are both in the history and on
 	// their way as events: seen is the newest line held.
 	seen := lastSeq(lines)
-	dropped := c.Dropped()
-	var undrawn []ChatLine // lines not on the screen yet
-	limiter := rate.NewLimiter(rate.Every(chatRateEvery), chatRateBurst)
+	dropped := c.Inbox().Dropped()
+	var undrawn []events.ChatLine // lines not on the screen yet
 	var status, keep string
 	draw := func() (int, int) {
 		sz := c.Size()
 		c.WriteString(ui.ClearScreen)
-		b.drawChatLines(c, lines)
-		b.drawChatBar(c, room, title, status)
-		c.WriteString(ui.MoveTo(sz.Rows, 1) + styleLabel + "> " + ui.Reset)
+		drawChatLines(c, lines)
+		drawChatBar(c, m, title, status)
+		c.WriteString(ui.MoveTo(sz.Rows, 1) + StyleLabel + "> " + ui.Reset)
 		return sz.Rows, 3
 	}
 	row, col := draw()
 	for {
 		// As wide as the window allows (the field follows resizes).
-		f := &ui.Field{Row: row, Col: col, Max: chatLineMax, Width: chatLineMax, Style: "\x1b[0;37m", Value: keep}
+		f := &ui.Field{Row: row, Col: col, Max: community.ChatLineMax, Width: community.ChatLineMax, Style: "\x1b[0;37m", Value: keep}
 		keep = ""
 		f.Relayout = func() (int, int) { row, col = draw(); return row, col }
 		f.OnEvent = func(ev events.Event) {
-			switch l, ok := ev.Data.(ChatLine); {
-			case ok && c.Dropped() != dropped:
-				// Lines were lost to a full mailbox while this caller
+			l, ok := ev.Data.(events.ChatLine)
+			switch {
+			case !ok:
+			case c.Inbox().Dropped() != dropped:
+				// Lines were lost to a full inbox while this caller
 				// was slow: the room's history has them.
-				dropped = c.Dropped()
-				lines = b.chatRecent(room)
+				dropped = c.Inbox().Dropped()
+				lines = m.Recent()
 				seen = lastSeq(lines)
 				undrawn = undrawn[:0]
-				b.drawChatLines(c, lines)
-				b.drawChatBar(c, room, title, status)
-			case ok && l.Seq <= seen:
-			case ok:
+				drawChatLines(c, lines)
+				drawChatBar(c, m, title, status)
+			case l.Seq <= seen:
+			default:
 				seen = l.Seq
 				lines = append(lines, l)
 				undrawn = append(undrawn, l)
-				if len(lines) > chatHistory {
-					lines = lines[len(lines)-chatHistory:]
+				if len(lines) > community.ChatHistory {
+					lines = lines[len(lines)-community.ChatHistory:]
 				}
 				// Draw once for a burst (a busy room, many arrivals), and
 				// then only the new lines.
-				if c.PendingEvents() == 0 {
-					b.scrollChatLines(c, lines, undrawn)
-					if l.Kind == "join" || l.Kind == "leave" {
-						b.drawChatBar(c, room, title, status)
+				if c.Inbox().Updates() == 0 {
+					scrollChatLines(c, lines, undrawn)
+					if l.Act == events.ChatJoin || l.Act == events.ChatLeave {
+						drawChatBar(c, m, title, status)
 					}
 					undrawn = undrawn[:0]
 				}
-			case ev.Topic == events.TopicNotice:
-				for _, n := range c.TakeNotices() {
-					if p, ok := n.Data.(events.Page); ok && !pagedHere(c, p) {
-						continue
-					}
-					lines = append(lines, noticeLine(n))
-					if p, ok := n.Data.(events.Page); ok && p.Room != room {
-						pages = slices.DeleteFunc(pages, func(ev events.Event) bool {
-							return ev.Data.(events.Page).From == p.From
-						})
-						pages = append(pages, n)
-					}
-				}
-				b.drawChatLines(c, lines)
-				undrawn = undrawn[:0]
 			}
+		}
+		f.OnNotice = func() {
+			for _, n := range c.Inbox().TakeNotices() {
+				p, isPage := n.Data.(events.Page)
+				if isPage && !community.ForNode(p, c.Node()) {
+					continue
+				}
+				lines = append(lines, noticeLine(n))
+				if isPage && p.Room != room {
+					pages = slices.DeleteFunc(pages, func(ev events.Event) bool {
+						return ev.Data.(events.Page).From == p.From
+					})
+					pages = append(pages, n)
+				}
+			}
+			drawChatLines(c, lines)
+			undrawn = undrawn[:0]
 		}
 		text, err := f.Read(ctx, c.Session)
 		if errors.Is(err, ui.ErrCancel) {
@@ -239,36 +122,38 @@ func (b *Board) RunChat(ctx context.Context, c *Call, room, title string) error 
 		if err != nil {
 			return err
 		}
-		text = strings.TrimSpace(term.Sanitize(text))
+		text = strings.TrimSpace(text)
 		status = ""
+		var said error
 		switch {
 		case text == "":
 		case text == "/quit" || text == "/q":
 			return nil
 		case text == "/who":
-			status = "Here: " + strings.Join(b.chatMembers(room), ", ")
+			status = "Here: " + strings.Join(m.Members(), ", ")
 		case text == "/help" || text == "/?":
 			status = "/me does something · /who · /quit (or Esc)"
-		case !limiter.Allow():
-			status = "Not so fast: one line a second, please."
-			keep = text // to send again, not to type again
 		case text == "/me":
 			status = "Say what you do: /me waves"
 		case strings.HasPrefix(text, "/me "):
-			b.chatPost(ChatLine{Room: room, Handle: handle, Text: strings.TrimSpace(text[4:]), Kind: "me", At: time.Now()})
+			said = m.Act(text[4:])
 		case strings.HasPrefix(text, "/"):
 			status = "Unknown command; /help lists them."
 		default:
-			b.chatPost(ChatLine{Room: room, Handle: handle, Text: text, Kind: "say", At: time.Now()})
+			said = m.Say(text)
+		}
+		if errors.Is(said, community.ErrTooFast) {
+			status = "Not so fast: one line a second, please."
+			keep = text // to send again, not to type again
 		}
 		row, col = c.Size().Rows, 3
-		c.WriteString(ui.MoveTo(row, 1) + ui.ClearEOL + styleLabel + "> " + ui.Reset)
-		b.drawChatBar(c, room, title, status)
+		c.WriteString(ui.MoveTo(row, 1) + ui.ClearEOL + StyleLabel + "> " + ui.Reset)
+		drawChatBar(c, m, title, status)
 	}
 }
 
 // lastSeq returns the newest chat line's sequence number in lines.
-func lastSeq(lines []ChatLine) uint64 {
+func lastSeq(lines []events.ChatLine) uint64 {
 	for _, l := range slices.Backward(lines) {
 		if l.Seq != 0 {
 			return l.Seq
@@ -277,16 +162,16 @@ func lastSeq(lines []ChatLine) uint64 {
 	return 0
 }
 
-// noticeLine shows a page or broadcast inside a chat.
-func noticeLine(n events.Event) ChatLine {
-	l := ChatLine{Handle: "*", Kind: "system", At: time.Now()}
+// noticeLine shows a page, broadcast or letter inside a chat.
+func noticeLine(n events.Event) events.ChatLine {
+	l := events.ChatLine{Handle: "*", Act: events.ChatSystem, At: time.Now()}
 	switch d := n.Data.(type) {
 	case events.Page:
 		l.Text = fmt.Sprintf("%s (node %d) is paging you: leave this chat to answer.", clean(d.From), d.FromNode)
-	case string:
-		l.Text = "Broadcast: " + clean(d)
-	case Notice:
-		l.Text = clean(d.Title) + " " + clean(d.Text)
+	case events.Broadcast:
+		l.Text = "Broadcast: " + clean(d.Text)
+	case events.Mail:
+		l.Text = "You have mail. A new letter from " + clean(d.From) + ": " + clean(d.Subject)
 	}
 	return l
 }
@@ -295,7 +180,7 @@ func noticeLine(n events.Event) ChatLine {
 // by scrolling it (a scrolling region), which costs one row of output per
 // row, however many people are in the room; if there are more new rows
 // than fit, it redraws all.
-func (b *Board) scrollChatLines(c *Call, lines, fresh []ChatLine) {
+func scrollChatLines(c *Call, lines, fresh []events.ChatLine) {
 	sz := c.Size()
 	height := max(sz.Rows-2, 1)
 	width := max(sz.Cols-1, 10)
@@ -304,7 +189,7 @@ func (b *Board) scrollChatLines(c *Call, lines, fresh []ChatLine) {
 		rows = append(rows, formatChatLine(l, width)...)
 	}
 	if len(rows) >= height {
-		b.drawChatLines(c, lines)
+		drawChatLines(c, lines)
 		return
 	}
 	var out strings.Builder
@@ -318,7 +203,7 @@ func (b *Board) scrollChatLines(c *Call, lines, fresh []ChatLine) {
 
 // drawChatLines draws the newest lines that fit above the bar, wrapped to
 // the window.
-func (b *Board) drawChatLines(c *Call, lines []ChatLine) {
+func drawChatLines(c *Call, lines []events.ChatLine) {
 	sz := c.Size()
 	height := max(sz.Rows-2, 1)
 	width := max(sz.Cols-1, 10)
@@ -341,20 +226,20 @@ func (b *Board) drawChatLines(c *Call, lines []ChatLine) {
 	c.WriteString(out.String())
 }
 
-func formatChatLine(l ChatLine, width int) []string {
-	when := styleDim + l.At.Local().Format("15:04") + " "
+func formatChatLine(l events.ChatLine, width int) []string {
+	when := StyleDim + l.At.Local().Format("15:04") + " "
 	var text string
-	switch l.Kind {
-	case "join":
-		text = styleDim + "-- " + clean(l.Handle) + " joins"
-	case "leave":
-		text = styleDim + "-- " + clean(l.Handle) + " leaves"
-	case "me":
-		text = styleKey + "* " + clean(l.Handle) + " " + clean(l.Text)
-	case "system":
-		text = styleError + "** " + clean(l.Text)
+	switch l.Act {
+	case events.ChatJoin:
+		text = StyleDim + "-- " + clean(l.Handle) + " joins"
+	case events.ChatLeave:
+		text = StyleDim + "-- " + clean(l.Handle) + " leaves"
+	case events.ChatMe:
+		text = StyleKey + "* " + clean(l.Handle) + " " + clean(l.Text)
+	case events.ChatSystem:
+		text = StyleError + "** " + clean(l.Text)
 	default:
-		text = styleValue + "<" + clean(l.Handle) + "> " + styleText + clean(l.Text)
+		text = StyleValue + "<" + clean(l.Handle) + "> " + StyleText + clean(l.Text)
 	}
 	// Wrap by cells; colours restart on each wrapped row.
 	plain := ui.Wrap(stripSGR(text), width-6)
@@ -394,9 +279,9 @@ func stripSGR(s string) string {
 	return b.String()
 }
 
-func (b *Board) drawChatBar(c *Call, room, title, status string) {
+func drawChatBar(c *Call, m *community.Member, title, status string) {
 	sz := c.Size()
-	members := b.chatMembers(room)
+	members := m.Members()
 	bar := fmt.Sprintf(" %s · %d here · /who /me /quit ", title, len(members))
 	if status != "" {
 		bar = " " + status + " "

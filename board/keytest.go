@@ -84,16 +84,17 @@ const (
 )
 
 func drawKeyTest(s *session.Session, last string, history []string, quit string) {
-	sz := s.Size()
+	sn := s.Snapshot()
+	sz := sn.Size
 	var b strings.Builder
 	b.WriteString("\x1b[0m\x1b[H\x1b[2J")
 	title := " x84 · terminal check "
 	fmt.Fprintf(&b, "\x1b[%d;1H\x1b[1;37;44m%s\x1b[K\x1b[0m", rowTitle, clip(title, sz.Cols))
 	facts := []struct{ k, v string }{
-		{"Terminal type", s.Term()},
+		{"Terminal type", sn.Term},
 		{"Window size", fmt.Sprintf("%d × %d", sz.Cols, sz.Rows)},
-		{"Encoding", string(s.Encoding())},
-		{"Connected by", fmt.Sprintf("%s from %s, node %d", s.Kind(), s.RemoteAddr(), s.Node())},
+		{"Encoding", string(sn.Encoding)},
+		{"Connected by", fmt.Sprintf("%s from %s, node %d", sn.Kind, sn.RemoteAddr, sn.Node)},
 	}
 	for i, f := range facts {
 		line := fmt.Sprintf(" %-14s \x1b[1m%s\x1b[0m", f.k, f.v)

@@ -12,19 +12,19 @@ import (
 // lastCallers lists the latest calls, newest first.
 func lastCallers(ctx context.Context, c *Call) error {
 	c.SetActivity("last callers")
-	calls, err := c.Board.Store.Calls.LastCalls(ctx, c.Board.LastCallers)
+	calls, err := c.Board.cfg.Store.Calls.LastCalls(ctx, c.Board.cfg.LastCallers)
 	if err != nil {
 		return err
 	}
 	list := &ui.List{}
 	draw := func() {
-		top := c.Board.header(c.Session, "lastcallers", 4)
+		top := c.Header("lastcallers", 4)
 		sz := c.Size()
-		c.WriteString(ui.MoveTo(top, 2) + styleTitle + callRow(sz.Cols-2, "Handle", "From", "When", "Calls") + ui.Reset)
+		c.WriteString(ui.MoveTo(top, 2) + StyleTitle + callRow(sz.Cols-2, "Handle", "From", "When", "Calls") + ui.Reset)
 		list.Top, list.Left, list.Width, list.Height = top+1, 2, sz.Cols-2, max(1, sz.Rows-top-2)
 		list.Lines = callLines(calls, list.Width, time.Now())
 		list.Draw(c.Session)
-		say(c.Session, sz.Rows, "", keyHelp("q", "back"))
+		c.Say(sz.Rows, "", KeyHelp("q", "back"))
 	}
 	return browse(ctx, c, list, draw)
 }
@@ -33,7 +33,7 @@ func callLines(calls []store.Call, width int, now time.Time) []string {
 	lines := make([]string, len(calls))
 	for i, call := range calls {
 		when := call.At.Local().Format("Mon Jan 02 15:04") + " (" + lastCallText(call.At, now) + ")"
-		lines[i] = styleText + callRow(width, clean(call.Handle), clean(call.Location), when, fmt.Sprint(call.Calls))
+		lines[i] = StyleText + callRow(width, clean(call.Handle), clean(call.Location), when, fmt.Sprint(call.Calls))
 	}
 	return lines
 }

@@ -2,78 +2,17 @@ package board
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
-	"slices"
 	"strings"
-	"time"
 
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/ui"
 )
-
-// Words callers may type at the login prompt instead of a handle.
-var (
-	newWords  = []string{"new", "apply"}
-	byeWords  = []string{"bye", "logoff", "logout", "quit", "exit", "g"}
-	anonWords = []string{"anonymous", "guest"}
-)
-
-// failDelay is the pause after a failed login, the same whether the
-// handle exists or not, so that guessing is slow and says nothing.
-const failDelay = 700 * time.Millisecond
-
-// Login errors.
-var (
-	// ErrLoginFailed means no such handle or a wrong password (callers are
-	// not told which).
-	ErrLoginFailed = errors.New("board: login failed")
-	// ErrBanned means the failure just banned the caller's address.
-	ErrBanned = errors.New("board: address banned after failed logins")
-	// ErrLocked means the password was right but a sysop locked the
-	// account.
-	ErrLocked = errors.New("board: this account is locked")
-)
-
-// Login checks a handle and password from addr, as the login screen does
-// and the web API's basic authentication: the same time for an unknown
-// handle as for a wrong password, a pause after a failure, the failure
-// counted toward the address's ban, and a stored hash brought up to date
-// after a success.
-func (b *Board) Login(ctx context.Context, handle, password string, addr netip.Addr) (*store.User, error) {
-	u, err := b.authenticate(ctx, handle, password)
-	if err != nil {
-		return nil, err
-	}
-	if b.OnLogin != nil {
-		b.OnLogin(u != nil)
-	}
-	if u != nil {
-		if u.InGroup(store.GroupLocked) {
-			return nil, ErrLocked
-		}
-		return u, nil
-	}
-	if err := sleep(ctx, failDelay); err != nil {
-		return nil, err
-	}
-	if b.Ban != nil && addr.IsValid() {
-		banned, err := b.Ban.Failed(ctx, addr)
-		if err != nil {
-			b.Log.Error("recording a failed login", "err", err)
-		}
-		if banned {
-			if b.OnBan != nil {
-				b.OnBan()
-			}
-			return nil, ErrBanned
-		}
-	}
-	return nil, ErrLoginFailed
-}
 
 // loginScreen is the login screen's layout and its last message.
 type loginScreen struct {
@@ -92,11 +31,11 @@ func (l *loginScreen) draw() {
 	row := b.header(s, "login", 12)
 	sz := s.Size()
 	lines := []string{
-		fmt.Sprintf("%s:: %sConnected to %s%s%s, node %d.", styleLabel, styleText, styleValue, clean(b.Name), styleText, s.Node()),
-		styleText + "Log in with your handle. New here? Type " + styleKey + "new" + styleText + " to apply for an account.",
+		fmt.Sprintf("%s:: %sConnected to %s%s%s, node %d.", StyleLabel, StyleText, StyleValue, clean(b.cfg.Name), StyleText, s.Node()),
+		StyleText + "Log in with your handle. New here? Type " + StyleKey + "new" + StyleText + " to apply for an account.",
 	}
-	if b.AllowAnonymous {
-		lines = append(lines, styleText+"Just looking around? Log in as "+styleKey+"anonymous"+styleText+".")
+	if b.cfg.Accounts.AllowAnonymous() {
+		lines = append(lines, StyleText+"Just looking around? Log in as "+StyleKey+"anonymous"+StyleText+".")
 	}
 	// Keep the prompts on screen on a short window.
 	row = min(row, max(1, sz.Rows-len(lines)-5))
@@ -105,33 +44,30 @@ func (l *loginScreen) draw() {
 	}
 	row += len(lines) + 1
 	l.handle, l.password, l.message = row, row+1, row+3
-	s.WriteString(ui.MoveTo(l.handle, 2) + styleLabel + "Handle:   " + ui.Reset + styleValue + ui.Truncate(l.typed, 24) + ui.Reset)
-	s.WriteString(ui.MoveTo(l.password, 2) + styleLabel + "Password: " + ui.Reset)
+	s.WriteString(ui.MoveTo(l.handle, 2) + StyleLabel + "Handle:   " + ui.Reset + StyleValue + ui.Truncate(l.typed, 24) + ui.Reset)
+	s.WriteString(ui.MoveTo(l.password, 2) + StyleLabel + "Password: " + ui.Reset)
 	if l.msg != "" {
-		say(s, l.message, l.msgStyle, l.msg)
+		Say(s, l.message, l.msgStyle, l.msg)
 	}
 }
 
 // login runs the login screen until someone logs in or the call ends.
 func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, error) {
+	accounts := b.cfg.Accounts
 	l := &loginScreen{b: b, s: s}
-	addr := addrOf(s.RemoteAddr())
+	addr := addrOf(s.Info().RemoteAddr)
 	failures := 0
 	// A name the caller gave its protocol (rlogin, ssh) is taken as typed
 	// at the first prompt: one of the words ("new") acts at once, and a
 	// handle goes straight on to the password (which the caller types
 	// next without looking); Esc there asks for another handle.
-	offered, _ := s.OfferedUser()
-	offered = strings.TrimSpace(clean(offered))
-	if slices.Contains(byeWords, strings.ToLower(offered)) {
+	offered := strings.TrimSpace(clean(s.Info().User))
+	if accounts.Intent(offered) == account.IntentLeave {
 		offered = "" // a name, not a wish to leave before arriving
 	}
-	isWord := func(s string) bool {
-		w := strings.ToLower(s)
-		return slices.Contains(newWords, w) || b.AllowAnonymous && slices.Contains(anonWords, w)
-	}
+	isWord := func(s string) bool { return accounts.Intent(s) != account.IntentLogin }
 	if offered != "" && !isWord(offered) {
-		l.msg, l.msgStyle = "Press Esc to log in with another handle.", styleDim
+		l.msg, l.msgStyle = "Press Esc to log in with another handle.", StyleDim
 	}
 	for {
 		l.typed = ""
@@ -155,22 +91,21 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 		}
 		handle = strings.TrimSpace(handle)
 		l.typed = handle
-		word := strings.ToLower(handle)
-		switch {
+		switch intent := accounts.Intent(handle); {
 		case handle == "":
 			continue
-		case slices.Contains(newWords, word):
+		case intent == account.IntentApply:
 			u, err := b.apply(ctx, s)
 			if errors.Is(err, ui.ErrCancel) {
 				l.msg = ""
 				continue
 			}
 			return u, err
-		case slices.Contains(byeWords, word):
-			s.WriteString(ui.MoveTo(l.message, 2) + ui.ClearEOL + styleText + "Goodbye!" + ui.Reset + "\r\n")
+		case intent == account.IntentLeave:
+			s.WriteString(ui.MoveTo(l.message, 2) + ui.ClearEOL + StyleText + "Goodbye!" + ui.Reset + "\r\n")
 			return nil, ErrLogoff
-		case b.AllowAnonymous && slices.Contains(anonWords, word):
-			return &store.User{Handle: "anonymous", Encoding: store.EncodingAuto}, nil
+		case intent == account.IntentGuest:
+			return account.Guest(), nil
 		}
 		password, err := l.passwordField().Read(ctx, s)
 		if errors.Is(err, ui.ErrCancel) {
@@ -180,31 +115,31 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 		if err != nil {
 			return nil, err
 		}
-		u, err := b.Login(ctx, handle, password, addr)
+		u, err := accounts.Login(ctx, handle, password, addr)
 		if err == nil {
 			return u, nil
 		}
-		if errors.Is(err, ErrLocked) {
-			say(s, l.message, styleError, "This account is locked; ask the sysop.")
+		if errors.Is(err, account.ErrLocked) {
+			Say(s, l.message, StyleError, "This account is locked; ask the sysop.")
 			s.WriteString("\r\n")
 			return nil, ErrLogoff
 		}
-		if !errors.Is(err, ErrLoginFailed) && !errors.Is(err, ErrBanned) {
+		if !errors.Is(err, account.ErrLoginFailed) && !errors.Is(err, account.ErrBanned) {
 			return nil, err
 		}
 		failures++
-		b.Log.Info("login failed", "node", s.Node(), "handle", clean(handle), "remote", s.RemoteAddr(), "failures", failures)
-		if errors.Is(err, ErrBanned) {
-			say(s, l.message, styleError, "Too many failed logins from your address; it is banned for a while.")
+		b.log.Info("login failed", "node", s.Node(), "handle", clean(handle), "remote", addr.String(), "failures", failures)
+		if errors.Is(err, account.ErrBanned) {
+			Say(s, l.message, StyleError, "Too many failed logins from your address; it is banned for a while.")
 			s.WriteString("\r\n")
 			return nil, err
 		}
-		if failures >= b.MaxLoginAttempts {
-			say(s, l.message, styleError, "Too many failed logins. Goodbye.")
+		if failures >= b.cfg.MaxLoginAttempts {
+			Say(s, l.message, StyleError, "Too many failed logins. Goodbye.")
 			s.WriteString("\r\n")
 			return nil, ErrLogoff
 		}
-		l.msg, l.msgStyle = "Login failed: no such handle, or a wrong password.", styleError
+		l.msg, l.msgStyle = "Login failed: no such handle, or a wrong password.", StyleError
 	}
 }
 
@@ -234,58 +169,16 @@ func (l *loginScreen) field(row, width int, mask rune) *ui.Field {
 	return f
 }
 
-// authenticate returns the account if password is right, nil if not.
-// An unknown handle costs the same hashing as a known one.
-func (b *Board) authenticate(ctx context.Context, handle, password string) (*store.User, error) {
-	u, err := b.Store.Users.User(ctx, handle)
-	if errors.Is(err, store.ErrNotFound) {
-		b.Passwords.Verify(ctx, b.dummy(), password)
-		return nil, nil
+// addrOf returns the IP address of a caller's network address; an
+// invalid one for a caller not on IP.
+func addrOf(a net.Addr) netip.Addr {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		return ta.AddrPort().Addr().Unmap()
 	}
-	if err != nil {
-		return nil, err
+	if a == nil {
+		return netip.Addr{}
 	}
-	ok, rehash, err := b.Passwords.Verify(ctx, u.Password, password)
-	if err != nil {
-		b.Log.Error("checking a password", "user", u.Handle, "err", err)
-		return nil, nil
-	}
-	if !ok {
-		return nil, nil
-	}
-	if rehash {
-		if fresh, err := store.Rehash(ctx, b.Store.Users, u, password, b.Passwords.Hash); err != nil {
-			b.Log.Error("storing a rehashed password", "user", u.Handle, "err", err)
-		} else {
-			u = fresh
-		}
-	}
-	return u, nil
-}
-
-// dummy returns a hash of a random password, checked against for unknown
-// handles so that they take as long as known ones.
-func (b *Board) dummy() string {
-	b.dummyOnce.Do(func() {
-		b.dummyHash, _ = b.Passwords.Hash(context.Background(), rand.Text())
-	})
-	return b.dummyHash
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// addrOf returns the IP address of "host:port".
-func addrOf(hostport string) netip.Addr {
-	ap, err := netip.ParseAddrPort(hostport)
+	ap, err := netip.ParseAddrPort(a.String())
 	if err != nil {
 		return netip.Addr{}
 	}

@@ -10,13 +10,13 @@ import (
 // call.
 func logoff(ctx context.Context, c *Call) error {
 	sz := c.Size()
-	ok, err := confirm(ctx, c.Session, sz.Rows, "Log off now?")
+	ok, err := Confirm(ctx, c.Session, sz.Rows, "Log off now?")
 	if err != nil || !ok {
 		return err
 	}
 	c.SetActivity("logging off")
-	row := c.Board.header(c.Session, "goodbye", 12)
-	say(c.Session, row, styleText, "Thanks for calling "+clean(c.Board.Name)+", "+clean(c.User.Handle)+". Call again soon!")
+	row := c.Header("goodbye", 12)
+	c.Say(row, StyleText, "Thanks for calling "+clean(c.Board.cfg.Name)+", "+clean(c.User.Handle)+". Call again soon!")
 	c.WriteString(ui.MoveTo(min(row+2, sz.Rows), 1) + ui.Reset + "\r\n")
 	return ErrLogoff
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/ui"
 )
 
@@ -22,7 +21,7 @@ func (b *Board) mainMenu(ctx context.Context, c *Call) error {
 		if err := c.refreshUser(ctx); err != nil {
 			return err
 		}
-		c.newMessages, c.newLetters, c.newErr = b.newCounts(ctx, c)
+		c.newMessages, c.newLetters, c.newErr = c.reading.NewCounts(ctx)
 		entries := b.Menu.Entries(c.Sysop())
 		m.Items = m.Items[:0]
 		for _, e := range entries {
@@ -46,15 +45,12 @@ func (b *Board) mainMenu(ctx context.Context, c *Call) error {
 		}
 		m.Relayout = layout
 		var noticeErr error
-		m.OnEvent = func(ev events.Event) bool {
-			if ev.Topic != events.TopicNotice {
-				return false
-			}
-			redraw, err := b.showNotices(ctx, c)
+		m.OnNotice = func() bool {
+			redraw, err := c.ShowNotices(ctx)
 			noticeErr = err
 			return redraw
 		}
-		if _, err := b.showNotices(ctx, c); err != nil {
+		if _, err := c.ShowNotices(ctx); err != nil {
 			return err
 		}
 		m.Top, m.Left, m.Width = layout()
@@ -74,8 +70,8 @@ func (b *Board) mainMenu(ctx context.Context, c *Call) error {
 			if sessionOver(ctx, err) {
 				return err
 			}
-			b.Log.Error("screen failed", "screen", e.Label, "user", c.User.Handle, "err", err)
-			say(c.Session, c.Size().Rows, styleError, "Sorry, that screen failed. Press a key.")
+			b.log.Error("screen failed", "screen", e.Label, "user", c.User.Handle, "err", err)
+			c.Say(c.Size().Rows, StyleError, "Sorry, that screen failed. Press a key.")
 			if _, err := c.ReadKey(ctx); err != nil {
 				return err
 			}
@@ -89,25 +85,25 @@ const mainArtRows = 6
 // drawMain draws the menu's header (artRows rows of art at most) and
 // greeting, and returns the row where the entries start.
 func (b *Board) drawMain(c *Call, artRows int) int {
-	row := b.header(c.Session, "main", artRows)
+	row := c.Header("main", artRows)
 	sz := c.Size()
-	greeting := fmt.Sprintf("%sWelcome, %s%s%s.", styleText, styleValue, clean(c.User.Handle), styleText)
+	greeting := fmt.Sprintf("%sWelcome, %s%s%s.", StyleText, StyleValue, clean(c.User.Handle), StyleText)
 	if !c.Anonymous() {
 		if c.previousCall.IsZero() {
 			greeting += " This is your first call."
 		} else {
-			greeting += fmt.Sprintf(" This is your call number %s%d%s.", styleValue, c.User.Calls, styleText)
+			greeting += fmt.Sprintf(" This is your call number %s%d%s.", StyleValue, c.User.Calls, StyleText)
 			greeting += " You last called " + lastCallText(c.previousCall, time.Now()) + "."
 		}
 	}
-	say(c.Session, row, "", greeting)
+	c.Say(row, "", greeting)
 	if c.newErr == nil && !c.Anonymous() {
-		say(c.Session, row+1, "", styleText+"New for you: "+styleValue+count(c.newMessages, "message")+styleText+
-			" and "+styleValue+count(c.newLetters, "letter")+styleText+".")
+		c.Say(row+1, "", StyleText+"New for you: "+StyleValue+count(c.newMessages, "message")+StyleText+
+			" and "+StyleValue+count(c.newLetters, "letter")+StyleText+".")
 		row++
 	}
-	c.WriteString(ui.MoveTo(sz.Rows, 2) + styleDim + ui.Truncate(
-		clean(c.User.Handle)+"@"+clean(b.Name)+" · arrows and Enter, or an entry's key", sz.Cols-2) + ui.Reset)
+	c.WriteString(ui.MoveTo(sz.Rows, 2) + StyleDim + ui.Truncate(
+		clean(c.User.Handle)+"@"+clean(b.cfg.Name)+" · arrows and Enter, or an entry's key", sz.Cols-2) + ui.Reset)
 	return row + 2
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
@@ -30,38 +31,38 @@ const profileValueCol = 19
 func profile(ctx context.Context, c *Call) error {
 	c.SetActivity("profile")
 	if c.Anonymous() {
-		c.Board.header(c.Session, "profile", 4)
-		say(c.Session, 6, styleText, "You are visiting without an account: log in as new to apply for one.")
-		say(c.Session, 8, "", keyHelp("q", "back"))
+		c.Header("profile", 4)
+		c.Say(6, StyleText, "You are visiting without an account: log in as new to apply for one.")
+		c.Say(8, "", KeyHelp("q", "back"))
 		_, err := c.ReadKey(ctx)
 		return err
 	}
 	msg, msgStyle := "", ""
 	var top int
 	draw := func() {
-		top = c.Board.header(c.Session, "profile", 4)
+		top = c.Header("profile", 4)
 		sz := c.Size()
 		for i, it := range profileItems {
 			key := "   "
 			if it.key != 0 {
-				key = styleText + "[" + styleKey + string(it.key) + styleText + "]"
+				key = StyleText + "[" + StyleKey + string(it.key) + StyleText + "]"
 			}
-			c.WriteString(ui.MoveTo(top+i, 2) + key + " " + styleLabel + ui.Pad(it.label, profileValueCol-6) + styleValue +
+			c.WriteString(ui.MoveTo(top+i, 2) + key + " " + StyleLabel + ui.Pad(it.label, profileValueCol-6) + StyleValue +
 				ui.Truncate(profileValue(c, i), sz.Cols-20) + ui.Reset)
 		}
-		say(c.Session, top+len(profileItems)+1, "", keyHelp("n/l/e/p/c/k/s", "change", "v", "view someone's", "q", "back"))
+		c.Say(top+len(profileItems)+1, "", KeyHelp("n/l/e/p/c/k/s", "change", "v", "view someone's", "q", "back"))
 		if msg != "" {
-			say(c.Session, top+len(profileItems)+2, msgStyle, msg)
+			c.Say(top+len(profileItems)+2, msgStyle, msg)
 		}
 	}
 	draw()
 	for {
-		k, err := c.Board.nextKey(ctx, c, draw)
+		k, err := c.NextKey(ctx, draw)
 		if err != nil {
 			return err
 		}
 		switch {
-		case isQuit(k):
+		case IsQuit(k):
 			return nil
 		case k.Code != term.KeyRune || k.Mod != 0:
 			continue
@@ -77,7 +78,7 @@ func profile(ctx context.Context, c *Call) error {
 					return err
 				}
 			}
-			msg, msgStyle = m, styleError
+			msg, msgStyle = m, StyleError
 			draw()
 			continue
 		}
@@ -138,41 +139,43 @@ func profileValue(c *Call, i int) string {
 // editProfile changes one field and returns a message about it.
 func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw func()) (string, string, error) {
 	u := c.User
-	set, err := editContact(ctx, c, u, key, row, profileValueCol, redraw)
+	accounts := c.Board.cfg.Accounts
+	var field account.Field
+	var value string
+	var err error
 	switch key {
+	case 'n', 'l', 'e':
+		field, value, err = editContact(ctx, c, u, key, row, profileValueCol, redraw)
 	case 'c':
-		v := nextEncoding(u.Encoding)
-		set = func(u *store.User) { u.Encoding = v }
+		field, value = account.Encoding, nextEncoding(u.Encoding)
 	case 's':
-		var v string
-		if v, err = ask(ctx, c, row, "", &ui.Field{Col: profileValueCol, Max: 72, Value: u.Signature}, redraw); err == nil {
-			v = term.Sanitize(strings.TrimSpace(v))
-		}
-		set = func(u *store.User) { u.Signature = v }
+		field = account.Signature
+		value, err = Ask(ctx, c.Session, row, "", &ui.Field{Col: profileValueCol, Max: account.SignatureMax, Value: u.Signature}, redraw)
 	case 'p':
 		return changePassword(ctx, c, msgRow, redraw)
 	case 'k':
 		return "", "", sshKeys(ctx, c)
-	}
-	switch {
-	case errors.Is(err, ui.ErrCancel):
+	default:
 		return "", "", nil
-	case err != nil && sessionOver(ctx, err):
-		return "", "", err
-	case err != nil:
-		return ruleMessage(err), styleError, nil
 	}
-	if err := c.changeUser(ctx, set); err != nil {
+	if err != nil {
+		return "", "", ignoreCancel(err)
+	}
+	fresh, err := accounts.SetField(ctx, u.ID, field, value)
+	if errors.Is(err, account.ErrInvalid) {
+		return ruleMessage(err), StyleError, nil
+	}
+	if err := c.changed(fresh, err); err != nil {
 		return "", "", err
 	}
 	if key == 'c' {
-		enc := c.NegotiatedEncoding()
+		enc := c.Info().Encoding
 		if u.Encoding != store.EncodingAuto {
 			enc = term.Encoding(u.Encoding)
 		}
 		c.SetEncoding(enc)
 	}
-	return "Saved.", styleOK, nil
+	return "Saved.", StyleOK, nil
 }
 
 func nextEncoding(e string) string {
@@ -187,37 +190,43 @@ func nextEncoding(e string) string {
 
 // changePassword asks for the current password, then the new one twice.
 func changePassword(ctx context.Context, c *Call, row int, redraw func()) (string, string, error) {
-	b := c.Board
+	accounts := c.Board.cfg.Accounts
 	ask := func(label string) (string, error) {
-		return ask(ctx, c, row, ui.Pad(label, 15), &ui.Field{Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)
+		return Ask(ctx, c.Session, row, ui.Pad(label, 15), &ui.Field{Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)
 	}
 	current, err := ask("Current:")
 	if err != nil {
 		return "", "", ignoreCancel(err)
 	}
-	if ok, _, err := b.Passwords.Verify(ctx, c.User.Password, current); err != nil || !ok {
-		return "That is not your current password.", styleError, nil
+	switch err := accounts.Verify(ctx, c.User.Handle, current); {
+	case errors.Is(err, account.ErrWrongPassword):
+		return "That is not your current password.", StyleError, nil
+	case err != nil:
+		return "", "", c.changed(nil, err)
 	}
 	fresh, err := ask("New password:")
 	if err != nil {
 		return "", "", ignoreCancel(err)
 	}
-	if err := b.Rules.CheckPassword(fresh); err != nil {
-		return ruleMessage(err), styleError, nil
+	if err := accounts.CheckPassword(fresh); err != nil {
+		return ruleMessage(err), StyleError, nil
 	}
 	again, err := ask("Again:")
 	if err != nil {
 		return "", "", ignoreCancel(err)
 	}
 	if again != fresh {
-		return "The two passwords differ; nothing changed.", styleError, nil
+		return "The two passwords differ; nothing changed.", StyleError, nil
 	}
-	hash, err := b.Passwords.Hash(ctx, fresh)
-	if err != nil {
+	u, err := accounts.ChangePassword(ctx, c.User.Handle, current, fresh)
+	switch {
+	case errors.Is(err, account.ErrWrongPassword):
+		return "That is not your current password.", StyleError, nil
+	case errors.Is(err, account.ErrInvalid):
+		return ruleMessage(err), StyleError, nil
+	}
+	if err := c.changed(u, err); err != nil {
 		return "", "", err
 	}
-	if err := c.changeUser(ctx, func(u *store.User) { u.Password = hash }); err != nil {
-		return "", "", err
-	}
-	return "Password changed.", styleOK, nil
+	return "Password changed.", StyleOK, nil
 }

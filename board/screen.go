@@ -7,22 +7,23 @@ import (
 	"strings"
 	"time"
 
-	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
 
-// The board's palette.
+// The board's palette: SGR sequences that start afresh (attributes
+// reset), for Say, KeyHelp and screens' own text.
 const (
-	styleText  = "\x1b[0;37m"
-	styleLabel = "\x1b[0;36m"
-	styleValue = "\x1b[0;1;37m"
-	styleKey   = "\x1b[0;1;33m"
-	styleTitle = "\x1b[0;1;36m"
-	styleError = "\x1b[0;1;31m"
-	styleOK    = "\x1b[0;1;32m"
-	styleDim   = "\x1b[0;90m"
+	StyleText  = "\x1b[0;37m"   // ordinary text
+	StyleLabel = "\x1b[0;36m"   // a field's label
+	StyleValue = "\x1b[0;1;37m" // a value, a name
+	StyleKey   = "\x1b[0;1;33m" // a key to press
+	StyleTitle = "\x1b[0;1;36m" // a screen's title
+	StyleError = "\x1b[0;1;31m" // a refusal, an error
+	StyleOK    = "\x1b[0;1;32m" // done
+	StyleDim   = "\x1b[0;90m"   // hints, times
 )
 
 // count says how many of a thing there are: "1 message", "2 messages".
@@ -33,22 +34,25 @@ func count(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// header clears the screen and draws the named art at the top, using at
-// most maxRows rows (fewer on a short window). It returns the first free
-// row. Missing art is logged and replaced by the board's name; with
-// maxRows 0 there is no art.
+// Header clears the screen and draws the named art at the top (a sysop's
+// DATA/art/NAME.ans, else the built-in), using at most maxRows rows
+// (fewer on a short window). It returns the first free row. Missing art
+// is logged and replaced by the board's name; with maxRows 0 there is no
+// art.
+func (c *Call) Header(name string, maxRows int) int { return c.Board.header(c.Session, name, maxRows) }
+
 func (b *Board) header(s *session.Session, name string, maxRows int) int {
 	sz := s.Size()
 	s.WriteString(ui.ClearScreen)
 	if maxRows <= 0 {
 		return 1
 	}
-	a, err := b.Art.Load(name)
+	a, err := b.cfg.Art.Load(name)
 	if err != nil {
-		b.Log.Warn("art", "name", name, "err", err)
+		b.log.Warn("art", "name", name, "err", err)
 	}
 	if a == nil {
-		s.WriteString(ui.MoveTo(1, 2) + styleTitle + ui.Truncate(b.Name, sz.Cols-2) + ui.Reset)
+		s.WriteString(ui.MoveTo(1, 2) + StyleTitle + ui.Truncate(b.cfg.Name, sz.Cols-2) + ui.Reset)
 		return 3
 	}
 	rows := min(a.Height(), maxRows, max(sz.Rows-6, 1))
@@ -71,10 +75,12 @@ func readKeyTimeout(ctx context.Context, s *session.Session, d time.Duration) (t
 	return k, err
 }
 
-// confirm asks a yes/no question on a row; only y says yes.
-func confirm(ctx context.Context, s *session.Session, row int, question string) (bool, error) {
+// Confirm asks a yes/no question on a row; only y says yes. Esc, Enter
+// and n say no, and so does a resize (the screen redraws, and asks again
+// if it must).
+func Confirm(ctx context.Context, s *session.Session, row int, question string) (bool, error) {
 	draw := func() {
-		s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + styleText + question + " " + styleKey + "[y/N]" + ui.Reset + " ")
+		s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + StyleText + question + " " + StyleKey + "[y/N]" + ui.Reset + " ")
 	}
 	draw()
 	for {
@@ -94,29 +100,29 @@ func confirm(ctx context.Context, s *session.Session, row int, question string) 
 	}
 }
 
-// ask reads a line in f after a label on row, or on the bottom row when
+// Ask reads a line in f after a label on row, or on the bottom row when
 // row is 0 (which moves with a resize). With no label, f stays at f.Col,
-// over the value a screen shows there. A resize redraws the screen, then
-// the label and the field. A zero f.Width runs to the window's edge,
-// f.Max at most.
-func ask(ctx context.Context, c *Call, row int, label string, f *ui.Field, redraw func()) (string, error) {
+// over the value a screen shows there. A resize runs redraw (which draws
+// the screen), then draws the label and the field again. A zero f.Width
+// runs to the window's edge, f.Max at most. Esc returns ui.ErrCancel.
+func Ask(ctx context.Context, s *session.Session, row int, label string, f *ui.Field, redraw func()) (string, error) {
 	col := f.Col
 	place := func() (int, int) {
 		r := row
 		if r == 0 {
-			r = c.Size().Rows
+			r = s.Size().Rows
 		}
 		if label != "" {
-			c.WriteString(ui.MoveTo(r, 2) + ui.ClearEOL + styleLabel + label + ui.Reset)
+			s.WriteString(ui.MoveTo(r, 2) + ui.ClearEOL + StyleLabel + label + ui.Reset)
 			col = 2 + ui.Width(label)
 		} else {
-			c.WriteString(ui.MoveTo(r, col) + ui.ClearEOL) // the value edited in place
+			s.WriteString(ui.MoveTo(r, col) + ui.ClearEOL) // the value edited in place
 		}
 		return r, col
 	}
 	f.Row, f.Col = place() // the field keeps to the window as it changes
 	f.Relayout = func() (int, int) { redraw(); return place() }
-	return f.Read(ctx, c.Session)
+	return f.Read(ctx, s)
 }
 
 // ignoreCancel turns Esc (ui.ErrCancel) into "nothing happened" and
@@ -130,16 +136,16 @@ func ignoreCancel(err error) error {
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
-// say writes a message on a row, clearing the rest of the row.
-func say(s *session.Session, row int, style, msg string) {
+// Say writes a message in a style (the palette's) on a row, clearing the
+// rest of the row; a message too long for the window is cut.
+func Say(s *session.Session, row int, style, msg string) {
 	s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + style + ui.Truncate(msg, s.Size().Cols-2) + ui.Reset)
 }
 
 // ruleMessage returns the text to show a caller for a failed rule.
 func ruleMessage(err error) string {
-	var um interface{ UserMessage() string }
-	if errors.As(err, &um) {
-		return um.UserMessage()
+	if msg := account.Message(err); msg != "" {
+		return msg
 	}
 	return "That is not allowed."
 }
@@ -168,21 +174,21 @@ func ago(t, now time.Time) string {
 	return fmt.Sprintf("%dy", int(d/(365*24*time.Hour)))
 }
 
-// keyHelp formats key hints: keyHelp("a", "add", "q", "back") gives
+// KeyHelp formats key hints: KeyHelp("a", "add", "q", "back") gives
 // "[a] add  [q] back" in the board's colours.
-func keyHelp(pairs ...string) string {
+func KeyHelp(pairs ...string) string {
 	var b strings.Builder
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if i > 0 {
 			b.WriteString("  ")
 		}
-		fmt.Fprintf(&b, "%s[%s%s%s]%s %s", styleText, styleKey, pairs[i], styleText, styleText, pairs[i+1])
+		fmt.Fprintf(&b, "%s[%s%s%s]%s %s", StyleText, StyleKey, pairs[i], StyleText, StyleText, pairs[i+1])
 	}
 	return b.String() + ui.Reset
 }
 
-// isQuit reports whether k leaves a screen: q, Esc or Enter.
-func isQuit(k term.Key) bool {
+// IsQuit reports whether k leaves a screen: q, Esc or Enter.
+func IsQuit(k term.Key) bool {
 	return k.Code == term.KeyEscape || k.Code == term.KeyEnter ||
 		k.Code == term.KeyRune && k.Mod == 0 && (k.Rune == 'q' || k.Rune == 'Q')
 }
@@ -192,12 +198,12 @@ func isQuit(k term.Key) bool {
 func browse(ctx context.Context, c *Call, list *ui.List, draw func()) error {
 	draw()
 	for {
-		k, err := c.Board.nextKey(ctx, c, draw)
+		k, err := c.NextKey(ctx, draw)
 		if err != nil {
 			return err
 		}
 		switch {
-		case isQuit(k):
+		case IsQuit(k):
 			return nil
 		default:
 			list.HandleKey(c.Session, k)
@@ -205,15 +211,17 @@ func browse(ctx context.Context, c *Call, list *ui.List, draw func()) error {
 	}
 }
 
-// nextKey reads the caller's next key for a screen's loop. It is the
-// screen's safe point: notices waiting for the caller (pages, broadcasts)
-// are shown first and the screen redrawn after them; a resize redraws
-// too. Every other key is returned, KeyEvent included, for the screens
-// that follow live events.
-func (b *Board) nextKey(ctx context.Context, c *Call, redraw func()) (term.Key, error) {
+// NextKey reads the caller's next key for a screen's loop. It is the
+// screen's safe point: notices waiting for the caller (pages, broadcasts,
+// mail) are shown first and redraw is run after them; a resize runs
+// redraw too. Every other key is returned, KeyEvent included, for the
+// screens that follow live updates (Session.Event says which); others
+// ignore KeyEvent and read on. Use NextKey rather than ReadKey, which
+// also returns for the notices and resizes that NextKey handles.
+func (c *Call) NextKey(ctx context.Context, redraw func()) (term.Key, error) {
 	for {
-		if c.PendingNotices() > 0 {
-			if _, err := b.showNotices(ctx, c); err != nil {
+		if c.Inbox().Notices() > 0 {
+			if _, err := c.ShowNotices(ctx); err != nil {
 				return term.Key{}, err
 			}
 			redraw()
@@ -222,13 +230,17 @@ func (b *Board) nextKey(ctx context.Context, c *Call, redraw func()) (term.Key, 
 		if err != nil {
 			return k, err
 		}
-		switch {
-		case k.Code == term.KeyResize:
+		switch k.Code {
+		case term.KeyResize:
 			redraw()
-		case k.Code == term.KeyEvent && c.Event().Topic == events.TopicNotice:
+		case term.KeyNotice:
 			// shown at the top of the loop
 		default:
 			return k, nil
 		}
 	}
 }
+
+// Say writes a message in a style on a row of the caller's screen (see
+// the package function Say).
+func (c *Call) Say(row int, style, msg string) { Say(c.Session, row, style, msg) }

@@ -10,27 +10,6 @@ import (
 	"github.com/x84bbs/x84/ui"
 )
 
-func TestWaitText(t *testing.T) {
-	tests := []struct {
-		wait time.Duration
-		want string
-	}{
-		{500 * time.Millisecond, "1 second"},
-		{time.Second, "1 second"},
-		{59*time.Second + time.Millisecond, "60 seconds"},
-		{90 * time.Second, "90 seconds"},
-		{91 * time.Second, "2 minutes"},
-		{time.Hour, "60 minutes"},
-		{time.Hour + 31*time.Minute, "2 hours"},
-		{24 * time.Hour, "24 hours"},
-	}
-	for _, tt := range tests {
-		if got := board.WaitText(tt.wait); got != tt.want {
-			t.Errorf("WaitText(%v) = %q; want %q", tt.wait, got, tt.want)
-		}
-	}
-}
-
 // A one-liner longer than the window's room goes on under itself, and
 // no line is wider than the window.
 func TestOnelinerLinesWrap(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
@@ -15,7 +16,7 @@ import (
 
 // askHandle asks for a user's handle on a row and returns the account.
 func askHandle(ctx context.Context, c *Call, row int, question string, redraw func()) (*store.User, string, error) {
-	h, err := ask(ctx, c, row, question, &ui.Field{Max: 32, Width: 20}, redraw)
+	h, err := Ask(ctx, c.Session, row, question, &ui.Field{Max: 32, Width: 20}, redraw)
 	if err != nil {
 		return nil, "", err
 	}
@@ -23,7 +24,7 @@ func askHandle(ctx context.Context, c *Call, row int, question string, redraw fu
 	if h == "" {
 		return nil, "", ui.ErrCancel
 	}
-	u, err := c.Board.Store.Users.User(ctx, h)
+	u, err := c.Board.cfg.Accounts.User(ctx, h)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, "No user is called " + clean(h) + ".", nil
 	}
@@ -33,8 +34,8 @@ func askHandle(ctx context.Context, c *Call, row int, question string, redraw fu
 // viewProfile shows another user's public profile.
 func viewProfile(ctx context.Context, c *Call, u *store.User) error {
 	draw := func() {
-		top := c.Board.header(c.Session, "profile", 4)
-		say(c.Session, top, styleTitle, "Profile of "+clean(u.Handle))
+		top := c.Header("profile", 4)
+		c.Say(top, StyleTitle, "Profile of "+clean(u.Handle))
 		top += 2
 		rows := [][2]string{
 			{"Handle", clean(u.Handle)},
@@ -44,22 +45,22 @@ func viewProfile(ctx context.Context, c *Call, u *store.User) error {
 			{"Member since", u.Created.Local().Format("Jan 02 2006")},
 		}
 		for i, r := range rows {
-			c.WriteString(ui.MoveTo(top+i, 3) + styleLabel + ui.Pad(r[0], 14) + styleValue + ui.Truncate(r[1], c.Size().Cols-18) + ui.Reset)
+			c.WriteString(ui.MoveTo(top+i, 3) + StyleLabel + ui.Pad(r[0], 14) + StyleValue + ui.Truncate(r[1], c.Size().Cols-18) + ui.Reset)
 		}
 		row := top + len(rows) + 1
 		if sig := strings.TrimSpace(u.Signature); sig != "" {
 			for i, l := range ui.Wrap(term.SanitizeText(sig), c.Size().Cols-6) {
 				if i < 4 {
-					c.WriteString(ui.MoveTo(row+i, 3) + styleDim + l + ui.Reset)
+					c.WriteString(ui.MoveTo(row+i, 3) + StyleDim + l + ui.Reset)
 				}
 			}
 			row += 5
 		}
-		say(c.Session, min(row, c.Size().Rows), "", keyHelp("q", "back"))
+		c.Say(min(row, c.Size().Rows), "", KeyHelp("q", "back"))
 	}
 	draw()
 	for {
-		k, err := c.Board.nextKey(ctx, c, draw)
+		k, err := c.NextKey(ctx, draw)
 		if err != nil || k.Code != term.KeyEvent {
 			return err
 		}
@@ -67,34 +68,26 @@ func viewProfile(ctx context.Context, c *Call, u *store.User) error {
 }
 
 // editContact asks, in place at row and col, for a new real name (key
-// n), location (l) or e-mail address (e) of u, and checks it against the
-// board's rules. It returns the change to save, or nil for another key.
-func editContact(ctx context.Context, c *Call, u *store.User, key rune, row, col int, redraw func()) (func(*store.User), error) {
-	rules := c.Board.Rules
+// n), location (l) or e-mail address (e) of u, and returns the field and
+// its new value, for the account service to check and store.
+func editContact(ctx context.Context, c *Call, u *store.User, key rune, row, col int, redraw func()) (account.Field, string, error) {
 	read := func(value string, max int) (string, error) {
-		v, err := ask(ctx, c, row, "", &ui.Field{Col: col, Max: max, Value: value}, redraw)
-		return strings.TrimSpace(v), err
+		return Ask(ctx, c.Session, row, "", &ui.Field{Col: col, Max: max, Value: value}, redraw)
 	}
 	var v string
 	var err error
 	switch key {
 	case 'n':
-		if v, err = read(u.RealName, 40); err == nil {
-			err = rules.CheckRealName(v)
-		}
-		return func(u *store.User) { u.RealName = v }, err
+		v, err = read(u.RealName, 40)
+		return account.RealName, v, err
 	case 'l':
-		if v, err = read(u.Location, 40); err == nil {
-			err = rules.CheckLocation(v)
-		}
-		return func(u *store.User) { u.Location = v }, err
+		v, err = read(u.Location, 40)
+		return account.Location, v, err
 	case 'e':
-		if v, err = read(u.Email, 64); err == nil && v != "" {
-			err = rules.CheckEmail(v)
-		}
-		return func(u *store.User) { u.Email = v }, err
+		v, err = read(u.Email, 64)
+		return account.Email, v, err
 	}
-	return nil, nil
+	return 0, "", nil
 }
 
 // editorValueCol is the column of the values in the user editor, where
@@ -121,24 +114,24 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 	}
 	draw := func() {
 		c.WriteString(ui.ClearScreen)
-		say(c.Session, 1, styleTitle, "Editing "+clean(u.Handle)+" · "+count(u.Calls, "call")+" · last "+lastCallText(u.LastCall, time.Now()))
+		c.Say(1, StyleTitle, "Editing "+clean(u.Handle)+" · "+count(u.Calls, "call")+" · last "+lastCallText(u.LastCall, time.Now()))
 		top = 3
 		for i, it := range items {
-			c.WriteString(ui.MoveTo(top+i, 2) + styleText + "[" + styleKey + string(it.key) + styleText + "] " +
-				styleLabel + ui.Pad(it.label, editorValueCol-6) + styleValue + ui.Truncate(it.value(), c.Size().Cols-20) + ui.Reset)
+			c.WriteString(ui.MoveTo(top+i, 2) + StyleText + "[" + StyleKey + string(it.key) + StyleText + "] " +
+				StyleLabel + ui.Pad(it.label, editorValueCol-6) + StyleValue + ui.Truncate(it.value(), c.Size().Cols-20) + ui.Reset)
 		}
-		say(c.Session, top+len(items)+1, "", keyHelp("q", "back"))
+		c.Say(top+len(items)+1, "", KeyHelp("q", "back"))
 		if msg != "" {
-			say(c.Session, top+len(items)+2, msgStyle, msg)
+			c.Say(top+len(items)+2, msgStyle, msg)
 		}
 	}
 	draw()
 	for {
-		k, err := b.nextKey(ctx, c, draw)
+		k, err := c.NextKey(ctx, draw)
 		if err != nil {
 			return err
 		}
-		if isQuit(k) {
+		if IsQuit(k) {
 			return nil
 		}
 		if k.Code != term.KeyRune || k.Mod != 0 {
@@ -157,69 +150,75 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		row := top + i
 		if msg != "" { // the last message is not about this edit
 			msg, msgStyle = "", ""
-			say(c.Session, top+len(items)+2, "", "")
+			c.Say(top+len(items)+2, "", "")
 		}
 		// A sysop cannot lock themselves out by mistake: taking away
 		// one's own rights is for another sysop.
 		if u.ID == c.User.ID && strings.ContainsRune("skd", k.Rune) {
-			msg, msgStyle = "Not your own account: another sysop can do that.", styleError
+			msg, msgStyle = "Not your own account: another sysop can do that.", StyleError
 			draw()
 			continue
 		}
-		set, err := editContact(ctx, c, u, k.Rune, row, editorValueCol, draw)
-		switch k.Rune {
-		case 'p':
-			var v string
-			if v, err = ask(ctx, c, row, "", &ui.Field{Col: editorValueCol, Max: passwordFieldMax, Width: 32, Mask: '*'}, draw); err == nil {
-				if err = b.Rules.CheckPassword(v); err == nil {
-					v, err = b.Passwords.Hash(ctx, v)
-				}
-			}
-			set = func(u *store.User) { u.Password = v }
-		case 's':
-			// Toggled from what is stored now, not from what was read.
-			set = func(u *store.User) { u.Groups = toggle(u.Groups, store.GroupSysop) }
-		case 'k':
-			set = func(u *store.User) { u.Groups = toggle(u.Groups, store.GroupLocked) }
-		case 'd':
-			sure, cerr := confirm(ctx, c.Session, row, "Delete "+clean(u.Handle)+" for good?")
-			if cerr != nil {
-				return cerr
-			}
-			if !sure {
-				draw()
-				continue
-			}
-			if err := b.Store.Users.DeleteUser(ctx, u.Handle); err != nil && !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-			b.Log.Info("sysop deleted a user", "sysop", c.User.Handle, "user", u.Handle)
-			b.Revoke(u.Handle, "Your account has been removed by the sysop.")
-			return nil
-		}
+		saved, err := editAccount(ctx, c, u, k.Rune, row, draw)
 		switch {
-		case errors.Is(err, ui.ErrCancel):
-		case err != nil && sessionOver(ctx, err):
-			return err
+		case errors.Is(err, errDeleted):
+			return nil
+		case errors.Is(err, ui.ErrCancel), err == nil && saved == nil:
+		case errors.Is(err, store.ErrNotFound):
+			return nil // deleted meanwhile: back to the list
+		case errors.Is(err, account.ErrInvalid):
+			msg, msgStyle = ruleMessage(err), StyleError
 		case err != nil:
-			msg, msgStyle = ruleMessage(err), styleError
+			return err
 		default:
-			saved, err := b.Store.Users.ModifyUser(ctx, u.ID, func(u *store.User) error { set(u); return nil })
-			if errors.Is(err, store.ErrNotFound) {
-				return nil // deleted meanwhile: back to the list
-			}
-			if err != nil {
-				return err
-			}
 			*u = *saved
-			msg, msgStyle = "Saved.", styleOK
-			b.Log.Info("sysop edited a user", "sysop", c.User.Handle, "user", u.Handle, "field", items[i].label)
-			if u.InGroup(store.GroupLocked) && k.Rune == 'k' {
-				b.Revoke(u.Handle, "Your account has been locked by the sysop.")
-			}
+			msg, msgStyle = "Saved.", StyleOK
+			b.log.Info("sysop edited a user", "sysop", c.User.Handle, "user", u.Handle, "field", items[i].label)
 		}
 		draw()
 	}
+}
+
+// errDeleted is editAccount's word that the account is gone.
+var errDeleted = errors.New("board: the account was deleted")
+
+// editAccount makes the sysop's change picked by key to u, and returns
+// the account as stored: nil when nothing changed, errDeleted after a
+// deletion.
+func editAccount(ctx context.Context, c *Call, u *store.User, key rune, row int, redraw func()) (*store.User, error) {
+	accounts := c.Board.cfg.Accounts
+	switch key {
+	case 'n', 'l', 'e':
+		field, v, err := editContact(ctx, c, u, key, row, editorValueCol, redraw)
+		if err != nil {
+			return nil, err
+		}
+		return accounts.SetField(ctx, u.ID, field, v)
+	case 'p':
+		v, err := Ask(ctx, c.Session, row, "", &ui.Field{Col: editorValueCol, Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)
+		if err != nil {
+			return nil, err
+		}
+		if err := accounts.SetPassword(ctx, u.Handle, v); err != nil {
+			return nil, err
+		}
+		return accounts.User(ctx, u.Handle)
+	case 's':
+		return accounts.SetSysop(ctx, u.Handle, !u.InGroup(store.GroupSysop))
+	case 'k':
+		return accounts.SetLocked(ctx, u.Handle, !u.InGroup(store.GroupLocked))
+	case 'd':
+		sure, err := Confirm(ctx, c.Session, row, "Delete "+clean(u.Handle)+" for good?")
+		if err != nil || !sure {
+			return nil, err
+		}
+		if err := accounts.Delete(ctx, u.Handle); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		c.Board.log.Info("sysop deleted a user", "sysop", c.User.Handle, "user", u.Handle)
+		return nil, errDeleted
+	}
+	return nil, nil
 }
 
 func yesNo(b bool) string {

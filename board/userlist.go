@@ -21,7 +21,7 @@ func userList(ctx context.Context, c *Call) error {
 	var users []*store.User
 	filter := ""
 	load := func() error {
-		all, err := c.Board.Store.Users.ListUsers(ctx)
+		all, err := c.Board.cfg.Accounts.List(ctx)
 		users = all[:0]
 		for _, u := range all {
 			if filter == "" || strings.Contains(store.HandleKey(u.Handle+" "+u.RealName+" "+u.Location), store.HandleKey(filter)) {
@@ -37,31 +37,31 @@ func userList(ctx context.Context, c *Call) error {
 	draw := func() {
 		c.WriteString(ui.ClearScreen)
 		sz := c.Size()
-		title := fmt.Sprintf("Users of %s: %d", clean(c.Board.Name), len(users))
+		title := fmt.Sprintf("Users of %s: %d", clean(c.Board.cfg.Name), len(users))
 		if filter != "" {
 			title += " matching " + clean(filter)
 		}
-		say(c.Session, 1, styleTitle, title)
-		c.WriteString(ui.MoveTo(3, 2) + styleTitle + userRow(sz.Cols-2, "Handle", "Real name", "Location", "Groups", "Calls", "Last call") + ui.Reset)
+		c.Say(1, StyleTitle, title)
+		c.WriteString(ui.MoveTo(3, 2) + StyleTitle + userRow(sz.Cols-2, "Handle", "Real name", "Location", "Groups", "Calls", "Last call") + ui.Reset)
 		list.Top, list.Left, list.Width, list.Height = 4, 2, sz.Cols-2, max(1, sz.Rows-5)
 		now := time.Now()
 		list.Lines = list.Lines[:0]
 		for _, u := range users {
-			list.Lines = append(list.Lines, styleText+userRow(list.Width, clean(u.Handle), clean(u.RealName), clean(u.Location),
+			list.Lines = append(list.Lines, StyleText+userRow(list.Width, clean(u.Handle), clean(u.RealName), clean(u.Location),
 				strings.Join(u.Groups, ","), fmt.Sprint(u.Calls), lastCallText(u.LastCall, now)))
 		}
 		list.Draw(c.Session)
-		say(c.Session, sz.Rows, "", keyHelp("e", "edit a user", "/", "search", "q", "back"))
+		c.Say(sz.Rows, "", KeyHelp("e", "edit a user", "/", "search", "q", "back"))
 	}
 	draw()
 	for {
-		k, err := c.Board.nextKey(ctx, c, draw) // shows notices; redraws on resize
+		k, err := c.NextKey(ctx, draw) // shows notices; redraws on resize
 		if err != nil {
 			return err
 		}
 		row := c.Size().Rows
 		switch {
-		case isQuit(k):
+		case IsQuit(k):
 			return nil
 		case k.Code == term.KeyRune && k.Rune == 'e':
 			u, msg, err := askHandle(ctx, c, row, "Edit which user? ", draw)
@@ -79,10 +79,10 @@ func userList(ctx context.Context, c *Call) error {
 			}
 			draw()
 			if msg != "" {
-				say(c.Session, row, styleError, msg)
+				c.Say(row, StyleError, msg)
 			}
 		case k.Code == term.KeyRune && k.Rune == '/':
-			v, err := ask(ctx, c, row, "Search: ", &ui.Field{Max: 32, Width: 20, Value: filter}, draw)
+			v, err := Ask(ctx, c.Session, row, "Search: ", &ui.Field{Max: 32, Width: 20, Value: filter}, draw)
 			if err != nil && !errors.Is(err, ui.ErrCancel) {
 				return err
 			}

@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
+	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
-	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
@@ -20,21 +19,21 @@ const whoRefresh = 5 * time.Second
 // departures as they happen.
 func whoOnline(ctx context.Context, c *Call) error {
 	c.SetActivity("who's online")
-	stop := c.Watch(c.Board.Events, events.TopicPresence)
+	stop := c.Inbox().WatchUpdates(c.Board.cfg.Events, events.TopicPresence)
 	defer stop()
 	list := &ui.List{}
 	draw := func() {
-		top := c.Board.header(c.Session, "who", 4)
+		top := c.Header("who", 4)
 		sz := c.Size()
-		c.WriteString(ui.MoveTo(top, 2) + styleTitle + whoRow(sz.Cols-2, "Node", "Handle", "Activity", "Idle", "From", "Via") + ui.Reset)
+		c.WriteString(ui.MoveTo(top, 2) + StyleTitle + whoRow(sz.Cols-2, "Node", "Handle", "Activity", "Idle", "From", "Via") + ui.Reset)
 		list.Top, list.Left, list.Width, list.Height = top+1, 2, sz.Cols-2, max(1, sz.Rows-top-2)
-		list.Lines = c.Board.whoLines(ctx, c, list.Width)
+		list.Lines = whoLines(ctx, c, list.Width)
 		list.Draw(c.Session)
 		keys := []string{"p", "page", "q", "back"}
 		if c.Sysop() {
 			keys = []string{"p", "page", "d", "disconnect", "b", "broadcast", "q", "back"}
 		}
-		say(c.Session, sz.Rows, "", fmt.Sprintf("%s%d online  %s", styleText, len(list.Lines), keyHelp(keys...)))
+		c.Say(sz.Rows, "", fmt.Sprintf("%s%d online  %s", StyleText, len(list.Lines), KeyHelp(keys...)))
 	}
 	draw()
 	// act runs an action on a node and shows what it says, in style.
@@ -45,14 +44,14 @@ func whoOnline(ctx context.Context, c *Call) error {
 		}
 		draw()
 		if msg != "" {
-			say(c.Session, c.Size().Rows, style, msg)
+			c.Say(c.Size().Rows, style, msg)
 		}
 		return nil
 	}
 	for {
 		// A notice that came while a widget had the keys waits for here.
-		if c.PendingNotices() > 0 {
-			if _, err := c.Board.showNotices(ctx, c); err != nil {
+		if c.Inbox().Notices() > 0 {
+			if _, err := c.ShowNotices(ctx); err != nil {
 				return err
 			}
 			draw()
@@ -60,7 +59,7 @@ func whoOnline(ctx context.Context, c *Call) error {
 		k, err := readKeyTimeout(ctx, c.Session, whoRefresh)
 		switch {
 		case errors.Is(err, errTimeout):
-			list.Lines = c.Board.whoLines(ctx, c, list.Width)
+			list.Lines = whoLines(ctx, c, list.Width)
 			list.Draw(c.Session)
 			continue
 		case err != nil:
@@ -69,23 +68,23 @@ func whoOnline(ctx context.Context, c *Call) error {
 		switch {
 		case k.Code == term.KeyResize:
 			draw()
-		case k.Code == term.KeyEvent && c.PendingNotices() > 0:
-			if _, err := c.Board.showNotices(ctx, c); err != nil {
+		case k.Code == term.KeyNotice:
+			if _, err := c.ShowNotices(ctx); err != nil {
 				return err
 			}
 			draw()
 		case k.Code == term.KeyEvent:
-			if c.Buffered() == 0 && c.PendingEvents() == 0 {
+			if c.Buffered() == 0 && c.Inbox().Updates() == 0 {
 				draw()
 			}
-		case isQuit(k):
+		case IsQuit(k):
 			return nil
 		case k.Code == term.KeyRune && k.Mod == 0 && k.Rune == 'p':
-			if err := act(pageSomeone, styleError); err != nil {
+			if err := act(pageSomeone, StyleError); err != nil {
 				return err
 			}
 		case k.Code == term.KeyRune && k.Mod == 0 && k.Rune == 'd' && c.Sysop():
-			if err := act(disconnectNode, styleOK); err != nil {
+			if err := act(disconnectNode, StyleOK); err != nil {
 				return err
 			}
 		case k.Code == term.KeyRune && k.Mod == 0 && k.Rune == 'b' && c.Sysop():
@@ -101,7 +100,7 @@ func whoOnline(ctx context.Context, c *Call) error {
 
 // askNode asks for a node number on the bottom row.
 func askNode(ctx context.Context, c *Call, question string, redraw func()) (int, error) {
-	v, err := ask(ctx, c, 0, question, &ui.Field{Max: 5, Width: 6, Accept: isDigit}, redraw)
+	v, err := Ask(ctx, c.Session, 0, question, &ui.Field{Max: 5, Width: 6, Accept: isDigit}, redraw)
 	if err != nil {
 		return 0, err
 	}
@@ -110,100 +109,74 @@ func askNode(ctx context.Context, c *Call, question string, redraw func()) (int,
 	return n, nil
 }
 
-// pageEvery is how often a caller may page: enough to retry, not to
-// pester.
-const pageEvery = 10 * time.Second
-
 // pageSomeone pages a node to a private chat and waits there for them.
 func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
 	node, err := askNode(ctx, c, "Page which node? ", redraw)
-	if err != nil {
+	if err != nil || node == 0 {
 		return "", ignoreCancel(err)
 	}
-	b := c.Board
-	target := b.Sessions.Lookup(node)
+	m, err := c.Board.cfg.Community.Pages.Page(c.User, c.Node(), node)
+	var wait *community.WaitError
 	switch {
-	case node == 0:
-		return "", nil
-	case target == nil:
+	case errors.Is(err, community.ErrNobodyThere):
 		return fmt.Sprintf("No one is on node %d.", node), nil
-	case target == c.Session:
+	case errors.Is(err, community.ErrPageSelf):
 		return "That is you.", nil
-	case target.User() == "":
+	case errors.Is(err, community.ErrNotLoggedIn):
 		return fmt.Sprintf("Node %d has not logged in yet.", node), nil
+	case errors.Is(err, community.ErrAnonymous):
+		return "Log in with an account to page.", nil
+	case errors.As(err, &wait):
+		return "You paged a moment ago; wait " + community.WaitText(wait.Wait) + ".", nil
+	case err != nil:
+		return "", err
 	}
-	if wait := time.Until(c.lastPage.Add(pageEvery)); wait > 0 {
-		return "You paged a moment ago; wait " + waitText(wait) + ".", nil
+	other := "someone"
+	if sn, ok := c.Board.cfg.Community.Presence.Lookup(node); ok {
+		other = sn.User
 	}
-	c.lastPage = time.Now()
-	other := target.User()
-	room := fmt.Sprintf("page:%d:%d:%d", c.Node(), node, time.Now().UnixNano())
-	// In the room before the page goes out: the callee checks that
-	// someone waits there.
-	b.chatEnter(room, c.User.Handle)
-	defer b.chatExit(room, c.User.Handle)
-	b.Events.Publish(events.Event{Topic: events.UserTopic(store.HandleKey(other)),
-		Data: events.Page{From: c.User.Handle, FromNode: c.Node(), Room: room, ToNode: node}})
-	b.Log.Info("page", "from", c.User.Handle, "to", other, "node", node)
-	return "", b.RunChat(ctx, c, room, "a private chat with "+clean(other))
+	return "", c.RunChat(ctx, m, "a private chat with "+clean(other))
 }
 
 // disconnectNode lets a sysop end someone's call.
 func disconnectNode(ctx context.Context, c *Call, redraw func()) (string, error) {
 	node, err := askNode(ctx, c, "Disconnect which node? ", redraw)
-	if err != nil {
+	if err != nil || node == 0 {
 		return "", ignoreCancel(err)
 	}
-	target := c.Board.Sessions.Lookup(node)
+	presence := c.Board.cfg.Community.Presence
+	target, ok := presence.Lookup(node)
 	switch {
-	case node == 0:
-		return "", nil
-	case target == nil:
+	case !ok:
 		return fmt.Sprintf("No one is on node %d.", node), nil
-	case target == c.Session:
+	case node == c.Node():
 		return "Log off instead.", nil
 	}
-	c.Board.Log.Info("sysop disconnects a node", "sysop", c.User.Handle, "node", node, "user", target.User())
-	target.Disconnect("You have been disconnected by the sysop.")
+	c.Board.log.Info("sysop disconnects a node", "sysop", c.User.Handle, "node", node, "user", target.User)
+	if !presence.Disconnect(node, "You have been disconnected by the sysop.") {
+		return fmt.Sprintf("No one is on node %d.", node), nil
+	}
 	return fmt.Sprintf("Node %d disconnected.", node), nil
 }
 
-// Revoke ends every call of the user with the handle on this node,
-// writing line to each first, and returns how many it ended. The sysop's
-// tools call it when an account is locked or deleted, so that it cannot
-// go on using the board.
-func (b *Board) Revoke(handle, line string) int {
-	key := store.HandleKey(handle)
-	var wg sync.WaitGroup
-	n := 0
-	for _, s := range b.Sessions.Sessions() {
-		if u := s.User(); u != "" && store.HandleKey(u) == key {
-			n++
-			wg.Go(func() { s.Disconnect(line) })
-		}
-	}
-	wg.Wait()
-	return n
-}
-
 // whoLines formats one line per live session.
-func (b *Board) whoLines(ctx context.Context, c *Call, width int) []string {
+func whoLines(ctx context.Context, c *Call, width int) []string {
 	now := time.Now()
 	locations := map[string]string{}
 	var lines []string
-	for _, sn := range b.Sessions.Snapshots() {
+	for _, sn := range c.Board.cfg.Community.Presence.Online() {
 		handle := sn.User
 		from := ""
 		if handle == "" {
 			handle = "(logging in)"
 		} else if loc, ok := locations[handle]; ok {
 			from = loc
-		} else if u, err := b.Store.Users.User(ctx, handle); err == nil {
+		} else if u, err := c.Board.cfg.Accounts.User(ctx, handle); err == nil {
 			from, locations[handle] = u.Location, u.Location
 		}
-		style := styleText
+		style := StyleText
 		if sn.Node == c.Node() {
-			style = styleValue
+			style = StyleValue
 		}
 		lines = append(lines, style+whoRow(width, fmt.Sprint(sn.Node), clean(handle), clean(sn.Activity),
 			idleText(now.Sub(sn.LastInput)), clean(from), string(sn.Kind)))

@@ -4,34 +4,30 @@ import (
 	"sync"
 )
 
-// Topics published by x84 itself.
+// Topics published by x84 itself. Chat rooms and users have topics of
+// their own: ChatTopic and UserTopic.
 const (
-	// TopicPresence: a session started or ended, or a caller logged in.
+	// TopicPresence: a session started or ended, or a caller logged in
+	// (Presence).
 	TopicPresence = "presence"
-	// TopicOneliner: a one-liner was posted.
+	// TopicOneliner: a one-liner was posted (OnelinerPosted).
 	TopicOneliner = "oneliner"
-	// TopicNotice: a notice (page, broadcast) waits for the caller; see
-	// session.Session.Notify.
-	TopicNotice = "notice"
-	// TopicBroadcast: a message from the sysop to every session.
+	// TopicBroadcast: a message from the sysop to every session
+	// (Broadcast).
 	TopicBroadcast = "broadcast"
-	// TopicPage: someone pages a caller to a private chat.
-	TopicPage = "page"
+	// TopicMessage: a message or letter was posted or deleted
+	// (MessageChanged).
+	TopicMessage = "message"
+	// TopicVote: a vote was cast or a poll deleted (VoteChanged).
+	TopicVote = "vote"
 )
 
-// UserTopic is the topic of notices for one user (pages, mail), by
-// handle key.
+// UserTopic is the topic of notices for one user (Page, Mail), by handle
+// key (store.HandleKey).
 func UserTopic(handleKey string) string { return "user:" + handleKey }
 
-// Page is the Data of a TopicPage notice.
-type Page struct {
-	From     string // the pager's handle
-	FromNode int
-	Room     string // the private chat room to join
-	// ToNode is the node paged: the paged user's other sessions, which
-	// hear the page too (it goes to the user's topic), let it pass.
-	ToNode int
-}
+// ChatTopic is the topic of a chat room's lines (ChatLine).
+func ChatTopic(room string) string { return "chat:" + room }
 
 // Event is one notice.
 type Event struct {
@@ -39,8 +35,8 @@ type Event struct {
 	// Node names the x84 process that published the event; the bus fills
 	// it in.
 	Node string
-	// Data is the notice's content; nil for a bare "something changed".
-	Data any
+	// Data is the notice's content, one of this package's payload types.
+	Data Payload
 }
 
 // Bus publishes events to subscribers by topic.
@@ -66,6 +62,11 @@ type Local struct {
 // Publish delivers ev to the topic's subscribers.
 func (b *Local) Publish(ev Event) {
 	ev.Node = b.Node
+	b.deliver(ev)
+}
+
+// deliver hands ev to its topic's subscribers, as it is.
+func (b *Local) deliver(ev Event) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	for f := range b.subs[ev.Topic] {

@@ -21,8 +21,8 @@ var (
 	ErrClosed = errors.New("session: closed")
 )
 
-// Options tune a Session. The zero value works.
-type Options struct {
+// Config tunes a Session. The zero value works.
+type Config struct {
 	// IdleTimeout makes ReadKey fail with ErrIdle when no input has come
 	// for this long. Zero disables it.
 	IdleTimeout time.Duration
@@ -48,10 +48,6 @@ const (
 )
 
 const (
-	// mailboxSize bounds the notices waiting for a session; more are
-	// dropped and counted, so a session that does not read cannot make
-	// anyone else wait.
-	mailboxSize     = 16
 	defaultEscDelay = 50 * time.Millisecond
 	// readBufSize is the read buffer of each session: small, since most
 	// input is typed, and it is held by every idle session.
@@ -67,14 +63,11 @@ type chunk struct {
 
 // Session is one caller's connection as board code sees it.
 type Session struct {
-	conn       term.Conn
-	opts       Options
-	kind       term.Kind
-	addr       string
-	env        map[string]string
-	negotiated term.Encoding
-	offered    string // user name offered by the protocol
-	verified   bool   // ... and authenticated by it
+	conn  term.Conn
+	cfg   Config
+	info  term.Info // as the protocol opened the connection
+	addr  string
+	inbox *Inbox
 
 	// Owned by the handler goroutine.
 	dec     *term.KeyDecoder
@@ -87,9 +80,7 @@ type Session struct {
 	// redrawDue: the caller typed after an idle warning; ReadKey reports
 	// a KeyResize first.
 	redrawDue bool
-	event     events.Event // the notice of the last KeyEvent
-
-	wake chan struct{} // signalled when the mailbox gets a notice
+	event     events.Event // the update of the last KeyEvent
 
 	// The reading goroutine and its hand-off.
 	input     chan chunk
@@ -99,11 +90,7 @@ type Session struct {
 	closeOnce sync.Once
 
 	mu        sync.Mutex // guards the fields below
-	mailbox   []events.Event
-	notices   []events.Event
-	dropped   uint64
 	node      int
-	termType  string
 	size      term.Size
 	enc       term.Encoding
 	user      string
@@ -113,45 +100,39 @@ type Session struct {
 }
 
 // New starts a session on conn. The caller must Close it.
-func New(conn term.Conn, opts Options) *Session {
-	defaults.Positive(&opts.EscDelay, defaultEscDelay)
+func New(conn term.Conn, cfg Config) *Session {
+	defaults.Positive(&cfg.EscDelay, defaultEscDelay)
 	now := time.Now()
-	if opts.ConnectedAt.IsZero() {
-		opts.ConnectedAt = now
+	if cfg.ConnectedAt.IsZero() {
+		cfg.ConnectedAt = now
 	}
 	info := conn.Info()
-	enc := info.Encoding
-	if enc == "" {
-		enc = term.UTF8
+	if info.Encoding == "" {
+		info.Encoding = term.UTF8
 	}
-	tt := info.Term
-	if tt == "" {
-		tt = term.UnknownTerm
+	if info.Term == "" {
+		info.Term = term.UnknownTerm
 	}
+	info.Size = clampSize(info.Size)
 	addr := ""
 	if info.RemoteAddr != nil {
 		addr = info.RemoteAddr.String()
 	}
 	s := &Session{
-		conn:       conn,
-		opts:       opts,
-		kind:       info.Kind,
-		addr:       addr,
-		env:        info.Env,
-		negotiated: enc,
-		offered:    info.User,
-		verified:   info.UserVerified,
-		dec:        term.NewKeyDecoder(enc),
-		input:      make(chan chunk),
-		consumed:   make(chan struct{}, 1),
-		closing:    make(chan struct{}),
-		wake:       make(chan struct{}, 1),
-		readDone:   make(chan struct{}),
-		termType:   tt,
-		size:       clampSize(info.Size),
-		enc:        enc,
-		since:      opts.ConnectedAt,
-		lastInput:  now,
+		conn:      conn,
+		cfg:       cfg,
+		info:      info,
+		addr:      addr,
+		inbox:     newInbox(),
+		dec:       term.NewKeyDecoder(info.Encoding),
+		input:     make(chan chunk),
+		consumed:  make(chan struct{}, 1),
+		closing:   make(chan struct{}),
+		readDone:  make(chan struct{}),
+		size:      info.Size,
+		enc:       info.Encoding,
+		since:     cfg.ConnectedAt,
+		lastInput: now,
 	}
 	go s.readLoop()
 	return s
@@ -192,7 +173,9 @@ func (s *Session) readLoop() {
 // reported as a key with Code term.KeyResize; Size then returns the new
 // size. A KeyResize also comes, ahead of the key, when the caller types
 // after an idle warning, so that the screen draws the row the warning
-// covered again. It fails with ctx's error, ErrIdle, ErrClosed, or the
+// covered again. An update in the inbox is reported as a term.KeyEvent
+// key (Event returns it), the arrival of notices as one term.KeyNotice
+// key (Inbox().TakeNotices returns them). It fails with ctx's error, ErrIdle, ErrClosed, or the
 // connection's read error (io.EOF when the caller hangs up).
 func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 	for {
@@ -223,8 +206,11 @@ func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 		select {
 		case c := <-s.input:
 			s.feed(c)
-		case <-s.wake:
-			if ev, ok := s.takeEvent(); ok {
+		case <-s.inbox.wake:
+			switch ev, notice, ok := s.inbox.next(); {
+			case notice:
+				return term.Key{Code: term.KeyNotice}, nil
+			case ok:
 				s.event = ev
 				return term.Key{Code: term.KeyEvent}, nil
 			}
@@ -250,58 +236,8 @@ func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 	}
 }
 
-// Post puts a notice in the session's mailbox, for ReadKey to report as a
-// KeyEvent key. It never blocks: when the mailbox is full the notice is
-// dropped and counted, and Post returns false. It may be called from any
-// goroutine.
-func (s *Session) Post(ev events.Event) bool {
-	s.mu.Lock()
-	if len(s.mailbox) >= mailboxSize {
-		s.dropped++
-		s.mu.Unlock()
-		return false
-	}
-	s.mailbox = append(s.mailbox, ev)
-	s.mu.Unlock()
-	s.signal()
-	return true
-}
-
-// Notify queues a notice for the caller to read (a page, a broadcast).
-// Unlike Post, a notice waits in a queue of its own until a screen takes
-// it at a safe point with TakeNotices, so it is never lost in the middle
-// of the caller's typing; ReadKey reports its arrival as a KeyEvent whose
-// Event has Topic events.TopicNotice. It never blocks; when the queue is
-// full the notice is dropped, counted, and Notify returns false.
-func (s *Session) Notify(ev events.Event) bool {
-	s.mu.Lock()
-	if len(s.notices) >= mailboxSize {
-		s.dropped++
-		s.mu.Unlock()
-		return false
-	}
-	s.notices = append(s.notices, ev)
-	s.mu.Unlock()
-	s.Post(events.Event{Topic: events.TopicNotice})
-	return true
-}
-
-// TakeNotices returns the notices waiting for the caller, oldest first,
-// and empties the queue.
-func (s *Session) TakeNotices() []events.Event {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := s.notices
-	s.notices = nil
-	return n
-}
-
-// PendingNotices reports how many notices wait.
-func (s *Session) PendingNotices() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.notices)
-}
+// Inbox returns the session's inbox: updates and notices from elsewhere.
+func (s *Session) Inbox() *Inbox { return s.inbox }
 
 // Disconnect writes a last line to the caller and closes the session. It
 // may be called from any goroutine (the sysop's): the line bypasses the
@@ -328,78 +264,7 @@ func (s *Session) Disconnect(line string) {
 
 const disconnectTimeout = 2 * time.Second
 
-// signal wakes ReadKey; a wake-up already pending is enough.
-func (s *Session) signal() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
-
-// takeEvent removes the oldest notice from the mailbox, and keeps ReadKey
-// awake while more wait.
-func (s *Session) takeEvent() (events.Event, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.mailbox) == 0 {
-		return events.Event{}, false
-	}
-	ev := s.mailbox[0]
-	s.mailbox[0] = events.Event{}
-	s.mailbox = s.mailbox[1:]
-	if len(s.mailbox) == 0 {
-		s.mailbox = nil // release the array: idle sessions stay small
-	} else {
-		s.signal()
-	}
-	return ev, true
-}
-
-// PendingEvents returns how many notices wait in the mailbox, so that a
-// screen can redraw once for a burst of them.
-func (s *Session) PendingEvents() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.mailbox)
-}
-
-// Dropped returns how many notices were dropped because the mailbox was
-// full.
-func (s *Session) Dropped() uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.dropped
-}
-
-// Watch posts every event published on the topics to this session until
-// the returned stop function is called (at the latest when the handler
-// returns: call stop with defer).
-func (s *Session) Watch(bus events.Bus, topics ...string) (stop func()) {
-	return subscribe(bus, topics, func(ev events.Event) { s.Post(ev) })
-}
-
-// WatchNotices is Watch for notices: events on the topics are queued with
-// Notify, to be shown at the next safe point. The board subscribes each
-// caller to broadcasts and to the topic of their handle (pages, mail), so
-// that notices travel on the bus like everything else, and can cross
-// nodes.
-func (s *Session) WatchNotices(bus events.Bus, topics ...string) (stop func()) {
-	return subscribe(bus, topics, func(ev events.Event) { s.Notify(ev) })
-}
-
-func subscribe(bus events.Bus, topics []string, deliver func(events.Event)) (stop func()) {
-	cancels := make([]func(), len(topics))
-	for i, t := range topics {
-		cancels[i] = bus.Subscribe(t, deliver)
-	}
-	return func() {
-		for _, c := range cancels {
-			c()
-		}
-	}
-}
-
-// Event returns the notice reported by the last KeyEvent from ReadKey.
+// Event returns the update reported by the last KeyEvent from ReadKey.
 func (s *Session) Event() events.Event { return s.event }
 
 // Buffered returns how many decoded keys are waiting to be read. A screen
@@ -419,15 +284,15 @@ const (
 // nextWake returns when ReadKey must wake up without input, and why.
 func (s *Session) nextWake() (time.Time, wakeReason) {
 	if s.dec.Pending() {
-		return time.Now().Add(s.opts.EscDelay), wakeEsc
+		return time.Now().Add(s.cfg.EscDelay), wakeEsc
 	}
-	if s.opts.IdleTimeout <= 0 {
+	if s.cfg.IdleTimeout <= 0 {
 		return time.Time{}, wakeNone
 	}
 	s.mu.Lock()
-	idleAt := s.lastInput.Add(s.opts.IdleTimeout)
+	idleAt := s.lastInput.Add(s.cfg.IdleTimeout)
 	s.mu.Unlock()
-	if w := s.opts.IdleWarning; w > 0 && w < s.opts.IdleTimeout && !s.warned {
+	if w := s.cfg.IdleWarning; w > 0 && w < s.cfg.IdleTimeout && !s.warned {
 		return idleAt.Add(-w), wakeWarn
 	}
 	return idleAt, wakeIdle
@@ -476,7 +341,7 @@ func (s *Session) setSize(sz term.Size) bool {
 // cursor, that the idle limit is near.
 func (s *Session) warnIdle() {
 	sz := s.Size()
-	left := s.opts.IdleWarning.Round(time.Second)
+	left := s.cfg.IdleWarning.Round(time.Second)
 	fmt.Fprintf(s, "\x1b7\x1b[%d;1H\x1b[0;1;7m Idle: you will be disconnected in %v unless you press a key. \x1b[0m\x1b[K\x1b8\a", sz.Rows, left)
 }
 
@@ -539,13 +404,6 @@ func (s *Session) Size() term.Size {
 	return s.size
 }
 
-// Term returns the terminal type in lower case, "unknown" when not known.
-func (s *Session) Term() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.termType
-}
-
 // Encoding returns the encoding of the session's output and input.
 func (s *Session) Encoding() term.Encoding {
 	s.mu.Lock()
@@ -562,33 +420,11 @@ func (s *Session) SetEncoding(enc term.Encoding) {
 	s.cp437 = term.CP437Encoder{}
 }
 
-// Urgent sends a control byte out of band on protocols that have urgent
-// data: rlogin's flush (0x02), raw (0x10) and cooked (0x20) of RFC 1282.
-// On the others it returns errors.ErrUnsupported.
-func (s *Session) Urgent(b byte) error {
-	if u, ok := s.conn.(interface{ Urgent(byte) error }); ok {
-		return u.Urgent(b)
-	}
-	return errors.ErrUnsupported
-}
-
-// OfferedUser returns the user name the caller gave its protocol (an
-// rlogin or ssh user name), and whether the protocol authenticated it, in
-// which case the board need not ask for a password.
-func (s *Session) OfferedUser() (user string, verified bool) { return s.offered, s.verified }
-
-// NegotiatedEncoding returns the encoding the protocol chose when the
-// caller connected, before any preference changed it.
-func (s *Session) NegotiatedEncoding() term.Encoding { return s.negotiated }
-
-// Kind returns the protocol the session arrived by.
-func (s *Session) Kind() term.Kind { return s.kind }
-
-// RemoteAddr returns the caller's address as host:port.
-func (s *Session) RemoteAddr() string { return s.addr }
-
-// Env returns an environment variable the client sent, or "".
-func (s *Session) Env(name string) string { return s.env[name] }
+// Info returns what the protocol learnt of the caller's terminal when
+// the connection opened: kind, address, terminal type, environment, the
+// user name it offered, the encoding it chose. Size and Encoding say what
+// they are now.
+func (s *Session) Info() term.Info { return s.info }
 
 // Node returns the session's node number, 0 until it is registered.
 func (s *Session) Node() int {
@@ -646,9 +482,9 @@ func (s *Session) Snapshot() Snapshot {
 	defer s.mu.Unlock()
 	return Snapshot{
 		Node:        s.node,
-		Kind:        s.kind,
+		Kind:        s.info.Kind,
 		RemoteAddr:  s.addr,
-		Term:        s.termType,
+		Term:        s.info.Term,
 		Size:        s.size,
 		Encoding:    s.enc,
 		User:        s.user,

@@ -39,11 +39,11 @@ func (c *pipeConn) resize(sz term.Size) {
 }
 
 // newPipeSession returns a session and the client's end of its connection.
-func newPipeSession(t *testing.T, info term.Info, opts Options) (*Session, net.Conn, *pipeConn) {
+func newPipeSession(t *testing.T, info term.Info, cfg Config) (*Session, net.Conn, *pipeConn) {
 	t.Helper()
 	server, client := net.Pipe()
 	pc := &pipeConn{Conn: server, info: info, resized: make(chan term.Size, 1)}
-	s := New(pc, opts)
+	s := New(pc, cfg)
 	t.Cleanup(func() { client.Close(); s.Close() })
 	return s, client, pc
 }
@@ -78,7 +78,7 @@ func TestReadKey(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				s, client, _ := newPipeSession(t, term.Info{Encoding: tt.enc}, Options{})
+				s, client, _ := newPipeSession(t, term.Info{Encoding: tt.enc}, Config{})
 				go func() {
 					for _, in := range tt.input {
 						client.Write([]byte(in))
@@ -97,7 +97,7 @@ func TestReadKey(t *testing.T) {
 // delay, and not before.
 func TestBareEscape(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s, client, _ := newPipeSession(t, term.Info{}, Options{EscDelay: 50 * time.Millisecond})
+		s, client, _ := newPipeSession(t, term.Info{}, Config{EscDelay: 50 * time.Millisecond})
 		go client.Write([]byte{0x1b})
 		start := time.Now()
 		k, err := s.ReadKey(t.Context())
@@ -112,7 +112,7 @@ func TestBareEscape(t *testing.T) {
 
 func TestResizeKey(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s, client, pc := newPipeSession(t, term.Info{Size: term.Size{Cols: 80, Rows: 24}}, Options{})
+		s, client, pc := newPipeSession(t, term.Info{Size: term.Size{Cols: 80, Rows: 24}}, Config{})
 		pc.resize(term.Size{Cols: 80, Rows: 24}) // no change: not reported
 		go client.Write([]byte("a"))
 		if k, err := s.ReadKey(t.Context()); err != nil || k.Rune != 'a' {
@@ -148,7 +148,7 @@ func TestResizeKey(t *testing.T) {
 // screen draws the warning's row again; a key without one comes alone.
 func TestIdleWarningRedraw(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s, client, _ := newPipeSession(t, term.Info{Size: term.Size{Cols: 80, Rows: 24}}, Options{
+		s, client, _ := newPipeSession(t, term.Info{Size: term.Size{Cols: 80, Rows: 24}}, Config{
 			IdleTimeout: 30 * time.Minute,
 			IdleWarning: time.Minute,
 		})
@@ -170,7 +170,7 @@ func TestIdleWarningRedraw(t *testing.T) {
 
 func TestIdleTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s, client, _ := newPipeSession(t, term.Info{Size: term.Size{Cols: 80, Rows: 24}}, Options{
+		s, client, _ := newPipeSession(t, term.Info{Size: term.Size{Cols: 80, Rows: 24}}, Config{
 			IdleTimeout: 30 * time.Minute,
 			IdleWarning: time.Minute,
 		})
@@ -213,7 +213,7 @@ func TestIdleTimeout(t *testing.T) {
 func TestReadKeyEnds(t *testing.T) {
 	t.Run("hang-up", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			s, client, _ := newPipeSession(t, term.Info{}, Options{})
+			s, client, _ := newPipeSession(t, term.Info{}, Config{})
 			go func() { client.Write([]byte("a")); client.Close() }()
 			if got := keyNames(t, s, 1); got != "a" {
 				t.Errorf("first key %q; want a", got)
@@ -225,7 +225,7 @@ func TestReadKeyEnds(t *testing.T) {
 	})
 	t.Run("context", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			s, _, _ := newPipeSession(t, term.Info{}, Options{})
+			s, _, _ := newPipeSession(t, term.Info{}, Config{})
 			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 			defer cancel()
 			if _, err := s.ReadKey(ctx); !errors.Is(err, context.DeadlineExceeded) {
@@ -235,7 +235,7 @@ func TestReadKeyEnds(t *testing.T) {
 	})
 	t.Run("close from another goroutine", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			s, _, _ := newPipeSession(t, term.Info{}, Options{})
+			s, _, _ := newPipeSession(t, term.Info{}, Config{})
 			time.AfterFunc(time.Second, func() { s.Close() })
 			if _, err := s.ReadKey(t.Context()); err == nil {
 				t.Errorf("ReadKey on a closed session succeeded")
@@ -247,7 +247,7 @@ func TestReadKeyEnds(t *testing.T) {
 // TestPasteBounded sends 1 MiB without a newline and checks that the
 // session holds at most one read buffer of keys at a time.
 func TestPasteBounded(t *testing.T) {
-	s, client, _ := newPipeSession(t, term.Info{Encoding: term.UTF8}, Options{})
+	s, client, _ := newPipeSession(t, term.Info{Encoding: term.UTF8}, Config{})
 	const total = 1 << 20
 	go func() {
 		chunk := bytes.Repeat([]byte("x"), 4096)
@@ -282,7 +282,7 @@ func TestWriteEncoding(t *testing.T) {
 	}
 	for _, tt := range tests {
 		synctest.Test(t, func(t *testing.T) {
-			s, client, _ := newPipeSession(t, term.Info{Encoding: tt.enc}, Options{})
+			s, client, _ := newPipeSession(t, term.Info{Encoding: tt.enc}, Config{})
 			go func() {
 				s.WriteString(tt.in)
 				s.Close()
@@ -297,7 +297,7 @@ func TestWriteEncoding(t *testing.T) {
 
 func TestWriteRaw(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s, client, _ := newPipeSession(t, term.Info{Encoding: term.CP437}, Options{})
+		s, client, _ := newPipeSession(t, term.Info{Encoding: term.CP437}, Config{})
 		go func() {
 			s.WriteRaw([]byte{0xdb, 0xb0, 'x'})
 			s.Close()
@@ -312,7 +312,7 @@ func TestWriteRaw(t *testing.T) {
 func TestSnapshot(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		addr := &net.TCPAddr{IP: net.IPv4(10, 0, 0, 1), Port: 4000}
-		s, _, _ := newPipeSession(t, term.Info{Kind: term.KindTelnet, RemoteAddr: addr, Term: "ansi", Size: term.Size{Cols: 80, Rows: 25}, Encoding: term.CP437}, Options{})
+		s, _, _ := newPipeSession(t, term.Info{Kind: term.KindTelnet, RemoteAddr: addr, Term: "ansi", Size: term.Size{Cols: 80, Rows: 25}, Encoding: term.CP437}, Config{})
 		s.SetUser("bob")
 		s.SetActivity("reading")
 		var r Registry
@@ -333,54 +333,74 @@ func TestSnapshot(t *testing.T) {
 	})
 }
 
-func TestMailbox(t *testing.T) {
+func TestInboxUpdates(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s, client, _ := newPipeSession(t, term.Info{}, Options{})
+		s, client, _ := newPipeSession(t, term.Info{}, Config{})
 		var bus events.Local
-		stop := s.Watch(&bus, "chat", "presence")
-		bus.Publish(events.Event{Topic: "chat", Data: "hi"})
-		bus.Publish(events.Event{Topic: "other", Data: "not for us"})
+		stop := s.Inbox().WatchUpdates(&bus, events.ChatTopic("lounge"), events.TopicPresence)
+		hi := events.ChatLine{Room: "lounge", Text: "hi"}
+		bus.Publish(events.Event{Topic: events.ChatTopic("lounge"), Data: hi})
+		bus.Publish(events.Event{Topic: events.TopicOneliner, Data: events.OnelinerPosted{ID: 1}})
 		k, err := s.ReadKey(t.Context())
-		if err != nil || k.Code != term.KeyEvent || s.Event().Data != "hi" {
-			t.Fatalf("ReadKey = %v, %v, event %+v; want the chat event", k, err, s.Event())
+		if err != nil || k.Code != term.KeyEvent || s.Event().Data != hi {
+			t.Fatalf("ReadKey = %v, %v, event %+v; want the chat line", k, err, s.Event())
 		}
 		stop()
-		bus.Publish(events.Event{Topic: "chat", Data: "after stop"})
+		bus.Publish(events.Event{Topic: events.ChatTopic("lounge"), Data: events.ChatLine{Text: "after stop"}})
 		go client.Write([]byte("k"))
 		if k, err := s.ReadKey(t.Context()); err != nil || k.Rune != 'k' {
 			t.Errorf("ReadKey after stop = %v, %v; want the key k", k, err)
 		}
-		// A full mailbox drops and counts, without blocking the poster.
-		for i := range mailboxSize + 5 {
-			s.Post(events.Event{Topic: "x", Data: i})
+		// A full queue drops and counts, without blocking the poster.
+		for i := range inboxSize + 5 {
+			s.Inbox().PostUpdate(events.Event{Topic: events.TopicOneliner, Data: events.OnelinerPosted{ID: int64(i)}})
 		}
-		if got := s.Dropped(); got != 5 {
+		if got := s.Inbox().Dropped(); got != 5 {
 			t.Errorf("Dropped() = %d; want 5", got)
+		}
+		if got := s.Inbox().Updates(); got != inboxSize {
+			t.Errorf("Updates() = %d; want %d", got, inboxSize)
+		}
+		for i := range inboxSize {
+			k, err := s.ReadKey(t.Context())
+			if err != nil || k.Code != term.KeyEvent || s.Event().Data != (events.OnelinerPosted{ID: int64(i)}) {
+				t.Fatalf("ReadKey #%d = %v, %v, %+v; want the updates in order", i, k, err, s.Event())
+			}
 		}
 	})
 }
 
-func TestWatchNotices(t *testing.T) {
+func TestInboxNotices(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s, _, _ := newPipeSession(t, term.Info{}, Options{})
+		s, _, _ := newPipeSession(t, term.Info{}, Config{})
 		var bus events.Local
-		stop := s.WatchNotices(&bus, events.TopicBroadcast, events.UserTopic("bob"))
+		in := s.Inbox()
+		stop := in.WatchNotices(&bus, events.TopicBroadcast, events.UserTopic("bob"))
 		defer stop()
-		bus.Publish(events.Event{Topic: events.TopicBroadcast, Data: "reboot at noon"})
-		bus.Publish(events.Event{Topic: events.UserTopic("alice"), Data: "not for bob"})
-		bus.Publish(events.Event{Topic: events.UserTopic("bob"), Data: "page from alice"})
-		// The caller's screen hears of them as a KeyEvent on the notice
-		// topic, and takes the notices, in order, at its safe point.
+		reboot := events.Broadcast{Text: "reboot at noon"}
+		page := events.Page{From: "alice", Room: "page:1:2:3"}
+		bus.Publish(events.Event{Topic: events.TopicBroadcast, Data: reboot})
+		bus.Publish(events.Event{Topic: events.UserTopic("alice"), Data: events.Mail{From: "not for bob"}})
+		bus.Publish(events.Event{Topic: events.UserTopic("bob"), Data: page})
+		in.PostUpdate(events.Event{Topic: events.TopicPresence, Data: events.Presence{}})
+		// The screen hears once that notices wait (before the update),
+		// and takes them, in order, at its safe point.
 		k, err := s.ReadKey(t.Context())
-		if err != nil || k.Code != term.KeyEvent || s.Event().Topic != events.TopicNotice {
-			t.Fatalf("ReadKey = %v, %v, event %+v; want a notice event", k, err, s.Event())
+		if err != nil || k.Code != term.KeyNotice {
+			t.Fatalf("ReadKey = %v, %v; want KeyNotice", k, err)
 		}
-		got := s.TakeNotices()
-		if len(got) != 2 || got[0].Data != "reboot at noon" || got[1].Data != "page from alice" {
+		if k, err := s.ReadKey(t.Context()); err != nil || k.Code != term.KeyEvent || s.Event().Topic != events.TopicPresence {
+			t.Fatalf("second ReadKey = %v, %v, %+v; want the presence update", k, err, s.Event())
+		}
+		if n := in.Notices(); n != 2 {
+			t.Errorf("Notices() = %d; want 2", n)
+		}
+		got := in.TakeNotices()
+		if len(got) != 2 || got[0].Data != reboot || got[1].Data != page {
 			t.Errorf("TakeNotices() = %+v; want the broadcast then the page", got)
 		}
-		if n := s.PendingNotices(); n != 0 {
-			t.Errorf("PendingNotices() after take = %d; want 0", n)
+		if n := in.Notices(); n != 0 {
+			t.Errorf("Notices() after take = %d; want 0", n)
 		}
 	})
 }

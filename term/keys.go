@@ -44,9 +44,13 @@ const (
 	// KeyResize is never produced by the decoder; the session reports
 	// window-size changes with it (like curses KEY_RESIZE).
 	KeyResize
-	// KeyEvent is never produced by the decoder; the session reports a
-	// notice from elsewhere (another session, the sysop) with it.
+	// KeyEvent is never produced by the decoder; the session reports an
+	// update from elsewhere (someone arrived, a line of chat) with it.
 	KeyEvent
+	// KeyNotice is never produced by the decoder; the session reports
+	// with it that notices for the caller (a page, a broadcast) wait to
+	// be shown.
+	KeyNotice
 )
 
 // keyNames holds the name of each KeyCode but the function keys.
@@ -70,6 +74,7 @@ var keyNames = [...]string{
 	KeyUnknown:   "Unknown",
 	KeyResize:    "Resize",
 	KeyEvent:     "Event",
+	KeyNotice:    "Notice",
 }
 
 // String returns the key's name: "Enter", "PgUp", "F5"…

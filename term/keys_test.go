@@ -434,6 +434,7 @@ func TestKeyString(t *testing.T) {
 		{kc(KeyBegin), "Begin"},
 		{unknown, "Unknown"},
 		{kc(KeyResize), "Resize"},
+		{kc(KeyNotice), "Notice"},
 		{kr(0x85), "U+0085"},
 		{alt(kr(0x9b)), "Alt-U+009B"},
 		{kr(utf8.RuneError), "\uFFFD"},

@@ -61,8 +61,14 @@ type Info struct {
 // terminal at the other end. Protocol adapters (telnet, ssh, rlogin, web)
 // produce a Conn; everything protocol-specific stops below it.
 //
-// Read and Write may be called from different goroutines, but each only from
-// one goroutine at a time.
+// Write is safe to call from several goroutines at once: each call's bytes
+// reach the client whole, never interleaved with another's (a sysop's
+// Disconnect writes while the session's own goroutine may be writing too).
+// Every adapter serialises its writes: telnet, rlogin and ssh with a lock
+// of their own, the browser terminal by sending each Write as one
+// WebSocket message (which its library locks). Read is
+// called from one goroutine at a time (the session's reader). Close may be
+// called from any goroutine, more than once.
 type Conn interface {
 	io.ReadWriteCloser
 	// Info reports the terminal's facts as negotiated when the connection

@@ -78,8 +78,10 @@ type Editor struct {
 	// out again for the new size. The text is wrapped again to the new
 	// width and the cursor stays on the same character.
 	Relayout func() (top, left, width, height int)
-	// OnEvent, if non-nil, is given every notice that arrives while the
-	// caller writes; the editor redraws itself afterwards.
+	// OnEvent, if non-nil, is given every update (term.KeyEvent) that
+	// arrives while the caller writes; the editor redraws itself
+	// afterwards. Notices for the caller (term.KeyNotice) wait until the
+	// editor returns.
 	OnEvent func(ev events.Event)
 }
 
@@ -114,6 +116,7 @@ func (e *Editor) Run(ctx context.Context, s *session.Session) (string, error) {
 		switch k.Code {
 		case term.KeyResize:
 			st.resize(s.Size())
+		case term.KeyNotice:
 		case term.KeyEvent:
 			if st.e.OnEvent == nil {
 				continue

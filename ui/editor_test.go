@@ -414,7 +414,7 @@ func TestEditorEvent(t *testing.T) {
 	got := make(chan events.Event, 1)
 	var s *session.Session
 	e := &ui.Editor{Text: "hello", OnEvent: func(ev events.Event) {
-		s.WriteString(ui.MoveTo(1, 1) + "NOTICE: " + ev.Topic + ui.ClearEOL)
+		s.WriteString(ui.MoveTo(1, 1) + "UPDATE: " + ev.Topic + ui.ClearEOL)
 		got <- ev
 	}}
 	res := make(chan editResult, 1)
@@ -425,8 +425,8 @@ func TestEditorEvent(t *testing.T) {
 		return nil
 	}))
 	tt.WaitFor("hello")
-	tt.Session.Post(events.Event{Topic: "page"})
-	if ev := <-got; ev.Topic != "page" {
+	tt.Session.Inbox().PostUpdate(events.Event{Topic: events.TopicPresence, Data: events.Presence{}})
+	if ev := <-got; ev.Topic != events.TopicPresence {
 		t.Errorf("OnEvent got %q", ev.Topic)
 	}
 	tt.Type("!")

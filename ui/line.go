@@ -44,9 +44,15 @@ type Field struct {
 	// the screen and returns where the field now is. Without it the field
 	// stays where it was and only redraws itself.
 	Relayout func() (row, col int)
-	// OnEvent, if non-nil, is given every notice that arrives while the
-	// caller types; the field redraws itself afterwards.
+	// OnEvent, if non-nil, is given every update (term.KeyEvent) that
+	// arrives while the caller types; the field redraws itself
+	// afterwards.
 	OnEvent func(ev events.Event)
+	// OnNotice, if non-nil, is called when notices for the caller arrive
+	// (term.KeyNotice) while they type; the field redraws itself
+	// afterwards. If nil the notices wait for the screen's next safe
+	// point, after the field.
+	OnNotice func()
 }
 
 const defaultFieldStyle = "\x1b[0;1;37;44m"
@@ -92,6 +98,10 @@ func (f *Field) Read(ctx context.Context, s *session.Session) (string, error) {
 		case term.KeyEvent:
 			if f.OnEvent != nil {
 				f.OnEvent(s.Event())
+			}
+		case term.KeyNotice:
+			if f.OnNotice != nil {
+				f.OnNotice()
 			}
 		case term.KeyLeft:
 			e.pos = max(0, e.pos-1)

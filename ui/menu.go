@@ -32,10 +32,14 @@ type Menu struct {
 	// Relayout, if non-nil, is called after a window resize: it redraws
 	// the screen around the menu and returns the menu's new area.
 	Relayout func() (top, left, width int)
-	// OnEvent, if non-nil, receives notices that arrive meanwhile. The
-	// menu redraws itself afterwards, and the whole screen through
-	// Relayout when OnEvent returns true (it drew over it).
+	// OnEvent, if non-nil, receives updates (term.KeyEvent) that arrive
+	// meanwhile. The menu redraws itself afterwards, and the whole screen
+	// through Relayout when OnEvent returns true (it drew over it).
 	OnEvent func(ev events.Event) (redraw bool)
+	// OnNotice, if non-nil, is called when notices for the caller arrive
+	// (term.KeyNotice): a menu is a safe point to show them. The menu
+	// redraws as after OnEvent.
+	OnNotice func() (redraw bool)
 	// KeyStyle, BarStyle and TextStyle colour the keys, the highlighted
 	// entry and the others.
 	KeyStyle, BarStyle, TextStyle string
@@ -146,11 +150,18 @@ func (m *Menu) Run(ctx context.Context, s *session.Session) (int, error) {
 			}
 			m.Draw(s)
 			continue
-		case term.KeyEvent:
-			if m.OnEvent != nil {
-				if m.OnEvent(s.Event()) && m.Relayout != nil {
-					m.Top, m.Left, m.Width = m.Relayout()
-				}
+		case term.KeyEvent, term.KeyNotice:
+			var redraw, handled bool
+			switch {
+			case k.Code == term.KeyEvent && m.OnEvent != nil:
+				redraw, handled = m.OnEvent(s.Event()), true
+			case k.Code == term.KeyNotice && m.OnNotice != nil:
+				redraw, handled = m.OnNotice(), true
+			}
+			if redraw && m.Relayout != nil {
+				m.Top, m.Left, m.Width = m.Relayout()
+			}
+			if handled {
 				m.Draw(s)
 			}
 			continue

@@ -15,11 +15,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/x84bbs/x84/internal/e2e"
 )
 
 // These tests build the x84 binary and drive it with the real clients
 // callers use: Debian's telnet and PuTTY's plink inside tmux, and a raw
-// socket. A test skips, saying why, only when a client is not installed.
+// socket. A test skips, saying why, only when a client is not installed;
+// with X84_E2E=require (as .ci/run sets) it fails instead (internal/e2e).
 
 var x84Bin, hostKeys string
 
@@ -261,24 +264,12 @@ type tmux struct {
 
 func newTmux(t *testing.T, cols, rows int, command string) *tmux {
 	t.Helper()
-	for _, bin := range []string{"tmux", strings.Fields(command)[0]} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s is not installed (apt-get install %s); .ci/run installs it", bin, debianPackage(bin))
-		}
-	}
+	e2e.LookPath(t, "tmux", strings.Fields(command)[0])
 	tm := &tmux{t: t, socket: fmt.Sprintf("x84-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	tm.run("new-session", "-d", "-s", "main", "-x", fmt.Sprint(cols), "-y", fmt.Sprint(rows),
 		"env TERM=xterm-256color "+command+"; sleep 30")
 	t.Cleanup(func() { exec.Command("tmux", "-L", tm.socket, "kill-server").Run() })
 	return tm
-}
-
-func debianPackage(bin string) string {
-	switch bin {
-	case "plink":
-		return "putty-tools"
-	}
-	return bin
 }
 
 func (tm *tmux) run(args ...string) string {

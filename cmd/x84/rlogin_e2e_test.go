@@ -5,14 +5,16 @@ import (
 	"os/exec"
 	"testing"
 	"time"
+
+	"github.com/x84bbs/x84/internal/e2e"
 )
 
 // TestRlogin is Debian's rlogin (netkit): it needs a privileged source
 // port, so root.
 func TestRlogin(t *testing.T) {
-	need(t, "rlogin", "tmux")
+	e2e.LookPath(t, "rlogin", "tmux")
 	if os.Geteuid() != 0 {
-		t.Skip("rlogin binds a privileged source port: run as root (CI does)")
+		e2e.Missing(t, "not root, and rlogin binds a privileged source port (.ci/run runs as root)")
 	}
 	s := startX84(t, "")
 	s.addUser(t, "kay", "kays-password", false)
@@ -51,7 +53,7 @@ func TestRlogin(t *testing.T) {
 
 // TestPlinkRlogin is PuTTY's plink over rlogin.
 func TestPlinkRlogin(t *testing.T) {
-	need(t, "plink", "tmux")
+	e2e.LookPath(t, "plink", "tmux")
 	s := startX84(t, "")
 	tm := newTmux(t, 90, 25, "plink -rlogin -P "+s.portOf("rlogin")+" -l lou 127.0.0.1")
 	tm.waitScreen("Handle:   lou")

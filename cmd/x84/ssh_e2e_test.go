@@ -9,20 +9,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/x84bbs/x84/internal/e2e"
 )
 
 // sshOpts are what every OpenSSH command in these tests passes: a fresh,
 // unchecked host key and quiet output.
 var sshOpts = []string{"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"}
-
-func need(t *testing.T, bins ...string) {
-	t.Helper()
-	for _, b := range bins {
-		if _, err := exec.LookPath(b); err != nil {
-			t.Skipf("%s is not installed (apt-get install %s); .ci/run installs it", b, debianPackage(b))
-		}
-	}
-}
 
 // sshCommand is an ssh command line for tmux, logging in with a password
 // through sshpass.
@@ -37,7 +30,7 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 // TestOpenSSH logs in with OpenSSH's ssh and a password: no second login,
 // TERM and size in x84 who, a resize, and a clean exit at logoff.
 func TestOpenSSH(t *testing.T) {
-	need(t, "ssh", "sshpass", "tmux")
+	e2e.LookPath(t, "ssh", "sshpass", "tmux")
 	s := startX84(t, "")
 	s.addUser(t, "alice", "wonderland", false)
 	tm := newTmux(t, 100, 30, sshCommand(s.portOf("ssh"), "alice", "wonderland")+"; echo ssh exited $?")
@@ -55,7 +48,7 @@ func TestOpenSSH(t *testing.T) {
 
 // TestSSHPublicKey registers a key made by ssh-keygen and logs in with it.
 func TestSSHPublicKey(t *testing.T) {
-	need(t, "ssh", "ssh-keygen", "tmux")
+	e2e.LookPath(t, "ssh", "ssh-keygen", "tmux")
 	s := startX84(t, "")
 	s.addUser(t, "bob", "bobs-password", false)
 	key := filepath.Join(t.TempDir(), "id_ed25519")
@@ -81,7 +74,7 @@ func TestSSHPublicKey(t *testing.T) {
 // TestSSHNewUser: the user name new with an empty password leads to the
 // new-user application.
 func TestSSHNewUser(t *testing.T) {
-	need(t, "ssh", "sshpass", "tmux")
+	e2e.LookPath(t, "ssh", "sshpass", "tmux")
 	s := startX84(t, "")
 	tm := newTmux(t, 80, 24, sshCommand(s.portOf("ssh"), "new", ""))
 	tm.waitScreen("Apply for an account on x84.")
@@ -94,7 +87,7 @@ func TestSSHNewUser(t *testing.T) {
 // TestSSHWithoutPty: an exec request or a shell without a pty gets a line
 // saying a terminal is needed, and exit status 1.
 func TestSSHWithoutPty(t *testing.T) {
-	need(t, "ssh", "sshpass")
+	e2e.LookPath(t, "ssh", "sshpass")
 	s := startX84(t, "")
 	s.addUser(t, "dave", "daves-password", false)
 	for _, tc := range []struct {
@@ -117,7 +110,7 @@ func TestSSHWithoutPty(t *testing.T) {
 
 // TestSFTP drives OpenSSH's sftp in batch mode against the file area.
 func TestSFTP(t *testing.T) {
-	need(t, "sftp", "sshpass")
+	e2e.LookPath(t, "sftp", "sshpass")
 	s := startX84(t, "")
 	s.addUser(t, "erin", "erins-password", false)
 	files := filepath.Join(s.dir, "files")
@@ -175,7 +168,7 @@ func TestSFTP(t *testing.T) {
 
 // TestLFTP is a second sftp client.
 func TestLFTP(t *testing.T) {
-	need(t, "lftp")
+	e2e.LookPath(t, "lftp")
 	s := startX84(t, "")
 	s.addUser(t, "fay", "fays-password", false)
 	files := filepath.Join(s.dir, "files")
@@ -203,7 +196,7 @@ func TestLFTP(t *testing.T) {
 
 // TestPlinkSSH is PuTTY's plink over ssh.
 func TestPlinkSSH(t *testing.T) {
-	need(t, "plink", "tmux")
+	e2e.LookPath(t, "plink", "tmux")
 	s := startX84(t, "")
 	s.addUser(t, "gus", "guss-password", false)
 	out, err := exec.Command(x84Bin, "--data", s.dir, "keys").Output()
@@ -222,7 +215,7 @@ func TestPlinkSSH(t *testing.T) {
 // TestSSHGarbage sends what is not ssh, and stops mid-handshake: the
 // server closes cleanly and keeps serving.
 func TestSSHGarbage(t *testing.T) {
-	need(t, "ssh", "sshpass")
+	e2e.LookPath(t, "ssh", "sshpass")
 	s := startX84(t, "[ssh]\nauth_timeout = \"2s\"\n")
 	s.addUser(t, "hal", "hals-password", false)
 	addr := s.addrOf("ssh")
@@ -252,7 +245,7 @@ func TestSSHGarbage(t *testing.T) {
 // the per-address limit refuses all but 20 with a line saying why, the 20
 // are cut at the login timeout, and a real caller gets in afterwards.
 func TestSSHUnauthenticatedFlood(t *testing.T) {
-	need(t, "ssh", "sshpass")
+	e2e.LookPath(t, "ssh", "sshpass")
 	s := startX84(t, "[ssh]\nauth_timeout = \"2s\"\n")
 	s.addUser(t, "ida", "idas-password", false)
 	addr := s.addrOf("ssh")
@@ -306,7 +299,7 @@ func TestSSHUnauthenticatedFlood(t *testing.T) {
 // nothing under the real name, no temporary file, and the area still
 // works.
 func TestSFTPOverQuota(t *testing.T) {
-	need(t, "sftp", "sshpass")
+	e2e.LookPath(t, "sftp", "sshpass")
 	s := startX84(t, "[files]\nquota_mib = 1\n")
 	s.addUser(t, "jan", "jans-password", false)
 	local := t.TempDir()

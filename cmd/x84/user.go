@@ -15,7 +15,8 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84"
-	"github.com/x84bbs/x84/internal/accounts"
+	"github.com/x84bbs/x84/account"
+	"github.com/x84bbs/x84/internal/app"
 	"github.com/x84bbs/x84/internal/control"
 	"github.com/x84bbs/x84/term"
 	tty "golang.org/x/term"
@@ -147,8 +148,11 @@ func userCmd(data string, args []string, stdin io.Reader, stdout, stderr io.Writ
 }
 
 func fail(stderr io.Writer, sub string, err error) int {
-	msg := err.Error()
-	for _, p := range []string{"accounts: invalid: ", "control: ", "store: "} {
+	msg := account.Message(err) // a rule's own words
+	if msg == "" {
+		msg = err.Error()
+	}
+	for _, p := range []string{"account: ", "control: ", "store: "} {
 		msg = strings.TrimPrefix(msg, p)
 	}
 	fmt.Fprintf(stderr, "x84 user %s: %s\n", sub, msg)
@@ -157,7 +161,7 @@ func fail(stderr io.Writer, sub string, err error) int {
 
 // openAdmin talks to the running server, or opens the database when no
 // server runs.
-func openAdmin(ctx context.Context, data string) (accounts.Admin, func(), error) {
+func openAdmin(ctx context.Context, data string) (control.Admin, func(), error) {
 	dir, err := x84.DataDir(data)
 	if err != nil {
 		return nil, nil, err
@@ -170,7 +174,7 @@ func openAdmin(ctx context.Context, data string) (accounts.Admin, func(), error)
 		return nil, nil, err
 	}
 	c.Close()
-	a, st, err := x84.OpenAdmin(ctx, dir)
+	a, st, err := app.OpenAdmin(ctx, dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -209,7 +213,7 @@ func readPassword(name string, fromStdin bool, stdin io.Reader, stderr io.Writer
 	return string(p1), nil
 }
 
-func printUsers(w io.Writer, list []accounts.User, asJSON bool) {
+func printUsers(w io.Writer, list []control.User, asJSON bool) {
 	if asJSON {
 		for i := range list {
 			if list[i].Groups == nil {

@@ -10,16 +10,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/x84bbs/x84/internal/e2e"
 )
 
 // TestCustomBoard builds this example and reaches its screen with
 // Debian's telnet, as a caller would.
 func TestCustomBoard(t *testing.T) {
-	for _, bin := range []string{"tmux", "telnet"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s is not installed (apt-get install %s); .ci/run installs it", bin, bin)
-		}
-	}
+	e2e.LookPath(t, "tmux", "telnet")
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "custom-board")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {

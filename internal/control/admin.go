@@ -9,20 +9,20 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/x84bbs/x84/internal/accounts"
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/store"
 )
 
 // The account endpoints, for `x84 user …` while the server runs (so that
 // a ban takes effect at once in the running server):
 //
-//	GET    /v1/users                      []accounts.User
+//	GET    /v1/users                      []User
 //	POST   /v1/users                      {"handle","password","sysop"}
 //	PUT    /v1/users/{handle}/password    {"password"}
 //	DELETE /v1/users/{handle}
 //	POST   /v1/bans                       {"address"}  → {"prefix"}
 //	DELETE /v1/bans?address=A             → {"prefix"}
-//	GET    /v1/users/{handle}/keys        []accounts.Key
+//	GET    /v1/users/{handle}/keys        []Key
 //	POST   /v1/users/{handle}/keys        {"key"}  → {"fingerprint"}
 //	DELETE /v1/users/{handle}/keys?fingerprint=F
 //
@@ -57,7 +57,7 @@ type errorReply struct {
 
 func (s *Server) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/users", func(w http.ResponseWriter, r *http.Request) {
-		list, err := s.Admin.ListUsers(r.Context())
+		list, err := s.admin.ListUsers(r.Context())
 		reply(w, list, err)
 	})
 	mux.HandleFunc("POST /v1/users", func(w http.ResponseWriter, r *http.Request) {
@@ -65,32 +65,32 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		if !decode(w, r, &req) {
 			return
 		}
-		reply(w, struct{}{}, s.Admin.AddUser(r.Context(), req.Handle, req.Password, req.Sysop))
+		reply(w, struct{}{}, s.admin.AddUser(r.Context(), req.Handle, req.Password, req.Sysop))
 	})
 	mux.HandleFunc("PUT /v1/users/{handle}/password", func(w http.ResponseWriter, r *http.Request) {
 		var req userRequest
 		if !decode(w, r, &req) {
 			return
 		}
-		reply(w, struct{}{}, s.Admin.SetPassword(r.Context(), r.PathValue("handle"), req.Password))
+		reply(w, struct{}{}, s.admin.SetPassword(r.Context(), r.PathValue("handle"), req.Password))
 	})
 	mux.HandleFunc("DELETE /v1/users/{handle}", func(w http.ResponseWriter, r *http.Request) {
-		reply(w, struct{}{}, s.Admin.DeleteUser(r.Context(), r.PathValue("handle")))
+		reply(w, struct{}{}, s.admin.DeleteUser(r.Context(), r.PathValue("handle")))
 	})
 	mux.HandleFunc("POST /v1/bans", func(w http.ResponseWriter, r *http.Request) {
 		var req banRequest
 		if !decode(w, r, &req) {
 			return
 		}
-		p, err := s.Admin.Ban(r.Context(), req.Address)
+		p, err := s.admin.Ban(r.Context(), req.Address)
 		reply(w, prefixReply{p}, err)
 	})
 	mux.HandleFunc("DELETE /v1/bans", func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.Admin.Unban(r.Context(), r.URL.Query().Get("address"))
+		p, err := s.admin.Unban(r.Context(), r.URL.Query().Get("address"))
 		reply(w, prefixReply{p}, err)
 	})
 	mux.HandleFunc("GET /v1/users/{handle}/keys", func(w http.ResponseWriter, r *http.Request) {
-		keys, err := s.Admin.ListKeys(r.Context(), r.PathValue("handle"))
+		keys, err := s.admin.ListKeys(r.Context(), r.PathValue("handle"))
 		reply(w, keys, err)
 	})
 	mux.HandleFunc("POST /v1/users/{handle}/keys", func(w http.ResponseWriter, r *http.Request) {
@@ -98,11 +98,11 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		if !decode(w, r, &req) {
 			return
 		}
-		fp, err := s.Admin.AddKey(r.Context(), r.PathValue("handle"), req.Key)
+		fp, err := s.admin.AddKey(r.Context(), r.PathValue("handle"), req.Key)
 		reply(w, fingerprintReply{fp}, err)
 	})
 	mux.HandleFunc("DELETE /v1/users/{handle}/keys", func(w http.ResponseWriter, r *http.Request) {
-		reply(w, struct{}{}, s.Admin.DeleteKey(r.Context(), r.PathValue("handle"), r.URL.Query().Get("fingerprint")))
+		reply(w, struct{}{}, s.admin.DeleteKey(r.Context(), r.PathValue("handle"), r.URL.Query().Get("fingerprint")))
 	})
 }
 
@@ -122,8 +122,11 @@ func reply(w http.ResponseWriter, v any, err error) {
 		return
 	}
 	switch {
-	case errors.Is(err, accounts.ErrInvalid):
+	case errors.Is(err, account.ErrInvalid):
+		// The rule's own words, for the sysop.
 		w.WriteHeader(http.StatusBadRequest)
+		writeJSON(w, errorReply{account.Message(err)})
+		return
 	case errors.Is(err, store.ErrNotFound):
 		w.WriteHeader(http.StatusNotFound)
 	case errors.Is(err, store.ErrExists):
@@ -134,12 +137,12 @@ func reply(w http.ResponseWriter, v any, err error) {
 	writeJSON(w, errorReply{err.Error()})
 }
 
-// The client side: Client implements accounts.Admin.
-var _ accounts.Admin = (*Client)(nil)
+// The client side: Client implements Admin.
+var _ Admin = (*Client)(nil)
 
 // ListUsers returns every account.
-func (c *Client) ListUsers(ctx context.Context) ([]accounts.User, error) {
-	var out []accounts.User
+func (c *Client) ListUsers(ctx context.Context) ([]User, error) {
+	var out []User
 	return out, c.do(ctx, http.MethodGet, "/v1/users", nil, &out)
 }
 
@@ -171,8 +174,8 @@ func (c *Client) Unban(ctx context.Context, address string) (string, error) {
 }
 
 // ListKeys returns a user's ssh keys.
-func (c *Client) ListKeys(ctx context.Context, handle string) ([]accounts.Key, error) {
-	var out []accounts.Key
+func (c *Client) ListKeys(ctx context.Context, handle string) ([]Key, error) {
+	var out []Key
 	return out, c.do(ctx, http.MethodGet, "/v1/users/"+url.PathEscape(handle)+"/keys", nil, &out)
 }
 
@@ -192,7 +195,7 @@ func (c *Client) DeleteKey(ctx context.Context, handle, fingerprint string) erro
 func statusError(code int, msg string) error {
 	switch code {
 	case http.StatusBadRequest:
-		return &remoteError{msg, accounts.ErrInvalid}
+		return &remoteError{msg, account.ErrInvalid}
 	case http.StatusNotFound:
 		return &remoteError{msg, store.ErrNotFound}
 	case http.StatusConflict:

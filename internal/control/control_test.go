@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
 	"go.uber.org/goleak"
@@ -60,7 +61,7 @@ func TestWho(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &Server{Registry: &session.Registry{}}
+	srv := New(Config{Presence: community.NewLocalPresence(&session.Registry{})})
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	defer func() {

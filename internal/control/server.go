@@ -12,54 +12,58 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
-	"github.com/x84bbs/x84/internal/accounts"
-	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/account"
+	"github.com/x84bbs/x84/community"
 )
 
 // ErrRunning means another server already answers on the socket.
 var ErrRunning = errors.New("control: another x84 server is running on this data directory")
 
-// Server answers the control API.
-type Server struct {
-	// Registry is the session registry to report on.
-	Registry *session.Registry
-	// Admin, if non-nil, serves the account endpoints.
-	Admin accounts.Admin
-	// Broadcast, if non-nil, shows a text to every session and returns
-	// how many it reached (POST /v1/broadcast).
-	Broadcast func(text string) int
+// Config configures a Server. Presence is required.
+type Config struct {
+	// Presence lists the sessions to report on.
+	Presence community.Presence
+	// Accounts, if non-nil, serves the account endpoints.
+	Accounts *account.Service
+	// Broadcasts, if non-nil, serves POST /v1/broadcast.
+	Broadcasts *community.Broadcasts
 	// Logger receives errors. If nil, nothing is logged.
 	Logger *slog.Logger
-
-	once sync.Once
-	srv  *http.Server
 }
 
-func (s *Server) init() {
-	s.once.Do(func() {
-		mux := http.NewServeMux()
-		mux.HandleFunc("GET /v1/who", s.who)
-		mux.HandleFunc("GET /v1/stats", s.stats)
-		if s.Admin != nil {
-			s.adminRoutes(mux)
-		}
-		if s.Broadcast != nil {
-			mux.HandleFunc("POST /v1/broadcast", s.broadcast)
-		}
-		log := s.Logger
-		if log == nil {
-			log = slog.New(slog.DiscardHandler)
-		}
-		s.srv = &http.Server{
-			Handler:           mux,
-			ReadHeaderTimeout: 5 * time.Second,
-			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		}
-	})
+// Server answers the control API.
+type Server struct {
+	cfg   Config
+	admin Admin // nil without Accounts
+	srv   *http.Server
+}
+
+// New returns a Server for cfg.
+func New(cfg Config) *Server {
+	s := &Server{cfg: cfg}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/who", s.who)
+	mux.HandleFunc("GET /v1/stats", s.stats)
+	if cfg.Accounts != nil {
+		s.admin = NewLocal(cfg.Accounts)
+		s.adminRoutes(mux)
+	}
+	if cfg.Broadcasts != nil {
+		mux.HandleFunc("POST /v1/broadcast", s.broadcast)
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s.srv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return s
 }
 
 // Listen opens the control socket at path with mode 0600. A socket left
@@ -87,7 +91,6 @@ func Listen(path string) (net.Listener, error) {
 
 // Serve answers requests on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {
-	s.init()
 	err := s.srv.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
@@ -97,13 +100,12 @@ func (s *Server) Serve(l net.Listener) error {
 
 // Shutdown stops answering and waits for requests in progress.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.init()
 	return s.srv.Shutdown(ctx)
 }
 
 func (s *Server) who(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
-	snaps := s.Registry.Snapshots()
+	snaps := s.cfg.Presence.Online()
 	out := make([]Who, len(snaps))
 	for i, sn := range snaps {
 		out[i] = WhoOf(sn, now)
@@ -118,7 +120,7 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	writeJSON(w, Stats{
-		Sessions:   s.Registry.Len(),
+		Sessions:   len(s.cfg.Presence.Online()),
 		Goroutines: runtime.NumGoroutine(),
 		HeapAlloc:  m.HeapAlloc,
 		HeapInuse:  m.HeapInuse,
@@ -161,10 +163,18 @@ func (s *Server) broadcast(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	if strings.TrimSpace(req.Text) == "" {
+	n, err := s.cfg.Broadcasts.Send(nil, req.Text)
+	switch {
+	case errors.Is(err, community.ErrEmpty):
 		w.WriteHeader(http.StatusBadRequest)
 		writeJSON(w, errorReply{"nothing to broadcast"})
-		return
+	case errors.Is(err, community.ErrTooLong):
+		w.WriteHeader(http.StatusBadRequest)
+		writeJSON(w, errorReply{fmt.Sprintf("a broadcast has at most %d characters", community.BroadcastMax)})
+	case err != nil:
+		w.WriteHeader(http.StatusInternalServerError)
+		writeJSON(w, errorReply{err.Error()})
+	default:
+		writeJSON(w, broadcastReply{n})
 	}
-	writeJSON(w, broadcastReply{s.Broadcast(req.Text)})
 }

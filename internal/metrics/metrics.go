@@ -59,7 +59,7 @@ func New(reg *session.Registry) *Metrics {
 		func() float64 {
 			var n uint64
 			for _, s := range reg.Sessions() {
-				n += s.Dropped()
+				n += s.Inbox().Dropped()
 			}
 			return float64(n)
 		})

@@ -1,6 +1,8 @@
 // Package rlogind adapts the rlogin package to x84's server: it runs the
 // RFC 1282 handshake on each connection and presents it as a term.Conn,
 // with the user name it offered filling in the login screen's handle.
+// Each session starts in RFC 1282's raw mode, so that ^S and ^Q reach the
+// board instead of pausing the client's output.
 //
 // Concurrency: Open runs in the connection's goroutine; the window-size
 // callback runs on the session's reading goroutine, the only sender on the
@@ -57,6 +59,12 @@ func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
 		info.Encoding = term.CP437
 	}
 	rc.info = info
+	// rlogin clients handle ^S and ^Q themselves until told otherwise
+	// (RFC 1282's "raw" control byte); a board wants every key. A client
+	// that cannot take urgent data still gets its session.
+	if err := r.SendUrgent(rlogin.ControlRaw); err != nil && p.Logger != nil {
+		p.Logger.Debug("rlogin: sending raw mode", "remote", c.RemoteAddr().String(), "err", err)
+	}
 	if p.Logger != nil {
 		p.Logger.Debug("rlogin handshake", "remote", c.RemoteAddr().String(), "term", h.Term, "speed", h.Speed, "synchterm", h.SyncTERM)
 	}
@@ -83,7 +91,3 @@ func (c *conn) Resized() <-chan term.Size { return c.resized }
 func (c *conn) onResize(cols, rows int) {
 	term.SendSize(c.resized, term.Size{Cols: cols, Rows: rows})
 }
-
-// Urgent sends an RFC 1282 control byte to the client as TCP urgent data
-// (rlogin.ControlFlush, ControlRaw, ControlCooked).
-func (c *conn) Urgent(b byte) error { return c.SendUrgent(b) }

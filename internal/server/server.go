@@ -70,7 +70,7 @@ type Server struct {
 	// MaxPerAddress limits connections from one IP address. Default 20.
 	MaxPerAddress int
 	// Session tunes every session (idle limits, Esc delay).
-	Session session.Options
+	Session session.Config
 	// Admit, if non-nil, is called for every connection before any
 	// limit; an error refuses it with the error's text (a ban). It runs
 	// on the accept loop and must not block.
@@ -365,7 +365,7 @@ func (s *Server) runSession(ctx context.Context, tc term.Conn, accepted time.Tim
 
 func (s *Server) presence() {
 	if s.Events != nil {
-		s.Events.Publish(events.Event{Topic: events.TopicPresence})
+		s.Events.Publish(events.Event{Topic: events.TopicPresence, Data: events.Presence{}})
 	}
 }
 

@@ -359,7 +359,7 @@ func TestBackoffEndsOnShutdown(t *testing.T) {
 
 func TestIdleGoodbye(t *testing.T) {
 	var held atomic.Int32
-	srv := &Server{Handler: waitingHandler(&held), Session: session.Options{IdleTimeout: 200 * time.Millisecond}}
+	srv := &Server{Handler: waitingHandler(&held), Session: session.Config{IdleTimeout: 200 * time.Millisecond}}
 	addr := startServer(t, srv)
 	c, line := dialFrom(t, "127.0.0.1", addr)
 	defer c.Close()

@@ -2,6 +2,7 @@ package sshd
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -55,17 +56,40 @@ func (s *chanState) hasPty() bool {
 }
 
 // serveRequests answers the channel's requests until the channel closes.
+// A shell, exec or subsystem request is answered before the connection's
+// goroutine hears of it: what it does next (a line, an exit status, the
+// channel closed) must not reach the client ahead of the answer, or the
+// client takes the closed channel for a refused request.
 func (s *chanState) serveRequests(reqs <-chan *ssh.Request, p *Protocol, who caller) {
 	defer close(s.finished)
 	for req := range reqs {
-		ok := s.handle(req, p, who)
+		ok, start := s.handle(req, p, who)
 		if req.WantReply {
 			req.Reply(ok, nil)
+		}
+		if start != 0 {
+			s.start <- startReq{kind: start}
 		}
 	}
 }
 
-func (s *chanState) handle(req *ssh.Request, p *Protocol, who caller) bool {
+// handle applies one request, and returns whether it was accepted and
+// what it starts, if anything.
+func (s *chanState) handle(req *ssh.Request, p *Protocol, who caller) (bool, startKind) {
+	ok := s.apply(req, p, who)
+	if !ok || !slices.Contains([]string{"shell", "exec", "subsystem"}, req.Type) {
+		return ok, 0
+	}
+	switch req.Type {
+	case "exec":
+		return true, startExec
+	case "subsystem":
+		return true, startSubsystem
+	}
+	return true, startShell
+}
+
+func (s *chanState) apply(req *ssh.Request, p *Protocol, who caller) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch req.Type {
@@ -110,20 +134,14 @@ func (s *chanState) handle(req *ssh.Request, p *Protocol, who caller) bool {
 			return false
 		}
 		s.started = true
-		kind := startShell
-		if req.Type == "exec" {
-			kind = startExec
-		}
-		s.start <- startReq{kind: kind}
 		return true
 	case "subsystem":
 		var m struct{ Name string }
 		if s.started || ssh.Unmarshal(req.Payload, &m) != nil || m.Name != "sftp" ||
-			p.opts.Files == nil || who.handle == "" {
+			p.cfg.Files == nil || who.handle == "" {
 			return false
 		}
 		s.started = true
-		s.start <- startReq{kind: startSubsystem}
 		return true
 	}
 	return false

@@ -2,20 +2,18 @@ package sshd
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/netip"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/internal/defaults"
 	"github.com/x84bbs/x84/internal/filearea"
 	"github.com/x84bbs/x84/internal/server"
@@ -23,36 +21,16 @@ import (
 	"github.com/x84bbs/x84/term"
 )
 
-// Passwords checks passwords against stored hashes (board.Passwords).
-type Passwords interface {
-	Hash(ctx context.Context, password string) (string, error)
-	Verify(ctx context.Context, hash, password string) (ok, rehash bool, err error)
-}
-
-// LoginBan counts failed logins per address (auth.Banner).
-type LoginBan interface {
-	Check(addr netip.Addr) error
-	Failed(ctx context.Context, addr netip.Addr) (banned bool, err error)
-}
-
-// Options configure the ssh front end.
-type Options struct {
+// Config configures the ssh front end. HostKeys and Accounts are
+// required.
+type Config struct {
 	// HostKeys are the server's keys; at least one is needed.
-	HostKeys  []ssh.Signer
-	Users     store.Users
-	Keys      store.Keys
-	Passwords Passwords
-	// Ban, if non-nil, counts failed passwords toward the login ban.
-	Ban LoginBan
+	HostKeys []ssh.Signer
+	// Accounts logs callers in, by password or public key, with the
+	// board's rules (failure pause, ban strikes, locked accounts).
+	Accounts *account.Service
 	// Files, if non-nil, is served to the sftp subsystem.
 	Files *filearea.Area
-	// NewWords are user names that lead to the new-user application
-	// (with an empty password). Default "new", "apply".
-	NewWords []string
-	// AnonWords are user names let in without a password when
-	// AllowAnonymous is set.
-	AnonWords      []string
-	AllowAnonymous bool
 	// AuthTimeout bounds the handshake and authentication, and then the
 	// wait for a shell or subsystem. Default 30 s.
 	AuthTimeout time.Duration
@@ -60,11 +38,7 @@ type Options struct {
 	MaxAuthTries int
 	// WriteTimeout bounds every write to a caller. Default 1 minute.
 	WriteTimeout time.Duration
-	// OnLogin, if non-nil, hears of every password checked, and OnBan of
-	// every address banned by failed passwords (for metrics).
-	OnLogin func(ok bool)
-	OnBan   func()
-	Logger  *slog.Logger
+	Logger       *slog.Logger
 }
 
 // Permission extensions set by authentication.
@@ -81,56 +55,61 @@ const (
 
 // Protocol serves ssh connections; it implements server.Protocol.
 type Protocol struct {
-	opts   Options
-	config *ssh.ServerConfig
+	cfg    Config
+	config *ssh.ServerConfig // without the authentication callbacks
 	log    *slog.Logger
-	dummy  string // a hash checked for unknown users, so they cost the same
 }
 
-// New checks the options and builds the ssh configuration.
-func New(opts Options) (*Protocol, error) {
-	if len(opts.HostKeys) == 0 {
+// New checks cfg, fills in its defaults and builds the ssh configuration.
+func New(cfg Config) (*Protocol, error) {
+	if len(cfg.HostKeys) == 0 {
 		return nil, errors.New("sshd: no host keys")
 	}
-	if opts.Users == nil || opts.Keys == nil || opts.Passwords == nil {
-		return nil, errors.New("sshd: Users, Keys and Passwords are required")
+	if cfg.Accounts == nil {
+		return nil, errors.New("sshd: Config.Accounts is required")
 	}
-	if opts.NewWords == nil {
-		opts.NewWords = []string{"new", "apply"}
-	}
-	if opts.AnonWords == nil {
-		opts.AnonWords = []string{"anonymous", "guest"}
-	}
-	defaults.Positive(&opts.AuthTimeout, 30*time.Second)
-	defaults.Positive(&opts.MaxAuthTries, 6)
-	defaults.Positive(&opts.WriteTimeout, time.Minute)
-	p := &Protocol{opts: opts, log: opts.Logger}
+	defaults.Positive(&cfg.AuthTimeout, 30*time.Second)
+	defaults.Positive(&cfg.MaxAuthTries, 6)
+	defaults.Positive(&cfg.WriteTimeout, time.Minute)
+	p := &Protocol{cfg: cfg, log: cfg.Logger}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
-	dummy, err := opts.Passwords.Hash(context.Background(), rand.Text())
-	if err != nil {
-		return nil, fmt.Errorf("sshd: %w", err)
-	}
-	p.dummy = dummy
-	cfg := &ssh.ServerConfig{
-		ServerVersion:               "SSH-2.0-x84",
-		MaxAuthTries:                opts.MaxAuthTries,
-		PasswordCallback:            p.password,
-		KeyboardInteractiveCallback: p.keyboardInteractive,
-		PublicKeyCallback:           p.publicKey,
-		VerifiedPublicKeyCallback:   p.verifiedPublicKey,
+	sc := &ssh.ServerConfig{
+		ServerVersion: "SSH-2.0-x84",
+		MaxAuthTries:  cfg.MaxAuthTries,
 		AuthLogCallback: func(c ssh.ConnMetadata, method string, err error) {
 			if method != "none" {
 				p.log.Debug("ssh auth", "user", term.Sanitize(c.User()), "method", method, "remote", c.RemoteAddr().String(), "err", err)
 			}
 		},
 	}
-	for _, k := range opts.HostKeys {
-		cfg.AddHostKey(k)
+	for _, k := range cfg.HostKeys {
+		sc.AddHostKey(k)
 	}
-	p.config = cfg
+	p.config = sc
 	return p, nil
+}
+
+// serverConfig returns the ssh configuration for one connection: its
+// authentication callbacks work within the connection's ctx, so that a
+// login in progress ends when the server shuts down. x/crypto/ssh copies
+// the configuration of each connection anyway.
+func (p *Protocol) serverConfig(ctx context.Context) *ssh.ServerConfig {
+	sc := *p.config
+	sc.PasswordCallback = func(c ssh.ConnMetadata, password []byte) (*ssh.Permissions, error) {
+		return p.checkPassword(ctx, c, string(password))
+	}
+	sc.KeyboardInteractiveCallback = func(c ssh.ConnMetadata, client ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
+		return p.keyboardInteractive(ctx, c, client)
+	}
+	sc.PublicKeyCallback = func(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+		return p.publicKey(ctx, c, key)
+	}
+	sc.VerifiedPublicKeyCallback = func(c ssh.ConnMetadata, key ssh.PublicKey, perms *ssh.Permissions, _ string) (*ssh.Permissions, error) {
+		return p.verifiedPublicKey(ctx, c, key, perms)
+	}
+	return &sc
 }
 
 var errAuth = errors.New("sshd: authentication failed")
@@ -142,112 +121,63 @@ func addrOf(c ssh.ConnMetadata) netip.Addr {
 	return netip.Addr{}
 }
 
-func isWord(words []string, user string) bool {
-	return slices.Contains(words, strings.ToLower(user))
-}
-
-// checkPassword is the password check shared by both password methods.
-func (p *Protocol) checkPassword(c ssh.ConnMetadata, password string) (*ssh.Permissions, error) {
+// checkPassword is the password check shared by both password methods:
+// the account service decides.
+func (p *Protocol) checkPassword(ctx context.Context, c ssh.ConnMetadata, password string) (*ssh.Permissions, error) {
 	user := c.User()
-	switch {
-	case isWord(p.opts.NewWords, user):
+	switch p.cfg.Accounts.Intent(user) {
+	case account.IntentApply:
 		return &ssh.Permissions{Extensions: map[string]string{extNew: "1"}}, nil
-	case p.opts.AllowAnonymous && isWord(p.opts.AnonWords, user):
+	case account.IntentGuest:
 		return &ssh.Permissions{Extensions: map[string]string{extAnon: "1"}}, nil
 	}
-	addr := addrOf(c)
-	if p.opts.Ban != nil && p.opts.Ban.Check(addr) != nil {
-		return nil, errAuth // banned meanwhile: no more tries
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	u, err := p.opts.Users.User(ctx, user)
-	hash := p.dummy
-	if err == nil {
-		hash = u.Password
-	}
-	ok, rehash, verr := p.opts.Passwords.Verify(ctx, hash, password)
-	ok = err == nil && verr == nil && ok
-	if ok && u.InGroup(store.GroupLocked) {
-		if p.opts.OnLogin != nil {
-			p.opts.OnLogin(false)
-		}
-		return &ssh.Permissions{Extensions: map[string]string{extLocked: "1"}}, nil
-	}
-	if p.opts.OnLogin != nil {
-		p.opts.OnLogin(ok)
-	}
-	if ok {
-		if rehash {
-			if _, err := store.Rehash(ctx, p.opts.Users, u, password, p.opts.Passwords.Hash); err != nil {
-				p.log.Error("ssh: storing a rehashed password", "user", u.Handle, "err", err)
-			}
-		}
+	u, err := p.cfg.Accounts.Login(ctx, user, password, addrOf(c))
+	switch {
+	case err == nil:
 		return &ssh.Permissions{Extensions: map[string]string{extUser: u.Handle}}, nil
-	}
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		p.log.Error("ssh: looking up a user", "err", err)
-	}
-	if p.opts.Ban != nil && addr.IsValid() {
-		if banned, _ := p.opts.Ban.Failed(ctx, addr); banned {
-			p.log.Info("ssh: address banned after failed logins", "remote", addr.String())
-			if p.opts.OnBan != nil {
-				p.opts.OnBan()
-			}
-		}
+	case errors.Is(err, account.ErrLocked):
+		return &ssh.Permissions{Extensions: map[string]string{extLocked: "1"}}, nil
+	case errors.Is(err, account.ErrLoginFailed), errors.Is(err, account.ErrBanned), ctx.Err() != nil:
+	default:
+		p.log.Error("ssh: login", "remote", c.RemoteAddr().String(), "err", err)
 	}
 	return nil, errAuth
 }
 
-func (p *Protocol) password(c ssh.ConnMetadata, password []byte) (*ssh.Permissions, error) {
-	return p.checkPassword(c, string(password))
-}
-
-func (p *Protocol) keyboardInteractive(c ssh.ConnMetadata, client ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
-	user := c.User()
-	if isWord(p.opts.NewWords, user) || p.opts.AllowAnonymous && isWord(p.opts.AnonWords, user) {
-		return p.checkPassword(c, "")
+func (p *Protocol) keyboardInteractive(ctx context.Context, c ssh.ConnMetadata, client ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
+	if p.cfg.Accounts.Intent(c.User()) != account.IntentLogin {
+		return p.checkPassword(ctx, c, "")
 	}
 	answers, err := client("", "", []string{"Password: "}, []bool{false})
 	if err != nil || len(answers) != 1 {
 		return nil, errAuth
 	}
-	return p.checkPassword(c, answers[0])
+	return p.checkPassword(ctx, c, answers[0])
 }
 
 // publicKey only notes which of the user's registered keys was offered;
 // nothing is decided until the client proves it holds it.
-func (p *Protocol) publicKey(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	keys, err := p.opts.Keys.Keys(ctx, c.User())
-	if err != nil {
+func (p *Protocol) publicKey(ctx context.Context, c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+	fp := ssh.FingerprintSHA256(key)
+	if ok, err := p.cfg.Accounts.KeyRegistered(ctx, c.User(), fp); err != nil || !ok {
 		return nil, errAuth
 	}
-	fp := ssh.FingerprintSHA256(key)
-	for _, k := range keys {
-		if k.Fingerprint == fp {
-			return &ssh.Permissions{Extensions: map[string]string{extKey: fp}}, nil
-		}
-	}
-	return nil, errAuth
+	return &ssh.Permissions{Extensions: map[string]string{extKey: fp}}, nil
 }
 
 // verifiedPublicKey logs the caller in once the key it proved is the one
 // noted by publicKey.
-func (p *Protocol) verifiedPublicKey(c ssh.ConnMetadata, key ssh.PublicKey, perms *ssh.Permissions, _ string) (*ssh.Permissions, error) {
+func (p *Protocol) verifiedPublicKey(ctx context.Context, c ssh.ConnMetadata, key ssh.PublicKey, perms *ssh.Permissions) (*ssh.Permissions, error) {
 	if perms == nil || perms.Extensions[extKey] != ssh.FingerprintSHA256(key) {
 		return nil, errAuth
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	u, err := p.opts.Users.User(ctx, c.User())
-	if err != nil {
-		return nil, errAuth
-	}
-	if u.InGroup(store.GroupLocked) {
+	u, err := p.cfg.Accounts.LoginKey(ctx, c.User(), perms.Extensions[extKey])
+	switch {
+	case errors.Is(err, account.ErrLocked):
 		perms.Extensions[extLocked] = "1"
 		return perms, nil
+	case err != nil:
+		return nil, errAuth
 	}
 	perms.Extensions[extUser] = u.Handle
 	return perms, nil
@@ -258,9 +188,9 @@ func (p *Protocol) verifiedPublicKey(c ssh.ConnMetadata, key ssh.PublicKey, perm
 // the returned terminal; the sftp subsystem is served here, after which
 // Open returns server.ErrNoSession.
 func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
-	c.SetDeadline(time.Now().Add(p.opts.AuthTimeout))
+	c.SetDeadline(time.Now().Add(p.cfg.AuthTimeout))
 	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
-	sconn, chans, reqs, err := ssh.NewServerConn(c, p.config)
+	sconn, chans, reqs, err := ssh.NewServerConn(c, p.serverConfig(ctx))
 	if !stop() {
 		if err == nil {
 			sconn.Close()
@@ -276,7 +206,7 @@ func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
 	go ssh.DiscardRequests(reqs)
 
 	// The caller has AuthTimeout more to ask for a shell or subsystem.
-	timer := time.AfterFunc(p.opts.AuthTimeout, func() { sconn.Close() })
+	timer := time.AfterFunc(p.cfg.AuthTimeout, func() { sconn.Close() })
 	defer timer.Stop()
 	stopCtx := context.AfterFunc(ctx, func() { sconn.Close() })
 	defer stopCtx()
@@ -345,7 +275,7 @@ func (p *Protocol) begin(ctx context.Context, sconn *ssh.ServerConn, ch ssh.Chan
 		p.serveSFTP(ctx, sconn, ch, who)
 		return nil, server.ErrNoSession
 	case st.kind == startShell && s.hasPty():
-		return newConn(sconn, ch, s, who, p.opts.WriteTimeout), nil
+		return newConn(sconn, ch, s, who, p.cfg.WriteTimeout), nil
 	case st.kind == startExec:
 		why = "x84 is a bulletin board: it runs no commands. Connect without one (ssh -t HOST)."
 	case st.kind == startShell:
@@ -391,15 +321,15 @@ func hangUp(sconn *ssh.ServerConn, ch ssh.Channel, status uint32) {
 
 // serveSFTP serves the file area on the channel until the client is done.
 func (p *Protocol) serveSFTP(ctx context.Context, sconn *ssh.ServerConn, ch ssh.Channel, who caller) {
-	u, err := p.opts.Users.User(ctx, who.handle)
-	if err != nil || p.opts.Files == nil {
+	u, err := p.cfg.Accounts.User(ctx, who.handle)
+	if err != nil || p.cfg.Files == nil {
 		hangUp(sconn, ch, 1)
 		return
 	}
 	// The handlers' context ends with the transfer, so that an upload
 	// still open when the client went away is discarded, not kept.
 	sctx, cancel := context.WithCancel(ctx)
-	h := p.opts.Files.Handlers(sctx, filearea.User{Handle: u.Handle, Sysop: u.InGroup(store.GroupSysop)})
+	h := p.cfg.Files.Handlers(sctx, filearea.User{Handle: u.Handle, Sysop: u.InGroup(store.GroupSysop)})
 	srv := sftp.NewRequestServer(ch, h, sftp.WithRSAllocator())
 	p.log.Info("sftp start", "user", u.Handle, "remote", sconn.RemoteAddr().String())
 	if err := srv.Serve(); err != nil && !errors.Is(err, io.EOF) {

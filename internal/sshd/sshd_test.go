@@ -17,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/internal/auth"
 	"github.com/x84bbs/x84/internal/server"
 	"github.com/x84bbs/x84/session"
@@ -91,7 +92,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "x84.db"), sqlite.Options{})
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "x84.db"), sqlite.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,12 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{store: st, banner: banner, hasher: &auth.Hasher{Time: 1, MemoryKiB: 64}, got: make(chan *session.Session, 4)}
-	f.proto, err = New(Options{HostKeys: keys[:1], Users: st.Users, Keys: st.Keys, Passwords: f.hasher, Ban: banner, AuthTimeout: 2 * time.Second})
+	accts, err := account.New(t.Context(), account.Config{Users: st.Users, Keys: st.Keys, Passwords: f.hasher, Bans: banner,
+		FailDelay: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.proto, err = New(Config{HostKeys: keys[:1], Accounts: accts, AuthTimeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,14 +176,14 @@ func TestPasswordLogin(t *testing.T) {
 	sess := shell(t, c, map[string]string{"LANG": "de_DE.UTF-8", "COLORTERM": "truecolor"})
 	s := <-f.got
 	info := s.Snapshot()
-	if user, verified := s.OfferedUser(); user != "Alice" || !verified {
-		t.Errorf("OfferedUser() = %q, %v; want the account's handle, verified", user, verified)
+	if in := s.Info(); in.User != "Alice" || !in.UserVerified {
+		t.Errorf("Info() = user %q, verified %v; want the account's handle, verified", in.User, in.UserVerified)
 	}
 	if info.Kind != term.KindSSH || info.Term != "xterm-256color" || info.Size != (term.Size{Cols: 100, Rows: 30}) || info.Encoding != term.UTF8 {
 		t.Errorf("session = %+v", info)
 	}
-	if s.Env("COLORTERM") != "truecolor" || s.Env("LANG") != "de_DE.UTF-8" {
-		t.Errorf("env not kept: COLORTERM=%q LANG=%q", s.Env("COLORTERM"), s.Env("LANG"))
+	if env := s.Info().Env; env["COLORTERM"] != "truecolor" || env["LANG"] != "de_DE.UTF-8" {
+		t.Errorf("env not kept: %v", env)
 	}
 	// A window change reaches the session as a resize.
 	if err := sess.WindowChange(50, 132); err != nil {
@@ -190,29 +196,6 @@ func TestPasswordLogin(t *testing.T) {
 	// A second session channel on the same connection is refused.
 	if _, err := c.NewSession(); err == nil {
 		t.Errorf("a second session channel was accepted")
-	}
-}
-
-func TestPasswordLoginRehashes(t *testing.T) {
-	f := newFixture(t)
-	old, err := (&auth.Hasher{Time: 2, MemoryKiB: 64}).Hash(t.Context(), "old-params")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.store.Users.CreateUser(t.Context(), &store.User{Handle: "Olga", Password: old, Encoding: store.EncodingAuto}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := f.dial(t, "olga", ssh.Password("old-params"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Close()
-	u, err := f.store.Users.User(t.Context(), "olga")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ok, rehash, _ := f.hasher.Verify(t.Context(), u.Password, "old-params"); !ok || rehash {
-		t.Errorf("stored hash after an ssh login: verifies %v, needs rehash %v; want a current hash", ok, rehash)
 	}
 }
 
@@ -301,15 +284,15 @@ func TestPublicKeyMustBeTheVerifiedOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	meta := fakeMeta{user: "alice"}
-	perms, err := f.proto.publicKey(meta, rk)
+	perms, err := f.proto.publicKey(t.Context(), meta, rk)
 	if err != nil {
 		t.Fatalf("the registered key was not accepted as an offer: %v", err)
 	}
 	otherSigner, _ := ssh.NewSignerFromKey(otherPriv)
-	if _, err := f.proto.verifiedPublicKey(meta, otherSigner.PublicKey(), perms, "ssh-ed25519"); err == nil {
+	if _, err := f.proto.verifiedPublicKey(t.Context(), meta, otherSigner.PublicKey(), perms); err == nil {
 		t.Errorf("proving another key after offering a registered one logged in")
 	}
-	if p, err := f.proto.verifiedPublicKey(meta, rk, perms, "ssh-ed25519"); err != nil || p.Extensions[extUser] != "Alice" {
+	if p, err := f.proto.verifiedPublicKey(t.Context(), meta, rk, perms); err != nil || p.Extensions[extUser] != "Alice" {
 		t.Errorf("proving the registered key = %v, %v; want a login as Alice", p, err)
 	}
 	// And over the wire, an unregistered key is refused.
@@ -337,7 +320,7 @@ func TestNewUserOffered(t *testing.T) {
 	defer c.Close()
 	shell(t, c, nil)
 	s := <-f.got
-	if user, verified := s.OfferedUser(); user != "new" || verified {
-		t.Errorf("OfferedUser() = %q, %v; want new, unverified", user, verified)
+	if in := s.Info(); in.User != "new" || in.UserVerified {
+		t.Errorf("Info() = user %q, verified %v; want new, unverified", in.User, in.UserVerified)
 	}
 }

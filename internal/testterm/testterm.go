@@ -35,7 +35,7 @@ type Options struct {
 	User string
 	// Registry, if set, registers the session (so it has a node number).
 	Registry *session.Registry
-	Session  session.Options
+	Session  session.Config
 }
 
 // Term is a running handler and the screen it draws.

@@ -16,7 +16,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/x84bbs/x84/board"
+	"github.com/x84bbs/x84/account"
+	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/store"
 )
 
@@ -34,9 +35,9 @@ func (s *Server) who(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list := []whoEntry{}
-	if s.cfg.Sessions != nil {
+	if s.cfg.Presence != nil {
 		now := time.Now()
-		for _, sn := range s.cfg.Sessions.Snapshots() {
+		for _, sn := range s.cfg.Presence.Online() {
 			e := whoEntry{Node: sn.Node, Kind: string(sn.Kind), Activity: sn.Activity,
 				IdleSeconds: int64(now.Sub(sn.LastInput) / time.Second)}
 			if sn.User != "" {
@@ -64,11 +65,11 @@ func (s *Server) oneliners(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if s.cfg.Store == nil {
+	if s.cfg.Oneliners == nil {
 		writeError(w, http.StatusNotFound, "no such page")
 		return
 	}
-	list, err := s.cfg.Store.Oneliners.Oneliners(r.Context(), limit)
+	list, err := s.cfg.Oneliners.List(r.Context(), limit)
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -93,11 +94,11 @@ func (s *Server) lastCallers(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if s.cfg.Store == nil {
+	if s.cfg.Calls == nil {
 		writeError(w, http.StatusNotFound, "no such page")
 		return
 	}
-	list, err := s.cfg.Store.Calls.LastCalls(r.Context(), limit)
+	list, err := s.cfg.Calls.LastCalls(r.Context(), limit)
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -160,7 +161,7 @@ const maxPostsInFlight = 2
 // postOneliner posts a one-liner as the user of the request's basic
 // authentication, through the board's own login and rules.
 func (s *Server) postOneliner(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Board == nil {
+	if s.cfg.Accounts == nil || s.cfg.Oneliners == nil {
 		writeError(w, http.StatusNotFound, "no such page")
 		return
 	}
@@ -204,15 +205,15 @@ func (s *Server) postOneliner(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.endPost(addr)
-	u, err := s.cfg.Board.Login(r.Context(), handle, password, addr)
+	u, err := s.cfg.Accounts.Login(r.Context(), handle, password, addr)
 	switch {
-	case errors.Is(err, board.ErrBanned):
+	case errors.Is(err, account.ErrBanned):
 		writeError(w, http.StatusForbidden, "Too many failed logins from your address; it is banned for a while.")
 		return
-	case errors.Is(err, board.ErrLocked):
+	case errors.Is(err, account.ErrLocked):
 		writeError(w, http.StatusForbidden, "this account is locked; ask the sysop")
 		return
-	case errors.Is(err, board.ErrLoginFailed):
+	case errors.Is(err, account.ErrLoginFailed):
 		w.Header().Set("WWW-Authenticate", `Basic realm="x84", charset="UTF-8"`)
 		writeError(w, http.StatusUnauthorized, "login failed: no such handle, or a wrong password")
 		return
@@ -220,17 +221,17 @@ func (s *Server) postOneliner(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, r, err)
 		return
 	}
-	o, err := s.cfg.Board.PostOneliner(r.Context(), u, *body.Text)
-	var wait *board.WaitError
+	o, err := s.cfg.Oneliners.Post(r.Context(), u, *body.Text)
+	var wait *community.WaitError
 	switch {
 	case errors.As(err, &wait):
 		w.Header().Set("Retry-After", strconv.Itoa(int((wait.Wait+time.Second-1)/time.Second)))
 		writeError(w, http.StatusTooManyRequests, wait.Error())
-	case errors.Is(err, board.ErrOnelinerEmpty):
+	case errors.Is(err, community.ErrEmpty):
 		writeError(w, http.StatusBadRequest, "the one-liner is empty")
-	case errors.Is(err, board.ErrOnelinerTooLong):
+	case errors.Is(err, community.ErrTooLong):
 		writeError(w, http.StatusBadRequest, "the one-liner is too long")
-	case errors.Is(err, board.ErrAnonymous):
+	case errors.Is(err, community.ErrAnonymous):
 		writeError(w, http.StatusForbidden, "log in with an account to post")
 	case err != nil:
 		s.internal(w, r, err)

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/x84bbs/x84/board"
+	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/internal/auth"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
@@ -81,7 +81,7 @@ func sortStrings(s []string) []string {
 
 func TestLists(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, setup{settings: board.Settings{OnelinerCount: 3, LastCallers: 2}, config: func(c *Config) {
+	f := newFixture(t, setup{board: board.Config{OnelinerCount: 3, LastCallers: 2}, config: func(c *Config) {
 		c.OnelinerLimit, c.LastCallersLimit = 3, 2
 	}})
 	ctx := t.Context()
@@ -143,7 +143,7 @@ func (f *fixture) post(user, password, contentType, body string) (*http.Response
 
 func TestPostOneliner(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, setup{settings: board.Settings{OnelinerLength: 20}})
+	f := newFixture(t, setup{community: community.Config{OnelinerLength: 20}})
 	f.addUser("erin", "erins-password")
 	f.addUser("fred", "freds-password")
 	const js = "application/json"
@@ -257,9 +257,9 @@ func TestPostOnelinerConcurrentLogins(t *testing.T) {
 	t.Parallel()
 	started := make(chan struct{}, 10)
 	unblock := make(chan struct{})
-	f := newFixture(t, setup{config: func(c *Config) {
-		c.Board = slowBoard{started: started, unblock: unblock}
-	}})
+	// Logins through the real account service, whose password checks
+	// wait until the test lets them go.
+	f := newFixture(t, setup{passwords: slowPasswords{started: started, unblock: unblock}})
 	results := make(chan int, 3)
 	for range 2 {
 		go func() {
@@ -281,19 +281,18 @@ func TestPostOnelinerConcurrentLogins(t *testing.T) {
 	}
 }
 
-type slowBoard struct {
+// slowPasswords checks every password slowly: until unblock closes.
+type slowPasswords struct {
 	started chan struct{}
 	unblock chan struct{}
 }
 
-func (b slowBoard) Login(ctx context.Context, handle, password string, addr netip.Addr) (*store.User, error) {
-	b.started <- struct{}{}
-	<-b.unblock
-	return nil, board.ErrLoginFailed
-}
+func (slowPasswords) Hash(ctx context.Context, password string) (string, error) { return "hash", nil }
 
-func (b slowBoard) PostOneliner(ctx context.Context, u *store.User, text string) (*store.Oneliner, error) {
-	panic("not reached")
+func (p slowPasswords) Verify(ctx context.Context, hash, password string) (bool, bool, error) {
+	p.started <- struct{}{}
+	<-p.unblock
+	return false, false, nil
 }
 
 func TestHealthAndErrors(t *testing.T) {

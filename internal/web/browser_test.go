@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/x84bbs/x84/internal/e2e"
 )
 
 // TestBrowser loads the page in headless Chromium (Debian's chromium),
@@ -22,14 +24,14 @@ func TestBrowser(t *testing.T) {
 		chromium = "/usr/bin/chromium"
 	}
 	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("no Chromium at %s (apt-get install chromium, as .ci/run does): %v", chromium, err)
+		e2e.Missing(t, "no Chromium at %s (apt-get install chromium, as .ci/run does): %v", chromium, err)
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("no node on $PATH (Node.js 20 runs the browser driver)")
+		e2e.Missing(t, "no node on $PATH (apt-get install nodejs; Node.js 20 runs the browser driver)")
 	}
 	if _, err := os.Stat("frontend/node_modules/playwright-core"); err != nil {
-		t.Skip("no frontend/node_modules (run internal/web/frontend/build.sh, as .ci/run does)")
+		e2e.Missing(t, "no frontend/node_modules (run internal/web/frontend/build.sh, as .ci/run does)")
 	}
 	out := os.Getenv("TEST_OUTPUT")
 	if out == "" {

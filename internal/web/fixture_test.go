@@ -19,8 +19,10 @@ import (
 	"github.com/coder/websocket"
 	"go.uber.org/goleak"
 
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/art"
 	"github.com/x84bbs/x84/board"
+	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/internal/auth"
 	"github.com/x84bbs/x84/internal/metrics"
@@ -52,31 +54,49 @@ type fixture struct {
 type setup struct {
 	config   func(*Config)
 	server   func(*server.Server)
-	settings board.Settings
+	board     board.Config     // its settings; the fixture adds the parts
+	community community.Config // its settings; the fixture adds the parts
+	passwords account.Passwords // instead of fast argon2id
 	ban      auth.BanConfig
 	handler  session.Handler // instead of the board
 }
 
 func newFixture(t testing.TB, su setup) *fixture {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "x84.db"), sqlite.Options{})
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "x84.db"), sqlite.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	rules, err := auth.NewValidator(auth.Rules{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	banner, err := auth.NewBanner(t.Context(), su.ban, st.Bans, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{t: t, store: st, reg: &session.Registry{}, hasher: &auth.Hasher{Time: 1, MemoryKiB: 64}, banner: banner}
 	bus := &events.Local{}
-	f.board = board.New(su.settings, st, art.NewLibrary(t.TempDir()), f.reg, bus, f.hasher, rules)
-	f.board.Ban = banner
 	met := metrics.New(f.reg)
+	presence := community.NewLocalPresence(f.reg)
+	var passwords account.Passwords = f.hasher
+	if su.passwords != nil {
+		passwords = su.passwords
+	}
+	accts, err := account.New(t.Context(), account.Config{Users: st.Users, Keys: st.Keys, Passwords: passwords, Bans: banner,
+		Sessions: presence, OnLogin: met.Login, OnBan: met.Banned})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc := su.community
+	cc.Store, cc.Events, cc.Presence = st, bus, presence
+	svc, err := community.New(cc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bc := su.board
+	bc.Store, bc.Events, bc.Accounts, bc.Community, bc.Art = st, bus, accts, svc, art.NewLibrary(t.TempDir())
+	f.board, err = board.New(bc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var h session.Handler = f.board
 	if su.handler != nil {
 		h = su.handler
@@ -90,8 +110,8 @@ func newFixture(t testing.TB, su setup) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Server: f.srv, Board: f.board, Store: st, Sessions: f.reg, Metrics: met.Registry,
-		Certificate: cert, Admit: banner.Check}
+	cfg := Config{Server: f.srv, Accounts: accts, Oneliners: svc.Oneliners, Calls: st.Calls, Presence: presence,
+		Metrics: met.Registry, Certificate: cert, Admit: banner.Check}
 	if su.config != nil {
 		su.config(&cfg)
 	}

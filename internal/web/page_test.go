@@ -10,9 +10,10 @@ import (
 	"testing"
 
 	"github.com/x84bbs/x84/board"
+	"github.com/x84bbs/x84/internal/e2e"
 )
 
-func boardName(name string) board.Settings { return board.Settings{Name: name} }
+func boardName(name string) board.Config { return board.Config{Name: name} }
 
 // TestSecurityHeaders checks the headers on every kind of response:
 // the page, an asset, the API, errors, a refused WebSocket.
@@ -56,7 +57,7 @@ func TestSecurityHeaders(t *testing.T) {
 // for xterm.js's styles, and that every file it names is served.
 func TestPage(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, setup{settings: boardName("The <Board>"), config: func(c *Config) { c.Name = "The <Board>" }})
+	f := newFixture(t, setup{board: boardName("The <Board>"), config: func(c *Config) { c.Name = "The <Board>" }})
 	resp, body := f.get("/")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("GET / = %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"))
@@ -115,7 +116,7 @@ func TestVendoredAssets(t *testing.T) {
 	for embedded, npm := range pairs {
 		want, err := os.ReadFile(npm)
 		if err != nil {
-			t.Skipf("no npm packages to compare with (run internal/web/frontend/build.sh): %v", err)
+			e2e.Missing(t, "no npm packages to compare with (run internal/web/frontend/build.sh, as .ci/run does): %v", err)
 		}
 		got, err := staticFiles.ReadFile(embedded)
 		if err != nil {

@@ -16,22 +16,16 @@ import (
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/x84bbs/x84/account"
+	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/internal/defaults"
 	"github.com/x84bbs/x84/internal/server"
-	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 )
 
 // ErrServerClosed is returned by Serve and ServeRedirect after Shutdown
 // or Close.
 var ErrServerClosed = errors.New("web: server closed")
-
-// Board is what the API needs of the board: its login, with the board's
-// timing and ban rules, and its one-liner rules. *board.Board has both.
-type Board interface {
-	Login(ctx context.Context, handle, password string, addr netip.Addr) (*store.User, error)
-	PostOneliner(ctx context.Context, u *store.User, text string) (*store.Oneliner, error)
-}
 
 // Defaults for the zero Config.
 const (
@@ -58,13 +52,17 @@ type Config struct {
 	// Telnet negotiates telnet inside /ws/telnet. If nil, telnetd's
 	// defaults are used.
 	Telnet server.Protocol
-	// Board logs API clients in and posts their one-liners. If nil,
-	// POST /api/oneliners answers 404.
-	Board Board
-	// Store serves the one-liners and last callers lists.
-	Store *store.Store
-	// Sessions lists who is online for /api/who.
-	Sessions *session.Registry
+	// Accounts logs API clients in, with the board's timing and ban
+	// rules. If nil, POST /api/oneliners answers 404.
+	Accounts *account.Service
+	// Oneliners serves and takes one-liners, with the board's rules. If
+	// nil, /api/oneliners answers 404.
+	Oneliners *community.Oneliners
+	// Calls serves the last callers list. If nil, /api/lastcallers
+	// answers 404.
+	Calls store.Calls
+	// Presence lists who is online for /api/who.
+	Presence community.Presence
 	// Metrics is served at /metrics. If nil, /metrics answers 404.
 	Metrics prometheus.Gatherer
 	// MetricsToken, if not empty, lets clients other than loopback read

@@ -14,7 +14,7 @@ import (
 // openBench opens a fresh database for a benchmark.
 func openBench(b *testing.B) *store.Store {
 	b.Helper()
-	s, err := Open(b.Context(), filepath.Join(b.TempDir(), "x84.db"), Options{})
+	s, err := Open(b.Context(), filepath.Join(b.TempDir(), "x84.db"), Config{})
 	if err != nil {
 		b.Fatalf("Open() = %v; want nil", err)
 	}

@@ -67,7 +67,7 @@ func TestTwoProcesses(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x84.db")
 	var stores [2]*store.Store
 	for i := range stores {
-		s, err := Open(ctx, path, Options{})
+		s, err := Open(ctx, path, Config{})
 		if err != nil {
 			t.Fatalf("Open(%q) #%d = %v; want nil", path, i, err)
 		}

@@ -27,7 +27,7 @@ func TestHelperWriter(t *testing.T) {
 	if path == "" {
 		t.Skip("run by TestKill9 only")
 	}
-	s, err := Open(t.Context(), path, Options{})
+	s, err := Open(t.Context(), path, Config{})
 	if err != nil {
 		fmt.Println("open:", err)
 		os.Exit(2)
@@ -104,7 +104,7 @@ func TestKill9(t *testing.T) {
 		t.Logf("WAL after kill -9: %d bytes", fi.Size())
 	}
 
-	s, err := Open(t.Context(), path, Options{})
+	s, err := Open(t.Context(), path, Config{})
 	if err != nil {
 		t.Fatalf("Open(%q) after kill = %v; want nil", path, err)
 	}

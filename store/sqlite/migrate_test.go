@@ -102,7 +102,7 @@ func upgrade(t *testing.T, w *sql.DB, path string, v int) *store.Store {
 	w.Close()
 	ms := embedded(t)
 	var logs bytes.Buffer
-	s, err := Open(t.Context(), path, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	s, err := Open(t.Context(), path, Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatalf("Open(version %d) = %v; want nil", v, err)
 	}
@@ -163,7 +163,7 @@ func TestLoadMigrations(t *testing.T) {
 func TestOpenFresh(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x84.db")
 	var logs bytes.Buffer
-	s, err := Open(t.Context(), path, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	s, err := Open(t.Context(), path, Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatalf("Open(%q) = %v; want nil", path, err)
 	}
@@ -202,7 +202,7 @@ func TestOpenFresh(t *testing.T) {
 func TestOpenUpToDate(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "x84.db")
-	s, err := Open(ctx, path, Options{})
+	s, err := Open(ctx, path, Config{})
 	if err != nil {
 		t.Fatalf("Open(%q) = %v; want nil", path, err)
 	}
@@ -212,7 +212,7 @@ func TestOpenUpToDate(t *testing.T) {
 	s.Close()
 
 	var logs bytes.Buffer
-	s, err = Open(ctx, path, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	s, err = Open(ctx, path, Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatalf("Open(%q) again = %v; want nil", path, err)
 	}
@@ -260,7 +260,7 @@ func TestOpenTooNew(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			s, err := Open(t.Context(), path, Options{})
+			s, err := Open(t.Context(), path, Config{})
 			if err == nil {
 				s.Close()
 				t.Fatalf("Open(version %d) = nil; want ErrTooNew", newer)

@@ -23,8 +23,8 @@ import (
 // holds (x84 subcommands open the same file) before giving up.
 const busyTimeout = 10 * time.Second
 
-// Options tunes Open. The zero value works.
-type Options struct {
+// Config tunes Open. The zero value works.
+type Config struct {
 	// Logger, if non-nil, receives a record for each migration applied.
 	// Nil discards.
 	Logger *slog.Logger
@@ -38,7 +38,7 @@ type Options struct {
 // does not exist, and brings its schema up to date. A database written by
 // a newer x84 is refused with an error wrapping store.ErrTooNew and left
 // untouched. Closing the returned Store closes the database.
-func Open(ctx context.Context, path string, opts Options) (*store.Store, error) {
+func Open(ctx context.Context, path string, opts Config) (*store.Store, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
 	}

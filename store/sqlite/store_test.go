@@ -11,7 +11,7 @@ import (
 // openTemp opens a fresh database in the test's temporary directory.
 func openTemp(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "x84.db"), Options{})
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "x84.db"), Config{})
 	if err != nil {
 		t.Fatalf("Open() = %v; want nil", err)
 	}

@@ -1,0 +1,24 @@
+// Package community holds the rules of the board's shared places, with no
+// user interface: one-liners, chat rooms, paging, broadcasts, messages
+// and polls. The board's screens, the web API, the control socket
+// (`x84 broadcast`) and a custom board all call these services, so each
+// rule lives in one place and is tested there.
+//
+// New builds them all, as a Services, from a Config. What a service
+// changes it also announces on the event bus (events.TopicOneliner,
+// ChatTopic, UserTopic…), so that live screens follow, on this node and,
+// with a bus between processes, on others.
+//
+// State that lives in one process sits behind small interfaces, so that
+// several nodes sharing a board can replace it: Presence (who is online;
+// LocalPresence over a session.Registry) and Rooms (chat rooms' members
+// and recent lines; LocalRooms).
+//
+// Errors: ErrAnonymous, ErrEmpty, ErrTooLong, ErrNotAllowed and the
+// paging sentinels are for errors.Is; a *WaitError says how long a
+// caller must wait before posting again.
+//
+// Concurrency: every service is safe for concurrent use. A Member (one
+// caller in a chat room) and a Reading (one caller's reading of the
+// messages during a call) belong to that caller's goroutine.
+package community

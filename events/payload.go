@@ -1,0 +1,157 @@
+package events
+
+import "time"
+
+// Payload is the content of an event: one of the types below, each of
+// which has a byte encoding (see Marshal). The set is closed so that
+// every node of a cluster can decode every event.
+type Payload interface {
+	payload() kind
+}
+
+// Presence: a session started or ended, or a caller logged in. Who's
+// online reads the sessions again; the event says only that something
+// changed.
+type Presence struct{}
+
+// OnelinerPosted: a one-liner was stored.
+type OnelinerPosted struct {
+	ID int64 `json:"id"`
+}
+
+// Broadcast is a message from the sysop to every caller.
+type Broadcast struct {
+	Text string `json:"text"`
+}
+
+// Page asks a user to join the pager in a private chat room.
+type Page struct {
+	From     string `json:"from"` // the pager's handle
+	FromNode int    `json:"from_node"`
+	Room     string `json:"room"` // the private chat room to join
+	// ToNode is the node paged: the paged user's other sessions, which
+	// hear the page too (it goes to the user's topic), let it pass.
+	ToNode int `json:"to_node"`
+}
+
+// Mail tells a user that a letter has come.
+type Mail struct {
+	ID      int64  `json:"id"`
+	From    string `json:"from"`
+	Subject string `json:"subject"`
+}
+
+// What a chat line is.
+const (
+	ChatSay    = "say"    // a line of conversation
+	ChatMe     = "me"     // an action: "* erin waves"
+	ChatJoin   = "join"   // someone entered the room
+	ChatLeave  = "leave"  // someone left it
+	ChatSystem = "system" // the board speaking: a page refused, say
+)
+
+// ChatLine is one line said in a chat room (topic ChatTopic(Room)).
+type ChatLine struct {
+	Room   string    `json:"room"`
+	Handle string    `json:"handle"`
+	Text   string    `json:"text"`
+	Act    string    `json:"act"` // ChatSay, ChatMe, ChatJoin, ChatLeave or ChatSystem
+	At     time.Time `json:"at"`
+	// Seq numbers the room's lines in the order they were said, so that
+	// a screen holding a room's history can tell a line it already has
+	// from a new one.
+	Seq uint64 `json:"seq"`
+}
+
+// MessageChanged: a message or letter was posted or deleted.
+type MessageChanged struct {
+	ID int64 `json:"id"`
+}
+
+// VoteChanged: a vote was cast in a poll, or the poll deleted. Node is
+// the session that did it, whose own screen is up to date already.
+type VoteChanged struct {
+	Poll int64 `json:"poll"`
+	Node int   `json:"node"`
+}
+
+// kind names a payload type in the encoding.
+type kind string
+
+const (
+	kindPresence       kind = "presence"
+	kindOneliner       kind = "oneliner"
+	kindBroadcast      kind = "broadcast"
+	kindPage           kind = "page"
+	kindMail           kind = "mail"
+	kindChatLine       kind = "chat"
+	kindMessageChanged kind = "message"
+	kindVoteChanged    kind = "vote"
+)
+
+func (Presence) payload() kind       { return kindPresence }
+func (OnelinerPosted) payload() kind { return kindOneliner }
+func (Broadcast) payload() kind      { return kindBroadcast }
+func (Page) payload() kind           { return kindPage }
+func (Mail) payload() kind           { return kindMail }
+func (ChatLine) payload() kind       { return kindChatLine }
+func (MessageChanged) payload() kind { return kindMessageChanged }
+func (VoteChanged) payload() kind    { return kindVoteChanged }
+
+// allKinds lists every payload kind, for the tests that check each one
+// round-trips.
+var allKinds = [...]kind{kindPresence, kindOneliner, kindBroadcast, kindPage, kindMail, kindChatLine, kindMessageChanged, kindVoteChanged}
+
+// decodeInto returns a pointer to a zero payload of kind k, for
+// unmarshalling, and a function that returns the decoded value.
+func decodeInto(k kind) (any, func() Payload) {
+	switch k {
+	case kindPresence:
+		var p Presence
+		return &p, func() Payload { return p }
+	case kindOneliner:
+		var p OnelinerPosted
+		return &p, func() Payload { return p }
+	case kindBroadcast:
+		var p Broadcast
+		return &p, func() Payload { return p }
+	case kindPage:
+		var p Page
+		return &p, func() Payload { return p }
+	case kindMail:
+		var p Mail
+		return &p, func() Payload { return p }
+	case kindChatLine:
+		var p ChatLine
+		return &p, func() Payload { return p }
+	case kindMessageChanged:
+		var p MessageChanged
+		return &p, func() Payload { return p }
+	case kindVoteChanged:
+		var p VoteChanged
+		return &p, func() Payload { return p }
+	}
+	return nil, nil
+}
+
+// fits reports whether a payload of kind k may travel on topic: each
+// topic carries the kinds its subscribers expect, and no other.
+func fits(topic string, k kind) bool {
+	switch {
+	case topic == TopicPresence:
+		return k == kindPresence
+	case topic == TopicOneliner:
+		return k == kindOneliner
+	case topic == TopicBroadcast:
+		return k == kindBroadcast
+	case topic == TopicMessage:
+		return k == kindMessageChanged
+	case topic == TopicVote:
+		return k == kindVoteChanged
+	case len(topic) > len("chat:") && topic[:len("chat:")] == "chat:":
+		return k == kindChatLine
+	case len(topic) > len("user:") && topic[:len("user:")] == "user:":
+		return k == kindPage || k == kindMail
+	}
+	return false
+}

@@ -1,0 +1,38 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/x84bbs/x84/internal/config"
+	"github.com/x84bbs/x84/internal/control"
+	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/sqlite"
+)
+
+// OpenAdmin opens the database of the data directory dir for account
+// administration while no server runs (`x84 user …`), through the same
+// account service a running server uses. The caller closes the returned
+// store.
+func OpenAdmin(ctx context.Context, dir string) (control.Admin, *store.Store, error) {
+	cfg, err := config.Load(filepath.Join(dir, ConfigFile))
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("x84: data directory: %w", err)
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(dir, DatabaseFile), sqlite.Config{})
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := NewParts(ctx, dir, cfg, st, slog.New(slog.DiscardHandler))
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return control.NewLocal(p.Accounts), st, nil
+}

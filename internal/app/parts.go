@@ -1,0 +1,105 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/x84bbs/x84/account"
+	"github.com/x84bbs/x84/art"
+	"github.com/x84bbs/x84/board"
+	"github.com/x84bbs/x84/community"
+	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/internal/auth"
+	"github.com/x84bbs/x84/internal/config"
+	"github.com/x84bbs/x84/internal/metrics"
+	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/store"
+)
+
+// Parts are what a board is made of: its store, event bus, sessions and
+// services, built from the configuration. A custom board gets them.
+type Parts struct {
+	Store     *store.Store
+	Events    events.Bus
+	Sessions  *session.Registry
+	Accounts  *account.Service
+	Community *community.Services
+	Art       *art.Library
+	Log       *slog.Logger
+	// Board is the default board's configuration, as x84.toml sets it:
+	// board.New(Board) builds it.
+	Board board.Config
+
+	banner *auth.Banner
+	met    *metrics.Metrics
+}
+
+// NewParts builds the parts of the board in the data directory dir from
+// its configuration, on the store st.
+func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Store, log *slog.Logger) (*Parts, error) {
+	p := &Parts{Store: st, Events: &events.Local{}, Sessions: &session.Registry{}, Log: log,
+		Art: art.NewLibrary(filepath.Join(dir, ArtDir))}
+	p.met = metrics.New(p.Sessions)
+	presence := community.NewLocalPresence(p.Sessions)
+	rules, err := auth.NewValidator(auth.RulesFromConfig(cfg.Accounts))
+	if err != nil {
+		return nil, fmt.Errorf("x84: accounts: %w", err)
+	}
+	p.banner, err = auth.NewBanner(ctx, auth.BanConfigFromConfig(cfg.Ban), st.Bans, log)
+	if err != nil {
+		return nil, fmt.Errorf("x84: bans: %w", err)
+	}
+	p.Accounts, err = account.New(ctx, account.Config{
+		Users:          st.Users,
+		Keys:           st.Keys,
+		Passwords:      auth.HasherFromConfig(cfg.Accounts),
+		Rules:          rules,
+		Bans:           p.banner,
+		Sessions:       presence,
+		AllowAnonymous: cfg.Accounts.AllowAnonymous,
+		OnLogin:        p.met.Login,
+		OnBan:          p.met.Banned,
+		Logger:         log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.Community, err = community.New(community.Config{
+		Store:            st,
+		Events:           p.Events,
+		Presence:         presence,
+		OnelinerLength:   cfg.Board.OnelinerLength,
+		OnelinerInterval: onelinerInterval(cfg.Board.OnelinerInterval.D()),
+		Areas:            cfg.Board.Areas,
+		Logger:           log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.Board = board.Config{
+		Name:             cfg.Board.Name,
+		MaxLoginAttempts: cfg.Accounts.MaxLoginAttempts,
+		LoginTimeout:     cfg.Accounts.LoginTimeout.D(),
+		OnelinerCount:    cfg.Board.OnelinerCount,
+		LastCallers:      cfg.Board.LastCallers,
+		Store:            st,
+		Events:           p.Events,
+		Accounts:         p.Accounts,
+		Community:        p.Community,
+		Art:              p.Art,
+		Logger:           log,
+	}
+	return p, nil
+}
+
+// onelinerInterval maps the file's "0" (no wait) to the service's
+// negative value, since its zero means its default.
+func onelinerInterval(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
+}

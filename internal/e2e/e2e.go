@@ -1,0 +1,54 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// Env is the environment variable that, set to "require", turns a
+// missing client from a skip into a failure.
+const Env = "X84_E2E"
+
+// Required reports whether missing clients fail tests: whether $X84_E2E
+// is "require".
+func Required() bool { return os.Getenv(Env) == "require" }
+
+// Missing ends the test because something it needs is missing, the
+// message saying what: it skips, or fails if Required.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if Required() {
+		t.Fatalf("%s and %s=require", msg, Env)
+	}
+	t.Skip(msg)
+}
+
+// LookPath calls Missing for the first of bins not on $PATH, naming the
+// Debian package to install.
+func LookPath(t testing.TB, bins ...string) {
+	t.Helper()
+	for _, b := range bins {
+		if _, err := exec.LookPath(b); err != nil {
+			Missing(t, "%s is not installed (apt-get install %s, as .ci/run does)", b, Package(b))
+		}
+	}
+}
+
+// Package is the Debian package that installs the command bin, as
+// .ci/run installs it; bin itself when the names agree.
+func Package(bin string) string {
+	switch bin {
+	case "plink":
+		return "putty-tools"
+	case "ssh", "sftp", "ssh-keygen":
+		return "openssh-client"
+	case "rlogin":
+		return "rsh-client"
+	case "node":
+		return "nodejs"
+	}
+	return bin
+}
