@@ -18,9 +18,9 @@ import (
 	"github.com/x84bbs/x84"
 	"github.com/x84bbs/x84/board"
 	"github.com/x84bbs/x84/internal/control"
+	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/telnet"
 	"go.uber.org/goleak"
-	"github.com/x84bbs/x84/session"
 )
 
 // runningBoard is a running x84 for one test.

@@ -183,4 +183,3 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 		return u, nil
 	}
 }
-

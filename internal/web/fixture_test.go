@@ -52,13 +52,13 @@ type fixture struct {
 
 // setup changes a fixture's configuration before it starts.
 type setup struct {
-	config   func(*Config)
-	server   func(*server.Server)
-	board     board.Config     // its settings; the fixture adds the parts
-	community community.Config // its settings; the fixture adds the parts
+	config    func(*Config)
+	server    func(*server.Server)
+	board     board.Config      // its settings; the fixture adds the parts
+	community community.Config  // its settings; the fixture adds the parts
 	passwords account.Passwords // instead of fast argon2id
-	ban      auth.BanConfig
-	handler  session.Handler // instead of the board
+	ban       auth.BanConfig
+	handler   session.Handler // instead of the board
 }
 
 func newFixture(t testing.TB, su setup) *fixture {
