@@ -76,7 +76,9 @@ type Config struct {
 	// FailDelay is the pause after a failed login. Default 700 ms;
 	// negative means none.
 	FailDelay time.Duration
-	// OnLogin, if non-nil, hears of every login decided (ok or not), and
+	// OnLogin, if non-nil, hears of every password login decided (ok or
+	// not) and of every key login of a proved key (an offered key that is
+	// not registered is no login: clients try their keys in turn), and
 	// OnBan of every address banned by failed logins (for metrics).
 	OnLogin func(ok bool)
 	OnBan   func()
@@ -116,6 +118,13 @@ type existsError string
 
 func (e existsError) Error() string        { return string(e) }
 func (e existsError) Is(target error) bool { return target == store.ErrExists }
+
+// notFoundError says what is missing, for the sysop, and matches
+// store.ErrNotFound.
+type notFoundError string
+
+func (e notFoundError) Error() string        { return string(e) }
+func (e notFoundError) Is(target error) bool { return target == store.ErrNotFound }
 
 // InvalidError is a value the board's rules refuse.
 type InvalidError struct {

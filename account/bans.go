@@ -33,7 +33,7 @@ func (s *Service) Unban(ctx context.Context, address string) (netip.Prefix, erro
 	}
 	if err := s.cfg.Bans.Unban(ctx, p); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return netip.Prefix{}, fmt.Errorf("%s is not banned: %w", p, store.ErrNotFound)
+			return netip.Prefix{}, notFoundError(p.String() + " is not banned")
 		}
 		return netip.Prefix{}, fmt.Errorf("account: %w", err)
 	}
@@ -47,6 +47,11 @@ func (s *Service) prefix(address string) (netip.Prefix, error) {
 	p, err := config.ParsePrefix(address)
 	if err != nil {
 		return netip.Prefix{}, &InvalidError{Field: "address", Msg: err.Error()}
+	}
+	// An IPv4 address written as IPv6 (::ffff:a.b.c.d) is banned, and
+	// named, as the IPv4 address it is.
+	if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+		p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
 	}
 	return p.Masked(), nil
 }

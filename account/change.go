@@ -174,6 +174,7 @@ func (s *Service) setGroup(ctx context.Context, handle, group string, in bool) (
 		switch {
 		case in && i < 0:
 			u.Groups = append(slices.Clone(u.Groups), group)
+			slices.Sort(u.Groups) // as the store keeps them
 		case !in && i >= 0:
 			u.Groups = slices.Delete(slices.Clone(u.Groups), i, i+1)
 		}
@@ -214,7 +215,7 @@ func (s *Service) List(ctx context.Context) ([]*store.User, error) {
 
 func noSuchUser(handle string, err error) error {
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no user %q: %w", term.Sanitize(handle), err)
+		return notFoundError(fmt.Sprintf("no user %q", term.Sanitize(handle)))
 	}
 	return fmt.Errorf("account: %w", err)
 }

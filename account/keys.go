@@ -85,7 +85,7 @@ func (s *Service) DeleteKey(ctx context.Context, handle, fingerprint string) err
 	}
 	if err := s.cfg.Keys.DeleteKey(ctx, handle, fingerprint); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("%s has no key %s: %w", term.Sanitize(handle), term.Sanitize(fingerprint), err)
+			return notFoundError(fmt.Sprintf("%s has no key %s", term.Sanitize(handle), term.Sanitize(fingerprint)))
 		}
 		return fmt.Errorf("account: %w", err)
 	}

@@ -19,7 +19,7 @@ import (
 //
 // An unknown handle costs the same hashing as a wrong password and gets
 // the same answer after the same pause; the failure counts toward the
-// caller's ban. A caller banned meanwhile (a second connection's
+// caller's ban, even when the caller goes away during the pause. A caller banned meanwhile (a second connection's
 // failures) is refused without a try. A right password for a locked
 // account is ErrLocked, without a pause and without a strike. A stored
 // hash with old parameters is replaced after a success.
@@ -62,26 +62,37 @@ func (s *Service) Login(ctx context.Context, handle, password string, remote net
 	return nil, s.failed(ctx, remote)
 }
 
-// failed pauses after a failed login and counts it toward remote's ban.
+// failed counts a failed login toward remote's ban, then pauses. The
+// strike comes first and is recorded even if ctx ends: a caller who hangs
+// up as soon as no welcome comes must not guess for free.
 func (s *Service) failed(ctx context.Context, remote netip.Addr) error {
+	banned := s.strike(context.WithoutCancel(ctx), remote)
 	if err := sleep(ctx, s.cfg.FailDelay); err != nil {
 		return err
 	}
+	if banned {
+		return ErrBanned
+	}
+	return ErrLoginFailed
+}
+
+// strike records a failed login from remote and reports whether it is
+// banned now.
+func (s *Service) strike(ctx context.Context, remote netip.Addr) bool {
 	if s.cfg.Bans == nil || !remote.IsValid() {
-		return ErrLoginFailed
+		return false
 	}
 	banned, err := s.cfg.Bans.Failed(ctx, remote)
 	if err != nil {
 		s.log.Error("recording a failed login", "remote", remote.String(), "err", err)
 	}
-	if !banned {
-		return ErrLoginFailed
+	if banned {
+		s.log.Info("address banned after failed logins", "remote", remote.String())
+		if s.cfg.OnBan != nil {
+			s.cfg.OnBan()
+		}
 	}
-	s.log.Info("address banned after failed logins", "remote", remote.String())
-	if s.cfg.OnBan != nil {
-		s.cfg.OnBan()
-	}
-	return ErrBanned
+	return banned
 }
 
 func (s *Service) decided(ok bool) {

@@ -1,9 +1,16 @@
 // Package board is x84's default board: the login screen, the new-user
-// application, and a main menu of screens (who's online, one-liners, last
-// callers, the caller's profile, a keyboard test, a sysop's user list,
-// logoff). Every screen is written against x84's public packages only
-// (session, term, ui, art, store, events), so a sysop's own screens can do
-// everything these do.
+// application, and a main menu of screens (who's online, one-liners,
+// chat, messages, voting, last callers, the caller's profile, a keyboard
+// test, the sysop's user list and broadcast, logoff). Every screen is
+// written against x84's public packages only (session, term, ui, art,
+// events, and the account and community services), so a sysop's own
+// screens can do everything these do.
+//
+// The board holds no rules of its own: logging in, applying, passwords
+// and keys go through the account service (Board.Accounts), and
+// one-liners, chat, pages, broadcasts, messages and polls through the
+// community services (Board.Community), which the web API and the control
+// socket call too.
 //
 // # Adding a screen
 //
@@ -11,10 +18,19 @@
 // it returns:
 //
 //	func fortune(ctx context.Context, c *board.Call) error {
-//		c.SetActivity("reading a fortune")      // shown in who's online
-//		c.WriteString(ui.ClearScreen + "Hello, " + c.User.Handle)
-//		_, err := c.ReadKey(ctx)                 // wait for a key
-//		return err
+//		c.SetActivity("reading a fortune") // shown in who's online
+//		draw := func() {
+//			c.WriteString(ui.ClearScreen)
+//			c.Say(2, board.StyleTitle, "Hello, "+c.User.Handle)
+//			c.Say(4, "", board.KeyHelp("any key", "back"))
+//		}
+//		draw()
+//		for {
+//			k, err := c.NextKey(ctx, draw)
+//			if err != nil || k.Code != term.KeyEvent {
+//				return err // a key: back to the menu
+//			}
+//		}
 //	}
 //
 // and goes on the menu with Menu.Add, before the board serves anyone
@@ -22,20 +38,33 @@
 //
 //	b.Menu.Add(board.Entry{Key: 'f', Label: "Fortune cookie", Run: fortune})
 //
-// A Call embeds the *session.Session (keys, output, size, activity) and
-// carries the Board (its store, art, events and settings) and the caller's
-// account. Screens should redraw when ReadKey returns term.KeyResize, use
+// A Call embeds the *session.Session (keys, output, size, activity, its
+// Inbox) and carries the Board and the caller's account (User; an
+// anonymous caller's has ID 0).
+//
+// # The toolkit
+//
+//   - Call.NextKey is a screen's safe point: it shows the notices waiting
+//     for the caller (pages, broadcasts, mail) and redraws after them,
+//     redraws after a resize, and returns every other key, including
+//     term.KeyEvent for the live updates a screen watches
+//     (c.Inbox().WatchUpdates on the board's Events). Read keys with it,
+//     not with ReadKey, which also returns for notices and resizes.
+//   - Say writes a message on a row; Ask reads a line in a ui.Field after
+//     a label and follows resizes; Confirm asks yes or no; Call.Box shows
+//     a message box; Call.Header draws a screen's art (a sysop's
+//     DATA/art/NAME.ans replaces the built-in).
+//   - KeyHelp formats key hints ("[a] add  [q] back"); IsQuit tells the
+//     keys that leave a screen (q, Esc, Enter).
+//   - The palette: StyleText, StyleLabel, StyleValue, StyleKey,
+//     StyleTitle, StyleError, StyleOK, StyleDim.
+//
+// Screens redraw on a resize (NextKey calls their draw function), use
 // ui's widgets for input (they refuse control characters and follow
 // resizes), pass text that came from other users through term.Sanitize
-// before showing it, and return ErrLogoff to end the call. See
-// examples/custom-board for a whole program.
-//
-// # Rules the board keeps
-//
-// The first account created through the new-user application is the
-// board's sysop. A wrong password and an unknown handle take the same time
-// and give the same message. One-liners are sanitised before they are
-// stored, limited in length, and limited to one per interval per caller.
+// before showing it (the services sanitise what they store), and return
+// ErrLogoff to end the call. See examples/custom-board for a whole
+// program with a screen that reads and writes through a service.
 //
 // Concurrency: a Board is shared by every session and safe for concurrent
 // use; a Call belongs to its session's goroutine.

@@ -227,11 +227,3 @@ func yesNo(b bool) string {
 	}
 	return "no"
 }
-
-// toggle adds or removes a group.
-func toggle(groups []string, g string) []string {
-	if i := slices.Index(groups, g); i >= 0 {
-		return slices.Delete(slices.Clone(groups), i, i+1)
-	}
-	return append(slices.Clone(groups), g)
-}

@@ -65,8 +65,12 @@ type readState struct {
 	seen map[int64]bool // read in this call, past last
 }
 
-// Reading starts u's reading for a call.
+// Reading starts u's reading for a call; nil is an anonymous caller, who
+// reads nothing and may post nothing.
 func (m *Messages) Reading(u *store.User) *Reading {
+	if u == nil {
+		u = &store.User{}
+	}
 	return &Reading{m: m, user: u, areas: map[string]*readState{}}
 }
 
@@ -300,11 +304,11 @@ func (r *Reading) readOwn(ctx context.Context, area string, id int64) error {
 // recipient of a letter (a letter is deleted with its recipient's
 // account, so its handle's next owner never sees it).
 func (r *Reading) MayDelete(m store.Message) bool {
-	if r.user.InGroup(store.GroupSysop) {
-		return true
-	}
 	if anonymous(r.user) {
 		return false
+	}
+	if r.user.InGroup(store.GroupSysop) {
+		return true
 	}
 	me := store.HandleKey(r.user.Handle)
 	return store.HandleKey(m.From) == me && !r.user.Created.After(m.Created) ||
@@ -359,6 +363,11 @@ func ThreadOrder(msgs []store.Message) ([]store.Message, []int) {
 	}
 	for _, r := range roots {
 		walk(r, 0)
+	}
+	// Messages whose parents answer each other (which the store cannot
+	// make, but a list is data) start threads of their own.
+	for _, m := range msgs {
+		walk(m, 0)
 	}
 	return out, depths
 }

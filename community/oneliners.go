@@ -79,7 +79,9 @@ func (o *Oneliners) Post(ctx context.Context, u *store.User, text string) (*stor
 	// above, and only one may land.
 	var soon *store.TooSoonError
 	if err := o.store.AddOneliner(ctx, ol, o.interval); errors.As(err, &soon) {
-		return nil, &WaitError{Wait: o.interval - ol.Posted.Sub(soon.Last)}
+		// A racing post stamped later than this one can make the wait
+		// look longer than the interval: it is never more.
+		return nil, &WaitError{Wait: min(o.interval-ol.Posted.Sub(soon.Last), o.interval)}
 	} else if err != nil {
 		return nil, fmt.Errorf("community: %w", err)
 	}

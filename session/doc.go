@@ -1,7 +1,8 @@
 // Package session is what board code talks to: a Session wraps a
 // terminal connection (term.Conn) from any protocol and offers keys,
 // encoded output, the window size, the caller's identity and activity;
-// a Registry lists the live sessions with their node numbers.
+// an Inbox carries what reaches the caller from elsewhere; a Registry
+// lists the live sessions with their node numbers.
 //
 // Screens are Handlers, served the way net/http serves requests:
 //
@@ -25,24 +26,25 @@
 //		}
 //	}
 //
-// Notices from elsewhere (someone arrived, a one-liner was posted, a page)
-// arrive in a bounded mailbox: Watch subscribes the session to topics of
-// an events.Bus, Post delivers one directly, and ReadKey reports each as a
-// KeyEvent key whose notice Event returns. Screens that do not care simply
-// ignore KeyEvent.
+// The Inbox has two bounded queues. Updates say that something changed
+// (someone arrived, a one-liner was posted, a line of chat): WatchUpdates
+// subscribes to topics of an events.Bus, and ReadKey reports each update
+// as a KeyEvent key whose event Event returns; screens that do not care
+// ignore KeyEvent. Notices are for the caller to read (a page, a
+// broadcast): WatchNotices subscribes to them, ReadKey reports their
+// arrival as a KeyNotice key, and they wait until a screen takes them at
+// a safe point (TakeNotices), never in the middle of the caller's typing.
 //
 // Output written with Write, WriteString and Printf is UTF-8 text; the
 // session transcodes it to CP437 for terminals that need it. WriteRaw
-// sends bytes untouched (CP437 art to a CP437 terminal).
-//
-// Messages for the caller (pages, broadcasts) use Notify instead: they
-// wait in a queue of their own until a screen shows them at a safe point
-// (TakeNotices), never in the middle of the caller's typing.
+// sends bytes untouched (CP437 art to a CP437 terminal). Info tells what
+// the protocol learnt when the connection opened (kind, address, terminal
+// type, environment, the user name offered).
 //
 // Concurrency: a Session belongs to the goroutine running its handler.
-// Only Snapshot, Node, Post, Notify, Dropped, User, Activity, Disconnect
-// and Close may be called from other goroutines. Each
-// session runs one extra goroutine that reads from the connection and
-// hands each buffer to ReadKey; it ends when the session is closed. A
-// Registry is safe for concurrent use.
+// Only Snapshot, Node, User, Activity, Size, Encoding, Info, Inbox (whose
+// methods are all safe), Disconnect and Close may be called from other
+// goroutines. Each session runs one extra goroutine that reads from the
+// connection and hands each buffer to ReadKey; it ends when the session
+// is closed. A Registry is safe for concurrent use.
 package session

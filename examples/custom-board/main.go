@@ -1,13 +1,20 @@
 // Command custom-board is a BBS of its own built on x84: the default
-// board plus one screen, a fortune cookie, on the main menu.
+// board plus two screens of its own on the main menu: a fortune cookie,
+// and a graffiti wall that reads and writes the board's one-liners
+// through the community service (the same rules as the board's own
+// one-liners screen and the web API: length, one a minute, control
+// sequences stripped).
 //
 //	go run ./examples/custom-board --data /tmp/mybbs
 //
-// Screens use only x84's public packages (board, session, term, ui).
+// The screens use only x84's public packages: the board's toolkit (Call,
+// NextKey, Say, Ask, KeyHelp, the palette), ui's widgets and the
+// services.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -16,6 +23,9 @@ import (
 
 	"github.com/x84bbs/x84"
 	"github.com/x84bbs/x84/board"
+	"github.com/x84bbs/x84/community"
+	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
 
@@ -25,14 +35,94 @@ var fortunes = []string{
 	"The sysop is watching. The sysop is always watching.",
 }
 
-// fortune is a screen: it draws, waits for a key, and returns to the menu.
+// fortune is a screen: it draws, waits for a key, and returns to the
+// menu. NextKey is the screen's safe point: a page or a broadcast that
+// comes meanwhile is shown, and the screen drawn again after it.
 func fortune(ctx context.Context, c *board.Call) error {
-	c.SetActivity("reading a fortune")
-	f := fortunes[c.User.Calls%len(fortunes)]
-	c.WriteString(ui.ClearScreen + ui.MoveTo(3, 3) + "\x1b[1;33mYour fortune, " + c.User.Handle + ":" + ui.Reset)
-	c.WriteString(ui.MoveTo(5, 5) + f + ui.MoveTo(7, 3) + "Press any key.")
-	_, err := c.ReadKey(ctx)
-	return err
+	c.SetActivity("reading a fortune") // shown in who's online
+	draw := func() {
+		c.WriteString(ui.ClearScreen)
+		c.Say(3, board.StyleTitle, "Your fortune, "+c.User.Handle+":")
+		c.Say(5, board.StyleValue, fortunes[c.User.Calls%len(fortunes)])
+		c.Say(7, "", board.KeyHelp("any key", "back"))
+	}
+	draw()
+	for {
+		k, err := c.NextKey(ctx, draw)
+		if err != nil || k.Code != term.KeyEvent {
+			return err
+		}
+	}
+}
+
+// wallSize is how many one-liners the graffiti wall shows.
+const wallSize = 5
+
+// graffiti shows the newest one-liners, follows new ones as they are
+// posted anywhere, and lets the caller add one.
+func graffiti(ctx context.Context, c *board.Call) error {
+	c.SetActivity("at the graffiti wall")
+	oneliners := c.Board.Community().Oneliners
+	// One-liners posted anywhere (a screen, the web API) arrive as
+	// updates: KeyEvent keys from NextKey.
+	defer c.Inbox().WatchUpdates(c.Board.Events(), events.TopicOneliner)()
+	status, style := "", ""
+	draw := func() {
+		c.WriteString(ui.ClearScreen)
+		c.Say(1, board.StyleTitle, "The graffiti wall")
+		list, err := oneliners.List(ctx, wallSize)
+		if err != nil {
+			status, style = "The wall cannot be read now.", board.StyleError
+		}
+		for i, o := range list {
+			// Stored text is sanitised already; handles come from the
+			// account rules.
+			c.Say(3+i, board.StyleText, fmt.Sprintf("%-16s %s", o.Handle, o.Text))
+		}
+		c.Say(4+wallSize, "", board.KeyHelp("a", "add", "q", "back"))
+		if status != "" {
+			c.Say(5+wallSize, style, status)
+		}
+	}
+	draw()
+	for {
+		k, err := c.NextKey(ctx, draw)
+		if err != nil {
+			return err
+		}
+		switch {
+		case k.Code == term.KeyEvent:
+			draw()
+		case k.Code == term.KeyRune && k.Rune == 'a':
+			status, style = add(ctx, c, draw)
+			draw()
+		case board.IsQuit(k):
+			return nil
+		}
+	}
+}
+
+// add asks for a line and posts it through the service, and returns what
+// to tell the caller.
+func add(ctx context.Context, c *board.Call, redraw func()) (string, string) {
+	oneliners := c.Board.Community().Oneliners
+	text, err := board.Ask(ctx, c.Session, 6+wallSize, "Spray: ", &ui.Field{Max: oneliners.MaxLength()}, redraw)
+	if err != nil {
+		return "", "" // Esc, or the call ended (the next key says so)
+	}
+	_, err = oneliners.Post(ctx, c.User, text)
+	var wait *community.WaitError
+	switch {
+	case err == nil:
+		return "Sprayed.", board.StyleOK
+	case errors.As(err, &wait):
+		return wait.Error(), board.StyleError
+	case errors.Is(err, community.ErrAnonymous):
+		return "Log in with an account to spray.", board.StyleError
+	case errors.Is(err, community.ErrEmpty):
+		return "", ""
+	}
+	return "That did not stick: " + err.Error(), board.StyleError
 }
 
 func main() {
@@ -43,7 +133,14 @@ func main() {
 	err := x84.Run(ctx, x84.Options{
 		DataDir: *data,
 		Extend: func(b *board.Board) {
-			b.Menu.Add(board.Entry{Key: 'f', Label: "Fortune cookie", Run: fortune})
+			for _, e := range []board.Entry{
+				{Key: 'f', Label: "Fortune cookie", Run: fortune},
+				{Key: 'y', Label: "Graffiti wall", Run: graffiti},
+			} {
+				if err := b.Menu.Add(e); err != nil {
+					panic(err) // our own keys clash: a bug here
+				}
+			}
 		},
 	})
 	if err != nil {

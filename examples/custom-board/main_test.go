@@ -88,4 +88,23 @@ func TestCustomBoard(t *testing.T) {
 	wait("You will receive a message from a distant node.")
 	tmux("send-keys", "-t", "main", "Enter")
 	wait("[F] Fortune cookie")
+
+	// The graffiti wall writes through the one-liner service: the board's
+	// own one-liners screen shows what was sprayed.
+	tmux("send-keys", "-t", "main", "y")
+	wait("The graffiti wall")
+	tmux("send-keys", "-t", "main", "a")
+	wait("Spray:")
+	tmux("send-keys", "-t", "main", "hello from the wall", "Enter")
+	wait("Sprayed.")
+	wait("maker            hello from the wall")
+	// The service's rules hold here too: one a minute.
+	tmux("send-keys", "-t", "main", "a")
+	wait("Spray:")
+	tmux("send-keys", "-t", "main", "again", "Enter")
+	wait("Not so fast: you may post again in")
+	tmux("send-keys", "-t", "main", "q")
+	wait("[Y] Graffiti wall")
+	tmux("send-keys", "-t", "main", "o")
+	wait("hello from the wall")
 }

@@ -26,8 +26,9 @@ import (
 //	POST   /v1/users/{handle}/keys        {"key"}  → {"fingerprint"}
 //	DELETE /v1/users/{handle}/keys?fingerprint=F
 //
-// Errors are {"error": "..."} with 400 for a value the rules refuse, 404
-// for a missing user or ban and 409 for a taken handle.
+// Errors are {"error": "..."} with 422 for a value the rules refuse (in
+// the rule's words), 400 for a malformed request, 404 for a missing user,
+// key or ban and 409 for a taken handle or key.
 
 type userRequest struct {
 	Handle   string `json:"handle"`
@@ -124,7 +125,7 @@ func reply(w http.ResponseWriter, v any, err error) {
 	switch {
 	case errors.Is(err, account.ErrInvalid):
 		// The rule's own words, for the sysop.
-		w.WriteHeader(http.StatusBadRequest)
+		w.WriteHeader(http.StatusUnprocessableEntity)
 		writeJSON(w, errorReply{account.Message(err)})
 		return
 	case errors.Is(err, store.ErrNotFound):
@@ -194,12 +195,14 @@ func (c *Client) DeleteKey(ctx context.Context, handle, fingerprint string) erro
 // matched, keeping its text.
 func statusError(code int, msg string) error {
 	switch code {
-	case http.StatusBadRequest:
+	case http.StatusUnprocessableEntity:
 		return &remoteError{msg, account.ErrInvalid}
 	case http.StatusNotFound:
 		return &remoteError{msg, store.ErrNotFound}
 	case http.StatusConflict:
 		return &remoteError{msg, store.ErrExists}
+	case http.StatusBadRequest:
+		return &remoteError{msg, nil} // the server's words suffice
 	}
 	return fmt.Errorf("control: %d: %s", code, msg)
 }

@@ -54,7 +54,7 @@ func NewLocal(a *account.Service) *Local { return &Local{accounts: a} }
 
 var _ Admin = (*Local)(nil)
 
-// AddUser creates an account; the board's first is a sysop in any case.
+// AddUser creates an account, a sysop's only if sysop is set.
 func (l *Local) AddUser(ctx context.Context, handle, password string, sysop bool) error {
 	_, err := l.accounts.Create(ctx, account.Application{Handle: handle, Password: password}, sysop)
 	return err

@@ -60,8 +60,10 @@ func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
 	}
 	rc.info = info
 	// rlogin clients handle ^S and ^Q themselves until told otherwise
-	// (RFC 1282's "raw" control byte); a board wants every key. A client
-	// that cannot take urgent data still gets its session.
+	// (RFC 1282's "raw" control byte); a board wants every key. It goes
+	// in an urgent byte of its own, after the window-size request, since
+	// PuTTY takes only a bare 0x80 for that request. A client that cannot
+	// take urgent data still gets its session.
 	if err := r.SendUrgent(rlogin.ControlRaw); err != nil && p.Logger != nil {
 		p.Logger.Debug("rlogin: sending raw mode", "remote", c.RemoteAddr().String(), "err", err)
 	}

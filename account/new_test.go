@@ -1,0 +1,50 @@
+package account_test
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/x84bbs/x84/account"
+	"github.com/x84bbs/x84/store/sqlite"
+)
+
+func TestNewNeedsUsers(t *testing.T) {
+	t.Parallel()
+	if s, err := account.New(t.Context(), account.Config{}); err == nil || s != nil {
+		t.Errorf("New(no Users) = %v, %v; want an error", s, err)
+	}
+}
+
+// With only Users set, the defaults hold: argon2id with its default
+// parameters, the default rules, no anonymous callers, and the default
+// pause after a failure.
+func TestNewDefaults(t *testing.T) {
+	t.Parallel()
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "x84.db"), sqlite.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s, err := account.New(t.Context(), account.Config{Users: st.Users})
+	if err != nil {
+		t.Fatalf("New(only Users) = %v", err)
+	}
+	if s.AllowAnonymous() || s.Intent("guest") != account.IntentLogin {
+		t.Errorf("New(only Users) allows anonymous callers; want not")
+	}
+	_, err = s.Apply(t.Context(), account.Application{Handle: "sysop", Password: password})
+	wantInvalid(t, "with the default rules Apply(sysop)", err, "handle", "That name is reserved.")
+	start := time.Now()
+	if _, err := s.Login(t.Context(), "erin", password, caller); !errors.Is(err, account.ErrLoginFailed) {
+		t.Errorf("Login(unknown erin) = %v; want %v", err, account.ErrLoginFailed)
+	}
+	if took := time.Since(start); took < account.DefaultFailDelay {
+		t.Errorf("Login(unknown erin) failed after %v; want the default pause, %v", took, account.DefaultFailDelay)
+	}
+	// No key store: no key is registered, and none can be.
+	if ok, err := s.KeyRegistered(t.Context(), "erin", "SHA256:x"); ok || err != nil {
+		t.Errorf("KeyRegistered with no Keys = %v, %v; want false, nil", ok, err)
+	}
+}
