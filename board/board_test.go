@@ -343,6 +343,26 @@ func TestLoginWords(t *testing.T) {
 	}
 }
 
+// A screen that waits for any key shows a broadcast that comes meanwhile
+// and goes on waiting: the notice is not the caller's key.
+func TestAnyKeyShowsNotices(t *testing.T) {
+	f := newFixture(t, settings{AllowAnonymous: true})
+	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	tt.WaitFor("Log in as anonymous")
+	tt.Type("anonymous\r")
+	tt.WaitFor("[G] Goodbye")
+	tt.Type("p")
+	tt.WaitFor("You are visiting without an account")
+	f.broadcast("Back in five minutes.")
+	tt.WaitFor("Back in five minutes.")
+	tt.Type(" ")
+	if scr := tt.WaitGone("Back in five minutes."); !strings.Contains(scr, "You are visiting without an account") {
+		t.Errorf("after the broadcast's box the screen is:\n%s", scr)
+	}
+	tt.Type(" ")
+	tt.WaitFor("[G] Goodbye")
+}
+
 func TestOnelinersLive(t *testing.T) {
 	f := newFixture(t, settings{})
 	f.addUser("erin", "password1")

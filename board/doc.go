@@ -25,12 +25,7 @@
 //			c.Say(4, "", board.KeyHelp("any key", "back"))
 //		}
 //		draw()
-//		for {
-//			k, err := c.NextKey(ctx, draw)
-//			if err != nil || k.Code != term.KeyEvent {
-//				return err // a key: back to the menu
-//			}
-//		}
+//		return c.AnyKey(ctx, draw) // a key: back to the menu
 //	}
 //
 // and goes on the menu with Menu.Add, before the board serves anyone
@@ -50,6 +45,7 @@
 //     term.KeyEvent for the live updates a screen watches
 //     (c.Inbox().WatchUpdates on the board's Events). Read keys with it,
 //     not with ReadKey, which also returns for notices and resizes.
+//     Call.AnyKey waits for any key the same way ("press a key").
 //   - Say writes a message on a row; Ask reads a line in a ui.Field after
 //     a label and follows resizes; Confirm asks yes or no; Call.Box shows
 //     a message box; Call.Header draws a screen's art (a sysop's

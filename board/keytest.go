@@ -49,8 +49,8 @@ func runKeyTest(ctx context.Context, s *session.Session, quit string) error {
 		case k.Code == term.KeyResize:
 			draw()
 			continue
-		case k.Code == term.KeyEvent:
-			continue
+		case k.Code == term.KeyEvent, k.Code == term.KeyNotice:
+			continue // not keys: notices wait for the menu
 		case k.Code == term.KeyRune && k.Rune == 'q' && k.Mod == 0:
 			return nil
 		}

@@ -71,8 +71,9 @@ func (b *Board) mainMenu(ctx context.Context, c *Call) error {
 				return err
 			}
 			b.log.Error("screen failed", "screen", e.Label, "user", c.User.Handle, "err", err)
-			c.Say(c.Size().Rows, StyleError, "Sorry, that screen failed. Press a key.")
-			if _, err := c.ReadKey(ctx); err != nil {
+			failed := func() { c.Say(c.Size().Rows, StyleError, "Sorry, that screen failed. Press a key.") }
+			failed()
+			if err := c.AnyKey(ctx, failed); err != nil {
 				return err
 			}
 		}

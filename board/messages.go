@@ -116,11 +116,13 @@ func messageAreas(ctx context.Context, c *Call) error {
 
 // notForAnonymous explains why a screen is closed to visitors.
 func notForAnonymous(ctx context.Context, c *Call, text string) error {
-	c.WriteString(ui.ClearScreen)
-	c.Say(2, StyleText, text)
-	c.Say(4, "", KeyHelp("any key", "back"))
-	_, err := c.ReadKey(ctx)
-	return err
+	draw := func() {
+		c.WriteString(ui.ClearScreen)
+		c.Say(2, StyleText, text)
+		c.Say(4, "", KeyHelp("any key", "back"))
+	}
+	draw()
+	return c.AnyKey(ctx, draw)
 }
 
 // messageList shows a place's messages in threads with a cursor.

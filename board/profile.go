@@ -31,11 +31,13 @@ const profileValueCol = 19
 func profile(ctx context.Context, c *Call) error {
 	c.SetActivity("profile")
 	if c.Anonymous() {
-		c.Header("profile", 4)
-		c.Say(6, StyleText, "You are visiting without an account: log in as new to apply for one.")
-		c.Say(8, "", KeyHelp("q", "back"))
-		_, err := c.ReadKey(ctx)
-		return err
+		draw := func() {
+			c.Header("profile", 4)
+			c.Say(6, StyleText, "You are visiting without an account: log in as new to apply for one.")
+			c.Say(8, "", KeyHelp("q", "back"))
+		}
+		draw()
+		return c.AnyKey(ctx, draw)
 	}
 	msg, msgStyle := "", ""
 	var top int

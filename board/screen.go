@@ -244,3 +244,15 @@ func (c *Call) NextKey(ctx context.Context, redraw func()) (term.Key, error) {
 // Say writes a message in a style on a row of the caller's screen (see
 // the package function Say).
 func (c *Call) Say(row int, style, msg string) { Say(c.Session, row, style, msg) }
+
+// AnyKey waits until the caller presses a key, at the screen's safe
+// point: notices show meanwhile and live updates are ignored, redraw
+// running after a notice or a resize.
+func (c *Call) AnyKey(ctx context.Context, redraw func()) error {
+	for {
+		k, err := c.NextKey(ctx, redraw)
+		if err != nil || k.Code != term.KeyEvent {
+			return err
+		}
+	}
+}

@@ -47,12 +47,7 @@ func fortune(ctx context.Context, c *board.Call) error {
 		c.Say(7, "", board.KeyHelp("any key", "back"))
 	}
 	draw()
-	for {
-		k, err := c.NextKey(ctx, draw)
-		if err != nil || k.Code != term.KeyEvent {
-			return err
-		}
-	}
+	return c.AnyKey(ctx, draw)
 }
 
 // wallSize is how many one-liners the graffiti wall shows.
