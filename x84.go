@@ -46,7 +46,8 @@ type Options struct {
 	// Board, if non-nil, builds the handler that serves every session
 	// instead of the default board, from the board's parts. It is called
 	// once, before anyone connects. p.DefaultBoard builds the default
-	// board, for a handler that wraps it.
+	// board, for a handler that wraps it. Broadcasts (x84 broadcast)
+	// reach the sessions that watch events.TopicBroadcast.
 	Board func(p *Parts) (session.Handler, error)
 	// Extend, if non-nil, is called with the default board before it
 	// serves anyone: add your own screens to its menu there. It is not

@@ -57,8 +57,8 @@ type Sessions interface {
 // defaults.
 type Config struct {
 	Users store.Users
-	// Keys holds ssh public keys. If nil, key logins and key changes
-	// fail.
+	// Keys holds ssh public keys. If nil, no key logs anyone in, users
+	// have none, and adding or deleting one fails.
 	Keys store.Keys
 	// Passwords hashes passwords. Default: argon2id with the default
 	// parameters.
@@ -118,6 +118,16 @@ type existsError string
 
 func (e existsError) Error() string        { return string(e) }
 func (e existsError) Is(target error) bool { return target == store.ErrExists }
+
+// takenError names what is taken; it matches its sentinel (ErrHandleTaken,
+// ErrKeyTaken) and store.ErrExists.
+type takenError struct {
+	sentinel error
+	msg      string
+}
+
+func (e *takenError) Error() string        { return e.msg }
+func (e *takenError) Is(target error) bool { return target == e.sentinel || target == store.ErrExists }
 
 // notFoundError says what is missing, for the sysop, and matches
 // store.ErrNotFound.

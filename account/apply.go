@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/term"
 )
 
 // Application is what a new account is made of.
@@ -54,7 +55,7 @@ func (s *Service) create(ctx context.Context, a Application, sysop, firstIsSysop
 		}
 	}
 	if err := s.cfg.Users.CreateUser(ctx, u); errors.Is(err, store.ErrExists) {
-		return nil, ErrHandleTaken
+		return nil, &takenError{ErrHandleTaken, fmt.Sprintf("account: the handle %q is taken", term.Sanitize(a.Handle))}
 	} else if err != nil {
 		return nil, fmt.Errorf("account: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/x84bbs/x84/internal/auth"
 	"github.com/x84bbs/x84/internal/config"
 	"github.com/x84bbs/x84/store"
 )
@@ -48,10 +49,7 @@ func (s *Service) prefix(address string) (netip.Prefix, error) {
 	if err != nil {
 		return netip.Prefix{}, &InvalidError{Field: "address", Msg: err.Error()}
 	}
-	// An IPv4 address written as IPv6 (::ffff:a.b.c.d) is banned, and
-	// named, as the IPv4 address it is.
-	if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
-		p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
-	}
-	return p.Masked(), nil
+	// Named as the bans keep it: an IPv4 address written as IPv6
+	// (::ffff:a.b.c.d) is the IPv4 address it is.
+	return auth.NormalPrefix(p), nil
 }

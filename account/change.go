@@ -39,8 +39,9 @@ func (f Field) String() string {
 	return fmt.Sprintf("Field(%d)", int(f))
 }
 
-// CheckField checks a value for a profile field against the rules; an
-// empty value clears an optional field.
+// CheckField checks a value for a profile field against the rules. An
+// empty e-mail address or signature clears it; whether a real name or
+// location may be empty is the Rules' call (the default rules allow it).
 func (s *Service) CheckField(f Field, value string) error {
 	var err error
 	switch f {
@@ -137,10 +138,8 @@ func (s *Service) SetPassword(ctx context.Context, handle, password string) erro
 	return err
 }
 
+// setPassword stores a hash of a password its callers checked.
 func (s *Service) setPassword(ctx context.Context, id int64, password string) (*store.User, error) {
-	if err := s.CheckPassword(password); err != nil {
-		return nil, err
-	}
 	hash, err := s.cfg.Passwords.Hash(ctx, password)
 	if err != nil {
 		return nil, fmt.Errorf("account: %w", err)
@@ -168,7 +167,8 @@ func (s *Service) setGroup(ctx context.Context, handle, group string, in bool) (
 	if err != nil {
 		return nil, err
 	}
-	// Changed from what is stored now, not from what was read.
+	// in is what the caller wants; the groups changed are those stored
+	// now, not a copy read earlier.
 	return s.modify(ctx, u.ID, func(u *store.User) {
 		i := slices.Index(u.Groups, group)
 		switch {
@@ -200,6 +200,21 @@ func (s *Service) User(ctx context.Context, handle string) (*store.User, error) 
 	u, err := s.cfg.Users.User(ctx, handle)
 	if err != nil {
 		return nil, noSuchUser(handle, err)
+	}
+	return u, nil
+}
+
+// Current returns the account of a caller who is in already (logged in
+// by a protocol, or some screens ago): the account as stored now, or
+// ErrLocked if a sysop locked it meanwhile, or an error matching
+// store.ErrNotFound if it was deleted.
+func (s *Service) Current(ctx context.Context, handle string) (*store.User, error) {
+	u, err := s.User(ctx, handle)
+	if err != nil {
+		return nil, err
+	}
+	if u.InGroup(store.GroupLocked) {
+		return nil, ErrLocked
 	}
 	return u, nil
 }

@@ -321,3 +321,26 @@ func TestSetGroupReturnsStoredGroups(t *testing.T) {
 		t.Errorf("SetLocked(erin, true) returned groups %v; want them as stored, %v", u.Groups, want)
 	}
 }
+
+// Current is the account of a caller already in: as stored, unless a
+// sysop locked or deleted it meanwhile.
+func TestCurrent(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, setup{})
+	f.user("erin", password)
+	if u, err := f.svc.Current(t.Context(), "ERIN"); err != nil || u.Handle != "erin" {
+		t.Errorf("Current(ERIN) = %+v, %v; want erin", u, err)
+	}
+	if _, err := f.svc.SetLocked(t.Context(), "erin", true); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := f.svc.Current(t.Context(), "erin"); !errors.Is(err, account.ErrLocked) {
+		t.Errorf("Current(erin) when locked = %+v, %v; want ErrLocked", u, err)
+	}
+	if err := f.svc.Delete(t.Context(), "erin"); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := f.svc.Current(t.Context(), "erin"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Current(erin) when deleted = %+v, %v; want store.ErrNotFound", u, err)
+	}
+}

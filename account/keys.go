@@ -54,7 +54,7 @@ func (s *Service) AddKey(ctx context.Context, handle, line string) (*store.Publi
 	k.Added = time.Now()
 	switch err := s.cfg.Keys.AddKey(ctx, k); {
 	case errors.Is(err, store.ErrExists):
-		return nil, ErrKeyTaken
+		return nil, &takenError{ErrKeyTaken, "account: the key " + k.Fingerprint + " is registered already"}
 	case errors.Is(err, store.ErrNotFound):
 		return nil, noSuchUser(handle, err)
 	case err != nil:

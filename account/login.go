@@ -127,15 +127,15 @@ func (s *Service) LoginKey(ctx context.Context, handle, fingerprint string) (*st
 	if !ok {
 		return nil, ErrLoginFailed
 	}
-	u, err := s.cfg.Users.User(ctx, handle)
+	u, err := s.Current(ctx, handle)
 	switch {
+	case errors.Is(err, ErrLocked):
+		s.decided(false)
+		return nil, ErrLocked
 	case errors.Is(err, store.ErrNotFound):
 		return nil, ErrLoginFailed
 	case err != nil:
 		return nil, fmt.Errorf("account: key login: %w", err)
-	case u.InGroup(store.GroupLocked):
-		s.decided(false)
-		return nil, ErrLocked
 	}
 	s.decided(true)
 	return u, nil

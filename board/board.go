@@ -135,9 +135,10 @@ func (c *Call) refreshUser(ctx context.Context) error {
 	if c.Anonymous() {
 		return nil
 	}
-	u, err := c.Board.cfg.Store.Users.User(ctx, c.User.Handle)
+	u, err := c.Board.cfg.Accounts.Current(ctx, c.User.Handle)
 	switch {
-	case errors.Is(err, store.ErrNotFound) || err == nil && (u.ID != c.User.ID || u.InGroup(store.GroupLocked)):
+	// A new account with the handle of a deleted one is not the caller's.
+	case errors.Is(err, store.ErrNotFound) || errors.Is(err, account.ErrLocked) || err == nil && u.ID != c.User.ID:
 		return c.accountGone()
 	case err != nil:
 		return err
@@ -179,8 +180,8 @@ func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 	var err error
 	if info := s.Info(); info.UserVerified {
 		// The protocol authenticated the caller (ssh): no second login.
-		u, err = b.cfg.Accounts.User(ctx, info.User)
-		if err == nil && u.InGroup(store.GroupLocked) {
+		u, err = b.cfg.Accounts.Current(ctx, info.User)
+		if errors.Is(err, account.ErrLocked) {
 			s.WriteString("This account is locked; ask the sysop.\r\n")
 			return nil
 		}

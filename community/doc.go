@@ -4,19 +4,21 @@
 // (`x84 broadcast`) and a custom board all call these services, so each
 // rule lives in one place and is tested there.
 //
-// New builds them all, as a Services, from a Config. What a service
-// changes it also announces on the event bus (events.TopicOneliner,
-// ChatTopic, UserTopic…), so that live screens follow, on this node and,
-// with a bus between processes, on others.
+// New builds them all, as a Services, from a Config. The changes live
+// screens follow are announced on the event bus (a one-liner, a chat
+// line, a page, a broadcast, a message or letter, a vote), so that they
+// follow on this node and, with a bus between processes, on others.
 //
 // State that lives in one process sits behind small interfaces, so that
 // several nodes sharing a board can replace it: Presence (who is online;
 // LocalPresence over a session.Registry) and Rooms (chat rooms' members
 // and recent lines; LocalRooms).
 //
-// Errors: ErrAnonymous, ErrEmpty, ErrTooLong, ErrNotAllowed and the
-// paging sentinels are for errors.Is; a *WaitError says how long a
-// caller must wait before posting again.
+// Errors are sentinels for errors.Is: ErrAnonymous, ErrEmpty,
+// ErrTooLong, ErrNotAllowed for every service; ErrTooFast for chat;
+// ErrNobodyThere, ErrPageSelf, ErrNotLoggedIn for pages; ErrNoSubject,
+// ErrNoRecipient, ErrNoArea for messages; ErrTooFewAnswers for polls. A
+// *WaitError says how long a caller must wait before posting again.
 //
 // Concurrency: every service is safe for concurrent use. A Member (one
 // caller in a chat room) and a Reading (one caller's reading of the

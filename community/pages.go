@@ -90,12 +90,8 @@ func (p *Pages) Waiting(pg events.Page) bool { return len(p.chat.Members(pg.Room
 func (p *Pages) Answer(pg events.Page, handle string) *Member { return p.chat.Join(pg.Room, handle) }
 
 // Decline tells the pager, in the room, that the paged caller cannot
-// chat now; a room the pager has left is told nothing (it would keep the
-// line for no one).
+// chat now; a room the pager has left is told nothing (Rooms.Say).
 func (p *Pages) Decline(pg events.Page, handle string) {
-	if !p.Waiting(pg) {
-		return
-	}
 	p.chat.rooms.Say(events.ChatLine{Room: pg.Room, Handle: "*", Act: events.ChatSystem, At: time.Now(),
 		Text: handle + " cannot chat now."})
 }

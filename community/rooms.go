@@ -18,7 +18,8 @@ type Rooms interface {
 	Members(room string) []string
 	// Say numbers a line (ChatLine.Seq), keeps it in the room's history
 	// and publishes it on the room's topic, so that every member sees
-	// the room's lines in one order.
+	// the room's lines in one order. A private room with no one in it
+	// takes no lines: it would keep them for no one.
 	Say(l events.ChatLine)
 	// Recent returns the room's last lines, oldest first.
 	Recent(room string) []events.ChatLine
@@ -48,6 +49,9 @@ func NewLocalRooms(bus events.Bus) *LocalRooms {
 func (r *LocalRooms) Say(l events.ChatLine) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if IsPrivateRoom(l.Room) && len(r.members[l.Room]) == 0 {
+		return
+	}
 	r.seq++
 	l.Seq = r.seq
 	hist := append(r.history[l.Room], l)

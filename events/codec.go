@@ -62,7 +62,7 @@ func Unmarshal(b []byte) (Event, error) {
 		return Event{}, fmt.Errorf("%w: %d bytes", ErrTooLarge, len(b))
 	}
 	var env envelope
-	if err := strictDecode(b, &env); err != nil {
+	if err := decodeOne(b, &env); err != nil {
 		return Event{}, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	into, value := decodeInto(env.Kind)
@@ -72,20 +72,21 @@ func Unmarshal(b []byte) (Event, error) {
 	if !fits(env.Topic, env.Kind) {
 		return Event{}, fmt.Errorf("%w: %s on %q", ErrTopic, env.Kind, env.Topic)
 	}
-	if err := strictDecode(env.Data, into); err != nil {
+	if err := decodeOne(env.Data, into); err != nil {
 		return Event{}, fmt.Errorf("%w: %s: %v", ErrMalformed, env.Kind, err)
 	}
 	return Event{Topic: env.Topic, Node: env.Node, Data: value()}, nil
 }
 
-// strictDecode decodes exactly one JSON value into v. Unknown fields are
-// allowed, so that a newer node can add one without breaking older ones.
-func strictDecode(b []byte, v any) error {
+// decodeOne decodes exactly one JSON value into v, with nothing but
+// white space after it. Unknown fields are allowed, so that a newer node
+// can add one without breaking older ones.
+func decodeOne(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
-	if dec.More() {
+	if len(bytes.TrimSpace(b[dec.InputOffset():])) > 0 {
 		return errors.New("data after the value")
 	}
 	return nil

@@ -67,7 +67,7 @@ func graffiti(ctx context.Context, c *board.Call) error {
 		c.Say(1, board.StyleTitle, "The graffiti wall")
 		list, err := oneliners.List(ctx, wallSize)
 		if err != nil {
-			status, style = "The wall cannot be read now.", board.StyleError
+			c.Say(3, board.StyleError, "The wall cannot be read now.")
 		}
 		for i, o := range list {
 			// Stored text is sanitised already; handles come from the

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/internal/config"
 	"github.com/x84bbs/x84/internal/control"
 	"github.com/x84bbs/x84/store"
@@ -29,10 +30,11 @@ func OpenAdmin(ctx context.Context, dir string) (control.Admin, *store.Store, er
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := NewParts(ctx, dir, cfg, st, slog.New(slog.DiscardHandler))
+	// No sessions to end: no server runs.
+	svc, _, err := newAccounts(ctx, cfg, st, account.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		st.Close()
 		return nil, nil, err
 	}
-	return control.NewLocal(p.Accounts), st, nil
+	return control.NewLocal(svc), st, nil
 }

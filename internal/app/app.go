@@ -69,7 +69,10 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	n := assemble(cfg.Dir, conf, parts, h)
+	n, err := assemble(cfg.Dir, conf, parts, h)
+	if err != nil {
+		return err
+	}
 	if err := n.listen(); err != nil {
 		return err
 	}
@@ -157,7 +160,7 @@ type service struct {
 }
 
 // assemble builds the servers around the handler; nothing listens yet.
-func assemble(dir string, cfg config.Config, p *Parts, h session.Handler) *node {
+func assemble(dir string, cfg config.Config, p *Parts, h session.Handler) (*node, error) {
 	srv := &server.Server{
 		Handler:       h,
 		Registry:      p.Sessions,
@@ -174,9 +177,12 @@ func assemble(dir string, cfg config.Config, p *Parts, h session.Handler) *node 
 		},
 		Logger: p.Log,
 	}
-	ctl := control.New(control.Config{Presence: p.Community.Presence, Accounts: p.Accounts,
+	ctl, err := control.New(control.Config{Presence: p.Community.Presence, Accounts: p.Accounts,
 		Broadcasts: p.Community.Broadcasts, Logger: p.Log})
-	return &node{dir: dir, cfg: cfg, log: p.Log, parts: p, srv: srv, ctl: ctl, addrs: map[string]net.Addr{}}
+	if err != nil {
+		return nil, err
+	}
+	return &node{dir: dir, cfg: cfg, log: p.Log, parts: p, srv: srv, ctl: ctl, addrs: map[string]net.Addr{}}, nil
 }
 
 // listen opens the control socket and the listener of every enabled

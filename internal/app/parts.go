@@ -44,26 +44,9 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		Art: art.NewLibrary(filepath.Join(dir, ArtDir))}
 	p.met = metrics.New(p.Sessions)
 	presence := community.NewLocalPresence(p.Sessions)
-	rules, err := auth.NewValidator(auth.RulesFromConfig(cfg.Accounts))
-	if err != nil {
-		return nil, fmt.Errorf("x84: accounts: %w", err)
-	}
-	p.banner, err = auth.NewBanner(ctx, auth.BanConfigFromConfig(cfg.Ban), st.Bans, log)
-	if err != nil {
-		return nil, fmt.Errorf("x84: bans: %w", err)
-	}
-	p.Accounts, err = account.New(ctx, account.Config{
-		Users:          st.Users,
-		Keys:           st.Keys,
-		Passwords:      auth.HasherFromConfig(cfg.Accounts),
-		Rules:          rules,
-		Bans:           p.banner,
-		Sessions:       presence,
-		AllowAnonymous: cfg.Accounts.AllowAnonymous,
-		OnLogin:        p.met.Login,
-		OnBan:          p.met.Banned,
-		Logger:         log,
-	})
+	var err error
+	p.Accounts, p.banner, err = newAccounts(ctx, cfg, st, account.Config{Sessions: presence,
+		OnLogin: p.met.Login, OnBan: p.met.Banned, Logger: log})
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +76,26 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		Logger:           log,
 	}
 	return p, nil
+}
+
+// newAccounts builds the account service and the login ban from the
+// configuration; hooks carries what the caller adds (sessions to end,
+// metrics, the log).
+func newAccounts(ctx context.Context, cfg config.Config, st *store.Store, hooks account.Config) (*account.Service, *auth.Banner, error) {
+	rules, err := auth.NewValidator(auth.RulesFromConfig(cfg.Accounts))
+	if err != nil {
+		return nil, nil, fmt.Errorf("x84: accounts: %w", err)
+	}
+	banner, err := auth.NewBanner(ctx, auth.BanConfigFromConfig(cfg.Ban), st.Bans, hooks.Logger)
+	if err != nil {
+		return nil, nil, fmt.Errorf("x84: bans: %w", err)
+	}
+	ac := hooks
+	ac.Users, ac.Keys, ac.Bans, ac.Rules = st.Users, st.Keys, banner, rules
+	ac.Passwords = auth.HasherFromConfig(cfg.Accounts)
+	ac.AllowAnonymous = cfg.Accounts.AllowAnonymous
+	svc, err := account.New(ctx, ac)
+	return svc, banner, err
 }
 
 // onelinerInterval maps the file's "0" (no wait) to the service's

@@ -172,7 +172,7 @@ func NewBanner(ctx context.Context, cfg BanConfig, bans store.Bans, log *slog.Lo
 			log.Warn("skipping a saved ban with a bad prefix", "prefix", s.Prefix)
 			continue
 		}
-		b.putLocked(Ban{Prefix: normalPrefix(p), Until: s.Until, Strikes: s.Strikes, Reason: s.Reason, Created: s.Created})
+		b.putLocked(Ban{Prefix: NormalPrefix(p), Until: s.Until, Strikes: s.Strikes, Reason: s.Reason, Created: s.Created})
 	}
 	stale := b.pruneBansLocked(b.now())
 	b.mu.Unlock()
@@ -211,7 +211,7 @@ func (c BanConfig) withDefaults() (BanConfig, error) {
 			if !p.IsValid() {
 				return c, fmt.Errorf("auth: ban config: invalid prefix %v", p)
 			}
-			l[i] = normalPrefix(p)
+			l[i] = NormalPrefix(p)
 		}
 		*list = l
 	}
@@ -319,7 +319,7 @@ func (b *Banner) Ban(ctx context.Context, prefix netip.Prefix, d time.Duration, 
 	if d < 0 {
 		return fmt.Errorf("auth: ban: negative duration %v", d)
 	}
-	p := normalPrefix(prefix)
+	p := NormalPrefix(prefix)
 	now := b.now()
 	ban := Ban{Prefix: p, Reason: reason, Created: now}
 	if d > 0 {
@@ -341,7 +341,7 @@ func (b *Banner) Unban(ctx context.Context, prefix netip.Prefix) error {
 	if !prefix.IsValid() {
 		return fmt.Errorf("auth: unban: invalid prefix %v", prefix)
 	}
-	p := normalPrefix(prefix)
+	p := NormalPrefix(prefix)
 	b.mu.Lock()
 	_, had := b.bans[p]
 	b.deleteLocked(p)
@@ -548,9 +548,9 @@ func callerOf(addr netip.Addr) netip.Prefix {
 	return netip.PrefixFrom(addr, addr.BitLen())
 }
 
-// normalPrefix unmaps a prefix inside ::ffff:0:0/96 and clears its host
+// NormalPrefix unmaps a prefix inside ::ffff:0:0/96 and clears its host
 // bits, so each network has one key.
-func normalPrefix(p netip.Prefix) netip.Prefix {
+func NormalPrefix(p netip.Prefix) netip.Prefix {
 	a := p.Addr().WithZone("")
 	if a.Is4In6() && p.Bits() >= 96 {
 		return netip.PrefixFrom(a.Unmap(), p.Bits()-96).Masked()

@@ -70,7 +70,10 @@ func (f *adminFixture) serve(t *testing.T) (stop func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := New(Config{Presence: presence, Accounts: f.accounts, Broadcasts: comm.Broadcasts})
+	srv, err := New(Config{Presence: presence, Accounts: f.accounts, Broadcasts: comm.Broadcasts})
+	if err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	f.client = NewClient(f.path)
@@ -275,8 +278,8 @@ func adminErrorCases(key string) []errorCase {
 		{"short handle", addUser("al"), account.ErrInvalid, "Handles are 3 to 16 characters long."},
 		{"short password", func(ctx context.Context, a Admin) error { return a.AddUser(ctx, "carol", "short", false) },
 			account.ErrInvalid, "Passwords need at least 8 characters."},
-		{"taken handle", addUser("alice"), store.ErrExists, "account: that handle is taken"},
-		{"taken handle, other case", addUser("ALICE"), store.ErrExists, "account: that handle is taken"},
+		{"taken handle", addUser("alice"), store.ErrExists, `account: the handle "alice" is taken`},
+		{"taken handle, other case", addUser("ALICE"), store.ErrExists, `account: the handle "ALICE" is taken`},
 		{"password of an unknown user", func(ctx context.Context, a Admin) error { return a.SetPassword(ctx, "ghost", pw) },
 			store.ErrNotFound, `no user "ghost"`},
 		{"password of an unknown user with a slash", func(ctx context.Context, a Admin) error { return a.SetPassword(ctx, "gh/ost", pw) },
@@ -307,12 +310,21 @@ func adminErrorCases(key string) []errorCase {
 		},
 			account.ErrInvalid, "That is not an ssh public key: paste the whole line of your .pub file."},
 		{"key registered already", func(ctx context.Context, a Admin) error { _, err := a.AddKey(ctx, "alice", key); return err },
-			store.ErrExists, "account: that key is registered already"},
+			store.ErrExists, "account: the key " + fingerprint(key) + " is registered already"},
 		{"key for an unknown user", func(ctx context.Context, a Admin) error { _, err := a.AddKey(ctx, "ghost", key); return err },
 			store.ErrNotFound, `no user "ghost"`},
 		{"delete an unknown key", func(ctx context.Context, a Admin) error { return a.DeleteKey(ctx, "alice", "SHA256:nope+/") },
 			store.ErrNotFound, "alice has no key SHA256:nope+/"},
 	}
+}
+
+// fingerprint returns the fingerprint of an authorized_keys line.
+func fingerprint(line string) string {
+	k, err := account.ParsePublicKey("", line)
+	if err != nil {
+		panic(err) // the tests' own keys parse
+	}
+	return k.Fingerprint
 }
 
 // TestAdminErrors checks the refusals through the socket, and that the

@@ -61,7 +61,10 @@ func TestWho(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := New(Config{Presence: community.NewLocalPresence(&session.Registry{})})
+	srv, err := New(Config{Presence: community.NewLocalPresence(&session.Registry{})})
+	if err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	defer func() {

@@ -1,6 +1,6 @@
 // Package control is the running server's local API: HTTP over a unix
 // socket in the data directory (mode 0600, inside a 0700 directory), used
-// by the x84 binary's subcommands (`x84 who`, later `x84 user …` and
+// by the x84 binary's subcommands (`x84 who`, `x84 user …`,
 // `x84 broadcast`). Only the user who runs the server can reach it.
 //
 // Endpoints (JSON):
@@ -10,6 +10,11 @@
 //	POST /v1/broadcast {"text"}  a notice to every session → {"sessions": n}
 //	/v1/users…, /v1/bans…  account administration (admin.go)
 //
-// Concurrency: Server handlers run on net/http's goroutines and only read
-// from the session registry, which is safe for concurrent use.
+// The account endpoints call Local, which is the account service seen as
+// Admin; Client is the same interface over the socket, so `x84 user`
+// uses either, with the same answers.
+//
+// Concurrency: Server handlers run on net/http's goroutines; what they
+// call (the presence, the account and community services) is safe for
+// concurrent use.
 package control

@@ -42,7 +42,10 @@ type Server struct {
 }
 
 // New returns a Server for cfg.
-func New(cfg Config) *Server {
+func New(cfg Config) (*Server, error) {
+	if cfg.Presence == nil {
+		return nil, errors.New("control: Config.Presence is required")
+	}
 	s := &Server{cfg: cfg}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/who", s.who)
@@ -63,7 +66,7 @@ func New(cfg Config) *Server {
 		ReadHeaderTimeout: 5 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	return s
+	return s, nil
 }
 
 // Listen opens the control socket at path with mode 0600. A socket left

@@ -5,7 +5,6 @@
 package metrics
 
 import (
-	"errors"
 	"net/netip"
 	"time"
 
@@ -52,10 +51,10 @@ func New(reg *session.Registry) *Metrics {
 	}
 	sessions := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "x84_sessions", Help: "Live sessions."},
 		func() float64 { return float64(reg.Len()) })
-	// Events a slow caller's full mailbox dropped: a sign the board
+	// Events a slow caller's full inbox dropped: a sign the board
 	// publishes faster than callers' screens keep up.
 	dropped := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "x84_session_events_dropped",
-		Help: "Events dropped by live sessions' full mailboxes, summed."},
+		Help: "Events dropped by live sessions' full inboxes, summed."},
 		func() float64 {
 			var n uint64
 			for _, s := range reg.Sessions() {
@@ -140,12 +139,4 @@ func (c *countingConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	c.m.Traffic(c.kind, 0, n)
 	return n, err
-}
-
-// Urgent passes urgent bytes on, for protocols that have them.
-func (c *countingConn) Urgent(b byte) error {
-	if u, ok := c.Conn.(interface{ Urgent(byte) error }); ok {
-		return u.Urgent(b)
-	}
-	return errors.ErrUnsupported
 }

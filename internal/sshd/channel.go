@@ -2,7 +2,7 @@ package sshd
 
 import (
 	"errors"
-	"slices"
+	"maps"
 	"sync"
 	"time"
 
@@ -76,20 +76,6 @@ func (s *chanState) serveRequests(reqs <-chan *ssh.Request, p *Protocol, who cal
 // handle applies one request, and returns whether it was accepted and
 // what it starts, if anything.
 func (s *chanState) handle(req *ssh.Request, p *Protocol, who caller) (bool, startKind) {
-	ok := s.apply(req, p, who)
-	if !ok || !slices.Contains([]string{"shell", "exec", "subsystem"}, req.Type) {
-		return ok, 0
-	}
-	switch req.Type {
-	case "exec":
-		return true, startExec
-	case "subsystem":
-		return true, startSubsystem
-	}
-	return true, startShell
-}
-
-func (s *chanState) apply(req *ssh.Request, p *Protocol, who caller) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch req.Type {
@@ -100,51 +86,54 @@ func (s *chanState) apply(req *ssh.Request, p *Protocol, who caller) bool {
 			Modes            string
 		}
 		if s.started || ssh.Unmarshal(req.Payload, &m) != nil {
-			return false
+			return false, 0
 		}
 		s.pty, s.term = true, sanitizeTerm(m.Term)
 		s.size = sizeOf(m.Cols, m.Rows)
-		return true
+		return true, 0
 	case "env":
 		var m struct{ Name, Value string }
 		if ssh.Unmarshal(req.Payload, &m) != nil || len(m.Name)+len(m.Value) > maxEnvSize {
-			return false
+			return false, 0
 		}
 		if s.env == nil {
 			s.env = make(map[string]string)
 		}
 		if _, ok := s.env[m.Name]; !ok && len(s.env) >= maxEnv {
-			return false
+			return false, 0
 		}
 		s.env[m.Name] = m.Value
-		return true
+		return true, 0
 	case "window-change":
 		var m struct{ Cols, Rows, W, H uint32 }
 		if ssh.Unmarshal(req.Payload, &m) != nil {
-			return false
+			return false, 0
 		}
 		sz := sizeOf(m.Cols, m.Rows)
 		s.size = sz
 		if s.started {
 			term.SendSize(s.resized, sz) // serveRequests is the only sender
 		}
-		return true
+		return true, 0
 	case "shell", "exec":
 		if s.started {
-			return false
+			return false, 0
 		}
 		s.started = true
-		return true
+		if req.Type == "exec" {
+			return true, startExec
+		}
+		return true, startShell
 	case "subsystem":
 		var m struct{ Name string }
 		if s.started || ssh.Unmarshal(req.Payload, &m) != nil || m.Name != "sftp" ||
 			p.cfg.Files == nil || who.handle == "" {
-			return false
+			return false, 0
 		}
 		s.started = true
-		return true
+		return true, startSubsystem
 	}
-	return false
+	return false, 0
 }
 
 func sizeOf(cols, rows uint32) term.Size {
@@ -190,7 +179,7 @@ func newConn(sconn *ssh.ServerConn, ch ssh.Channel, s *chanState, who caller, ti
 		RemoteAddr: sconn.RemoteAddr(),
 		Term:       s.term,
 		Size:       s.size,
-		Env:        s.env,
+		Env:        maps.Clone(s.env), // env requests may still come: the session's copy is its own
 		User:       who.name(),
 	}
 	info.UserVerified = who.handle != ""

@@ -145,7 +145,9 @@ func (p *Protocol) checkPassword(ctx context.Context, c ssh.ConnMetadata, passwo
 }
 
 func (p *Protocol) keyboardInteractive(ctx context.Context, c ssh.ConnMetadata, client ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
-	if p.cfg.Accounts.Intent(c.User()) != account.IntentLogin {
+	// "new" and "anonymous" need no password: no prompt for them.
+	switch p.cfg.Accounts.Intent(c.User()) {
+	case account.IntentApply, account.IntentGuest:
 		return p.checkPassword(ctx, c, "")
 	}
 	answers, err := client("", "", []string{"Password: "}, []bool{false})

@@ -270,6 +270,17 @@ func TestKeyboardInteractive(t *testing.T) {
 		t.Fatalf("keyboard-interactive login: %v", err)
 	}
 	c.Close()
+	// An account whose handle is a word that leaves the login screen
+	// ("exit", allowed where the sysop reserves no names) is asked for its
+	// password like any other: no try is spent without one.
+	asked := 0
+	_, err = f.dial(t, "exit", ssh.KeyboardInteractive(func(_, _ string, q []string, _ []bool) ([]string, error) {
+		asked++
+		return []string{"not-it"}, nil
+	}))
+	if err == nil || asked == 0 {
+		t.Errorf("keyboard-interactive as exit: %v, asked %d times; want a prompt and a refusal", err, asked)
+	}
 }
 
 // TestPublicKeyMustBeTheVerifiedOne covers CVE-2024-45337's pitfall: a
