@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84/internal/writetest"
+
+	"github.com/x84bbs/x84/internal/nettest"
 )
 
 // TestConcurrentWriteMessages writes from several goroutines at once
@@ -14,7 +16,7 @@ import (
 // exactly once, never interleaved with another's (term.Conn's contract).
 // rlogin sends data as it is, so the client's bytes are the messages.
 func TestConcurrentWriteMessages(t *testing.T) {
-	sc, cc := tcpPair(t)
+	sc, cc := nettest.TCPPair(t)
 	res := startServer(t.Context(), sc, nil)
 	client, err := NewClientConn(cc, Handshake{ServerUser: "bob", Term: "xterm", Speed: 38400}, 80, 24)
 	if err != nil {

@@ -12,37 +12,9 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
-)
 
-// tcpPair returns both ends of a loopback TCP connection.
-func tcpPair(t *testing.T) (server, client net.Conn) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	type res struct {
-		c   net.Conn
-		err error
-	}
-	ch := make(chan res, 1)
-	go func() {
-		c, err := l.Accept()
-		ch <- res{c, err}
-	}()
-	client, err = net.Dial("tcp", l.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := <-ch
-	if r.err != nil {
-		client.Close()
-		t.Fatal(r.err)
-	}
-	t.Cleanup(func() { r.c.Close(); client.Close() })
-	return r.c, client
-}
+	"github.com/x84bbs/x84/internal/nettest"
+)
 
 type serverResult struct {
 	conn *Conn
@@ -88,7 +60,7 @@ func TestServerConnWithClient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sc, cc := tcpPair(t)
+			sc, cc := nettest.TCPPair(t)
 			var rs resizes
 			res := startServer(t.Context(), sc, &Config{OnResize: rs.record})
 			client, err := NewClientConn(cc, tt.h, 100, 30)
@@ -512,7 +484,7 @@ func TestWriteTimeout(t *testing.T) {
 // TestConcurrentWrites runs Write and SendUrgent against Read under the
 // race detector: writes must arrive whole and in order per writer.
 func TestConcurrentWrites(t *testing.T) {
-	sc, cc := tcpPair(t)
+	sc, cc := nettest.TCPPair(t)
 	res := startServer(t.Context(), sc, &Config{OnResize: func(int, int) {}})
 	client, err := NewClientConn(cc, Handshake{ServerUser: "bob", Term: "xterm"}, 80, 24)
 	if err != nil {

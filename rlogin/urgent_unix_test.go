@@ -8,6 +8,8 @@ import (
 	"net"
 	"syscall"
 	"testing"
+
+	"github.com/x84bbs/x84/internal/nettest"
 )
 
 // peekWait blocks until c has ordinary data to read, without reading it:
@@ -54,7 +56,7 @@ func recvUrgent(t *testing.T, c net.Conn) byte {
 // written at the byte level, and checks that the window request and a
 // later control byte really arrive out of band.
 func TestServerConnUrgent(t *testing.T) {
-	sc, cc := tcpPair(t)
+	sc, cc := nettest.TCPPair(t)
 	var rs resizes
 	res := startServer(t.Context(), sc, &Config{OnResize: rs.record})
 
@@ -130,7 +132,7 @@ func TestServerConnUrgent(t *testing.T) {
 // size (it may have missed the first request), every control byte asks
 // for one again; once it has, control bytes go alone.
 func TestUrgentAsksForWindowUntilSized(t *testing.T) {
-	sc, cc := tcpPair(t)
+	sc, cc := nettest.TCPPair(t)
 	res := startServer(t.Context(), sc, &Config{SizeWait: -1})
 	if _, err := cc.Write(netkitHandshake); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/x84bbs/x84/internal/nettest"
 )
 
 // recorder keeps every byte the client side received from the server.
@@ -35,41 +37,12 @@ func (r *recorder) bytes() []byte {
 	return append([]byte(nil), r.got...)
 }
 
-// tcpPair returns both ends of a loopback TCP connection.
-func tcpPair(t *testing.T) (server, client net.Conn) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	type res struct {
-		c   net.Conn
-		err error
-	}
-	ch := make(chan res, 1)
-	go func() {
-		c, err := l.Accept()
-		ch <- res{c, err}
-	}()
-	client, err = net.Dial("tcp", l.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := <-ch
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	t.Cleanup(func() { r.c.Close(); client.Close() })
-	return r.c, client
-}
-
 // negotiateWith runs NewServerConn against a ClientConn configured as cc.
 // The client keeps reading (and answering) in the background until the
 // test ends; what it reads as data is returned by the data channel.
 func negotiateWith(t *testing.T, cc ClientConfig, cfg *Config) (*Conn, *ClientConn, *recorder, <-chan []byte) {
 	t.Helper()
-	sc, c := tcpPair(t)
+	sc, c := nettest.TCPPair(t)
 	rec := &recorder{Conn: c}
 	client := NewClientConn(rec, &cc)
 	data := make(chan []byte, 100)
@@ -432,7 +405,7 @@ func TestParseTTYPE(t *testing.T) {
 // without ever reading our answers: negotiation must still end by its
 // limit, having answered a bounded number of times.
 func TestNegotiateFlood(t *testing.T) {
-	sc, c := tcpPair(t)
+	sc, c := nettest.TCPPair(t)
 	flood := bytes.Repeat([]byte{IAC, WILL, OptSGA, IAC, WONT, OptSGA}, 20000)
 	go c.Write(flood)
 	start := time.Now()
@@ -479,7 +452,7 @@ func TestWriteTimeout(t *testing.T) {
 // TestClientWithoutTypes checks that a ClientConn with no terminal types
 // ignores a server asking for one anyway.
 func TestClientWithoutTypes(t *testing.T) {
-	sc, c := tcpPair(t)
+	sc, c := nettest.TCPPair(t)
 	client := NewClientConn(c, &ClientConfig{})
 	sc.Write([]byte{IAC, SB, OptTTYPE, sbSEND, IAC, SE, IAC, SB, OptNewEnviron, sbSEND, IAC, SE, 'x'})
 	buf := make([]byte, 16)

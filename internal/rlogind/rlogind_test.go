@@ -15,43 +15,11 @@ import (
 
 	"github.com/x84bbs/x84/rlogin"
 	"github.com/x84bbs/x84/term"
+
+	"github.com/x84bbs/x84/internal/nettest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// tcpPair returns the two ends of a loopback TCP connection: only TCP
-// carries urgent data.
-func tcpPair(t *testing.T) (server, client net.Conn) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	type res struct {
-		c   net.Conn
-		err error
-	}
-	ch := make(chan res, 1)
-	go func() {
-		c, err := l.Accept()
-		ch <- res{c, err}
-	}()
-	client, err = net.Dial("tcp", l.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := <-ch
-	if r.err != nil {
-		client.Close()
-		t.Fatal(r.err)
-	}
-	t.Cleanup(func() {
-		client.Close()
-		r.c.Close()
-	})
-	return r.c, client
-}
 
 type opened struct {
 	conn term.Conn
@@ -167,7 +135,7 @@ func TestOpen(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sc, cc := tcpPair(t)
+			sc, cc := nettest.TCPPair(t)
 			res := open(t.Context(), &Protocol{}, sc)
 
 			if _, err := cc.Write([]byte(tt.handshake)); err != nil {
@@ -249,7 +217,7 @@ func TestOpen(t *testing.T) {
 // and its connection is closed.
 func TestOpenHandshakeError(t *testing.T) {
 	t.Parallel()
-	sc, cc := tcpPair(t)
+	sc, cc := nettest.TCPPair(t)
 	res := open(t.Context(), &Protocol{}, sc)
 	if _, err := cc.Write([]byte("\xff\xfb\x01")); err != nil { // telnet's IAC WILL ECHO
 		t.Fatal(err)
