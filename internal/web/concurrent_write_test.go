@@ -162,19 +162,7 @@ func TestConcurrentWriteWebTelnet(t *testing.T) {
 		defer close(done)
 		writetest.Write(t, conn, message)
 	}()
-	var got []byte
-	timeout := time.After(10 * time.Second)
-	for len(got) < total {
-		select {
-		case b, ok := <-data:
-			if !ok {
-				t.Fatalf("client's stream ended after %d bytes; want %d", len(got), total)
-			}
-			got = append(got, b...)
-		case <-timeout:
-			t.Fatalf("client received %d bytes in 10s; want %d", len(got), total)
-		}
-	}
+	got := writetest.Collect(t, data, total)
 	<-done
 	if len(got) != total {
 		t.Errorf("client received %d bytes; want %d", len(got), total)

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 )
 
 // A test has Writers goroutines write Messages distinct messages each
@@ -123,4 +124,24 @@ func Write(t testing.TB, w io.Writer, msg func(g, m int) []byte) {
 	}
 	close(start)
 	wg.Wait()
+}
+
+// Collect gathers total bytes from data, the chunks a client read, and
+// fails the test if the stream ends short or takes more than 10 s.
+func Collect(t testing.TB, data <-chan []byte, total int) []byte {
+	t.Helper()
+	var got []byte
+	timeout := time.After(10 * time.Second)
+	for len(got) < total {
+		select {
+		case b, ok := <-data:
+			if !ok {
+				t.Fatalf("client's stream ended after %d bytes; want %d", len(got), total)
+			}
+			got = append(got, b...)
+		case <-timeout:
+			t.Fatalf("client received %d bytes in 10s; want %d", len(got), total)
+		}
+	}
+	return got
 }
