@@ -231,22 +231,38 @@ type Keys interface {
 type Upload struct {
 	// Path is the file's path in the file area, slash-separated and
 	// relative ("uploads/demo.zip").
-	Path     string
+	Path string
+	// OwnerID is the uploader's account, or 0 once that account is
+	// deleted: the file then belongs to the sysops, and an account made
+	// later under the same handle does not inherit it.
+	OwnerID int64
+	// Owner is the uploader's handle when the file was sent, for display.
 	Owner    string
 	Size     int64
 	Uploaded time.Time
 }
 
+// UploadUsage is what one account keeps in the upload folder.
+type UploadUsage struct {
+	Bytes int64
+	Files int64
+}
+
 // Uploads stores upload records.
 type Uploads interface {
-	// PutUpload adds or replaces the record for u.Path.
+	// PutUpload adds or replaces the record for u.Path. u.OwnerID is an
+	// existing account's ID, or 0 for a file no account owns.
 	PutUpload(ctx context.Context, u Upload) error
 	// Upload returns the record for path, or ErrNotFound.
 	Upload(ctx context.Context, path string) (Upload, error)
 	// DeleteUpload removes the record for path, or returns ErrNotFound.
 	DeleteUpload(ctx context.Context, path string) error
-	// UploadUsage returns the bytes of the uploads owned by the handle.
-	UploadUsage(ctx context.Context, owner string) (int64, error)
+	// UploadUsage returns the bytes and files of the uploads owned by the
+	// account (none for ID 0).
+	UploadUsage(ctx context.Context, ownerID int64) (UploadUsage, error)
+	// UploadsOf returns the records of the account's uploads (none for ID
+	// 0), ordered by path.
+	UploadsOf(ctx context.Context, ownerID int64) ([]Upload, error)
 }
 
 // Message is a post in a public area or a private letter.

@@ -53,9 +53,10 @@
 // 1970-01-01T00:00:00Z reads back as the zero time.
 //
 // Calls and one-liners name their author by handle and have no foreign
-// key, so they outlive deleted accounts; so do upload records, which name
-// their owner by handle and keep its handle_key (owner_key) for
-// UploadUsage. Groups and ssh keys refer to the account by id with ON
+// key, so they outlive deleted accounts. Upload records outlive them too
+// but refer to the owner by id (owner_id, ON DELETE SET NULL, migration
+// 0005): a deleted account's files belong to nobody, and a new account
+// under the same handle does not inherit them. Groups and ssh keys refer to the account by id with ON
 // DELETE CASCADE: they follow a rename and go with the account. A key's
 // fingerprint is compared byte by byte and UNIQUE per user (user_id,
 // fingerprint): several users may register one key. Keys reads the handle

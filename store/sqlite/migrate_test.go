@@ -406,12 +406,12 @@ func TestUpgradeFromV1(t *testing.T) {
 	if ks, err := s.Keys.Keys(ctx, "Old Timer"); err != nil || len(ks) != 1 || ks[0].ID != k.ID || ks[0].Handle != old.Handle {
 		t.Errorf(`Keys("Old Timer") after upgrade = %+v, %v; want key %d of %q`, ks, err, k.ID, old.Handle)
 	}
-	up := store.Upload{Path: "uploads/retro.zip", Owner: old.Handle, Size: 1 << 20, Uploaded: old.LastCall}
+	up := store.Upload{Path: "uploads/retro.zip", OwnerID: u.ID, Owner: old.Handle, Size: 1 << 20, Uploaded: old.LastCall}
 	if err := s.Uploads.PutUpload(ctx, up); err != nil {
 		t.Fatalf("PutUpload(%q) after upgrade = %v; want nil", up.Path, err)
 	}
-	if n, err := s.Uploads.UploadUsage(ctx, "old timer"); err != nil || n != up.Size {
-		t.Errorf(`UploadUsage("old timer") after upgrade = %d, %v; want %d, nil`, n, err, up.Size)
+	if n, err := s.Uploads.UploadUsage(ctx, u.ID); err != nil || n.Bytes != up.Size {
+		t.Errorf(`UploadUsage("old timer") after upgrade = %+v, %v; want %d bytes, nil`, n, err, up.Size)
 	}
 	// The foreign key to version 1's users table cascades.
 	if err := s.Users.DeleteUser(ctx, old.Handle); err != nil {
@@ -479,6 +479,9 @@ func TestUpgradeFromV2(t *testing.T) {
 			[]any{"SHA256:ada", "ssh-ed25519 AAAAada", created.UnixMilli()}},
 		{`INSERT INTO uploads (path, owner, owner_key, size, uploaded) VALUES (?, ?, ?, ?, ?)`,
 			[]any{"uploads/ada.zip", "Ada", store.HandleKey("Ada"), 2048, created.UnixMilli()}},
+		// The upload of an account deleted before version 5.
+		{`INSERT INTO uploads (path, owner, owner_key, size, uploaded) VALUES (?, ?, ?, ?, ?)`,
+			[]any{"uploads/gone.zip", "Gone", store.HandleKey("Gone"), 99, created.UnixMilli()}},
 	})
 	s := upgrade(t, w, path, 2)
 
@@ -494,8 +497,12 @@ func TestUpgradeFromV2(t *testing.T) {
 	if ks, err := s.Keys.Keys(ctx, "Ada"); err != nil || len(ks) != 1 || ks[0].Fingerprint != "SHA256:ada" {
 		t.Errorf(`Keys("Ada") after upgrade = %+v, %v; want the one key`, ks, err)
 	}
-	if n, err := s.Uploads.UploadUsage(ctx, "ada"); err != nil || n != 2048 {
-		t.Errorf(`UploadUsage("ada") after upgrade = %d, %v; want 2048, nil`, n, err)
+	if n, err := s.Uploads.UploadUsage(ctx, ada.ID); err != nil || n != (store.UploadUsage{Bytes: 2048, Files: 1}) {
+		t.Errorf(`UploadUsage("ada") after upgrade = %+v, %v; want 2048 bytes in 1 file, nil`, n, err)
+	}
+	// Version 5 gives the file of a deleted account to nobody.
+	if u, err := s.Uploads.Upload(ctx, "uploads/gone.zip"); err != nil || u.OwnerID != 0 || u.Owner != "Gone" {
+		t.Errorf(`Upload("uploads/gone.zip") after upgrade = %+v, %v; want owner "Gone", OwnerID 0`, u, err)
 	}
 
 	// The new column and tables work for accounts that predate them.

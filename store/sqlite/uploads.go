@@ -9,15 +9,16 @@ import (
 	"github.com/x84bbs/x84/store"
 )
 
-// PutUpload implements store.Uploads. The owner needs no account, and
-// Uploaded is kept as given, the zero time included.
+// PutUpload implements store.Uploads. Uploaded is kept as given, the
+// zero time included; an OwnerID that names no account fails (foreign
+// key).
 func (e *engine) PutUpload(ctx context.Context, u store.Upload) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO uploads (path, owner, owner_key, size, uploaded)
+		_, err := tx.ExecContext(ctx, `INSERT INTO uploads (path, owner_id, owner, size, uploaded)
 			VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (path) DO UPDATE SET owner = excluded.owner, owner_key = excluded.owner_key,
+			ON CONFLICT (path) DO UPDATE SET owner_id = excluded.owner_id, owner = excluded.owner,
 				size = excluded.size, uploaded = excluded.uploaded`,
-			u.Path, u.Owner, store.HandleKey(u.Owner), u.Size, millis(u.Uploaded))
+			u.Path, ownerID(u.OwnerID), u.Owner, u.Size, millis(u.Uploaded))
 		return err
 	})
 	if err != nil {
@@ -26,19 +27,35 @@ func (e *engine) PutUpload(ctx context.Context, u store.Upload) error {
 	return nil
 }
 
-// Upload implements store.Uploads. Paths are compared byte by byte.
-func (e *engine) Upload(ctx context.Context, path string) (store.Upload, error) {
+// ownerID stores ID 0 as NULL, the owner of no account.
+func ownerID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+const uploadColumns = `path, coalesce(owner_id, 0), owner, size, uploaded`
+
+func scanUpload(sc scanner) (store.Upload, error) {
 	var u store.Upload
 	var uploaded int64
-	err := e.r.QueryRowContext(ctx, `SELECT path, owner, size, uploaded FROM uploads WHERE path = ?`, path).
-		Scan(&u.Path, &u.Owner, &u.Size, &uploaded)
+	if err := sc.Scan(&u.Path, &u.OwnerID, &u.Owner, &u.Size, &uploaded); err != nil {
+		return store.Upload{}, err
+	}
+	u.Uploaded = fromMillis(uploaded)
+	return u, nil
+}
+
+// Upload implements store.Uploads. Paths are compared byte by byte.
+func (e *engine) Upload(ctx context.Context, path string) (store.Upload, error) {
+	u, err := scanUpload(e.r.QueryRowContext(ctx, `SELECT `+uploadColumns+` FROM uploads WHERE path = ?`, path))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = store.ErrNotFound
 	}
 	if err != nil {
 		return store.Upload{}, fmt.Errorf("sqlite: upload %q: %w", path, err)
 	}
-	u.Uploaded = fromMillis(uploaded)
 	return u, nil
 }
 
@@ -53,14 +70,29 @@ func (e *engine) DeleteUpload(ctx context.Context, path string) error {
 	return nil
 }
 
-// UploadUsage implements store.Uploads, matching the owner by handle_key.
-// An owner without uploads uses 0 bytes.
-func (e *engine) UploadUsage(ctx context.Context, owner string) (int64, error) {
-	var n int64
-	err := e.r.QueryRowContext(ctx, `SELECT coalesce(sum(size), 0) FROM uploads WHERE owner_key = ?`,
-		store.HandleKey(owner)).Scan(&n)
+// UploadUsage implements store.Uploads. An owner without uploads uses
+// nothing.
+func (e *engine) UploadUsage(ctx context.Context, owner int64) (store.UploadUsage, error) {
+	var n store.UploadUsage
+	if owner == 0 {
+		return n, nil
+	}
+	err := e.r.QueryRowContext(ctx, `SELECT coalesce(sum(size), 0), count(*) FROM uploads WHERE owner_id = ?`,
+		owner).Scan(&n.Bytes, &n.Files)
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: upload usage of %q: %w", owner, err)
+		return store.UploadUsage{}, fmt.Errorf("sqlite: upload usage of account %d: %w", owner, err)
 	}
 	return n, nil
+}
+
+// UploadsOf implements store.Uploads.
+func (e *engine) UploadsOf(ctx context.Context, owner int64) ([]store.Upload, error) {
+	if owner == 0 {
+		return nil, nil
+	}
+	ups, err := queryRows(ctx, e.r, scanUpload, `SELECT `+uploadColumns+` FROM uploads WHERE owner_id = ? ORDER BY path`, owner)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: uploads of account %d: %w", owner, err)
+	}
+	return ups, nil
 }

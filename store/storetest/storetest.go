@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"UploadUsage", testUploadUsage},
 		{"UploadSizes", testUploadSizes},
 		{"UploadsOutliveUser", testUploadsOutliveUser},
+		{"UploadsOf", testUploadsOf},
 		{"Signature", testSignature},
 		{"PostMessage", testPostMessage},
 		{"PostMessageRefused", testPostMessageRefused},
@@ -265,6 +266,6 @@ func refused(err error) bool {
 
 // sameUpload reports whether got is want as stored.
 func sameUpload(got, want store.Upload) bool {
-	return got.Path == want.Path && got.Owner == want.Owner && got.Size == want.Size &&
+	return got.Path == want.Path && got.OwnerID == want.OwnerID && got.Owner == want.Owner && got.Size == want.Size &&
 		sameTime(got.Uploaded, want.Uploaded)
 }

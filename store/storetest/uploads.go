@@ -31,27 +31,28 @@ func upload(t *testing.T, s *store.Store, path string) store.Upload {
 	return u
 }
 
-// usage returns the bytes the owner uses or ends the test.
-func usage(t *testing.T, s *store.Store, owner string) int64 {
+// usage returns what the account uses or ends the test.
+func usage(t *testing.T, s *store.Store, owner int64) store.UploadUsage {
 	t.Helper()
 	n, err := s.Uploads.UploadUsage(t.Context(), owner)
 	if err != nil {
-		t.Fatalf("UploadUsage(%q) = %v; want nil", owner, err)
+		t.Fatalf("UploadUsage(%d) = %v; want nil", owner, err)
 	}
 	return n
 }
 
 func testUploads(t *testing.T, s *store.Store) {
 	ctx := t.Context()
+	alice, emile, bob := create(t, s, newUser("Alice")), create(t, s, newUser("Émile")), create(t, s, newUser("bob"))
 	if got, err := s.Uploads.Upload(ctx, "uploads/demo.zip"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf(`Upload("uploads/demo.zip") on empty store = %+v, %v; want ErrNotFound`, got, err)
 	}
-	// Owners need no account: the file area records whoever sent the
-	// file, and the record outlives accounts.
-	demo := putUpload(t, s, store.Upload{Path: "uploads/demo.zip", Owner: "Alice", Size: 1234, Uploaded: base()})
-	art := putUpload(t, s, store.Upload{Path: "uploads/art/ACiD-9603.zip", Owner: "Émile", Size: 99, Uploaded: base().Add(time.Minute)})
+	demo := putUpload(t, s, store.Upload{Path: "uploads/demo.zip", OwnerID: alice.ID, Owner: "Alice", Size: 1234, Uploaded: base()})
+	art := putUpload(t, s, store.Upload{Path: "uploads/art/ACiD-9603.zip", OwnerID: emile.ID, Owner: "Émile", Size: 99, Uploaded: base().Add(time.Minute)})
 	// A zero Uploaded is kept as the zero time.
-	undated := putUpload(t, s, store.Upload{Path: "uploads/undated.txt", Owner: "bob", Size: 0})
+	undated := putUpload(t, s, store.Upload{Path: "uploads/undated.txt", OwnerID: bob.ID, Owner: "bob", Size: 0})
+	// A file no account owns.
+	orphan := putUpload(t, s, store.Upload{Path: "uploads/orphan.txt", Owner: "gone", Size: 3, Uploaded: base()})
 
 	tests := []struct {
 		path string
@@ -60,6 +61,7 @@ func testUploads(t *testing.T, s *store.Store) {
 		{demo.Path, &demo},
 		{art.Path, &art},
 		{undated.Path, &undated},
+		{orphan.Path, &orphan},
 		// Paths are compared byte by byte.
 		{"uploads/DEMO.zip", nil},
 		{"Uploads/demo.zip", nil},
@@ -82,23 +84,30 @@ func testUploads(t *testing.T, s *store.Store) {
 	}
 
 	// PutUpload on a recorded path replaces the record, owner included.
-	replaced := store.Upload{Path: demo.Path, Owner: "Carol", Size: 4321, Uploaded: base().Add(time.Hour)}
+	carol := create(t, s, newUser("Carol"))
+	replaced := store.Upload{Path: demo.Path, OwnerID: carol.ID, Owner: "Carol", Size: 4321, Uploaded: base().Add(time.Hour)}
 	putUpload(t, s, replaced)
 	if got := upload(t, s, demo.Path); !sameUpload(got, replaced) {
 		t.Errorf("Upload(%q) after PutUpload = %+v; want %+v", demo.Path, got, replaced)
 	}
-	if got := usage(t, s, "Alice"); got != 0 {
-		t.Errorf(`UploadUsage("Alice") after her file changed owner = %d; want 0`, got)
+	if got := usage(t, s, alice.ID); got != (store.UploadUsage{}) {
+		t.Errorf(`UploadUsage(Alice) after her file changed owner = %+v; want none`, got)
 	}
-	if got := usage(t, s, "Carol"); got != replaced.Size {
-		t.Errorf(`UploadUsage("Carol") = %d; want %d`, got, replaced.Size)
+	if got, want := usage(t, s, carol.ID), (store.UploadUsage{Bytes: replaced.Size, Files: 1}); got != want {
+		t.Errorf(`UploadUsage(Carol) = %+v; want %+v`, got, want)
+	}
+
+	// An owner must be an account.
+	if err := s.Uploads.PutUpload(ctx, store.Upload{Path: "uploads/x", OwnerID: carol.ID + 1000, Owner: "nobody"}); err == nil {
+		t.Errorf("PutUpload with an OwnerID of no account = nil; want an error")
 	}
 }
 
 func testDeleteUpload(t *testing.T, s *store.Store) {
 	ctx := t.Context()
-	a := putUpload(t, s, store.Upload{Path: "uploads/a.zip", Owner: "Alice", Size: 10, Uploaded: base()})
-	b := putUpload(t, s, store.Upload{Path: "uploads/b.zip", Owner: "Alice", Size: 20, Uploaded: base()})
+	alice := create(t, s, newUser("Alice"))
+	a := putUpload(t, s, store.Upload{Path: "uploads/a.zip", OwnerID: alice.ID, Owner: "Alice", Size: 10, Uploaded: base()})
+	b := putUpload(t, s, store.Upload{Path: "uploads/b.zip", OwnerID: alice.ID, Owner: "Alice", Size: 20, Uploaded: base()})
 	tests := []struct {
 		path string
 		want error
@@ -120,60 +129,48 @@ func testDeleteUpload(t *testing.T, s *store.Store) {
 	if got := upload(t, s, b.Path); !sameUpload(got, b) {
 		t.Errorf("Upload(%q) after deleting another = %+v; want %+v", b.Path, got, b)
 	}
-	if got := usage(t, s, "alice"); got != b.Size {
-		t.Errorf(`UploadUsage("alice") after DeleteUpload = %d; want %d`, got, b.Size)
+	if got, want := usage(t, s, alice.ID), (store.UploadUsage{Bytes: b.Size, Files: 1}); got != want {
+		t.Errorf(`UploadUsage(alice) after DeleteUpload = %+v; want %+v`, got, want)
 	}
 }
 
 func testUploadUsage(t *testing.T, s *store.Store) {
-	if got := usage(t, s, "Alice"); got != 0 {
-		t.Errorf(`UploadUsage("Alice") on empty store = %d; want 0`, got)
+	alice, bob := create(t, s, newUser("Alice")), create(t, s, newUser("Bob"))
+	if got := usage(t, s, alice.ID); got != (store.UploadUsage{}) {
+		t.Errorf(`UploadUsage(Alice) on empty store = %+v; want none`, got)
 	}
-	// The owner is kept as given, and counted regardless of case.
-	owners := []struct {
-		owner string
+	files := []struct {
+		owner int64
 		size  int64
 	}{
-		{"Alice", 100},
-		{"ALICE", 200},
-		{"alice", tib},
-		{"Alicette", 1},
-		{"Bob", 7},
-		{"Émile", 5},
-		{"E\u0301MILE", 6}, // decomposed É
-		{"Straße", 3},
-		{"STRASSE", 4},
+		{alice.ID, 100},
+		{alice.ID, 200},
+		{alice.ID, tib},
+		{bob.ID, 7},
+		{0, 5}, // nobody's
+		{0, 6},
 	}
-	for i, o := range owners {
-		u := putUpload(t, s, store.Upload{
+	for i, f := range files {
+		putUpload(t, s, store.Upload{
 			Path:     fmt.Sprintf("uploads/%d.bin", i),
-			Owner:    o.owner,
-			Size:     o.size,
+			OwnerID:  f.owner,
+			Owner:    "someone",
+			Size:     f.size,
 			Uploaded: base().Add(time.Duration(i) * time.Minute),
 		})
-		if got := upload(t, s, u.Path); got.Owner != o.owner {
-			t.Errorf("Upload(%q).Owner = %q; want %q as given", u.Path, got.Owner, o.owner)
-		}
 	}
 	tests := []struct {
-		owner string
-		want  int64
+		owner int64
+		want  store.UploadUsage
 	}{
-		{"Alice", 300 + tib},
-		{"aLiCe", 300 + tib},
-		{"Alicette", 1},
-		{"bob", 7},
-		{"émile", 11},
-		{"e\u0301mile", 11},
-		{"strasse", 7},
-		{"Emile", 0},
-		{"Alice ", 0},
-		{"Carol", 0},
-		{"", 0},
+		{alice.ID, store.UploadUsage{Bytes: 300 + tib, Files: 3}},
+		{bob.ID, store.UploadUsage{Bytes: 7, Files: 1}},
+		{0, store.UploadUsage{}}, // the files nobody owns count for nobody
+		{bob.ID + 1000, store.UploadUsage{}},
 	}
 	for _, tt := range tests {
 		if got := usage(t, s, tt.owner); got != tt.want {
-			t.Errorf("UploadUsage(%q) = %d; want %d", tt.owner, got, tt.want)
+			t.Errorf("UploadUsage(%d) = %+v; want %+v", tt.owner, got, tt.want)
 		}
 	}
 }
@@ -181,37 +178,60 @@ func testUploadUsage(t *testing.T, s *store.Store) {
 // testUploadSizes checks that sizes of int64 beyond 32 bits, up to a
 // tebibyte, come back whole, alone and summed.
 func testUploadSizes(t *testing.T, s *store.Store) {
+	hoarder := create(t, s, newUser("Hoarder"))
 	sizes := []int64{0, 1, 1<<31 - 1, 1 << 31, 1<<32 + 1, 700 << 30, tib - 1, tib}
 	var total int64
 	for i, size := range sizes {
-		owner := fmt.Sprintf("owner%d", i)
-		u := putUpload(t, s, store.Upload{Path: fmt.Sprintf("uploads/big%d.iso", i), Owner: owner, Size: size, Uploaded: base()})
+		owner := create(t, s, newUser(fmt.Sprintf("owner%d", i)))
+		u := putUpload(t, s, store.Upload{Path: fmt.Sprintf("uploads/big%d.iso", i), OwnerID: owner.ID, Owner: owner.Handle, Size: size, Uploaded: base()})
 		if got := upload(t, s, u.Path).Size; got != size {
 			t.Errorf("Upload(%q).Size = %d; want %d", u.Path, got, size)
 		}
-		if got := usage(t, s, owner); got != size {
-			t.Errorf("UploadUsage(%q) = %d; want %d", owner, got, size)
+		if got := usage(t, s, owner.ID).Bytes; got != size {
+			t.Errorf("UploadUsage(%s).Bytes = %d; want %d", owner.Handle, got, size)
 		}
-		putUpload(t, s, store.Upload{Path: fmt.Sprintf("uploads/hoard%d.iso", i), Owner: "Hoarder", Size: size, Uploaded: base()})
+		putUpload(t, s, store.Upload{Path: fmt.Sprintf("uploads/hoard%d.iso", i), OwnerID: hoarder.ID, Owner: "Hoarder", Size: size, Uploaded: base()})
 		total += size
 	}
-	if got := usage(t, s, "hoarder"); got != total {
-		t.Errorf(`UploadUsage("hoarder") = %d; want %d`, got, total)
+	if got := usage(t, s, hoarder.ID); got.Bytes != total || got.Files != int64(len(sizes)) {
+		t.Errorf(`UploadUsage(hoarder) = %+v; want %d bytes in %d files`, got, total, len(sizes))
 	}
 }
 
 // testUploadsOutliveUser checks that deleting an account leaves the
-// records of the files it sent, which stay in the upload folder.
+// records of the files it sent, owned by no account, and that an account
+// made later under the same handle starts with nothing.
 func testUploadsOutliveUser(t *testing.T, s *store.Store) {
-	create(t, s, newUser("Leaver"))
-	u := putUpload(t, s, store.Upload{Path: "uploads/left.zip", Owner: "Leaver", Size: 42, Uploaded: base()})
+	leaver := create(t, s, newUser("Leaver"))
+	u := putUpload(t, s, store.Upload{Path: "uploads/left.zip", OwnerID: leaver.ID, Owner: "Leaver", Size: 42, Uploaded: base()})
 	if err := s.Users.DeleteUser(t.Context(), "leaver"); err != nil {
 		t.Fatalf(`DeleteUser("leaver") = %v; want nil`, err)
 	}
-	if got := upload(t, s, u.Path); !sameUpload(got, u) {
-		t.Errorf("Upload(%q) after DeleteUser = %+v; want %+v", u.Path, got, u)
+	orphan := u
+	orphan.OwnerID = 0
+	if got := upload(t, s, u.Path); !sameUpload(got, orphan) {
+		t.Errorf("Upload(%q) after DeleteUser = %+v; want %+v", u.Path, got, orphan)
 	}
-	if got := usage(t, s, "Leaver"); got != u.Size {
-		t.Errorf(`UploadUsage("Leaver") after DeleteUser = %d; want %d`, got, u.Size)
+	again := create(t, s, newUser("Leaver"))
+	if got := usage(t, s, again.ID); got != (store.UploadUsage{}) {
+		t.Errorf(`UploadUsage of a new "Leaver" = %+v; want none`, got)
+	}
+	if got, err := s.Uploads.UploadsOf(t.Context(), again.ID); err != nil || len(got) != 0 {
+		t.Errorf(`UploadsOf(new "Leaver") = %+v, %v; want none`, got, err)
+	}
+}
+
+func testUploadsOf(t *testing.T, s *store.Store) {
+	alice, bob := create(t, s, newUser("Alice")), create(t, s, newUser("Bob"))
+	b := putUpload(t, s, store.Upload{Path: "uploads/b", OwnerID: alice.ID, Owner: "Alice", Size: 2, Uploaded: base()})
+	a := putUpload(t, s, store.Upload{Path: "uploads/a", OwnerID: alice.ID, Owner: "Alice", Size: 1, Uploaded: base()})
+	putUpload(t, s, store.Upload{Path: "uploads/c", OwnerID: bob.ID, Owner: "Bob", Size: 3, Uploaded: base()})
+	putUpload(t, s, store.Upload{Path: "uploads/d", Owner: "gone", Size: 4, Uploaded: base()})
+	got, err := s.Uploads.UploadsOf(t.Context(), alice.ID)
+	if err != nil || len(got) != 2 || !sameUpload(got[0], a) || !sameUpload(got[1], b) {
+		t.Errorf("UploadsOf(Alice) = %+v, %v; want %+v and %+v, in that order", got, err, a, b)
+	}
+	if got, err := s.Uploads.UploadsOf(t.Context(), 0); err != nil || len(got) != 0 {
+		t.Errorf("UploadsOf(0) = %+v, %v; want none", got, err)
 	}
 }

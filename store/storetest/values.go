@@ -219,13 +219,13 @@ func testText(t *testing.T, s *store.Store) {
 			t.Errorf("%s: Poll(%d) = %+v, %v; want %+v", tt.name, p.ID, got, err, p)
 		}
 
-		up := store.Upload{Path: h, Owner: h, Size: int64(len(tt.s)), Uploaded: base()}
+		up := store.Upload{Path: h, OwnerID: u.ID, Owner: h, Size: int64(len(tt.s)), Uploaded: base()}
 		putUpload(t, s, up)
 		if got := upload(t, s, h); !sameUpload(got, up) {
 			t.Errorf("%s: Upload(%q) = %+v; want %+v", tt.name, h, got, up)
 		}
-		if got := usage(t, s, h); got != up.Size {
-			t.Errorf("%s: UploadUsage(%q) = %d; want %d", tt.name, h, got, up.Size)
+		if got := usage(t, s, u.ID); got.Bytes != up.Size {
+			t.Errorf("%s: UploadUsage(%q) = %+v; want %d bytes", tt.name, h, got, up.Size)
 		}
 		if err := s.Uploads.DeleteUpload(ctx, h); err != nil {
 			t.Errorf("%s: DeleteUpload(%q) = %v; want nil", tt.name, h, err)
