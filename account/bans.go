@@ -26,7 +26,8 @@ func (s *Service) Ban(ctx context.Context, address string) (netip.Prefix, error)
 }
 
 // Unban lifts a ban on an address or range; a range that is not banned
-// is an error matching store.ErrNotFound.
+// is an error matching store.ErrNotFound that says so ("10.0.0.1 is not
+// banned").
 func (s *Service) Unban(ctx context.Context, address string) (netip.Prefix, error) {
 	p, err := s.prefix(address)
 	if err != nil {
@@ -34,7 +35,7 @@ func (s *Service) Unban(ctx context.Context, address string) (netip.Prefix, erro
 	}
 	if err := s.cfg.Bans.Unban(ctx, p); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return netip.Prefix{}, notFoundError(p.String() + " is not banned")
+			return netip.Prefix{}, notFoundError(prefixName(p) + " is not banned")
 		}
 		return netip.Prefix{}, fmt.Errorf("account: %w", err)
 	}
@@ -52,4 +53,13 @@ func (s *Service) prefix(address string) (netip.Prefix, error) {
 	// Named as the bans keep it: an IPv4 address written as IPv6
 	// (::ffff:a.b.c.d) is the IPv4 address it is.
 	return auth.NormalPrefix(p), nil
+}
+
+// prefixName writes a prefix as a sysop would: a single address without
+// its length.
+func prefixName(p netip.Prefix) string {
+	if p.IsSingleIP() {
+		return p.Addr().String()
+	}
+	return p.String()
 }

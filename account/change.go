@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -107,14 +108,15 @@ func (s *Service) modify(ctx context.Context, id int64, set func(*store.User)) (
 }
 
 // ChangePassword changes the password of the user with the handle, for
-// its owner, who must give the current one (ErrWrongPassword, after the
-// failure pause). The new one is checked first, so that a refused one
-// costs no hash.
-func (s *Service) ChangePassword(ctx context.Context, handle, current, fresh string) (*store.User, error) {
+// its owner, calling from remote, who must give the current one
+// (ErrWrongPassword, after the failure pause; checked as VerifyFrom
+// does, so guesses count toward the caller's ban). The new one is
+// checked first, so that a refused one costs no hash.
+func (s *Service) ChangePassword(ctx context.Context, handle, current, fresh string, remote netip.Addr) (*store.User, error) {
 	if err := s.CheckPassword(fresh); err != nil {
 		return nil, err
 	}
-	if err := s.Verify(ctx, handle, current); err != nil {
+	if err := s.VerifyFrom(ctx, handle, current, remote); err != nil {
 		return nil, err
 	}
 	u, err := s.User(ctx, handle)

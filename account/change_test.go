@@ -3,6 +3,7 @@ package account_test
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -21,7 +22,7 @@ func TestChangePassword(t *testing.T) {
 		f := newFixture(t, setup{})
 		f.user("erin", password)
 		start := time.Now()
-		u, err := f.svc.ChangePassword(t.Context(), "erin", "not it at all", newPassword)
+		u, err := f.svc.ChangePassword(t.Context(), "erin", "not it at all", newPassword, netip.Addr{})
 		if !errors.Is(err, account.ErrWrongPassword) || u != nil {
 			t.Fatalf("ChangePassword(erin, wrong current) = %v, %v; want %v", u, err, account.ErrWrongPassword)
 		}
@@ -37,7 +38,7 @@ func TestChangePassword(t *testing.T) {
 		f := newFixture(t, setup{})
 		f.user("erin", password)
 		h0, v0 := f.pw.cost()
-		u, err := f.svc.ChangePassword(t.Context(), "erin", password, "short")
+		u, err := f.svc.ChangePassword(t.Context(), "erin", password, "short", netip.Addr{})
 		wantInvalid(t, "ChangePassword(erin, right, short)", err, "password", "Passwords need at least 8 characters.")
 		if u != nil {
 			t.Errorf("ChangePassword(erin, right, short) returned %+v; want nil", u)
@@ -50,7 +51,7 @@ func TestChangePassword(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, setup{})
 		f.user("erin", password)
-		u, err := f.svc.ChangePassword(t.Context(), "erin", password, newPassword)
+		u, err := f.svc.ChangePassword(t.Context(), "erin", password, newPassword, netip.Addr{})
 		if err != nil || u == nil || u.Handle != "erin" {
 			t.Fatalf("ChangePassword(erin, right, new) = %v, %v; want erin", u, err)
 		}
@@ -64,7 +65,7 @@ func TestChangePassword(t *testing.T) {
 	t.Run("unknown user", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, setup{})
-		if _, err := f.svc.ChangePassword(t.Context(), "frank", password, newPassword); !errors.Is(err, store.ErrNotFound) {
+		if _, err := f.svc.ChangePassword(t.Context(), "frank", password, newPassword, netip.Addr{}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("ChangePassword(frank) with no frank = %v; want store.ErrNotFound", err)
 		}
 	})
@@ -244,8 +245,8 @@ func TestSetLocked(t *testing.T) {
 	if got, want := f.sessions.take(), []disconnect{{"erin", "Your account has been locked by the sysop."}}; !slices.Equal(got, want) {
 		t.Errorf("SetLocked(ERIN, true) ended calls %v; want %v", got, want)
 	}
-	if _, err := f.svc.Login(t.Context(), "erin", password, caller); !errors.Is(err, account.ErrLocked) {
-		t.Errorf("Login(erin) when locked = %v; want %v", err, account.ErrLocked)
+	if _, err := f.svc.Login(t.Context(), "erin", password, caller); !errors.Is(err, account.ErrLoginFailed) {
+		t.Errorf("Login(erin) when locked = %v; want %v", err, account.ErrLoginFailed)
 	}
 
 	u, err = f.svc.SetLocked(t.Context(), "erin", false)

@@ -132,52 +132,60 @@ func TestLoginFailuresBan(t *testing.T) {
 	}
 }
 
+// A locked account is answered as a wrong password, whatever the
+// password: the same answers, pauses, checks, strikes and ban, so that
+// its password can be neither guessed nor confirmed.
 func TestLoginLocked(t *testing.T) {
 	t.Parallel()
-	t.Run("right password", func(t *testing.T) {
-		t.Parallel()
-		const delay = 2 * time.Second
-		f := newFixture(t, setup{failDelay: delay})
-		f.user("erin", password)
-		if _, err := f.svc.SetLocked(t.Context(), "erin", true); err != nil {
-			t.Fatal(err)
-		}
-		// More tries than the ban's 3 failures: none is a strike.
-		for i := range 5 {
-			start := time.Now()
-			u, err := f.svc.Login(t.Context(), "erin", password, caller)
-			if !errors.Is(err, account.ErrLocked) || u != nil {
-				t.Fatalf("try %d: Login(locked erin, right password) = %v, %v; want %v", i+1, u, err, account.ErrLocked)
-			}
-			if took := time.Since(start); took >= delay/2 {
-				t.Fatalf("try %d: Login(locked erin, right password) took %v; want no pause (%v)", i+1, took, delay)
-			}
-		}
-		if f.banned(caller) {
-			t.Errorf("Bans.Check(%v) refuses after 5 logins to a locked account with its password; want no strike", caller)
-		}
-		if got, want := f.heard(), []bool{false, false, false, false, false}; !slices.Equal(got, want) {
-			t.Errorf("OnLogin heard %v; want %v", got, want)
-		}
-	})
-	t.Run("wrong password", func(t *testing.T) {
-		t.Parallel()
+	type try struct {
+		err      error
+		verifies int64 // passwords checked
+		paused   bool
+	}
+	// tries logs in three times with the password and says what a caller
+	// and the board saw.
+	tries := func(t *testing.T, locked bool, pass string) (got []try, heard []bool, bans int64, banned bool) {
 		f := newFixture(t, setup{})
 		f.user("erin", password)
-		if _, err := f.svc.SetLocked(t.Context(), "erin", true); err != nil {
-			t.Fatal(err)
+		if locked {
+			if _, err := f.svc.SetLocked(t.Context(), "erin", true); err != nil {
+				t.Fatal(err)
+			}
 		}
-		// An ordinary failure: the same answer, the pause, and a strike.
-		for i, want := range []error{account.ErrLoginFailed, account.ErrLoginFailed, account.ErrBanned} {
+		for range 3 {
+			_, v0 := f.pw.cost()
 			start := time.Now()
-			if _, err := f.svc.Login(t.Context(), "erin", "battery staple", caller); !errors.Is(err, want) {
-				t.Fatalf("try %d: Login(locked erin, wrong password) = %v; want %v", i+1, err, want)
+			u, err := f.svc.Login(t.Context(), "erin", pass, caller)
+			took := time.Since(start)
+			_, v := f.pw.cost()
+			if u != nil {
+				t.Fatalf("Login(erin, %q) = %v; want no account", pass, u)
 			}
-			if took := time.Since(start); took < fastDelay {
-				t.Errorf("try %d: Login(locked erin, wrong password) took %v; want the pause, %v", i+1, took, fastDelay)
-			}
+			got = append(got, try{err, v - v0, took >= fastDelay})
 		}
-	})
+		return got, f.heard(), f.bans.Load(), f.banned(caller)
+	}
+	want, wantHeard, wantBans, wantBanned := tries(t, false, "battery staple")
+	if wantBans != 1 || !wantBanned || want[0].err != account.ErrLoginFailed || want[2].err != account.ErrBanned {
+		t.Fatalf("an unlocked account's wrong password thrice: %+v, %d bans, banned %v; want 2 failures, a ban", want, wantBans, wantBanned)
+	}
+	for _, tt := range []struct{ name, password string }{
+		{"right password", password},
+		{"wrong password", "battery staple"},
+		{"empty password", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, heard, bans, banned := tries(t, true, tt.password)
+			if !slices.Equal(got, want) {
+				t.Errorf("Login(locked erin, %q) thrice = %+v; want %+v, as for a wrong password", tt.password, got, want)
+			}
+			if !slices.Equal(heard, wantHeard) || bans != wantBans || banned != wantBanned {
+				t.Errorf("Login(locked erin, %q) thrice: OnLogin heard %v, OnBan %d, banned %v; want %v, %d, %v",
+					tt.password, heard, bans, banned, wantHeard, wantBans, wantBanned)
+			}
+		})
+	}
 }
 
 func TestLoginStoreError(t *testing.T) {
@@ -380,8 +388,9 @@ func TestLoginKey(t *testing.T) {
 		if _, err := f.svc.SetLocked(t.Context(), "frank", true); err != nil {
 			t.Fatal(err)
 		}
-		if u, err := f.svc.LoginKey(t.Context(), "frank", frankFP); !errors.Is(err, account.ErrLocked) || u != nil {
-			t.Errorf("LoginKey(locked frank, his key) = %v, %v; want %v", u, err, account.ErrLocked)
+		// As an unregistered key: nothing tells that the account exists.
+		if u, err := f.svc.LoginKey(t.Context(), "frank", frankFP); err != account.ErrLoginFailed || u != nil {
+			t.Errorf("LoginKey(locked frank, his key) = %v, %v; want %v", u, err, account.ErrLoginFailed)
 		}
 	})
 }

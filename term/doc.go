@@ -11,9 +11,10 @@
 //     ANSI-BBS clients such as SyncTERM (ECMA-48 CSI and SS3 syntax).
 //   - CP437Encoder turns UTF-8 output into CP437 bytes, with look-alikes
 //     for what CP437 lacks; DecodeCP437 and CP437Glyph go the other way.
-//   - Sanitize and SanitizeText strip escape sequences, control characters
-//     and bidirectional overrides from text one user wrote before it is
-//     shown to others.
+//   - Sanitize and SanitizeText strip escape sequences, control characters,
+//     bidirectional overrides and invisible format characters (zero width
+//     space, tag characters…) from text one user wrote before it is shown
+//     to others.
 //
 // Below a Conn, protocol adapters deliver window changes with SendSize,
 // which keeps only the newest size for a session that has not read it.

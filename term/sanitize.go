@@ -10,12 +10,21 @@ import (
 //
 // It removes escape sequences with their parameters and bodies (CSI, OSC,
 // DCS, SOS, PM, APC, in their 7-bit and 8-bit forms, and two-byte ESC
-// sequences), all other control characters, DEL, and the Unicode
+// sequences), all other control characters, DEL, the Unicode
 // bidirectional controls that make text display as something other than
-// what it is. A string sequence that is never terminated takes the rest of
-// s with it. Tab, CR and LF become a space each, and invalid UTF-8 becomes
-// U+FFFD. Printable text in any script is kept as it is; a string with
-// nothing to remove is returned without allocating.
+// what it is, and the invisible format characters that have no use in a
+// line of BBS text and make layouts miscount or two names look alike:
+// U+00AD soft hyphen, U+034F combining grapheme joiner, U+115F, U+1160,
+// U+3164 and U+FFA0 Hangul fillers, U+180E Mongolian vowel separator,
+// U+200B zero width space, U+2028 and U+2029 line and paragraph
+// separators, U+2060–U+2064 word joiner and invisible operators,
+// U+206A–U+206F deprecated format controls, U+FEFF byte order mark, and
+// the tag characters U+E0000–U+E007F. Zero width non-joiner and joiner
+// (U+200C, U+200D) and variation selectors are kept: emoji and several
+// scripts need them. A string sequence that is never terminated takes
+// the rest of s with it. Tab, CR and LF become a space each, and invalid
+// UTF-8 becomes U+FFFD. Printable text in any script is kept as it is; a
+// string with nothing to remove is returned without allocating.
 func Sanitize(s string) string {
 	return sanitize(s, false)
 }
@@ -64,7 +73,7 @@ func sanitize(s string, text bool) string {
 			i = skipString(s, i, true)
 		case r == 0x90 || r == 0x98 || r == 0x9e || r == 0x9f: // DCS SOS PM APC
 			i = skipString(s, i, false)
-		case r < 0xa0 || isBidiControl(r):
+		case r < 0xa0 || isBidiControl(r) || isInvisible(r):
 		case r == utf8.RuneError && size == 1:
 			b.WriteString("\uFFFD")
 		default:
@@ -88,7 +97,7 @@ func cleanPrefix(s string, text bool) int {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r < 0xa0 || r == utf8.RuneError && size == 1 || isBidiControl(r) {
+		if r < 0xa0 || r == utf8.RuneError && size == 1 || isBidiControl(r) || isInvisible(r) {
 			return i
 		}
 		i += size
@@ -102,6 +111,22 @@ func cleanPrefix(s string, text bool) int {
 func isBidiControl(r rune) bool {
 	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 ||
 		r == 0x200e || r == 0x200f || r == 0x061c
+}
+
+// isInvisible reports whether r is one of the invisible format characters
+// that Sanitize removes (listed in its comment), the bidirectional
+// controls aside.
+func isInvisible(r rune) bool {
+	switch {
+	case r < 0xad:
+		return false
+	case r < 0x2000:
+		return r == 0xad || r == 0x34f || r == 0x115f || r == 0x1160 || r == 0x180e
+	case r < 0x3000:
+		return r == 0x200b || r == 0x2028 || r == 0x2029 ||
+			r >= 0x2060 && r <= 0x2064 || r >= 0x206a && r <= 0x206f
+	}
+	return r == 0x3164 || r == 0xfeff || r == 0xffa0 || r >= 0xe0000 && r <= 0xe007f
 }
 
 // skipEscape returns where the escape sequence whose ESC ends at i ends.

@@ -55,7 +55,38 @@ var sanitizeVectors = []struct {
 	{"bidi override", "access\u202e\u2066level\u2069\u2066", "accesslevel", "accesslevel"},
 	{"bidi trojan", "if (isAdmin) {\u202e \u2066// check later\u2069 \u2066", "if (isAdmin) { // check later ", "if (isAdmin) { // check later "},
 	{"bidi marks", "\u200e\u200f\u061ca\u202a\u202b\u202c\u202d", "a", "a"},
-	{"other format chars kept", "a\u200db\u00adc", "a\u200db\u00adc", "a\u200db\u00adc"},
+
+	// Invisible format characters: removed.
+	{"zero width space", "ad\u200bmin", "admin", "admin"},
+	{"line separator", "a\u2028b", "ab", "ab"},
+	{"paragraph separator", "a\u2029b", "ab", "ab"},
+	{"byte order mark", "\ufeffhi\ufeff", "hi", "hi"},
+	{"tag characters", "a\U000e0001\U000e0041\U000e0020b\U000e007f", "ab", "ab"},
+	{"tags of a subdivision flag", "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f", "🏴", "🏴"},
+	{"combining grapheme joiner", "a\u034fb", "ab", "ab"},
+	{"word joiner", "a\u2060b", "ab", "ab"},
+	{"function application", "f\u2061x", "fx", "fx"},
+	{"invisible times", "2\u2062x", "2x", "2x"},
+	{"invisible separator", "a\u2063b", "ab", "ab"},
+	{"invisible plus", "1\u2064b", "1b", "1b"},
+	{"soft hyphen", "soft\u00adware", "software", "software"},
+	{"mongolian vowel separator", "a\u180eb", "ab", "ab"},
+	{"hangul choseong filler", "a\u115fb", "ab", "ab"},
+	{"hangul jungseong filler", "a\u1160b", "ab", "ab"},
+	{"hangul filler", "\u3164", "", ""},
+	{"halfwidth hangul filler", "a\uffa0b", "ab", "ab"},
+	{"deprecated format controls", "\u206aa\u206bb\u206cc\u206dd\u206ee\u206ff", "abcdef", "abcdef"},
+	{"invisible name", "\u200b\u2060\ufeff\u3164", "", ""},
+	{"invisible in a message", "line\u2028one\r\n\u200btwo", "lineone  two", "lineone\ntwo"},
+
+	// Their neighbours: kept.
+	{"joiners kept", "a\u200cb\u200dc", "a\u200cb\u200dc", "a\u200cb\u200dc"},
+	{"emoji ZWJ sequence kept", "👩\u200d💻 👨\u200d👩\u200d👧", "👩\u200d💻 👨\u200d👩\u200d👧", "👩\u200d💻 👨\u200d👩\u200d👧"},
+	{"indic ZWJ and ZWNJ kept", "क्\u200dष क्\u200cष", "क्\u200dष क्\u200cष", "क्\u200dष क्\u200cष"},
+	{"variation selectors kept", "❤\ufe0f ☺\ufe0e 葛\U000e0100", "❤\ufe0f ☺\ufe0e 葛\U000e0100", "❤\ufe0f ☺\ufe0e 葛\U000e0100"},
+	{"keycap kept", "1\ufe0f\u20e3", "1\ufe0f\u20e3", "1\ufe0f\u20e3"},
+	{"near the ranges kept", "\u00ac\u00ae\u034e\u0350\u2027\u202f\u205f\u2065\u2070\u3163\u3165\ufefe\uffa1", "\u00ac\u00ae\u034e\u0350\u2027\u202f\u205f\u2065\u2070\u3163\u3165\ufefe\uffa1", "\u00ac\u00ae\u034e\u0350\u2027\u202f\u205f\u2065\u2070\u3163\u3165\ufefe\uffa1"},
+	{"hangul syllables kept", "한국어", "한국어", "한국어"},
 
 	// Line breaks and tabs.
 	{"tabs and newlines", "a\tb\r\nc\rd\ne", "a b  c d e", "a\tb\nc\nd\ne"},
@@ -92,6 +123,7 @@ func TestSanitizeNoAlloc(t *testing.T) {
 	}{
 		{"plain text", false},
 		{"Grüße 世界 😀", false},
+		{"👩\u200d💻 ❤\ufe0f क्\u200cष", false},
 		{"", false},
 		{"two\nlines\twith a tab", true},
 	}
@@ -127,6 +159,8 @@ func checkSanitized(out string, text bool) string {
 			return "a C1 control"
 		case isBidiControl(r):
 			return "a bidi control"
+		case isInvisible(r):
+			return "an invisible format character"
 		}
 	}
 	return ""

@@ -233,7 +233,7 @@ func printUsers(w io.Writer, list []control.User, asJSON bool) {
 	fmt.Fprintln(tw, "HANDLE\tGROUPS\tCALLS\tLAST CALL\tLOCATION")
 	for _, u := range list {
 		last := "never"
-		if !u.LastCall.IsZero() {
+		if u.LastCall != nil {
 			last = u.LastCall.Local().Format("2006-01-02 15:04")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", term.Sanitize(u.Handle), strings.Join(u.Groups, ","), u.Calls, last, term.Sanitize(u.Location))

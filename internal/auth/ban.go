@@ -36,7 +36,10 @@ type BanConfig struct {
 	// first of them ban the caller. A caller is an IPv4 address or an
 	// IPv6 /64 network, the unit the server's per-address limit counts,
 	// since one IPv6 host commonly holds a whole /64: failures from any
-	// of its addresses add up, and the ban covers all of them.
+	// of its addresses add up, and the ban covers all of them. It also
+	// bounds the caller's attempts in flight plus its failures (Begin),
+	// so that a caller checks at most MaxFailures passwords before its
+	// ban, however many connections it opens at once.
 	MaxFailures int
 	Window      time.Duration
 	// BanTime is the length of a first ban. A repeat ban lasts BanTime +
@@ -104,8 +107,15 @@ func (e *BannedError) Error() string {
 
 // Banner bans callers that fail to log in too often ("fail2ban"), and
 // holds the sysop's bans. A caller is an IPv4 address or an IPv6 /64
-// network (see BanConfig.MaxFailures). Bans are kept in memory, where Check reads them
-// without touching the store, and written through to store.Bans.
+// network (see BanConfig.MaxFailures). Bans are kept in memory, where
+// Check reads them without touching the store, and written through to
+// store.Bans.
+//
+// A login that checks a password asks Begin first and ends with Release
+// or Fail, so that Banner also counts the attempts in flight: a caller
+// that opens many connections at once is not checked more passwords
+// than one that tries them in turn, and its ban is made once (Fail's
+// newBan), not once per attempt that was in flight.
 //
 // All methods are safe for concurrent use. Banner starts no goroutines:
 // old failure counts and bans are pruned as new ones are added.
@@ -123,6 +133,7 @@ type Banner struct {
 	bans     map[netip.Prefix]Ban
 	bits     [2][129]int              // number of bans per (IPv6?, prefix length)
 	failures map[netip.Prefix]failure // by caller
+	inflight map[netip.Prefix]int     // attempts begun and not ended, by caller; no zeros
 	// queue lists failure windows by start, oldest first, so the oldest
 	// is found without a scan; entries whose window has been replaced or
 	// dropped are skipped.
@@ -157,6 +168,7 @@ func NewBanner(ctx context.Context, cfg BanConfig, bans store.Bans, log *slog.Lo
 		log:      log,
 		bans:     make(map[netip.Prefix]Ban),
 		failures: make(map[netip.Prefix]failure),
+		inflight: make(map[netip.Prefix]int),
 	}
 	if bans == nil {
 		return b, nil
@@ -251,24 +263,104 @@ func (b *Banner) Check(addr netip.Addr) error {
 // caller's prefix for BanTime (longer for a repeat offender) and saves
 // the ban. The ban is in force even when saving it fails; err then
 // reports the failure.
+//
+// Failed is for a failure that Begin did not allow (with no slot to
+// free); an attempt that Begin allowed ends with Fail instead.
 func (b *Banner) Failed(ctx context.Context, addr netip.Addr) (banned bool, err error) {
+	banned, _, err = b.fail(ctx, addr, false)
+	return banned, err
+}
+
+// Begin reports whether a password of a caller at addr may be checked
+// now, and if so counts the check as in flight. It may not be when addr
+// is banned, or when the caller's attempts in flight (allowed by Begin
+// and not yet ended) and failures counted in the current Window would
+// together pass MaxFailures: connections in parallel then check no more
+// passwords before the ban than one connection would. An allowed attempt
+// must end with exactly one call of Release (it succeeded, or was never
+// decided) or Fail (it failed). An invalid addr (not on IP) and
+// addresses on the Allow list are always allowed and never counted.
+func (b *Banner) Begin(addr netip.Addr) bool {
 	addr, ok := normalAddr(addr)
 	if !ok {
-		return false, nil
+		return true
 	}
 	if inAny(b.cfg.Deny, addr) {
-		return true, nil
+		return false
 	}
 	if inAny(b.cfg.Allow, addr) {
-		return false, nil
+		return true
 	}
 	now := b.now()
+	p := callerOf(addr)
 	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, banned := b.activeLocked(addr, now); banned {
+		return false
+	}
+	n := b.inflight[p]
+	if f, ok := b.failures[p]; ok && now.Before(f.start.Add(b.cfg.Window)) {
+		n += f.count
+	}
+	if n >= b.cfg.MaxFailures {
+		return false
+	}
+	b.inflight[p]++
+	return true
+}
+
+// Release ends an attempt that Begin allowed and that did not fail: its
+// place is free for another.
+func (b *Banner) Release(addr netip.Addr) {
+	addr, ok := normalAddr(addr)
+	if !ok || inAny(b.cfg.Allow, addr) {
+		return
+	}
+	b.mu.Lock()
+	b.releaseLocked(callerOf(addr))
+	b.mu.Unlock()
+}
+
+// Fail ends an attempt that Begin allowed and that failed: its place
+// becomes a failure, counted as Failed counts it. banned reports whether
+// addr is banned now, and newBan whether this failure banned it, which
+// holds for one failure per ban, however many were in flight.
+func (b *Banner) Fail(ctx context.Context, addr netip.Addr) (banned, newBan bool, err error) {
+	return b.fail(ctx, addr, true)
+}
+
+func (b *Banner) releaseLocked(p netip.Prefix) {
+	switch n := b.inflight[p]; {
+	case n > 1:
+		b.inflight[p] = n - 1
+	case n == 1:
+		delete(b.inflight, p)
+	}
+}
+
+// fail records a failed login from addr, ending an attempt in flight when
+// begun is set.
+func (b *Banner) fail(ctx context.Context, addr netip.Addr, begun bool) (banned, newBan bool, err error) {
+	addr, ok := normalAddr(addr)
+	if !ok {
+		return false, false, nil
+	}
+	if inAny(b.cfg.Deny, addr) {
+		return true, false, nil
+	}
+	if inAny(b.cfg.Allow, addr) {
+		return false, false, nil
+	}
+	now := b.now()
+	p := callerOf(addr)
+	b.mu.Lock()
+	if begun {
+		b.releaseLocked(p)
+	}
 	if _, ok := b.activeLocked(addr, now); ok {
 		b.mu.Unlock()
-		return true, nil // a login begun before the ban
+		return true, false, nil // a login begun before the ban
 	}
-	p := callerOf(addr)
 	f, ok := b.failures[p]
 	if !ok || !now.Before(f.start.Add(b.cfg.Window)) {
 		b.startWindowLocked(p, now)
@@ -278,7 +370,7 @@ func (b *Banner) Failed(ctx context.Context, addr netip.Addr) (banned bool, err 
 	if f.count < b.cfg.MaxFailures {
 		b.failures[p] = f
 		b.mu.Unlock()
-		return false, nil
+		return false, false, nil
 	}
 	delete(b.failures, p)
 	prev := b.bans[p].Strikes
@@ -293,7 +385,7 @@ func (b *Banner) Failed(ctx context.Context, addr netip.Addr) (banned bool, err 
 	stale := b.maybePruneLocked(now)
 	b.mu.Unlock()
 	b.log.Info("address banned", "prefix", p, "until", ban.Until, "strikes", ban.Strikes, "reason", ban.Reason)
-	return true, b.sync(ctx, append(stale, p)...)
+	return true, true, b.sync(ctx, append(stale, p)...)
 }
 
 // banTime is the length of a ban after strikes earlier ones.

@@ -15,7 +15,10 @@
 //     callers and the sysop's networks, written through to a store.Bans
 //     so bans survive a restart. It plays x/84's fail2ban, but counts
 //     failed logins rather than connections, and a correct login does
-//     not reset the count.
+//     not reset the count. It counts the logins in flight too (Begin,
+//     Release, Fail): a caller's attempts in flight plus its failures
+//     never pass MaxFailures, so parallel connections check no more
+//     passwords before the ban than one connection would.
 //
 // Every type takes a plain Config-like struct whose zero value gives the
 // defaults. RulesFromConfig, HasherFromConfig and BanConfigFromConfig

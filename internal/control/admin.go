@@ -16,7 +16,7 @@ import (
 // The account endpoints, for `x84 user …` while the server runs (so that
 // a ban takes effect at once in the running server):
 //
-//	GET    /v1/users                      []User
+//	GET    /v1/users                      []User (last_call null before a first call)
 //	POST   /v1/users                      {"handle","password","sysop"}
 //	PUT    /v1/users/{handle}/password    {"password"}
 //	DELETE /v1/users/{handle}
@@ -109,7 +109,15 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 
 // decode reads a small JSON body; it answers 400 itself on failure.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(v); err != nil {
+	d := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
+	err := d.Decode(v)
+	if err == nil {
+		// Only white space may follow the object.
+		if _, terr := d.Token(); terr != io.EOF {
+			err = errors.New("data after the JSON object")
+		}
+	}
+	if err != nil {
 		w.WriteHeader(http.StatusBadRequest)
 		writeJSON(w, errorReply{"bad request: " + err.Error()})
 		return false

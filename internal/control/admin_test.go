@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 
@@ -167,7 +169,7 @@ func TestAdminThroughSocket(t *testing.T) {
 			t.Errorf("groups = %q, %q; want none for alice, sysop for Bob", list[0].Groups, list[1].Groups)
 		}
 		for _, u := range list {
-			if u.Created.IsZero() || !u.LastCall.IsZero() || u.Calls != 0 {
+			if u.Created.IsZero() || u.LastCall != nil || u.Calls != 0 {
 				t.Errorf("%s: Created %v, LastCall %v, Calls %d; want a creation time and no calls", u.Handle, u.Created, u.LastCall, u.Calls)
 			}
 		}
@@ -295,6 +297,10 @@ func adminErrorCases(key string) []errorCase {
 		}, account.ErrInvalid, `"not-an-address" is not an IP address or CIDR range`},
 		{"unban junk", func(ctx context.Context, a Admin) error { _, err := a.Unban(ctx, "10.0.0.0/33"); return err },
 			account.ErrInvalid, `"10.0.0.0/33" is not an IP address or CIDR range`},
+		{"unban an address that is not banned", func(ctx context.Context, a Admin) error { _, err := a.Unban(ctx, "10.0.0.1"); return err },
+			store.ErrNotFound, "10.0.0.1 is not banned"},
+		{"unban an IPv6 address that is not banned", func(ctx context.Context, a Admin) error { _, err := a.Unban(ctx, "2001:db8::1"); return err },
+			store.ErrNotFound, "2001:db8::1 is not banned"},
 		{"unban what is not banned", func(ctx context.Context, a Admin) error {
 			p, err := a.Unban(ctx, "198.51.100.9/24")
 			if p != "" {
@@ -412,7 +418,7 @@ func TestAdminLocalMatchesClient(t *testing.T) {
 		c, l := viaClient[i], viaLocal[i]
 		// Times go through JSON: compare instants, not representations.
 		if c.Handle != l.Handle || !slices.Equal(c.Groups, l.Groups) || c.Calls != l.Calls ||
-			!c.Created.Equal(l.Created) || !c.LastCall.Equal(l.LastCall) ||
+			!c.Created.Equal(l.Created) || !sameTime(c.LastCall, l.LastCall) ||
 			c.RealName != l.RealName || c.Location != l.Location || c.Email != l.Email {
 			t.Errorf("user %d: client %+v, local %+v", i, c, l)
 		}
@@ -468,5 +474,57 @@ func TestBroadcastThroughSocket(t *testing.T) {
 				t.Errorf("Broadcast = %d, %v; want 0, %q", n, err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// sameTime reports whether two optional times are both absent or the same
+// instant.
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+// TestListUsersLastCall: a user who never called has no last call, null
+// in JSON, both ways; one who called has the call's time.
+func TestListUsersLastCall(t *testing.T) {
+	f := newAdminFixture(t)
+	defer f.serve(t)()
+	ctx := t.Context()
+	for _, h := range []string{"alice", "bob"} {
+		if err := f.client.AddUser(ctx, h, "correct horse", false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	if _, err := f.st.Calls.RecordCall(ctx, "bob", "telnet", at); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []struct {
+		name  string
+		admin Admin
+	}{{"client", f.client}, {"local", NewLocal(f.accounts)}} {
+		list, err := a.admin.ListUsers(ctx)
+		if err != nil || len(list) != 2 {
+			t.Fatalf("%s: ListUsers = %+v, %v; want alice and bob", a.name, list, err)
+		}
+		if list[0].LastCall != nil {
+			t.Errorf("%s: alice, who never called: LastCall = %v; want nil", a.name, *list[0].LastCall)
+		}
+		if list[1].LastCall == nil || !list[1].LastCall.Equal(at) {
+			t.Errorf("%s: bob: LastCall = %v; want %v", a.name, list[1].LastCall, at)
+		}
+	}
+	var raw []map[string]any
+	body := f.getRaw(t, "/v1/users")
+	if err := json.Unmarshal([]byte(body), &raw); err != nil || len(raw) != 2 {
+		t.Fatalf("GET /v1/users = %s, %v", body, err)
+	}
+	if v, ok := raw[0]["last_call"]; !ok || v != nil {
+		t.Errorf("GET /v1/users: alice's last_call = %#v (present %v); want null", v, ok)
+	}
+	if v := raw[1]["last_call"]; v != "2026-03-04T05:06:07Z" {
+		t.Errorf("GET /v1/users: bob's last_call = %#v; want \"2026-03-04T05:06:07Z\"", v)
 	}
 }

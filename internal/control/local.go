@@ -25,14 +25,15 @@ type Admin interface {
 
 // User is an account as the sysop's tools show it (no password hash).
 type User struct {
-	Handle   string    `json:"handle"`
-	RealName string    `json:"real_name"`
-	Location string    `json:"location"`
-	Email    string    `json:"email"`
-	Groups   []string  `json:"groups"`
-	Calls    int       `json:"calls"`
-	LastCall time.Time `json:"last_call"`
-	Created  time.Time `json:"created"`
+	Handle   string   `json:"handle"`
+	RealName string   `json:"real_name"`
+	Location string   `json:"location"`
+	Email    string   `json:"email"`
+	Groups   []string `json:"groups"`
+	Calls    int      `json:"calls"`
+	// LastCall is nil (null in JSON) for a user who never called.
+	LastCall *time.Time `json:"last_call"`
+	Created  time.Time  `json:"created"`
 }
 
 // Key is a user's ssh public key as the sysop's tools show it.
@@ -74,7 +75,11 @@ func (l *Local) ListUsers(ctx context.Context) ([]User, error) {
 	out := make([]User, len(list))
 	for i, u := range list {
 		out[i] = User{Handle: u.Handle, RealName: u.RealName, Location: u.Location, Email: u.Email,
-			Groups: slices.Clone(u.Groups), Calls: u.Calls, LastCall: u.LastCall, Created: u.Created}
+			Groups: slices.Clone(u.Groups), Calls: u.Calls, Created: u.Created}
+		if !u.LastCall.IsZero() {
+			last := u.LastCall
+			out[i].LastCall = &last
+		}
 	}
 	return out, nil
 }
