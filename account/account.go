@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/x84bbs/x84/internal/auth"
@@ -97,8 +98,9 @@ var (
 	// ErrBanned means the caller's address is banned: by this failure,
 	// or before it.
 	ErrBanned = errors.New("account: address banned after failed logins")
-	// ErrLocked means the password was right but a sysop locked the
-	// account.
+	// ErrLocked means a sysop locked the account of a caller who is in
+	// already (Current). Logins never return it: a locked account is
+	// answered as a wrong password, whatever the password.
 	ErrLocked = errors.New("account: this account is locked")
 	// ErrWrongPassword means the current password given to change it was
 	// not the account's.
@@ -110,6 +112,10 @@ var (
 	ErrHandleTaken error = existsError("account: that handle is taken")
 	// ErrNoBans means the Service has no Bans to change.
 	ErrNoBans = errors.New("account: bans are not kept here")
+	// ErrSetupCode means a code given to become the sysop is not the
+	// board's setup code, or no code is waiting: the board has a sysop
+	// (see StartSetup).
+	ErrSetupCode = errors.New("account: that is not the setup code")
 )
 
 // existsError is a sentinel that also matches store.ErrExists, so that
@@ -181,6 +187,14 @@ type Service struct {
 	cfg   Config
 	log   *slog.Logger
 	dummy string // a hash checked for unknown handles, so they cost the same
+
+	// setupMu guards setupCode and serialises the applications that give
+	// a code, so that one code makes one sysop.
+	setupMu sync.Mutex
+	// setupCode is the one-time code that makes an applicant the sysop,
+	// normalised (setupKey); "" when there is none: never made, spent, or
+	// the board has a sysop.
+	setupCode string
 }
 
 // New checks cfg, fills in its defaults and makes the dummy hash that

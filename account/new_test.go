@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84/account"
+	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/store/sqlite"
 )
 
@@ -46,5 +47,14 @@ func TestNewDefaults(t *testing.T) {
 	// No key store: no key is registered, and none can be.
 	if ok, err := s.KeyRegistered(t.Context(), "erin", "SHA256:x"); ok || err != nil {
 		t.Errorf("KeyRegistered with no Keys = %v, %v; want false, nil", ok, err)
+	}
+	// No setup code waits until StartSetup: the first applicant on an
+	// empty board is no sysop.
+	if ok, err := s.SetupWaiting(t.Context()); ok || err != nil {
+		t.Errorf("SetupWaiting() on a new Service = %v, %v; want false", ok, err)
+	}
+	u, err := s.Apply(t.Context(), account.Application{Handle: "erin", Password: password})
+	if err != nil || u.InGroup(store.GroupSysop) {
+		t.Errorf("Apply(erin), the first account, on a new Service = %v, %v; want an account that is no sysop", u, err)
 	}
 }

@@ -16,12 +16,18 @@ type applyForm struct {
 	b   *Board
 	s   *session.Session
 	top int // row of the first field
+	// setup: the form asks for the setup code (the board has no sysop).
+	setup bool
 	// values typed so far, shown again after a resize
-	handle, password, again, realName, location, email string
-	msg, msgStyle                                      string
+	handle, password, again, realName, location, email, code string
+	// codeTries counts the wrong setup codes typed.
+	codeTries int
+	// the message under the fields (a hint, a refusal), in its style
+	msg, msgStyle string
 }
 
-// The application's fields, in order.
+// The application's fields, in order; the setup code is last, and asked
+// for only while the board has no sysop.
 const (
 	fHandle = iota
 	fPassword
@@ -29,62 +35,141 @@ const (
 	fRealName
 	fLocation
 	fEmail
+	fSetup
 	fieldCount
 )
 
-var applyLabels = [fieldCount]string{"Handle", "Password", "Again", "Real name", "Location", "E-mail"}
+var applyLabels = [fieldCount]string{"Handle", "Password", "Again", "Real name", "Location", "E-mail", "Setup code"}
+
+// setupCodeMax is the most characters the setup code field takes (the
+// code has 14, ABCD-EFGH-JKLM; spaces may be typed too), setupCodeWidth
+// the cells it shows.
+const (
+	setupCodeMax   = 24
+	setupCodeWidth = 15
+)
+
+// labelWidth is the cells of the labels, fieldCol the column of the
+// fields after them.
+const (
+	labelWidth = 12
+	fieldCol   = 2 + labelWidth
+)
+
+// messageRows is how many rows a message under the fields may take: it is
+// wrapped to the window's width, so that none is cut on 80 columns.
+const messageRows = 2
 
 func (f *applyForm) row(field int) int { return f.top + field }
 
-// messageRow is where hints and errors show.
-func (f *applyForm) messageRow() int { return f.top + fieldCount + 1 }
+// fields returns how many fields the form shows.
+func (f *applyForm) fields() int {
+	if f.setup {
+		return fieldCount
+	}
+	return fSetup
+}
+
+// messageRow is where hints and errors show, on messageRows rows.
+func (f *applyForm) messageRow() int { return f.top + f.fields() + 1 }
+
+// questionRow is where the form asks its last question: under the
+// message, which it leaves in view.
+func (f *applyForm) questionRow() int {
+	return min(f.messageRow()+messageRows+1, f.s.Size().Rows)
+}
 
 func (f *applyForm) draw() {
 	s := f.s
 	row := f.b.header(s, "newuser", 6)
 	Say(s, row, StyleText, "Apply for an account on "+clean(f.b.cfg.Name)+". Esc cancels.")
 	f.top = row + 2
-	values := [fieldCount]string{f.handle, strings.Repeat("*", len([]rune(f.password))), strings.Repeat("*", len([]rune(f.again))), f.realName, f.location, f.email}
-	for i, label := range applyLabels {
+	values := [fieldCount]string{f.handle, strings.Repeat("*", len([]rune(f.password))), strings.Repeat("*", len([]rune(f.again))),
+		f.realName, f.location, f.email, ui.Pad(f.code, setupCodeWidth)}
+	cols := s.Size().Cols
+	for i := range f.fields() {
 		note := ""
-		if i >= fRealName && values[i] == "" {
+		switch {
+		case i == fSetup:
+			note = StyleDim + " (only the sysop has it; Enter to skip)"
+		case i >= fRealName && values[i] == "":
 			note = StyleDim + " (optional)"
 		}
-		s.WriteString(ui.MoveTo(f.row(i), 2) + StyleLabel + ui.Pad(label+":", 11) + StyleValue + values[i] + note + ui.Reset)
+		s.WriteString(ui.MoveTo(f.row(i), 2) + ui.Truncate(StyleLabel+ui.Pad(applyLabels[i]+":", labelWidth)+StyleValue+values[i]+note, cols-2) + ui.Reset)
 	}
+	f.showMessage()
+}
+
+// say shows a message under the fields, in a style of the palette, and
+// keeps it for a redraw; "" clears it.
+func (f *applyForm) say(style, msg string) {
+	if msg == f.msg && style == f.msgStyle {
+		return
+	}
+	f.msg, f.msgStyle = msg, style
+	f.showMessage()
+}
+
+// showMessage draws the message, wrapped to the window on messageRows
+// rows at most.
+func (f *applyForm) showMessage() {
+	sz := f.s.Size()
+	width := max(1, sz.Cols-2) // short of the last column, which would wrap
+	lines := []string{}
 	if f.msg != "" {
-		Say(s, f.messageRow(), f.msgStyle, f.msg)
+		lines = ui.Wrap(f.msg, width)
 	}
+	var b strings.Builder
+	for i := range messageRows {
+		row := f.messageRow() + i
+		if row > sz.Rows {
+			break
+		}
+		b.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL)
+		if i < len(lines) {
+			b.WriteString(f.msgStyle + ui.Truncate(lines[i], width) + ui.Reset)
+		}
+	}
+	f.s.WriteString(b.String())
+}
+
+// confirm asks a yes or no question under the message.
+func (f *applyForm) confirm(ctx context.Context, question string) (bool, error) {
+	return Confirm(ctx, f.s, f.questionRow(), question)
 }
 
 // read edits one field; check returns the message that keeps the caller
 // in it ("" accepts the value).
 func (f *applyForm) read(ctx context.Context, field, max int, mask rune, value string, hint func(string) string, check func(string) string) (string, error) {
 	for {
-		fl := &ui.Field{Row: f.row(field), Col: 13, Max: max, Width: min(max, f.s.Size().Cols-14), Mask: mask, Value: value,
-			HintRow: f.messageRow(), HintCol: 2}
+		width := max
+		if field == fSetup {
+			width = setupCodeWidth
+		}
+		fl := &ui.Field{Row: f.row(field), Col: fieldCol, Max: max, Width: min(width, f.s.Size().Cols-fieldCol-1), Mask: mask, Value: value}
 		if hint != nil {
+			// The field's own hint row would cut a long message: the form
+			// wraps it.
 			fl.Hint = func(v string) string {
-				if msg := hint(v); msg != "" {
-					return StyleError + msg + ui.Reset
-				}
+				f.say(StyleError, hint(v))
 				return ""
 			}
 		}
 		fl.Relayout = func() (int, int) {
 			f.draw()
-			return f.row(field), 13
+			return f.row(field), fieldCol
 		}
 		v, err := fl.Read(ctx, f.s)
 		if errors.Is(err, ui.ErrCancel) {
-			sure, cerr := Confirm(ctx, f.s, f.messageRow(), "Cancel the application?")
+			f.say("", "")
+			sure, cerr := f.confirm(ctx, "Cancel the application?")
 			if cerr != nil {
 				return "", cerr
 			}
 			if sure {
 				return "", ui.ErrCancel
 			}
-			Say(f.s, f.messageRow(), StyleText, "")
+			Say(f.s, f.questionRow(), StyleText, "")
 			continue
 		}
 		if err != nil {
@@ -94,24 +179,76 @@ func (f *applyForm) read(ctx context.Context, field, max int, mask rune, value s
 			v = strings.TrimSpace(v) // a password is taken as typed: the rules judge it
 		}
 		if msg := check(v); msg != "" {
-			Say(f.s, f.messageRow(), StyleError, msg)
+			f.say(StyleError, msg)
 			if mask == 0 {
 				value = v // to correct; a refused password is typed again
 			}
 			continue
 		}
-		Say(f.s, f.messageRow(), StyleText, "")
+		f.say("", "")
 		return v, nil
 	}
+}
+
+// readSetupCode asks for the setup code, which makes the applicant the
+// board's sysop. Enter skips it. After as many wrong codes as the login
+// screen allows wrong passwords, or once a sysop has been made meanwhile,
+// the form stops asking and the application goes on for an ordinary
+// account. The account service checks each code (pausing after a wrong
+// one) and checks it again as it makes the account.
+func (f *applyForm) readSetupCode(ctx context.Context) error {
+	accounts := f.b.cfg.Accounts
+	for f.setup {
+		v, err := f.read(ctx, fSetup, setupCodeMax, 0, f.code, nil, func(string) string { return "" })
+		if err != nil {
+			return err
+		}
+		f.code = v
+		if v == "" {
+			return nil
+		}
+		err = accounts.CheckSetupCode(ctx, v)
+		if err == nil {
+			f.say(StyleOK, "That is the setup code: this account will be the sysop's.")
+			return nil
+		}
+		if !errors.Is(err, account.ErrSetupCode) {
+			return err
+		}
+		f.code = ""
+		f.codeTries++
+		waiting, err := accounts.SetupWaiting(ctx)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !waiting:
+			f.setup = false
+			f.draw()
+			f.say(StyleError, "The board has its sysop now: this will be an ordinary account.")
+		case f.codeTries >= f.b.cfg.MaxLoginAttempts:
+			f.setup = false
+			f.draw()
+			f.say(StyleError, "That is not the setup code either: this will be an ordinary account.")
+		default:
+			f.draw()
+			f.say(StyleError, "That is not the setup code. Type it again, or press Enter to skip.")
+		}
+	}
+	return nil
 }
 
 // apply runs the new-user application and returns the new account, or
 // ui.ErrCancel if the caller gave up.
 func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, error) {
 	s.SetActivity("applying for an account")
-	f := &applyForm{b: b, s: s}
-	f.draw()
 	accounts := b.cfg.Accounts
+	setup, err := accounts.SetupWaiting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := &applyForm{b: b, s: s, setup: setup}
+	f.draw()
 	handleMsg := func(v string) string {
 		switch err := accounts.CheckHandle(ctx, v); {
 		case errors.Is(err, account.ErrHandleTaken):
@@ -132,7 +269,6 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 	field := func(f account.Field) func(string) error {
 		return func(v string) error { return accounts.CheckField(f, v) }
 	}
-	var err error
 	for {
 		if f.handle, err = f.read(ctx, fHandle, 24, 0, f.handle, handleMsg, handleMsg); err != nil {
 			return nil, err
@@ -149,10 +285,9 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 				break
 			}
 			f.password, f.again = "", ""
-			f.msg, f.msgStyle = "The two passwords differ; type it again.", StyleError
 			f.draw()
+			f.say(StyleError, "The two passwords differ; type it again.")
 		}
-		f.msg = ""
 		if f.realName, err = f.read(ctx, fRealName, 40, 0, f.realName, nil, ruled(field(account.RealName))); err != nil {
 			return nil, err
 		}
@@ -162,7 +297,10 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 		if f.email, err = f.read(ctx, fEmail, 64, 0, f.email, nil, ruled(field(account.Email))); err != nil {
 			return nil, err
 		}
-		ok, err := Confirm(ctx, s, f.messageRow(), "Create the account "+clean(f.handle)+"?")
+		if err := f.readSetupCode(ctx); err != nil {
+			return nil, err
+		}
+		ok, err := f.confirm(ctx, "Create the account "+clean(f.handle)+"?")
 		if err != nil {
 			return nil, err
 		}
@@ -170,16 +308,23 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 			return nil, ui.ErrCancel
 		}
 		u, err := accounts.Apply(ctx, account.Application{Handle: f.handle, Password: f.password,
-			RealName: f.realName, Location: f.location, Email: f.email})
+			RealName: f.realName, Location: f.location, Email: f.email, SetupCode: f.code})
 		if errors.Is(err, account.ErrHandleTaken) {
-			f.msg, f.msgStyle = "Someone just took that handle; choose another.", StyleError
 			f.draw()
+			f.say(StyleError, "Someone just took that handle; choose another.")
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		Say(s, f.messageRow(), StyleOK, "Welcome aboard, "+clean(u.Handle)+"!")
+		welcome := "Welcome aboard, " + clean(u.Handle) + "!"
+		switch {
+		case u.InGroup(store.GroupSysop):
+			welcome += " You are the sysop."
+		case f.code != "":
+			welcome += " The setup code was spent meanwhile: yours is an ordinary account."
+		}
+		f.say(StyleOK, welcome)
 		return u, nil
 	}
 }

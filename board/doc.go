@@ -12,6 +12,16 @@
 // community services (Board.Community), which the web API and the control
 // socket call too.
 //
+// While the board has no sysop, the new-user application asks for the
+// one-time setup code the server printed for its operator (see
+// account.Service.StartSetup; "Enter to skip"): the service decides, and
+// the right code makes the applicant the sysop. The form checks each code
+// as it is typed and, after as many wrong codes as a login gets wrong
+// passwords (Config.MaxLoginAttempts), stops asking and goes on for an
+// ordinary account. A sysop's disconnect in who's online asks first, and
+// the caller reads why on their screen before the connection closes
+// (session.Session.Disconnect).
+//
 // # Adding a screen
 //
 // A screen is a function that gets the call and returns to the menu when

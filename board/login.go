@@ -119,11 +119,6 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 		if err == nil {
 			return u, nil
 		}
-		if errors.Is(err, account.ErrLocked) {
-			Say(s, l.message, StyleError, "This account is locked; ask the sysop.")
-			s.WriteString("\r\n")
-			return nil, ErrLogoff
-		}
 		if !errors.Is(err, account.ErrLoginFailed) && !errors.Is(err, account.ErrBanned) {
 			return nil, err
 		}

@@ -21,7 +21,11 @@ func oneliners(ctx context.Context, c *Call) error {
 	defer stop()
 	list := &ui.List{}
 	var entries []store.Oneliner
-	status := "" // a refusal, shown until the next key
+	// status is a refusal ("Not so fast"), shown until Enter or Esc. Keys
+	// typed meanwhile are dropped: they are most likely the line the
+	// caller meant to post, which must neither leave the wall (q, Enter)
+	// nor run the menu's entries after it.
+	status := ""
 	load := func() error {
 		var err error
 		entries, err = c.Board.cfg.Community.Oneliners.List(ctx, c.Board.cfg.OnelinerCount)
@@ -37,7 +41,7 @@ func oneliners(ctx context.Context, c *Call) error {
 		list.Draw(c.Session)
 		prompt = sz.Rows
 		if status != "" {
-			c.Say(prompt, StyleError, status+" "+KeyHelp("q", "back"))
+			c.Say(prompt, StyleError, status+" "+KeyHelp("Enter", "ok"))
 		} else {
 			c.Say(prompt, "", KeyHelp("a", "add a one-liner", "q", "back"))
 		}
@@ -51,10 +55,14 @@ func oneliners(ctx context.Context, c *Call) error {
 		if err != nil {
 			return err
 		}
-		if k.Code != term.KeyEvent {
-			status = ""
-		}
 		switch {
+		case status != "" && k.Code != term.KeyEvent:
+			if k.Code == term.KeyEnter || k.Code == term.KeyEscape {
+				status = ""
+				draw()
+			} else {
+				list.HandleKey(c.Session, k) // scrolling still scrolls; the rest is dropped
+			}
 		case k.Code == term.KeyEvent:
 			if c.Buffered() == 0 && c.Inbox().Updates() == 0 {
 				if err := load(); err != nil {

@@ -200,7 +200,8 @@ func changePassword(ctx context.Context, c *Call, row int, redraw func()) (strin
 	if err != nil {
 		return "", "", ignoreCancel(err)
 	}
-	switch err := accounts.Verify(ctx, c.User.Handle, current); {
+	remote := addrOf(c.Session.Info().RemoteAddr)
+	switch err := accounts.VerifyFrom(ctx, c.User.Handle, current, remote); {
 	case errors.Is(err, account.ErrWrongPassword):
 		return "That is not your current password.", StyleError, nil
 	case err != nil:
@@ -220,7 +221,7 @@ func changePassword(ctx context.Context, c *Call, row int, redraw func()) (strin
 	if again != fresh {
 		return "The two passwords differ; nothing changed.", StyleError, nil
 	}
-	u, err := accounts.ChangePassword(ctx, c.User.Handle, current, fresh)
+	u, err := accounts.ChangePassword(ctx, c.User.Handle, current, fresh, remote)
 	switch {
 	case errors.Is(err, account.ErrWrongPassword):
 		return "That is not your current password.", StyleError, nil

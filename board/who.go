@@ -22,6 +22,10 @@ func whoOnline(ctx context.Context, c *Call) error {
 	stop := c.Inbox().WatchUpdates(c.Board.cfg.Events, events.TopicPresence)
 	defer stop()
 	list := &ui.List{}
+	// What the last action said ("Disconnected bob (node 1)."), in its
+	// style: it stays through the redraws that arrivals and departures
+	// cause, until the next key.
+	status, statusStyle := "", ""
 	draw := func() {
 		top := c.Header("who", 4)
 		sz := c.Size()
@@ -33,7 +37,11 @@ func whoOnline(ctx context.Context, c *Call) error {
 		if c.Sysop() {
 			keys = []string{"p", "page", "d", "disconnect", "b", "broadcast", "q", "back"}
 		}
-		c.Say(sz.Rows, "", fmt.Sprintf("%s%d online  %s", StyleText, len(list.Lines), KeyHelp(keys...)))
+		if status != "" {
+			c.Say(sz.Rows, statusStyle, status)
+		} else {
+			c.Say(sz.Rows, "", fmt.Sprintf("%s%d online  %s", StyleText, len(list.Lines), KeyHelp(keys...)))
+		}
 	}
 	draw()
 	// act runs an action on a node and shows what it says, in style.
@@ -42,10 +50,8 @@ func whoOnline(ctx context.Context, c *Call) error {
 		if err != nil {
 			return err
 		}
+		status, statusStyle = msg, style
 		draw()
-		if msg != "" {
-			c.Say(c.Size().Rows, style, msg)
-		}
 		return nil
 	}
 	for {
@@ -64,6 +70,9 @@ func whoOnline(ctx context.Context, c *Call) error {
 			continue
 		case err != nil:
 			return err
+		}
+		if k.Code != term.KeyEvent && k.Code != term.KeyResize && k.Code != term.KeyNotice {
+			status = ""
 		}
 		switch {
 		case k.Code == term.KeyResize:
@@ -138,7 +147,8 @@ func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
 	return "", c.RunChat(ctx, m, "a private chat with "+clean(other))
 }
 
-// disconnectNode lets a sysop end someone's call.
+// disconnectNode lets a sysop end someone's call, after asking. The
+// caller is told why, on their screen, before the connection closes.
 func disconnectNode(ctx context.Context, c *Call, redraw func()) (string, error) {
 	node, err := askNode(ctx, c, "Disconnect which node? ", redraw)
 	if err != nil || node == 0 {
@@ -152,11 +162,28 @@ func disconnectNode(ctx context.Context, c *Call, redraw func()) (string, error)
 	case node == c.Node():
 		return "Log off instead.", nil
 	}
+	who := clean(target.User)
+	if who == "" {
+		who = "the caller logging in"
+	}
+	who = fmt.Sprintf("%s (node %d)", who, node)
+	sure, err := Confirm(ctx, c.Session, c.Size().Rows, "Disconnect "+who+"?")
+	if err != nil {
+		return "", err
+	}
+	if !sure {
+		return "Not disconnected: " + who + ".", nil
+	}
+	// The node may have changed hands while the sysop thought about it.
+	if now, ok := presence.Lookup(node); !ok || now.ConnectedAt != target.ConnectedAt || now.RemoteAddr != target.RemoteAddr {
+		return fmt.Sprintf("The caller on node %d left meanwhile.", node), nil
+	}
 	c.Board.log.Info("sysop disconnects a node", "sysop", c.User.Handle, "node", node, "user", target.User)
+	c.Say(c.Size().Rows, StyleText, "Disconnecting "+who+"…") // the caller reads why first
 	if !presence.Disconnect(node, "You have been disconnected by the sysop.") {
 		return fmt.Sprintf("No one is on node %d.", node), nil
 	}
-	return fmt.Sprintf("Node %d disconnected.", node), nil
+	return "Disconnected " + who + ".", nil
 }
 
 // whoLines formats one line per live session.

@@ -89,6 +89,13 @@ type Session struct {
 	readDone  chan struct{}
 	closeOnce sync.Once
 
+	// Disconnect: ending is closed as it begins (the handler's keys and
+	// output stop), lingered once its last line has had its time on the
+	// caller's screen (Close waits for that).
+	ending   chan struct{}
+	lingered chan struct{}
+	endOnce  sync.Once
+
 	mu        sync.Mutex // guards the fields below
 	node      int
 	size      term.Size
@@ -129,6 +136,8 @@ func New(conn term.Conn, cfg Config) *Session {
 		consumed:  make(chan struct{}, 1),
 		closing:   make(chan struct{}),
 		readDone:  make(chan struct{}),
+		ending:    make(chan struct{}),
+		lingered:  make(chan struct{}),
 		size:      info.Size,
 		enc:       info.Encoding,
 		since:     cfg.ConnectedAt,
@@ -179,6 +188,9 @@ func (s *Session) readLoop() {
 // connection's read error (io.EOF when the caller hangs up).
 func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 	for {
+		if s.ended() {
+			return term.Key{}, ErrClosed // keys typed ahead are dropped too
+		}
 		if s.redrawDue && s.next < len(s.keys) {
 			s.redrawDue = false
 			return term.Key{Code: term.KeyResize}, nil
@@ -230,6 +242,8 @@ func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 			}
 		case <-s.closing:
 			return term.Key{}, ErrClosed
+		case <-s.ending:
+			return term.Key{}, ErrClosed
 		case <-ctx.Done():
 			return term.Key{}, ctx.Err()
 		}
@@ -243,26 +257,66 @@ func (s *Session) Inbox() *Inbox { return s.inbox }
 // may be called from any goroutine (the sysop's): the line bypasses the
 // session's transcoding, so it must be ASCII.
 //
-// A caller whose connection has stopped reading gets disconnectTimeout to
-// take the line; then the session is closed anyway, so the sysop who
-// called Disconnect never waits long.
+// From the moment it is called the handler gets no more keys (ReadKey
+// fails with ErrClosed) and its output is dropped, so that nothing draws
+// over the line. The line goes on the bottom row, cleared, and stays
+// there disconnectLinger before the connection closes, so that a client
+// that leaves its terminal screen at the close shows it long enough to
+// be read; a Close meanwhile waits for that. A transfer (term.KindSFTP)
+// has no screen and closes at once. A caller whose connection has stopped
+// reading gets disconnectTimeout to take the line; then the session is
+// closed at once, so the sysop who called Disconnect never waits long. A
+// second Disconnect waits for the first.
 func (s *Session) Disconnect(line string) {
+	first := false
+	s.endOnce.Do(func() {
+		close(s.ending)
+		first = true
+	})
+	if !first {
+		<-s.lingered
+		s.Close()
+		return
+	}
 	wrote := make(chan struct{})
 	go func() {
-		s.WriteRaw([]byte("\r\n\x1b[0m" + line + "\r\n"))
+		s.conn.Write([]byte("\r\n\x1b[0m\x1b[999;1H\x1b[2K" + line + "\r\n"))
 		close(wrote)
 	}()
+	linger := disconnectLinger
+	if s.info.Kind == term.KindSFTP {
+		linger = 0 // no screen to read it on: a transfer ends at once
+	}
 	t := time.NewTimer(disconnectTimeout)
 	select {
 	case <-wrote:
+		t.Reset(linger)
+		select {
+		case <-t.C:
+		case <-s.closing: // closed already: no one to read it
+		}
 	case <-t.C:
 	}
 	t.Stop()
+	close(s.lingered)
 	s.Close()
 	<-wrote // closing the connection ends a stuck write
 }
 
-const disconnectTimeout = 2 * time.Second
+const (
+	disconnectTimeout = 2 * time.Second
+	disconnectLinger  = 2 * time.Second
+)
+
+// ended reports whether a Disconnect has begun.
+func (s *Session) ended() bool {
+	select {
+	case <-s.ending:
+		return true
+	default:
+		return false
+	}
+}
 
 // Event returns the update reported by the last KeyEvent from ReadKey.
 func (s *Session) Event() events.Event { return s.event }
@@ -348,6 +402,9 @@ func (s *Session) warnIdle() {
 // Write sends UTF-8 text to the terminal, transcoded to the session's
 // encoding.
 func (s *Session) Write(p []byte) (int, error) {
+	if s.ended() {
+		return 0, ErrClosed // a Disconnect's last line is showing
+	}
 	if s.Encoding() != term.CP437 {
 		return s.conn.Write(p)
 	}
@@ -380,12 +437,21 @@ func (s *Session) Printf(format string, args ...any) (int, error) {
 // WriteRaw sends bytes to the terminal without the session's transcoding:
 // CP437 bytes to a CP437 terminal, for example. The protocol still frames
 // them (telnet doubles IAC and sends CR LF for a newline).
-func (s *Session) WriteRaw(p []byte) (int, error) { return s.conn.Write(p) }
+func (s *Session) WriteRaw(p []byte) (int, error) {
+	if s.ended() {
+		return 0, ErrClosed
+	}
+	return s.conn.Write(p)
+}
 
 // Close ends the session: it closes the connection and waits for the
 // reading goroutine to stop. It may be called more than once and from any
-// goroutine.
+// goroutine. During a Disconnect it first waits for the last line to
+// have been shown.
 func (s *Session) Close() error {
+	if s.ended() {
+		<-s.lingered
+	}
 	var err error
 	s.closeOnce.Do(func() {
 		close(s.closing)

@@ -244,6 +244,91 @@ func TestReadKeyEnds(t *testing.T) {
 	})
 }
 
+// TestDisconnect: the last line goes to the bottom row and stays there
+// disconnectLinger before the connection closes; meanwhile the handler
+// gets no keys, not even those typed ahead, and draws nothing over it.
+func TestDisconnect(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, client, _ := newPipeSession(t, term.Info{}, Config{})
+		go client.Write([]byte("abc"))
+		if got := keyNames(t, s, 1); got != "a" {
+			t.Fatalf("first key %q; want a", got)
+		}
+		start := time.Now()
+		var got []byte
+		var open time.Duration
+		read := make(chan struct{})
+		go func() {
+			got, _ = io.ReadAll(client)
+			open = time.Since(start)
+			close(read)
+		}()
+		go s.Disconnect("Bye.")
+		synctest.Wait()
+		if k, err := s.ReadKey(t.Context()); !errors.Is(err, ErrClosed) {
+			t.Errorf("ReadKey during Disconnect = %v, %v; want %v (b and c dropped)", k, err, ErrClosed)
+		}
+		if _, err := s.WriteString("drawn over"); !errors.Is(err, ErrClosed) {
+			t.Errorf("WriteString during Disconnect = %v; want %v", err, ErrClosed)
+		}
+		if _, err := s.WriteRaw([]byte("drawn over")); !errors.Is(err, ErrClosed) {
+			t.Errorf("WriteRaw during Disconnect = %v; want %v", err, ErrClosed)
+		}
+		// The handler ends and its server closes the session: the line
+		// still gets its time.
+		s.Close()
+		if d := time.Since(start); d != disconnectLinger {
+			t.Errorf("Close during Disconnect returned after %v; want %v", d, disconnectLinger)
+		}
+		<-read
+		if want := "\r\n\x1b[0m\x1b[999;1H\x1b[2KBye.\r\n"; string(got) != want {
+			t.Errorf("the caller got %q; want %q", got, want)
+		}
+		if open != disconnectLinger {
+			t.Errorf("the connection closed %v after the line; want %v", open, disconnectLinger)
+		}
+	})
+}
+
+// A transfer has no screen to read a line on: its Disconnect closes at
+// once.
+func TestDisconnectTransfer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, client, _ := newPipeSession(t, term.Info{Kind: term.KindSFTP}, Config{})
+		go io.Copy(io.Discard, client)
+		start := time.Now()
+		s.Disconnect("Bye.")
+		if d := time.Since(start); d != 0 {
+			t.Errorf("Disconnect of a transfer took %v; want no wait", d)
+		}
+	})
+}
+
+// A second Disconnect (the user's account locked while the sysop ends
+// the call) waits for the first and writes nothing more.
+func TestDisconnectTwice(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, client, _ := newPipeSession(t, term.Info{}, Config{})
+		var got []byte
+		read := make(chan struct{})
+		go func() {
+			got, _ = io.ReadAll(client)
+			close(read)
+		}()
+		start := time.Now()
+		go s.Disconnect("First.")
+		synctest.Wait()
+		s.Disconnect("Second.")
+		if d := time.Since(start); d != disconnectLinger {
+			t.Errorf("the second Disconnect returned after %v; want %v", d, disconnectLinger)
+		}
+		<-read
+		if strings.Contains(string(got), "Second.") || !strings.Contains(string(got), "First.") {
+			t.Errorf("the caller got %q; want only the first line", got)
+		}
+	})
+}
+
 // TestPasteBounded sends 1 MiB without a newline and checks that the
 // session holds at most one read buffer of keys at a time.
 func TestPasteBounded(t *testing.T) {

@@ -79,7 +79,7 @@ func TestCustomBoard(t *testing.T) {
 	}
 	wait("Handle:")
 	tmux("send-keys", "-t", "main", "new", "Enter")
-	tmux("send-keys", "-t", "main", "maker", "Enter", "maker-password", "Enter", "maker-password", "Enter", "Enter", "Enter", "Enter")
+	tmux("send-keys", "-t", "main", "maker", "Enter", "maker-password", "Enter", "maker-password", "Enter", "Enter", "Enter", "Enter", "Enter") // the last skips the setup code
 	wait("Create the account maker?")
 	tmux("send-keys", "-t", "main", "y")
 	wait("[F] Fortune cookie")

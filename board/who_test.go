@@ -1,0 +1,67 @@
+package board_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/term"
+)
+
+// A sysop's disconnect asks first, and n keeps the caller; y ends the
+// call, and the caller reads why on a line of its own before the
+// connection closes.
+func TestWhoDisconnectAsksAndTells(t *testing.T) {
+	f := newFixture(t, settings{})
+	f.addUser("pia", "password1", store.GroupSysop)
+	f.addUser("quin", "password1")
+	quin := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
+	login(quin, "quin", "password1")
+	quin.WaitFor("[G] Goodbye")
+
+	pia := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(pia, "pia", "password1")
+	pia.WaitFor("[U] User list")
+	pia.Type("w")
+	pia.WaitFor("[d] disconnect")
+	pia.Type("d")
+	pia.WaitFor("Disconnect which node?")
+	pia.Type("1\r")
+	pia.WaitFor("Disconnect quin (node 1)? [y/N]")
+	pia.Type("n")
+	// quin is still there, and still called.
+	if scr := pia.WaitFor("Not disconnected: quin (node 1)."); !strings.Contains(scr, "   1  quin ") {
+		t.Errorf("after n, who's online lacks quin:\n%s", scr)
+	}
+	quin.Type("o")
+	quin.WaitFor("add a one-liner")
+
+	pia.Type("d")
+	pia.WaitFor("Disconnect which node?")
+	pia.Type("1\r")
+	pia.WaitFor("Disconnect quin (node 1)? [y/N]")
+	pia.Type("y")
+	const why = "You have been disconnected by the sysop."
+	quin.WaitFor(why)
+	shown := time.Now()
+	// On a line of its own, not mixed into the wall.
+	if line := strings.TrimSpace(quin.Line(22)); line != why {
+		t.Errorf("quin's row 23 = %q; want only %q\n%s", line, why, quin.Screen())
+	}
+	// The caller's keys no longer act, and nothing draws over the line.
+	quin.Type("q")
+	if err := quin.Wait(); !errors.Is(err, session.ErrClosed) {
+		t.Errorf("quin's call ended with %v; want %v", err, session.ErrClosed)
+	}
+	if open := time.Since(shown); open < time.Second {
+		t.Errorf("the connection closed %v after the line showed; want it readable for longer", open)
+	}
+	if scr := quin.Screen(); !strings.Contains(scr, why) || strings.Contains(scr, "[G] Goodbye") {
+		t.Errorf("quin's last screen:\n%s\nwant the one-liners wall and the line", scr)
+	}
+	pia.WaitFor("Disconnected quin (node 1).")
+	pia.WaitGone("   1  quin ")
+}
