@@ -9,16 +9,27 @@ import (
 )
 
 // BenchmarkNegotiation measures NewServerConn against a responsive
-// in-process client on loopback TCP (Debian telnet's answers), and reports
-// the 50th and 99th percentiles.
+// in-process client on loopback TCP (Debian telnet's answers, which
+// refuse CHARSET), and reports the 50th and 99th percentiles.
 func BenchmarkNegotiation(b *testing.B) {
+	benchNegotiation(b, ClientConfig{TermTypes: []string{"XTERM-256COLOR"}, Cols: 100, Rows: 30, Binary: true,
+		Env: map[string]string{"DISPLAY": "localhost:9"}})
+}
+
+// BenchmarkNegotiationMUD is a MUD client that cycles three terminal
+// types to "MTTS 271" and accepts UTF-8 through CHARSET: the two round
+// trips more that it takes.
+func BenchmarkNegotiationMUD(b *testing.B) {
+	benchNegotiation(b, ClientConfig{TermTypes: []string{"TINTIN++", "xterm-256color", "MTTS 271"}, Cols: 100, Rows: 30,
+		Charsets: []string{"UTF-8"}})
+}
+
+func benchNegotiation(b *testing.B, client ClientConfig) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer l.Close()
-	client := ClientConfig{TermTypes: []string{"XTERM-256COLOR"}, Cols: 100, Rows: 30, Binary: true,
-		Env: map[string]string{"DISPLAY": "localhost:9"}}
 	var times []time.Duration
 	for b.Loop() {
 		b.StopTimer()

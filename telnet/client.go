@@ -21,11 +21,16 @@ type ClientConfig struct {
 	// SilentEnv accepts NEW-ENVIRON but never answers SEND, as some MUD
 	// clients do.
 	SilentEnv bool
+	// Charsets are the character sets the client can use. If any,
+	// it agrees to CHARSET and answers a REQUEST with the first name
+	// offered that is one of them (compared as CanonicalCharset does), or
+	// REJECTED; if none, it refuses CHARSET.
+	Charsets []string
 }
 
 // ClientConn is the client side of a telnet connection, with just enough
 // of a terminal to answer a server's negotiation: echo and go-ahead
-// suppression, TTYPE, NAWS, NEW-ENVIRON and BINARY as configured.
+// suppression, TTYPE, NAWS, NEW-ENVIRON, BINARY and CHARSET as configured.
 type ClientConn struct {
 	conn net.Conn
 	cfg  ClientConfig
@@ -55,6 +60,8 @@ func NewClientConn(c net.Conn, cfg *ClientConfig) *ClientConn {
 			return cc.cfg.Binary
 		case OptSGA:
 			return true
+		case OptCharset:
+			return len(cc.cfg.Charsets) > 0
 		}
 		return false
 	}
@@ -103,6 +110,10 @@ func (c *ClientConn) handle(out []byte, ev Event) []byte {
 			out = appendNAWS(out, c.cfg.Cols, c.cfg.Rows)
 		}
 	case EventSubneg:
+		if ev.Opt == OptCharset && len(ev.Data) > 0 && ev.Data[0] == charsetREQUEST && c.opts.Enabled(Local, OptCharset) {
+			out = c.answerCharsetLocked(out, parseCharsetRequest(ev.Data[1:]))
+			break
+		}
 		if len(ev.Data) == 0 || ev.Data[0] != sbSEND {
 			break
 		}
@@ -129,6 +140,18 @@ func (c *ClientConn) handle(out []byte, ev Event) []byte {
 		}
 	}
 	return out
+}
+
+// answerCharsetLocked answers a server's CHARSET REQUEST for names.
+func (c *ClientConn) answerCharsetLocked(out []byte, names []string) []byte {
+	for _, n := range names {
+		for _, mine := range c.cfg.Charsets {
+			if cn := CanonicalCharset(n); cn != "" && cn == CanonicalCharset(mine) {
+				return appendCharsetReply(out, charsetACCEPTED, n)
+			}
+		}
+	}
+	return appendCharsetReply(out, charsetREJECTED, "")
 }
 
 func appendNAWS(out []byte, cols, rows int) []byte {

@@ -36,12 +36,20 @@ type Config struct {
 	// OnResize, if non-nil, is called from Read whenever the client
 	// reports a new window size after negotiation.
 	OnResize func(cols, rows int)
+	// OfferCP437, if non-nil, is called with the first terminal type a
+	// client named ("" if none) when it agrees to CHARSET, and reports
+	// whether CP437 is offered after UTF-8 in our REQUEST. If nil, only
+	// UTF-8 is offered, and the REQUEST does not wait for the terminal
+	// type.
+	OfferCP437 func(termType string) bool
 	// Logger receives protocol warnings. If nil, nothing is logged.
 	Logger *slog.Logger
 }
 
 // DefaultEnvVars are the variables a server asks for by default.
-var DefaultEnvVars = []string{"USER", "TERM", "LANG", "LC_ALL", "COLUMNS", "LINES", "COLORTERM"}
+// CHARSET is the MUD New-Environ Standard's name for the client's
+// character set.
+var DefaultEnvVars = []string{"USER", "TERM", "LANG", "LC_ALL", "COLUMNS", "LINES", "COLORTERM", "CHARSET"}
 
 const (
 	defaultTimeout      = time.Second
@@ -68,8 +76,9 @@ type Negotiation struct {
 	Duration time.Duration
 	// Answered reports whether the client sent any telnet command.
 	Answered bool
-	// Complete reports whether every request was answered; when false the
-	// negotiation ended at a time limit.
+	// Complete reports whether every request that negotiation waits for
+	// was answered (DO CHARSET is asked but not waited for); when false
+	// the negotiation ended at a time limit.
 	Complete bool
 }
 
@@ -101,6 +110,10 @@ type Conn struct {
 	env    map[string]string
 	ttypes []string
 	mtts   int
+	// mttsSeen: the client's last terminal type was "MTTS n", so its
+	// first was its name and its second its terminal type.
+	mttsSeen bool
+	charset  string // agreed with CHARSET: CharsetUTF8, CharsetCP437 or ""
 
 	wmu  sync.Mutex // serialises writes to conn; guards the fields below
 	wenc Encoder
@@ -116,6 +129,10 @@ type negState struct {
 	envReplies int  // NEW-ENVIRON SEND frames not yet answered
 	nawsSeen   bool
 	answered   bool
+	// charsetDecided: our CHARSET REQUEST was sent, or never will be.
+	charsetDecided bool
+	charsetAsked   bool // our CHARSET REQUEST awaits its answer
+	offeredCP437   bool // our REQUEST listed CP437
 }
 
 var writeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
@@ -184,13 +201,15 @@ func subnegLimit(opt byte) int {
 		return ttypeMax + 1
 	case OptNewEnviron:
 		return 1 << 30 // the Decoder's own limit
+	case OptCharset:
+		return charsetMax
 	}
 	return 256
 }
 
 func acceptRemote(opt byte) bool {
 	switch opt {
-	case OptSGA, OptBinary, OptTTYPE, OptNAWS, OptNewEnviron:
+	case OptSGA, OptBinary, OptTTYPE, OptNAWS, OptNewEnviron, OptCharset:
 		return true
 	}
 	return false
@@ -198,13 +217,15 @@ func acceptRemote(opt byte) bool {
 
 // opening is the first flight of requests, sent in one write: we echo and
 // suppress go-ahead (character mode), 8-bit clean both ways, and ask for
-// the terminal type, window size and environment.
+// the terminal type, window size and environment, and whether the client
+// will choose a character set with us (RFC 2066).
 var opening = []struct {
 	side Side
 	opt  byte
 }{
 	{Local, OptEcho}, {Local, OptSGA}, {Remote, OptSGA}, {Remote, OptBinary},
 	{Local, OptBinary}, {Remote, OptTTYPE}, {Remote, OptNAWS}, {Remote, OptNewEnviron},
+	{Remote, OptCharset},
 }
 
 // aLongTimeAgo is a deadline in the past, used to interrupt a blocked Read.
@@ -280,14 +301,19 @@ func (c *Conn) negotiate(ctx context.Context) error {
 		Answered: c.state.answered,
 		Complete: c.negotiationDoneLocked(),
 	}
+	c.state.charsetAsked = false // a late answer no longer counts
 	c.mu.Unlock()
 	return nil
 }
 
 // negotiationDoneLocked reports whether every request has been answered.
+// DO CHARSET is the exception: it is not waited for, so that a client
+// that ignores an option it does not know gets its session no later than
+// before x84 asked; a client that agrees is waited for until it answers
+// our REQUEST.
 func (c *Conn) negotiationDoneLocked() bool {
 	for _, o := range opening {
-		if c.opts.Pending(o.side, o.opt) {
+		if o.opt != OptCharset && c.opts.Pending(o.side, o.opt) {
 			return false
 		}
 	}
@@ -299,6 +325,9 @@ func (c *Conn) negotiationDoneLocked() bool {
 		return false
 	}
 	if c.opts.Enabled(Remote, OptNewEnviron) && (!st.envDecided || st.envReplies > 0) {
+		return false
+	}
+	if c.opts.Enabled(Remote, OptCharset) && (!st.charsetDecided || st.charsetAsked) {
 		return false
 	}
 	return true
@@ -378,12 +407,20 @@ func (c *Conn) optionChangedLocked(out []byte, opt byte, ch Change) []byte {
 			c.state.ttypeAsked = false
 		}
 		out = c.maybeAskEnvLocked(out)
+		out = c.maybeRequestCharsetLocked(out)
 	case OptNewEnviron:
 		if ch == Enabled {
 			out = c.maybeAskEnvLocked(out)
 		}
 		if ch == Declined || ch == Disabled {
 			c.state.envReplies = 0
+		}
+	case OptCharset:
+		if ch == Enabled {
+			out = c.maybeRequestCharsetLocked(out)
+		}
+		if ch == Declined || ch == Disabled {
+			c.state.charsetAsked = false
 		}
 	}
 	return out
@@ -444,6 +481,9 @@ func (c *Conn) subnegLocked(out []byte, opt byte, data []byte) ([]byte, bool) {
 		c.state.ttypeAsked = false
 		out = c.ttypeReplyLocked(out, parseTTYPE(data))
 		out = c.maybeAskEnvLocked(out)
+		out = c.maybeRequestCharsetLocked(out)
+	case OptCharset:
+		out = c.charsetSubnegLocked(out, data)
 	case OptNewEnviron:
 		if len(data) > 0 && data[0] == sbIS && c.state.envReplies > 0 {
 			c.state.envReplies--
@@ -466,6 +506,7 @@ func (c *Conn) ttypeReplyLocked(out []byte, name string) []byte {
 	case strings.HasPrefix(strings.ToUpper(name), "MTTS "):
 		if v, err := strconv.Atoi(strings.TrimSpace(name[5:])); err == nil && v >= 0 {
 			c.mtts = v
+			c.mttsSeen = true
 		}
 		c.state.ttypeDone = true
 	case n > 0 && (strings.EqualFold(name, c.ttypes[0]) || strings.EqualFold(name, c.ttypes[n-1])):
@@ -596,7 +637,7 @@ func (c *Conn) Enabled(s Side, opt byte) bool {
 
 // TermType returns the client's terminal type in lower case, or "" when it
 // named none. For MUD clients that cycle client name, terminal type and an
-// MTTS value, it is the second name.
+// MTTS value (MUD Terminal Type Standard), it is the second name.
 func (c *Conn) TermType() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -604,7 +645,7 @@ func (c *Conn) TermType() string {
 		return ""
 	}
 	t := c.ttypes[0]
-	if c.mtts > 0 && len(c.ttypes) > 1 {
+	if c.mttsSeen && len(c.ttypes) > 1 {
 		t = c.ttypes[1]
 	}
 	return strings.ToLower(t)
@@ -617,11 +658,21 @@ func (c *Conn) TermTypes() []string {
 	return append([]string(nil), c.ttypes...)
 }
 
-// MTTS returns the client's MUD Terminal Type Standard bit field, or 0.
+// MTTS returns the client's MUD Terminal Type Standard bit field (the
+// MTTS* constants), or 0 when it sent none.
 func (c *Conn) MTTS() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.mtts
+}
+
+// Charset returns the character set agreed with the client through
+// CHARSET (RFC 2066) during negotiation: CharsetUTF8, CharsetCP437, or ""
+// when none was.
+func (c *Conn) Charset() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.charset
 }
 
 // WindowSize returns the last window size the client reported; a

@@ -72,6 +72,7 @@ func negotiateWith(t *testing.T, cc ClientConfig, cfg *Config) (*Conn, *ClientCo
 var openingBytes = []byte{
 	IAC, WILL, OptEcho, IAC, WILL, OptSGA, IAC, DO, OptSGA, IAC, DO, OptBinary,
 	IAC, WILL, OptBinary, IAC, DO, OptTTYPE, IAC, DO, OptNAWS, IAC, DO, OptNewEnviron,
+	IAC, DO, OptCharset,
 }
 
 func TestNegotiateRealClients(t *testing.T) {
@@ -459,5 +460,34 @@ func TestClientWithoutTypes(t *testing.T) {
 	n, err := client.Read(buf)
 	if err != nil || string(buf[:n]) != "x" {
 		t.Errorf("Read = %q, %v; want x", buf[:n], err)
+	}
+}
+
+// TestNegotiateCharsetClients runs ClientConns that speak CHARSET over
+// loopback TCP: the one that can show UTF-8 gets it, the BBS terminal
+// that shows only CP437 gets CP437 (offered to ANSI terminals), and one
+// that can show neither agrees on nothing.
+func TestNegotiateCharsetClients(t *testing.T) {
+	offer := func(tt string) bool { return strings.EqualFold(tt, "ansi-bbs") }
+	tests := []struct {
+		name   string
+		client ClientConfig
+		want   string
+	}{
+		{"MUD client", ClientConfig{TermTypes: []string{"TINTIN++", "xterm-256color", "MTTS 271"}, Cols: 100, Rows: 30, Charsets: []string{"utf-8"}}, CharsetUTF8},
+		{"BBS terminal", ClientConfig{TermTypes: []string{"ANSI-BBS"}, Cols: 80, Rows: 25, Charsets: []string{"CP437"}}, CharsetCP437},
+		{"Latin-1 terminal", ClientConfig{TermTypes: []string{"ANSI-BBS"}, Cols: 80, Rows: 25, Charsets: []string{"ISO-8859-1"}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := &Config{Timeout: 500 * time.Millisecond, Limit: 700 * time.Millisecond, OfferCP437: offer}
+			conn, _, _, _ := negotiateWith(t, tt.client, cfg)
+			if got := conn.Charset(); got != tt.want {
+				t.Errorf("Charset() = %q; want %q", got, tt.want)
+			}
+			if !conn.Negotiation().Complete {
+				t.Errorf("Negotiation() = %+v; want complete", conn.Negotiation())
+			}
+		})
 	}
 }

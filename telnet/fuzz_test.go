@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"testing"
 	"time"
 )
@@ -71,8 +72,15 @@ func FuzzServerInput(f *testing.F) {
 	f.Add([]byte{IAC, WILL, OptTTYPE, IAC, SB, OptTTYPE, sbIS, 'a', IAC, SE, IAC, SB, OptTTYPE, sbIS, 'b', IAC, SE})
 	f.Add([]byte{IAC, WILL, OptNewEnviron, IAC, SB, OptNewEnviron, sbIS, envVAR, 'L', 'A', 'N', 'G', envVALUE, 'C', IAC, SE})
 	f.Add([]byte{IAC, WILL, OptNAWS, IAC, SB, OptNAWS, IAC, IAC, IAC, IAC, 0, 0, IAC, SE, IAC, DO, OptLinemode, IAC, AYT})
+	// CHARSET (RFC 2066): agreement, the answers to our REQUEST, and the
+	// client's own REQUEST, with a translation table and without.
+	f.Add([]byte("\xff\xfb\x2a\xff\xfb\x18\xff\xfa\x18\x00ANSI\xff\xf0\xff\xfa\x2a\x02IBM437\xff\xf0"))
+	f.Add([]byte("\xff\xfb\x2a\xff\xfc\x18\xff\xfa\x2a\x03\xff\xf0\xff\xfa\x2a\x04\x01\x08\x08UTF-8\x00\xff\xf0"))
+	f.Add([]byte("\xff\xfb\x2a\xff\xfa\x2a\x01[TTABLE]\x01;KOI8-R;utf8\xff\xf0\xff\xfa\x2a\x01 437\xff\xf0"))
+	f.Add([]byte("\xff\xfa\x2a\x01;UTF-8\xff\xf0\xff\xfb\x2a\xff\xfa\x2a\x06\xff\xf0\xff\xfa\x2a\x07\xff\xf0\xff\xfa\x2a\x05\xff\xf0"))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		c := &Conn{conn: discardConn{}, cfg: Config{MaxTTYPE: 8, EnvVars: DefaultEnvVars, WriteTimeout: time.Second}, dec: NewDecoder(256)}
+		c := &Conn{conn: discardConn{}, cfg: Config{MaxTTYPE: 8, EnvVars: DefaultEnvVars, WriteTimeout: time.Second,
+			OfferCP437: func(tt string) bool { return strings.EqualFold(tt, "ansi") }}, dec: NewDecoder(256)}
 		c.dec.Limit = subnegLimit
 		c.log = slog.New(slog.DiscardHandler)
 		c.opts.AcceptLocal, c.opts.AcceptRemote = acceptLocal, acceptRemote
@@ -96,6 +104,12 @@ func FuzzServerInput(f *testing.F) {
 			if len(tt) > ttypeMax {
 				t.Fatalf("terminal type of %d bytes", len(tt))
 			}
+		}
+		if c.charset != "" && c.charset != CharsetUTF8 && c.charset != CharsetCP437 {
+			t.Fatalf("agreed on character set %q", c.charset)
+		}
+		if c.replies > replyBudget {
+			t.Fatalf("%d answers; budget %d", c.replies, replyBudget)
 		}
 	})
 }

@@ -49,6 +49,8 @@ func Package(bin string) string {
 		return "rsh-client"
 	case "node":
 		return "nodejs"
+	case "tt++":
+		return "tintin++"
 	}
 	return bin
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // Protocol serves telnet. Its zero value uses the telnet package's
-// defaults.
+// defaults, and offers CP437 in a CHARSET REQUEST to ANSI-BBS terminals
+// (term.IsBBSTerm) unless Config.OfferCP437 says otherwise.
 type Protocol struct {
 	Config telnet.Config
 }
@@ -19,6 +20,9 @@ func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
 	tc := &conn{resized: make(chan term.Size, 1)}
 	cfg := p.Config
 	cfg.OnResize = tc.onResize
+	if cfg.OfferCP437 == nil {
+		cfg.OfferCP437 = term.IsBBSTerm
+	}
 	t, err := telnet.NewServerConn(ctx, c, &cfg)
 	if err != nil {
 		return nil, err
@@ -43,28 +47,88 @@ func infoOf(t *telnet.Conn) term.Info {
 	if cols, rows := t.WindowSize(); cols > 0 && rows > 0 {
 		info.Size = term.Size{Cols: cols, Rows: rows}
 	}
-	binary := t.Enabled(telnet.Local, telnet.OptBinary) && t.Enabled(telnet.Remote, telnet.OptBinary)
-	info.Encoding = ChooseEncoding(info.Term, binary, info.Env)
+	f := Facts{
+		Term:    info.Term,
+		Binary:  t.Enabled(telnet.Local, telnet.OptBinary) && t.Enabled(telnet.Remote, telnet.OptBinary),
+		Env:     info.Env,
+		MTTS:    t.MTTS(),
+		Charset: t.Charset(),
+	}
+	info.Encoding = ChooseEncoding(f)
+	info.Colors = ChooseColors(f)
 	return info
 }
 
-// ChooseEncoding decides a telnet session's encoding: UTF-8 when BINARY
-// is agreed both ways or LC_ALL/LANG names UTF-8, unless the terminal type
-// is an ANSI-BBS one, which draws CP437 whatever else it claims; CP437
-// otherwise, since a client that cannot even agree on 8-bit data is most
-// likely a classic one.
-func ChooseEncoding(termType string, binary bool, env map[string]string) term.Encoding {
-	if term.IsBBSTerm(termType) {
+// Facts are what a telnet client stated, during negotiation, that bears
+// on its encoding and colours.
+type Facts struct {
+	// Term is the terminal type (for MUD clients the second one named).
+	Term string
+	// Binary reports whether BINARY was agreed both ways.
+	Binary bool
+	// Env holds the NEW-ENVIRON variables.
+	Env map[string]string
+	// MTTS is the MUD Terminal Type Standard bit field, 0 if none.
+	MTTS int
+	// Charset is the character set agreed with CHARSET (RFC 2066):
+	// telnet.CharsetUTF8, telnet.CharsetCP437 or "".
+	Charset string
+}
+
+// ChooseEncoding decides a telnet session's encoding: CHARSET agreement,
+// NEW-ENVIRON CHARSET, the MTTS UTF-8 bit, an ANSI-BBS terminal type,
+// the locale, BINARY, in that order, as the package documentation
+// explains; CP437 when none speaks.
+func ChooseEncoding(f Facts) term.Encoding {
+	if e, ok := encodingOf(f.Charset); ok {
+		return e
+	}
+	if e, ok := encodingOf(telnet.CanonicalCharset(f.Env["CHARSET"])); ok {
+		return e
+	}
+	if f.MTTS&telnet.MTTSUTF8 != 0 {
+		return term.UTF8
+	}
+	if term.IsBBSTerm(f.Term) {
 		return term.CP437
 	}
-	locale := env["LC_ALL"]
+	locale := f.Env["LC_ALL"]
 	if locale == "" {
-		locale = env["LANG"]
+		locale = f.Env["LANG"]
 	}
-	if binary || term.EncodingFromLocale(locale) == term.UTF8 {
+	if f.Binary || term.EncodingFromLocale(locale) == term.UTF8 {
 		return term.UTF8
 	}
 	return term.CP437
+}
+
+// encodingOf maps a canonical telnet character set name to an encoding.
+func encodingOf(charset string) (term.Encoding, bool) {
+	switch charset {
+	case telnet.CharsetUTF8:
+		return term.UTF8, true
+	case telnet.CharsetCP437:
+		return term.CP437, true
+	}
+	return "", false
+}
+
+// ChooseColors decides the colour depth a client stated. An MTTS value
+// says it all: 24-bit, else 256, else the 16 ANSI colours, else unknown.
+// Without one, the terminal type and COLORTERM say it, as
+// term.ColorsFromEnv reads them.
+func ChooseColors(f Facts) term.Colors {
+	switch {
+	case f.MTTS == 0:
+		return term.ColorsFromEnv(f.Term, f.Env["COLORTERM"])
+	case f.MTTS&telnet.MTTSTrueColor != 0:
+		return term.ColorsTrue
+	case f.MTTS&telnet.MTTS256Colors != 0:
+		return term.Colors256
+	case f.MTTS&telnet.MTTSANSI != 0:
+		return term.Colors16
+	}
+	return term.ColorsUnknown
 }
 
 // conn is a negotiated telnet connection seen as a terminal.
