@@ -112,3 +112,53 @@ func addrOf(a net.Addr) netip.Addr {
 	}
 	return netip.Addr{}
 }
+
+// Limiter counts connections against a total and a per-caller limit, as
+// the session server does, for a front end that accepts connections of
+// its own (the web port). A caller is an IPv4 address or an IPv6 /64
+// (CallerOf). Set the limits before first use; the zero value allows
+// DefaultMaxSessions in total and DefaultMaxPerAddress per caller. It is
+// safe for concurrent use.
+type Limiter struct {
+	MaxTotal      int // default DefaultMaxSessions
+	MaxPerAddress int // default DefaultMaxPerAddress
+
+	l limiter
+}
+
+// Acquire counts a connection from addr unless that would pass a limit,
+// and then says which. After a success the caller must call Release once
+// with the same addr when the connection ends.
+func (l *Limiter) Acquire(addr netip.Addr) (RefusalReason, bool) {
+	maxTotal, maxPer := l.MaxTotal, l.MaxPerAddress
+	if maxTotal <= 0 {
+		maxTotal = DefaultMaxSessions
+	}
+	if maxPer <= 0 {
+		maxPer = DefaultMaxPerAddress
+	}
+	return l.l.acquire(addr, maxTotal, maxPer)
+}
+
+// Release ends the count of a connection from addr.
+func (l *Limiter) Release(addr netip.Addr) { l.l.release(addr) }
+
+// Counts returns the connections counted: in total, and from addr's
+// caller.
+func (l *Limiter) Counts(addr netip.Addr) (total, perAddr int) { return l.l.counts(addr) }
+
+// CallerOf returns the unit counted against per-address limits: an IPv4
+// address, or the /64 network of an IPv6 address.
+func CallerOf(addr netip.Addr) netip.Prefix { return callerOf(addr) }
+
+// AddrOf returns the IP of a connection's remote address, IPv4-mapped
+// IPv6 addresses unmapped; the zero Addr if it has none.
+func AddrOf(a net.Addr) netip.Addr { return addrOf(a) }
+
+// Throttle lets a repeated log line through at most once a second, and
+// counts the ones it held back. The zero value is ready to use.
+type Throttle struct{ t throttle }
+
+// Allow reports whether to log now, and how many lines were held back
+// since the last one logged.
+func (t *Throttle) Allow(now time.Time) (skipped int, ok bool) { return t.t.allow(now) }

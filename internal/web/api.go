@@ -18,6 +18,7 @@ import (
 
 	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/community"
+	"github.com/x84bbs/x84/internal/server"
 	"github.com/x84bbs/x84/store"
 )
 
@@ -154,8 +155,9 @@ func urlQuery(r *http.Request) (map[string][]string, error) {
 	return q, nil
 }
 
-// maxPostsInFlight is how many API logins one address may have in
-// progress at once; each costs a password hash.
+// maxPostsInFlight is how many API logins one address (IPv4) or /64
+// (IPv6), as bans count them, may have in progress at once; each costs a
+// password hash.
 const maxPostsInFlight = 2
 
 // postOneliner posts a one-liner as the user of the request's basic
@@ -180,21 +182,13 @@ func (s *Server) postOneliner(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnsupportedMediaType, "the body must be application/json")
 		return
 	}
-	var body struct {
-		Text *string `json:"text"`
-	}
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is larger than %d bytes", tooBig.Limit))
-			return
-		}
-		writeError(w, http.StatusBadRequest, `the body must be {"text": "..."}`)
+	text, err := decodeOneliner(r.Body)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is larger than %d bytes", tooBig.Limit))
 		return
-	}
-	if _, err := dec.Token(); err != io.EOF || body.Text == nil {
+	case err != nil:
 		writeError(w, http.StatusBadRequest, `the body must be {"text": "..."}`)
 		return
 	}
@@ -210,9 +204,6 @@ func (s *Server) postOneliner(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, account.ErrBanned):
 		writeError(w, http.StatusForbidden, "Too many failed logins from your address; it is banned for a while.")
 		return
-	case errors.Is(err, account.ErrLocked):
-		writeError(w, http.StatusForbidden, "this account is locked; ask the sysop")
-		return
 	case errors.Is(err, account.ErrLoginFailed):
 		w.Header().Set("WWW-Authenticate", `Basic realm="x84", charset="UTF-8"`)
 		writeError(w, http.StatusUnauthorized, "login failed: no such handle, or a wrong password")
@@ -221,7 +212,7 @@ func (s *Server) postOneliner(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, r, err)
 		return
 	}
-	o, err := s.cfg.Oneliners.Post(r.Context(), u, *body.Text)
+	o, err := s.cfg.Oneliners.Post(r.Context(), u, text)
 	var wait *community.WaitError
 	switch {
 	case errors.As(err, &wait):
@@ -241,21 +232,58 @@ func (s *Server) postOneliner(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// errBadOneliner is decodeOneliner's answer to a body that is not one
+// JSON object {"text": "..."}.
+var errBadOneliner = errors.New(`web: the body must be {"text": "..."}`)
+
+// decodeOneliner reads a one-liner's body: one JSON object with a string
+// "text" and nothing else, before and after. A read error (such as
+// http.MaxBytesError) is returned as it is, anything else malformed as
+// errBadOneliner.
+func decodeOneliner(r io.Reader) (string, error) {
+	var body struct {
+		Text *string `json:"text"`
+	}
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&body)
+	if err == nil {
+		_, err = dec.Token()
+		if err == io.EOF {
+			err = nil
+		} else if err == nil {
+			err = errBadOneliner // more after the object
+		}
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return "", err
+	case err != nil || body.Text == nil:
+		return "", errBadOneliner
+	}
+	return *body.Text, nil
+}
+
+// beginPost counts an API login from addr's caller (server.CallerOf)
+// unless it has maxPostsInFlight in progress already.
 func (s *Server) beginPost(addr netip.Addr) bool {
+	key := server.CallerOf(addr)
 	s.postMu.Lock()
 	defer s.postMu.Unlock()
-	if s.postBusy[addr] >= maxPostsInFlight {
+	if s.postBusy[key] >= maxPostsInFlight {
 		return false
 	}
-	s.postBusy[addr]++
+	s.postBusy[key]++
 	return true
 }
 
 func (s *Server) endPost(addr netip.Addr) {
+	key := server.CallerOf(addr)
 	s.postMu.Lock()
 	defer s.postMu.Unlock()
-	if s.postBusy[addr]--; s.postBusy[addr] <= 0 {
-		delete(s.postBusy, addr)
+	if s.postBusy[key]--; s.postBusy[key] <= 0 {
+		delete(s.postBusy, key)
 	}
 }
 

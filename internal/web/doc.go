@@ -10,6 +10,7 @@
 //	GET  /ws/telnet        telnet (RFC 854 and options) inside binary messages,
 //	                       for fTelnet, VTX and the like; reuses package telnet
 //	GET  /api/who          sessions online: node, handle, kind, activity, idle
+//	                       (only with Config.PublicWho; 404 otherwise)
 //	GET  /api/oneliners    ?limit=N (1-100), newest first
 //	POST /api/oneliners    {"text": "..."} with HTTP basic auth of a board user
 //	GET  /api/lastcallers  ?limit=N (1-100), newest first
@@ -38,6 +39,18 @@
 // close the connection (1009); a malformed size closes it with a policy
 // violation (1008).
 //
+// # Connections
+//
+// Every TCP connection of the HTTPS and the redirect listener counts,
+// from accept until it closes, against MaxConns in total and
+// MaxConnsPerAddress per IPv4 address or IPv6 /64 (server.CallerOf), the
+// two listeners together. A connection over a limit, or from an address
+// Admit refuses, is closed (reset) as it is accepted, before the TLS
+// handshake; refusals are logged at most once a second, with the number
+// left unlogged. The limits bound what idle connections cost, with
+// ReadHeaderTimeout (a handshake or first request that does not come)
+// and IdleTimeout (a keep-alive connection with no next request).
+//
 // # Security
 //
 // Every response carries HSTS, a Content-Security-Policy (nothing may be
@@ -46,6 +59,11 @@
 // are limited by http.MaxBytesReader, and headers, bodies and idle
 // connections by http.Server's timeouts; ReadHeaderTimeout also bounds
 // the TLS handshake. Only HTTP/1.1 is served: WebSockets need it.
+// net/http's own error replies (400 for a malformed request, 431 for
+// headers over 16 KiB, 501), written without any handler, get the same
+// headers from the connection they are written to (conns.go says how).
+// TLS 1.2 offers only ECDHE suites with AES-GCM or ChaCha20-Poly1305;
+// TLS 1.3 is preferred when the client has it.
 //
 // # Certificates
 //
@@ -71,5 +89,7 @@
 // /ws/telnet adds one read-ahead goroutine per connection so that telnet
 // negotiation's read deadlines work. Handlers are counted so that
 // Shutdown and Close wait for them after http.Server forgets hijacked
-// connections. Lock order: Server.mu and Server.postMu are leaves.
+// connections. The accept loop only counts and closes, never waiting on
+// a client. Lock order: Server.mu, Server.postMu and the connection
+// counts' lock (server.Limiter) are leaves.
 package web

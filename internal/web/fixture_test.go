@@ -111,7 +111,10 @@ func newFixture(t testing.TB, su setup) *fixture {
 		t.Fatal(err)
 	}
 	cfg := Config{Server: f.srv, Accounts: accts, Oneliners: svc.Oneliners, Calls: st.Calls, Presence: presence,
-		Metrics: met.Registry, Certificate: cert, Admit: banner.Check}
+		Metrics: met.Registry, Certificate: cert, Admit: banner.Check, PublicWho: true,
+		// Every test's client is 127.0.0.1: room for the terminal limit
+		// tests' concurrent dials. conns_test.go tests these limits.
+		MaxConns: 1000, MaxConnsPerAddress: 1000}
 	if su.config != nil {
 		su.config(&cfg)
 	}

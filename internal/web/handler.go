@@ -23,7 +23,9 @@ func (s *Server) Handler() http.Handler {
 	rt.handle(http.MethodGet, "/", s.page)
 	rt.handle(http.MethodGet, "/ws", s.terminal)
 	rt.handle(http.MethodGet, "/ws/telnet", s.telnetTerminal)
-	rt.handle(http.MethodGet, "/api/who", s.who)
+	if s.cfg.PublicWho {
+		rt.handle(http.MethodGet, "/api/who", s.who)
+	}
 	rt.handle(http.MethodGet, "/api/oneliners", s.oneliners)
 	rt.handle(http.MethodPost, "/api/oneliners", s.postOneliner)
 	rt.handle(http.MethodGet, "/api/lastcallers", s.lastCallers)
@@ -86,20 +88,31 @@ const (
 		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
-// secure sets the security headers on every response; HSTS only over
-// HTTPS, where browsers heed it.
+// securityHeaders are the headers every response carries (secure), and
+// net/http's own error replies too (errorReply). HSTS only over HTTPS,
+// where browsers heed it.
+var securityHeaders = [...]struct {
+	name, value string
+	httpsOnly   bool
+}{
+	{"Strict-Transport-Security", hsts, true},
+	{"Content-Security-Policy", defaultCSP, false},
+	{"X-Frame-Options", "DENY", false},
+	{"X-Content-Type-Options", "nosniff", false},
+	{"Referrer-Policy", "no-referrer", false},
+	{"Cross-Origin-Opener-Policy", "same-origin", false},
+	{"Cross-Origin-Resource-Policy", "same-origin", false},
+}
+
+// secure sets the security headers on every response.
 func (s *Server) secure(https bool, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		if https {
-			hd.Set("Strict-Transport-Security", hsts)
+		for _, sh := range securityHeaders {
+			if https || !sh.httpsOnly {
+				hd.Set(sh.name, sh.value)
+			}
 		}
-		hd.Set("Content-Security-Policy", defaultCSP)
-		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "no-referrer")
-		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
-		hd.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.ServeHTTP(w, r)
 	})
 }

@@ -4,15 +4,20 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -263,4 +268,139 @@ func TestServeRedirect(t *testing.T) {
 	if err := <-done; !errors.Is(err, ErrServerClosed) {
 		t.Errorf("ServeRedirect = %v; want ErrServerClosed", err)
 	}
+}
+
+// rsaCertificate writes a self-signed RSA certificate for 127.0.0.1 and
+// loads it.
+func rsaCertificate(t *testing.T) *Certificate {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600)
+	c, err := LoadCertificate(certFile, keyFile, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// serveTLS runs a web server with cert on loopback until the test ends,
+// and returns its address.
+func serveTLS(t *testing.T, cert *Certificate) string {
+	t.Helper()
+	w := New(Config{Certificate: cert})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- w.Serve(l) }()
+	t.Cleanup(func() {
+		w.Close()
+		if err := <-done; !errors.Is(err, ErrServerClosed) {
+			t.Errorf("Serve = %v; want ErrServerClosed", err)
+		}
+	})
+	return l.Addr().String()
+}
+
+// TestTLS12Suites offers TLS 1.2 clients one kind of cipher suite at a
+// time: CBC (with SHA-1 or SHA-256 MACs) and static RSA key exchange are
+// refused, ECDHE with AES-GCM or ChaCha20-Poly1305 accepted, for an ECDSA
+// and an RSA certificate.
+func TestTLS12Suites(t *testing.T) {
+	t.Parallel()
+	ecdsaCert, _, err := SelfSigned(filepath.Join(t.TempDir(), "tls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers := map[string]string{"ECDSA": serveTLS(t, ecdsaCert), "RSA": serveTLS(t, rsaCertificate(t))}
+	tests := []struct {
+		cert  string
+		suite uint16
+		ok    bool
+	}{
+		{"ECDSA", tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, false},
+		{"ECDSA", tls.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, false},
+		{"ECDSA", tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, false},
+		{"ECDSA", tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, true},
+		{"ECDSA", tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, true},
+		{"ECDSA", tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, true},
+		{"RSA", tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, false},
+		{"RSA", tls.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, false},
+		{"RSA", tls.TLS_RSA_WITH_AES_128_CBC_SHA, false},
+		{"RSA", tls.TLS_RSA_WITH_AES_128_GCM_SHA256, false},
+		{"RSA", tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, true},
+		{"RSA", tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, true},
+		{"RSA", tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, true},
+	}
+	for _, tt := range tests {
+		c, err := tls.Dial("tcp", servers[tt.cert], &tls.Config{InsecureSkipVerify: true,
+			MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tt.suite}})
+		if err == nil {
+			got := c.ConnectionState().CipherSuite
+			c.Close()
+			if got != tt.suite {
+				t.Errorf("%s certificate, TLS 1.2 offering only %s: got %s", tt.cert, tls.CipherSuiteName(tt.suite), tls.CipherSuiteName(got))
+			}
+		}
+		if (err == nil) != tt.ok {
+			t.Errorf("%s certificate, TLS 1.2 offering only %s: handshake error %v; want success %v", tt.cert, tls.CipherSuiteName(tt.suite), err, tt.ok)
+		}
+	}
+	// TLS 1.3 as before.
+	c, err := tls.Dial("tcp", servers["ECDSA"], &tls.Config{InsecureSkipVerify: true})
+	if err != nil || c.ConnectionState().Version != tls.VersionTLS13 {
+		t.Errorf("default client: %v; want TLS 1.3", err)
+	}
+	if c != nil {
+		c.Close()
+	}
+
+	// The same with OpenSSL's client, where there is one.
+	t.Run("openssl", func(t *testing.T) {
+		if _, err := exec.LookPath("openssl"); err != nil {
+			t.Skip("no openssl")
+		}
+		tests := []struct {
+			cert, cipher string
+			ok           bool
+		}{
+			{"RSA", "AES128-SHA", false},
+			{"RSA", "ECDHE-RSA-AES128-SHA", false},
+			{"ECDSA", "ECDHE-ECDSA-AES128-SHA", false},
+			{"ECDSA", "ECDHE-ECDSA-AES256-SHA384", false},
+			{"RSA", "ECDHE-RSA-AES128-GCM-SHA256", true},
+			{"ECDSA", "ECDHE-ECDSA-AES128-GCM-SHA256", true},
+			{"ECDSA", "ECDHE-ECDSA-CHACHA20-POLY1305", true},
+		}
+		for _, tt := range tests {
+			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+			cmd := exec.CommandContext(ctx, "openssl", "s_client", "-connect", servers[tt.cert], "-tls1_2", "-cipher", tt.cipher)
+			cmd.Stdin = strings.NewReader("") // end at once after the handshake
+			out, err := cmd.CombinedOutput()
+			cancel()
+			ok := err == nil && strings.Contains(string(out), "Cipher is "+tt.cipher)
+			if ok != tt.ok {
+				t.Errorf("openssl s_client -tls1_2 -cipher %s (%s certificate): exit %v, handshake %v; want %v\n%s", tt.cipher, tt.cert, err, ok, tt.ok, out)
+			}
+		}
+	})
 }

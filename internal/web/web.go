@@ -34,7 +34,7 @@ const (
 	DefaultReadHeaderTimeout = 10 * time.Second
 	DefaultReadTimeout       = 30 * time.Second
 	DefaultWriteTimeout      = 30 * time.Second
-	DefaultIdleTimeout       = 2 * time.Minute
+	DefaultIdleTimeout       = 15 * time.Second
 	DefaultHelloTimeout      = 5 * time.Second
 	// DefaultListLimit is the length of the API's lists when the board's
 	// own is not set; MaxListLimit the longest a client may ask for.
@@ -63,6 +63,8 @@ type Config struct {
 	Calls store.Calls
 	// Presence lists who is online for /api/who.
 	Presence community.Presence
+	// PublicWho serves GET /api/who to anyone. If false, it answers 404.
+	PublicWho bool
 	// Metrics is served at /metrics. If nil, /metrics answers 404.
 	Metrics prometheus.Gatherer
 	// MetricsToken, if not empty, lets clients other than loopback read
@@ -73,9 +75,24 @@ type Config struct {
 	// AllowedOrigins are origins ("https://example.com") besides the
 	// server's own host whose pages may open the WebSockets.
 	AllowedOrigins []string
-	// Admit, if non-nil, is called for every request with the client's
-	// address; an error refuses it with 403 and the error's text (a ban).
+	// Admit, if non-nil, is called with the client's address for every
+	// connection as it is accepted, on the accept loop, and for every
+	// request: an error (a ban) closes the connection before the TLS
+	// handshake, or refuses the request with 403 and the error's text.
+	// It must not block.
 	Admit func(addr netip.Addr) error
+	// MaxConns limits the connections open at once on the HTTPS and the
+	// redirect listener together: every TCP connection, idle keep-alive
+	// ones and handshakes included. MaxConnsPerAddress limits those from
+	// one IPv4 address or IPv6 /64. A connection over a limit is closed
+	// as it is accepted, before the TLS handshake. Defaults
+	// server.DefaultMaxSessions and server.DefaultMaxPerAddress. Terminals
+	// count against Server's limits as well.
+	MaxConns           int
+	MaxConnsPerAddress int
+	// OnRefuse, if non-nil, is called for every connection closed at
+	// accept, on the accept loop; it must not block.
+	OnRefuse func(addr netip.Addr, reason server.RefusalReason)
 	// OnelinerLimit and LastCallersLimit are the lists' default lengths.
 	// Default DefaultListLimit; a client may ask for up to MaxListLimit.
 	OnelinerLimit    int
@@ -106,6 +123,10 @@ type Server struct {
 	assets  map[string]asset
 	https   *http.Server
 	plain   *http.Server
+	tlsConf *tls.Config
+
+	conns    server.Limiter // every connection of both listeners
+	refusals server.Throttle
 
 	baseCtx context.Context // ends at Shutdown or Close
 	cancel  context.CancelFunc
@@ -116,7 +137,7 @@ type Server struct {
 	wg        sync.WaitGroup // WebSocket handlers, which outlive http.Server's tracking
 
 	postMu   sync.Mutex
-	postBusy map[netip.Addr]int // API logins in progress, by address
+	postBusy map[netip.Prefix]int // API logins in progress, by server.CallerOf
 }
 
 // New returns a Server for cfg, with defaults filled in.
@@ -139,7 +160,8 @@ func New(cfg Config) *Server {
 		origins:   make(map[string]bool),
 		assets:    loadAssets(),
 		terminals: make(map[*websocket.Conn]struct{}),
-		postBusy:  make(map[netip.Addr]int),
+		postBusy:  make(map[netip.Prefix]int),
+		conns:     server.Limiter{MaxTotal: cfg.MaxConns, MaxPerAddress: cfg.MaxConnsPerAddress},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -149,7 +171,12 @@ func New(cfg Config) *Server {
 	}
 	s.baseCtx, s.cancel = context.WithCancel(context.Background())
 	s.https = s.httpServer(s.Handler())
-	s.https.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: s.getCertificate}
+	s.tlsConf = &tls.Config{
+		MinVersion:     tls.VersionTLS12,
+		CipherSuites:   tls12Suites,
+		NextProtos:     []string{"http/1.1"},
+		GetCertificate: s.getCertificate,
+	}
 	s.plain = s.httpServer(s.redirectHandler())
 	return s
 }
@@ -175,6 +202,18 @@ func (s *Server) httpServer(h http.Handler) *http.Server {
 	}
 }
 
+// tls12Suites are the cipher suites offered in TLS 1.2: ECDHE with an
+// AEAD only, no CBC and no SHA-1 MAC. (TLS 1.3's are not configurable,
+// and all AEAD.)
+var tls12Suites = []uint16{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+}
+
 func (s *Server) getCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 	if s.cfg.Certificate == nil {
 		return nil, errors.New("web: no certificate")
@@ -183,21 +222,23 @@ func (s *Server) getCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate, e
 }
 
 // Serve serves HTTPS on l until Shutdown or Close, when it returns
-// ErrServerClosed. The TLS handshake, in each connection's goroutine, is
+// ErrServerClosed. Connections are counted against the limits as they
+// are accepted; the TLS handshake, in each connection's goroutine, is
 // bounded by ReadHeaderTimeout.
 func (s *Server) Serve(l net.Listener) error {
 	if s.cfg.Certificate == nil {
 		l.Close()
 		return errors.New("web: Serve needs a Certificate")
 	}
-	return serveErr(s.https.ServeTLS(l, "", ""))
+	return serveErr(s.https.Serve(&tlsListener{s.limitListener(l), s.tlsConf}))
 }
 
 // ServeRedirect serves plain HTTP on l, answering every request with a
-// redirect to the same path over HTTPS on httpsPort. Call it once.
+// redirect to the same path over HTTPS on httpsPort. Its connections
+// count against the same limits as Serve's. Call it once.
 func (s *Server) ServeRedirect(l net.Listener, httpsPort int) error {
 	s.plain.Handler = s.redirectTo(httpsPort)
-	return serveErr(s.plain.Serve(l))
+	return serveErr(s.plain.Serve(s.limitListener(l)))
 }
 
 func serveErr(err error) error {
