@@ -15,6 +15,9 @@ const (
 	KindSSH    Kind = "ssh"
 	KindRlogin Kind = "rlogin"
 	KindWeb    Kind = "web"
+	// KindSFTP is a file transfer over ssh: listed in who's online, but
+	// no terminal.
+	KindSFTP Kind = "sftp"
 )
 
 // Size is a terminal's window size in character cells.
@@ -49,6 +52,9 @@ type Info struct {
 	Env map[string]string
 	// Encoding is the encoding the protocol layer chose.
 	Encoding Encoding
+	// Colors is the colour depth the client stated, for renderers that
+	// can use more than the 16 ANSI colours; ColorsUnknown if it did not.
+	Colors Colors
 	// User is a login name the client offered before any prompt (rlogin,
 	// ssh). Unless UserVerified, it only pre-fills the login screen.
 	User string

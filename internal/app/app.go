@@ -14,6 +14,7 @@ import (
 	"github.com/x84bbs/x84/board"
 	"github.com/x84bbs/x84/internal/config"
 	"github.com/x84bbs/x84/internal/control"
+	"github.com/x84bbs/x84/internal/logcap"
 	"github.com/x84bbs/x84/internal/server"
 	"github.com/x84bbs/x84/internal/web"
 	"github.com/x84bbs/x84/session"
@@ -36,6 +37,9 @@ type Config struct {
 	Dir string
 	// Log receives the server's log. Default: standard error.
 	Log io.Writer
+	// Console receives what the operator at the console must read: the
+	// setup code of a board with no sysop. Default: standard error.
+	Console io.Writer
 	// Board, if non-nil, builds the handler that serves every session
 	// from the board's parts, instead of the default board.
 	Board func(*Parts) (session.Handler, error)
@@ -76,6 +80,10 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := n.listen(); err != nil {
 		return err
 	}
+	if err := startSetup(ctx, parts, cfg.Dir, cfg.Console); err != nil {
+		n.closeAll()
+		return err
+	}
 	log.Info("x84 started", "data", cfg.Dir, "version", Version())
 	if cfg.Ready != nil {
 		cfg.Ready(n.addrs)
@@ -84,6 +92,29 @@ func Run(ctx context.Context, cfg Config) error {
 	err = n.wait(ctx, cfg.Reload)
 	n.shutdown()
 	return err
+}
+
+// startSetup makes the setup code of a board with no sysop and shows it
+// to the operator, in the log and on the console (nil: standard error);
+// an applicant who gives it becomes the sysop.
+func startSetup(ctx context.Context, p *Parts, dir string, console io.Writer) error {
+	code, err := p.Accounts.StartSetup(ctx)
+	if err != nil || code == "" {
+		return err
+	}
+	p.Log.Warn("no sysop yet: apply for an account with the setup code to become the sysop", "setup_code", code)
+	if console == nil {
+		console = os.Stderr
+	}
+	fmt.Fprintf(console, `x84: this board has no sysop yet. Its one-time setup code is
+
+        %s
+
+x84: to become the sysop, apply for an account (type "new" at the login
+x84: screen, or ssh new@host) and give the code when the application asks
+x84: for it; or run: x84 --data %s user add NAME --sysop
+`, code, dir)
+	return nil
 }
 
 // handler is the board that serves the sessions: the program's own, or
@@ -127,12 +158,16 @@ func prepare(cfg Config) (config.Config, *slog.Logger, error) {
 	return conf, log, nil
 }
 
+// newLogger makes the server's log. Every value in it is cut to
+// c.MaxValue bytes, so that what a caller sends (a path, a terminal
+// type) cannot grow the log by more than that a line.
 func newLogger(w io.Writer, c config.Log) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if c.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(logcap.New(h, c.MaxValue))
 }
 
 // node is one running board: its servers, and the listeners and services

@@ -54,12 +54,19 @@ func (n *node) listenSSH() error {
 		filesDir = filepath.Join(n.dir, FilesDir)
 	}
 	area, err := filearea.Open(filearea.Config{
-		Dir:       filesDir,
-		UploadDir: n.cfg.Files.UploadDir,
-		MaxUpload: int64(n.cfg.Files.MaxUploadMiB) << 20,
-		Quota:     int64(n.cfg.Files.QuotaMiB) << 20,
-		Uploads:   n.parts.Store.Uploads,
-		Logger:    n.log,
+		Dir:                filesDir,
+		UploadDir:          n.cfg.Files.UploadDir,
+		MaxUpload:          int64(n.cfg.Files.MaxUploadMiB) << 20,
+		Quota:              int64(n.cfg.Files.QuotaMiB) << 20,
+		MaxFiles:           n.cfg.Files.MaxFilesPerUser,
+		MaxOpen:            n.cfg.Files.MaxOpenFiles,
+		MaxOpenPerUser:     n.cfg.Files.MaxOpenFilesPerUser,
+		MaxSessionsPerUser: n.cfg.Files.MaxSessionsPerUser,
+		RequestsPerSecond:  n.cfg.Files.MaxRequestsPerSecond,
+		RefusalsPerSecond:  n.cfg.Log.RefusalsPerSecond,
+		MaxLogValue:        n.cfg.Log.MaxValue,
+		Uploads:            n.parts.Store.Uploads,
+		Logger:             n.log,
 	})
 	if err != nil {
 		return fmt.Errorf("x84: file area: %w", err)
@@ -69,6 +76,7 @@ func (n *node) listenSSH() error {
 		HostKeys:     keys,
 		Accounts:     n.parts.Accounts,
 		Files:        area,
+		Register:     n.srv.Register,
 		AuthTimeout:  n.cfg.SSH.AuthTimeout.D(),
 		MaxAuthTries: n.cfg.SSH.MaxAuthTries,
 		Logger:       n.log,
@@ -130,6 +138,12 @@ func (n *node) listenWeb() error {
 		IdleTimeout:       cfg.Web.IdleTimeout.D(),
 		HelloTimeout:      cfg.Web.HelloTimeout.D(),
 		Logger:            n.log,
+
+		// Every connection to the web port counts, with the sessions' values.
+		MaxConns:           cfg.Server.MaxSessions,
+		MaxConnsPerAddress: cfg.Server.MaxPerAddress,
+		OnRefuse:           p.met.Refused,
+		PublicWho:          cfg.Web.PublicWho,
 	})
 	l, err := net.Listen("tcp", cfg.Web.ListenAddr())
 	if err != nil {

@@ -132,6 +132,8 @@ type Web struct {
 	// HelloTimeout is how long a browser terminal has to send its window
 	// size after the WebSocket opens.
 	HelloTimeout Duration `toml:"hello_timeout"`
+	// PublicWho lets anyone read GET /api/who; false answers 404.
+	PublicWho bool `toml:"public_who"`
 }
 
 // Files configures the file area served over sftp.
@@ -144,6 +146,20 @@ type Files struct {
 	MaxUploadMiB int `toml:"max_upload_mib"`
 	// QuotaMiB is what one caller may keep in the upload folder, in MiB.
 	QuotaMiB int `toml:"quota_mib"`
+	// MaxFilesPerUser is how many files one caller may keep in the
+	// upload folder.
+	MaxFilesPerUser int `toml:"max_files_per_user"` // 1 to 1000000
+	// MaxOpenFiles bounds the open handles (files and directory listings)
+	// of one sftp session, MaxOpenFilesPerUser those of all of one
+	// user's sessions together.
+	MaxOpenFiles        int `toml:"max_open_files"`          // 1 to 4096
+	MaxOpenFilesPerUser int `toml:"max_open_files_per_user"` // at least max_open_files
+	// MaxSessionsPerUser bounds one user's sftp sessions at once.
+	MaxSessionsPerUser int `toml:"max_sessions_per_user"` // 1 to 1000
+	// MaxRequestsPerSecond bounds the requests of one sftp session other
+	// than reads and writes of open files (opens, listings, stats,
+	// renames, removals); more wait their turn.
+	MaxRequestsPerSecond int `toml:"max_requests_per_second"` // 1 to 100000
 }
 
 // Accounts holds the rules for new accounts and logins. Package auth
@@ -192,6 +208,13 @@ type Ban struct {
 type Log struct {
 	Level  string `toml:"level"`  // debug, info, warn or error
 	Format string `toml:"format"` // text or json
+	// MaxValue cuts every logged string that a caller chose (a path, a
+	// handle, a terminal type) to this many bytes.
+	MaxValue int `toml:"max_value"` // 32 to 65536
+	// RefusalsPerSecond is how many refused requests one session or
+	// connection may log each second; the rest are counted in the next
+	// line logged.
+	RefusalsPerSecond int `toml:"refusals_per_second"` // 1 to 1000
 }
 
 // Default returns the configuration used for every key a file leaves out.
@@ -243,13 +266,19 @@ func Default() Config {
 			ReadHeaderTimeout: Duration(10 * time.Second),
 			ReadTimeout:       Duration(30 * time.Second),
 			WriteTimeout:      Duration(30 * time.Second),
-			IdleTimeout:       Duration(2 * time.Minute),
+			IdleTimeout:       Duration(15 * time.Second),
 			HelloTimeout:      Duration(5 * time.Second),
+			PublicWho:         true,
 		},
 		Files: Files{
-			UploadDir:    "uploads",
-			MaxUploadMiB: 256,
-			QuotaMiB:     1024,
+			UploadDir:            "uploads",
+			MaxUploadMiB:         256,
+			QuotaMiB:             1024,
+			MaxFilesPerUser:      500,
+			MaxOpenFiles:         64,
+			MaxOpenFilesPerUser:  128,
+			MaxSessionsPerUser:   4,
+			MaxRequestsPerSecond: 200,
 		},
 		Accounts: Accounts{
 			HandleMin:        3,
@@ -272,7 +301,7 @@ func Default() Config {
 			Allow:       []string{},
 			Deny:        []string{},
 		},
-		Log: Log{Level: "info", Format: "text"},
+		Log: Log{Level: "info", Format: "text", MaxValue: 256, RefusalsPerSecond: 5},
 	}
 }
 
@@ -504,10 +533,24 @@ func (f Files) check() *problem {
 	if f.UploadDir == "" || strings.ContainsAny(f.UploadDir, "/\\") || f.UploadDir == "." || f.UploadDir == ".." {
 		return problemf("upload_dir", "must be one folder name inside the area (got %q)", f.UploadDir)
 	}
-	return firstProblem(
+	if p := firstProblem(
 		intIn("max_upload_mib", f.MaxUploadMiB, 1, 1<<20),
 		intIn("quota_mib", f.QuotaMiB, 1, 1<<24),
-	)
+		intIn("max_files_per_user", f.MaxFilesPerUser, 1, 1000000),
+		intIn("max_open_files", f.MaxOpenFiles, 1, 4096),
+		intIn("max_open_files_per_user", f.MaxOpenFilesPerUser, 1, 1<<20),
+		intIn("max_sessions_per_user", f.MaxSessionsPerUser, 1, 1000),
+		intIn("max_requests_per_second", f.MaxRequestsPerSecond, 1, 100000),
+	); p != nil {
+		return p
+	}
+	if f.MaxOpenFilesPerUser < f.MaxOpenFiles {
+		p := problemf("max_open_files_per_user", "max_open_files_per_user (%d) must not be less than max_open_files (%d)",
+			f.MaxOpenFilesPerUser, f.MaxOpenFiles)
+		p.also = "max_open_files"
+		return p
+	}
+	return nil
 }
 
 func (a Accounts) check() *problem {
@@ -557,5 +600,7 @@ func (l Log) check() *problem {
 	return firstProblem(
 		oneOf("level", l.Level, "debug", "info", "warn", "error"),
 		oneOf("format", l.Format, "text", "json"),
+		intIn("max_value", l.MaxValue, 32, 65536),
+		intIn("refusals_per_second", l.RefusalsPerSecond, 1, 1000),
 	)
 }

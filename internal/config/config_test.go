@@ -61,7 +61,7 @@ format = "json"
 				NegotiationTimeout: Duration(500 * time.Millisecond),
 				NegotiationLimit:   Duration(500 * time.Millisecond),
 			}
-			c.Log = Log{Level: "debug", Format: "json"}
+			c.Log.Level, c.Log.Format = "debug", "json"
 		}},
 		{"inline table", `telnet = { port = 2323, address = "" }`, func(c *Config) {
 			c.Telnet.Port = 2323

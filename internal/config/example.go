@@ -103,9 +103,11 @@ read_timeout = "30s"
 # Time to write a response (WebSockets have their own limits).
 write_timeout = "30s"
 # How long an idle keep-alive connection stays open.
-idle_timeout = "2m"
+idle_timeout = "15s"
 # Time a browser terminal has to send its window size once connected.
 hello_timeout = "5s"
+# Let anyone read who is online at GET /api/who.
+public_who = true
 
 [files]
 # The file area's folder; "" means DATA/files.
@@ -116,6 +118,17 @@ upload_dir = "uploads"
 max_upload_mib = 256
 # Space one caller may use in the upload folder, in MiB (sysops are exempt).
 quota_mib = 1024
+# Files one caller may keep in the upload folder (sysops are exempt).
+max_files_per_user = 500
+# Open files and listings of one sftp session, 1 to 4096...
+max_open_files = 64
+# ...and of all of one user's sftp sessions together.
+max_open_files_per_user = 128
+# sftp sessions of one user at once, 1 to 1000.
+max_sessions_per_user = 4
+# Requests per second of one sftp session, besides reads and writes of open
+# files; more wait their turn.
+max_requests_per_second = 200
 
 [accounts]
 # Shortest handle, 1 to 64 characters.
@@ -162,4 +175,8 @@ deny = []
 level = "info"
 # Log format: text or json.
 format = "text"
+# Longest string from a caller (a path, a handle) written to the log, in bytes.
+max_value = 256
+# Refused requests one session may log each second; the rest are counted.
+refusals_per_second = 5
 `

@@ -12,14 +12,22 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/x84bbs/x84/internal/logcap"
 	"github.com/x84bbs/x84/store"
 )
 
 // Defaults of Config.
 const (
-	DefaultUploadDir = "uploads"
-	DefaultMaxUpload = 256 << 20 // 256 MiB
-	DefaultQuota     = 1 << 30   // 1 GiB
+	DefaultUploadDir          = "uploads"
+	DefaultMaxUpload          = 256 << 20 // 256 MiB
+	DefaultQuota              = 1 << 30   // 1 GiB
+	DefaultMaxFiles           = 500
+	DefaultMaxOpen            = 64
+	DefaultMaxOpenPerUser     = 128
+	DefaultMaxSessionsPerUser = 4
+	DefaultRequestsPerSecond  = 200
+	DefaultRefusalsPerSecond  = 5
+	DefaultMaxLogValue        = 256
 )
 
 // tempPrefix starts the names of uploads in progress. Such names are
@@ -32,7 +40,14 @@ const tempPrefix = ".x84-upload-"
 var (
 	ErrTooLarge = errors.New("filearea: file exceeds the upload size limit")
 	ErrQuota    = errors.New("filearea: upload quota exceeded")
+	ErrMaxFiles = errors.New("filearea: upload file count limit reached")
+	ErrMaxOpen  = errors.New("filearea: too many open files")
 )
+
+// ErrTooManySessions is NewSession's error for a user who has
+// Config.MaxSessionsPerUser sessions open already. Its text is meant for
+// the caller.
+var ErrTooManySessions = errors.New("too many file transfer sessions at once; close one and try again")
 
 // Config configures a file area. Dir and Uploads are required; every
 // other field has a default.
@@ -50,6 +65,23 @@ type Config struct {
 	// folder, counted from Uploads; sysops are exempt. Zero means
 	// DefaultQuota, a negative value no quota.
 	Quota int64
+	// MaxFiles is the number of files one user may keep in the upload
+	// folder, uploads in progress included; sysops are exempt. Zero means
+	// DefaultMaxFiles, a negative value no limit.
+	MaxFiles int
+	// MaxOpen bounds the open handles (files being read or written,
+	// directory listings) of one session, MaxOpenPerUser those of all of
+	// one user's sessions, MaxSessionsPerUser the sessions of one user.
+	// Zero means the default, as for every limit below.
+	MaxOpen, MaxOpenPerUser, MaxSessionsPerUser int
+	// RequestsPerSecond bounds one session's requests other than reads
+	// and writes of open handles; more wait their turn.
+	RequestsPerSecond int
+	// RefusalsPerSecond is how many refusals one session logs a second;
+	// the rest are counted in the next line logged ("unlogged_before").
+	RefusalsPerSecond int
+	// MaxLogValue cuts logged paths and reasons to this many bytes.
+	MaxLogValue int
 	// Uploads records who owns each uploaded file and how big it is.
 	Uploads store.Uploads
 	// Logger receives one record per refused operation, upload and
@@ -64,6 +96,8 @@ type Area struct {
 	uploadDir string
 	maxUpload int64
 	quota     int64
+	maxFiles  int
+	limits    Config // the session limits, defaults applied
 	uploads   store.Uploads
 	log       *slog.Logger
 	// escape is the error os.Root wraps when a path or a symlink leads
@@ -76,12 +110,14 @@ type Area struct {
 	// held during store calls and file system renames.
 	commitMu sync.Mutex
 
-	// mu guards pending. Lock order: commitMu -> mu.
+	// mu guards the maps below. Lock order: commitMu -> mu.
 	mu sync.Mutex
-	// pending counts, by store.HandleKey, the bytes of uploads in
+	// pending counts, by account ID, the bytes and files of uploads in
 	// progress that count towards a quota, so that parallel uploads of
 	// one user share it.
-	pending map[string]int64
+	pending map[int64]store.UploadUsage
+	// sessions and open count each user's sessions and open handles.
+	sessions, open map[int64]int
 }
 
 // Open opens the file area described by cfg, creating its root and
@@ -106,15 +142,37 @@ func Open(cfg Config) (*Area, error) {
 		uploadDir: up,
 		maxUpload: cfg.MaxUpload,
 		quota:     cfg.Quota,
+		maxFiles:  cfg.MaxFiles,
+		limits:    cfg,
 		uploads:   cfg.Uploads,
 		log:       cfg.Logger,
-		pending:   make(map[string]int64),
+		pending:   make(map[int64]store.UploadUsage),
+		sessions:  make(map[int64]int),
+		open:      make(map[int64]int),
 	}
 	if a.maxUpload == 0 {
 		a.maxUpload = DefaultMaxUpload
 	}
 	if a.quota == 0 {
 		a.quota = DefaultQuota
+	}
+	if a.maxFiles == 0 {
+		a.maxFiles = DefaultMaxFiles
+	}
+	for _, l := range []struct {
+		v   *int
+		def int
+	}{
+		{&a.limits.MaxOpen, DefaultMaxOpen},
+		{&a.limits.MaxOpenPerUser, DefaultMaxOpenPerUser},
+		{&a.limits.MaxSessionsPerUser, DefaultMaxSessionsPerUser},
+		{&a.limits.RequestsPerSecond, DefaultRequestsPerSecond},
+		{&a.limits.RefusalsPerSecond, DefaultRefusalsPerSecond},
+		{&a.limits.MaxLogValue, DefaultMaxLogValue},
+	} {
+		if *l.v <= 0 {
+			*l.v = l.def
+		}
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -173,7 +231,7 @@ func (a *Area) sweep(dir string) error {
 			if err := a.root.Remove(rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("filearea: %w", err)
 			}
-			a.log.Info("filearea: removed stale upload", "path", display(rel))
+			a.log.Info("filearea: removed stale upload", "path", a.logPath(rel))
 		case e.IsDir():
 			if err := a.sweep(rel); err != nil {
 				return err
@@ -186,25 +244,6 @@ func (a *Area) sweep(dir string) error {
 // Close closes the area's root. Sessions still using the area get
 // failures from then on.
 func (a *Area) Close() error { return a.root.Close() }
-
-// local maps a request's slash path ("/uploads/x", "x", "/../x") to a
-// path relative to the root that cannot start with "..": "." for the
-// root itself.
-func local(p string) string {
-	p = path.Clean("/" + p)
-	if p == "/" {
-		return "."
-	}
-	return p[1:]
-}
-
-// display is the client's view of a root-relative path.
-func display(rel string) string {
-	if rel == "." {
-		return "/"
-	}
-	return "/" + rel
-}
 
 // hidden reports whether a component of rel names an upload in progress.
 func hidden(rel string) bool {
@@ -228,19 +267,41 @@ func (a *Area) protected(rel string) bool {
 	return rel == "." || rel == a.uploadDir || strings.HasPrefix(a.uploadDir, rel+"/")
 }
 
-// reserve adds delta to the bytes in progress of the user with the
-// handle key and returns the new total.
-func (a *Area) reserve(key string, delta int64) int64 {
+// reserve adds delta to the uploads in progress of the account and
+// returns the new total.
+func (a *Area) reserve(id int64, delta store.UploadUsage) store.UploadUsage {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	n := a.pending[key] + delta
-	if n == 0 {
-		delete(a.pending, key)
+	n := a.pending[id]
+	n.Bytes += delta.Bytes
+	n.Files += delta.Files
+	if n == (store.UploadUsage{}) {
+		delete(a.pending, id)
 	} else {
-		a.pending[key] = n
+		a.pending[id] = n
 	}
 	return n
 }
+
+// count adds delta to m[id] unless that passes max, and reports
+// whether it did; a negative delta always applies.
+func (a *Area) count(m map[int64]int, id int64, delta, max int) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := m[id] + delta
+	if delta > 0 && n > max {
+		return false
+	}
+	if n <= 0 {
+		delete(m, id)
+	} else {
+		m[id] = n
+	}
+	return true
+}
+
+// logPath is a path as the log shows it: escaped and cut.
+func (a *Area) logPath(rel string) string { return logcap.Cut(display(rel), a.limits.MaxLogValue) }
 
 // moveRecord moves the upload record of from to to, or drops it when to
 // lies outside the upload folder. A missing record is no error.

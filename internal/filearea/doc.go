@@ -5,7 +5,10 @@
 //
 //	area, err := filearea.Open(filearea.Config{Dir: "DATA/files", Uploads: st.Uploads})
 //	…
-//	srv := sftp.NewRequestServer(channel, area.Handlers(ctx, filearea.User{Handle: h, Sysop: s}))
+//	fs, err := area.NewSession(ctx, filearea.User{ID: id, Handle: h, Sysop: s})
+//	if err != nil { … } // ErrTooManySessions
+//	defer fs.Close()
+//	srv := sftp.NewRequestServer(channel, fs.Handlers())
 //	err = srv.Serve()
 //
 // # Confinement
@@ -20,18 +23,24 @@
 //
 // # Rules
 //
-//   - Everyone may list, stat and download everything in the area.
-//     Listings show symlinks as symlinks (lstat, as OpenSSH does); Stat,
-//     List and Get follow links only inside the area.
-//   - Users upload only directly into the upload folder (Config.UploadDir,
-//     x/84's drop box). A file there that exists may be replaced only by
-//     the user its upload record names; one without a record only by a
-//     sysop. Sysops may upload anywhere, but not over another user's
-//     upload either.
-//   - Config.MaxUpload bounds every file, Config.Quota the bytes one user
-//     keeps in the upload folder (store.Uploads.UploadUsage, with this
-//     upload's size, less the user's own file it replaces, and the
-//     user's other uploads in progress). Sysops have no quota.
+//   - Everyone may list, stat and download everything in the area but
+//     the upload folder (Config.UploadDir, x/84's drop box): there a user
+//     sees only his own uploads, and sysops see everything, until a sysop
+//     releases a file by moving it into the area. What a user may not see
+//     answers "no such file". Listings show symlinks as symlinks (lstat,
+//     as OpenSSH does); Stat, List and Get follow links only inside the
+//     area.
+//   - Users upload only directly into the upload folder. Uploads belong
+//     to the account (User.ID, store.Upload.OwnerID), not the handle: a
+//     file there that exists may be replaced only by the account its
+//     upload record names; one without a record, or whose account was
+//     deleted, only by a sysop. Sysops may upload anywhere, but not over
+//     another user's upload either. Guests (ID 0) may not upload.
+//   - Config.MaxUpload bounds every file, Config.Quota the bytes and
+//     Config.MaxFiles the files one user keeps in the upload folder
+//     (store.Uploads.UploadUsage, with this upload, less the user's own
+//     file it replaces, and the user's other uploads in progress).
+//     Sysops have neither quota nor file limit.
 //   - Sysops may also rename (Rename refuses to replace, PosixRename
 //     replaces), remove files, and make and remove directories, but not
 //     move or remove the root or the upload folder. Upload records
@@ -39,12 +48,31 @@
 //   - Setstat changes nothing and succeeds for sysops on any existing file
 //     and for users on their own uploads (clients set times after a put);
 //     it is refused otherwise. Symlink and Link are refused for everyone.
+//   - New names (uploads, renames, folders) must be clean: no control
+//     characters, escape sequences, invisible or direction-changing
+//     characters (what term.Sanitize would change), no backslash. Names
+//     already on disk that are not are listed escaped (\x1b, \u202e,
+//     \\), and the escaped form names the file in requests.
+//
+// # Limits per session and per user
+//
+// A session holds at most Config.MaxOpen open handles (downloads,
+// uploads, directory listings), a user at most Config.MaxOpenPerUser
+// over all his sessions, and at most Config.MaxSessionsPerUser sessions
+// (NewSession returns ErrTooManySessions). A refused open gets a failure
+// naming the limit. A session's requests other than reads and writes of
+// open handles are paced at Config.RequestsPerSecond: more wait their
+// turn, which slows a flood without failing an honest client.
 //
 // Every refused operation returns one of pkg/sftp's status codes (no such
 // file, permission denied, failure with a message naming the rule or
-// limit) and is logged once, "filearea: refused" with user, op, path,
-// reason and status: no such file at Debug, other refusals at Warn, and
-// failures of the system at Error. A refusal never ends the connection.
+// limit) and is logged, "filearea: refused" with user, op, path, reason
+// and status: no such file at Debug, other refusals at Warn, and
+// failures of the system at Error. A session logs at most
+// Config.RefusalsPerSecond refusals a second; the next line logged counts
+// those held back ("unlogged_before"), and paths and reasons are escaped
+// and cut to Config.MaxLogValue bytes. A refusal never ends the
+// connection.
 //
 // # Uploads
 //
@@ -82,8 +110,10 @@
 // upload's mutex (held for reading by ReadAt and WriteAt, for writing by
 // whatever ends the upload), the area's commit mutex (committing an
 // upload, Rename, Remove; held during store calls), then the area's
-// mutex over the bytes in progress per user; a session's mutex over its
-// uploads in progress is a leaf. The package starts no goroutines.
+// mutex over the uploads in progress, sessions and open handles per
+// user; a session's mutex over its uploads in progress and handles is a
+// leaf, as is its refusal-logging mutex. The package starts no
+// goroutines.
 //
 // Transfers use ReadAt and WriteAt on the files themselves: Get returns
 // the *os.File, so pkg/sftp reads straight into its packet buffers.

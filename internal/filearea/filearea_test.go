@@ -127,7 +127,7 @@ func TestPut(t *testing.T) {
 }
 
 func TestPutRefused(t *testing.T) {
-	e := newEnv(t, Config{})
+	e := newEnv(t, Config{RefusalsPerSecond: 100}) // every refusal logged
 	if err := os.Mkdir(filepath.Join(e.dir, "uploads", "sub"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -279,19 +279,20 @@ func TestOverwrite(t *testing.T) {
 	if err := s.put("/uploads/a.zip", []byte("sysop's")); code(err) != sftp.ErrSSHFxPermissionDenied {
 		t.Errorf("sysop overwriting alice's upload: %v; want permission denied", err)
 	}
-	if err := b.Chtimes("/uploads/a.zip", time.Now(), time.Now()); code(err) != sftp.ErrSSHFxPermissionDenied {
-		t.Errorf("bob's Chtimes on alice's upload: %v; want permission denied", err)
+	// In the drop box, alice's upload does not exist for bob.
+	if err := b.Chtimes("/uploads/a.zip", time.Now(), time.Now()); code(err) != sftp.ErrSSHFxNoSuchFile {
+		t.Errorf("bob's Chtimes on alice's upload: %v; want no such file", err)
 	}
-	// Handles are compared by store.HandleKey.
-	a2 := e.connect(t, User{Handle: "ALICE"})
+	// Uploads belong to the account, whatever its handle is now.
+	a2 := e.connect(t, User{ID: alice.ID, Handle: "ALICE"})
 	if err := a2.put("/uploads/a.zip", []byte("new content")); err != nil {
 		t.Fatalf("alice overwriting her upload: %v", err)
 	}
 	if got, _ := os.ReadFile(filepath.Join(e.dir, "uploads", "a.zip")); string(got) != "new content" {
 		t.Errorf("a.zip = %q", got)
 	}
-	if n, _ := e.up.UploadUsage(t.Context(), "alice"); n != 11 {
-		t.Errorf("alice's usage = %d; want 11", n)
+	if n, _ := e.up.UploadUsage(t.Context(), alice.ID); n.Bytes != 11 {
+		t.Errorf("alice's usage = %+v; want 11 bytes", n)
 	}
 
 	// A file in uploads without a record: only a sysop may replace it.
@@ -364,8 +365,8 @@ func TestLimits(t *testing.T) {
 		}
 		e.noTemps(t)
 	}
-	if n, _ := e.up.UploadUsage(t.Context(), "alice"); n != 300<<10 {
-		t.Errorf("usage = %d; want %d", n, 300<<10)
+	if n, _ := e.up.UploadUsage(t.Context(), alice.ID); n.Bytes != 300<<10 {
+		t.Errorf("usage = %+v; want %d bytes", n, 300<<10)
 	}
 	// The connection survived every refusal.
 	if got, err := c.get("/pub/readme.txt"); err != nil || got != "hello, caller\n" {

@@ -56,16 +56,30 @@ func (f *fakeUploads) DeleteUpload(_ context.Context, p string) error {
 	return nil
 }
 
-func (f *fakeUploads) UploadUsage(_ context.Context, owner string) (int64, error) {
+func (f *fakeUploads) UploadUsage(_ context.Context, owner int64) (store.UploadUsage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var n int64
+	var n store.UploadUsage
 	for _, u := range f.m {
-		if store.HandleKey(u.Owner) == store.HandleKey(owner) {
-			n += u.Size
+		if owner != 0 && u.OwnerID == owner {
+			n.Bytes += u.Size
+			n.Files++
 		}
 	}
 	return n, nil
+}
+
+func (f *fakeUploads) UploadsOf(_ context.Context, owner int64) ([]store.Upload, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ups []store.Upload
+	for _, u := range f.m {
+		if owner != 0 && u.OwnerID == owner {
+			ups = append(ups, u)
+		}
+	}
+	slices.SortFunc(ups, func(a, b store.Upload) int { return strings.Compare(a.Path, b.Path) })
+	return ups, nil
 }
 
 func (f *fakeUploads) paths() []string {
@@ -114,9 +128,9 @@ type env struct {
 }
 
 var (
-	alice = User{Handle: "Alice"}
-	bob   = User{Handle: "bob"}
-	sysop = User{Handle: "root", Sysop: true}
+	alice = User{ID: 1, Handle: "Alice"}
+	bob   = User{ID: 2, Handle: "bob"}
+	sysop = User{ID: 3, Handle: "root", Sysop: true}
 )
 
 func newEnv(tb testing.TB, cfg Config) *env {
@@ -166,13 +180,18 @@ func (e *env) connect(tb testing.TB, u User, opts ...sftp.ClientOption) *conn {
 // connectCtx is connect with the session context ctx.
 func (e *env) connectCtx(tb testing.TB, ctx context.Context, u User, opts ...sftp.ClientOption) *conn {
 	tb.Helper()
+	ss, err := e.area.NewSession(ctx, u)
+	if err != nil {
+		tb.Fatalf("NewSession(%+v): %v", u, err)
+	}
 	cEnd, sEnd := net.Pipe()
-	srv := sftp.NewRequestServer(sEnd, e.area.Handlers(ctx, u))
+	srv := sftp.NewRequestServer(sEnd, ss.Handlers())
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
 		srv.Serve()
 		srv.Close()
+		ss.Close()
 	}()
 	cl, err := sftp.NewClientPipe(cEnd, cEnd, opts...)
 	if err != nil {

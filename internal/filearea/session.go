@@ -3,6 +3,7 @@ package filearea
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -11,16 +12,35 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pkg/sftp"
+	"golang.org/x/time/rate"
 
+	"github.com/x84bbs/x84/internal/logcap"
 	"github.com/x84bbs/x84/store"
 )
 
-// User is the account an sftp session runs as.
+// User is the account an sftp session runs as. ID is the account's ID,
+// 0 for a guest, who may not upload.
 type User struct {
+	ID     int64
 	Handle string
 	Sysop  bool
+}
+
+// ActivityIdle is a session's activity while nothing is transferred.
+const ActivityIdle = "file transfer"
+
+// Session is one sftp session of a user on the area.
+type Session struct {
+	// Activity, if set before Handlers is called, hears what the
+	// session is doing ("downloading /pub/x.zip", ActivityIdle), for
+	// who's online. Names in it are escaped as listings show them.
+	Activity func(string)
+
+	s    *session
+	once sync.Once
 }
 
 // session holds one sftp session's handlers. It implements
@@ -30,34 +50,143 @@ type User struct {
 type session struct {
 	a    *Area
 	user User
-	key  string // store.HandleKey(user.Handle)
 	ctx  context.Context
+
+	pace *rate.Limiter // requests other than reads and writes
+
+	logMu    sync.Mutex
+	logStart time.Time // of the current second of refusal logging
+	logged   int       // refusals logged in that second
+	unlogged int64     // refusals not logged since the last one
 
 	mu sync.Mutex
 	// active counts this session's uploads in progress by target path,
 	// so that an fsetstat before the close finds its file.
-	active map[string]int
+	active    map[string]int
+	open      int // handles open
+	transfers int // downloads and uploads open
+
+	activity func(string) // Session.Activity
 }
 
-// Handlers returns the handlers of one sftp session of user u, for
-// sftp.NewRequestServer. ctx is used for the store's calls and should
-// be cancelled when the session's connection ends; an upload that has
-// not been committed by then is discarded.
-func (a *Area) Handlers(ctx context.Context, u User) sftp.Handlers {
+// transferStart and transferEnd tell who's online what the session
+// transfers: the newest file while any is open.
+func (s *session) transferStart(verb, rel string) {
+	s.mu.Lock()
+	s.transfers++
+	s.mu.Unlock()
+	if s.activity != nil {
+		s.activity(verb + " " + logcap.Cut(display(rel), 60))
+	}
+}
+
+func (s *session) transferEnd() {
+	s.mu.Lock()
+	s.transfers--
+	idle := s.transfers == 0
+	s.mu.Unlock()
+	if idle && s.activity != nil {
+		s.activity(ActivityIdle)
+	}
+}
+
+// NewSession starts an sftp session of user u, or returns
+// ErrTooManySessions. ctx is used for the store's calls and should be
+// cancelled when the session's connection ends; an upload that has not
+// been committed by then is discarded. Close the session when its
+// RequestServer's Serve has returned.
+func (a *Area) NewSession(ctx context.Context, u User) (*Session, error) {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if !a.count(a.sessions, u.ID, 1, a.limits.MaxSessionsPerUser) {
+		a.log.Warn("filearea: session refused", "user", logcap.Cut(u.Handle, a.limits.MaxLogValue),
+			"reason", "sessions per user", "limit", a.limits.MaxSessionsPerUser)
+		return nil, ErrTooManySessions
 	}
 	s := &session{
 		a:      a,
 		user:   u,
-		key:    store.HandleKey(u.Handle),
 		ctx:    ctx,
+		pace:   rate.NewLimiter(rate.Limit(a.limits.RequestsPerSecond), a.limits.RequestsPerSecond),
 		active: make(map[string]int),
 	}
+	return &Session{s: s}, nil
+}
+
+// Handlers returns the session's handlers, for sftp.NewRequestServer.
+func (ss *Session) Handlers() sftp.Handlers {
+	s := ss.s
+	s.activity = ss.Activity
 	return sftp.Handlers{FileGet: s, FilePut: s, FileCmd: s, FileList: s}
 }
 
-func (s *session) owns(owner string) bool { return store.HandleKey(owner) == s.key }
+// Close ends the session, freeing its place in the user's count of
+// sessions. Handles still open are closed by the RequestServer.
+func (ss *Session) Close() {
+	ss.once.Do(func() { ss.s.a.count(ss.s.a.sessions, ss.s.user.ID, -1, 0) })
+}
+
+// mayLog reports whether a refusal may be logged now, and how many were
+// held back since the last one logged: at most
+// Config.RefusalsPerSecond in each second.
+func (s *session) mayLog(now time.Time) (unlogged int64, ok bool) {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	if now.Sub(s.logStart) >= time.Second {
+		s.logStart, s.logged = now, 0
+	}
+	if s.logged >= s.a.limits.RefusalsPerSecond {
+		s.unlogged++
+		return 0, false
+	}
+	s.logged++
+	unlogged, s.unlogged = s.unlogged, 0
+	return unlogged, true
+}
+
+// owns reports whether the upload record names the session's user.
+func (s *session) owns(rec store.Upload) bool { return s.user.ID != 0 && rec.OwnerID == s.user.ID }
+
+// wait paces the session's requests: it returns once the request may
+// go ahead, or an error when the session has ended meanwhile.
+func (s *session) wait() error {
+	if err := s.pace.Wait(s.ctx); err != nil {
+		return failure("session ended")
+	}
+	return nil
+}
+
+// acquire counts a new open handle against the session's and the user's
+// limits; release gives it back.
+func (s *session) acquire() error {
+	s.mu.Lock()
+	if s.open >= s.a.limits.MaxOpen {
+		s.mu.Unlock()
+		return s.tooManyOpen("this session", s.a.limits.MaxOpen)
+	}
+	s.open++
+	s.mu.Unlock()
+	if !s.a.count(s.a.open, s.user.ID, 1, s.a.limits.MaxOpenPerUser) {
+		s.mu.Lock()
+		s.open--
+		s.mu.Unlock()
+		return s.tooManyOpen("all your sessions", s.a.limits.MaxOpenPerUser)
+	}
+	return nil
+}
+
+func (s *session) tooManyOpen(scope string, max int) error {
+	return &statusError{code: sftp.ErrSSHFxFailure, kind: ErrMaxOpen,
+		msg: fmt.Sprintf("filearea: too many open files: at most %d in %s; close some first", max, scope)}
+}
+
+func (s *session) release() {
+	s.mu.Lock()
+	s.open--
+	s.mu.Unlock()
+	s.a.count(s.a.open, s.user.ID, -1, 0)
+}
 
 func (s *session) begin(rel string) {
 	s.mu.Lock()
@@ -79,11 +208,62 @@ func (s *session) uploading(rel string) bool {
 	return s.active[rel] > 0
 }
 
+// visible reports whether the user may see rel. The upload folder is a
+// drop box: a file in it is seen by its uploader and by sysops only,
+// until a sysop releases it by moving it into the area.
+func (s *session) visible(rel string) (bool, error) {
+	if s.user.Sysop || !s.a.inUploads(rel) {
+		return true, nil
+	}
+	if s.uploading(rel) {
+		return true, nil
+	}
+	rec, err := s.a.uploads.Upload(s.ctx, rel)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return s.owns(rec), nil
+}
+
+// lookup is the start of every request on an existing path: it paces
+// the session and answers no such file for what the user may not see.
+func (s *session) lookup(op, rel string) error {
+	if err := s.wait(); err != nil {
+		return s.refuse(op, rel, err)
+	}
+	if hidden(rel) {
+		return s.refuse(op, rel, errNoSuchFile)
+	}
+	ok, err := s.visible(rel)
+	if err != nil {
+		return s.refuse(op, rel, err)
+	}
+	if !ok {
+		return s.refuse(op, rel, errNoSuchFile)
+	}
+	return nil
+}
+
+// download is a file open for reading; Close gives its handle back.
+type download struct {
+	*os.File
+	once    sync.Once
+	release func()
+}
+
+func (d *download) Close() error {
+	d.once.Do(d.release)
+	return d.File.Close()
+}
+
 // Fileread opens a regular file for download.
 func (s *session) Fileread(r *sftp.Request) (io.ReaderAt, error) {
 	rel := local(r.Filepath)
-	if hidden(rel) {
-		return nil, s.refuse(r.Method, rel, errNoSuchFile)
+	if err := s.lookup(r.Method, rel); err != nil {
+		return nil, err
 	}
 	// Stat first, so that opening a FIFO a sysop left cannot block.
 	fi, err := s.a.root.Stat(rel)
@@ -93,18 +273,24 @@ func (s *session) Fileread(r *sftp.Request) (io.ReaderAt, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, s.refuse(r.Method, rel, failure("not a regular file"))
 	}
+	if err := s.acquire(); err != nil {
+		return nil, s.refuse(r.Method, rel, err)
+	}
 	f, err := s.a.root.Open(rel)
 	if err != nil {
+		s.release()
 		return nil, s.refuse(r.Method, rel, err)
 	}
 	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		f.Close()
+		s.release()
 		if err == nil {
 			err = failure("not a regular file")
 		}
 		return nil, s.refuse(r.Method, rel, err)
 	}
-	return f, nil
+	s.transferStart("downloading", rel)
+	return &download{File: f, release: func() { s.transferEnd(); s.release() }}, nil
 }
 
 // listing is a fixed list of entries.
@@ -121,26 +307,59 @@ func (l listing) ListAt(ls []os.FileInfo, off int64) (int, error) {
 	return n, nil
 }
 
+// dirHandle is an open directory: its listing, held until the client
+// closes the handle.
+type dirHandle struct {
+	listing
+	once    sync.Once
+	release func()
+}
+
+func (d *dirHandle) Close() error {
+	d.once.Do(d.release)
+	return nil
+}
+
+// shown is a file's information with its name as listings show it.
+type shown struct {
+	os.FileInfo
+	name string
+}
+
+func (f shown) Name() string { return f.name }
+
+// show escapes fi's name if it needs it.
+func show(fi os.FileInfo) os.FileInfo {
+	if n := escapeName(fi.Name()); n != fi.Name() {
+		return shown{fi, n}
+	}
+	return fi
+}
+
 // Filelist answers List (a directory's entries, sorted by name; a file
 // lists itself) and Stat (following symlinks that stay inside the area).
 func (s *session) Filelist(r *sftp.Request) (sftp.ListerAt, error) {
 	rel := local(r.Filepath)
-	if hidden(rel) {
-		return nil, s.refuse(r.Method, rel, errNoSuchFile)
+	if err := s.lookup(r.Method, rel); err != nil {
+		return nil, err
 	}
 	switch r.Method {
 	case "List":
-		l, err := s.list(rel)
-		if err != nil {
+		if err := s.acquire(); err != nil {
 			return nil, s.refuse(r.Method, rel, err)
 		}
-		return l, nil
+		l, err := s.list(rel)
+		if err != nil {
+			s.release()
+			return nil, s.refuse(r.Method, rel, err)
+		}
+		return &dirHandle{listing: l, release: s.release}, nil
 	case "Stat":
 		fi, err := s.a.root.Stat(rel)
 		if err != nil {
 			return nil, s.refuse(r.Method, rel, err)
 		}
-		return listing{fi}, nil
+		return listing{show(fi)}, nil
 	}
 	return nil, s.refuse(r.Method, rel, &statusError{code: sftp.ErrSSHFxOpUnsupported, msg: "filearea: unsupported"})
 }
@@ -151,7 +370,7 @@ func (s *session) list(rel string) (listing, error) {
 		return nil, err
 	}
 	if !fi.IsDir() {
-		return listing{fi}, nil
+		return listing{show(fi)}, nil
 	}
 	f, err := s.a.root.Open(rel)
 	if err != nil {
@@ -162,16 +381,31 @@ func (s *session) list(rel string) (listing, error) {
 	if err != nil {
 		return nil, err
 	}
+	// In the drop box, a user sees only his own uploads.
+	var mine map[string]bool
+	if !s.user.Sysop && (rel == s.a.uploadDir || s.a.inUploads(rel)) {
+		ups, err := s.a.uploads.UploadsOf(s.ctx, s.user.ID)
+		if err != nil {
+			return nil, err
+		}
+		mine = make(map[string]bool, len(ups))
+		for _, u := range ups {
+			mine[u.Path] = true
+		}
+	}
 	l := make(listing, 0, len(ents))
 	for _, e := range ents {
 		if strings.HasPrefix(e.Name(), tempPrefix) {
+			continue
+		}
+		if mine != nil && !mine[path.Join(rel, e.Name())] {
 			continue
 		}
 		fi, err := e.Info() // lstat: symlinks are listed as such
 		if err != nil {
 			continue // removed meanwhile
 		}
-		l = append(l, fi)
+		l = append(l, show(fi))
 	}
 	slices.SortFunc(l, func(x, y os.FileInfo) int { return strings.Compare(x.Name(), y.Name()) })
 	return l, nil
@@ -180,22 +414,22 @@ func (s *session) list(rel string) (listing, error) {
 // Lstat answers Lstat without following a final symlink.
 func (s *session) Lstat(r *sftp.Request) (sftp.ListerAt, error) {
 	rel := local(r.Filepath)
-	if hidden(rel) {
-		return nil, s.refuse(r.Method, rel, errNoSuchFile)
+	if err := s.lookup(r.Method, rel); err != nil {
+		return nil, err
 	}
 	fi, err := s.a.root.Lstat(rel)
 	if err != nil {
 		return nil, s.refuse(r.Method, rel, err)
 	}
-	return listing{fi}, nil
+	return listing{show(fi)}, nil
 }
 
-// Readlink returns a symlink's target as stored, if it leads to a place
-// inside the area.
+// Readlink returns a symlink's target as stored (escaped as names are),
+// if it leads to a place inside the area.
 func (s *session) Readlink(p string) (string, error) {
 	rel := local(p)
-	if hidden(rel) {
-		return "", s.refuse("Readlink", rel, errNoSuchFile)
+	if err := s.lookup("Readlink", rel); err != nil {
+		return "", err
 	}
 	target, err := s.a.root.Readlink(rel)
 	if err != nil {
@@ -207,12 +441,20 @@ func (s *session) Readlink(p string) (string, error) {
 	if errors.Is(err, s.a.escape) || path.IsAbs(target) || !filepath.IsLocal(path.Join(path.Dir(rel), target)) {
 		return "", s.refuse("Readlink", rel, denied("link leads out of the file area"))
 	}
-	return target, nil
+	parts := strings.Split(target, "/")
+	for i, c := range parts {
+		parts[i] = escapeName(c)
+	}
+	return strings.Join(parts, "/"), nil
 }
 
 // Filecmd answers Setstat, Rename, Remove, Mkdir, Rmdir, Symlink and
 // Link.
 func (s *session) Filecmd(r *sftp.Request) error {
+	rel := local(r.Filepath)
+	if err := s.wait(); err != nil {
+		return s.refuse(r.Method, rel, err)
+	}
 	switch r.Method {
 	case "Setstat":
 		return s.setstat(r)
@@ -220,7 +462,6 @@ func (s *session) Filecmd(r *sftp.Request) error {
 		// For these, Target is the new name.
 		return s.refuse(r.Method, local(r.Target), denied("links are not allowed"))
 	}
-	rel := local(r.Filepath)
 	if !s.user.Sysop {
 		return s.refuse(r.Method, rel, denied("only sysops may do that"))
 	}
@@ -233,10 +474,13 @@ func (s *session) Filecmd(r *sftp.Request) error {
 		if hidden(rel) {
 			return s.refuse(r.Method, rel, denied("reserved name"))
 		}
+		if !cleanName(path.Base(rel)) {
+			return s.refuse(r.Method, rel, errBadName)
+		}
 		if err := s.a.root.Mkdir(rel, 0o755); err != nil {
 			return s.refuse(r.Method, rel, err)
 		}
-		s.a.log.Info("filearea: made directory", "user", s.user.Handle, "path", display(rel))
+		s.a.log.Info("filearea: made directory", "user", s.user.Handle, "path", s.a.logPath(rel))
 		return nil
 	case "Rmdir":
 		return s.rmdir(r.Method, rel)
@@ -246,6 +490,9 @@ func (s *session) Filecmd(r *sftp.Request) error {
 
 // PosixRename renames, replacing an existing target.
 func (s *session) PosixRename(r *sftp.Request) error {
+	if err := s.wait(); err != nil {
+		return s.refuse(r.Method, local(r.Filepath), err)
+	}
 	if !s.user.Sysop {
 		return s.refuse(r.Method, local(r.Filepath), denied("only sysops may do that"))
 	}
@@ -276,15 +523,12 @@ func (s *session) setstat(r *sftp.Request) error {
 		}
 		return s.refuse(r.Method, rel, denied("only sysops may change attributes"))
 	}
+	// In the drop box, what is not the user's does not exist for him.
 	rec, err := s.a.uploads.Upload(s.ctx, rel)
 	switch {
-	case errors.Is(err, store.ErrNotFound) && missing:
-		return s.refuse(r.Method, rel, errNoSuchFile)
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return s.refuse(r.Method, rel, err)
-	case err != nil || !s.owns(rec.Owner):
-		return s.refuse(r.Method, rel, denied("not your upload"))
-	case missing:
+	case err != nil || !s.owns(rec) || missing:
 		return s.refuse(r.Method, rel, errNoSuchFile)
 	}
 	return nil
@@ -297,6 +541,8 @@ func (s *session) rename(r *sftp.Request, replace bool) error {
 		return s.refuse(r.Method, from, errNoSuchFile)
 	case hidden(to):
 		return s.refuse(r.Method, to, denied("reserved name"))
+	case !cleanName(path.Base(to)):
+		return s.refuse(r.Method, to, errBadName)
 	case s.a.protected(from) || s.a.protected(to):
 		return s.refuse(r.Method, from, denied("the area's root and upload folder stay where they are"))
 	}
@@ -324,7 +570,7 @@ func (s *session) rename(r *sftp.Request, replace bool) error {
 	if err := s.a.root.Rename(from, to); err != nil {
 		return s.refuse(r.Method, from, err)
 	}
-	s.a.log.Info("filearea: renamed", "user", s.user.Handle, "path", display(from), "to", display(to))
+	s.a.log.Info("filearea: renamed", "user", s.user.Handle, "path", s.a.logPath(from), "to", s.a.logPath(to))
 	if replaced {
 		s.recordError("drop", to, s.a.dropRecord(s.ctx, to))
 	}
@@ -357,7 +603,7 @@ func (s *session) remove(op, rel string) error {
 	if err := s.a.root.Remove(rel); err != nil {
 		return s.refuse(op, rel, err)
 	}
-	s.a.log.Info("filearea: removed", "user", s.user.Handle, "path", display(rel))
+	s.a.log.Info("filearea: removed", "user", s.user.Handle, "path", s.a.logPath(rel))
 	s.recordError("drop", rel, s.a.dropRecord(s.ctx, rel))
 	return nil
 }
@@ -379,7 +625,7 @@ func (s *session) rmdir(op, rel string) error {
 	if err := s.a.root.Remove(rel); err != nil {
 		return s.refuse(op, rel, err)
 	}
-	s.a.log.Info("filearea: removed directory", "user", s.user.Handle, "path", display(rel))
+	s.a.log.Info("filearea: removed directory", "user", s.user.Handle, "path", s.a.logPath(rel))
 	return nil
 }
 
@@ -388,6 +634,6 @@ func (s *session) rmdir(op, rel string) error {
 func (s *session) recordError(what, rel string, err error) {
 	if err != nil {
 		s.a.log.Error("filearea: upload record not updated",
-			"user", s.user.Handle, "op", what, "path", display(rel), "reason", err.Error())
+			"user", s.user.Handle, "op", what, "path", s.a.logPath(rel), "reason", logcap.Cut(err.Error(), s.a.limits.MaxLogValue))
 	}
 }

@@ -6,8 +6,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"syscall"
+	"time"
 
 	"github.com/pkg/sftp"
+
+	"github.com/x84bbs/x84/internal/logcap"
 )
 
 // statusError is what a handler returns to pkg/sftp: code picks the
@@ -68,7 +71,11 @@ func (a *Area) status(err error) *statusError {
 }
 
 // refuse logs a refused or failed operation and returns the status
-// error for the client. Every refusal passes here exactly once.
+// error for the client. Every refusal passes here exactly once. A
+// session logs at most Config.RefusalsPerSecond refusals a second; the
+// next line logged counts those it held back, and paths and reasons are
+// cut to Config.MaxLogValue bytes, so that a caller cannot fill the
+// disk through the log.
 func (s *session) refuse(op, rel string, err error) error {
 	st := s.a.status(err)
 	level := slog.LevelWarn
@@ -80,8 +87,19 @@ func (s *session) refuse(op, rel string, err error) error {
 		// Not a rule of the area: something broke.
 		level = slog.LevelError
 	}
-	s.a.log.Log(context.WithoutCancel(s.ctx), level, "filearea: refused",
-		"user", s.user.Handle, "op", op, "path", display(rel),
-		"reason", err.Error(), "status", st.code.Error())
+	ctx := context.WithoutCancel(s.ctx)
+	if !s.a.log.Enabled(ctx, level) {
+		return st
+	}
+	n, ok := s.mayLog(time.Now())
+	if !ok {
+		return st
+	}
+	attrs := []any{"user", logcap.Cut(s.user.Handle, s.a.limits.MaxLogValue), "op", op, "path", s.a.logPath(rel),
+		"reason", logcap.Cut(err.Error(), s.a.limits.MaxLogValue), "status", st.code.Error()}
+	if n > 0 {
+		attrs = append(attrs, "unlogged_before", n)
+	}
+	s.a.log.Log(ctx, level, "filearea: refused", attrs...)
 	return st
 }

@@ -3,6 +3,7 @@ package filearea
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"math"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/pkg/sftp"
 
+	"github.com/x84bbs/x84/internal/logcap"
 	"github.com/x84bbs/x84/store"
 )
 
@@ -43,8 +45,17 @@ type target struct {
 	// upload cannot be put in place.
 	prev *store.Upload
 	// replaced is the size the user's usage loses when the upload
-	// replaces the user's own record.
+	// replaces the user's own record (which also leaves the file count
+	// as it is).
 	replaced int64
+}
+
+// files is the number of files the upload adds to the user's count.
+func (t target) files() int64 {
+	if t.prev != nil && t.exists {
+		return 0
+	}
+	return 1
 }
 
 // check decides whether the user may write rel, which exists or not.
@@ -70,14 +81,15 @@ func (s *session) check(rel string) (target, error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		if t.exists && !s.user.Sysop {
-			return t, denied("file exists and is not yours")
+			return t, denied("that name is taken")
 		}
 	case err != nil:
 		return t, err
-	case s.owns(rec.Owner):
+	case s.owns(rec):
 		t.prev, t.replaced = &rec, rec.Size
 	case t.exists:
-		return t, denied("file belongs to someone else")
+		// Someone else's, or a deleted account's (the sysops' now).
+		return t, denied("that name is taken")
 	default:
 		// A stale record of someone else's: the file is gone.
 		t.prev = &rec
@@ -96,8 +108,11 @@ func (s *session) quotaFor() int64 {
 func (s *session) put(r *sftp.Request) (*upload, error) {
 	rel := local(r.Filepath)
 	const op = "Put" // Filewrite's and OpenFile's alike
+	if err := s.wait(); err != nil {
+		return nil, s.refuse(op, rel, err)
+	}
 	switch {
-	case s.key == "":
+	case s.user.ID == 0:
 		return nil, s.refuse(op, rel, denied("anonymous uploads are not allowed"))
 	case rel == ".":
 		return nil, s.refuse(op, rel, failure("is a directory"))
@@ -110,28 +125,47 @@ func (s *session) put(r *sftp.Request) (*upload, error) {
 	if err != nil {
 		return nil, s.refuse(op, rel, err)
 	}
+	if !t.exists && !cleanName(path.Base(rel)) {
+		return nil, s.refuse(op, rel, errBadName)
+	}
 	flags := r.Pflags()
 	if flags.Excl && t.exists {
 		return nil, s.refuse(op, rel, failure("file exists"))
 	}
-	u := &upload{s: s, rel: rel, max: s.a.maxUpload, quota: s.quotaFor()}
-	if u.quota >= 0 {
-		usage, err := s.a.uploads.UploadUsage(s.ctx, s.user.Handle)
+	u := &upload{s: s, rel: rel, max: s.a.maxUpload, quota: s.quotaFor(), maxFiles: s.maxFilesFor()}
+	if u.quota >= 0 || u.maxFiles >= 0 {
+		usage, err := s.a.uploads.UploadUsage(s.ctx, s.user.ID)
 		if err != nil {
 			return nil, s.refuse(op, rel, err)
 		}
-		u.base = usage - t.replaced
-		if u.base >= u.quota {
+		u.base = usage.Bytes - t.replaced
+		if u.quota >= 0 && u.base >= u.quota {
 			return nil, s.refuse(op, rel, u.quotaError())
 		}
+		if u.maxFiles >= 0 && t.files() > 0 {
+			// Count this file now, with the user's other uploads in
+			// progress, so that parallel uploads share the limit.
+			u.file = 1
+			if usage.Files+s.a.reserve(s.user.ID, store.UploadUsage{Files: 1}).Files > int64(u.maxFiles) {
+				s.a.reserve(s.user.ID, store.UploadUsage{Files: -1})
+				return nil, s.refuse(op, rel, u.filesError())
+			}
+		}
+	}
+	if err := s.acquire(); err != nil {
+		u.unreserve()
+		return nil, s.refuse(op, rel, err)
 	}
 	u.tmp = path.Join(path.Dir(rel), tempPrefix+rand.Text())
 	f, err := s.a.root.OpenFile(u.tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
+		u.unreserve()
+		s.release()
 		return nil, s.refuse(op, rel, err)
 	}
 	u.f = f
 	s.begin(rel)
+	s.transferStart("uploading", rel)
 	if t.exists && !flags.Trunc {
 		// Opened without truncation (a resumed upload): the client
 		// expects the old content under the bytes it writes.
@@ -140,6 +174,14 @@ func (s *session) put(r *sftp.Request) (*upload, error) {
 		}
 	}
 	return u, nil
+}
+
+// maxFilesFor returns the user's file limit, or -1 when none applies.
+func (s *session) maxFilesFor() int {
+	if s.user.Sysop || s.a.maxFiles < 0 {
+		return -1
+	}
+	return s.a.maxFiles
 }
 
 // upload is an upload in progress: an io.WriterAt, io.ReaderAt and
@@ -151,6 +193,8 @@ type upload struct {
 	max      int64 // largest size accepted, -1 for none
 	quota    int64 // the user's quota, -1 for none
 	base     int64 // the user's usage without the file replaced
+	maxFiles int   // the user's file limit, -1 for none
+	file     int64 // 1 when the upload counts as a file in progress
 
 	size      atomic.Int64 // highest offset written: the size so far
 	abandoned atomic.Bool  // set by TransferError
@@ -168,6 +212,23 @@ type upload struct {
 func (u *upload) tooLarge() error {
 	return &statusError{code: sftp.ErrSSHFxFailure, kind: ErrTooLarge,
 		msg: "filearea: file exceeds the upload size limit of " + sizeString(u.max)}
+}
+
+func (u *upload) filesError() error {
+	return &statusError{code: sftp.ErrSSHFxFailure, kind: ErrMaxFiles,
+		msg: fmt.Sprintf("filearea: you may keep at most %d files in %s", u.maxFiles, display(u.s.a.uploadDir))}
+}
+
+// unreserve gives back what the upload counted in progress.
+func (u *upload) unreserve() {
+	var back store.UploadUsage
+	if u.quota >= 0 {
+		back.Bytes = -u.size.Load() // grow reserves only under a quota
+	}
+	back.Files = -u.file
+	if back != (store.UploadUsage{}) {
+		u.s.a.reserve(u.s.user.ID, back)
+	}
 }
 
 func (u *upload) quotaError() error {
@@ -191,7 +252,7 @@ func (u *upload) grow(end int64) error {
 			break
 		}
 	}
-	if u.quota >= 0 && u.base+u.s.a.reserve(u.s.key, delta) > u.quota {
+	if u.quota >= 0 && u.base+u.s.a.reserve(u.s.user.ID, store.UploadUsage{Bytes: delta}).Bytes > u.quota {
 		return u.quotaError()
 	}
 	return nil
@@ -288,16 +349,16 @@ func (u *upload) discardLocked() {
 	}
 	if err := u.s.a.root.Remove(u.tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		u.s.a.log.Error("filearea: temporary file not removed",
-			"user", u.s.user.Handle, "path", display(u.tmp), "reason", err.Error())
+			"user", u.s.user.Handle, "path", u.s.a.logPath(u.tmp), "reason", logcap.Cut(err.Error(), u.s.a.limits.MaxLogValue))
 	}
 	u.releaseLocked()
 }
 
 func (u *upload) releaseLocked() {
-	if u.quota >= 0 {
-		u.s.a.reserve(u.s.key, -u.size.Load())
-	}
+	u.unreserve()
 	u.s.end(u.rel)
+	u.s.transferEnd()
+	u.s.release()
 }
 
 // TransferError is called by pkg/sftp's RequestServer.Serve for each
@@ -306,7 +367,7 @@ func (u *upload) releaseLocked() {
 func (u *upload) TransferError(err error) {
 	u.abandoned.Store(true)
 	u.s.a.log.Info("filearea: upload interrupted",
-		"user", u.s.user.Handle, "path", display(u.rel), "reason", err.Error())
+		"user", u.s.user.Handle, "path", u.s.a.logPath(u.rel), "reason", logcap.Cut(err.Error(), u.s.a.limits.MaxLogValue))
 }
 
 // Close ends the upload. When the client closed the handle, the file
@@ -327,7 +388,7 @@ func (u *upload) Close() error {
 	if u.abandoned.Load() || u.s.ctx.Err() != nil {
 		if !u.abandoned.Load() {
 			u.s.a.log.Info("filearea: upload interrupted",
-				"user", u.s.user.Handle, "path", display(u.rel), "reason", "session ended")
+				"user", u.s.user.Handle, "path", u.s.a.logPath(u.rel), "reason", "session ended")
 		}
 		u.err = failure("upload interrupted")
 		u.discardLocked()
@@ -352,7 +413,7 @@ func (u *upload) Close() error {
 	}
 	u.err = failure("upload closed")
 	u.releaseLocked()
-	u.s.a.log.Info("filearea: uploaded", "user", u.s.user.Handle, "path", display(u.rel), "size", fi.Size())
+	u.s.a.log.Info("filearea: uploaded", "user", u.s.user.Handle, "path", u.s.a.logPath(u.rel), "size", fi.Size())
 	return nil
 }
 
@@ -370,18 +431,21 @@ func (u *upload) commit(size int64) error {
 	if u.max >= 0 && size > u.max {
 		return u.tooLarge()
 	}
-	if u.quota >= 0 {
-		usage, err := a.uploads.UploadUsage(s.ctx, s.user.Handle)
+	if u.quota >= 0 || u.maxFiles >= 0 {
+		usage, err := a.uploads.UploadUsage(s.ctx, s.user.ID)
 		if err != nil {
 			return err
 		}
-		if usage-t.replaced+size > u.quota {
+		if u.quota >= 0 && usage.Bytes-t.replaced+size > u.quota {
 			return u.quotaError()
+		}
+		if u.maxFiles >= 0 && usage.Files+t.files() > int64(u.maxFiles) {
+			return u.filesError()
 		}
 	}
 	recorded := a.inUploads(u.rel)
 	if recorded {
-		rec := store.Upload{Path: u.rel, Owner: s.user.Handle, Size: size, Uploaded: time.Now()}
+		rec := store.Upload{Path: u.rel, OwnerID: s.user.ID, Owner: s.user.Handle, Size: size, Uploaded: time.Now()}
 		if err := a.uploads.PutUpload(s.ctx, rec); err != nil {
 			return err
 		}

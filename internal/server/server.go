@@ -363,6 +363,29 @@ func (s *Server) runSession(ctx context.Context, tc term.Conn, accepted time.Tim
 		"dur", time.Since(accepted).Round(time.Millisecond), "reason", endReason(err))
 }
 
+// Register lists a connection that carries no terminal session (an sftp
+// transfer) in who's online until done is called; tc is read by nothing
+// but the session and should block in Read until closed. A sysop's
+// disconnect closes tc, which should end the connection. done closes the
+// session, and may be called more than once.
+func (s *Server) Register(tc term.Conn) (sess *session.Session, done func()) {
+	s.init()
+	sess = session.New(tc, s.Session)
+	node := s.Registry.Add(sess)
+	s.presence()
+	info := sess.Snapshot()
+	s.log.Info("transfer start", "node", node, "kind", string(info.Kind), "remote", info.RemoteAddr)
+	var once sync.Once
+	return sess, func() {
+		once.Do(func() {
+			s.Registry.Remove(sess)
+			s.presence()
+			sess.Close()
+			s.log.Info("transfer end", "node", node, "remote", info.RemoteAddr, "user", sess.User())
+		})
+	}
+}
+
 func (s *Server) presence() {
 	if s.Events != nil {
 		s.Events.Publish(events.Event{Topic: events.TopicPresence, Data: events.Presence{}})

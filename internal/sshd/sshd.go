@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/pkg/sftp"
@@ -17,6 +18,7 @@ import (
 	"github.com/x84bbs/x84/internal/defaults"
 	"github.com/x84bbs/x84/internal/filearea"
 	"github.com/x84bbs/x84/internal/server"
+	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
 )
@@ -31,6 +33,9 @@ type Config struct {
 	Accounts *account.Service
 	// Files, if non-nil, is served to the sftp subsystem.
 	Files *filearea.Area
+	// Register, if non-nil, lists each sftp transfer in who's online
+	// (server.Server.Register) until done is called.
+	Register func(term.Conn) (sess *session.Session, done func())
 	// AuthTimeout bounds the handshake and authentication, and then the
 	// wait for a shell or subsystem. Default 30 s.
 	AuthTimeout time.Duration
@@ -46,11 +51,7 @@ const (
 	extUser = "x84-user" // the account logged in
 	extNew  = "x84-new"  // "1": the caller asked for the new-user application
 	extAnon = "x84-anon" // "1": an anonymous visitor
-	// "1": the right password (or key) of a locked account: the caller
-	// is told so, rather than asked again, and it is no strike toward a
-	// ban.
-	extLocked = "x84-locked"
-	extKey    = "x84-key" // fingerprint of the public key offered
+	extKey  = "x84-key"  // fingerprint of the public key offered
 )
 
 // Protocol serves ssh connections; it implements server.Protocol.
@@ -135,8 +136,6 @@ func (p *Protocol) checkPassword(ctx context.Context, c ssh.ConnMetadata, passwo
 	switch {
 	case err == nil:
 		return &ssh.Permissions{Extensions: map[string]string{extUser: u.Handle}}, nil
-	case errors.Is(err, account.ErrLocked):
-		return &ssh.Permissions{Extensions: map[string]string{extLocked: "1"}}, nil
 	case errors.Is(err, account.ErrLoginFailed), errors.Is(err, account.ErrBanned), ctx.Err() != nil:
 	default:
 		p.log.Error("ssh: login", "remote", c.RemoteAddr().String(), "err", err)
@@ -174,11 +173,7 @@ func (p *Protocol) verifiedPublicKey(ctx context.Context, c ssh.ConnMetadata, ke
 		return nil, errAuth
 	}
 	u, err := p.cfg.Accounts.LoginKey(ctx, c.User(), perms.Extensions[extKey])
-	switch {
-	case errors.Is(err, account.ErrLocked):
-		perms.Extensions[extLocked] = "1"
-		return perms, nil
-	case err != nil:
+	if err != nil {
 		return nil, errAuth
 	}
 	perms.Extensions[extUser] = u.Handle
@@ -214,7 +209,7 @@ func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
 	defer stopCtx()
 
 	perms := sconn.Permissions.Extensions
-	caller := caller{handle: perms[extUser], isNew: perms[extNew] == "1", anon: perms[extAnon] == "1", locked: perms[extLocked] == "1"}
+	caller := caller{handle: perms[extUser], isNew: perms[extNew] == "1", anon: perms[extAnon] == "1"}
 	for nc := range chans {
 		if nc.ChannelType() != "session" {
 			nc.Reject(ssh.UnknownChannelType, "x84 serves session channels only")
@@ -252,7 +247,6 @@ type caller struct {
 	handle string
 	isNew  bool
 	anon   bool
-	locked bool // a locked account: told so, and served nothing
 }
 
 func (c caller) name() string {
@@ -269,10 +263,6 @@ func (c caller) name() string {
 func (p *Protocol) begin(ctx context.Context, sconn *ssh.ServerConn, ch ssh.Channel, s *chanState, st startReq, who caller) (term.Conn, error) {
 	var why string // the line a refused caller gets before exit status 1
 	switch {
-	case who.locked && st.kind == startSubsystem:
-		// sftp would take a line of text for its protocol: no line.
-	case who.locked:
-		why = "This account is locked; ask the sysop."
 	case st.kind == startSubsystem:
 		p.serveSFTP(ctx, sconn, ch, who)
 		return nil, server.ErrNoSession
@@ -331,8 +321,29 @@ func (p *Protocol) serveSFTP(ctx context.Context, sconn *ssh.ServerConn, ch ssh.
 	// The handlers' context ends with the transfer, so that an upload
 	// still open when the client went away is discarded, not kept.
 	sctx, cancel := context.WithCancel(ctx)
-	h := p.cfg.Files.Handlers(sctx, filearea.User{Handle: u.Handle, Sysop: u.InGroup(store.GroupSysop)})
-	srv := sftp.NewRequestServer(ch, h, sftp.WithRSAllocator())
+	defer cancel()
+	fs, err := p.cfg.Files.NewSession(sctx, filearea.User{ID: u.ID, Handle: u.Handle, Sysop: u.InGroup(store.GroupSysop)})
+	if err != nil {
+		// sftp clients show what the server writes on stderr.
+		fmt.Fprintf(ch.Stderr(), "x84: %v\n", err)
+		hangUp(sconn, ch, 1)
+		return
+	}
+	defer fs.Close()
+	if p.cfg.Register != nil {
+		tc := &transferConn{
+			info: term.Info{Kind: term.KindSFTP, RemoteAddr: sconn.RemoteAddr(), Term: "sftp", Encoding: term.UTF8},
+			done: make(chan struct{}),
+			// A sysop's disconnect ends the transfer.
+			onClose: func() { sconn.Close() },
+		}
+		sess, done := p.cfg.Register(tc)
+		defer done()
+		sess.SetUser(u.Handle)
+		sess.SetActivity(filearea.ActivityIdle)
+		fs.Activity = sess.SetActivity
+	}
+	srv := sftp.NewRequestServer(ch, fs.Handlers(), sftp.WithRSAllocator())
 	p.log.Info("sftp start", "user", u.Handle, "remote", sconn.RemoteAddr().String())
 	if err := srv.Serve(); err != nil && !errors.Is(err, io.EOF) {
 		p.log.Debug("sftp ended", "user", u.Handle, "err", err)
@@ -341,3 +352,30 @@ func (p *Protocol) serveSFTP(ctx context.Context, sconn *ssh.ServerConn, ch ssh.
 	srv.Close()
 	hangUp(sconn, ch, 0)
 }
+
+// transferConn stands for an sftp transfer in the session registry: it
+// has no terminal, so reads wait for the close and writes go nowhere.
+type transferConn struct {
+	info    term.Info
+	once    sync.Once
+	done    chan struct{}
+	onClose func()
+}
+
+func (c *transferConn) Read([]byte) (int, error) {
+	<-c.done
+	return 0, io.EOF
+}
+
+func (c *transferConn) Write(p []byte) (int, error) { return len(p), nil }
+
+func (c *transferConn) Close() error {
+	c.once.Do(func() {
+		close(c.done)
+		c.onClose()
+	})
+	return nil
+}
+
+func (c *transferConn) Info() term.Info           { return c.info }
+func (c *transferConn) Resized() <-chan term.Size { return nil }
