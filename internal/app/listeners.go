@@ -63,7 +63,7 @@ func (n *node) listenSSH() error {
 		MaxOpenPerUser:     n.cfg.Files.MaxOpenFilesPerUser,
 		MaxSessionsPerUser: n.cfg.Files.MaxSessionsPerUser,
 		RequestsPerSecond:  n.cfg.Files.MaxRequestsPerSecond,
-		RefusalsPerSecond:  n.cfg.Log.RefusalsPerSecond,
+		LinesPerSecond:     n.cfg.Log.SFTPLinesPerSecond,
 		MaxLogValue:        n.cfg.Log.MaxValue,
 		Uploads:            n.parts.Store.Uploads,
 		Logger:             n.log,

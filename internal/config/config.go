@@ -211,10 +211,10 @@ type Log struct {
 	// MaxValue cuts every logged string that a caller chose (a path, a
 	// handle, a terminal type) to this many bytes.
 	MaxValue int `toml:"max_value"` // 32 to 65536
-	// RefusalsPerSecond is how many refused requests one session or
-	// connection may log each second; the rest are counted in the next
-	// line logged.
-	RefusalsPerSecond int `toml:"refusals_per_second"` // 1 to 1000
+	// SFTPLinesPerSecond is how many lines one sftp session may log
+	// each second (refusals, uploads, changes); the rest are counted in
+	// the next line logged.
+	SFTPLinesPerSecond int `toml:"sftp_lines_per_second"` // 1 to 1000
 }
 
 // Default returns the configuration used for every key a file leaves out.
@@ -301,7 +301,7 @@ func Default() Config {
 			Allow:       []string{},
 			Deny:        []string{},
 		},
-		Log: Log{Level: "info", Format: "text", MaxValue: 256, RefusalsPerSecond: 5},
+		Log: Log{Level: "info", Format: "text", MaxValue: 256, SFTPLinesPerSecond: 5},
 	}
 }
 
@@ -601,6 +601,6 @@ func (l Log) check() *problem {
 		oneOf("level", l.Level, "debug", "info", "warn", "error"),
 		oneOf("format", l.Format, "text", "json"),
 		intIn("max_value", l.MaxValue, 32, 65536),
-		intIn("refusals_per_second", l.RefusalsPerSecond, 1, 1000),
+		intIn("sftp_lines_per_second", l.SFTPLinesPerSecond, 1, 1000),
 	)
 }

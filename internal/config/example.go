@@ -177,6 +177,6 @@ level = "info"
 format = "text"
 # Longest string from a caller (a path, a handle) written to the log, in bytes.
 max_value = 256
-# Refused requests one session may log each second; the rest are counted.
-refusals_per_second = 5
+# Lines one sftp session may log each second (refusals, uploads); the rest are counted.
+sftp_lines_per_second = 5
 `

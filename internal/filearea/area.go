@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/x84bbs/x84/internal/logcap"
 	"github.com/x84bbs/x84/store"
@@ -26,7 +27,7 @@ const (
 	DefaultMaxOpenPerUser     = 128
 	DefaultMaxSessionsPerUser = 4
 	DefaultRequestsPerSecond  = 200
-	DefaultRefusalsPerSecond  = 5
+	DefaultLinesPerSecond     = 5
 	DefaultMaxLogValue        = 256
 )
 
@@ -77,9 +78,10 @@ type Config struct {
 	// RequestsPerSecond bounds one session's requests other than reads
 	// and writes of open handles; more wait their turn.
 	RequestsPerSecond int
-	// RefusalsPerSecond is how many refusals one session logs a second;
-	// the rest are counted in the next line logged ("unlogged_before").
-	RefusalsPerSecond int
+	// LinesPerSecond is how many lines (refusals, uploads, changes) one
+	// session logs a second; the rest are counted in the next line
+	// logged ("unlogged_before").
+	LinesPerSecond int
 	// MaxLogValue cuts logged paths and reasons to this many bytes.
 	MaxLogValue int
 	// Uploads records who owns each uploaded file and how big it is.
@@ -167,7 +169,7 @@ func Open(cfg Config) (*Area, error) {
 		{&a.limits.MaxOpenPerUser, DefaultMaxOpenPerUser},
 		{&a.limits.MaxSessionsPerUser, DefaultMaxSessionsPerUser},
 		{&a.limits.RequestsPerSecond, DefaultRequestsPerSecond},
-		{&a.limits.RefusalsPerSecond, DefaultRefusalsPerSecond},
+		{&a.limits.LinesPerSecond, DefaultLinesPerSecond},
 		{&a.limits.MaxLogValue, DefaultMaxLogValue},
 	} {
 		if *l.v <= 0 {
@@ -261,6 +263,58 @@ func (a *Area) inUploads(rel string) bool {
 	return strings.HasPrefix(rel, a.uploadDir+"/")
 }
 
+// maxLinks bounds the symlinks resolve follows, as the kernel does.
+const maxLinks = 40
+
+// resolve returns rel with every symlink in it expanded, the way os.Root
+// resolves paths (link targets read as relative paths, ".." taken
+// textually after expansion), so that a link into the upload folder is
+// seen to lead there. A missing component ends the resolution: the rest
+// is kept as it is.
+func (a *Area) resolve(rel string) (string, error) {
+	parts := strings.Split(rel, "/")
+	var done []string
+	links := 0
+	for len(parts) > 0 {
+		p := parts[0]
+		parts = parts[1:]
+		switch p {
+		case ".", "":
+			continue
+		case "..":
+			if len(done) == 0 {
+				return "", a.escape
+			}
+			done = done[:len(done)-1]
+			continue
+		}
+		cand := path.Join(append(done, p)...)
+		fi, err := a.root.Lstat(cand)
+		if err != nil {
+			return path.Join(append(append(done, p), parts...)...), nil
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			done = append(done, p)
+			continue
+		}
+		if links++; links > maxLinks {
+			return "", syscall.ELOOP
+		}
+		target, err := a.root.Readlink(cand)
+		if err != nil {
+			return "", err
+		}
+		if path.IsAbs(target) {
+			return "", a.escape
+		}
+		parts = append(strings.Split(target, "/"), parts...)
+	}
+	if len(done) == 0 {
+		return ".", nil
+	}
+	return path.Join(done...), nil
+}
+
 // protected reports whether rel is the root or the upload folder or one
 // of its parents, which must not be renamed or removed.
 func (a *Area) protected(rel string) bool {
@@ -284,8 +338,13 @@ func (a *Area) reserve(id int64, delta store.UploadUsage) store.UploadUsage {
 }
 
 // count adds delta to m[id] unless that passes max, and reports
-// whether it did; a negative delta always applies.
+// whether it did; a negative delta always applies. ID 0 is not counted.
 func (a *Area) count(m map[int64]int, id int64, delta, max int) bool {
+	if id == 0 {
+		// Guests have no account to count by; only their sessions'
+		// own limits apply.
+		return true
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	n := m[id] + delta

@@ -69,7 +69,7 @@
 // limit) and is logged, "filearea: refused" with user, op, path, reason
 // and status: no such file at Debug, other refusals at Warn, and
 // failures of the system at Error. A session logs at most
-// Config.RefusalsPerSecond refusals a second; the next line logged counts
+// Config.LinesPerSecond lines a second (refusals, uploads, changes); the next line logged counts
 // those held back ("unlogged_before"), and paths and reasons are escaped
 // and cut to Config.MaxLogValue bytes. A refusal never ends the
 // connection.

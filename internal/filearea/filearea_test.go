@@ -127,7 +127,7 @@ func TestPut(t *testing.T) {
 }
 
 func TestPutRefused(t *testing.T) {
-	e := newEnv(t, Config{RefusalsPerSecond: 100}) // every refusal logged
+	e := newEnv(t, Config{LinesPerSecond: 100}) // every refusal logged
 	if err := os.Mkdir(filepath.Join(e.dir, "uploads", "sub"), 0o755); err != nil {
 		t.Fatal(err)
 	}

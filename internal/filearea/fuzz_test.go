@@ -30,7 +30,7 @@ func FuzzHandlers(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.target, s.sysop)
 	}
-	e := newEnv(f, Config{RequestsPerSecond: 1 << 20, RefusalsPerSecond: 1})
+	e := newEnv(f, Config{RequestsPerSecond: 1 << 20, LinesPerSecond: 1})
 	outside := filepath.Join(e.tmp, "outside")
 	f.Fuzz(func(t *testing.T, method, p, target string, asSysop bool) {
 		u := alice

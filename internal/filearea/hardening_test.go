@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -261,7 +262,7 @@ func TestRequestPace(t *testing.T) {
 }
 
 func TestRefusalLogThrottled(t *testing.T) {
-	e := newEnv(t, Config{RefusalsPerSecond: 3, MaxLogValue: 64})
+	e := newEnv(t, Config{LinesPerSecond: 3, MaxLogValue: 64})
 	c := e.connect(t, alice)
 	long := "/uploads/" + strings.Repeat("Z", 30000)
 	start := time.Now()
@@ -419,5 +420,104 @@ func TestReregisteredHandle(t *testing.T) {
 	st, _ = e.up.UploadUsage(context.Background(), 11)
 	if st.Files != 1 {
 		t.Errorf("new dave's usage = %+v; want his one file", st)
+	}
+}
+
+// TestDropBoxOpenUpload: an upload a user has open gives him no view of
+// a file someone else commits under that name meanwhile.
+func TestDropBoxOpenUpload(t *testing.T) {
+	e := newEnv(t, Config{})
+	a, b := e.connect(t, alice), e.connect(t, bob)
+	f, err := a.Create("/uploads/x.zip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := b.put("/uploads/x.zip", []byte("bob's secret")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := a.get("/uploads/x.zip"); code(err) != sftp.ErrSSHFxNoSuchFile {
+		t.Errorf("alice reading bob's upload under the name she has open = %q, %v; want no such file", got, err)
+	}
+	if fi, err := a.Stat("/uploads/x.zip"); code(err) != sftp.ErrSSHFxNoSuchFile {
+		t.Errorf("alice's stat of bob's upload = %v, %v; want no such file", fi, err)
+	}
+}
+
+// TestDropBoxThroughLinks: symlinks a sysop made into the upload folder
+// lead to the same drop box.
+func TestDropBoxThroughLinks(t *testing.T) {
+	e := newEnv(t, Config{})
+	a, b := e.connect(t, alice), e.connect(t, bob)
+	if err := a.put("/uploads/x.zip", []byte("alice's")); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range [][2]string{{"incoming", "uploads"}, {"pub/x-link", "../uploads/x.zip"}, {"pub/deep", "sub/../../incoming"}} {
+		if err := os.Symlink(l[1], filepath.Join(e.dir, l[0])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{"/incoming/x.zip", "/pub/x-link", "/pub/deep/x.zip"} {
+		if _, err := b.get(p); code(err) != sftp.ErrSSHFxNoSuchFile {
+			t.Errorf("bob's get of %s = %v; want no such file", p, err)
+		}
+		if _, err := b.Stat(p); code(err) != sftp.ErrSSHFxNoSuchFile {
+			t.Errorf("bob's stat of %s = %v; want no such file", p, err)
+		}
+		if got, err := a.get(p); err != nil || got != "alice's" {
+			t.Errorf("alice's get of her own upload through %s = %q, %v", p, got, err)
+		}
+	}
+	for _, dir := range []string{"/incoming", "/pub/deep"} {
+		if fis, err := b.ReadDir(dir); err != nil || len(fis) != 0 {
+			t.Errorf("bob lists %s = %d entries, %v; want none", dir, len(fis), err)
+		}
+		if fis, err := a.ReadDir(dir); err != nil || len(fis) != 1 {
+			t.Errorf("alice lists %s = %d entries, %v; want her upload", dir, len(fis), err)
+		}
+	}
+}
+
+// TestActivityHidesDropBox: who's online names downloads from the area,
+// but not the files of the drop box.
+func TestActivityHidesDropBox(t *testing.T) {
+	e := newEnv(t, Config{})
+	var mu sync.Mutex
+	var seen []string
+	ss, err := e.area.NewSession(t.Context(), alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	ss.Activity = func(a string) { mu.Lock(); seen = append(seen, a); mu.Unlock() }
+	s := ss.s
+	s.activity = ss.Activity
+	w, err := s.Filewrite(sftp.NewRequest("Put", "/uploads/secret-name.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.(*upload).Close()
+	rd, err := s.Fileread(sftp.NewRequest("Get", "/pub/readme.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd.(*download).Close()
+	want := []string{"uploading (/uploads)", ActivityIdle, "downloading /pub/readme.txt", ActivityIdle}
+	if !slices.Equal(seen, want) {
+		t.Errorf("activities %q; want %q", seen, want)
+	}
+}
+
+// TestFileLimitOwnStaleRecord: re-uploading one's own file whose record
+// outlived it adds no file to the count.
+func TestFileLimitOwnStaleRecord(t *testing.T) {
+	e := newEnv(t, Config{MaxFiles: 1})
+	a := e.connect(t, alice)
+	if err := a.put("/uploads/only", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(e.dir, "uploads", "only")) // gone, its record not
+	if err := a.put("/uploads/only", []byte("again")); err != nil {
+		t.Errorf("re-upload of one's own file at the limit = %v", err)
 	}
 }

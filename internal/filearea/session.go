@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path"
 	"path/filepath"
@@ -75,9 +76,15 @@ func (s *session) transferStart(verb, rel string) {
 	s.mu.Lock()
 	s.transfers++
 	s.mu.Unlock()
-	if s.activity != nil {
-		s.activity(verb + " " + logcap.Cut(display(rel), 60))
+	if s.activity == nil {
+		return
 	}
+	// Names in the drop box are for its uploader and the sysops only.
+	if canon, in, err := s.dropBox(rel); err != nil || in || s.a.inUploads(rel) || canon == "" {
+		s.activity(verb + " (" + display(s.a.uploadDir) + ")")
+		return
+	}
+	s.activity(verb + " " + logcap.Cut(display(rel), 60))
 }
 
 func (s *session) transferEnd() {
@@ -129,14 +136,14 @@ func (ss *Session) Close() {
 
 // mayLog reports whether a refusal may be logged now, and how many were
 // held back since the last one logged: at most
-// Config.RefusalsPerSecond in each second.
+// Config.LinesPerSecond in each second.
 func (s *session) mayLog(now time.Time) (unlogged int64, ok bool) {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
 	if now.Sub(s.logStart) >= time.Second {
 		s.logStart, s.logged = now, 0
 	}
-	if s.logged >= s.a.limits.RefusalsPerSecond {
+	if s.logged >= s.a.limits.LinesPerSecond {
 		s.unlogged++
 		return 0, false
 	}
@@ -208,17 +215,47 @@ func (s *session) uploading(rel string) bool {
 	return s.active[rel] > 0
 }
 
-// visible reports whether the user may see rel. The upload folder is a
-// drop box: a file in it is seen by its uploader and by sysops only,
-// until a sysop releases it by moving it into the area.
-func (s *session) visible(rel string) (bool, error) {
-	if s.user.Sysop || !s.a.inUploads(rel) {
+// dropBox returns where rel lies in the upload folder, symlinks
+// followed ("uploads/x.zip" for "pub/x" linked to it), and whether it
+// does. The upload folder is a drop box: a file in it is seen by its
+// uploader and by sysops only, until a sysop releases it by moving it
+// into the area.
+func (s *session) dropBox(rel string) (string, bool, error) {
+	return s.dropBoxLink(rel, true)
+}
+
+// dropBoxLink is dropBox that follows a final symlink only if follow is
+// set (not for Lstat and Readlink, which look at the link itself).
+func (s *session) dropBoxLink(rel string, follow bool) (string, bool, error) {
+	var canon string
+	var err error
+	if follow || rel == "." {
+		canon, err = s.a.resolve(rel)
+	} else if canon, err = s.a.resolve(path.Dir(rel)); err == nil {
+		canon = path.Join(canon, path.Base(rel))
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return canon, canon == s.a.uploadDir || s.a.inUploads(canon), nil
+}
+
+// visible reports whether the user may see rel: anything outside the
+// drop box, and there only his own uploads (recorded directly in the
+// upload folder). An upload the session has open does not count: its
+// file exists only once committed.
+func (s *session) visible(rel string, follow bool) (bool, error) {
+	if s.user.Sysop {
 		return true, nil
 	}
-	if s.uploading(rel) {
+	canon, in, err := s.dropBoxLink(rel, follow)
+	if err != nil || !in {
+		return !in, err
+	}
+	if canon == s.a.uploadDir {
 		return true, nil
 	}
-	rec, err := s.a.uploads.Upload(s.ctx, rel)
+	rec, err := s.a.uploads.Upload(s.ctx, canon)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
@@ -237,7 +274,7 @@ func (s *session) lookup(op, rel string) error {
 	if hidden(rel) {
 		return s.refuse(op, rel, errNoSuchFile)
 	}
-	ok, err := s.visible(rel)
+	ok, err := s.visible(rel, op != "Lstat" && op != "Readlink")
 	if err != nil {
 		return s.refuse(op, rel, err)
 	}
@@ -383,14 +420,21 @@ func (s *session) list(rel string) (listing, error) {
 	}
 	// In the drop box, a user sees only his own uploads.
 	var mine map[string]bool
-	if !s.user.Sysop && (rel == s.a.uploadDir || s.a.inUploads(rel)) {
-		ups, err := s.a.uploads.UploadsOf(s.ctx, s.user.ID)
-		if err != nil {
+	canon := rel
+	if !s.user.Sysop {
+		var in bool
+		if canon, in, err = s.dropBox(rel); err != nil {
 			return nil, err
 		}
-		mine = make(map[string]bool, len(ups))
-		for _, u := range ups {
-			mine[u.Path] = true
+		if in {
+			ups, err := s.a.uploads.UploadsOf(s.ctx, s.user.ID)
+			if err != nil {
+				return nil, err
+			}
+			mine = make(map[string]bool, len(ups))
+			for _, u := range ups {
+				mine[u.Path] = true
+			}
 		}
 	}
 	l := make(listing, 0, len(ents))
@@ -398,7 +442,7 @@ func (s *session) list(rel string) (listing, error) {
 		if strings.HasPrefix(e.Name(), tempPrefix) {
 			continue
 		}
-		if mine != nil && !mine[path.Join(rel, e.Name())] {
+		if mine != nil && !mine[path.Join(canon, e.Name())] {
 			continue
 		}
 		fi, err := e.Info() // lstat: symlinks are listed as such
@@ -480,7 +524,7 @@ func (s *session) Filecmd(r *sftp.Request) error {
 		if err := s.a.root.Mkdir(rel, 0o755); err != nil {
 			return s.refuse(r.Method, rel, err)
 		}
-		s.a.log.Info("filearea: made directory", "user", s.user.Handle, "path", s.a.logPath(rel))
+		s.log(slog.LevelInfo, "filearea: made directory", "path", s.a.logPath(rel))
 		return nil
 	case "Rmdir":
 		return s.rmdir(r.Method, rel)
@@ -517,14 +561,18 @@ func (s *session) setstat(r *sftp.Request) error {
 		return nil
 	}
 	missing := err != nil
-	if !s.a.inUploads(rel) {
+	canon, in, derr := s.dropBox(rel)
+	if derr != nil {
+		return s.refuse(r.Method, rel, derr)
+	}
+	if !in {
 		if missing {
 			return s.refuse(r.Method, rel, err)
 		}
 		return s.refuse(r.Method, rel, denied("only sysops may change attributes"))
 	}
 	// In the drop box, what is not the user's does not exist for him.
-	rec, err := s.a.uploads.Upload(s.ctx, rel)
+	rec, err := s.a.uploads.Upload(s.ctx, canon)
 	switch {
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return s.refuse(r.Method, rel, err)
@@ -570,7 +618,7 @@ func (s *session) rename(r *sftp.Request, replace bool) error {
 	if err := s.a.root.Rename(from, to); err != nil {
 		return s.refuse(r.Method, from, err)
 	}
-	s.a.log.Info("filearea: renamed", "user", s.user.Handle, "path", s.a.logPath(from), "to", s.a.logPath(to))
+	s.log(slog.LevelInfo, "filearea: renamed", "path", s.a.logPath(from), "to", s.a.logPath(to))
 	if replaced {
 		s.recordError("drop", to, s.a.dropRecord(s.ctx, to))
 	}
@@ -603,7 +651,7 @@ func (s *session) remove(op, rel string) error {
 	if err := s.a.root.Remove(rel); err != nil {
 		return s.refuse(op, rel, err)
 	}
-	s.a.log.Info("filearea: removed", "user", s.user.Handle, "path", s.a.logPath(rel))
+	s.log(slog.LevelInfo, "filearea: removed", "path", s.a.logPath(rel))
 	s.recordError("drop", rel, s.a.dropRecord(s.ctx, rel))
 	return nil
 }
@@ -625,7 +673,7 @@ func (s *session) rmdir(op, rel string) error {
 	if err := s.a.root.Remove(rel); err != nil {
 		return s.refuse(op, rel, err)
 	}
-	s.a.log.Info("filearea: removed directory", "user", s.user.Handle, "path", s.a.logPath(rel))
+	s.log(slog.LevelInfo, "filearea: removed directory", "path", s.a.logPath(rel))
 	return nil
 }
 
@@ -633,7 +681,7 @@ func (s *session) rmdir(op, rel string) error {
 // change that has been made already; the change stands.
 func (s *session) recordError(what, rel string, err error) {
 	if err != nil {
-		s.a.log.Error("filearea: upload record not updated",
-			"user", s.user.Handle, "op", what, "path", s.a.logPath(rel), "reason", logcap.Cut(err.Error(), s.a.limits.MaxLogValue))
+		s.log(slog.LevelError, "filearea: upload record not updated",
+			"op", what, "path", s.a.logPath(rel), "reason", logcap.Cut(err.Error(), s.a.limits.MaxLogValue))
 	}
 }

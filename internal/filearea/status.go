@@ -71,11 +71,7 @@ func (a *Area) status(err error) *statusError {
 }
 
 // refuse logs a refused or failed operation and returns the status
-// error for the client. Every refusal passes here exactly once. A
-// session logs at most Config.RefusalsPerSecond refusals a second; the
-// next line logged counts those it held back, and paths and reasons are
-// cut to Config.MaxLogValue bytes, so that a caller cannot fill the
-// disk through the log.
+// error for the client. Every refusal passes here exactly once.
 func (s *session) refuse(op, rel string, err error) error {
 	st := s.a.status(err)
 	level := slog.LevelWarn
@@ -87,19 +83,28 @@ func (s *session) refuse(op, rel string, err error) error {
 		// Not a rule of the area: something broke.
 		level = slog.LevelError
 	}
+	s.log(level, "filearea: refused", "op", op, "path", s.a.logPath(rel),
+		"reason", logcap.Cut(err.Error(), s.a.limits.MaxLogValue), "status", st.code.Error())
+	return st
+}
+
+// log writes one line about the session, with its user. A session logs
+// at most Config.LinesPerSecond lines a second; the next line logged
+// counts those it held back, and paths and reasons are cut to
+// Config.MaxLogValue bytes, so that a caller cannot fill the disk
+// through the log.
+func (s *session) log(level slog.Level, msg string, attrs ...any) {
 	ctx := context.WithoutCancel(s.ctx)
 	if !s.a.log.Enabled(ctx, level) {
-		return st
+		return
 	}
 	n, ok := s.mayLog(time.Now())
 	if !ok {
-		return st
+		return
 	}
-	attrs := []any{"user", logcap.Cut(s.user.Handle, s.a.limits.MaxLogValue), "op", op, "path", s.a.logPath(rel),
-		"reason", logcap.Cut(err.Error(), s.a.limits.MaxLogValue), "status", st.code.Error()}
+	attrs = append([]any{"user", logcap.Cut(s.user.Handle, s.a.limits.MaxLogValue)}, attrs...)
 	if n > 0 {
 		attrs = append(attrs, "unlogged_before", n)
 	}
-	s.a.log.Log(ctx, level, "filearea: refused", attrs...)
-	return st
+	s.a.log.Log(ctx, level, msg, attrs...)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"math"
 	"os"
 	"path"
@@ -45,14 +46,16 @@ type target struct {
 	// upload cannot be put in place.
 	prev *store.Upload
 	// replaced is the size the user's usage loses when the upload
-	// replaces the user's own record (which also leaves the file count
-	// as it is).
+	// replaces the user's own record.
 	replaced int64
+	// own is set when that record is the user's own, which the upload
+	// replaces without adding to the user's file count.
+	own bool
 }
 
 // files is the number of files the upload adds to the user's count.
 func (t target) files() int64 {
-	if t.prev != nil && t.exists {
+	if t.own {
 		return 0
 	}
 	return 1
@@ -86,7 +89,7 @@ func (s *session) check(rel string) (target, error) {
 	case err != nil:
 		return t, err
 	case s.owns(rec):
-		t.prev, t.replaced = &rec, rec.Size
+		t.prev, t.replaced, t.own = &rec, rec.Size, true
 	case t.exists:
 		// Someone else's, or a deleted account's (the sysops' now).
 		return t, denied("that name is taken")
@@ -348,8 +351,8 @@ func (u *upload) discardLocked() {
 		u.f = nil
 	}
 	if err := u.s.a.root.Remove(u.tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		u.s.a.log.Error("filearea: temporary file not removed",
-			"user", u.s.user.Handle, "path", u.s.a.logPath(u.tmp), "reason", logcap.Cut(err.Error(), u.s.a.limits.MaxLogValue))
+		u.s.log(slog.LevelError, "filearea: temporary file not removed",
+			"path", u.s.a.logPath(u.tmp), "reason", logcap.Cut(err.Error(), u.s.a.limits.MaxLogValue))
 	}
 	u.releaseLocked()
 }
@@ -366,8 +369,8 @@ func (u *upload) releaseLocked() {
 // the client never closed this upload, so Close must discard it.
 func (u *upload) TransferError(err error) {
 	u.abandoned.Store(true)
-	u.s.a.log.Info("filearea: upload interrupted",
-		"user", u.s.user.Handle, "path", u.s.a.logPath(u.rel), "reason", logcap.Cut(err.Error(), u.s.a.limits.MaxLogValue))
+	u.s.log(slog.LevelInfo, "filearea: upload interrupted",
+		"path", u.s.a.logPath(u.rel), "reason", logcap.Cut(err.Error(), u.s.a.limits.MaxLogValue))
 }
 
 // Close ends the upload. When the client closed the handle, the file
@@ -387,8 +390,8 @@ func (u *upload) Close() error {
 	}
 	if u.abandoned.Load() || u.s.ctx.Err() != nil {
 		if !u.abandoned.Load() {
-			u.s.a.log.Info("filearea: upload interrupted",
-				"user", u.s.user.Handle, "path", u.s.a.logPath(u.rel), "reason", "session ended")
+			u.s.log(slog.LevelInfo, "filearea: upload interrupted",
+				"path", u.s.a.logPath(u.rel), "reason", "session ended")
 		}
 		u.err = failure("upload interrupted")
 		u.discardLocked()
@@ -413,7 +416,7 @@ func (u *upload) Close() error {
 	}
 	u.err = failure("upload closed")
 	u.releaseLocked()
-	u.s.a.log.Info("filearea: uploaded", "user", u.s.user.Handle, "path", u.s.a.logPath(u.rel), "size", fi.Size())
+	u.s.log(slog.LevelInfo, "filearea: uploaded", "path", u.s.a.logPath(u.rel), "size", fi.Size())
 	return nil
 }
 

@@ -33,11 +33,15 @@ func New(next slog.Handler, max int) *Handler {
 // Enabled implements slog.Handler.
 func (h *Handler) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
 
+// Trusted is text the server made itself (a panic's stack), which the
+// handler passes whole.
+type Trusted string
+
 // Handle implements slog.Handler.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
-	long := false
+	long := len(r.Message) > h.max
 	r.Attrs(func(a slog.Attr) bool {
-		long = long || h.tooLong(a.Value)
+		long = long || len(a.Key) > h.max || h.tooLong(a.Value)
 		return !long
 	})
 	if !long {
@@ -65,20 +69,22 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 	return &Handler{next: h.next.WithGroup(Cut(name, h.max)), max: h.max}
 }
 
-// tooLong reports whether v, as the log writes it, is longer than max.
+// tooLong reports whether v, as the log writes it, may be longer than
+// max; values of other kinds than these are short.
 func (h *Handler) tooLong(v slog.Value) bool {
 	switch v.Kind() {
 	case slog.KindString:
 		return len(v.String()) > h.max
 	case slog.KindGroup:
 		for _, a := range v.Group() {
-			if h.tooLong(a.Value) {
+			if len(a.Key) > h.max || h.tooLong(a.Value) {
 				return true
 			}
 		}
 		return false
 	case slog.KindAny, slog.KindLogValuer:
-		return true // checked (and cut) in attr
+		_, trusted := v.Any().(Trusted)
+		return !trusted // measured (and cut) in attr
 	}
 	return false
 }
@@ -102,13 +108,17 @@ func (h *Handler) value(v slog.Value) slog.Value {
 		}
 		return slog.GroupValue(out...)
 	case slog.KindAny:
-		switch x := v.Any().(type) {
-		case error:
-			return slog.StringValue(Cut(x.Error(), h.max))
-		case fmt.Stringer:
-			return slog.StringValue(Cut(x.String(), h.max))
-		case []byte:
-			return slog.StringValue(Cut(string(x), h.max))
+		x := v.Any()
+		if t, ok := x.(Trusted); ok {
+			return slog.StringValue(string(t))
+		}
+		if b, ok := x.([]byte); ok {
+			return slog.StringValue(Cut(string(b), h.max))
+		}
+		// As the log would write it; fmt recovers from a panicking
+		// Error or String method (a typed nil), as slog does.
+		if s := fmt.Sprint(x); len(s) > h.max {
+			return slog.StringValue(Cut(s, h.max))
 		}
 	}
 	return v

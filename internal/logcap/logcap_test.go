@@ -22,6 +22,11 @@ func TestHandlerCuts(t *testing.T) {
 		{"with", func(l *slog.Logger) { l.With("term", long).Info("m") }, `term="ZZZZZZZZZZ…(30000 bytes)"`, long[:11]},
 		{"bytes", func(l *slog.Logger) { l.Info("m", "raw", []byte(long)) }, `raw="ZZZZZZZZZZ…(30000 bytes)"`, long[:11]},
 		{"short", func(l *slog.Logger) { l.Info("m", "handle", "erin", "n", 3) }, "handle=erin n=3", "bytes)"},
+		{"message", func(l *slog.Logger) { l.Info(long) }, `msg="ZZZZZZZZZZ…(30000 bytes)"`, long[:11]},
+		{"key", func(l *slog.Logger) { l.Info("m", long, 1) }, `"ZZZZZZZZZZ…(30000 bytes)"=1`, long[:11]},
+		{"slice", func(l *slog.Logger) { l.Info("m", "list", []string{long}) }, `list="[ZZZZZZZZZ…(30002 bytes)"`, long[:11]},
+		{"typed nil error", func(l *slog.Logger) { var e *nilErr; l.Info("m", "err", e) }, `err=<nil>`, "PANIC"},
+		{"trusted", func(l *slog.Logger) { l.Info("m", "stack", Trusted(long)) }, long, "bytes)"},
 		{"utf-8 boundary", func(l *slog.Logger) { l.Info("m", "s", strings.Repeat("é", 20)) }, `s="éééééé…(40 bytes)"`, "\xc3\""},
 	}
 	for _, tt := range tests {
@@ -56,3 +61,7 @@ func TestCut(t *testing.T) {
 		}
 	}
 }
+
+type nilErr struct{}
+
+func (*nilErr) Error() string { panic("called on nil") }

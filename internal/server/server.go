@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/internal/logcap"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
 )
@@ -396,7 +397,7 @@ func (s *Server) presence() {
 func (s *Server) run(ctx context.Context, sess *session.Session) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			s.log.Error("session panic", "node", sess.Node(), "panic", r, "stack", string(debug.Stack()))
+			s.log.Error("session panic", "node", sess.Node(), "panic", r, "stack", logcap.Trusted(debug.Stack()))
 			sess.WriteString("\r\n\x1b[0mSorry, something went wrong on the board; the session must end.\r\n")
 			err = fmt.Errorf("server: panic: %v", r)
 		}
