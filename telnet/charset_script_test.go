@@ -23,33 +23,6 @@ var mudAnswers = tt.Join(
 	tt.Cmd(telnet.WONT, telnet.OptNewEnviron),
 )
 
-// onOpening answers the last request of the opening flight.
-func onOpening(send ...[]byte) tt.Exchange {
-	return tt.Exchange{On: tt.Cmd(telnet.DO, telnet.OptCharset), Send: tt.Join(send...)}
-}
-
-// ttypes answers successive TTYPE SENDs with names.
-func ttypes(names ...string) []tt.Exchange {
-	var x []tt.Exchange
-	for _, n := range names {
-		x = append(x, tt.Exchange{On: tt.TTypeSend(), Send: tt.TTypeIs(n)})
-	}
-	return x
-}
-
-func script(parts ...any) []tt.Exchange {
-	var x []tt.Exchange
-	for _, p := range parts {
-		switch p := p.(type) {
-		case tt.Exchange:
-			x = append(x, p)
-		case []tt.Exchange:
-			x = append(x, p...)
-		}
-	}
-	return x
-}
-
 // charsetMessages keeps the server's CHARSET subnegotiations, in order.
 func charsetMessages(msgs [][]byte) []string {
 	var out []string
@@ -83,70 +56,70 @@ func TestCharsetAndMTTS(t *testing.T) {
 		incomplete bool
 	}{
 		{name: "MTTS 4|8, CHARSET refused",
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WONT, telnet.OptCharset)), ttypes("MUDCLIENT", "xterm-256color", "MTTS 12")),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WONT, telnet.OptCharset)), tt.TTypes("MUDCLIENT", "xterm-256color", "MTTS 12")),
 			term:   "xterm-256color", mtts: 12},
 		{name: "MTTS without UTF-8",
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WONT, telnet.OptCharset)), ttypes("MUDCLIENT", "ANSI", "MTTS 9")),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WONT, telnet.OptCharset)), tt.TTypes("MUDCLIENT", "ANSI", "MTTS 9")),
 			term:   "ansi", mtts: 9},
 		{name: "MTTS 0 still names the terminal second",
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WONT, telnet.OptCharset)), ttypes("MUDCLIENT", "vt100", "MTTS 0")),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WONT, telnet.OptCharset)), tt.TTypes("MUDCLIENT", "vt100", "MTTS 0")),
 			term:   "vt100", mtts: 0},
 		{name: "ignores DO CHARSET",
-			script: script(onOpening(mudAnswers), ttypes("xterm", "xterm")),
+			script: tt.Script(tt.OnOpening(mudAnswers), tt.TTypes("xterm", "xterm")),
 			term:   "xterm"},
 		{name: "accepts UTF-8",
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), ttypes("MUDCLIENT", "xterm", "MTTS 1"),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), tt.TTypes("MUDCLIENT", "xterm", "MTTS 1"),
 				onRequest(";UTF-8", tt.Charset(tt.ACCEPTED, "UTF-8"))),
 			term: "xterm", mtts: 1, charset: telnet.CharsetUTF8, sent: []string{`"\x01;UTF-8"`}},
 		{name: "accepts utf8 with a space",
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), ttypes("xterm", "xterm"),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), tt.TTypes("xterm", "xterm"),
 				onRequest(";UTF-8", tt.Charset(tt.ACCEPTED, " utf8"))),
 			term: "xterm", charset: telnet.CharsetUTF8, sent: []string{`"\x01;UTF-8"`}},
 		{name: "rejects",
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), ttypes("xterm", "xterm"),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), tt.TTypes("xterm", "xterm"),
 				onRequest(";UTF-8", tt.Charset(tt.REJECTED, ""))),
 			term: "xterm", sent: []string{`"\x01;UTF-8"`}},
 		{name: "accepts a set not offered",
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), ttypes("xterm", "xterm"),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), tt.TTypes("xterm", "xterm"),
 				onRequest(";UTF-8", tt.Charset(tt.ACCEPTED, "CP437"))),
 			term: "xterm", sent: []string{`"\x01;UTF-8"`}},
 		{name: "BBS terminal offered CP437 second, takes IBM437", cfg: telnet.Config{OfferCP437: isBBS},
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), ttypes("ANSI-BBS", "ANSI-BBS"),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), tt.TTypes("ANSI-BBS", "ANSI-BBS"),
 				onRequest(";UTF-8;IBM437;CP437", tt.Charset(tt.ACCEPTED, "ibm437"))),
 			term: "ansi-bbs", charset: telnet.CharsetCP437, sent: []string{`"\x01;UTF-8;IBM437;CP437"`}},
 		{name: "other terminal offered UTF-8 alone", cfg: telnet.Config{OfferCP437: isBBS},
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), ttypes("xterm", "xterm"),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), tt.TTypes("xterm", "xterm"),
 				onRequest(";UTF-8", tt.Charset(tt.ACCEPTED, "UTF-8"))),
 			term: "xterm", charset: telnet.CharsetUTF8, sent: []string{`"\x01;UTF-8"`}},
 		{name: "TTYPE refused, request not delayed", cfg: telnet.Config{OfferCP437: isBBS},
-			script: script(onOpening(bytes.Replace(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptTTYPE), tt.Cmd(telnet.WONT, telnet.OptTTYPE), 1), tt.Cmd(telnet.WILL, telnet.OptCharset)),
+			script: tt.Script(tt.OnOpening(bytes.Replace(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptTTYPE), tt.Cmd(telnet.WONT, telnet.OptTTYPE), 1), tt.Cmd(telnet.WILL, telnet.OptCharset)),
 				onRequest(";UTF-8", tt.Charset(tt.ACCEPTED, "UTF-8"))),
 			charset: telnet.CharsetUTF8, sent: []string{`"\x01;UTF-8"`}},
 		{name: "TTABLE-IS refused",
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), ttypes("xterm", "xterm"),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), tt.TTypes("xterm", "xterm"),
 				onRequest(";UTF-8", tt.Charset(tt.TTABLEIS, "\x01\x08\x08UTF-8\x00CP437\x00"))),
 			term: "xterm", sent: []string{`"\x01;UTF-8"`, `"\x05"`}},
 		{name: "own REQUEST, UTF-8 listed second",
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset), tt.Charset(tt.REQUEST, " CP437 UTF-8")), ttypes("xterm", "xterm")),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset), tt.Charset(tt.REQUEST, " CP437 UTF-8")), tt.TTypes("xterm", "xterm")),
 			term:   "xterm", charset: telnet.CharsetUTF8, sent: []string{`"\x01;UTF-8"`, `"\x02UTF-8"`}},
 		{name: "own REQUEST, CP437 only",
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset), tt.Charset(tt.REQUEST, ";437")), ttypes("xterm", "xterm")),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset), tt.Charset(tt.REQUEST, ";437")), tt.TTypes("xterm", "xterm")),
 			term:   "xterm", charset: telnet.CharsetCP437, sent: []string{`"\x01;UTF-8"`, `"\x02437"`}},
 		{name: "own REQUEST with TTABLE, neither set",
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset), tt.Charset(tt.REQUEST, "[TTABLE]\x01,ISO-8859-1,KOI8-R")), ttypes("xterm", "xterm")),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset), tt.Charset(tt.REQUEST, "[TTABLE]\x01,ISO-8859-1,KOI8-R")), tt.TTypes("xterm", "xterm")),
 			term:   "xterm", sent: []string{`"\x01;UTF-8"`, `"\x03"`}},
 		{name: "REQUEST without WILL CHARSET ignored",
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WONT, telnet.OptCharset), tt.Charset(tt.REQUEST, ";UTF-8")), ttypes("xterm", "xterm")),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WONT, telnet.OptCharset), tt.Charset(tt.REQUEST, ";UTF-8")), tt.TTypes("xterm", "xterm")),
 			term:   "xterm"},
 		{name: "agrees, never answers the REQUEST",
-			script: script(onOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), ttypes("xterm", "xterm")),
+			script: tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), tt.TTypes("xterm", "xterm")),
 			term:   "xterm", sent: []string{`"\x01;UTF-8"`}, dur: 2 * time.Second, incomplete: true},
 		{name: "TinTin++ 2.02.20 as captured",
 			// It leaves DO SGA, WILL BINARY and NEW-ENVIRON SEND
 			// unanswered, so negotiation ends at its limit, as before.
-			script: script(onOpening(tt.Cmd(telnet.DO, telnet.OptEcho), tt.Cmd(telnet.DO, telnet.OptSGA), tt.Cmd(telnet.WONT, telnet.OptBinary), tt.Cmd(telnet.WILL, telnet.OptTTYPE),
+			script: tt.Script(tt.OnOpening(tt.Cmd(telnet.DO, telnet.OptEcho), tt.Cmd(telnet.DO, telnet.OptSGA), tt.Cmd(telnet.WONT, telnet.OptBinary), tt.Cmd(telnet.WILL, telnet.OptTTYPE),
 				tt.Cmd(telnet.WILL, telnet.OptNAWS), tt.Subneg(telnet.OptNAWS, 0, 100, 0, 30), tt.Cmd(telnet.WILL, telnet.OptNewEnviron), tt.Cmd(telnet.WILL, telnet.OptCharset)),
-				ttypes("TINTIN++", "xterm-256color", "MTTS 271", "MTTS 271"),
+				tt.TTypes("TINTIN++", "xterm-256color", "MTTS 271", "MTTS 271"),
 				onRequest(";UTF-8", tt.Charset(tt.ACCEPTED, "UTF-8"))),
 			term: "xterm-256color", mtts: 271, charset: telnet.CharsetUTF8, sent: []string{`"\x01;UTF-8"`},
 			dur: 2 * time.Second, incomplete: true},
@@ -192,7 +165,7 @@ func TestCharsetAndMTTS(t *testing.T) {
 func TestCharsetRequestAfterNegotiation(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		sc, cc := net.Pipe()
-		wait := tt.Play(cc, script(onOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), ttypes("xterm", "xterm"),
+		wait := tt.Play(cc, tt.Script(tt.OnOpening(mudAnswers, tt.Cmd(telnet.WILL, telnet.OptCharset)), tt.TTypes("xterm", "xterm"),
 			tt.Exchange{On: tt.Charset(tt.REQUEST, ";UTF-8"), Send: tt.Charset(tt.ACCEPTED, "UTF-8")})...)
 		conn, err := telnet.NewServerConn(t.Context(), sc, nil)
 		if err != nil {

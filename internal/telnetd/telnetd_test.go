@@ -87,18 +87,6 @@ var (
 	wontEnv     = tt.Cmd(telnet.WONT, telnet.OptNewEnviron)
 )
 
-func opening(answers ...[]byte) tt.Exchange {
-	return tt.Exchange{On: tt.Cmd(telnet.DO, telnet.OptCharset), Send: tt.Join(answers...)}
-}
-
-func ttypes(names ...string) []tt.Exchange {
-	var x []tt.Exchange
-	for _, n := range names {
-		x = append(x, tt.Exchange{On: tt.TTypeSend(), Send: tt.TTypeIs(n)})
-	}
-	return x
-}
-
 // envIs answers x84's NEW-ENVIRON SEND with one variable.
 func envIs(name, value string) tt.Exchange {
 	send := []byte{1} // SEND
@@ -111,19 +99,6 @@ func envIs(name, value string) tt.Exchange {
 
 func onRequest(list string, send []byte) tt.Exchange {
 	return tt.Exchange{On: tt.Charset(tt.REQUEST, list), Send: send}
-}
-
-func join(parts ...any) []tt.Exchange {
-	var x []tt.Exchange
-	for _, p := range parts {
-		switch p := p.(type) {
-		case tt.Exchange:
-			x = append(x, p)
-		case []tt.Exchange:
-			x = append(x, p...)
-		}
-	}
-	return x
 }
 
 // TestOpenScripted plays clients byte by byte through Open and checks
@@ -141,39 +116,39 @@ func TestOpenScripted(t *testing.T) {
 	}{
 		// The clients x84 served before CHARSET and MTTS keep their
 		// encoding.
-		{"Debian telnet", join(opening(charMode, binary, willTTYPE, naws100x30, willEnv, dontCharset), ttypes("XTERM-256COLOR", "XTERM-256COLOR"),
+		{"Debian telnet", tt.Script(tt.OnOpening(charMode, binary, willTTYPE, naws100x30, willEnv, dontCharset), tt.TTypes("XTERM-256COLOR", "XTERM-256COLOR"),
 			envIs("DISPLAY", "localhost:9")), "xterm-256color", term.UTF8, term.Colors256, nil},
-		{"PuTTY plink", join(opening(charMode, binary, willTTYPE, naws100x30, willEnv, dontCharset), ttypes("XTERM", "XTERM"),
+		{"PuTTY plink", tt.Script(tt.OnOpening(charMode, binary, willTTYPE, naws100x30, willEnv, dontCharset), tt.TTypes("XTERM", "XTERM"),
 			envIs("USER", "root")), "xterm", term.UTF8, term.ColorsUnknown, nil},
-		{"busybox telnet", join(opening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, dontCharset), ttypes("xterm-256color", "xterm-256color")),
+		{"busybox telnet", tt.Script(tt.OnOpening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, dontCharset), tt.TTypes("xterm-256color", "xterm-256color")),
 			"xterm-256color", term.CP437, term.Colors256, nil},
-		{"SyncTERM-style BBS terminal", join(opening(charMode, binary, willTTYPE, naws100x30, wontEnv, dontCharset), ttypes("syncterm", "syncterm")),
+		{"SyncTERM-style BBS terminal", tt.Script(tt.OnOpening(charMode, binary, willTTYPE, naws100x30, wontEnv, dontCharset), tt.TTypes("syncterm", "syncterm")),
 			"syncterm", term.CP437, term.ColorsUnknown, nil},
 		// MTTS.
-		{"MUD client, MTTS 4|8", join(opening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, dontCharset), ttypes("MUDCLIENT", "xterm", "MTTS 12")),
+		{"MUD client, MTTS 4|8", tt.Script(tt.OnOpening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, dontCharset), tt.TTypes("MUDCLIENT", "xterm", "MTTS 12")),
 			"xterm", term.UTF8, term.Colors256, nil},
-		{"MUD client, ANSI type, MTTS 1|4|256", join(opening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, dontCharset), ttypes("MUDCLIENT", "ANSI-TRUECOLOR", "MTTS 261")),
+		{"MUD client, ANSI type, MTTS 1|4|256", tt.Script(tt.OnOpening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, dontCharset), tt.TTypes("MUDCLIENT", "ANSI-TRUECOLOR", "MTTS 261")),
 			"ansi-truecolor", term.UTF8, term.ColorsTrue, nil},
-		{"MUD client, MTTS without UTF-8", join(opening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, dontCharset), ttypes("MUDCLIENT", "xterm", "MTTS 9")),
+		{"MUD client, MTTS without UTF-8", tt.Script(tt.OnOpening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, dontCharset), tt.TTypes("MUDCLIENT", "xterm", "MTTS 9")),
 			"xterm", term.CP437, term.Colors256, nil},
-		{"MUD client, ANSI type, MTTS without UTF-8", join(opening(charMode, binary, willTTYPE, naws100x30, wontEnv, dontCharset), ttypes("MUDCLIENT", "ANSI", "MTTS 1")),
+		{"MUD client, ANSI type, MTTS without UTF-8", tt.Script(tt.OnOpening(charMode, binary, willTTYPE, naws100x30, wontEnv, dontCharset), tt.TTypes("MUDCLIENT", "ANSI", "MTTS 1")),
 			"ansi", term.CP437, term.Colors16, nil},
 		// CHARSET.
-		{"accepts UTF-8 though its type is ANSI", join(opening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, willCharset), ttypes("ANSI", "ANSI"),
+		{"accepts UTF-8 though its type is ANSI", tt.Script(tt.OnOpening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, willCharset), tt.TTypes("ANSI", "ANSI"),
 			onRequest(bbsOffer, tt.Charset(tt.ACCEPTED, "UTF-8"))), "ansi", term.UTF8, term.ColorsUnknown, []string{`"\x01` + bbsOffer + `"`}},
-		{"accepts CP437", join(opening(charMode, binary, willTTYPE, naws100x30, wontEnv, willCharset), ttypes("ANSI-BBS", "ANSI-BBS"),
+		{"accepts CP437", tt.Script(tt.OnOpening(charMode, binary, willTTYPE, naws100x30, wontEnv, willCharset), tt.TTypes("ANSI-BBS", "ANSI-BBS"),
 			onRequest(bbsOffer, tt.Charset(tt.ACCEPTED, "CP437"))), "ansi-bbs", term.CP437, term.ColorsUnknown, []string{`"\x01` + bbsOffer + `"`}},
-		{"rejects", join(opening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, willCharset), ttypes("xterm", "xterm"),
+		{"rejects", tt.Script(tt.OnOpening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, willCharset), tt.TTypes("xterm", "xterm"),
 			onRequest(";UTF-8", tt.Charset(tt.REJECTED, ""))), "xterm", term.CP437, term.ColorsUnknown, []string{`"\x01;UTF-8"`}},
-		{"rejects, BINARY both ways", join(opening(charMode, binary, willTTYPE, naws100x30, wontEnv, willCharset), ttypes("xterm", "xterm"),
+		{"rejects, BINARY both ways", tt.Script(tt.OnOpening(charMode, binary, willTTYPE, naws100x30, wontEnv, willCharset), tt.TTypes("xterm", "xterm"),
 			onRequest(";UTF-8", tt.Charset(tt.REJECTED, ""))), "xterm", term.UTF8, term.ColorsUnknown, []string{`"\x01;UTF-8"`}},
-		{"sends its own REQUEST", join(opening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, willCharset),
-			tt.Exchange{On: tt.TTypeSend(), Send: tt.Join(tt.Charset(tt.REQUEST, " ISO-8859-1 UTF-8"), tt.TTypeIs("xterm"))}, ttypes("xterm")),
+		{"sends its own REQUEST", tt.Script(tt.OnOpening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, willCharset),
+			tt.Exchange{On: tt.TTypeSend(), Send: tt.Join(tt.Charset(tt.REQUEST, " ISO-8859-1 UTF-8"), tt.TTypeIs("xterm"))}, tt.TTypes("xterm")),
 			"xterm", term.UTF8, term.ColorsUnknown, []string{`"\x02UTF-8"`}},
-		{"answers with a translation table", join(opening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, willCharset), ttypes("xterm", "xterm"),
+		{"answers with a translation table", tt.Script(tt.OnOpening(charMode, noBinary, willTTYPE, naws100x30, wontEnv, willCharset), tt.TTypes("xterm", "xterm"),
 			onRequest(";UTF-8", tt.Charset(tt.TTABLEIS, "\x01;UTF-8;UTF-8\x01\x00"))), "xterm", term.CP437, term.ColorsUnknown, []string{`"\x01;UTF-8"`, `"\x05"`}},
 		// NEW-ENVIRON CHARSET, as MNES clients send it.
-		{"MNES CHARSET", join(opening(charMode, noBinary, willTTYPE, naws100x30, willEnv, dontCharset), ttypes("ANSI", "ANSI"),
+		{"MNES CHARSET", tt.Script(tt.OnOpening(charMode, noBinary, willTTYPE, naws100x30, willEnv, dontCharset), tt.TTypes("ANSI", "ANSI"),
 			envIs("CHARSET", "UTF-8")), "ansi", term.UTF8, term.ColorsUnknown, nil},
 	}
 	for _, tc := range tests {

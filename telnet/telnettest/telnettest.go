@@ -114,3 +114,32 @@ func TTypeIs(name string) []byte { return Subneg(telnet.OptTTYPE, append([]byte{
 func Charset(verb byte, text string) []byte {
 	return Subneg(telnet.OptCharset, append([]byte{verb}, text...)...)
 }
+
+// OnOpening answers the last request of x84's opening flight (DO
+// CHARSET) with send.
+func OnOpening(send ...[]byte) Exchange {
+	return Exchange{On: Cmd(telnet.DO, telnet.OptCharset), Send: Join(send...)}
+}
+
+// TTypes answers successive TTYPE SENDs with names.
+func TTypes(names ...string) []Exchange {
+	var x []Exchange
+	for _, n := range names {
+		x = append(x, Exchange{On: TTypeSend(), Send: TTypeIs(n)})
+	}
+	return x
+}
+
+// Script joins exchanges and lists of them into one script.
+func Script(parts ...any) []Exchange {
+	var x []Exchange
+	for _, p := range parts {
+		switch p := p.(type) {
+		case Exchange:
+			x = append(x, p)
+		case []Exchange:
+			x = append(x, p...)
+		}
+	}
+	return x
+}
