@@ -113,6 +113,11 @@ func isBidiControl(r rune) bool {
 		r == 0x200e || r == 0x200f || r == 0x061c
 }
 
+// Invisible reports whether Sanitize removes r as an invisible or
+// direction-changing character (not as a control character): for rules
+// that refuse such text rather than clean it, such as handles.
+func Invisible(r rune) bool { return isInvisible(r) || isBidiControl(r) }
+
 // isInvisible reports whether r is one of the invisible format characters
 // that Sanitize removes (listed in its comment), the bidirectional
 // controls aside.

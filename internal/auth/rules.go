@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/x84bbs/x84/term"
 )
 
 // Fields named by RuleError.Field.
@@ -259,13 +261,16 @@ func checkText(field, s string) error {
 
 // invisible reports format characters (category Cf: bidi marks,
 // embeddings, overrides and isolates, zero-width spaces, the BOM, soft
-// hyphens) and the line and paragraph separators. Zero-width (non-)joiners
-// stay allowed: some scripts and emoji need them.
+// hyphens), the line and paragraph separators, and whatever else the
+// sanitiser strips from text others see (Hangul fillers, the combining
+// grapheme joiner…), so that "bob" and "bob\u3164" cannot both be
+// handles that read alike. Zero-width (non-)joiners stay allowed: some
+// scripts and emoji need them.
 func invisible(r rune) bool {
 	if r == '\u200c' || r == '\u200d' {
 		return false
 	}
-	return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
+	return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) || term.Invisible(r)
 }
 
 func ruleErr(field, format string, args ...any) *RuleError {

@@ -107,6 +107,11 @@ func TestCheckHandleCustomRules(t *testing.T) {
 			{"Dark Angel!", "That handle does not fit this board's rules."},
 			{"Dark Angel Of The Night", "Handles are 3 to 20 characters long."},
 			{"Dark Angel ", msgSpaces},
+			// Letters and marks the sanitiser strips: they would read
+			// as "bob" to everyone else.
+			{"bob\u3164", msgInvisible},
+			{"bo\u034fb", msgInvisible},
+			{"bob\u115f", msgInvisible},
 		}},
 		{"pattern is anchored", Rules{HandlePattern: `bob`, Reserved: []string{}}, []struct{ in, want string }{
 			{"bob", ""},

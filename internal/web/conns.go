@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"net"
+	"net/http"
 	"net/netip"
 	"strings"
 	"sync/atomic"
@@ -70,6 +71,7 @@ type limitConn struct {
 	s        *Server
 	addr     netip.Addr
 	released atomic.Bool
+	hijacked atomic.Bool // see secureConn
 }
 
 func (c *limitConn) Close() error {
@@ -83,7 +85,14 @@ func (c *limitConn) Close() error {
 // Write adds the security headers to net/http's own error replies (see
 // errorReply). Under TLS it sees records, except for the plain-text 400
 // net/http writes here to an HTTP client on the HTTPS port.
-func (c *limitConn) Write(p []byte) (int, error) { return writeReply(c.Conn, p, false) }
+func (c *limitConn) Write(p []byte) (int, error) {
+	if c.hijacked.Load() {
+		return c.Conn.Write(p)
+	}
+	return writeReply(c.Conn, p, false)
+}
+
+func (c *limitConn) markHijacked() { c.hijacked.Store(true) }
 
 // CloseWrite lets net/http half-close the redirect listener's
 // connections after an error reply, as it does a *net.TCPConn.
@@ -105,7 +114,7 @@ func (l *tlsListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &secureConn{tls.Server(c, l.conf)}, nil
+	return &secureConn{Conn: tls.Server(c, l.conf)}, nil
 }
 
 // secureConn is a server TLS connection whose writes pass through
@@ -124,12 +133,31 @@ func (l *tlsListener) Accept() (net.Conn, error) {
 // embedded *tls.Conn, as are CloseWrite (used after a 431) and NetConn.
 // What needs the concrete type is TLSNextProto, which serves HTTP/2 or
 // another ALPN protocol; this server offers only "http/1.1", so nothing
-// is lost (TestRequestTLS checks Request.TLS and ALPN). Hijacked
-// connections (WebSockets) get the wrapper too: their frames never start
-// like an HTTP reply, so errorReply leaves them alone.
-type secureConn struct{ *tls.Conn }
+// is lost (TestRequestTLS checks Request.TLS and ALPN). Once a connection
+// is hijacked (a WebSocket; http.Server's ConnState says so) its writes
+// pass untouched: a frame's payload may be split across writes, and a
+// piece could start like an HTTP reply.
+type secureConn struct {
+	*tls.Conn
+	hijacked atomic.Bool
+}
 
-func (c *secureConn) Write(p []byte) (int, error) { return writeReply(c.Conn, p, true) }
+func (c *secureConn) Write(p []byte) (int, error) {
+	if c.hijacked.Load() {
+		return c.Conn.Write(p)
+	}
+	return writeReply(c.Conn, p, true)
+}
+
+func (c *secureConn) markHijacked() { c.hijacked.Store(true) }
+
+// stopRewriting is http.Server.ConnState: a hijacked connection's writes
+// are no longer looked at.
+func stopRewriting(c net.Conn, st http.ConnState) {
+	if h, ok := c.(interface{ markHijacked() }); ok && st == http.StateHijacked {
+		h.markHijacked()
+	}
+}
 
 // writeReply writes p to c, with the security headers added if p is one
 // of net/http's own error replies. It reports p's length as written.

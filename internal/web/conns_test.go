@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/x84bbs/x84/internal/server"
 )
 
@@ -474,6 +476,48 @@ func TestRequestTLS(t *testing.T) {
 		t.Errorf("GET over TLS offering h2 = %s %q; want HTTP/1.1 \"TLS 1.3 http/1.1 true\"", resp.Proto, b)
 	}
 	tr.CloseIdleConnections()
+	w.Close()
+	if err := <-done; !errors.Is(err, ErrServerClosed) {
+		t.Errorf("Serve = %v; want ErrServerClosed", err)
+	}
+}
+
+// TestHijackedWritesUntouched: a WebSocket message whose payload, split
+// by the library's buffer, puts what looks like an HTTP error reply at
+// the start of a write reaches the client byte for byte.
+func TestHijackedWritesUntouched(t *testing.T) {
+	t.Parallel()
+	cert, _, err := SelfSigned(filepath.Join(t.TempDir(), "tls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := append(bytes.Repeat([]byte("x"), 4092), "HTTP/1.1 400 A\r\n\r\nafter"...)
+	w := New(Config{Certificate: cert})
+	w.https.Handler = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(rw, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		c.Write(r.Context(), websocket.MessageBinary, msg)
+		c.Read(r.Context()) // until the client closes
+	})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- w.Serve(l) }()
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	c, _, err := websocket.Dial(t.Context(), "wss://"+l.Addr().String()+"/", &websocket.DialOptions{HTTPClient: client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, got, err := c.Read(t.Context())
+	if err != nil || !bytes.Equal(got, msg) {
+		t.Errorf("message = %d bytes ending %q, %v; want the %d bytes sent", len(got), got[max(0, len(got)-40):], err, len(msg))
+	}
+	c.Close(websocket.StatusNormalClosure, "")
 	w.Close()
 	if err := <-done; !errors.Is(err, ErrServerClosed) {
 		t.Errorf("Serve = %v; want ErrServerClosed", err)

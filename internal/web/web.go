@@ -196,6 +196,7 @@ func (s *Server) httpServer(h http.Handler) *http.Server {
 		WriteTimeout:      s.cfg.WriteTimeout,
 		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    16 << 10,
+		ConnState:         stopRewriting,
 		// TLS handshake failures and the like are the client's; keep
 		// them out of the log unless debugging.
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
