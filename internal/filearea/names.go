@@ -146,12 +146,17 @@ func display(rel string) string {
 	if rel == "." {
 		return "/"
 	}
-	if cleanName(rel) {
-		return "/" + rel
+	return "/" + escapePath(rel)
+}
+
+// escapePath escapes each name of a slash path as listings show it.
+func escapePath(p string) string {
+	if cleanName(p) {
+		return p
 	}
-	parts := strings.Split(rel, "/")
+	parts := strings.Split(p, "/")
 	for i, c := range parts {
 		parts[i] = escapeName(c)
 	}
-	return "/" + strings.Join(parts, "/")
+	return strings.Join(parts, "/")
 }

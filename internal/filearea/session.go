@@ -80,7 +80,7 @@ func (s *session) transferStart(verb, rel string) {
 		return
 	}
 	// Names in the drop box are for its uploader and the sysops only.
-	if canon, in, err := s.dropBox(rel); err != nil || in || s.a.inUploads(rel) || canon == "" {
+	if _, in, err := s.dropBox(rel); err != nil || in || s.a.inUploads(rel) {
 		s.activity(verb + " (" + display(s.a.uploadDir) + ")")
 		return
 	}
@@ -485,11 +485,7 @@ func (s *session) Readlink(p string) (string, error) {
 	if errors.Is(err, s.a.escape) || path.IsAbs(target) || !filepath.IsLocal(path.Join(path.Dir(rel), target)) {
 		return "", s.refuse("Readlink", rel, denied("link leads out of the file area"))
 	}
-	parts := strings.Split(target, "/")
-	for i, c := range parts {
-		parts[i] = escapeName(c)
-	}
-	return strings.Join(parts, "/"), nil
+	return escapePath(target), nil
 }
 
 // Filecmd answers Setstat, Rename, Remove, Mkdir, Rmdir, Symlink and
