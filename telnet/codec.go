@@ -1,6 +1,9 @@
 package telnet
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+)
 
 // DefaultMaxSubneg is the longest subnegotiation payload kept by default;
 // x/84 allowed the same, room enough for a large NEW-ENVIRON reply.
@@ -84,102 +87,182 @@ func NewDecoder(maxSubneg int) *Decoder {
 // backing array with in, so a buffer can be decoded in place: data is never
 // longer than the input it came from.
 func (d *Decoder) Decode(out, in []byte, fn func(Event)) []byte {
-	for i := 0; i < len(in); i++ {
-		b := in[i]
-		switch d.state {
-		case stData:
-			if b == IAC {
-				// CR NUL and CR LF pair only across plain data.
-				d.cr = false
-				d.state = stIAC
-				continue
+	// The data state is decoded here, with commands whole in this input
+	// handled at once; a command cut short, or a subnegotiation that needs
+	// more than one look, continues in step.
+	cr := d.cr
+	i := 0
+	for i < len(in) {
+		if d.state != stData {
+			out, i = d.step(out, in, i, fn)
+			continue
+		}
+		if in[i] != IAC {
+			out, i, cr = copyData(out, in, i, cr)
+			continue
+		}
+		// CR NUL and CR LF pair only across plain data.
+		cr = false
+		if i+1 == len(in) {
+			d.state = stIAC
+			break
+		}
+		switch c := in[i+1]; {
+		case c == IAC:
+			out = append(out, IAC)
+			i += 2
+		case c >= WILL:
+			if i+2 == len(in) {
+				d.cmd = c
+				d.state = stOpt
+				i = len(in)
+				break
 			}
-			// Fast path: copy a run of plain bytes at once.
-			run := in[i:]
-			if j := bytes.IndexByte(run, IAC); j >= 0 {
-				run = run[:j]
+			fn(Event{Kind: EventOption, Cmd: c, Opt: in[i+2]})
+			i += 3
+		case c == SB:
+			i += 2
+			if i == len(in) {
+				d.state = stSBOpt
+				break
 			}
-			out = d.appendData(out, run)
-			i += len(run) - 1
-		case stIAC:
-			d.state = stData
-			d.command(b, fn)
-			if b == IAC {
-				out = append(out, IAC)
+			if in[i] == IAC {
+				// IAC SB IAC …: no option byte; give up this
+				// subnegotiation and read the IAC anew.
+				break
 			}
-		case stOpt:
-			d.state = stData
-			fn(Event{Kind: EventOption, Cmd: d.cmd, Opt: b})
-		case stSBOpt:
-			if b == IAC {
-				// IAC SB IAC …: no option byte; give up this subnegotiation.
-				d.state = stIAC
-				continue
+			d.startSB(in[i])
+			i++
+			if i < len(in) {
+				i = d.sbRun(in, i, fn)
 			}
-			d.sbOpt = b
-			d.sb = d.sb[:0]
-			d.sbMax = d.max
-			if d.Limit != nil {
-				d.sbMax = max(min(d.Limit(b), d.max), 0)
-			}
-			d.state = stSB
-		case stSB:
-			if b == IAC {
-				d.state = stSBIAC
-				continue
-			}
-			d.sbByte(b, fn)
-		case stSBIAC:
-			switch b {
-			case IAC:
-				d.state = stSB
-				d.sbByte(IAC, fn)
-			case SE:
-				d.state = stData
-				fn(Event{Kind: EventSubneg, Opt: d.sbOpt, Data: d.sb})
-				d.resetSB()
-			default:
-				// RFC 855 allows only IAC IAC and IAC SE inside a
-				// subnegotiation: drop the broken one, keep the command.
-				d.resetSB()
-				d.state = stData
-				d.command(b, fn)
-			}
-		case stSBSkip:
-			if b == IAC {
-				d.state = stSBSkipIAC
-			}
-		case stSBSkipIAC:
-			switch b {
-			case IAC:
-				d.state = stSBSkip
-			case SE:
-				d.state = stData
-			default:
-				d.state = stData
-				d.command(b, fn)
-			}
+		default:
+			d.command(c, fn)
+			i += 2
 		}
 	}
+	d.cr = cr
 	return out
 }
 
-// appendData appends plain data, applying the CR NUL / CR LF rule.
-func (d *Decoder) appendData(out, run []byte) []byte {
+// shortRun is how many data bytes copyData takes one at a time before it
+// looks for the end of the run with bytes.IndexByte: the runs between
+// commands are mostly a few bytes, shorter than that call is worth.
+const shortRun = 16
+
+// crRule classes bytes for the CR NUL / CR LF rule: 1 for CR, 2 for the
+// bytes dropped after it.
+var crRule = [256]uint8{'\r': 1, 0: 2, '\n': 2}
+
+// copyData appends the plain data at in[i:], up to the next IAC, to out
+// and returns where it stopped. cr tells whether the data before ended in
+// CR, and the result whether the data copied did.
+func copyData(out, in []byte, i int, cr bool) ([]byte, int, bool) {
+	// Short runs are copied without a branch on CR, which binary data
+	// would mispredict: each byte is stored, then kept or not. The store
+	// is never past the byte read, so decoding in place stays safe.
+	end := min(len(in), i+shortRun)
+	out = slices.Grow(out, end-i)
+	buf, n := out[:cap(out)], len(out)
+	var prev uint8 // 1 after CR
+	if cr {
+		prev = 1
+	}
+	for ; i < end && in[i] != IAC; i++ {
+		buf[n] = in[i]
+		c := crRule[in[i]]
+		n += 1 - int(prev&(c>>1))
+		prev = c & 1
+	}
+	out, cr = buf[:n], prev == 1
+	if i == len(in) || in[i] == IAC {
+		return out, i, cr
+	}
+	run := in[i:]
+	if j := bytes.IndexByte(run, IAC); j >= 0 {
+		run = run[:j]
+	}
+	out, cr = appendData(out, run, cr)
+	return out, i + len(run), cr
+}
+
+// appendData appends plain data, applying the CR NUL / CR LF rule; cr
+// tells whether the data before run ended in CR, and the result whether
+// run did.
+func appendData(out, run []byte, cr bool) ([]byte, bool) {
 	for len(run) > 0 {
-		if d.cr && (run[0] == 0 || run[0] == '\n') {
+		if cr && (run[0] == 0 || run[0] == '\n') {
 			run = run[1:]
 		}
-		d.cr = false
+		cr = false
 		j := bytes.IndexByte(run, '\r')
 		if j < 0 {
-			return append(out, run...)
+			return append(out, run...), false
 		}
 		out = append(out, run[:j+1]...)
 		run = run[j+1:]
-		d.cr = true
+		cr = true
 	}
-	return out
+	return out, cr
+}
+
+// step advances a command or subnegotiation from in[i:] and returns where
+// it stopped. Payloads and skipped subnegotiations are taken a run at a
+// time.
+func (d *Decoder) step(out, in []byte, i int, fn func(Event)) ([]byte, int) {
+	b := in[i]
+	switch d.state {
+	case stIAC:
+		d.state = stData
+		d.command(b, fn)
+		if b == IAC {
+			out = append(out, IAC)
+		}
+	case stOpt:
+		d.state = stData
+		fn(Event{Kind: EventOption, Cmd: d.cmd, Opt: b})
+	case stSBOpt:
+		if b == IAC {
+			// IAC SB IAC …: no option byte; give up this subnegotiation.
+			d.state = stIAC
+			break
+		}
+		d.startSB(b)
+	case stSB:
+		return out, d.sbRun(in, i, fn)
+	case stSBIAC:
+		switch b {
+		case IAC:
+			d.state = stSB
+			d.sbAppend(in[i:i+1], fn)
+		case SE:
+			d.endSB(fn)
+		default:
+			// RFC 855 allows only IAC IAC and IAC SE inside a
+			// subnegotiation: drop the broken one, keep the command.
+			d.resetSB()
+			d.state = stData
+			d.command(b, fn)
+		}
+	case stSBSkip:
+		j := bytes.IndexByte(in[i:], IAC)
+		if j < 0 {
+			return out, len(in)
+		}
+		d.state = stSBSkipIAC
+		i += j
+	case stSBSkipIAC:
+		switch b {
+		case IAC:
+			d.state = stSBSkip
+		case SE:
+			d.state = stData
+		default:
+			d.state = stData
+			d.command(b, fn)
+		}
+	}
+	return out, i + 1
 }
 
 // command handles the byte after IAC outside a subnegotiation.
@@ -198,21 +281,73 @@ func (d *Decoder) command(b byte, fn func(Event)) {
 	}
 }
 
-func (d *Decoder) sbByte(b byte, fn func(Event)) {
-	if len(d.sb) >= d.sbMax {
+// startSB begins a subnegotiation of opt.
+func (d *Decoder) startSB(opt byte) {
+	d.sbOpt = opt
+	d.sb = d.sb[:0]
+	d.sbMax = d.max
+	if d.Limit != nil {
+		d.sbMax = max(min(d.Limit(opt), d.max), 0)
+	}
+	d.state = stSB
+}
+
+// sbRun takes the payload at in[i:] up to the next IAC, and the IAC SE
+// that usually follows, and returns where it stopped.
+func (d *Decoder) sbRun(in []byte, i int, fn func(Event)) int {
+	// Most payloads are short: look for their end byte by byte before
+	// calling bytes.IndexByte.
+	j := i
+	for end := min(len(in), i+shortRun); j < end && in[j] != IAC; j++ {
+	}
+	if j == i+shortRun {
+		if k := bytes.IndexByte(in[j:], IAC); k >= 0 {
+			j += k
+		} else {
+			j = len(in)
+		}
+	}
+	if run := in[i:j]; len(d.sb)+len(run) <= min(cap(d.sb), d.sbMax) {
+		d.sb = append(d.sb, run...) // fits: no growth, no overflow
+	} else if d.sbAppend(run, fn); d.state != stSB {
+		return j // overflowed: skip from that IAC
+	}
+	switch {
+	case j == len(in):
+		return j
+	case j+1 < len(in) && in[j+1] == SE:
+		d.endSB(fn)
+		return j + 2
+	}
+	d.state = stSBIAC
+	return j + 1
+}
+
+// sbAppend adds run to the payload of the subnegotiation in progress. A
+// payload that would pass the limit is reported and the rest of the
+// subnegotiation skipped.
+func (d *Decoder) sbAppend(run []byte, fn func(Event)) {
+	if len(run) > d.sbMax-len(d.sb) {
 		fn(Event{Kind: EventSubnegOverflow, Opt: d.sbOpt})
 		d.resetSB()
 		d.state = stSBSkip
 		return
 	}
-	if len(d.sb) == cap(d.sb) {
+	if n := len(d.sb) + len(run); n > cap(d.sb) {
 		// Grow by doubling but never past the limit, so an unfinished
 		// subnegotiation holds at most the limit.
-		grown := make([]byte, len(d.sb), min(d.sbMax, max(64, 2*cap(d.sb))))
+		grown := make([]byte, len(d.sb), min(d.sbMax, max(64, 2*cap(d.sb), n)))
 		copy(grown, d.sb)
 		d.sb = grown
 	}
-	d.sb = append(d.sb, b)
+	d.sb = append(d.sb, run...)
+}
+
+// endSB reports the subnegotiation in progress, ended by IAC SE.
+func (d *Decoder) endSB(fn func(Event)) {
+	d.state = stData
+	fn(Event{Kind: EventSubneg, Opt: d.sbOpt, Data: d.sb})
+	d.resetSB()
 }
 
 func (d *Decoder) resetSB() {

@@ -205,6 +205,50 @@ func BenchmarkDecodeIACDense(b *testing.B) {
 	benchmarkDecode(b, in)
 }
 
+// BenchmarkDecodeBinary is a binary upload (a file with many 0xFF bytes,
+// e.g. an image) as an RFC 854 sender puts it on the wire: IAC doubled, CR
+// followed by NUL.
+func BenchmarkDecodeBinary(b *testing.B) {
+	var in []byte
+	x := uint32(1)
+	for len(in) < 64<<10 {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		switch c := byte(x); {
+		case c < 32: // one byte in eight is IAC
+			in = append(in, IAC, IAC)
+		case c < 40:
+			in = append(in, '\r', 0)
+		case c < 48:
+			in = append(in, '\r', '\n')
+		default:
+			in = append(in, byte(x>>8))
+		}
+	}
+	benchmarkDecode(b, in)
+}
+
+// BenchmarkDecodeSession is interactive traffic with commands between short
+// lines: a window being resized (NAWS, with a doubled IAC in a 255-column
+// width), terminal type and NEW-ENVIRON replies, option answers and AYT.
+func BenchmarkDecodeSession(b *testing.B) {
+	var in []byte
+	for n := 0; len(in) < 64<<10; n++ {
+		in = append(in, "ls -l\r\n"...)
+		in = append(in, IAC, SB, OptNAWS, 0, IAC, IAC, 0, byte(24+n%8), IAC, SE)
+		in = append(in, "cd ..\r\x00"...)
+		in = append(in, IAC, WILL, OptTTYPE, IAC, DO, OptSGA, IAC, SB, OptTTYPE, sbIS)
+		in = append(in, "XTERM-256COLOR"...)
+		in = append(in, IAC, SE, 'q', IAC, SB, OptNewEnviron, sbIS, envVAR)
+		in = append(in, "USER"...)
+		in = append(in, envVALUE)
+		in = append(in, "guest"...)
+		in = append(in, IAC, SE, IAC, AYT, IAC, DONT, OptEcho)
+	}
+	benchmarkDecode(b, in)
+}
+
 func benchmarkDecode(b *testing.B, in []byte) {
 	d := NewDecoder(0)
 	out := make([]byte, 0, len(in))
