@@ -53,6 +53,8 @@ type Board struct {
 	log *slog.Logger
 	// Menu holds the main menu's entries; add yours with Menu.Add.
 	Menu *Menu
+	// chatRows holds chat lines formatted for the room's callers.
+	chatRows chatRowCache
 }
 
 // New returns the default board with its standard menu.

@@ -641,6 +641,43 @@ func TestChat(t *testing.T) {
 	a.WaitFor("Not so fast")
 }
 
+// A caller whose connection stops taking data while the room talks holds
+// up no one, and is told how many lines it missed when it reads again.
+func TestChatSlowCaller(t *testing.T) {
+	f := newFixture(t, settings{})
+	f.addUser("nina", "password1")
+	f.addUser("otto", "password1")
+	a := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(a, "nina", "password1")
+	a.Type("c")
+	a.WaitFor("the lounge · 1 here")
+	b := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
+	login(b, "otto", "password1")
+	b.Type("c")
+	b.WaitFor("the lounge · 2 here")
+	a.WaitFor("-- otto joins")
+
+	resume := a.Stall()
+	var talkers []*community.Member
+	for i := range 30 {
+		m := f.svc.Chat.Join(community.PublicRoom, fmt.Sprintf("t%d", i))
+		defer m.Leave()
+		talkers = append(talkers, m)
+	}
+	for round := range 3 {
+		for i, m := range talkers {
+			if err := m.Say(fmt.Sprintf("line %d", round)); err != nil {
+				t.Fatalf("t%d says line %d: %v", i, round, err)
+			}
+		}
+	}
+	// otto, who reads, sees the last line while nina's screen is stuck.
+	b.WaitFor("<t29> line 2")
+	resume()
+	a.WaitFor("skipped: your connection was slower than the room.")
+	a.WaitFor("<t29> line 2")
+}
+
 func TestPageAndBroadcast(t *testing.T) {
 	f := newFixture(t, settings{})
 	f.addUser("pia", "password1", store.GroupSysop)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/x84bbs/x84/community"
@@ -72,9 +73,11 @@ func (c *Call) RunChat(ctx context.Context, m *community.Member, title string) e
 			case !ok:
 			case c.Inbox().Dropped() != dropped:
 				// Lines were lost to a full inbox while this caller
-				// was slow: the room's history has them.
+				// was slow: the room's history has the newest, and
+				// a line below them says how many are gone for good.
 				dropped = c.Inbox().Dropped()
-				lines = m.Recent()
+				recent := m.Recent()
+				lines = append(recent, skippedLine(seen, recent)...)
 				seen = lastSeq(lines)
 				undrawn = undrawn[:0]
 				drawChatLines(c, lines)
@@ -162,6 +165,18 @@ func lastSeq(lines []events.ChatLine) uint64 {
 	return 0
 }
 
+// skippedLine returns a line saying how many lines were said between the
+// one numbered seen and the room's recent history, if any were; it goes
+// below the history, where the caller looks.
+func skippedLine(seen uint64, recent []events.ChatLine) []events.ChatLine {
+	if len(recent) == 0 || seen == 0 || recent[0].Seq <= seen+1 {
+		return nil
+	}
+	n := recent[0].Seq - seen - 1
+	return []events.ChatLine{{Handle: "*", Act: events.ChatSystem, At: time.Now(),
+		Text: count(int(n), "line") + " skipped: your connection was slower than the room."}}
+}
+
 // noticeLine shows a page, broadcast or letter inside a chat.
 func noticeLine(n events.Event) events.ChatLine {
 	l := events.ChatLine{Handle: "*", Act: events.ChatSystem, At: time.Now()}
@@ -186,7 +201,7 @@ func scrollChatLines(c *Call, lines, fresh []events.ChatLine) {
 	width := max(sz.Cols-1, 10)
 	var rows []string
 	for _, l := range fresh {
-		rows = append(rows, formatChatLine(l, width)...)
+		rows = append(rows, c.Board.chatRows.format(l, width)...)
 	}
 	if len(rows) >= height {
 		drawChatLines(c, lines)
@@ -209,7 +224,7 @@ func drawChatLines(c *Call, lines []events.ChatLine) {
 	width := max(sz.Cols-1, 10)
 	var rows []string
 	for _, l := range lines {
-		rows = append(rows, formatChatLine(l, width)...)
+		rows = append(rows, c.Board.chatRows.format(l, width)...)
 	}
 	if len(rows) > height {
 		rows = rows[len(rows)-height:]
@@ -226,14 +241,53 @@ func drawChatLines(c *Call, lines []events.ChatLine) {
 	c.WriteString(out.String())
 }
 
+// chatRowCache keeps the rows of the newest chat lines, formatted for a
+// width: in a room of thousands, the callers whose windows are as wide
+// would each format the same line.
+type chatRowCache struct {
+	mu   sync.Mutex
+	rows [64]chatRows // a ring: the newest lines of the busiest rooms
+	next int
+}
+
+type chatRows struct {
+	room  string
+	seq   uint64
+	at    time.Time // with room and seq, names the line even if a room is made anew
+	width int
+	rows  []string // shared: never changed once made
+}
+
+// format returns formatChatLine(l, width), made once for every caller.
+// Lines that are not the room's (Seq 0: notices) are not kept.
+func (c *chatRowCache) format(l events.ChatLine, width int) []string {
+	if l.Seq == 0 {
+		return formatChatLine(l, width)
+	}
+	c.mu.Lock()
+	for _, r := range c.rows {
+		if r.seq == l.Seq && r.width == width && r.room == l.Room && r.at.Equal(l.At) {
+			c.mu.Unlock()
+			return r.rows
+		}
+	}
+	c.mu.Unlock()
+	rows := formatChatLine(l, width)
+	c.mu.Lock()
+	c.rows[c.next] = chatRows{room: l.Room, seq: l.Seq, at: l.At, width: width, rows: rows}
+	c.next = (c.next + 1) % len(c.rows)
+	c.mu.Unlock()
+	return rows
+}
+
 func formatChatLine(l events.ChatLine, width int) []string {
 	when := StyleDim + l.At.Local().Format("15:04") + " "
 	var text string
 	switch l.Act {
 	case events.ChatJoin:
-		text = StyleDim + "-- " + clean(l.Handle) + " joins"
+		text = StyleDim + "-- " + crowdText(l, "joins", "join")
 	case events.ChatLeave:
-		text = StyleDim + "-- " + clean(l.Handle) + " leaves"
+		text = StyleDim + "-- " + crowdText(l, "leaves", "leave")
 	case events.ChatMe:
 		text = StyleKey + "* " + clean(l.Handle) + " " + clean(l.Text)
 	case events.ChatSystem:
@@ -252,6 +306,15 @@ func formatChatLine(l events.ChatLine, width int) []string {
 		}
 	}
 	return out
+}
+
+// crowdText names who came or went: one caller, or in a crowded room the
+// first of many ("ann and 212 others join").
+func crowdText(l events.ChatLine, one, many string) string {
+	if l.Others <= 0 {
+		return clean(l.Handle) + " " + one
+	}
+	return clean(l.Handle) + " and " + count(l.Others, "other") + " " + many
 }
 
 // leadStyle returns the SGR sequence a formatted line starts with.
@@ -281,8 +344,7 @@ func stripSGR(s string) string {
 
 func drawChatBar(c *Call, m *community.Member, title, status string) {
 	sz := c.Size()
-	members := m.Members()
-	bar := fmt.Sprintf(" %s · %d here · /who /me /quit ", title, len(members))
+	bar := fmt.Sprintf(" %s · %d here · /who /me /quit ", title, m.Count())
 	if status != "" {
 		bar = " " + status + " "
 	}

@@ -32,13 +32,15 @@ var ErrTooFast = errors.New("community: one line a second, please")
 type Chat struct {
 	rooms Rooms
 	log   *slog.Logger
+	crowd crowds
 }
 
-// Join puts a caller in a room, with a line saying so, and returns their
-// membership; call Leave when they go.
+// Join puts a caller in a room, with a line saying so (in a crowded room,
+// a line a while later naming the first of those who came meanwhile), and
+// returns their membership; call Leave when they go.
 func (c *Chat) Join(room, handle string) *Member {
 	c.rooms.Enter(room, handle)
-	c.rooms.Say(events.ChatLine{Room: room, Handle: handle, Act: events.ChatJoin, At: time.Now()})
+	c.crowd.arrive(room, handle, events.ChatJoin)
 	return &Member{chat: c, room: room, handle: handle, limiter: rate.NewLimiter(rate.Every(chatRateEvery), chatRateBurst)}
 }
 
@@ -87,6 +89,10 @@ func (m *Member) Recent() []events.ChatLine { return m.chat.rooms.Recent(m.room)
 // Members returns the handles in the room, sorted.
 func (m *Member) Members() []string { return m.chat.rooms.Members(m.room) }
 
+// Count returns how many are in the room: cheaper than Members in a
+// large room, for a status bar drawn on every arrival.
+func (m *Member) Count() int { return m.chat.rooms.Count(m.room) }
+
 // Leave takes the caller out of the room, with a line saying so. Calling
 // it again does nothing.
 func (m *Member) Leave() {
@@ -96,6 +102,6 @@ func (m *Member) Leave() {
 	m.left = true
 	// The line goes before the exit, which forgets an empty private
 	// room's history, this line with it.
-	m.chat.rooms.Say(events.ChatLine{Room: m.room, Handle: m.handle, Act: events.ChatLeave, At: time.Now()})
+	m.chat.crowd.arrive(m.room, m.handle, events.ChatLeave)
 	m.chat.rooms.Leave(m.room, m.handle)
 }

@@ -324,3 +324,90 @@ func TestChatConcurrentOrder(t *testing.T) {
 		}
 	}
 }
+
+// In a crowded room, arrivals and departures are summed up: the first at
+// once, then one line per window naming the first of the others; a quiet
+// window ends that, and a small room hears of everyone at once.
+func TestChatCrowd(t *testing.T) {
+	const every = 200 * time.Millisecond
+	f := newFixture(t, community.Config{ChatCrowd: 3, ChatCrowdEvery: every})
+	rec := f.record(events.ChatTopic("hall"))
+	describe := func(ls []events.ChatLine) []string {
+		var out []string
+		for _, l := range ls {
+			out = append(out, fmt.Sprintf("%d %s %s+%d", l.Seq, l.Act, l.Handle, l.Others))
+		}
+		return out
+	}
+	var members []*community.Member
+	for i := range 3 { // not crowded yet
+		members = append(members, f.svc.Chat.Join("hall", fmt.Sprintf("u%d", i)))
+	}
+	want := []string{"1 join u0+0", "2 join u1+0", "3 join u2+0"}
+	if got := describe(rec.lines(t)); !slices.Equal(got, want) {
+		t.Fatalf("lines for 3 arrivals in a room of 3 = %q; want %q", got, want)
+	}
+	start := time.Now()
+	for i := 3; i < 10; i++ { // u3 makes a crowd: told at once, the others summed
+		members = append(members, f.svc.Chat.Join("hall", fmt.Sprintf("u%d", i)))
+	}
+	members[0].Leave()
+	members[1].Leave()
+	if got, want := describe(rec.lines(t)), append(want, "4 join u3+0"); !slices.Equal(got, want) || time.Since(start) > every/2 {
+		t.Fatalf("lines at once for 8 moves in a crowded room = %q; want %q (then a summary)", got, want)
+	}
+	want = append(want, "4 join u3+0", "5 join u4+5", "6 leave u0+1")
+	waitLines := func(want []string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !slices.Equal(describe(rec.lines(t)), want) {
+			if time.Now().After(deadline) {
+				t.Fatalf("lines = %q; want %q", describe(rec.lines(t)), want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitLines(want)
+	if n := f.svc.Chat.Members("hall"); len(n) != 8 {
+		t.Errorf("members after 10 joins and 2 leaves = %q; want 8", n)
+	}
+	// After a quiet window, the next arrival is told at once again.
+	time.Sleep(3 * every)
+	members = append(members, f.svc.Chat.Join("hall", "late"))
+	want = append(want, "7 join late+0")
+	if got := describe(rec.lines(t)); !slices.Equal(got, want) {
+		t.Errorf("lines after a quiet while = %q; want %q", got, want)
+	}
+	for _, m := range members {
+		m.Leave()
+	}
+	time.Sleep(3 * every) // the last summary is said before the test ends
+}
+
+// Each room numbers its lines 1, 2, 3…, so that a screen can tell how
+// many it missed.
+func TestChatSeqPerRoom(t *testing.T) {
+	f := newFixture(t, community.Config{})
+	a := f.svc.Chat.Join("a", "erin")
+	defer a.Leave()
+	b := f.svc.Chat.Join("b", "finn")
+	defer b.Leave()
+	a.Say("one")
+	b.Say("one")
+	a.Say("two")
+	for _, tt := range []struct {
+		m    *community.Member
+		want []uint64
+	}{{a, []uint64{1, 2, 3}}, {b, []uint64{1, 2}}} {
+		var got []uint64
+		for _, l := range tt.m.Recent() {
+			got = append(got, l.Seq)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("room %q numbers its lines %v; want %v", tt.m.Room(), got, tt.want)
+		}
+		if n := tt.m.Count(); n != 1 {
+			t.Errorf("room %q Count() = %d; want 1", tt.m.Room(), n)
+		}
+	}
+}

@@ -19,6 +19,11 @@ type Config struct {
 	Presence Presence
 	// Rooms keeps the chat rooms. Default: LocalRooms on Events.
 	Rooms Rooms
+	// ChatCrowd is the size above which a chat room sums up arrivals and
+	// departures in a line every ChatCrowdEvery instead of one line each.
+	// Defaults 20 callers and a second.
+	ChatCrowd      int
+	ChatCrowdEvery time.Duration
 	// OnelinerLength is the longest one-liner, in characters. Default 60.
 	OnelinerLength int
 	// OnelinerInterval is how long a caller waits between one-liners.
@@ -63,7 +68,9 @@ func New(cfg Config) (*Services, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	chat := &Chat{rooms: cfg.Rooms, log: log}
+	defaults.Positive(&cfg.ChatCrowd, defaultChatCrowd)
+	defaults.Positive(&cfg.ChatCrowdEvery, defaultChatCrowdEvery)
+	chat := &Chat{rooms: cfg.Rooms, log: log, crowd: crowds{rooms: cfg.Rooms, size: cfg.ChatCrowd, every: cfg.ChatCrowdEvery}}
 	return &Services{
 		Oneliners:  &Oneliners{store: cfg.Store.Oneliners, bus: cfg.Events, length: cfg.OnelinerLength, interval: cfg.OnelinerInterval, log: log},
 		Chat:       chat,

@@ -14,6 +14,14 @@
 // LocalPresence over a session.Registry) and Rooms (chat rooms' members
 // and recent lines; LocalRooms).
 //
+// Chat scales to rooms of thousands: a line costs one queue append per
+// member (Rooms.Say, under the room's lock, never waiting on anyone);
+// a member too slow to take lines loses the oldest, and the board tells
+// it how many from the room's line numbers (ChatLine.Seq, 1, 2, 3… per
+// room); and a crowded room (Config.ChatCrowd) sums up its arrivals and
+// departures, so that ten thousand callers entering at once are not
+// fifty million join lines.
+//
 // Errors are sentinels for errors.Is: ErrAnonymous, ErrEmpty,
 // ErrTooLong, ErrNotAllowed for every service; ErrTooFast for chat;
 // ErrNobodyThere, ErrPageSelf, ErrNotLoggedIn for pages; ErrNoSubject,

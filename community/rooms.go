@@ -16,7 +16,10 @@ type Rooms interface {
 	Leave(room, handle string)
 	// Members returns the handles in a room, sorted.
 	Members(room string) []string
-	// Say numbers a line (ChatLine.Seq), keeps it in the room's history
+	// Count returns how many sessions are in a room (a user on two nodes
+	// counts twice).
+	Count(room string) int
+	// Say numbers a line (ChatLine.Seq: 1, 2, 3… in each room), keeps it in the room's history
 	// and publishes it on the room's topic, so that every member sees
 	// the room's lines in one order. A private room with no one in it
 	// takes no lines: it would keep them for no one.
@@ -32,15 +35,30 @@ const ChatHistory = 50
 type LocalRooms struct {
 	bus events.Bus
 
-	mu      sync.Mutex
-	seq     uint64
-	history map[string][]events.ChatLine
-	members map[string]map[string]int // room → handle → sessions in it
+	mu    sync.Mutex
+	rooms map[string]*localRoom
+}
+
+type localRoom struct {
+	seq      uint64 // the last line's number
+	history  []events.ChatLine
+	members  map[string]int // handle → sessions in the room
+	sessions int
 }
 
 // NewLocalRooms returns rooms whose lines are published on bus.
 func NewLocalRooms(bus events.Bus) *LocalRooms {
-	return &LocalRooms{bus: bus, history: map[string][]events.ChatLine{}, members: map[string]map[string]int{}}
+	return &LocalRooms{bus: bus, rooms: map[string]*localRoom{}}
+}
+
+// room returns a room, made if it is new. The caller holds r.mu.
+func (r *LocalRooms) room(name string) *localRoom {
+	rm := r.rooms[name]
+	if rm == nil {
+		rm = &localRoom{members: map[string]int{}}
+		r.rooms[name] = rm
+	}
+	return rm
 }
 
 // Say records a line and publishes it. Publishing under the lock keeps
@@ -49,16 +67,16 @@ func NewLocalRooms(bus events.Bus) *LocalRooms {
 func (r *LocalRooms) Say(l events.ChatLine) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if IsPrivateRoom(l.Room) && len(r.members[l.Room]) == 0 {
+	if IsPrivateRoom(l.Room) && r.rooms[l.Room] == nil {
 		return
 	}
-	r.seq++
-	l.Seq = r.seq
-	hist := append(r.history[l.Room], l)
-	if len(hist) > ChatHistory {
-		hist = slices.Clone(hist[len(hist)-ChatHistory:])
+	rm := r.room(l.Room)
+	rm.seq++
+	l.Seq = rm.seq
+	rm.history = append(rm.history, l)
+	if len(rm.history) > ChatHistory {
+		rm.history = slices.Clone(rm.history[len(rm.history)-ChatHistory:])
 	}
-	r.history[l.Room] = hist
 	r.bus.Publish(events.Event{Topic: events.ChatTopic(l.Room), Data: l})
 }
 
@@ -66,12 +84,9 @@ func (r *LocalRooms) Say(l events.ChatLine) {
 func (r *LocalRooms) Enter(room, handle string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	m := r.members[room]
-	if m == nil {
-		m = make(map[string]int)
-		r.members[room] = m
-	}
-	m[handle]++
+	rm := r.room(room)
+	rm.members[handle]++
+	rm.sessions++
 }
 
 // Leave counts a session out of a room. A private room that empties
@@ -79,18 +94,16 @@ func (r *LocalRooms) Enter(room, handle string) {
 func (r *LocalRooms) Leave(room, handle string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	m := r.members[room]
-	if m == nil {
+	rm := r.rooms[room]
+	if rm == nil || rm.members[handle] == 0 {
 		return
 	}
-	if m[handle]--; m[handle] <= 0 {
-		delete(m, handle)
+	rm.sessions--
+	if rm.members[handle]--; rm.members[handle] == 0 {
+		delete(rm.members, handle)
 	}
-	if len(m) == 0 {
-		delete(r.members, room)
-		if IsPrivateRoom(room) {
-			delete(r.history, room) // a private chat leaves nothing behind
-		}
+	if rm.sessions == 0 && IsPrivateRoom(room) {
+		delete(r.rooms, room) // a private chat leaves nothing behind
 	}
 }
 
@@ -98,19 +111,35 @@ func (r *LocalRooms) Leave(room, handle string) {
 func (r *LocalRooms) Members(room string) []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	names := make([]string, 0, len(r.members[room]))
-	for n := range r.members[room] {
-		names = append(names, n)
+	var names []string
+	if rm := r.rooms[room]; rm != nil {
+		names = make([]string, 0, len(rm.members))
+		for n := range rm.members {
+			names = append(names, n)
+		}
 	}
 	slices.Sort(names)
 	return names
+}
+
+// Count returns how many sessions are in a room.
+func (r *LocalRooms) Count(room string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if rm := r.rooms[room]; rm != nil {
+		return rm.sessions
+	}
+	return 0
 }
 
 // Recent returns a copy of the room's history.
 func (r *LocalRooms) Recent(room string) []events.ChatLine {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return slices.Clone(r.history[room])
+	if rm := r.rooms[room]; rm != nil {
+		return slices.Clone(rm.history)
+	}
+	return nil
 }
 
 // privatePrefix starts the names of the private rooms of pages.

@@ -57,10 +57,13 @@ type ChatLine struct {
 	Text   string    `json:"text"`
 	Act    string    `json:"act"` // ChatSay, ChatMe, ChatJoin, ChatLeave or ChatSystem
 	At     time.Time `json:"at"`
-	// Seq numbers the room's lines in the order they were said, so that
-	// a screen holding a room's history can tell a line it already has
-	// from a new one.
+	// Seq numbers the room's lines in the order they were said, one
+	// after another, so that a screen holding a room's history can tell a
+	// line it already has from a new one, and count the lines it missed.
 	Seq uint64 `json:"seq"`
+	// Others, on a join or leave line in a crowded room, is how many
+	// more came (or went) with Handle since the room's last such line.
+	Others int `json:"others,omitempty"`
 }
 
 // MessageChanged: a message or letter was posted or deleted.

@@ -45,8 +45,10 @@ type Field struct {
 	// stays where it was and only redraws itself.
 	Relayout func() (row, col int)
 	// OnEvent, if non-nil, is given every update (term.KeyEvent) that
-	// arrives while the caller types; the field redraws itself
-	// afterwards.
+	// arrives while the caller types. It must leave the field's cells and
+	// the cursor as it found them (save and restore the cursor: ESC 7,
+	// ESC 8): the field is not drawn again, since in a busy chat room
+	// that would double the output of every line to every caller.
 	OnEvent func(ev events.Event)
 	// OnNotice, if non-nil, is called when notices for the caller arrive
 	// (term.KeyNotice) while they type; the field redraws itself
@@ -99,6 +101,7 @@ func (f *Field) Read(ctx context.Context, s *session.Session) (string, error) {
 			if f.OnEvent != nil {
 				f.OnEvent(s.Event())
 			}
+			continue
 		case term.KeyNotice:
 			if f.OnNotice != nil {
 				f.OnNotice()

@@ -56,6 +56,8 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		Presence:         presence,
 		OnelinerLength:   cfg.Board.OnelinerLength,
 		OnelinerInterval: onelinerInterval(cfg.Board.OnelinerInterval.D()),
+		ChatCrowd:        cfg.Board.ChatCrowd,
+		ChatCrowdEvery:   cfg.Board.ChatCrowdEvery.D(),
 		Areas:            cfg.Board.Areas,
 		Logger:           log,
 	})

@@ -38,6 +38,11 @@ type Board struct {
 	// LastCallers is how many calls the last callers screen lists, 1 to
 	// 1000.
 	LastCallers int `toml:"last_callers"`
+	// ChatCrowd is how many callers a chat room holds before it sums up
+	// arrivals and departures, one line per ChatCrowdEvery, instead of a
+	// line for each (2 to 100000).
+	ChatCrowd      int      `toml:"chat_crowd"`
+	ChatCrowdEvery Duration `toml:"chat_crowd_every"` // 100ms to 1m
 	// Areas are the public message areas' tags: lower-case letters,
 	// digits and '-', 1 to 16 characters, at least one.
 	Areas []string `toml:"areas"`
@@ -226,6 +231,8 @@ func Default() Config {
 			OnelinerLength:   60,
 			OnelinerInterval: Duration(time.Minute),
 			LastCallers:      20,
+			ChatCrowd:        20,
+			ChatCrowdEvery:   Duration(time.Second),
 			Areas:            []string{"general", "x84"},
 		},
 		Server: Server{
@@ -404,6 +411,8 @@ func (b Board) check() *problem {
 		intIn("oneliner_length", b.OnelinerLength, 10, 200),
 		durationIn("oneliner_interval", b.OnelinerInterval, 0, Duration(24*time.Hour)),
 		intIn("last_callers", b.LastCallers, 1, 1000),
+		intIn("chat_crowd", b.ChatCrowd, 2, 100000),
+		durationIn("chat_crowd_every", b.ChatCrowdEvery, Duration(100*time.Millisecond), Duration(time.Minute)),
 		areaTags("areas", b.Areas),
 	)
 }

@@ -20,6 +20,11 @@ oneliner_length = 60
 oneliner_interval = "1m"
 # How many calls the last callers screen lists (1 to 1000).
 last_callers = 20
+# A chat room with more callers than this (2 to 100000) sums up arrivals
+# and departures in one line per chat_crowd_every instead of a line each.
+chat_crowd = 20
+# How often a crowded room says who came and went (100ms to 1m).
+chat_crowd_every = "1s"
 # The public message areas: lower-case tags of 1 to 16 letters, digits or '-'.
 areas = ["general", "x84"]
 

@@ -47,6 +47,8 @@ type Term struct {
 	enc     term.Encoding
 	done    chan error
 
+	stall sync.RWMutex // held for writing while the caller reads nothing
+
 	mu  sync.Mutex
 	emu *vt.Emulator
 	raw []byte
@@ -120,6 +122,8 @@ func Start(t testing.TB, opts Options, h session.Handler) *Term {
 func (tt *Term) readLoop() {
 	buf := make([]byte, 4096)
 	for {
+		tt.stall.RLock()
+		tt.stall.RUnlock()
 		n, err := tt.client.Read(buf)
 		tt.mu.Lock()
 		tt.raw = append(tt.raw, buf[:n]...)
@@ -213,6 +217,17 @@ func (tt *Term) Cursor() (x, y int) {
 	defer tt.mu.Unlock()
 	p := tt.emu.CursorPosition()
 	return p.X, p.Y
+}
+
+// Stall stops reading what the handler writes, as a caller whose
+// connection has stopped taking data: the handler's next write blocks. It
+// returns the function that reads again (called at the test's end too).
+func (tt *Term) Stall() (resume func()) {
+	tt.stall.Lock()
+	var once sync.Once
+	resume = func() { once.Do(tt.stall.Unlock) }
+	tt.t.Cleanup(resume)
+	return resume
 }
 
 // WaitFor waits until the screen shows text and returns the screen.
