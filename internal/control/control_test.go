@@ -1,9 +1,12 @@
 package control
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,6 +81,20 @@ func TestWho(t *testing.T) {
 	st, err := c.Stats(t.Context(), true)
 	if err != nil || st.Goroutines == 0 || st.HeapAlloc == 0 {
 		t.Errorf("Stats = %+v, %v", st, err)
+	}
+	// Profiles for the sysop (go tool pprof), on the socket only.
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", path)
+	}}}
+	defer hc.CloseIdleConnections()
+	resp, err := hc.Get("http://x84/debug/pprof/goroutine?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "goroutine profile:") {
+		t.Errorf("GET /debug/pprof/goroutine = %s: %.200s; want the goroutine profile", resp.Status, body)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"runtime"
 	"strconv"
@@ -50,6 +51,11 @@ func New(cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/who", s.who)
 	mux.HandleFunc("GET /v1/stats", s.stats)
+	// Profiles, for finding where a loaded board spends its time and
+	// memory (go tool pprof). The socket is the sysop's alone (0600).
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	if cfg.Accounts != nil {
 		s.admin = NewLocal(cfg.Accounts)
 		s.adminRoutes(mux)

@@ -118,25 +118,31 @@ func (m *Metrics) Traffic(kind term.Kind, in, out int) {
 	}
 }
 
-// Counting wraps a terminal connection so its traffic is counted.
+// Counting wraps a terminal connection so its traffic is counted. The
+// counters are looked up once: a busy chat writes to every caller for
+// every line.
 func (m *Metrics) Counting(c term.Conn) term.Conn {
-	return &countingConn{Conn: c, m: m, kind: c.Info().Kind}
+	kind := string(c.Info().Kind)
+	return &countingConn{Conn: c, in: m.bytesIn.WithLabelValues(kind), out: m.bytesOut.WithLabelValues(kind)}
 }
 
 type countingConn struct {
 	term.Conn
-	m    *Metrics
-	kind term.Kind
+	in, out prometheus.Counter
 }
 
 func (c *countingConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
-	c.m.Traffic(c.kind, n, 0)
+	if n > 0 {
+		c.in.Add(float64(n))
+	}
 	return n, err
 }
 
 func (c *countingConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
-	c.m.Traffic(c.kind, 0, n)
+	if n > 0 {
+		c.out.Add(float64(n))
+	}
 	return n, err
 }
