@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/x84bbs/x84/telnet"
@@ -21,8 +21,10 @@ func chatFanout(s *server, n, conc int) error {
 		c    net.Conn
 		seen chan time.Time // when the current round's line arrived
 	}
-	var mu sync.Mutex
-	want := []byte("") // the line of the current round, guarded by mu
+	// The line of the current round. The readers only load it: a lock
+	// taken by 10,000 readers at once would measure the tool, not x84.
+	var want atomic.Pointer[[]byte]
+	want.Store(new([]byte))
 	callers, err := gather(n, conc, func() (*caller, error) {
 		c, err := net.DialTimeout("tcp", s.addr, 10*time.Second)
 		if err != nil {
@@ -57,7 +59,7 @@ func chatFanout(s *server, n, conc int) error {
 		go func() {
 			buf := make([]byte, 8192)
 			var tail []byte
-			got := ""
+			var got *[]byte
 			for {
 				m, err := cl.tc.Read(buf)
 				if err != nil {
@@ -65,10 +67,8 @@ func chatFanout(s *server, n, conc int) error {
 				}
 				now := time.Now()
 				tail = append(tail, buf[:m]...)
-				mu.Lock()
-				w := string(want)
-				mu.Unlock()
-				if w != "" && w != got && bytes.Contains(tail, []byte(w)) {
+				w := want.Load()
+				if len(*w) > 0 && w != got && bytes.Contains(tail, *w) {
 					got = w
 					cl.seen <- now
 				}
@@ -82,9 +82,8 @@ func chatFanout(s *server, n, conc int) error {
 	var lat []time.Duration
 	for r := range rounds {
 		line := fmt.Sprintf("ping-%d-%d", r, time.Now().UnixNano())
-		mu.Lock()
-		want = []byte(line)
-		mu.Unlock()
+		b := []byte(line)
+		want.Store(&b)
 		start := time.Now()
 		if _, err := callers[0].tc.Write([]byte(line + "\r")); err != nil {
 			return err

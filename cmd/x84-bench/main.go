@@ -26,6 +26,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,6 +41,7 @@ import (
 
 func main() {
 	bin := flag.String("x84", "", "path to the x84 binary to measure (for idle, connect, login, oneliners)")
+	cpuProfile := flag.String("cpuprofile", "", "write the load tool's own CPU profile to this file (is the tool the bottleneck?)")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|connect|login|oneliners|web|chat [-n N] [-c CONCURRENCY]\n"+
 			"       x84-bench sshconn|sshidle -addr HOST:PORT -user U -key FILE [-n N] [-c CONCURRENCY]\n")
@@ -63,6 +65,17 @@ func main() {
 		os.Exit(2)
 	}
 	raiseFileLimit()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "x84-bench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var err error
 	switch {
 	case cmd == "sshconn" || cmd == "sshidle":
@@ -80,6 +93,7 @@ func main() {
 		err = bench(*bin, cmd, *n, *conc)
 	}
 	if err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "x84-bench:", err)
 		os.Exit(1)
 	}
