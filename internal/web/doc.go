@@ -85,11 +85,23 @@
 // # Concurrency
 //
 // net/http runs each request in its goroutine. A WebSocket's handler
-// goroutine holds its session (ServeTerm blocks until the session ends);
+// upgrades, waits for the window size (or negotiates telnet), then starts
+// a goroutine that holds the session (ServeTerm blocks until the session
+// ends) and returns, so that net/http's goroutine, its stack grown by the
+// TLS handshake, and its state for the connection are not kept as long;
 // /ws/telnet adds one read-ahead goroutine per connection so that telnet
-// negotiation's read deadlines work. Handlers are counted so that
-// Shutdown and Close wait for them after http.Server forgets hijacked
-// connections. The accept loop only counts and closes, never waiting on
-// a client. Lock order: Server.mu, Server.postMu and the connection
-// counts' lock (server.Limiter) are leaves.
+// negotiation's read deadlines work. WebSockets are counted, from the
+// request to the end of their session's goroutine, so that Shutdown and
+// Close wait for them after http.Server forgets hijacked connections.
+// The accept loop only counts and closes, never waiting on a client.
+// Lock order: Server.mu, Server.postMu and the connection counts' lock
+// (server.Limiter) are leaves.
+//
+// # Memory
+//
+// An idle terminal keeps little besides its goroutines, its TLS
+// connection and its session: the WebSocket reads through a small
+// buffer and writes each frame from a pooled one (wsbuf.go) instead of
+// keeping net/http's 4 KiB buffers, and writes are bounded by a timer
+// rather than by a context, which the websocket package would keep.
 package web

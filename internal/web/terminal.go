@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -28,7 +27,8 @@ const TermType = "xterm-256color"
 
 // terminalWriteTimeout bounds every write to a terminal, as telnet's
 // does, so a client that stops reading cannot hold its session forever.
-const terminalWriteTimeout = time.Minute
+// A variable for tests.
+var terminalWriteTimeout = time.Minute
 
 // maxResizeMessage is the longest window-size message accepted.
 const maxResizeMessage = 256
@@ -107,7 +107,12 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, telnet bool) {
 		writeError(w, http.StatusServiceUnavailable, "The board is shutting down.")
 		return
 	}
-	defer s.wg.Done()
+	detached := false
+	defer func() {
+		if !detached {
+			s.wg.Done()
+		}
+	}()
 	release, refusal := s.cfg.Server.Reserve(clientAddr(r))
 	if refusal != nil {
 		status := http.StatusTooManyRequests
@@ -128,7 +133,8 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, telnet bool) {
 	if telnet {
 		opts.Subprotocols = telnetSubprotocols
 	}
-	ws, err := websocket.Accept(w, r, opts) // the origin was checked above
+	sb := &smallBuffers{ResponseWriter: w}
+	ws, err := websocket.Accept(sb, r, opts) // the origin was checked above
 	if err != nil {
 		release()
 		s.log.Debug("websocket upgrade failed", "remote", r.RemoteAddr, "err", err)
@@ -136,13 +142,27 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, telnet bool) {
 	}
 	ws.SetReadLimit(s.cfg.MaxMessage)
 	s.trackConn(ws, true)
-	defer s.trackConn(ws, false)
-	remote := tcpAddr(r.RemoteAddr)
+	remote := sb.conn.RemoteAddr() // r.RemoteAddr's, without a copy
+	var run func()
 	if telnet {
-		s.serveTelnet(ws, remote, release)
+		run = s.openTelnet(ws, remote, release)
 	} else {
-		s.serveTerminal(ws, remote, release)
+		run = s.openTerminal(ws, remote, release)
 	}
+	if run == nil {
+		s.trackConn(ws, false)
+		return
+	}
+	// The session runs in a goroutine of its own and the handler returns:
+	// net/http's goroutine, whose stack the TLS handshake has grown, and
+	// its state for the connection and the request would otherwise stay
+	// for the session's life.
+	detached = true
+	go func() {
+		defer s.wg.Done()
+		defer s.trackConn(ws, false)
+		run()
+	}()
 }
 
 // headerHas reports whether a comma-separated header lists token.
@@ -157,34 +177,32 @@ func headerHas(h http.Header, name, token string) bool {
 	return false
 }
 
-func tcpAddr(hostport string) net.Addr {
-	ap, err := netip.ParseAddrPort(hostport)
-	if err != nil {
-		return nil
-	}
-	return net.TCPAddrFromAddrPort(ap)
-}
-
-// serveTerminal waits for the browser's window size, then runs the
-// session.
-func (s *Server) serveTerminal(ws *websocket.Conn, remote net.Addr, release func()) {
+// openTerminal waits for the browser's window size, and returns what
+// runs the session, or nil if the WebSocket ended first.
+func (s *Server) openTerminal(ws *websocket.Conn, remote net.Addr, release func()) (run func()) {
 	size, err := s.hello(ws)
 	if err != nil {
 		release()
 		s.log.Debug("browser terminal closed before its session", "remote", addrString(remote), "err", err)
-		return
+		return nil
 	}
-	tc := newTermConn(ws, term.Info{
-		Kind:       term.KindWeb,
-		RemoteAddr: remote,
-		Term:       TermType,
-		Size:       size,
-		Env:        map[string]string{"COLORTERM": "truecolor"},
-		Encoding:   term.UTF8,
-	})
-	s.cfg.Server.ServeTerm(tc, release)
-	<-tc.closed
+	return func() {
+		tc := newTermConn(ws, term.Info{
+			Kind:       term.KindWeb,
+			RemoteAddr: remote,
+			Term:       TermType,
+			Size:       size,
+			Env:        webEnv,
+			Encoding:   term.UTF8,
+		})
+		s.cfg.Server.ServeTerm(tc, release)
+		<-tc.closed
+	}
 }
+
+// webEnv is every browser terminal's environment, shared: it is only
+// read.
+var webEnv = map[string]string{"COLORTERM": "truecolor"}
 
 func addrString(a net.Addr) string {
 	if a == nil {
@@ -329,14 +347,17 @@ func readErr(err error) error {
 	return err
 }
 
-// Write sends p as one binary message.
+// Write sends p as one binary message. A write that takes longer than
+// terminalWriteTimeout closes the connection. That is a timer rather
+// than a context's deadline: the websocket package keeps the context of
+// the last write, with its timer and channel, for the connection's life.
 func (t *termConn) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), terminalWriteTimeout)
-	err := t.ws.Write(ctx, websocket.MessageBinary, p)
-	cancel()
+	timer := time.AfterFunc(terminalWriteTimeout, func() { t.ws.CloseNow() })
+	err := t.ws.Write(context.Background(), websocket.MessageBinary, p)
+	timer.Stop()
 	if err != nil {
 		return 0, err
 	}
@@ -361,25 +382,30 @@ func (t *termConn) closeWith(code websocket.StatusCode, reason string) {
 	})
 }
 
-// serveTelnet negotiates telnet inside the WebSocket, then runs the
-// session. The session's kind is web; its terminal type is the client's.
-func (s *Server) serveTelnet(ws *websocket.Conn, remote net.Addr, release func()) {
+// openTelnet negotiates telnet inside the WebSocket, and returns what
+// runs the session, or nil if negotiation failed. The session's kind is
+// web; its terminal type is the client's.
+func (s *Server) openTelnet(ws *websocket.Conn, remote net.Addr, release func()) (run func()) {
 	fc := newFrameConn(ws, s.cfg.MaxMessage)
-	defer fc.wait()
 	p := s.cfg.Telnet
 	if p == nil {
 		p = &telnetd.Protocol{}
 	}
 	ctx, cancel := context.WithCancel(s.baseCtx)
-	defer cancel()
 	tc, err := p.Open(ctx, fc)
 	if err != nil {
 		fc.Close()
 		release()
 		s.log.Debug("web telnet ended during negotiation", "remote", addrString(remote), "err", err)
-		return
+		cancel()
+		fc.wait()
+		return nil
 	}
-	s.cfg.Server.ServeTerm(webKind{tc}, release)
+	return func() {
+		defer fc.wait()
+		defer cancel()
+		s.cfg.Server.ServeTerm(webKind{tc}, release)
+	}
 }
 
 // webKind reports a telnet terminal that came over a WebSocket as kind

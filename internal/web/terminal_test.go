@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -310,4 +311,47 @@ func TestTerminalRefusedWhenBanned(t *testing.T) {
 		t.Errorf("refusal %q; want %q", e.Error, banned)
 	}
 	f.waitIdle()
+}
+
+// TestTerminalHandlerReturns checks that once a browser terminal's
+// session runs, its HTTP handler has returned: the session lives in a
+// goroutine of its own, not in net/http's for the connection, whose
+// stack and state would stay as long. Not parallel: it reads every
+// goroutine's stack.
+func TestTerminalHandlerReturns(t *testing.T) {
+	f := newFixture(t, setup{})
+	sc := f.terminal(80, 24)
+	sc.waitFor("Handle:")
+	buf := make([]byte, 1<<20)
+	for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
+		if strings.Contains(g, "internal/web.(*Server).upgrade(") {
+			t.Errorf("a WebSocket's handler still runs:\n%s", g)
+		}
+	}
+	sc.c.Close(websocket.StatusNormalClosure, "")
+	f.waitIdle()
+}
+
+// TestTerminalWriteTimeout checks that a write to a browser that reads
+// nothing fails once terminalWriteTimeout has passed, closing the
+// connection. Not parallel: it shortens terminalWriteTimeout.
+func TestTerminalWriteTimeout(t *testing.T) {
+	defer func(d time.Duration) { terminalWriteTimeout = d }(terminalWriteTimeout)
+	terminalWriteTimeout = 200 * time.Millisecond
+	sws, cws := wsPair(t)
+	defer cws.CloseNow()
+	tc := newTermConn(sws, term.Info{Kind: term.KindWeb, Term: TermType, Size: term.DefaultSize, Encoding: term.UTF8})
+	chunk := bytes.Repeat([]byte("x"), 64<<10)
+	var err error
+	for deadline := time.Now().Add(20 * time.Second); err == nil && time.Now().Before(deadline); {
+		_, err = tc.Write(chunk)
+	}
+	if err == nil {
+		t.Fatal("writes to a client that reads nothing never failed")
+	}
+	if _, err := tc.Write([]byte("x")); err == nil {
+		t.Error("a write after the timeout succeeded; want the connection closed")
+	}
+	tc.Close()
+	<-tc.closed
 }
