@@ -44,7 +44,14 @@
 // Concurrency: a Session belongs to the goroutine running its handler.
 // Only Snapshot, Node, User, Activity, Size, Encoding, Info, Inbox (whose
 // methods are all safe), Disconnect and Close may be called from other
-// goroutines. Each session runs one extra goroutine that reads from the
-// connection and hands each buffer to ReadKey; it ends when the session
-// is closed. A Registry is safe for concurrent use.
+// goroutines. A session on a term.DirectConn (telnet) has no goroutine of
+// its own: ReadKey reads the connection on the handler's goroutine, with
+// the read deadline set to its next timer, and whatever else it waits for
+// (an update or notice in the inbox, a window resize, a Disconnect, the
+// context's end) ends that Read by moving the deadline to the past. That
+// makes an idle telnet caller one parked goroutine. On other connections
+// (ssh channels, WebSockets, whose reads cannot be interrupted and
+// resumed) the session runs one extra goroutine that reads and hands
+// each buffer to ReadKey; it ends when the session is closed. A Registry
+// is safe for concurrent use.
 package session

@@ -30,6 +30,9 @@ type Inbox struct {
 	dropped   uint64
 
 	wake chan struct{} // signalled when something arrives
+	// poke, if set, also wakes a session that reads on its own goroutine
+	// (Session.poke); set before the inbox is shared.
+	poke func()
 }
 
 func newInbox() *Inbox { return &Inbox{wake: make(chan struct{}, 1)} }
@@ -131,6 +134,9 @@ func subscribe(bus events.Bus, topics []string, deliver func(events.Event)) (sto
 func (in *Inbox) signal() {
 	select {
 	case in.wake <- struct{}{}:
+		if in.poke != nil {
+			in.poke()
+		}
 	default:
 	}
 }

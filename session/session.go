@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -82,12 +83,19 @@ type Session struct {
 	redrawDue bool
 	event     events.Event // the update of the last KeyEvent
 
-	// The reading goroutine and its hand-off.
+	// The reading goroutine and its hand-off, or, for a direct
+	// connection, none: the handler's goroutine reads into buf itself
+	// (readDirect).
 	input     chan chunk
 	consumed  chan struct{}
 	closing   chan struct{}
 	readDone  chan struct{}
 	closeOnce sync.Once
+	direct    term.DirectConn
+	buf       []byte
+	// The context whose end wakes a direct read, and what forgets it.
+	watched context.Context
+	unwatch func() bool
 
 	// Disconnect: ending is closed as it begins (the handler's keys and
 	// output stop), lingered once its last line has had its time on the
@@ -132,10 +140,7 @@ func New(conn term.Conn, cfg Config) *Session {
 		addr:      addr,
 		inbox:     newInbox(),
 		dec:       term.NewKeyDecoder(info.Encoding),
-		input:     make(chan chunk),
-		consumed:  make(chan struct{}, 1),
 		closing:   make(chan struct{}),
-		readDone:  make(chan struct{}),
 		ending:    make(chan struct{}),
 		lingered:  make(chan struct{}),
 		size:      info.Size,
@@ -143,9 +148,32 @@ func New(conn term.Conn, cfg Config) *Session {
 		since:     cfg.ConnectedAt,
 		lastInput: now,
 	}
+	if d, ok := conn.(term.DirectConn); ok {
+		// No reading goroutine: ReadKey reads, and whatever else it
+		// waits for ends its Read by moving the read deadline (poke).
+		s.direct = d
+		s.readDone = closedChan
+		s.inbox.poke = s.poke
+		d.ReadDirect()
+		return s
+	}
+	s.input = make(chan chunk)
+	s.consumed = make(chan struct{}, 1)
+	s.readDone = make(chan struct{})
 	go s.readLoop()
 	return s
 }
+
+// closedChan is a closed channel: a direct session's readDone.
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// aLongTimeAgo is a read deadline that has passed.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// poke ends a direct connection's blocked Read, so that ReadKey looks at
+// what woke it. Any goroutine may call it; a poke while ReadKey is not
+// reading is seen at its next look (readDirect).
+func (s *Session) poke() { s.direct.SetReadDeadline(aLongTimeAgo) }
 
 func clampSize(sz term.Size) term.Size {
 	if sz.Cols <= 0 || sz.Rows <= 0 {
@@ -211,6 +239,13 @@ func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 			return term.Key{}, s.readErr
 		}
 		wake, what := s.nextWake()
+		if s.direct != nil {
+			k, ok, err := s.readDirect(ctx, wake, what)
+			if ok || err != nil {
+				return k, err
+			}
+			continue
+		}
 		var timerC <-chan time.Time
 		if what != wakeNone {
 			timerC = s.resetTimer(time.Until(wake))
@@ -218,6 +253,9 @@ func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 		select {
 		case c := <-s.input:
 			s.feed(c)
+			if c.err == nil {
+				s.consumed <- struct{}{}
+			}
 		case <-s.inbox.wake:
 			switch ev, notice, ok := s.inbox.next(); {
 			case notice:
@@ -231,14 +269,8 @@ func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 				return term.Key{Code: term.KeyResize}, nil
 			}
 		case <-timerC:
-			switch what {
-			case wakeEsc:
-				s.keys = s.dec.Flush(s.keys)
-			case wakeWarn:
-				s.warned = true
-				s.warnIdle()
-			case wakeIdle:
-				return term.Key{}, ErrIdle
+			if err := s.timeUp(what); err != nil {
+				return term.Key{}, err
 			}
 		case <-s.closing:
 			return term.Key{}, ErrClosed
@@ -272,6 +304,9 @@ func (s *Session) Disconnect(line string) {
 	s.endOnce.Do(func() {
 		close(s.ending)
 		first = true
+		if s.direct != nil {
+			s.poke() // ReadKey must fail now, not at the next key
+		}
 	})
 	if !first {
 		<-s.lingered
@@ -316,6 +351,87 @@ func (s *Session) ended() bool {
 	default:
 		return false
 	}
+}
+
+// readDirect is ReadKey's wait on a direct connection: it looks at what
+// came meanwhile, then reads until input, the wake time, or a poke. It
+// returns a key to report (ok), an error, or neither to look again.
+func (s *Session) readDirect(ctx context.Context, wake time.Time, what wakeReason) (k term.Key, ok bool, err error) {
+	s.watch(ctx)
+	// The deadline is set before looking, so that a poke after the look
+	// (something arrived) is not undone: the Read then returns at once.
+	var deadline time.Time
+	if what != wakeNone {
+		deadline = wake
+	}
+	s.direct.SetReadDeadline(deadline)
+	select {
+	case <-s.inbox.wake:
+		switch ev, notice, ok := s.inbox.next(); {
+		case notice:
+			return term.Key{Code: term.KeyNotice}, true, nil
+		case ok:
+			s.event = ev
+			return term.Key{Code: term.KeyEvent}, true, nil
+		}
+		return term.Key{}, false, nil
+	case sz := <-s.conn.Resized():
+		if s.setSize(sz) {
+			return term.Key{Code: term.KeyResize}, true, nil
+		}
+		return term.Key{}, false, nil
+	case <-s.closing:
+		return term.Key{}, false, ErrClosed
+	case <-s.ending:
+		return term.Key{}, false, ErrClosed
+	case <-ctx.Done():
+		return term.Key{}, false, ctx.Err()
+	default:
+	}
+	if s.buf == nil {
+		s.buf = make([]byte, readBufSize)
+	}
+	n, err := s.direct.Read(s.buf)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		if what != wakeNone && !time.Now().Before(wake) {
+			return term.Key{}, false, s.timeUp(what)
+		}
+		return term.Key{}, false, nil // poked: look again
+	}
+	select {
+	case <-s.closing:
+		return term.Key{}, false, ErrClosed // the read failed because Close closed it
+	default:
+	}
+	s.feed(chunk{s.buf[:n], err})
+	return term.Key{}, false, nil
+}
+
+// watch makes ctx's end poke a direct read. The same context is watched
+// once, not at every key.
+func (s *Session) watch(ctx context.Context) {
+	if ctx == s.watched {
+		return
+	}
+	if s.unwatch != nil {
+		s.unwatch()
+	}
+	s.watched, s.unwatch = ctx, context.AfterFunc(ctx, s.poke)
+}
+
+// timeUp acts on a wake-up with no input: the Esc key's delay, the idle
+// warning, or the idle limit (ErrIdle).
+func (s *Session) timeUp(what wakeReason) error {
+	switch what {
+	case wakeEsc:
+		s.keys = s.dec.Flush(s.keys)
+	case wakeWarn:
+		s.warned = true
+		s.warnIdle()
+	case wakeIdle:
+		return ErrIdle
+	}
+	return nil
 }
 
 // Event returns the update reported by the last KeyEvent from ReadKey.
@@ -375,9 +491,7 @@ func (s *Session) feed(c chunk) {
 	if c.err != nil {
 		s.keys = s.dec.Flush(s.keys)
 		s.readErr = c.err
-		return
 	}
-	s.consumed <- struct{}{}
 }
 
 func (s *Session) setSize(sz term.Size) bool {

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -17,33 +19,61 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// Every test runs twice: on connections read by a goroutine of the
+// session's, then on term.DirectConns, read on the handler's goroutine.
+func TestMain(m *testing.M) {
+	if code := m.Run(); code != 0 {
+		os.Exit(code)
+	}
+	directPipes = true
+	goleak.VerifyTestMain(m)
+}
+
+// directPipes makes newPipeSession's connections term.DirectConns.
+var directPipes bool
 
 // pipeConn is a term.Conn over one end of a net.Pipe.
 type pipeConn struct {
 	net.Conn
 	info    term.Info
 	resized chan term.Size
+	direct  atomic.Bool
 }
 
 func (c *pipeConn) Info() term.Info           { return c.info }
 func (c *pipeConn) Resized() <-chan term.Size { return c.resized }
 
-// resize reports a size the way protocol adapters do: the newest wins.
+// resize reports a size the way protocol adapters do: the newest wins,
+// and a direct reader's Read ends.
 func (c *pipeConn) resize(sz term.Size) {
 	select {
 	case <-c.resized:
 	default:
 	}
 	c.resized <- sz
+	if c.direct.Load() {
+		c.SetReadDeadline(time.Unix(1, 0))
+	}
 }
+
+// directPipeConn is a pipeConn that is a term.DirectConn.
+type directPipeConn struct{ *pipeConn }
+
+func (c directPipeConn) ReadDirect() { c.direct.Store(true) }
 
 // newPipeSession returns a session and the client's end of its connection.
 func newPipeSession(t *testing.T, info term.Info, cfg Config) (*Session, net.Conn, *pipeConn) {
 	t.Helper()
 	server, client := net.Pipe()
 	pc := &pipeConn{Conn: server, info: info, resized: make(chan term.Size, 1)}
-	s := New(pc, cfg)
+	var conn term.Conn = pc
+	if directPipes {
+		conn = directPipeConn{pc}
+	}
+	s := New(conn, cfg)
+	if _, ok := conn.(term.DirectConn); ok != (s.direct != nil) {
+		t.Fatalf("New(a connection that is a DirectConn: %v) reads directly: %v", ok, s.direct != nil)
+	}
 	t.Cleanup(func() { client.Close(); s.Close() })
 	return s, client, pc
 }
@@ -416,6 +446,43 @@ func TestSnapshot(t *testing.T) {
 			t.Errorf("idle %v; want 3s", idle)
 		}
 	})
+}
+
+// What arrives while ReadKey waits for a key wakes it at once: an update,
+// a notice, a sysop's disconnect.
+func TestWokenWhileWaiting(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		arrive  func(s *Session)
+		want    term.KeyCode
+		wantErr error
+	}{
+		{"update", func(s *Session) { s.Inbox().PostUpdate(events.Event{Topic: events.TopicPresence, Data: events.Presence{}}) }, term.KeyEvent, nil},
+		{"notice", func(s *Session) { s.Inbox().PostNotice(events.Event{Topic: events.TopicBroadcast, Data: events.Broadcast{Text: "hi"}}) }, term.KeyNotice, nil},
+		{"disconnect", func(s *Session) { go s.Disconnect("bye") }, 0, ErrClosed},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, client, _ := newPipeSession(t, term.Info{}, Config{})
+			go io.Copy(io.Discard, client) // the disconnect's line
+			go func() {
+				time.Sleep(50 * time.Millisecond) // ReadKey is waiting by then
+				tt.arrive(s)
+			}()
+			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+			defer cancel()
+			k, err := s.ReadKey(ctx)
+			if err != tt.wantErr || (err == nil && k.Code != tt.want) {
+				t.Errorf("ReadKey = %v, %v; want %v, %v", k, err, tt.want, tt.wantErr)
+			}
+			select {
+			case <-s.closing:
+				// A disconnect's line lingers before the close: the
+				// handler must have stopped long before.
+				t.Errorf("ReadKey returned only once the connection closed")
+			default:
+			}
+		})
+	}
 }
 
 func TestInboxUpdates(t *testing.T) {

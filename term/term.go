@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"time"
 )
 
 // Kind names the protocol a connection arrived by.
@@ -83,6 +84,21 @@ type Conn interface {
 	// Resized delivers window-size changes. Only the newest size is kept
 	// when the receiver falls behind. The channel is never closed.
 	Resized() <-chan Size
+}
+
+// DirectConn is a Conn that a session reads on its handler's own
+// goroutine, with no reading goroutine of its own: one goroutine per
+// caller instead of two. Once ReadDirect has been called, a blocked Read
+// returns an error wrapping os.ErrDeadlineExceeded, the connection still
+// usable, when the read deadline passes or the window size changes, so
+// that the session sees the new size at once. Telnet's connections are
+// DirectConns.
+type DirectConn interface {
+	Conn
+	SetReadDeadline(t time.Time) error
+	// ReadDirect is called once by the goroutine that reads, before its
+	// first Read.
+	ReadDirect()
 }
 
 // UnknownTerm is the terminal type of a client that never named one.

@@ -121,10 +121,23 @@ func (m *Metrics) Traffic(kind term.Kind, in, out int) {
 // Counting wraps a terminal connection so its traffic is counted. The
 // counters are looked up once: a busy chat writes to every caller for
 // every line.
+// A term.DirectConn stays one.
 func (m *Metrics) Counting(c term.Conn) term.Conn {
 	kind := string(c.Info().Kind)
-	return &countingConn{Conn: c, in: m.bytesIn.WithLabelValues(kind), out: m.bytesOut.WithLabelValues(kind)}
+	cc := &countingConn{Conn: c, in: m.bytesIn.WithLabelValues(kind), out: m.bytesOut.WithLabelValues(kind)}
+	if d, ok := c.(term.DirectConn); ok {
+		return &countingDirectConn{countingConn: cc, direct: d}
+	}
+	return cc
 }
+
+type countingDirectConn struct {
+	*countingConn
+	direct term.DirectConn
+}
+
+func (c *countingDirectConn) SetReadDeadline(t time.Time) error { return c.direct.SetReadDeadline(t) }
+func (c *countingDirectConn) ReadDirect()                       { c.direct.ReadDirect() }
 
 type countingConn struct {
 	term.Conn

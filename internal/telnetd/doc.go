@@ -29,6 +29,8 @@
 // terminal type do (term.ColorsFromEnv); otherwise they are unknown.
 //
 // Concurrency: Open runs in the connection's goroutine. The window-size
-// callback runs on the session's reading goroutine, the only sender on
-// the Resized channel.
+// callback runs on the goroutine that reads (the session's handler: the
+// connection is a term.DirectConn), the only sender on the Resized
+// channel; it also ends that goroutine's Read, so the new size is seen at
+// once.
 package telnetd

@@ -3,6 +3,7 @@ package telnetd
 import (
 	"context"
 	"net"
+	"time"
 
 	"github.com/x84bbs/x84/telnet"
 	"github.com/x84bbs/x84/term"
@@ -131,18 +132,31 @@ func ChooseColors(f Facts) term.Colors {
 	return term.ColorsUnknown
 }
 
-// conn is a negotiated telnet connection seen as a terminal.
+// conn is a negotiated telnet connection seen as a terminal: a
+// term.DirectConn.
 type conn struct {
 	*telnet.Conn
 	info    term.Info
 	resized chan term.Size
+	direct  bool // read by the session's own goroutine (ReadDirect)
 }
 
 func (c *conn) Info() term.Info           { return c.info }
 func (c *conn) Resized() <-chan term.Size { return c.resized }
 
+// ReadDirect makes a window size change end a blocked Read.
+func (c *conn) ReadDirect() { c.direct = true }
+
 // onResize keeps only the newest size for the session. It is called from
-// Read, the only sender, so it cannot block.
+// Read, the only sender, so it cannot block. A session that reads on its
+// own goroutine learns of it when Read returns: a deadline in the past
+// makes that happen now, not at the caller's next key.
 func (c *conn) onResize(cols, rows int) {
 	term.SendSize(c.resized, term.Size{Cols: cols, Rows: rows})
+	if c.direct {
+		c.Conn.SetReadDeadline(aLongTimeAgo)
+	}
 }
+
+// aLongTimeAgo is a read deadline that has passed.
+var aLongTimeAgo = time.Unix(1, 0)
