@@ -457,8 +457,12 @@ func TestWokenWhileWaiting(t *testing.T) {
 		want    term.KeyCode
 		wantErr error
 	}{
-		{"update", func(s *Session) { s.Inbox().PostUpdate(events.Event{Topic: events.TopicPresence, Data: events.Presence{}}) }, term.KeyEvent, nil},
-		{"notice", func(s *Session) { s.Inbox().PostNotice(events.Event{Topic: events.TopicBroadcast, Data: events.Broadcast{Text: "hi"}}) }, term.KeyNotice, nil},
+		{"update", func(s *Session) {
+			s.Inbox().PostUpdate(events.Event{Topic: events.TopicPresence, Data: events.Presence{}})
+		}, term.KeyEvent, nil},
+		{"notice", func(s *Session) {
+			s.Inbox().PostNotice(events.Event{Topic: events.TopicBroadcast, Data: events.Broadcast{Text: "hi"}})
+		}, term.KeyNotice, nil},
 		{"disconnect", func(s *Session) { go s.Disconnect("bye") }, 0, ErrClosed},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
