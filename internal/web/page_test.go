@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	_ "net/http/pprof" // as in the binary: see TestNoProfilesServed
 	"net/http/httptest"
 	"os"
 	"regexp"
@@ -151,6 +152,19 @@ func TestRedirect(t *testing.T) {
 		}
 		if rec.Header().Get("X-Frame-Options") != "DENY" || rec.Header().Get("Strict-Transport-Security") != "" {
 			t.Errorf("redirect headers %v; want the security headers but HSTS", rec.Header())
+		}
+	}
+}
+
+// The profiles that the control socket serves (its package imports
+// net/http/pprof, which also registers them on net/http's default mux)
+// are not on the public port.
+func TestNoProfilesServed(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, setup{})
+	for _, path := range []string{"/debug/pprof/", "/debug/pprof/goroutine?debug=1", "/debug/pprof/heap"} {
+		if resp, body := f.get(path); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "goroutine") {
+			t.Errorf("GET %s = %d %.100q; want 404", path, resp.StatusCode, body)
 		}
 	}
 }
