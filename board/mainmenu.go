@@ -22,11 +22,10 @@ func (b *Board) mainMenu(ctx context.Context, c *Call) error {
 			return err
 		}
 		c.newMessages, c.newLetters, c.newErr = c.reading.NewCounts(ctx)
-		entries := b.Menu.Entries(c.Sysop())
-		m.Items = m.Items[:0]
-		for _, e := range entries {
-			m.Items = append(m.Items, ui.MenuItem{Key: e.Key, Label: e.Label})
-		}
+		// Shared with every caller at the menu: one copy, not thousands.
+		view := b.Menu.view(c.Sysop())
+		entries := view.entries
+		m.Items = view.items
 		m.Selected = selected
 		// On a short window the art gives way, so that the menu never
 		// runs into the status line.

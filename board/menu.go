@@ -3,8 +3,11 @@ package board
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"unicode"
+
+	"github.com/x84bbs/x84/ui"
 )
 
 // Entry is one choice on the main menu.
@@ -26,6 +29,15 @@ type Entry struct {
 type Menu struct {
 	mu      sync.Mutex
 	entries []Entry
+	// views are what callers and sysops see, made once and shared by
+	// every caller at the menu (read only); a change makes them anew.
+	views [2]*menuView
+}
+
+// menuView is the menu as one kind of caller sees it.
+type menuView struct {
+	entries []Entry
+	items   []ui.MenuItem
 }
 
 // Add puts an entry on the menu, before the standard logoff entry. Its
@@ -48,20 +60,33 @@ func (m *Menu) Add(e Entry) error {
 	} else {
 		m.entries = append(m.entries, e)
 	}
+	m.views = [2]*menuView{}
 	return nil
 }
 
 // Entries returns the entries a caller may see, in menu order.
-func (m *Menu) Entries(sysop bool) []Entry {
+func (m *Menu) Entries(sysop bool) []Entry { return slices.Clone(m.view(sysop).entries) }
+
+// view returns the shared view for a caller or a sysop.
+func (m *Menu) view(sysop bool) *menuView {
+	i := 0
+	if sysop {
+		i = 1
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := make([]Entry, 0, len(m.entries))
+	if v := m.views[i]; v != nil {
+		return v
+	}
+	v := &menuView{}
 	for _, e := range m.entries {
 		if !e.SysopOnly || sysop {
-			out = append(out, e)
+			v.entries = append(v.entries, e)
+			v.items = append(v.items, ui.MenuItem{Key: e.Key, Label: e.Label})
 		}
 	}
-	return out
+	m.views[i] = v
+	return v
 }
 
 const logoffKey = 'g'
