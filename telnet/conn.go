@@ -115,9 +115,10 @@ type Conn struct {
 	mttsSeen bool
 	charset  string // agreed with CHARSET: CharsetUTF8, CharsetCP437 or ""
 
-	wmu  sync.Mutex // serialises writes to conn; guards the fields below
-	wenc Encoder
-	werr error
+	wmu         sync.Mutex // serialises writes to conn; guards the fields below
+	wenc        Encoder
+	werr        error
+	negDeadline time.Time // negotiation's deadline, while it runs
 }
 
 // negState is the progress of the requests that have no option state of
@@ -244,7 +245,7 @@ func (c *Conn) negotiate(ctx context.Context) error {
 	// The deadline covers writes too: a client that floods us with
 	// requests and never reads our answers must not hold negotiation past
 	// its limit.
-	c.conn.SetDeadline(start.Add(c.cfg.Timeout))
+	c.setNegDeadline(start.Add(c.cfg.Timeout))
 	stop := context.AfterFunc(ctx, func() { c.conn.SetDeadline(aLongTimeAgo) })
 	defer stop()
 	if err := c.writeRaw(out); err != nil {
@@ -263,7 +264,7 @@ func (c *Conn) negotiate(ctx context.Context) error {
 		if answered {
 			limit = c.cfg.Limit
 		}
-		c.conn.SetDeadline(start.Add(limit))
+		c.setNegDeadline(start.Add(limit))
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -577,6 +578,18 @@ func (c *Conn) writeRaw(b []byte) error {
 	return c.writeLocked(b)
 }
 
+// setNegDeadline sets negotiation's deadline, for reads and writes.
+func (c *Conn) setNegDeadline(t time.Time) {
+	c.wmu.Lock()
+	c.negDeadline = t
+	c.wmu.Unlock()
+	c.conn.SetDeadline(t)
+}
+
+// negWriteGrace is how long an answer written after negotiation's
+// deadline has passed may take.
+const negWriteGrace = time.Second
+
 // writeLocked writes with the write timeout, outside negotiation (which
 // has a deadline of its own). A failed write is remembered, since the
 // stream is broken from then on.
@@ -584,8 +597,15 @@ func (c *Conn) writeLocked(b []byte) error {
 	if c.werr != nil {
 		return c.werr
 	}
-	if !c.negotiating { // negotiation's own deadline covers its writes
-		c.conn.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
+	switch now := time.Now(); {
+	case !c.negotiating:
+		c.conn.SetWriteDeadline(now.Add(c.cfg.WriteTimeout))
+	case now.After(c.negDeadline):
+		// The answer to something the client sent in time, read late
+		// because this goroutine was: on a busy machine, failing it
+		// would drop a client that did nothing wrong. Negotiation
+		// reads no more after its deadline, so this stays bounded.
+		c.conn.SetWriteDeadline(now.Add(negWriteGrace))
 	}
 	if _, err := c.conn.Write(b); err != nil {
 		c.werr = err

@@ -209,6 +209,41 @@ func TestNegotiateTiming(t *testing.T) {
 	}
 }
 
+// slowConn is a server whose goroutine runs late: each Read returns its
+// data only after a pause, as on a machine too busy to schedule it.
+type slowConn struct {
+	net.Conn
+	pause time.Duration
+}
+
+func (c slowConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	time.Sleep(c.pause)
+	return n, err
+}
+
+// A client that answered in time keeps its connection when the server
+// itself was late to read the answer: the answer's reply is still sent.
+func TestNegotiateSlowServer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sc, cc := net.Pipe()
+		defer cc.Close()
+		go func() {
+			buf := make([]byte, 256)
+			if _, err := io.ReadFull(cc, buf[:len(openingBytes)]); err != nil {
+				return
+			}
+			cc.Write([]byte{IAC, WILL, OptTTYPE}) // the server answers with TTYPE SEND
+			io.Copy(io.Discard, cc)
+		}()
+		conn, err := NewServerConn(t.Context(), slowConn{sc, 3 * time.Second}, nil)
+		if err != nil {
+			t.Fatalf("NewServerConn with a server slower than the negotiation limit = %v; want a connection", err)
+		}
+		conn.Close()
+	})
+}
+
 func TestNegotiateKeepsEarlyData(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		sc, cc := net.Pipe()
