@@ -55,6 +55,8 @@ type Board struct {
 	Menu *Menu
 	// chatRows holds chat lines formatted for the room's callers.
 	chatRows chatRowCache
+	// from holds callers' locations for who's online.
+	from fromCache
 }
 
 // New returns the default board with its standard menu.

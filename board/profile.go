@@ -164,6 +164,7 @@ func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw
 		return "", "", ignoreCancel(err)
 	}
 	fresh, err := accounts.SetField(ctx, u.ID, field, value)
+	c.Board.from.forget(u.Handle)
 	if errors.Is(err, account.ErrInvalid) {
 		return ruleMessage(err), StyleError, nil
 	}

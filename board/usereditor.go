@@ -193,6 +193,7 @@ func editAccount(ctx context.Context, c *Call, u *store.User, key rune, row int,
 		if err != nil {
 			return nil, err
 		}
+		defer c.Board.from.forget(u.Handle)
 		return accounts.SetField(ctx, u.ID, field, v)
 	case 'p':
 		v, err := Ask(ctx, c.Session, row, "", &ui.Field{Col: editorValueCol, Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)

@@ -198,8 +198,8 @@ func whoLines(ctx context.Context, c *Call, width int) []string {
 			handle = "(logging in)"
 		} else if loc, ok := locations[handle]; ok {
 			from = loc
-		} else if u, err := c.Board.cfg.Accounts.User(ctx, handle); err == nil {
-			from, locations[handle] = u.Location, u.Location
+		} else if loc, ok := c.Board.from.location(ctx, c.Board, handle); ok {
+			from, locations[handle] = loc, loc
 		}
 		style := StyleText
 		if sn.Node == c.Node() {

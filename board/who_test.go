@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
@@ -64,4 +65,28 @@ func TestWhoDisconnectAsksAndTells(t *testing.T) {
 	}
 	pia.WaitFor("Disconnected quin (node 1).")
 	pia.WaitGone("   1  quin ")
+}
+
+// Who's online reads an account's location once for every caller
+// watching, until it is edited on the board or a while has passed.
+func TestWhoLocationShared(t *testing.T) {
+	f := newFixture(t, settings{})
+	f.addUser("mona", "password1")
+	if got := f.board.Location("mona"); got != "Springfield" {
+		t.Fatalf("Location(mona) = %q; want Springfield", got)
+	}
+	u, err := f.accts.User(t.Context(), "mona")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.accts.SetField(t.Context(), u.ID, account.Location, "Shelbyville"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.board.Location("mona"); got != "Springfield" {
+		t.Errorf("Location(mona) just after a change elsewhere = %q; want the shared Springfield", got)
+	}
+	f.board.ForgetLocation("mona") // as the profile and the user editor do
+	if got := f.board.Location("mona"); got != "Shelbyville" {
+		t.Errorf("Location(mona) after the edit = %q; want Shelbyville", got)
+	}
 }
