@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"syscall"
 	"time"
 
 	"github.com/x84bbs/x84/account"
@@ -253,5 +255,11 @@ func (b *Board) startCall(ctx context.Context, s *session.Session, u *store.User
 // is stopping), as opposed to a screen failing.
 func sessionOver(ctx context.Context, err error) bool {
 	return ctx.Err() != nil || errors.Is(err, io.EOF) || errors.Is(err, session.ErrClosed) ||
-		errors.Is(err, session.ErrIdle) || errors.Is(err, ErrLogoff)
+		errors.Is(err, session.ErrIdle) || errors.Is(err, ErrLogoff) || hungUp(err)
+}
+
+// hungUp reports a connection the caller's side broke (reset, or gone
+// while we wrote): a caller leaving, not a screen failing.
+func hungUp(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed)
 }

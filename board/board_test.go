@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -1318,6 +1321,25 @@ func TestChatRender(t *testing.T) {
 					t.Errorf("the long line shows %d of its 40 words:\n%s", n, scr)
 				}
 			})
+		}
+	}
+}
+
+// A caller who hangs up in the middle of a screen ends the call; it is
+// not logged as the screen failing.
+func TestSessionOver(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want bool
+	}{
+		{io.EOF, true},
+		{fmt.Errorf("read tcp 127.0.0.1:23->127.0.0.1:4000: %w", &os.SyscallError{Syscall: "read", Err: syscall.ECONNRESET}), true},
+		{&net.OpError{Op: "write", Err: &os.SyscallError{Syscall: "write", Err: syscall.EPIPE}}, true},
+		{fmt.Errorf("session: %w", net.ErrClosed), true},
+		{errors.New("sqlite: disk I/O error"), false},
+	} {
+		if got := board.SessionOver(t.Context(), tt.err); got != tt.want {
+			t.Errorf("sessionOver(%v) = %v; want %v", tt.err, got, tt.want)
 		}
 	}
 }

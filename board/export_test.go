@@ -16,3 +16,6 @@ func (b *Board) Location(handle string) string {
 }
 
 func (b *Board) ForgetLocation(handle string) { b.from.forget(handle) }
+
+// SessionOver tells a caller leaving from a screen failing.
+var SessionOver = sessionOver
