@@ -3,6 +3,7 @@
 // process, and prints figures for the notes.
 //
 //	x84-bench -x84 ./x84 idle -n 10000        memory per idle session
+//	x84-bench -x84 ./x84 idlemenu -n 10000    the same, logged in at the main menu
 //	x84-bench -x84 ./x84 connect -n 2000      accept-to-screen latency
 //	x84-bench -x84 ./x84 login -n 500 -c 50   logins per second
 //	x84-bench -x84 ./x84 oneliners -n 2000 -c 200   one-liner posts per second
@@ -43,8 +44,12 @@ func main() {
 	bin := flag.String("x84", "", "path to the x84 binary to measure (for idle, connect, login, oneliners)")
 	cpuProfile := flag.String("cpuprofile", "", "write the load tool's own CPU profile to this file (is the tool the bottleneck?)")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|connect|login|oneliners|web|chat [-n N] [-c CONCURRENCY]\n"+
-			"       x84-bench sshconn|sshidle -addr HOST:PORT -user U -key FILE [-n N] [-c CONCURRENCY]\n")
+		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|idlemenu|connect|login|oneliners|web|chat [-n N] [-c CONCURRENCY]\n"+
+			"       x84-bench sshconn|sshidle -addr HOST:PORT -user U -key FILE [-n N] [-c CONCURRENCY]\n"+
+			"       x84-bench -x84 PATH soak [-n N] [-d DURATION] (x84-bench soak -h for more)\n"+
+			"       x84-bench -x84 PATH telnetpeer [-n N] [-client go|telnet|both]   time to a login prompt vs telnetd\n"+
+			"       x84-bench report -dir DIR    results.md and chart.svg from bench/run.sh's raw outputs\n"+
+			"       x84-bench chart -in SERIES.tsv -out CHART.svg\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -53,6 +58,14 @@ func main() {
 		os.Exit(2)
 	}
 	cmd, args := flag.Arg(0), flag.Args()[1:]
+	if run, ok := moreCommands[cmd]; ok { // soak, telnetpeer, report, chart: flags of their own
+		raiseFileLimit()
+		if err := run(*bin, args); err != nil {
+			fmt.Fprintln(os.Stderr, "x84-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	fs := flag.NewFlagSet(cmd, flag.ExitOnError)
 	n := fs.Int("n", 1000, "number of sessions")
 	conc := fs.Int("c", 100, "connections opened at once")
@@ -110,6 +123,8 @@ func bench(bin, cmd string, n, conc int) error {
 	switch cmd {
 	case "idle":
 		return idle(srv, n, conc)
+	case "idlemenu":
+		return idleAtMenu(srv, n, conc)
 	case "connect":
 		return connect(srv, n, conc)
 	case "login":
@@ -158,7 +173,7 @@ func startServer(bin string, n int) (*server, error) {
 	}
 	conf := fmt.Sprintf("[server]\nmax_sessions = %d\nmax_per_address = %d\nidle_timeout = \"0\"\n"+
 		"[telnet]\nport = 0\n[ssh]\nenabled = false\n[web]\nport = 0\n[board]\noneliner_interval = \"0\"\n"+
-		"[accounts]\nallow_anonymous = true\n", n+10, n+10)
+		"[accounts]\nallow_anonymous = true\n[ban]\nallow = [\"127.0.0.1/32\"]\n", n+10, n+10)
 	if err := os.WriteFile(filepath.Join(dir, "x84.toml"), []byte(conf), 0o600); err != nil {
 		return nil, err
 	}
@@ -172,10 +187,18 @@ func startServer(bin string, n int) (*server, error) {
 	}
 	addrc := make(chan string, 1)
 	srv := &server{cmd: cmd, dir: dir, ctl: control.NewClient(filepath.Join(dir, "x84.sock"))}
+	// X84_BENCH_SERVER_LOG names a file for everything the server logs.
+	var serverLog io.Writer = io.Discard
+	if name := os.Getenv("X84_BENCH_SERVER_LOG"); name != "" {
+		if f, err := os.Create(name); err == nil {
+			serverLog = f
+		}
+	}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			line := sc.Text()
+			fmt.Fprintln(serverLog, line)
 			if m := listenRE.FindStringSubmatch(line); m != nil {
 				addrc <- m[1]
 			}
@@ -322,7 +345,14 @@ func idleMemory(s *server, title string, n, conc int, openAll func() (closeSessi
 	if _, err := s.waitSessions(n); err != nil {
 		return err
 	}
-	time.Sleep(time.Second) // let the runtime settle after the burst
+	// Let the runtime settle after the burst: the garbage of thousands of
+	// logins is collected and its pages go back to the system over some
+	// seconds (X84_BENCH_SETTLE, default 1s, says how long to wait).
+	settle := time.Second
+	if d, err := time.ParseDuration(os.Getenv("X84_BENCH_SETTLE")); err == nil {
+		settle = d
+	}
+	time.Sleep(settle)
 	st, err := s.ctl.Stats(context.Background(), true)
 	if err != nil {
 		return err
