@@ -57,8 +57,9 @@ type Board struct {
 	Menu *Menu
 	// chatRows holds chat lines formatted for the room's callers.
 	chatRows chatRowCache
-	// from holds callers' locations for who's online.
+	// from holds callers' locations for who's online, who its rows.
 	from fromCache
+	who  whoCache
 }
 
 // New returns the default board with its standard menu.

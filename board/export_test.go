@@ -1,6 +1,9 @@
 package board
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // For the tests of package board_test.
 var (
@@ -19,3 +22,12 @@ func (b *Board) ForgetLocation(handle string) { b.from.forget(handle) }
 
 // SessionOver tells a caller leaving from a screen failing.
 var SessionOver = sessionOver
+
+// WhoRows is who's online's shared table for a width, and when it was made.
+func (b *Board) WhoRows(width int) ([]string, time.Time) {
+	t := b.who.table(context.Background(), b, width)
+	return t.rows, t.made
+}
+
+// WhoShare is how old that table may be.
+const WhoShare = whoShare

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/x84bbs/x84/community"
@@ -26,12 +28,16 @@ func whoOnline(ctx context.Context, c *Call) error {
 	// style: it stays through the redraws that arrivals and departures
 	// cause, until the next key.
 	status, statusStyle := "", ""
+	// due is when the list must be drawn again for the arrivals and
+	// departures since lastDraw; zero when none waits.
+	var due, lastDraw, lastEvent, tableMade time.Time
 	draw := func() {
+		lastDraw = time.Now()
 		top := c.Header("who", 4)
 		sz := c.Size()
 		c.WriteString(ui.MoveTo(top, 2) + StyleTitle + whoRow(sz.Cols-2, "Node", "Handle", "Activity", "Idle", "From", "Via") + ui.Reset)
 		list.Top, list.Left, list.Width, list.Height = top+1, 2, sz.Cols-2, max(1, sz.Rows-top-2)
-		list.Lines = whoLines(ctx, c, list.Width)
+		list.Lines, tableMade = whoLines(ctx, c, list.Width)
 		list.Draw(c.Session)
 		keys := []string{"p", "page", "q", "back"}
 		if c.Sysop() {
@@ -62,10 +68,21 @@ func whoOnline(ctx context.Context, c *Call) error {
 			}
 			draw()
 		}
-		k, err := readKeyTimeout(ctx, c.Session, whoRefresh)
+		wait := whoRefresh
+		if !due.IsZero() {
+			wait = max(time.Until(due), time.Millisecond)
+		}
+		k, err := readKeyTimeout(ctx, c.Session, wait)
 		switch {
+		case errors.Is(err, errTimeout) && !due.IsZero():
+			due = time.Time{}
+			draw()
+			if tableMade.Before(lastEvent) {
+				due = tableMade.Add(whoShare) // that table missed some
+			}
+			continue
 		case errors.Is(err, errTimeout):
-			list.Lines = whoLines(ctx, c, list.Width)
+			list.Lines, tableMade = whoLines(ctx, c, list.Width)
 			list.Draw(c.Session)
 			continue
 		case err != nil:
@@ -83,8 +100,12 @@ func whoOnline(ctx context.Context, c *Call) error {
 			}
 			draw()
 		case k.Code == term.KeyEvent:
-			if c.Buffered() == 0 && c.Inbox().Updates() == 0 {
-				draw()
+			// Arrivals and departures redraw the list at most once a
+			// whoShare, from a table at most that old, and once more
+			// when the table used may predate the last of them.
+			lastEvent = time.Now()
+			if due.IsZero() {
+				due = lastDraw.Add(whoShare)
 			}
 		case IsQuit(k):
 			return nil
@@ -186,29 +207,16 @@ func disconnectNode(ctx context.Context, c *Call, redraw func()) (string, error)
 	return "Disconnected " + who + ".", nil
 }
 
-// whoLines formats one line per live session.
-func whoLines(ctx context.Context, c *Call, width int) []string {
-	now := time.Now()
-	locations := map[string]string{}
-	var lines []string
-	for _, sn := range c.Board.cfg.Community.Presence.Online() {
-		handle := sn.User
-		from := ""
-		if handle == "" {
-			handle = "(logging in)"
-		} else if loc, ok := locations[handle]; ok {
-			from = loc
-		} else if loc, ok := c.Board.from.location(ctx, c.Board, handle); ok {
-			from, locations[handle] = loc, loc
-		}
-		style := StyleText
-		if sn.Node == c.Node() {
-			style = StyleValue
-		}
-		lines = append(lines, style+whoRow(width, fmt.Sprint(sn.Node), clean(handle), clean(sn.Activity),
-			idleText(now.Sub(sn.LastInput)), clean(from), string(sn.Kind)))
+// whoLines formats one line per live session, the caller's own in
+// another colour. The rows are the board's shared table (whoTable).
+// It also says when the table was made.
+func whoLines(ctx context.Context, c *Call, width int) ([]string, time.Time) {
+	t := c.Board.who.table(ctx, c.Board, width)
+	lines := slices.Clone(t.rows)
+	if i := slices.Index(t.nodes, c.Node()); i >= 0 {
+		lines[i] = StyleValue + strings.TrimPrefix(lines[i], StyleText)
 	}
-	return lines
+	return lines, t.made
 }
 
 // whoRow lays out one row of the table in the given width.

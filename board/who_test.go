@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84/account"
+	"github.com/x84bbs/x84/board"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
@@ -88,5 +89,29 @@ func TestWhoLocationShared(t *testing.T) {
 	f.board.ForgetLocation("mona") // as the profile and the user editor do
 	if got := f.board.Location("mona"); got != "Shelbyville" {
 		t.Errorf("Location(mona) after the edit = %q; want Shelbyville", got)
+	}
+}
+
+// Who's online is formatted once for everyone watching, and made anew
+// once it is older than WhoShare, with whoever came meanwhile.
+func TestWhoTableShared(t *testing.T) {
+	f := newFixture(t, settings{})
+	f.addUser("mona", "password1")
+	a := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
+	login(a, "mona", "password1")
+	a.WaitFor("[G] Goodbye")
+	rows, made := f.board.WhoRows(78)
+	if len(rows) != 1 || !strings.Contains(rows[0], "mona") {
+		t.Fatalf("who's online rows = %q; want mona's", rows)
+	}
+	b := f.call(80, 24, term.UTF8, "192.0.2.2:1000")
+	b.WaitFor("Password:")
+	again, madeAgain := f.board.WhoRows(78)
+	if !madeAgain.Equal(made) || len(again) != 1 {
+		t.Errorf("a second look within WhoShare made a new table (%d rows); want the shared one", len(again))
+	}
+	time.Sleep(board.WhoShare)
+	if rows, _ := f.board.WhoRows(78); len(rows) != 2 || !strings.Contains(rows[1], "(logging in)") {
+		t.Errorf("who's online rows after WhoShare = %q; want mona and a caller logging in", rows)
 	}
 }

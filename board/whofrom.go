@@ -2,8 +2,12 @@ package board
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
+
+	"github.com/x84bbs/x84/store"
 )
 
 // fromCache keeps where callers are from (their accounts' locations) for
@@ -39,17 +43,23 @@ func (c *fromCache) location(ctx context.Context, b *Board, handle string) (stri
 	if ok && now.Sub(e.at) < fromTTL {
 		return e.location, true
 	}
-	u, err := b.cfg.Accounts.User(ctx, handle)
-	if err != nil {
+	// A handle with no account (anonymous callers, often most of those
+	// online) is from nowhere, and is remembered so too: asking the store
+	// again for every row of every watcher is what the cache is for.
+	var location string
+	switch u, err := b.cfg.Accounts.User(ctx, handle); {
+	case err == nil:
+		location = u.Location
+	case !errors.Is(err, store.ErrNotFound):
 		return "", false
 	}
 	c.mu.Lock()
 	if c.entries == nil || len(c.entries) >= fromMax {
 		c.entries = make(map[string]fromEntry)
 	}
-	c.entries[handle] = fromEntry{u.Location, now}
+	c.entries[handle] = fromEntry{location, now}
 	c.mu.Unlock()
-	return u.Location, true
+	return location, true
 }
 
 // forget drops what the cache knows of handle, after an edit.
@@ -57,4 +67,51 @@ func (c *fromCache) forget(handle string) {
 	c.mu.Lock()
 	delete(c.entries, handle)
 	c.mu.Unlock()
+}
+
+// whoShare is how old a shared table of who's online may be, and how
+// often one watcher redraws it for arrivals and departures.
+const whoShare = time.Second
+
+// whoCache is who's online as every watcher sees it (but for the
+// highlight of their own row), made at most once per whoShare for a
+// width: with thousands online and hundreds watching, each arrival would
+// otherwise make every watcher format every session.
+type whoCache struct {
+	mu     sync.Mutex
+	tables map[int]*whoTable // by width
+}
+
+type whoTable struct {
+	made  time.Time
+	nodes []int    // the node of each row
+	rows  []string // shared: never changed once made
+}
+
+// table returns a table of the sessions online no older than whoShare.
+func (w *whoCache) table(ctx context.Context, b *Board, width int) *whoTable {
+	now := time.Now()
+	w.mu.Lock()
+	defer w.mu.Unlock() // one watcher makes it; the others wait and share
+	if t := w.tables[width]; t != nil && now.Sub(t.made) < whoShare {
+		return t
+	}
+	if w.tables == nil || len(w.tables) > 16 {
+		w.tables = make(map[int]*whoTable) // windows of many widths: start over
+	}
+	t := &whoTable{made: now}
+	for _, sn := range b.cfg.Community.Presence.Online() {
+		handle := sn.User
+		from := ""
+		if handle == "" {
+			handle = "(logging in)"
+		} else if loc, ok := b.from.location(ctx, b, handle); ok {
+			from = loc
+		}
+		t.nodes = append(t.nodes, sn.Node)
+		t.rows = append(t.rows, StyleText+whoRow(width, fmt.Sprint(sn.Node), clean(handle), clean(sn.Activity),
+			idleText(now.Sub(sn.LastInput)), clean(from), string(sn.Kind)))
+	}
+	w.tables[width] = t
+	return t
 }
