@@ -47,13 +47,12 @@ type Term struct {
 	enc     term.Encoding
 	done    chan error
 
-	stall sync.RWMutex // held for writing while the caller reads nothing
-
-	mu  sync.Mutex
-	emu *vt.Emulator
-	raw []byte
-	eof bool
-	got chan struct{}
+	mu    sync.Mutex
+	stall chan struct{} // while non-nil the caller reads nothing; closed to resume
+	emu   *vt.Emulator
+	raw   []byte
+	eof   bool
+	got   chan struct{}
 }
 
 type pipeConn struct {
@@ -122,8 +121,12 @@ func Start(t testing.TB, opts Options, h session.Handler) *Term {
 func (tt *Term) readLoop() {
 	buf := make([]byte, 4096)
 	for {
-		tt.stall.RLock()
-		tt.stall.RUnlock()
+		tt.mu.Lock()
+		stall := tt.stall
+		tt.mu.Unlock()
+		if stall != nil {
+			<-stall
+		}
 		n, err := tt.client.Read(buf)
 		tt.mu.Lock()
 		tt.raw = append(tt.raw, buf[:n]...)
@@ -223,9 +226,19 @@ func (tt *Term) Cursor() (x, y int) {
 // connection has stopped taking data: the handler's next write blocks. It
 // returns the function that reads again (called at the test's end too).
 func (tt *Term) Stall() (resume func()) {
-	tt.stall.Lock()
+	stall := make(chan struct{})
+	tt.mu.Lock()
+	tt.stall = stall
+	tt.mu.Unlock()
 	var once sync.Once
-	resume = func() { once.Do(tt.stall.Unlock) }
+	resume = func() {
+		once.Do(func() {
+			tt.mu.Lock()
+			tt.stall = nil
+			tt.mu.Unlock()
+			close(stall)
+		})
+	}
 	tt.t.Cleanup(resume)
 	return resume
 }
