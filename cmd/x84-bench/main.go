@@ -164,8 +164,9 @@ func (s *server) errorLines() []string {
 
 var listenRE = regexp.MustCompile(`msg=listening proto=telnet addr=(\S+)`)
 
-// startServer runs x84 with limits raised for n sessions and waits until
-// it listens.
+// startServer runs x84 with limits raised for n sessions (with room for
+// a soak's callers who call again before their last session has ended)
+// and waits until it listens.
 func startServer(bin string, n int) (*server, error) {
 	dir, err := os.MkdirTemp("", "x84-bench")
 	if err != nil {
@@ -173,7 +174,7 @@ func startServer(bin string, n int) (*server, error) {
 	}
 	conf := fmt.Sprintf("[server]\nmax_sessions = %d\nmax_per_address = %d\nidle_timeout = \"0\"\n"+
 		"[telnet]\nport = 0\n[ssh]\nenabled = false\n[web]\nport = 0\n[board]\noneliner_interval = \"0\"\n"+
-		"[accounts]\nallow_anonymous = true\n[ban]\nallow = [\"127.0.0.1/32\"]\n", n+10, n+10)
+		"[accounts]\nallow_anonymous = true\n[ban]\nallow = [\"127.0.0.1/32\"]\n", n+n/5+10, n+n/5+10)
 	if err := os.WriteFile(filepath.Join(dir, "x84.toml"), []byte(conf), 0o600); err != nil {
 		return nil, err
 	}
