@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -22,6 +23,10 @@ import (
 //	sshidle: opens n interactive sessions (pty and shell), prints "ready",
 //	         and holds them until interrupted, so that the caller can read
 //	         the server's memory.
+//
+// X84_BENCH_SSH_CIPHER and X84_BENCH_SSH_KEX, if set, are comma-separated
+// lists that replace the client's ciphers and key exchanges, so that two
+// servers can be made to negotiate the same ones.
 func sshBench(cmd, addr, user, keyFile string, n, conc int) error {
 	b, err := os.ReadFile(keyFile)
 	if err != nil {
@@ -37,6 +42,12 @@ func sshBench(cmd, addr, user, keyFile string, n, conc int) error {
 		HostKeyCallback:   ssh.InsecureIgnoreHostKey(),
 		HostKeyAlgorithms: []string{ssh.KeyAlgoED25519},
 		Timeout:           30 * time.Second,
+	}
+	if v := os.Getenv("X84_BENCH_SSH_CIPHER"); v != "" {
+		cfg.Ciphers = strings.Split(v, ",")
+	}
+	if v := os.Getenv("X84_BENCH_SSH_KEX"); v != "" {
+		cfg.KeyExchanges = strings.Split(v, ",")
 	}
 	if cmd == "sshconn" {
 		return sshConnections(addr, cfg, n, conc)

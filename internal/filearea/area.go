@@ -243,6 +243,10 @@ func (a *Area) sweep(dir string) error {
 	return nil
 }
 
+// MaxOpen is the number of handles one session may hold open
+// (Config.MaxOpen), for the sftp server to announce.
+func (a *Area) MaxOpen() int { return a.limits.MaxOpen }
+
 // Close closes the area's root. Sessions still using the area get
 // failures from then on.
 func (a *Area) Close() error { return a.root.Close() }

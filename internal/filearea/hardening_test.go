@@ -150,6 +150,12 @@ func TestBadNamesOnDiskListedEscaped(t *testing.T) {
 
 func TestOpenHandleLimits(t *testing.T) {
 	e := newEnv(t, Config{MaxOpen: 4, MaxOpenPerUser: 6, MaxSessionsPerUser: 10})
+	if n := e.area.MaxOpen(); n != 4 {
+		t.Errorf("MaxOpen() = %d; want 4", n)
+	}
+	if n := newEnv(t, Config{}).area.MaxOpen(); n != DefaultMaxOpen {
+		t.Errorf("MaxOpen() = %d by default; want %d", n, DefaultMaxOpen)
+	}
 	for i := range 8 {
 		mustWrite(t, filepath.Join(e.dir, "pub", fmt.Sprintf("f%d", i)), "x")
 	}

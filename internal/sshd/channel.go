@@ -31,7 +31,7 @@ const (
 )
 
 // chanState is what the requests of one session channel have set up. It
-// is written by serveRequests and read by the connection's goroutine.
+// is written by serve and read by the connection's goroutine.
 type chanState struct {
 	mu      sync.Mutex
 	pty     bool
@@ -55,20 +55,43 @@ func (s *chanState) hasPty() bool {
 	return s.pty
 }
 
-// serveRequests answers the channel's requests until the channel closes.
+// serve is the one goroutine a connection has besides x/crypto/ssh's and
+// the session's: it answers the session channel's requests, refuses the
+// connection's global requests (keepalives) and any further channel (one
+// session per connection), until the connection closes.
+//
 // A shell, exec or subsystem request is answered before the connection's
 // goroutine hears of it: what it does next (a line, an exit status, the
 // channel closed) must not reach the client ahead of the answer, or the
 // client takes the closed channel for a refused request.
-func (s *chanState) serveRequests(reqs <-chan *ssh.Request, p *Protocol, who caller) {
-	defer close(s.finished)
-	for req := range reqs {
-		ok, start := s.handle(req, p, who)
-		if req.WantReply {
-			req.Reply(ok, nil)
-		}
-		if start != 0 {
-			s.start <- startReq{kind: start}
+func (s *chanState) serve(p *Protocol, who caller, creqs, reqs <-chan *ssh.Request, chans <-chan ssh.NewChannel) {
+	for creqs != nil || reqs != nil || chans != nil {
+		select {
+		case req, ok := <-creqs:
+			if !ok {
+				creqs = nil
+				close(s.finished)
+				continue
+			}
+			ok, start := s.handle(req, p, who)
+			if req.WantReply {
+				req.Reply(ok, nil)
+			}
+			if start != 0 {
+				s.start <- startReq{kind: start}
+			}
+		case req, ok := <-reqs:
+			if !ok {
+				reqs = nil
+			} else if req.WantReply {
+				req.Reply(false, nil)
+			}
+		case nc, ok := <-chans:
+			if !ok {
+				chans = nil
+			} else {
+				nc.Reject(ssh.Prohibited, "x84 serves one session per connection")
+			}
 		}
 	}
 }

@@ -15,8 +15,21 @@
 // saying an interactive terminal is needed and exit status 1. Other
 // channel types are refused.
 //
-// Concurrency: Open runs in the connection's goroutine. It starts two
-// goroutines per connection — one answering the session channel's
-// requests (pty, env, window changes), one refusing further channels —
-// which end when the connection closes.
+// The sftp subsystem is pkg/sftp's RequestServer on the file area
+// (internal/filearea), behind a thin layer of x84's own: it announces and
+// answers OpenSSH's limits@openssh.com extension, so that OpenSSH's
+// client reads and writes in 255 KiB chunks instead of 32 KiB, and sends
+// each data packet's header with its data rather than in a channel packet
+// of its own. The exit status (0) reaches the client before the channel
+// closes.
+//
+// Writes to the connection go through joinConn, which sends each
+// AES-GCM packet in one system call (x/crypto/ssh's buffered writer makes
+// two of any packet over 4 KiB).
+//
+// Concurrency: Open runs in the connection's goroutine. It starts one
+// goroutine per connection, which answers the session channel's requests
+// (pty, env, window changes) and refuses global requests and further
+// channels, and ends when the connection closes. x/crypto/ssh runs three
+// of its own per connection.
 package sshd

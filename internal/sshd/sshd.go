@@ -187,7 +187,8 @@ func (p *Protocol) verifiedPublicKey(ctx context.Context, c ssh.ConnMetadata, ke
 func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
 	c.SetDeadline(time.Now().Add(p.cfg.AuthTimeout))
 	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
-	sconn, chans, reqs, err := ssh.NewServerConn(c, p.serverConfig(ctx))
+	jc := newJoinConn(c)
+	sconn, chans, reqs, err := ssh.NewServerConn(jc, p.serverConfig(ctx))
 	if !stop() {
 		if err == nil {
 			sconn.Close()
@@ -200,7 +201,7 @@ func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
 		return nil, fmt.Errorf("sshd: handshake: %w", err)
 	}
 	c.SetDeadline(time.Time{})
-	go ssh.DiscardRequests(reqs)
+	jc.joinFor(sconn)
 
 	// The caller has AuthTimeout more to ask for a shell or subsystem.
 	timer := time.AfterFunc(p.cfg.AuthTimeout, func() { sconn.Close() })
@@ -210,7 +211,21 @@ func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
 
 	perms := sconn.Permissions.Extensions
 	caller := caller{handle: perms[extUser], isNew: perms[extNew] == "1", anon: perms[extAnon] == "1"}
-	for nc := range chans {
+	for {
+		var nc ssh.NewChannel
+		select {
+		case req, ok := <-reqs:
+			if !ok {
+				reqs = nil // the connection is closing: chans closes too
+			} else if req.WantReply {
+				req.Reply(false, nil)
+			}
+			continue
+		case nc = <-chans:
+		}
+		if nc == nil {
+			break
+		}
 		if nc.ChannelType() != "session" {
 			nc.Reject(ssh.UnknownChannelType, "x84 serves session channels only")
 			continue
@@ -220,26 +235,17 @@ func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
 			continue
 		}
 		s := newChanState()
-		go s.serveRequests(creqs, p, caller)
+		go s.serve(p, caller, creqs, reqs, chans)
 		var st startReq
 		select {
 		case st = <-s.start:
 		case <-s.finished:
 		}
 		timer.Stop()
-		go refuseChannels(chans)
 		return p.begin(ctx, sconn, ch, s, st, caller)
 	}
 	sconn.Close()
 	return nil, fmt.Errorf("sshd: connection closed before a session began: %w", server.ErrNoSession)
-}
-
-// refuseChannels turns down every further channel on a connection that
-// already has its session; it ends when the connection closes.
-func refuseChannels(chans <-chan ssh.NewChannel) {
-	for nc := range chans {
-		nc.Reject(ssh.Prohibited, "x84 serves one session per connection")
-	}
 }
 
 // caller is who authenticated.
@@ -343,13 +349,15 @@ func (p *Protocol) serveSFTP(ctx context.Context, sconn *ssh.ServerConn, ch ssh.
 		sess.SetActivity(filearea.ActivityIdle)
 		fs.Activity = sess.SetActivity
 	}
-	srv := sftp.NewRequestServer(ch, fs.Handlers(), sftp.WithRSAllocator())
+	srv := sftp.NewRequestServer(newSFTPChannel(ch, p.cfg.Files.MaxOpen()), fs.Handlers(),
+		sftp.WithRSAllocator(), sftp.WithRSMaxTxPacket(sftpMaxData))
 	p.log.Info("sftp start", "user", u.Handle, "remote", sconn.RemoteAddr().String())
 	if err := srv.Serve(); err != nil && !errors.Is(err, io.EOF) {
 		p.log.Debug("sftp ended", "user", u.Handle, "err", err)
 	}
 	cancel()
-	srv.Close()
+	// Not srv.Close, which closes the channel: the client is to get the
+	// exit status first.
 	hangUp(sconn, ch, 0)
 }
 

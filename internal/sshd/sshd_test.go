@@ -90,7 +90,8 @@ type fixture struct {
 	got    chan *session.Session
 }
 
-func newFixture(t *testing.T) *fixture {
+// newFixture starts the server; opts may change its configuration.
+func newFixture(t *testing.T, opts ...func(*fixture, *Config)) *fixture {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "x84.db"), sqlite.Config{})
 	if err != nil {
@@ -111,7 +112,11 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.proto, err = New(Config{HostKeys: keys[:1], Accounts: accts, AuthTimeout: 2 * time.Second})
+	cfg := Config{HostKeys: keys[:1], Accounts: accts, AuthTimeout: 2 * time.Second}
+	for _, o := range opts {
+		o(f, &cfg)
+	}
+	f.proto, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,5 +324,60 @@ func TestNewUserOffered(t *testing.T) {
 	s := <-f.got
 	if in := s.Info(); in.User != "new" || in.UserVerified {
 		t.Errorf("Info() = user %q, verified %v; want new, unverified", in.User, in.UserVerified)
+	}
+}
+
+// TestOneGoroutine: the connection's one goroutine of x84's answers the
+// session channel's requests, refuses global requests (keepalives) and
+// further channels, before and after the shell starts, and ends with the
+// connection (goleak checks the last).
+func TestOneGoroutine(t *testing.T) {
+	f := newFixture(t)
+	c, err := f.dial(t, "alice", ssh.Password("right-password"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	refused := func(when string) {
+		t.Helper()
+		if ok, _, err := c.SendRequest("keepalive@openssh.com", true, nil); ok || err != nil {
+			t.Errorf("%s: keepalive answered %v, %v; want a refusal", when, ok, err)
+		}
+		var oe *ssh.OpenChannelError
+		if _, _, err := c.OpenChannel("session", nil); !errors.As(err, &oe) || oe.Reason != ssh.Prohibited {
+			t.Errorf("%s: a second session channel: %v; want prohibited", when, err)
+		}
+		if _, _, err := c.OpenChannel("direct-tcpip", nil); err == nil {
+			t.Errorf("%s: a direct-tcpip channel was accepted", when)
+		}
+	}
+	if _, _, err := c.OpenChannel("x11", nil); err == nil {
+		t.Errorf("an x11 channel was accepted")
+	}
+	if ok, _, err := c.SendRequest("keepalive@openssh.com", true, nil); ok || err != nil {
+		t.Errorf("before the session: keepalive answered %v, %v; want a refusal", ok, err)
+	}
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm", 24, 80, ssh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	refused("before the shell")
+	sess.Stdout = io.Discard
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	sess.Stdin = pr
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	s := <-f.got
+	refused("after the shell")
+	if err := sess.WindowChange(40, 90); err != nil {
+		t.Fatal(err)
+	}
+	if k, err := s.ReadKey(t.Context()); err != nil || k.Code != term.KeyResize {
+		t.Errorf("after a window change: %v, %v", k, err)
 	}
 }
