@@ -274,7 +274,12 @@ func TestServerConnBadInput(t *testing.T) {
 			time.Sleep(time.Second)
 			c.Close()
 		}, io.ErrUnexpectedEOF, time.Second},
-		{"closed at once", Config{}, func(c net.Conn, _ context.CancelFunc) { c.Close() }, io.EOF, 0},
+		{"closed at once", Config{}, func(c net.Conn, _ context.CancelFunc) {
+			// Once the server waits for the handshake: a net.Pipe closed
+			// before that refuses SetDeadline, which a TCP socket never does.
+			synctest.Wait()
+			c.Close()
+		}, io.EOF, 0},
 		{"cancelled mid-handshake", Config{}, func(c net.Conn, cancel context.CancelFunc) {
 			c.Write(netkitHandshake[:10])
 			time.Sleep(2 * time.Second)
