@@ -89,7 +89,10 @@
 // and the close return the same error. When the client closes the
 // handle, Close syncs the file, checks ownership and quota once more
 // under the area's commit lock, records the upload in store.Uploads,
-// renames the file over its real name and syncs the directory.
+// renames the file over its real name and syncs the directory. So that
+// the sync does not keep the client waiting for the whole file to reach
+// the disk, the kernel is asked to start writing it every 8 MiB as it
+// arrives (sync_file_range on Linux; elsewhere the sync does it all).
 //
 // An upload the client never closed must not be renamed. pkg/sftp calls
 // Close both when the client closes a handle and when Serve returns with

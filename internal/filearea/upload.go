@@ -201,6 +201,9 @@ type upload struct {
 
 	size      atomic.Int64 // highest offset written: the size so far
 	abandoned atomic.Bool  // set by TransferError
+	// written is the offset up to which the kernel has been asked to
+	// start writing the file to disk (writeBehind).
+	written atomic.Int64
 
 	// mu is held for reading by ReadAt and WriteAt and for writing by
 	// whatever ends the upload, so that the file is never closed under
@@ -296,11 +299,31 @@ func (u *upload) WriteAt(p []byte, off int64) (int, error) {
 		return 0, u.fail("Write", err)
 	}
 	n, err := u.f.WriteAt(p, off)
+	if err == nil {
+		u.writeBehind()
+	}
 	u.mu.RUnlock()
 	if err != nil {
 		return n, u.fail("Write", err)
 	}
 	return n, nil
+}
+
+// writeBehindChunk is how much of an upload is written before the kernel
+// is asked to start writing it to disk.
+const writeBehindChunk = 8 << 20
+
+// writeBehind starts writing the upload to disk every writeBehindChunk
+// bytes, while it is still arriving: Close syncs the file, and a sync of
+// a whole large file at the end would keep the client waiting for the
+// disk (a second or more for a GiB) after the last byte. Called with
+// u.mu held for reading.
+func (u *upload) writeBehind() {
+	from, to := u.written.Load(), u.size.Load()
+	if to-from < writeBehindChunk || !u.written.CompareAndSwap(from, to) {
+		return
+	}
+	startWriteback(u.f, from, to-from)
 }
 
 // ReadAt reads back what has been uploaded so far.
