@@ -57,8 +57,10 @@ func dialFrom(t *testing.T, from, addr string) net.Conn {
 
 // closedByPeer reports whether err is the server closing or resetting
 // the connection (not a timeout, not a TLS alert).
+// http.ReadResponse reports a clean close before the first byte as
+// io.ErrUnexpectedEOF: the server closed before our request arrived.
 func closedByPeer(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // handshakes opens n TCP connections from `from` at once, then tries a
