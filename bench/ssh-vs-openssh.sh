@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Compares x84's ssh server with OpenSSH's sshd, side by side on loopback:
 #   mem   memory per idle interactive session (measured first, on fresh
-#         servers);
+#         servers): the growth of the server's process tree RSS (and PSS)
+#         from a settled start (x84 made to collect garbage until its RSS
+#         holds still), 2 s after the sessions opened and settled again,
+#         with x84's own figures (goroutines, Go heap and stacks);
 #   conn  connections per second (handshake, public-key login, one exec,
 #         close) with OpenSSH's ssh client (conn-ssh) and with an
 #         in-process Go client (conn-go);
@@ -21,8 +24,13 @@
 #   N, C       connections per connection benchmark, and how many at once
 #              for the Go client (default 200, 4)
 #   IDLE       idle sessions for the memory benchmark (default 200)
-#   MB, RUNS   sftp file size in MiB and transfers per direction and
-#              server; the median is reported (default 256, 3)
+#   MB, RUNS   sftp file sizes in MiB, and transfers per direction, size
+#              and server; the median is reported (default "256 1024", 3).
+#              A transfer of 256 MiB lasts about a second on loopback, and
+#              its figure depends much on the clients' start (the sftp
+#              client's request ramp, the ssh client's buffers growing as
+#              a fast server fills its 2 MiB window); 1 GiB shows the
+#              steady rate better.
 #   CIPHER     cipher forced on both servers' clients (default
 #              aes128-gcm@openssh.com; chacha20-poly1305@openssh.com also
 #              works on both)
@@ -39,7 +47,7 @@
 set -euo pipefail
 N=${N:-200}
 C=${C:-4}
-MB=${MB:-256}
+MB=${MB:-256 1024}
 RUNS=${RUNS:-3}
 IDLE=${IDLE:-200}
 PARTS=${PARTS:-mem conn sftp}
@@ -53,8 +61,11 @@ for p in $PARTS; do
 	*) echo "unknown part $p in PARTS (mem conn conn-ssh conn-go sftp)" >&2; exit 2 ;;
 	esac
 done
-for v in N C MB RUNS IDLE; do
+for v in N C RUNS IDLE; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "$v must be a positive number" >&2; exit 2; }
+done
+for v in $MB; do
+	[[ $v =~ ^[1-9][0-9]*$ ]] || { echo "MB must list positive numbers" >&2; exit 2; }
 done
 want() { # want PART...: whether any of the parts was asked for
 	local p w
@@ -325,9 +336,6 @@ if want conn conn-go; then
 fi
 
 if want sftp; then
-	echo
-	echo "== sftp of a $MB MiB file (OpenSSH's sftp client, $RUNS runs each, median)"
-	head -c "${MB}M" /dev/urandom > "$work/big.bin"
 	# The transfer alone is timed, by the sftp client itself between the
 	# commands of its batch (the login, slower with sshd, is not).
 	sftp_run() { # port what remote local: runs one put or get, prints MiB/s
@@ -336,7 +344,7 @@ if want sftp; then
 		printf '!date +%%s.%%N > %s\n%s\n!date +%%s.%%N > %s\n' "$work/t0" "$cmd" "$work/t1" > "$work/batch"
 		sftp -q "${sshopts[@]}" -P "$port" -b "$work/batch" x84bench@127.0.0.1 >/dev/null ||
 			{ echo "sftp $what on port $port failed" >&2; return 1; }
-		awk -v mb="$MB" -v a="$(cat "$work/t0")" -v b="$(cat "$work/t1")" 'BEGIN { printf "%.0f\n", mb / (b - a) }'
+		awk -v mb="$mb" -v a="$(cat "$work/t0")" -v b="$(cat "$work/t1")" 'BEGIN { printf "%.0f\n", mb / (b - a) }'
 	}
 	sftp_time() { # port remote-path: prints up and down MiB/s
 		local up down
@@ -346,24 +354,30 @@ if want sftp; then
 		rm -f "$work/back.bin"
 		echo "$up $down"
 	}
-	ups_sshd=() downs_sshd=() ups_x84=() downs_x84=()
-	for run in $(seq "$RUNS"); do
-		# Alternate, so that a burst of load elsewhere hits both sides.
-		read -r u d < <(sftp_time "$sshd_port" big.bin) || exit 1
-		rm -f "$home/big.bin"
-		ups_sshd+=("$u") downs_sshd+=("$d")
-		# Uploads over an upload of one's own replace it.
-		read -r u d < <(sftp_time "$x84_port" uploads/big.bin) || exit 1
-		ups_x84+=("$u") downs_x84+=("$d")
-		echo "run $run: sshd+sftp-server up ${ups_sshd[-1]} down ${downs_sshd[-1]} MiB/s; x84 up $u down $d MiB/s"
+	for mb in $MB; do
+		echo
+		echo "== sftp of a $mb MiB file (OpenSSH's sftp client, $RUNS runs each, median)"
+		head -c "${mb}M" /dev/urandom > "$work/big.bin"
+		ups_sshd=() downs_sshd=() ups_x84=() downs_x84=()
+		for run in $(seq "$RUNS"); do
+			# Alternate, so that a burst of load elsewhere hits both sides.
+			read -r u d < <(sftp_time "$sshd_port" big.bin) || exit 1
+			rm -f "$home/big.bin"
+			ups_sshd+=("$u") downs_sshd+=("$d")
+			# Uploads over an upload of one's own replace it.
+			read -r u d < <(sftp_time "$x84_port" uploads/big.bin) || exit 1
+			ups_x84+=("$u") downs_x84+=("$d")
+			echo "run $run: sshd+sftp-server up ${ups_sshd[-1]} down ${downs_sshd[-1]} MiB/s; x84 up $u down $d MiB/s"
+		done
+		up_sshd=$(median "${ups_sshd[@]}") down_sshd=$(median "${downs_sshd[@]}")
+		up_x84=$(median "${ups_x84[@]}") down_x84=$(median "${downs_x84[@]}")
+		echo "sshd+sftp-server: upload $up_sshd MiB/s, download $down_sshd MiB/s (median)"
+		echo "x84:              upload $up_x84 MiB/s, download $down_x84 MiB/s (median)"
+		echo "x84/sshd: upload $(ratio "$up_x84" "$up_sshd"), download $(ratio "$down_x84" "$down_sshd")"
+		result "sftp_upload_${mb}MiB" "$up_x84" "$up_sshd" MiB/s
+		result "sftp_download_${mb}MiB" "$down_x84" "$down_sshd" MiB/s
 	done
-	up_sshd=$(median "${ups_sshd[@]}") down_sshd=$(median "${downs_sshd[@]}")
-	up_x84=$(median "${ups_x84[@]}") down_x84=$(median "${downs_x84[@]}")
-	echo "sshd+sftp-server: upload $up_sshd MiB/s, download $down_sshd MiB/s (median)"
-	echo "x84:              upload $up_x84 MiB/s, download $down_x84 MiB/s (median)"
-	echo "x84/sshd: upload $(ratio "$up_x84" "$up_sshd"), download $(ratio "$down_x84" "$down_sshd")"
-	result sftp_upload "$up_x84" "$up_sshd" MiB/s
-	result sftp_download "$down_x84" "$down_sshd" MiB/s
+	rm -f "$work/big.bin"
 fi
 
 echo
@@ -374,7 +388,7 @@ echo "CONFIG parts ${PARTS// /,}"
 echo "CONFIG idle_sessions $IDLE"
 echo "CONFIG connections $N"
 echo "CONFIG go_concurrency $C"
-echo "CONFIG sftp_mib $MB"
+echo "CONFIG sftp_mib ${MB// /,}"
 echo "CONFIG sftp_runs $RUNS"
 for r in "${results[@]}"; do echo "$r"; done
 echo "END RESULTS"
