@@ -3,8 +3,8 @@ package web
 import (
 	"bytes"
 	"net/http"
-	_ "net/http/pprof" // as in the binary: see TestNoProfilesServed
 	"net/http/httptest"
+	_ "net/http/pprof" // as in the binary: see TestNoProfilesServed
 	"os"
 	"regexp"
 	"strings"
