@@ -71,7 +71,12 @@ type Session struct {
 	inbox *Inbox
 
 	// Owned by the handler goroutine.
-	dec     *term.KeyDecoder
+	dec *term.KeyDecoder
+	// raw: ReadRaw is in use; input goes to rawIn undecoded, and
+	// rawIn[rawOff:] is what ReadRaw has not returned yet.
+	raw     bool
+	rawIn   []byte
+	rawOff  int
 	keys    []term.Key // decoded, not yet returned from keys[next]
 	next    int
 	readErr error
@@ -215,6 +220,46 @@ func (s *Session) readLoop() {
 // key (Inbox().TakeNotices returns them). It fails with ctx's error, ErrIdle, ErrClosed, or the
 // connection's read error (io.EOF when the caller hangs up).
 func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
+	if s.raw {
+		s.raw, s.rawIn, s.rawOff = false, nil, 0 // what a door left unread is dropped
+	}
+	return s.readKey(ctx)
+}
+
+// errRawInput tells ReadRaw that undecoded input is waiting in rawIn.
+var errRawInput = errors.New("session: raw input")
+
+// ReadRaw waits for input and copies what the caller sent into p,
+// undecoded: bytes in the session's encoding, as the protocol delivered
+// them (telnet's commands taken out), for a program that reads a terminal
+// itself, such as a door. Meanwhile it reports what ReadKey reports apart
+// from keys (KeyResize, KeyEvent, KeyNotice, with n == 0) and fails as
+// ReadKey fails. Keys decoded before the first ReadRaw are dropped, and
+// input ReadRaw has not returned when ReadKey is next called. Input is
+// bounded as for ReadKey: nothing more is read until p has taken it.
+func (s *Session) ReadRaw(ctx context.Context, p []byte) (n int, k term.Key, err error) {
+	if !s.raw {
+		s.raw = true
+		s.keys = s.dec.Flush(s.keys[:0])[:0]
+		s.next, s.redrawDue = 0, false
+	}
+	for {
+		if len(s.rawIn) > 0 {
+			n = copy(p, s.rawIn[s.rawOff:])
+			if s.rawOff += n; s.rawOff == len(s.rawIn) {
+				s.rawIn, s.rawOff = s.rawIn[:0], 0
+			}
+			return n, term.Key{}, nil
+		}
+		k, err = s.readKey(ctx)
+		if err != errRawInput {
+			return 0, k, err
+		}
+	}
+}
+
+// readKey is ReadKey, and in raw mode ReadRaw's wait.
+func (s *Session) readKey(ctx context.Context) (term.Key, error) {
 	for {
 		if s.ended() {
 			return term.Key{}, ErrClosed // keys typed ahead are dropped too
@@ -234,6 +279,9 @@ func (s *Session) ReadKey(ctx context.Context) (term.Key, error) {
 				s.keys, s.next = s.keys[:0], 0
 			}
 			return k, nil
+		}
+		if len(s.rawIn) > 0 {
+			return term.Key{}, errRawInput
 		}
 		if s.readErr != nil {
 			return term.Key{}, s.readErr
@@ -479,7 +527,11 @@ func (s *Session) resetTimer(d time.Duration) <-chan time.Time {
 
 func (s *Session) feed(c chunk) {
 	if len(c.b) > 0 {
-		s.keys = s.dec.Feed(s.keys, c.b)
+		if s.raw {
+			s.rawIn = append(s.rawIn, c.b...)
+		} else {
+			s.keys = s.dec.Feed(s.keys, c.b)
+		}
 		s.mu.Lock()
 		s.lastInput = time.Now()
 		s.mu.Unlock()
@@ -489,7 +541,9 @@ func (s *Session) feed(c chunk) {
 		}
 	}
 	if c.err != nil {
-		s.keys = s.dec.Flush(s.keys)
+		if !s.raw {
+			s.keys = s.dec.Flush(s.keys)
+		}
 		s.readErr = c.err
 	}
 }

@@ -560,3 +560,47 @@ func TestInboxNotices(t *testing.T) {
 		}
 	})
 }
+
+// TestReadRaw: a door reads what the caller sends undecoded, in pieces as
+// small as its buffer; a resize still comes as KeyResize; keys typed
+// before are dropped, and ReadKey afterwards decodes again.
+func TestReadRaw(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, client, pc := newPipeSession(t, term.Info{Encoding: term.CP437}, Config{EscDelay: 50 * time.Millisecond})
+		go client.Write([]byte("x\x1b"))
+		if got := keyNames(t, s, 1); got != "x" {
+			t.Fatalf("first key %q; want x", got)
+		}
+		synctest.Wait() // the ESC is read and waits for its delay
+		var got []byte
+		p := make([]byte, 3)
+		go client.Write([]byte("\x1b[Aq\x82\r\x00z")) // up, q, CP437 é, Enter as telnet sends it, z
+		for len(got) < 8 {
+			n, k, err := s.ReadRaw(t.Context(), p)
+			if err != nil || k.Code != 0 {
+				t.Fatalf("ReadRaw = %d, %v, %v; want input", n, k, err)
+			}
+			got = append(got, p[:n]...)
+		}
+		if want := "\x1b[Aq\x82\r\x00z"; string(got) != want {
+			t.Errorf("ReadRaw read %q; want %q (the pending ESC dropped, the rest undecoded)", got, want)
+		}
+		pc.resize(term.Size{Cols: 100, Rows: 40})
+		if n, k, err := s.ReadRaw(t.Context(), p); n != 0 || k.Code != term.KeyResize || err != nil {
+			t.Errorf("after a resize ReadRaw = %d, %v, %v; want KeyResize", n, k, err)
+		}
+		go client.Write([]byte("ab"))
+		if n, _, err := s.ReadRaw(t.Context(), p[:1]); n != 1 || err != nil || p[0] != 'a' {
+			t.Fatalf("ReadRaw = %d %q, %v; want a", n, p[:n], err)
+		}
+		// Back to keys: the unread "b" is dropped with the door.
+		go client.Write([]byte("\x1b[B"))
+		if got := keyNames(t, s, 1); got != "Down" {
+			t.Errorf("ReadKey after ReadRaw = %q; want Down", got)
+		}
+		client.Close()
+		if n, _, err := s.ReadRaw(t.Context(), p); n != 0 || err == nil {
+			t.Errorf("ReadRaw after hang-up = %d, %v; want an error", n, err)
+		}
+	})
+}
