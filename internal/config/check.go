@@ -24,7 +24,10 @@ type problem struct {
 	// error names it instead of key when only it is set in the file, so the
 	// reported line is one the user wrote.
 	also string
-	err  error
+	// index is, for a section that is an array of tables, which table
+	// (1-based) the problem is in.
+	index int
+	err   error
 }
 
 func problemf(key, format string, args ...any) *problem {

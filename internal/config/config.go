@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +26,7 @@ type Config struct {
 	Accounts Accounts `toml:"accounts"`
 	Ban      Ban      `toml:"ban"`
 	Log      Log      `toml:"log"`
+	Doors    Doors    `toml:"door"` // [[door]] tables
 }
 
 // Board describes the BBS itself and its screens.
@@ -611,5 +614,129 @@ func (l Log) check() *problem {
 		oneOf("format", l.Format, "text", "json"),
 		intIn("max_value", l.MaxValue, 32, 65536),
 		intIn("sftp_lines_per_second", l.SFTPLinesPerSecond, 1, 1000),
+	)
+}
+
+// Doors are the [[door]] tables, in the order the Doors menu lists them.
+type Doors []Door
+
+// Door is an external program callers run from the Doors menu.
+type Door struct {
+	// Name names the door in logs, in who's online and in its working
+	// directory (DATA/doors/NAME/NODE): letters, digits, '.', '_' and
+	// '-', 1 to 32, starting with a letter or digit. Unique.
+	Name string `toml:"name"`
+	// Key is the door's key in the Doors menu: one letter or digit, not
+	// Q (which leaves the menu). Unique, whatever the case.
+	Key string `toml:"key"`
+	// Label is the menu's text for the door; "" shows Name.
+	Label string `toml:"label"`
+	// Command is the program: a path, or a name found in Path. Args are
+	// its arguments, each one as it is (no shell), with {node},
+	// {handle}, {dropfile}, {cols}, {rows} and {data} replaced.
+	Command string   `toml:"command"`
+	Args    []string `toml:"args"`
+	// Dir is the working directory; "" means DATA/doors/NAME/NODE.
+	Dir string `toml:"dir"`
+	// Dropfile is the dropfile written before the door starts: door.sys,
+	// door32.sys, dorinfo, callinfo.bbs, chain.txt, or none (the
+	// default). DropfileDir is where; "" means the working directory.
+	Dropfile    string `toml:"dropfile"`
+	DropfileDir string `toml:"dropfile_dir"`
+	// Encoding is what the door reads and writes: utf-8 (the default)
+	// or cp437. Callers' sessions are transcoded to and from it.
+	Encoding string `toml:"encoding"`
+	// MaxNodes is how many callers may be in the door at once; 0 means
+	// no limit (up to 1000).
+	MaxNodes int `toml:"max_nodes"`
+	// TimeLimit is how many minutes a caller may stay in the door; the
+	// caller is warned a minute before. 0 means no limit (up to 1440).
+	TimeLimit int `toml:"time_limit"`
+	// SysopOnly lists and runs the door for sysops only.
+	SysopOnly bool `toml:"sysop_only"`
+	// Env holds extra environment variables for the door.
+	Env map[string]string `toml:"env"`
+	// Path is the door's PATH; "" means
+	// /usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games.
+	Path string `toml:"path"`
+	// MinCols and MinRows: a caller with a smaller window is asked to make
+	// it larger before the door starts (Esc cancels). 0 asks nothing.
+	MinCols int `toml:"min_cols"` // 0 to 1000
+	MinRows int `toml:"min_rows"` // 0 to 1000
+}
+
+var (
+	doorName    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
+	envName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	placeholder = regexp.MustCompile(`\{([A-Za-z_]*)\}`)
+	// DoorPlaceholders are the names args may use in braces.
+	DoorPlaceholders = []string{"node", "handle", "dropfile", "cols", "rows", "data"}
+	// DoorDropfiles are the values of a door's dropfile key.
+	DoorDropfiles = []string{"none", "door.sys", "door32.sys", "dorinfo", "callinfo.bbs", "chain.txt"}
+)
+
+func (ds Doors) check() *problem {
+	names := map[string]bool{}
+	keys := map[string]bool{}
+	for i, d := range ds {
+		p := d.check(names, keys)
+		if p != nil {
+			p.index = i + 1
+			return p
+		}
+	}
+	return nil
+}
+
+func (d Door) check(names, keys map[string]bool) *problem {
+	switch {
+	case d.Name == "":
+		return problemf("name", "a door needs a name")
+	case !doorName.MatchString(d.Name):
+		return problemf("name", "%q: use letters, digits, '.', '_' and '-' (1 to 32, starting with a letter or digit)", d.Name)
+	case names[strings.ToLower(d.Name)]:
+		return problemf("name", "another door is named %q", d.Name)
+	case d.Key == "":
+		return problemf("key", "a door needs a key for the Doors menu")
+	case len(d.Key) != 1 || !isAlnum(d.Key[0]):
+		return problemf("key", "%q: must be one letter or digit", d.Key)
+	case strings.EqualFold(d.Key, "q"):
+		return problemf("key", "q leaves the Doors menu; choose another key")
+	case keys[strings.ToLower(d.Key)]:
+		return problemf("key", "another door has the key %q", d.Key)
+	case strings.TrimSpace(d.Command) == "":
+		return problemf("command", "a door needs a command (the program to run)")
+	case len(d.Label) > 60:
+		return problemf("label", "at most 60 characters")
+	}
+	names[strings.ToLower(d.Name)] = true
+	keys[strings.ToLower(d.Key)] = true
+	for _, a := range d.Args {
+		for _, m := range placeholder.FindAllStringSubmatch(a, -1) {
+			if !slices.Contains(DoorPlaceholders, m[1]) {
+				return problemf("args", "unknown placeholder {%s} (known: {%s})", m[1], strings.Join(DoorPlaceholders, "}, {"))
+			}
+		}
+	}
+	if d.Dropfile != "" {
+		if p := oneOf("dropfile", strings.ToLower(d.Dropfile), DoorDropfiles...); p != nil {
+			return p
+		}
+	}
+	if d.Encoding != "" {
+		if p := oneOf("encoding", strings.ToLower(d.Encoding), "utf-8", "cp437"); p != nil {
+			return p
+		}
+	}
+	for k := range d.Env {
+		if !envName.MatchString(k) {
+			return problemf("env", "%q is not a variable name", k)
+		}
+	}
+	return firstProblem(
+		intIn("max_nodes", d.MaxNodes, 0, 1000),
+		intIn("time_limit", d.TimeLimit, 0, 1440),
+		intIn("min_cols", d.MinCols, 0, 1000),
+		intIn("min_rows", d.MinRows, 0, 1000),
 	)
 }

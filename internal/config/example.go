@@ -184,4 +184,39 @@ format = "text"
 max_value = 256
 # Lines one sftp session may log each second (refusals, uploads); the rest are counted.
 sftp_lines_per_second = 5
+
+# Doors: external programs callers run from the Doors menu (main menu D).
+# There are none by default; each [[door]] table adds one. Uncomment and edit:
+#
+# [[door]]
+# # Name in logs and who's online, and the working directory DATA/doors/NAME/NODE.
+# name = "robots"
+# # Key in the Doors menu (one letter or digit, not Q) and its text.
+# key = "r"
+# label = "Robots (bsdgames)"
+# # The program (a path, or a name in path) and its arguments; no shell. In args,
+# # {node} {handle} {dropfile} {cols} {rows} {data} are replaced.
+# command = "robots"
+# args = []
+# # Working directory; "" means DATA/doors/NAME/NODE.
+# dir = ""
+# # Dropfile: none, door.sys, door32.sys, dorinfo, callinfo.bbs or chain.txt,
+# # written to dropfile_dir ("" means the working directory).
+# dropfile = "none"
+# dropfile_dir = ""
+# # What the door speaks, utf-8 or cp437; callers' sessions are transcoded.
+# encoding = "utf-8"
+# # Callers in the door at once (0: no limit).
+# max_nodes = 0
+# # Minutes a caller may stay (0: no limit); warned a minute before.
+# time_limit = 0
+# # Listed and run for sysops only.
+# sysop_only = false
+# # Extra environment variables (TERM, LINES, COLUMNS, HOME, LANG, PATH are set).
+# env = { }
+# # The door's PATH ("" means /usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games).
+# path = ""
+# # A smaller window is asked to grow before the door starts (0: any size).
+# min_cols = 0
+# min_rows = 0
 `

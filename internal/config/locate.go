@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
 )
 
 // locateKey returns the 1-based line of src where key, or a key inside
@@ -342,6 +344,60 @@ func unescape(s string) string {
 			b.WriteByte('\\')
 			b.WriteByte(c)
 		}
+	}
+	return b.String()
+}
+
+// lineOf returns the line of key, as locateKey does, for keys that may
+// name a table of an array ("door", "#2", "command"): the line in that
+// table where the key is set, or its [[door]] header when the file does
+// not set the key.
+func lineOf(src []byte, key []string) int {
+	if len(key) < 2 || !strings.HasPrefix(key[1], "#") {
+		return locateKey(src, key)
+	}
+	n, err := strconv.Atoi(key[1][1:])
+	if err != nil {
+		return 0
+	}
+	header := -1
+	for i, line := range strings.Split(string(src[bomLen(src):]), "\n") {
+		t := strings.TrimSpace(line)
+		if header < 0 || t != "" && t[0] == '[' {
+			if strings.HasPrefix(t, "[[") && strings.Join(strings.Fields(strings.Trim(t, "[]")), "") == key[0] {
+				if n--; n == 0 {
+					header = i
+					continue
+				}
+			}
+			if header >= 0 {
+				break // the table ended without the key
+			}
+			continue
+		}
+		if len(key) > 2 {
+			k, _, ok := strings.Cut(t, "=")
+			if ok && strings.Trim(strings.TrimSpace(k), `"'`) == key[2] {
+				return i + 1
+			}
+		}
+	}
+	return header + 1
+}
+
+// keyString formats a key for an error: "door[2].command" for a key in
+// the second [[door]] table.
+func keyString(key []string) string {
+	var b strings.Builder
+	for i, part := range key {
+		if strings.HasPrefix(part, "#") {
+			b.WriteString("[" + part[1:] + "]")
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(toml.Key{part}.String())
 	}
 	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -43,10 +44,10 @@ func Parse(name string, data []byte) (Config, error) {
 	}
 	c := Default()
 	if key, err := decode(&c, doc, md.Keys()); err != nil {
-		return Config{}, &Error{File: name, Line: locateKey(data, key), Key: key.String(), Err: err}
+		return Config{}, &Error{File: name, Line: lineOf(data, key), Key: keyString(key), Err: err}
 	}
 	if key, err := c.check(md.IsDefined); err != nil {
-		return Config{}, &Error{File: name, Line: locateKey(data, key), Key: key.String(), Err: err}
+		return Config{}, &Error{File: name, Line: lineOf(data, key), Key: keyString(key), Err: err}
 	}
 	return c, nil
 }
@@ -91,6 +92,10 @@ func (c Config) check(isSet func(key ...string) bool) (toml.Key, error) {
 		if p == nil {
 			continue
 		}
+		if p.index > 0 {
+			// A table of an array: the key names which one.
+			return toml.Key{name, elementPart(p.index), p.key}, p.err
+		}
 		key := toml.Key{name, p.key}
 		if p.also != "" && !isSet(key...) {
 			key = toml.Key{name, p.also}
@@ -111,13 +116,25 @@ func decode(c *Config, doc map[string]any, keys []toml.Key) (toml.Key, error) {
 		if err != nil {
 			return at, err
 		}
-		val, ok := valueAt(doc, key)
+		if !field.IsValid() {
+			continue // inside a map, which its own key set whole
+		}
+		if isTableArray(field) {
+			// Each [[name]] header comes as the key "name": it starts a
+			// new table, which the keys after it fill.
+			if val, _ := valueAt(doc, at); !isTables(val) {
+				return at, fmt.Errorf("must be %s (got %s)", expected(field), describe(val))
+			}
+			field.Set(reflect.Append(field, reflect.Zero(field.Type().Elem())))
+			continue
+		}
+		val, ok := valueAt(doc, at)
 		if !ok {
 			// The parser listed a key its map does not hold.
-			return key, errors.New("internal error: no value for this key")
+			return at, errors.New("internal error: no value for this key")
 		}
 		if err := set(field, val); err != nil {
-			return key, err
+			return at, err
 		}
 	}
 	return nil, nil
@@ -125,22 +142,50 @@ func decode(c *Config, doc map[string]any, keys []toml.Key) (toml.Key, error) {
 
 // resolve finds the field that key names, following toml tags from root.
 // On error it also returns the part of key the error is about.
+//
+// Inside an array of tables ([[name]]) it follows the last table, the one
+// being filled, and the key it returns names it ("name", "#N", ...).
+// Inside a map (a table of free keys, such as a door's env) it returns
+// no field: the map was set whole by its own key.
 func resolve(root reflect.Value, key toml.Key) (reflect.Value, toml.Key, error) {
 	v := root
-	for i, part := range key {
+	var at toml.Key
+	for _, part := range key {
+		if isTableArray(v) && v.Len() > 0 {
+			at = append(at, elementPart(v.Len()))
+			v = v.Index(v.Len() - 1)
+		}
+		if v.Kind() == reflect.Map {
+			return reflect.Value{}, nil, nil
+		}
 		if !isTable(v) {
 			// The file treats a plain value as a table, as in
 			// "[telnet.port]" or "telnet.port.x = 1".
-			return v, key[:i], fmt.Errorf("must be %s (got a table)", expected(v))
+			return v, at, fmt.Errorf("must be %s (got a table)", expected(v))
 		}
 		f, ok := fieldByTag(v, part)
+		at = append(at, part)
 		if !ok {
-			return v, key[:i+1], errors.New("unknown key")
+			return v, at, errors.New("unknown key")
 		}
 		v = f
 	}
-	return v, key, nil
+	return v, at, nil
 }
+
+// isTableArray reports whether v is set from an array of tables.
+func isTableArray(v reflect.Value) bool {
+	return v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Struct
+}
+
+func isTables(val any) bool {
+	_, ok := val.([]map[string]any)
+	return ok
+}
+
+// elementPart is the part of a key that names the n-th (1-based) table of
+// an array of tables.
+func elementPart(n int) string { return "#" + strconv.Itoa(n) }
 
 func fieldByTag(v reflect.Value, name string) (reflect.Value, bool) {
 	t := v.Type()
@@ -162,10 +207,20 @@ func tagName(f reflect.StructField) (string, bool) {
 	return name, true
 }
 
-// valueAt returns the value of key in a document parsed into maps.
+// valueAt returns the value of key in a document parsed into maps; in an
+// array of tables, key names the table as resolve does ("#N").
 func valueAt(doc map[string]any, key toml.Key) (any, bool) {
 	var v any = doc
 	for _, part := range key {
+		if a, ok := v.([]map[string]any); ok {
+			// "#N" (from resolve) names the N-th table.
+			n, err := strconv.Atoi(strings.TrimPrefix(part, "#"))
+			if !strings.HasPrefix(part, "#") || err != nil || n < 1 || n > len(a) {
+				return nil, false
+			}
+			v = a[n-1]
+			continue
+		}
 		m, ok := v.(map[string]any)
 		if !ok {
 			return nil, false
@@ -257,6 +312,20 @@ func set(v reflect.Value, val any) error {
 		default:
 			return wrong()
 		}
+	case reflect.Map:
+		m, ok := val.(map[string]any)
+		if !ok || v.Type().Key().Kind() != reflect.String || v.Type().Elem().Kind() != reflect.String {
+			return wrong()
+		}
+		out := reflect.MakeMapWithSize(v.Type(), len(m))
+		for k, x := range m {
+			str, ok := x.(string)
+			if !ok {
+				return fmt.Errorf("%s: must be a string (got %s)", k, describe(x))
+			}
+			out.SetMapIndex(reflect.ValueOf(k), reflect.ValueOf(str))
+		}
+		v.Set(out)
 	case reflect.Slice:
 		a, ok := val.([]any)
 		if !ok {
@@ -297,7 +366,12 @@ func expected(v reflect.Value) string {
 		return "an integer"
 	case reflect.Float32, reflect.Float64:
 		return "a number"
+	case reflect.Map:
+		return "a table of strings"
 	case reflect.Slice:
+		if isTableArray(v) {
+			return "tables ([[...]])"
+		}
 		return "an array"
 	}
 	return v.Type().String()
