@@ -46,6 +46,11 @@ type Config struct {
 	Art *art.Library
 	// Logger receives the board's log. Default: none.
 	Logger *slog.Logger
+	// Doors are the Doors menu's programs; with none there is no menu.
+	Doors []Door
+	// DataDir is the board's data directory: doors' working directories
+	// are made under DataDir/doors unless they name their own.
+	DataDir string
 }
 
 // Board is the default board. Build one with New, add your own screens to
@@ -60,6 +65,8 @@ type Board struct {
 	// from holds callers' locations for who's online, who its rows.
 	from fromCache
 	who  whoCache
+	// doors are the Doors menu's programs.
+	doors []*doorEntry
 }
 
 // New returns the default board with its standard menu.
@@ -82,6 +89,9 @@ func New(cfg Config) (*Board, error) {
 		b.log = slog.New(slog.DiscardHandler)
 	}
 	b.Menu.addStandard()
+	if err := b.addDoors(cfg.Doors); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/x84bbs/x84/account"
@@ -17,6 +18,7 @@ import (
 	"github.com/x84bbs/x84/internal/metrics"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/term"
 )
 
 // Parts are what a board is made of: its store, event bus, sessions and
@@ -76,6 +78,8 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		Community:        p.Community,
 		Art:              p.Art,
 		Logger:           log,
+		Doors:            boardDoors(cfg.Doors),
+		DataDir:          dir,
 	}
 	return p, nil
 }
@@ -107,4 +111,24 @@ func onelinerInterval(d time.Duration) time.Duration {
 		return -1
 	}
 	return d
+}
+
+// boardDoors turns the [[door]] tables into the board's doors.
+func boardDoors(doors config.Doors) []board.Door {
+	out := make([]board.Door, len(doors))
+	for i, d := range doors {
+		enc := term.UTF8
+		if strings.EqualFold(d.Encoding, "cp437") {
+			enc = term.CP437
+		}
+		out[i] = board.Door{
+			Name: d.Name, Key: rune(d.Key[0]), Label: d.Label,
+			Command: d.Command, Args: d.Args, Dir: d.Dir,
+			Dropfile: strings.ToLower(d.Dropfile), DropfileDir: d.DropfileDir, Encoding: enc,
+			MaxNodes: d.MaxNodes, TimeLimit: time.Duration(d.TimeLimit) * time.Minute,
+			SysopOnly: d.SysopOnly, Env: d.Env, Path: d.Path,
+			MinCols: d.MinCols, MinRows: d.MinRows,
+		}
+	}
+	return out
 }

@@ -81,6 +81,10 @@ type Result struct {
 	// DroppedInput counts bytes the caller typed that the door did not
 	// read in time (it was busy or reads nothing).
 	DroppedInput int
+	// Err is, when the caller hung up, what the session said: io.EOF,
+	// session.ErrIdle, session.ErrClosed (a sysop's disconnect), or a
+	// write error.
+	Err error
 }
 
 // ErrStart wraps why a door's program could not start.
@@ -380,6 +384,7 @@ func (r *run) pump(ctx context.Context, res *Result) Reason {
 				return Exited
 			case <-r.outDone:
 				if r.outErr != nil {
+					res.Err = r.outErr
 					return HungUp
 				}
 				return Exited
@@ -388,6 +393,7 @@ func (r *run) pump(ctx context.Context, res *Result) Reason {
 			if ctx.Err() != nil {
 				return Cancelled
 			}
+			res.Err = err
 			return HungUp
 		}
 		if k.Code == term.KeyResize {

@@ -86,6 +86,10 @@ func echo() {
 	}
 	defer term.Restore(0, old)
 	cols, rows, _ := term.GetSize(0)
+	if g := os.Getenv("DOOR_GREETING"); g != "" {
+		fmt.Printf("GREETING %s\r\n", g)
+	}
+	fmt.Printf("PID %d\r\n", os.Getpid())
 	fmt.Printf("READY size=%dx%d env=%d,%d term=%s lang=%s node=%s handle=%s home=%s\r\n",
 		cols, rows, envInt("COLUMNS"), envInt("LINES"), os.Getenv("TERM"), os.Getenv("LANG"),
 		os.Getenv("X84_NODE"), os.Getenv("X84_HANDLE"), os.Getenv("HOME"))
