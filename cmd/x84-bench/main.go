@@ -9,6 +9,8 @@
 //	x84-bench -x84 ./x84 oneliners -n 2000 -c 200   one-liner posts per second
 //	x84-bench -x84 ./x84 web -n 2000           memory per idle browser terminal
 //	x84-bench -x84 ./x84 chat -n 1000          chat fan-out latency
+//	x84-bench -x84 ./x84 door -n 200 -c 20     time into a door, memory per caller in one
+//	x84-bench -x84 ./x84 doorflood -n 1        door output to a telnet caller, MiB/s
 //
 // Clients answer negotiation as Debian's telnet in a 100x30 xterm does.
 // Every loop is bounded in count and time; it runs on loopback only.
@@ -44,7 +46,7 @@ func main() {
 	bin := flag.String("x84", "", "path to the x84 binary to measure (for idle, connect, login, oneliners)")
 	cpuProfile := flag.String("cpuprofile", "", "write the load tool's own CPU profile to this file (is the tool the bottleneck?)")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|idlemenu|connect|login|oneliners|web|chat [-n N] [-c CONCURRENCY]\n"+
+		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|idlemenu|connect|login|oneliners|web|chat|door|doorflood [-n N] [-c CONCURRENCY]\n"+
 			"       x84-bench sshconn|sshidle -addr HOST:PORT -user U -key FILE [-n N] [-c CONCURRENCY]\n"+
 			"       x84-bench -x84 PATH soak [-n N] [-d DURATION] (x84-bench soak -h for more)\n"+
 			"       x84-bench -x84 PATH telnetpeer [-n N] [-client go|telnet|both]   time to a login prompt vs telnetd\n"+
@@ -115,6 +117,9 @@ func main() {
 // bench runs one benchmark against a server of its own, which it stops
 // whatever happens.
 func bench(bin, cmd string, n, conc int) error {
+	if cmd == "door" || cmd == "doorflood" {
+		extraConfig = doorConfig
+	}
 	srv, err := startServer(bin, n)
 	if err != nil {
 		return err
@@ -133,6 +138,10 @@ func bench(bin, cmd string, n, conc int) error {
 		return postOneliners(srv, n, conc)
 	case "chat":
 		return chatFanout(srv, n, conc)
+	case "door":
+		return doorBench(srv, n, conc)
+	case "doorflood":
+		return doorFlood(srv)
 	}
 	return fmt.Errorf("unknown benchmark %q", cmd)
 }
@@ -164,6 +173,9 @@ func (s *server) errorLines() []string {
 
 var listenRE = regexp.MustCompile(`msg=listening proto=telnet addr=(\S+)`)
 
+// extraConfig is added to the bench server's x84.toml (doors).
+var extraConfig string
+
 // startServer runs x84 with limits raised for n sessions (with room for
 // a soak's callers who call again before their last session has ended)
 // and waits until it listens.
@@ -174,7 +186,7 @@ func startServer(bin string, n int) (*server, error) {
 	}
 	conf := fmt.Sprintf("[server]\nmax_sessions = %d\nmax_per_address = %d\nidle_timeout = \"0\"\n"+
 		"[telnet]\nport = 0\n[ssh]\nenabled = false\n[web]\nport = 0\n[board]\noneliner_interval = \"0\"\n"+
-		"[accounts]\nallow_anonymous = true\n[ban]\nallow = [\"127.0.0.1/32\"]\n", n+n/5+10, n+n/5+10)
+		"[accounts]\nallow_anonymous = true\n[ban]\nallow = [\"127.0.0.1/32\"]\n", n+n/5+10, n+n/5+10) + extraConfig
 	if err := os.WriteFile(filepath.Join(dir, "x84.toml"), []byte(conf), 0o600); err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@
 //     them, then its input is dropped (and counted) until it reads again,
 //     so that the handler always comes back to notice a hang-up. A window
 //     resize becomes a pty resize, and the kernel sends SIGWINCH.
-//   - one goroutine copies the door's output to the caller, 16 KiB at a
+//   - one goroutine copies the door's output to the caller, 4 KiB at a
 //     time, transcoded: while the caller's connection is slow the writes
 //     wait, the pty fills and the door waits on its own writes. Nothing
 //     grows; a flood of output delays nobody else.

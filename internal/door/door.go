@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -106,8 +107,9 @@ var (
 )
 
 // outputBufSize bounds the door's output held at once: the rest waits in
-// the pty until the caller's connection takes this.
-const outputBufSize = 16 << 10
+// the pty until the caller's connection takes this. (A Linux pty gives
+// at most about 4 KiB a read.)
+const outputBufSize = 4 << 10
 
 // Expand replaces the placeholders of one argument: {node}, {handle},
 // {dropfile}, {cols}, {rows}, {data}. No shell is involved, so a handle
@@ -274,7 +276,8 @@ func env(d *Door, c Caller, dir string, sz term.Size) []string {
 
 // run is one door run. The handler's goroutine (serve) reads the caller
 // and owns the pty's input side and size; one goroutine copies the
-// door's output to the caller (output), one waits for the program.
+// door's output to the caller (output), one waits for the program; the
+// time limit's timers run on their own.
 type run struct {
 	door  *Door
 	t     Terminal
@@ -284,6 +287,7 @@ type run struct {
 	start time.Time
 
 	writeMu sync.Mutex // one writer to the caller at a time
+	done    bool       // the run is over: nothing more is written (writeMu)
 	exited  chan struct{}
 	outDone chan struct{}
 	outErr  error // the caller's write error that stopped output
@@ -291,60 +295,34 @@ type run struct {
 
 func (r *run) serve(ctx context.Context) (Result, error) {
 	pid := r.cmd.Process.Pid
-	go func() {
-		r.cmd.Wait()
-		close(r.exited)
-	}()
-	go r.output()
-
-	// The caller's input is read until the door ends: the output
-	// goroutine or the wait cancels it.
+	// The caller's input is read on this goroutine until the door ends:
+	// the wait, the output's end or the time limit cancels the read.
 	readCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	go func() {
-		select {
-		case <-r.exited:
-		case <-r.outDone:
-		case <-readCtx.Done():
-		}
+		r.cmd.Wait()
+		close(r.exited)
 		stop()
 	}()
-
-	var limit, warn <-chan time.Time
+	go func() {
+		r.output()
+		stop()
+	}()
+	var timeUp atomic.Bool
 	if d := r.door.TimeLimit; d > 0 {
-		tl := time.NewTimer(d)
-		defer tl.Stop()
-		limit = tl.C
+		limit := time.AfterFunc(d, func() { timeUp.Store(true); stop() })
+		defer limit.Stop()
 		if d > 2*warnBefore {
-			tw := time.NewTimer(d - warnBefore)
-			defer tw.Stop()
-			warn = tw.C
+			warn := time.AfterFunc(d-warnBefore, func() {
+				r.say("\x1b7\x1b[1;1H\x1b[0;1;7m One minute left in this door. \x1b[0m\a\x1b8")
+			})
+			defer warn.Stop()
 		}
 	}
 	res := Result{Exit: -1}
-	// The caller is read on this goroutine; the time limit is watched by
-	// another, which cancels the read.
-	timeUp := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-warn:
-				warn = nil
-				r.say("\x1b7\x1b[1;1H\x1b[0;1;7m One minute left in this door. \x1b[0m\a\x1b8")
-			case <-limit:
-				close(timeUp)
-				stop()
-				return
-			case <-readCtx.Done():
-				return
-			}
-		}
-	}()
 	res.Reason = r.pump(readCtx, &res)
-	select {
-	case <-timeUp:
+	if timeUp.Load() && res.Reason != HungUp {
 		res.Reason = TimeLimit
-	default:
 	}
 	if res.Reason == Exited {
 		// Let the output that came before the exit reach the caller.
@@ -352,8 +330,6 @@ func (r *run) serve(ctx context.Context) (Result, error) {
 		case <-r.outDone:
 		case <-time.After(drainGrace):
 		}
-	} else if ctx.Err() != nil && res.Reason != HungUp {
-		res.Reason = Cancelled
 	}
 	r.end(pid)
 	<-r.outDone
@@ -366,6 +342,9 @@ func (r *run) serve(ctx context.Context) (Result, error) {
 		// a hidden cursor, the alternate screen.
 		r.say("\x1b[0m\x1b[r\x1b[?25h\x1b[?1049l")
 	}
+	r.writeMu.Lock()
+	r.done = true // a warning whose timer fired just now writes nothing
+	r.writeMu.Unlock()
 	return res, nil
 }
 
@@ -466,7 +445,9 @@ func (r *run) output() {
 func (r *run) say(s string) {
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
-	r.t.WriteRaw([]byte(s))
+	if !r.done {
+		r.t.WriteRaw([]byte(s))
+	}
 }
 
 // end stops whatever is left of the door: SIGHUP to its session, SIGKILL
