@@ -57,6 +57,7 @@ type settings struct {
 	// Setup makes the setup code, as the server does on a board with no
 	// sysop.
 	Setup bool
+	Doors []board.Door
 }
 
 func newFixture(t *testing.T, set settings) *fixture {
@@ -88,7 +89,8 @@ func newFixture(t *testing.T, set settings) *fixture {
 		t.Fatal(err)
 	}
 	f.board, err = board.New(board.Config{Name: set.Name, MaxLoginAttempts: set.MaxLoginAttempts, LoginTimeout: set.LoginTimeout,
-		Store: st, Events: f.bus, Accounts: f.accts, Community: f.svc, Art: art.NewLibrary(t.TempDir())})
+		Store: st, Events: f.bus, Accounts: f.accts, Community: f.svc, Art: art.NewLibrary(t.TempDir()),
+		Doors: set.Doors, DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
