@@ -271,3 +271,31 @@ func TestDoorSSH(t *testing.T) {
 	}
 	tm.waitScreen("ssh exited")
 }
+
+// TestDoorRlogin: over rlogin (urgent-data window changes), the door gets
+// the caller's size and its changes, and the caller's ^S and ^Q.
+func TestDoorRlogin(t *testing.T) {
+	e2e.LookPath(t, "rlogin", "tmux")
+	if os.Geteuid() != 0 {
+		e2e.Missing(t, "not root, and rlogin binds a privileged source port (.ci/run runs as root)")
+	}
+	s := startX84(t, doorsConfig(t))
+	s.addUser(t, "kay", "kays-password", false)
+	tm := newTmux(t, 100, 30, "rlogin -p "+s.portOf("rlogin")+" -l kay 127.0.0.1")
+	tm.waitScreen("Handle:   kay")
+	s.waitWho(t, "the rlogin session at its size", func(l []whoEntry) bool { return len(l) == 1 && l[0].Cols == 100 })
+	tm.keys("kays-password", "Enter")
+	tm.waitScreen("Welcome, kay.")
+	tm.keys("d")
+	tm.waitScreen("[E] Echo door")
+	tm.keys("e")
+	tm.waitScreen("READY size=100x30 env=100,30 term=xterm-256color")
+	tm.resize(120, 40)
+	tm.waitScreen("SIZE 120x40")
+	tm.keys("C-s")
+	tm.waitScreen("GOT 13")
+	tm.keys("C-q")
+	tm.waitScreen("GOT 11")
+	tm.keys("q")
+	tm.waitScreen("Doors on x84")
+}

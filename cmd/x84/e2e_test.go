@@ -52,7 +52,12 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	x84Bin = filepath.Join(dir, "x84")
-	if out, err := exec.Command("go", "build", "-o", x84Bin, ".").CombinedOutput(); err != nil {
+	build := []string{"build", "-o", x84Bin}
+	if os.Getenv("X84_E2E_RACE") == "1" {
+		// The server under test built with the race detector (slower).
+		build = append(build, "-race")
+	}
+	if out, err := exec.Command("go", append(build, ".")...).CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building x84: %v\n%s", err, out)
 		os.Exit(1)
 	}
@@ -193,6 +198,9 @@ func runX84(t *testing.T, bin, dir string) *server {
 		case <-s.done:
 		case <-time.After(10 * time.Second):
 			cmd.Process.Kill()
+		}
+		if strings.Contains(s.log.String(), "WARNING: DATA RACE") {
+			t.Errorf("the server had a data race (X84_E2E_RACE=1)")
 		}
 		if t.Failed() {
 			t.Logf("x84 log:\n%s", s.log.String())
