@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"net"
 	"os"
 	"strconv"
@@ -101,15 +102,17 @@ type Conn struct {
 	replies     int  // option answers sent
 	overflowed  bool // a subnegotiation overflow was logged
 
-	mu     sync.Mutex // guards the fields below
-	opts   OptionTable
-	state  negState
-	neg    Negotiation
-	cols   int
-	rows   int
-	env    map[string]string
-	ttypes []string
-	mtts   int
+	mu    sync.Mutex // guards the fields below
+	opts  OptionTable
+	state negState
+	neg   Negotiation
+	cols  int
+	rows  int
+	env   map[string]string
+	// envShared: Env has handed env out; it is copied before a change.
+	envShared bool
+	ttypes    []string
+	mtts      int
 	// mttsSeen: the client's last terminal type was "MTTS n", so its
 	// first was its name and its second its terminal type.
 	mttsSeen bool
@@ -491,6 +494,8 @@ func (c *Conn) subnegLocked(out []byte, opt byte, data []byte) ([]byte, bool) {
 		}
 		if c.env == nil {
 			c.env = make(map[string]string)
+		} else if c.envShared {
+			c.env, c.envShared = maps.Clone(c.env), false // copy on write
 		}
 		parseEnv(data, c.env)
 	}
@@ -703,13 +708,16 @@ func (c *Conn) WindowSize() (cols, rows int) {
 	return c.cols, c.rows
 }
 
-// Env returns a copy of the environment variables the client sent.
+// Env returns the environment variables the client sent, in a map the
+// caller must not change. The map is the connection's own, shared rather
+// than copied (a session keeps it for its life): variables the client
+// sends later go into a new map, leaving this one as it was.
 func (c *Conn) Env() map[string]string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	m := make(map[string]string, len(c.env))
-	for k, v := range c.env {
-		m[k] = v
+	if c.env == nil {
+		return map[string]string{}
 	}
-	return m
+	c.envShared = true
+	return c.env
 }

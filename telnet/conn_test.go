@@ -526,3 +526,19 @@ func TestNegotiateCharsetClients(t *testing.T) {
 		})
 	}
 }
+
+// TestEnvSharedCopyOnWrite: the map Env hands out never changes, even
+// when the client sends variables again later.
+func TestEnvSharedCopyOnWrite(t *testing.T) {
+	c := &Conn{env: map[string]string{"LANG": "C"}}
+	got := c.Env()
+	c.mu.Lock()
+	c.subnegLocked(nil, OptNewEnviron, append([]byte{sbINFO, envVAR}, "LANG\x01fr_FR.UTF-8"...))
+	c.mu.Unlock()
+	if got["LANG"] != "C" {
+		t.Errorf("the map Env returned changed to %v", got)
+	}
+	if now := c.Env(); now["LANG"] != "fr_FR.UTF-8" {
+		t.Errorf("Env() after the update = %v; want LANG=fr_FR.UTF-8", now)
+	}
+}
