@@ -223,11 +223,16 @@ var errLoginTime = fmt.Errorf("%w: login timed out", ErrLogoff)
 // loginInTime runs the login screen (and the application from it) for at
 // most LoginTimeout, so that a caller cannot hold a node at the login
 // prompt, typing now and then to keep it from going idle.
+//
+// The limit is the session's deadline, not a context's: thousands of
+// callers may rest at the login screen, and a context with a deadline
+// would hold a timer and a cancellation tree for each.
 func (b *Board) loginInTime(ctx context.Context, s *session.Session) (*store.User, error) {
-	lctx, cancel := context.WithTimeoutCause(ctx, b.cfg.LoginTimeout, errLoginTime)
-	defer cancel()
-	u, err := b.login(lctx, s)
-	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(lctx), errLoginTime) {
+	deadline := time.Now().Add(b.cfg.LoginTimeout)
+	s.SetDeadline(deadline, errLoginTime)
+	defer s.SetDeadline(time.Time{}, nil)
+	u, err := b.login(ctx, s)
+	if err != nil && ctx.Err() == nil && (errors.Is(err, errLoginTime) || !time.Now().Before(deadline)) {
 		s.WriteString(ui.ClearScreen + "\r\nYou took too long to log in. Goodbye.\r\n")
 		return nil, errLoginTime
 	}

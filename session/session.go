@@ -87,6 +87,9 @@ type Session struct {
 	// a KeyResize first.
 	redrawDue bool
 	event     events.Event // the update of the last KeyEvent
+	// deadline, if set, makes ReadKey fail with deadlineErr (SetDeadline).
+	deadline    time.Time
+	deadlineErr error
 
 	// The reading goroutine and its hand-off, or, for a direct
 	// connection, none: the handler's goroutine reads into buf itself
@@ -478,8 +481,20 @@ func (s *Session) timeUp(what wakeReason) error {
 		s.warnIdle()
 	case wakeIdle:
 		return ErrIdle
+	case wakeDeadline:
+		return s.deadlineErr
 	}
 	return nil
+}
+
+// SetDeadline makes ReadKey and ReadRaw fail with err once t has passed
+// (keys typed before it still come first); a zero t takes the deadline
+// away. Only the handler's goroutine may call it. A screen with a time
+// limit (the login's) uses it rather than a context with a deadline,
+// which would hold a timer and a cancellation tree for every caller
+// resting at that screen.
+func (s *Session) SetDeadline(t time.Time, err error) {
+	s.deadline, s.deadlineErr = t, err
 }
 
 // Event returns the update reported by the last KeyEvent from ReadKey.
@@ -497,10 +512,20 @@ const (
 	wakeEsc
 	wakeWarn
 	wakeIdle
+	wakeDeadline
 )
 
 // nextWake returns when ReadKey must wake up without input, and why.
 func (s *Session) nextWake() (time.Time, wakeReason) {
+	wake, what := s.nextTimer()
+	if !s.deadline.IsZero() && (what == wakeNone || s.deadline.Before(wake)) {
+		return s.deadline, wakeDeadline
+	}
+	return wake, what
+}
+
+// nextTimer is nextWake without the deadline.
+func (s *Session) nextTimer() (time.Time, wakeReason) {
 	if s.dec.Pending() {
 		return time.Now().Add(s.cfg.EscDelay), wakeEsc
 	}

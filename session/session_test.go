@@ -604,3 +604,29 @@ func TestReadRaw(t *testing.T) {
 		}
 	})
 }
+
+// TestDeadline: ReadKey fails with the deadline's error once it passes,
+// keys typed before it first; a zero deadline takes it away.
+func TestDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, client, _ := newPipeSession(t, term.Info{}, Config{IdleTimeout: time.Hour})
+		errLate := errors.New("too late")
+		start := time.Now()
+		s.SetDeadline(start.Add(time.Minute), errLate)
+		go client.Write([]byte("a"))
+		if got := keyNames(t, s, 1); got != "a" {
+			t.Fatalf("key before the deadline = %q; want a", got)
+		}
+		if _, err := s.ReadKey(t.Context()); err != errLate || time.Since(start) != time.Minute {
+			t.Errorf("ReadKey = %v after %v; want %v after 1m", err, time.Since(start), errLate)
+		}
+		s.SetDeadline(time.Time{}, nil)
+		go func() {
+			time.Sleep(2 * time.Minute)
+			client.Write([]byte("b"))
+		}()
+		if got := keyNames(t, s, 1); got != "b" {
+			t.Errorf("after the deadline was taken away: %q; want b", got)
+		}
+	})
+}
