@@ -50,6 +50,14 @@ func (c *Client) Stats(ctx context.Context, gc bool) (Stats, error) {
 	return out, c.get(ctx, path, &out)
 }
 
+// StatsAtRest returns the server's process figures after it has
+// collected garbage and given the freed pages back to the system, as a
+// process at rest would have after some minutes.
+func (c *Client) StatsAtRest(ctx context.Context) (Stats, error) {
+	var out Stats
+	return out, c.get(ctx, "/v1/stats?gc=release", &out)
+}
+
 func (c *Client) get(ctx context.Context, path string, v any) error {
 	return c.do(ctx, http.MethodGet, path, nil, v)
 }

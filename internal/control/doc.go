@@ -6,7 +6,7 @@
 // Endpoints (JSON):
 //
 //	GET /v1/who     the live sessions, as []Who
-//	GET /v1/stats   process figures for benchmarks, as Stats (?gc=1 collects garbage first)
+//	GET /v1/stats   process figures for benchmarks, as Stats (?gc=1 collects garbage first; ?gc=release also returns freed memory to the system)
 //	POST /v1/broadcast {"text"}  a notice to every session → {"sessions": n}
 //	/v1/users…, /v1/bans…  account administration (admin.go)
 //

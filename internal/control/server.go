@@ -11,6 +11,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -123,8 +124,13 @@ func (s *Server) who(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Query().Get("gc") == "1" {
+	switch r.URL.Query().Get("gc") {
+	case "1":
 		runtime.GC() // benchmarks ask for live memory, not garbage
+	case "release":
+		// Also give freed pages back to the system now, as the runtime
+		// would over the next minutes: the process's memory at rest.
+		debug.FreeOSMemory()
 	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
