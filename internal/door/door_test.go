@@ -408,3 +408,23 @@ func TestRunDropfile(t *testing.T) {
 		})
 	}
 }
+
+// TestRunDropDirAndDir: the sysop's working directory and dropfile folder
+// are used as given.
+func TestRunDropDirAndDir(t *testing.T) {
+	c := newCaller(t, term.UTF8, term.Size{Cols: 80, Rows: 24})
+	work, drops := t.TempDir(), filepath.Join(t.TempDir(), "drops")
+	d := &Door{Name: "dirs", Command: testDoor, Args: []string{"dropfile", "{dropfile}"},
+		Dir: work, Dropfile: DoorSys, DropDir: drops}
+	done := c.start(d, testCaller(t))
+	c.waitFor("DROPFILE END")
+	if _, err := os.Stat(filepath.Join(drops, "DOOR.SYS")); err != nil {
+		t.Errorf("no dropfile in dropfile_dir: %v", err)
+	}
+	if got := c.waitFor("READY"); !strings.HasSuffix(got, "home="+work) {
+		t.Errorf("the door's HOME is not its working directory %s: %q", work, got)
+	}
+	c.send("q")
+	go c.discard()
+	wait(t, done)
+}
