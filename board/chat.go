@@ -199,6 +199,14 @@ func scrollChatLines(c *Call, lines, fresh []events.ChatLine) {
 	sz := c.Size()
 	height := max(sz.Rows-2, 1)
 	width := max(sz.Cols-1, 10)
+	if len(fresh) == 1 {
+		// The usual case in a busy room: one new line, whose output is
+		// the same for every caller with a window this size.
+		if out, ok := c.Board.chatRows.scroll(fresh[0], width, height); ok {
+			c.WriteString(out)
+			return
+		}
+	}
 	var rows []string
 	for _, l := range fresh {
 		rows = append(rows, c.Board.chatRows.format(l, width)...)
@@ -207,13 +215,19 @@ func scrollChatLines(c *Call, lines, fresh []events.ChatLine) {
 		drawChatLines(c, lines)
 		return
 	}
+	c.WriteString(scrollOutput(rows, height))
+}
+
+// scrollOutput is what brings rows in at the bottom of a conversation
+// height rows tall.
+func scrollOutput(rows []string, height int) string {
 	var out strings.Builder
 	fmt.Fprintf(&out, "\x1b7\x1b[1;%dr%s", height, ui.MoveTo(height, 1))
 	for _, r := range rows {
 		out.WriteString("\n\r" + ui.Reset + ui.ClearEOL + r)
 	}
 	out.WriteString(ui.Reset + "\x1b[r\x1b8")
-	c.WriteString(out.String())
+	return out.String()
 }
 
 // drawChatLines draws the newest lines that fit above the bar, wrapped to
@@ -256,6 +270,10 @@ type chatRows struct {
 	at    time.Time // with room and seq, names the line even if a room is made anew
 	width int
 	rows  []string // shared: never changed once made
+	// The line's scrollOutput for a conversation height rows tall (the
+	// last height asked for); "" until asked.
+	height int
+	out    string
 }
 
 // format returns formatChatLine(l, width), made once for every caller.
@@ -278,6 +296,28 @@ func (c *chatRowCache) format(l events.ChatLine, width int) []string {
 	c.next = (c.next + 1) % len(c.rows)
 	c.mu.Unlock()
 	return rows
+}
+
+// scroll returns scrollOutput for the one line l, made once for every
+// caller with the same window; false when it does not fit (the caller
+// redraws) or l is not the room's.
+func (c *chatRowCache) scroll(l events.ChatLine, width, height int) (string, bool) {
+	rows := c.format(l, width)
+	if len(rows) >= height || l.Seq == 0 {
+		return "", false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range c.rows {
+		r := &c.rows[i]
+		if r.seq == l.Seq && r.width == width && r.room == l.Room && r.at.Equal(l.At) {
+			if r.height != height || r.out == "" {
+				r.height, r.out = height, scrollOutput(r.rows, height)
+			}
+			return r.out, true
+		}
+	}
+	return scrollOutput(rows, height), true // pushed out of the ring meanwhile
 }
 
 func formatChatLine(l events.ChatLine, width int) []string {
