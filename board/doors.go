@@ -23,11 +23,13 @@ type Door struct {
 	// {handle}, {dropfile}, {cols}, {rows} and {data} replaced. No shell.
 	Command string
 	Args    []string
-	// Dir is the working directory; "" means DataDir/doors/NAME/NODE.
+	// Dir is the working directory ({node} and {data} replaced); ""
+	// means DataDir/doors/NAME/NODE.
 	Dir string
 	// Dropfile names the dropfile's format (door.sys, door32.sys,
 	// dorinfo, callinfo.bbs, chain.txt; "" or "none" for none), written
-	// to DropfileDir ("" means the working directory).
+	// to DropfileDir ({node} and {data} replaced; "" means the node's own
+	// DataDir/doors/NAME/NODE).
 	Dropfile    string
 	DropfileDir string
 	Encoding    term.Encoding // what the door speaks; "" means UTF-8
@@ -181,13 +183,14 @@ func doorsScreen(ctx context.Context, c *Call) error {
 // the call (the caller hung up during the door).
 func (c *Call) runDoor(ctx context.Context, d *doorEntry) (string, error) {
 	name := clean(d.label())
+	// The window first: a caller asked to resize holds no place.
+	if ok, err := c.windowFor(ctx, d); !ok || err != nil {
+		return "", err
+	}
 	if !d.enter() {
 		return fmt.Sprintf("%s is full: %d callers are in it. Try again later.", name, d.cfg.MaxNodes), nil
 	}
 	defer d.leave()
-	if ok, err := c.windowFor(ctx, d); !ok || err != nil {
-		return "", err
-	}
 	c.SetActivity("in door " + d.cfg.Name)
 	c.WriteString(ui.Reset + ui.ClearScreen)
 	level := 30

@@ -299,3 +299,47 @@ func TestDoorRlogin(t *testing.T) {
 	tm.keys("q")
 	tm.waitScreen("Doors on x84")
 }
+
+// TestDoorShutdownStubborn: the board stops with a caller in a door that
+// ignores SIGHUP, with a short shutdown grace: the door does not outlive
+// the board.
+func TestDoorShutdownStubborn(t *testing.T) {
+	e2e.LookPath(t, "telnet", "tmux")
+	s := startX84(t, `
+[server]
+shutdown_grace = "1s"
+
+[[door]]
+name = "stubborn"
+key = "s"
+command = "/bin/sh"
+args = ["-c", "trap '' HUP; echo PID $$; exec sleep 300"]
+`)
+	s.addUser(t, "alice", "wonderland", false)
+	tm := newTmux(t, 100, 30, "telnet 127.0.0.1 "+s.port())
+	tm.login("alice", "wonderland")
+	tm.keys("d")
+	tm.waitScreen("[S] stubborn")
+	tm.keys("s")
+	screen := tm.waitScreen("PID ")
+	var pid int
+	for l := range strings.Lines(screen) {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(l), "PID "); ok {
+			pid, _ = strconv.Atoi(rest)
+		}
+	}
+	if pid == 0 || !alive(pid) {
+		t.Fatalf("no door process (pid %d) on:\n%s", pid, screen)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-s.done:
+		s.done <- err // for the test's cleanup
+	case <-time.After(20 * time.Second):
+		t.Fatal("x84 did not stop")
+	}
+	if alive(pid) {
+		syscall.Kill(pid, syscall.SIGKILL)
+		t.Errorf("the door (pid %d) outlived the server", pid)
+	}
+}

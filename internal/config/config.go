@@ -636,11 +636,14 @@ type Door struct {
 	// {handle}, {dropfile}, {cols}, {rows} and {data} replaced.
 	Command string   `toml:"command"`
 	Args    []string `toml:"args"`
-	// Dir is the working directory; "" means DATA/doors/NAME/NODE.
+	// Dir is the working directory; "" means DATA/doors/NAME/NODE. It
+	// may hold {node} and {data}.
 	Dir string `toml:"dir"`
 	// Dropfile is the dropfile written before the door starts: door.sys,
 	// door32.sys, dorinfo, callinfo.bbs, chain.txt, or none (the
-	// default). DropfileDir is where; "" means the working directory.
+	// default). DropfileDir is where ({node} and {data} replaced); ""
+	// means DATA/doors/NAME/NODE, the node's own, even when the working
+	// directory is shared.
 	Dropfile    string `toml:"dropfile"`
 	DropfileDir string `toml:"dropfile_dir"`
 	// Encoding is what the door reads and writes: utf-8 (the default)
@@ -669,8 +672,10 @@ var (
 	doorName    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
 	envName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	placeholder = regexp.MustCompile(`\{([A-Za-z_]*)\}`)
-	// DoorPlaceholders are the names args may use in braces.
-	DoorPlaceholders = []string{"node", "handle", "dropfile", "cols", "rows", "data"}
+	// DoorPlaceholders are the names args may use in braces;
+	// DoorDirPlaceholders those dir and dropfile_dir may use.
+	DoorPlaceholders    = []string{"node", "handle", "dropfile", "cols", "rows", "data"}
+	DoorDirPlaceholders = []string{"node", "data"}
 	// DoorDropfiles are the values of a door's dropfile key.
 	DoorDropfiles = []string{"none", "door.sys", "door32.sys", "dorinfo", "callinfo.bbs", "chain.txt"}
 )
@@ -715,6 +720,13 @@ func (d Door) check(names, keys map[string]bool) *problem {
 		for _, m := range placeholder.FindAllStringSubmatch(a, -1) {
 			if !slices.Contains(DoorPlaceholders, m[1]) {
 				return problemf("args", "unknown placeholder {%s} (known: {%s})", m[1], strings.Join(DoorPlaceholders, "}, {"))
+			}
+		}
+	}
+	for key, dir := range map[string]string{"dir": d.Dir, "dropfile_dir": d.DropfileDir} {
+		for _, m := range placeholder.FindAllStringSubmatch(dir, -1) {
+			if !slices.Contains(DoorDirPlaceholders, m[1]) {
+				return problemf(key, "unknown placeholder {%s} (known here: {%s})", m[1], strings.Join(DoorDirPlaceholders, "}, {"))
 			}
 		}
 	}

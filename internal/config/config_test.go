@@ -726,6 +726,10 @@ sysop_only = true
 	if err != nil {
 		t.Fatal(err)
 	}
+	dotted, err := Parse("dotted.toml", []byte("[[door]]\nname=\"a\"\nkey=\"a\"\ncommand=\"x\"\nenv.FOO=\"bar\"\n[door.env]\nBAZ=\"q\"\n"))
+	if err != nil || dotted.Doors[0].Env["FOO"] != "bar" || dotted.Doors[0].Env["BAZ"] != "q" {
+		t.Errorf("env set key by key: %+v, %v; want FOO=bar and BAZ=q", dotted.Doors, err)
+	}
 	if len(c.Doors) != 2 || c.Doors[0].Name != "one" || c.Doors[1].Name != "two" ||
 		c.Doors[0].Env["B_2"] != "y" || c.Doors[0].MaxNodes != 2 || !c.Doors[1].SysopOnly || c.Doors[1].Encoding != "" {
 		t.Errorf("Parse = %+v", c.Doors)
@@ -759,6 +763,12 @@ sysop_only = true
 			"config: f:1: door: must be tables ([[...]]) (got string \"x\")"},
 		{"time limit", "[[door]]\nname = \"a\"\nkey = \"a\"\ncommand = \"x\"\ntime_limit = 2000\n",
 			"config: f:5: door[1].time_limit: must be between 0 and 1440 (got 2000)"},
+		{"headers with comments", "[[door]] # LORD\nname=\"a\"\nkey=\"a\"\ncommand=\"x\"\n\n[[door]] # TW2002\nname=\"b\"\nkey=\"b\"\ncommand=\"x\"\nmax_nodes=5000\n",
+			"config: f:10: door[2].max_nodes: must be between 0 and 1000 (got 5000)"},
+		{"a table in env", "[[door]]\nname = \"a\"\nkey = \"a\"\ncommand = \"x\"\n[door.env.x]\nY = \"1\"\n",
+			"config: f:5: door[1].env: x: must be a string (got a table)"},
+		{"placeholder in dir", "[[door]]\nname = \"a\"\nkey = \"a\"\ncommand = \"x\"\ndir = \"/srv/{handle}\"\n",
+			"config: f:5: door[1].dir: unknown placeholder {handle} (known here: {node}, {data})"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -198,10 +198,10 @@ sftp_lines_per_second = 5
 # # {node} {handle} {dropfile} {cols} {rows} {data} are replaced.
 # command = "robots"
 # args = []
-# # Working directory; "" means DATA/doors/NAME/NODE.
+# # Working directory ({node} and {data} replaced); "" means DATA/doors/NAME/NODE.
 # dir = ""
-# # Dropfile: none, door.sys, door32.sys, dorinfo, callinfo.bbs or chain.txt,
-# # written to dropfile_dir ("" means the working directory).
+# # Dropfile: none, door.sys, door32.sys, dorinfo, callinfo.bbs or chain.txt, written
+# # to dropfile_dir ({node} and {data} replaced; "" means DATA/doors/NAME/NODE).
 # dropfile = "none"
 # dropfile_dir = ""
 # # What the door speaks, utf-8 or cp437; callers' sessions are transcoded.

@@ -364,13 +364,18 @@ func lineOf(src []byte, key []string) int {
 	for i, line := range strings.Split(string(src[bomLen(src):]), "\n") {
 		t := strings.TrimSpace(line)
 		if header < 0 || t != "" && t[0] == '[' {
-			if strings.HasPrefix(t, "[[") && strings.Join(strings.Fields(strings.Trim(t, "[]")), "") == key[0] {
+			if name, _, ok := strings.Cut(strings.TrimPrefix(t, "[["), "]]"); ok && strings.HasPrefix(t, "[[") && strings.Join(strings.Fields(name), "") == key[0] {
 				if n--; n == 0 {
 					header = i
 					continue
 				}
 			}
 			if header >= 0 {
+				// A sub-table of this one ([door.env]) may set the key.
+				name := strings.Join(strings.Fields(strings.Trim(strings.SplitN(t, "#", 2)[0], "[] \t")), "")
+				if len(key) > 2 && (name == key[0]+"."+key[2] || strings.HasPrefix(name, key[0]+"."+key[2]+".")) {
+					return i + 1
+				}
 				break // the table ended without the key
 			}
 			continue

@@ -156,7 +156,9 @@ func resolve(root reflect.Value, key toml.Key) (reflect.Value, toml.Key, error) 
 			v = v.Index(v.Len() - 1)
 		}
 		if v.Kind() == reflect.Map {
-			return reflect.Value{}, nil, nil
+			// A key inside a map (env.FOO, [door.env.x]): the map is set
+			// whole from the document, which checks every value.
+			return v, at, nil
 		}
 		if !isTable(v) {
 			// The file treats a plain value as a table, as in

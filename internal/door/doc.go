@@ -35,9 +35,15 @@
 // passes (the caller is warned a minute before), or when ctx ends. Then
 // every process of the door's session gets SIGHUP, and SIGKILL after a
 // grace: its process group and, on Linux, the other groups of its session
-// (a shell's jobs), found in /proc. The program is reaped, the pty
-// closed. A process that started a session of its own has left the
-// door's reach.
+// (a shell's jobs) and any process that still holds the door's terminal,
+// found in /proc. The program is reaped, the pty closed. A process that
+// started a session of its own and closed the terminal has left the
+// door's reach. The pty's master is opened close-on-exec, so no other
+// caller's door inherits it.
+//
+// A dropfile is written to the node's own directory unless the sysop
+// names a folder: most formats have one name for every node, and a
+// shared working directory would let one caller's door read another's.
 //
 // The pty's master is made non-blocking and handed to Go's poller
 // (pollable): pty.Start leaves it blocking, where deadlines do nothing

@@ -26,11 +26,12 @@ type Door struct {
 	Name    string
 	Command string   // the program: a path, or a name looked up in Path
 	Args    []string // each may hold placeholders (Expand)
-	// Dir is the working directory; "" means DataDir/doors/NAME/NODE,
-	// made on first use.
+	// Dir is the working directory, {node} and {data} replaced; "" means
+	// DataDir/doors/NAME/NODE, made on first use.
 	Dir      string
 	Dropfile Format
-	// DropDir is where the dropfile goes; "" means the working directory.
+	// DropDir is where the dropfile goes, {node} and {data} replaced; ""
+	// means DataDir/doors/NAME/NODE, the node's own.
 	DropDir   string
 	Encoding  term.Encoding // what the door reads and writes: CP437 or UTF-8
 	TimeLimit time.Duration // 0: none
@@ -150,9 +151,14 @@ func Run(ctx context.Context, d *Door, t Terminal, c Caller, log *slog.Logger) (
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	dir := d.Dir
+	// The node's own directory, and the sysop's folders with {node} and
+	// {data} replaced (the other placeholders are the caller's to choose,
+	// and have no place in a path).
+	own := filepath.Join(c.DataDir, "doors", d.Name, strconv.Itoa(c.Node))
+	dirVars := map[string]string{"node": strconv.Itoa(c.Node), "data": c.DataDir}
+	dir := Expand(d.Dir, dirVars)
 	if dir == "" {
-		dir = filepath.Join(c.DataDir, "doors", d.Name, strconv.Itoa(c.Node))
+		dir = own
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Result{}, fmt.Errorf("%w: %v", ErrStart, err)
@@ -163,9 +169,11 @@ func Run(ctx context.Context, d *Door, t Terminal, c Caller, log *slog.Logger) (
 		"cols": strconv.Itoa(sz.Cols), "rows": strconv.Itoa(sz.Rows),
 	}
 	if d.Dropfile != NoDropfile {
-		dropDir := d.DropDir
+		dropDir := Expand(d.DropDir, dirVars)
 		if dropDir == "" {
-			dropDir = dir
+			// Per node, even when the working directory is shared: most
+			// formats have one file name for every node.
+			dropDir = own
 		}
 		info := c.Drop
 		info.Node, info.Rows, info.Cols = c.Node, sz.Rows, sz.Cols
@@ -199,11 +207,11 @@ func Run(ctx context.Context, d *Door, t Terminal, c Caller, log *slog.Logger) (
 	}
 	ptmx, err := pollable(started)
 	if err != nil {
-		killSession(cmd.Process.Pid, syscall.SIGKILL)
+		killSession(cmd.Process.Pid, "", syscall.SIGKILL)
 		cmd.Wait()
 		return Result{}, fmt.Errorf("%w: %v", ErrStart, err)
 	}
-	r := &run{door: d, t: t, ptmx: ptmx, cmd: cmd, log: log, start: time.Now(),
+	r := &run{door: d, t: t, ptmx: ptmx, cmd: cmd, log: log, start: time.Now(), tty: slaveName(ptmx),
 		exited: make(chan struct{}), outDone: make(chan struct{})}
 	return r.serve(ctx)
 }
@@ -285,6 +293,7 @@ type run struct {
 	cmd   *exec.Cmd
 	log   *slog.Logger
 	start time.Time
+	tty   string // the pty's slave, /dev/pts/N
 
 	writeMu sync.Mutex // one writer to the caller at a time
 	done    bool       // the run is over: nothing more is written (writeMu)
@@ -312,7 +321,7 @@ func (r *run) serve(ctx context.Context) (Result, error) {
 	if d := r.door.TimeLimit; d > 0 {
 		limit := time.AfterFunc(d, func() { timeUp.Store(true); stop() })
 		defer limit.Stop()
-		if d > 2*warnBefore {
+		if d > warnBefore {
 			warn := time.AfterFunc(d-warnBefore, func() {
 				r.say("\x1b7\x1b[1;1H\x1b[0;1;7m One minute left in this door. \x1b[0m\a\x1b8")
 			})
@@ -331,7 +340,11 @@ func (r *run) serve(ctx context.Context) (Result, error) {
 		case <-time.After(drainGrace):
 		}
 	}
-	r.end(pid)
+	grace := killGrace
+	if ctx.Err() != nil {
+		grace = min(grace, 100*time.Millisecond) // the board is stopping: it will not wait
+	}
+	r.end(pid, grace)
 	<-r.outDone
 	if r.cmd.ProcessState != nil {
 		res.Exit = r.cmd.ProcessState.ExitCode()
@@ -450,30 +463,44 @@ func (r *run) say(s string) {
 	}
 }
 
-// end stops whatever is left of the door: SIGHUP to its session, SIGKILL
-// after the grace, then the pty is closed, which also ends the output
-// goroutine.
-func (r *run) end(pid int) {
-	select {
-	case <-r.exited:
-	default:
-		killSession(pid, syscall.SIGHUP)
+// end stops whatever is left of the door: SIGHUP to its session and to
+// whatever holds its terminal, SIGKILL after the grace (one grace for
+// both the program and what it left behind; a short one when the board
+// is stopping, which will not wait long), then the pty is closed, which
+// also ends the output goroutine.
+func (r *run) end(pid int, grace time.Duration) {
+	done := func() bool {
 		select {
 		case <-r.exited:
-		case <-time.After(killGrace):
+		default:
+			return false
 		}
-	}
-	// The program may be gone while a child it started holds on.
-	select {
-	case <-r.outDone:
-	default:
-		killSession(pid, syscall.SIGHUP)
 		select {
 		case <-r.outDone:
-		case <-time.After(killGrace):
+			return true
+		default:
+			return false
 		}
 	}
-	killSession(pid, syscall.SIGKILL)
+	if done() {
+		// Reaped, and nothing holds the terminal: signal no one, since
+		// the pid may already be another process's.
+		r.ptmx.Close()
+		return
+	}
+	killSession(pid, r.tty, syscall.SIGHUP)
+	t := time.NewTimer(grace)
+	defer t.Stop()
+wait:
+	for !done() {
+		select {
+		case <-r.exited:
+		case <-r.outDone:
+		case <-t.C:
+			break wait
+		}
+	}
+	killSession(pid, r.tty, syscall.SIGKILL)
 	<-r.exited
 	r.ptmx.Close()
 }

@@ -11,10 +11,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
 	"go.uber.org/goleak"
 
 	"github.com/x84bbs/x84/session"
@@ -427,4 +430,149 @@ func TestRunDropDirAndDir(t *testing.T) {
 	c.send("q")
 	go c.discard()
 	wait(t, done)
+}
+
+// TestRunSetsidChild: a child that starts a session of its own but keeps
+// the door's terminal is ended with the door.
+func TestRunSetsidChild(t *testing.T) {
+	c := newCaller(t, term.UTF8, term.Size{Cols: 80, Rows: 24})
+	d := &Door{Name: "sh", Command: "/bin/sh",
+		Args: []string{"-c", `setsid sh -c 'echo CHILD $$; exec sleep 30' & sleep 0.3; echo READY; exec sleep 30`}}
+	done := c.start(d, testCaller(t))
+	child, _ := strconv.Atoi(strings.TrimPrefix(c.waitFor("CHILD "), "CHILD "))
+	c.waitFor("READY")
+	if child == 0 || !alive(child) {
+		t.Fatalf("no child running (pid %d)", child)
+	}
+	c.conn.Close()
+	wait(t, done)
+	for i := 0; i < 100 && alive(child); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if alive(child) {
+		syscall.Kill(child, syscall.SIGKILL)
+		t.Errorf("the door's child %d, in a session of its own, outlived the door", child)
+	}
+}
+
+// TestRunSharedDirDropfile: with a working directory shared by every node
+// (dir = "/opt/game"), each caller's door still reads its own dropfile.
+func TestRunSharedDirDropfile(t *testing.T) {
+	shared := t.TempDir()
+	a := newCaller(t, term.UTF8, term.Size{Cols: 80, Rows: 24})
+	b := newCaller(t, term.UTF8, term.Size{Cols: 80, Rows: 24})
+	d := &Door{Name: "game", Command: "/bin/sh", Dir: shared, Dropfile: DoorSys,
+		Args: []string{"-c", `sleep 0.5; echo "HANDLE=$(sed -n 36p {dropfile} | tr -d '\r')"; exec sleep 30`}}
+	wa, wb := testCaller(t), testCaller(t)
+	wb.DataDir = wa.DataDir
+	wa.Node, wa.Handle, wa.Drop = 1, "alice", DropInfo{Handle: "alice", Now: time.Now()}
+	wb.Node, wb.Handle, wb.Drop = 2, "mallory", DropInfo{Handle: "mallory", Now: time.Now()}
+	da := a.start(d, wa)
+	time.Sleep(100 * time.Millisecond)
+	db := b.start(d, wb)
+	if got := a.waitFor("HANDLE="); got != "HANDLE=alice" {
+		t.Errorf("alice's door read %q: another node's dropfile", got)
+	}
+	if got := b.waitFor("HANDLE="); got != "HANDLE=mallory" {
+		t.Errorf("mallory's door read %q", got)
+	}
+	a.conn.Close()
+	b.conn.Close()
+	wait(t, da)
+	wait(t, db)
+}
+
+// TestRunSessionEnds: a sysop's disconnect (while the caller has stopped
+// reading and the door floods) and the idle limit end the run with the
+// session's own error.
+func TestRunSessionEnds(t *testing.T) {
+	t.Run("disconnect", func(t *testing.T) {
+		c := newCaller(t, term.UTF8, term.Size{Cols: 80, Rows: 24})
+		d := &Door{Name: "flood", Command: testDoor, Args: []string{"flood", "100000000"}}
+		done := c.start(d, testCaller(t))
+		c.waitFor("flood line")
+		time.Sleep(300 * time.Millisecond) // the caller stops reading
+		go c.sess.Disconnect("bye")
+		if res := wait(t, done); res.Reason != HungUp || res.Err != session.ErrClosed {
+			t.Errorf("Run = %+v; want hung up with session.ErrClosed", res)
+		}
+	})
+	t.Run("idle", func(t *testing.T) {
+		c := newCallerConfig(t, session.Config{IdleTimeout: 500 * time.Millisecond, IdleWarning: 200 * time.Millisecond})
+		d := &Door{Name: "echo", Command: testDoor, Args: []string{"echo"}}
+		done := c.start(d, testCaller(t))
+		c.waitFor("READY")
+		go c.discard()
+		if res := wait(t, done); res.Reason != HungUp || res.Err != session.ErrIdle {
+			t.Errorf("Run = %+v; want hung up with session.ErrIdle", res)
+		}
+	})
+}
+
+// TestRunWarnShortLimit: a limit of two minutes (time_limit = 2) is
+// warned of a minute before too.
+func TestRunWarnShortLimit(t *testing.T) {
+	defer func(w time.Duration) { warnBefore = w }(warnBefore)
+	warnBefore = 500 * time.Millisecond
+	c := newCaller(t, term.UTF8, term.Size{Cols: 80, Rows: 24})
+	d := &Door{Name: "echo", Command: testDoor, Args: []string{"echo"}, TimeLimit: 2 * warnBefore}
+	done := c.start(d, testCaller(t))
+	c.waitFor("READY")
+	var got strings.Builder
+	c.conn.SetReadDeadline(time.Now().Add(3 * time.Second))
+	buf := make([]byte, 4096)
+	for !strings.Contains(got.String(), "One minute left") {
+		n, err := c.r.Read(buf)
+		got.Write(buf[:n])
+		if err != nil {
+			t.Fatalf("no warning before a limit of 2×warnBefore: %v", err)
+		}
+	}
+	go c.discard()
+	wait(t, done)
+}
+
+// TestPollableCloseOnExec: a program started while a pty is being made
+// pollable does not inherit its master (the copy is made close-on-exec
+// at once, not after).
+func TestPollableCloseOnExec(t *testing.T) {
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for !stop.Load() {
+				m, s, err := pty.Open()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				s.Close()
+				p, err := pollable(m)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				p.Close()
+			}
+		})
+	}
+	defer func() { stop.Store(true); wg.Wait() }()
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
+		out, err := exec.Command("/bin/sh", "-c", "ls -l /proc/$$/fd").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(out), "/dev/ptmx") {
+			t.Fatalf("a program inherited a pty master:\n%s", out)
+		}
+	}
+}
+
+func newCallerConfig(t *testing.T, cfg session.Config) *caller {
+	t.Helper()
+	server, client := net.Pipe()
+	pc := &pipeConn{Conn: server, info: term.Info{Encoding: term.UTF8, Size: term.Size{Cols: 80, Rows: 24}, Term: "xterm"}, resized: make(chan term.Size, 1)}
+	s := session.New(pc, cfg)
+	t.Cleanup(func() { client.Close(); s.Close() })
+	return &caller{t: t, conn: client, pc: pc, sess: s, r: bufio.NewReader(client)}
 }

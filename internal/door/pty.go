@@ -21,13 +21,14 @@ func pollable(f *os.File) (*os.File, error) {
 	}
 	var fd int
 	var derr error
-	if err := rc.Control(func(u uintptr) { fd, derr = unix.Dup(int(u)) }); err != nil {
+	// F_DUPFD_CLOEXEC: Dup then CloseOnExec would let a door started
+	// meanwhile by another caller inherit this pty master.
+	if err := rc.Control(func(u uintptr) { fd, derr = unix.FcntlInt(u, unix.F_DUPFD_CLOEXEC, 0) }); err != nil {
 		return nil, err
 	}
 	if derr != nil {
 		return nil, derr
 	}
-	unix.CloseOnExec(fd)
 	if err := unix.SetNonblock(fd, true); err != nil {
 		unix.Close(fd)
 		return nil, err
