@@ -266,6 +266,34 @@ func TestRunHangUp(t *testing.T) {
 	if after := openFiles(t); after > before {
 		t.Errorf("%d files open after the run; %d before", after, before)
 	}
+	if z := zombies(); len(z) > 0 {
+		t.Errorf("children of the test left unreaped: %v", z)
+	}
+}
+
+// zombies lists this process's children that ended and were not reaped.
+func zombies() []int {
+	ents, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		i := strings.LastIndexByte(string(b), ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) > 1 && f[0] == "Z" && f[1] == strconv.Itoa(os.Getpid()) {
+			out = append(out, pid)
+		}
+	}
+	return out
 }
 
 // TestRunDeaf: a door that reads nothing and ignores SIGHUP does not keep
