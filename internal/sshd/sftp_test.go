@@ -6,7 +6,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"net"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -108,7 +110,8 @@ func TestSFTPLimits(t *testing.T) {
 		for i := range v {
 			v[i] = binary.BigEndian.Uint64(body[4+8*i:])
 		}
-		if v != [4]uint64{sftpMaxPacket, sftpMaxData, sftpMaxData, filearea.DefaultMaxOpen} {
+		// Over loopback, a near link: the short queue of reads.
+		if v != [4]uint64{sftpMaxPacket, sftpMaxData, sftpMaxData, min(filearea.DefaultMaxOpen, nearReadAhead)} {
 			t.Errorf("limits = %v", v)
 		}
 	}
@@ -302,5 +305,61 @@ func TestSFTPChannelWrite(t *testing.T) {
 	c.Write(version)
 	if ws := fc.written(); !bytes.Equal(ws[6], version) {
 		t.Errorf("a later version packet was changed")
+	}
+}
+
+// TestReadAhead: near clients are offered a short queue of reads, far
+// ones (or unknown) the file area's figure.
+func TestReadAhead(t *testing.T) {
+	tests := []struct {
+		rtt     time.Duration
+		maxOpen int
+		want    int
+	}{
+		{0, 64, 64},
+		{0, 0, 0},
+		{50 * time.Microsecond, 64, nearReadAhead},
+		{50 * time.Microsecond, 0, nearReadAhead},
+		{50 * time.Microsecond, 2, 2},
+		{nearLink, 64, 64},
+		{80 * time.Millisecond, 64, 64},
+	}
+	for _, tt := range tests {
+		if got := readAhead(tt.rtt, tt.maxOpen); got != tt.want {
+			t.Errorf("readAhead(%v, %d) = %d; want %d", tt.rtt, tt.maxOpen, got, tt.want)
+		}
+	}
+}
+
+// TestRoundTrip: a loopback TCP connection has a round trip, under a
+// millisecond; a pipe has none.
+func TestRoundTrip(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		c, err := l.Accept()
+		if err == nil {
+			c.Write([]byte("x"))
+			c.Close()
+		}
+	}()
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Read(make([]byte, 1))
+	rtt := roundTrip(c)
+	if runtime.GOOS == "linux" && (rtt <= 0 || rtt >= nearLink) {
+		t.Errorf("roundTrip(loopback) = %v; want between 0 and %v", rtt, nearLink)
+	}
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	if got := roundTrip(a); got != 0 {
+		t.Errorf("roundTrip(pipe) = %v; want 0", got)
 	}
 }

@@ -210,7 +210,8 @@ func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
 	defer stopCtx()
 
 	perms := sconn.Permissions.Extensions
-	caller := caller{handle: perms[extUser], isNew: perms[extNew] == "1", anon: perms[extAnon] == "1"}
+	caller := caller{handle: perms[extUser], isNew: perms[extNew] == "1", anon: perms[extAnon] == "1",
+		rtt: func() time.Duration { return roundTrip(c) }}
 	for {
 		var nc ssh.NewChannel
 		select {
@@ -253,6 +254,8 @@ type caller struct {
 	handle string
 	isNew  bool
 	anon   bool
+	// rtt estimates the connection's round trip now (0: unknown).
+	rtt func() time.Duration
 }
 
 func (c caller) name() string {
@@ -349,7 +352,11 @@ func (p *Protocol) serveSFTP(ctx context.Context, sconn *ssh.ServerConn, ch ssh.
 		sess.SetActivity(filearea.ActivityIdle)
 		fs.Activity = sess.SetActivity
 	}
-	srv := sftp.NewRequestServer(newSFTPChannel(ch, p.cfg.Files.MaxOpen()), fs.Handlers(),
+	var rtt time.Duration
+	if who.rtt != nil {
+		rtt = who.rtt()
+	}
+	srv := sftp.NewRequestServer(newSFTPChannel(ch, readAhead(rtt, p.cfg.Files.MaxOpen())), fs.Handlers(),
 		sftp.WithRSAllocator(), sftp.WithRSMaxTxPacket(sftpMaxData))
 	p.log.Info("sftp start", "user", u.Handle, "remote", sconn.RemoteAddr().String())
 	if err := srv.Serve(); err != nil && !errors.Is(err, io.EOF) {
