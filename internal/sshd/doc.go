@@ -18,9 +18,11 @@
 // The sftp subsystem is pkg/sftp's RequestServer on the file area
 // (internal/filearea), behind a thin layer of x84's own: it announces and
 // answers OpenSSH's limits@openssh.com extension, so that OpenSSH's
-// client reads and writes in 255 KiB chunks instead of 32 KiB, and sends
-// each data packet's header with its data rather than in a channel packet
-// of its own. The exit status (0) reaches the client before the channel
+// client reads and writes in 255 KiB chunks instead of 32 KiB, with as
+// many in flight as the handles announced: the file area's figure for a
+// far client, 4 for a near one (readAhead explains why), and sends each
+// data packet's header with its data rather than in a channel packet of
+// its own. The exit status (0) reaches the client before the channel
 // closes.
 //
 // Writes to the connection go through joinConn, which sends each
