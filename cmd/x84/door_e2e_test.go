@@ -247,28 +247,9 @@ func TestDoorSSH(t *testing.T) {
 	tm.keys("w")
 	tm.waitScreen("needs a window of at least 110×30")
 	tm.resize(110, 30)
-	screen := tm.waitScreen("READY size=110x30")
-	var pid int
-	for l := range strings.Lines(screen) {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(l), "PID "); ok {
-			pid, _ = strconv.Atoi(rest)
-		}
-	}
-	if pid == 0 || !alive(pid) {
-		t.Fatalf("no door process (pid %d) on:\n%s", pid, screen)
-	}
+	pid := doorPID(t, tm.waitScreen("READY size=110x30"))
 	// The board shuts down with a caller in the door: the door ends too.
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-s.done:
-		s.done <- err // for the test's cleanup
-	case <-time.After(15 * time.Second):
-		t.Fatal("x84 did not stop with a caller in a door")
-	}
-	if alive(pid) {
-		syscall.Kill(pid, syscall.SIGKILL)
-		t.Errorf("the door (pid %d) outlived the server", pid)
-	}
+	stopWithDoor(t, s, pid)
 	tm.waitScreen("ssh exited")
 }
 
@@ -321,7 +302,13 @@ args = ["-c", "trap '' HUP; echo PID $$; exec sleep 300"]
 	tm.keys("d")
 	tm.waitScreen("[S] stubborn")
 	tm.keys("s")
-	screen := tm.waitScreen("PID ")
+	stopWithDoor(t, s, doorPID(t, tm.waitScreen("PID ")))
+}
+
+// doorPID reads the door's "PID n" line off a screen, and checks that
+// the process runs.
+func doorPID(t *testing.T, screen string) int {
+	t.Helper()
 	var pid int
 	for l := range strings.Lines(screen) {
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(l), "PID "); ok {
@@ -331,12 +318,19 @@ args = ["-c", "trap '' HUP; echo PID $$; exec sleep 300"]
 	if pid == 0 || !alive(pid) {
 		t.Fatalf("no door process (pid %d) on:\n%s", pid, screen)
 	}
+	return pid
+}
+
+// stopWithDoor stops the board (SIGTERM) while a caller is in the door
+// pid, and checks that the door is gone with it.
+func stopWithDoor(t *testing.T, s *server, pid int) {
+	t.Helper()
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-s.done:
 		s.done <- err // for the test's cleanup
 	case <-time.After(20 * time.Second):
-		t.Fatal("x84 did not stop")
+		t.Fatal("x84 did not stop with a caller in a door")
 	}
 	if alive(pid) {
 		syscall.Kill(pid, syscall.SIGKILL)
