@@ -147,23 +147,11 @@ func doorsScreen(ctx context.Context, c *Call) error {
 			return 3, 3, c.Size().Cols - 4
 		}
 		m.Relayout = layout
-		var noticeErr error
-		m.OnNotice = func() bool {
-			redraw, err := c.ShowNotices(ctx)
-			noticeErr = err
-			return redraw
-		}
-		if _, err := c.ShowNotices(ctx); err != nil {
-			return err
-		}
-		m.Top, m.Left, m.Width = layout()
 		if len(doors) == 0 {
+			layout()
 			return c.AnyKey(ctx, func() { layout() })
 		}
-		i, err := m.Run(ctx, c.Session)
-		if noticeErr != nil && sessionOver(ctx, noticeErr) {
-			return noticeErr
-		}
+		i, err := c.runMenu(ctx, m)
 		if errors.Is(err, ui.ErrCancel) {
 			return nil
 		}

@@ -43,20 +43,7 @@ func (b *Board) mainMenu(ctx context.Context, c *Call) error {
 			return top, 3, m.Width
 		}
 		m.Relayout = layout
-		var noticeErr error
-		m.OnNotice = func() bool {
-			redraw, err := c.ShowNotices(ctx)
-			noticeErr = err
-			return redraw
-		}
-		if _, err := c.ShowNotices(ctx); err != nil {
-			return err
-		}
-		m.Top, m.Left, m.Width = layout()
-		i, err := m.Run(ctx, c.Session)
-		if noticeErr != nil && sessionOver(ctx, noticeErr) {
-			return noticeErr
-		}
+		i, err := c.runMenu(ctx, m)
 		if errors.Is(err, ui.ErrCancel) {
 			continue // Esc or q: the menu stays; log off with its entry
 		}

@@ -256,3 +256,25 @@ func (c *Call) AnyKey(ctx context.Context, redraw func()) error {
 		}
 	}
 }
+
+// runMenu runs m (its Relayout set) at the screen's safe point: the
+// notices waiting are shown first, those that come meanwhile as they
+// arrive. It returns what m.Run returns, or the error met showing a
+// notice when that ended the call.
+func (c *Call) runMenu(ctx context.Context, m *ui.Menu) (int, error) {
+	var noticeErr error
+	m.OnNotice = func() bool {
+		redraw, err := c.ShowNotices(ctx)
+		noticeErr = err
+		return redraw
+	}
+	if _, err := c.ShowNotices(ctx); err != nil {
+		return 0, err
+	}
+	m.Top, m.Left, m.Width = m.Relayout()
+	i, err := m.Run(ctx, c.Session)
+	if noticeErr != nil && sessionOver(ctx, noticeErr) {
+		return 0, noticeErr
+	}
+	return i, err
+}
