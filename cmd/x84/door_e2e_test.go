@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"crypto/tls"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/x84bbs/x84/internal/e2e"
 )
@@ -336,4 +342,49 @@ func stopWithDoor(t *testing.T, s *server, pid int) {
 		syscall.Kill(pid, syscall.SIGKILL)
 		t.Errorf("the door (pid %d) outlived the server", pid)
 	}
+}
+
+// TestDoorWeb: through the browser terminal's WebSocket, the door gets
+// the window's size, its changes and the caller's keys.
+func TestDoorWeb(t *testing.T) {
+	s := startX84(t, doorsConfig(t))
+	s.addUser(t, "erin", "erins-password", false)
+	transport := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
+	defer transport.CloseIdleConnections()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "wss://"+s.addrOf("web")+"/ws",
+		&websocket.DialOptions{HTTPClient: &http.Client{Transport: transport, Timeout: 10 * time.Second}})
+	if err != nil {
+		t.Fatalf("dial /ws: %v", err)
+	}
+	defer c.CloseNow()
+	var seen []byte
+	waitFor := func(want string) {
+		t.Helper()
+		for !bytes.Contains(seen, []byte(want)) {
+			_, b, err := c.Read(ctx)
+			if err != nil {
+				t.Fatalf("waiting for %q: %v; got %q", want, err, seen[max(0, len(seen)-300):])
+			}
+			seen = append(seen, b...)
+		}
+		seen = seen[bytes.Index(seen, []byte(want))+len(want):]
+	}
+	c.Write(ctx, websocket.MessageText, []byte(`{"cols":100,"rows":30}`))
+	waitFor("Handle:")
+	c.Write(ctx, websocket.MessageBinary, []byte("erin\r"))
+	c.Write(ctx, websocket.MessageBinary, []byte("erins-password\r"))
+	waitFor("Goodbye (log off)") // the menu, drawn in colours
+	c.Write(ctx, websocket.MessageBinary, []byte("d"))
+	waitFor("Echo door")
+	c.Write(ctx, websocket.MessageBinary, []byte("e"))
+	waitFor("READY size=100x30 env=100,30 term=xterm-256color lang=C.UTF-8")
+	c.Write(ctx, websocket.MessageText, []byte(`{"cols":132,"rows":43}`))
+	waitFor("SIZE 132x43")
+	c.Write(ctx, websocket.MessageBinary, []byte("é"))
+	waitFor("GOT c3a9")
+	c.Write(ctx, websocket.MessageBinary, []byte("q"))
+	waitFor("Doors on x84")
+	c.Close(websocket.StatusNormalClosure, "")
 }
