@@ -85,6 +85,9 @@ func echo() {
 		os.Exit(1)
 	}
 	defer term.Restore(0, old)
+	// Before READY: a resize right after it must not be lost.
+	winch := make(chan os.Signal, 1)
+	signal.Notify(winch, syscall.SIGWINCH)
 	cols, rows, _ := term.GetSize(0)
 	if g := os.Getenv("DOOR_GREETING"); g != "" {
 		fmt.Printf("GREETING %s\r\n", g)
@@ -93,8 +96,6 @@ func echo() {
 	fmt.Printf("READY size=%dx%d env=%d,%d term=%s lang=%s node=%s handle=%s home=%s\r\n",
 		cols, rows, envInt("COLUMNS"), envInt("LINES"), os.Getenv("TERM"), os.Getenv("LANG"),
 		os.Getenv("X84_NODE"), os.Getenv("X84_HANDLE"), os.Getenv("HOME"))
-	winch := make(chan os.Signal, 1)
-	signal.Notify(winch, syscall.SIGWINCH)
 	go func() {
 		for range winch {
 			c, r, _ := term.GetSize(0)
