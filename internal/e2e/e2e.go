@@ -51,6 +51,8 @@ func Package(bin string) string {
 		return "nodejs"
 	case "tt++":
 		return "tintin++"
+	case "sx", "rx", "sb", "rb", "sz", "rz":
+		return "lrzsz"
 	}
 	return bin
 }
