@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"crypto/tls"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -349,28 +345,7 @@ func stopWithDoor(t *testing.T, s *server, pid int) {
 func TestDoorWeb(t *testing.T) {
 	s := startX84(t, doorsConfig(t))
 	s.addUser(t, "erin", "erins-password", false)
-	transport := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
-	defer transport.CloseIdleConnections()
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	c, _, err := websocket.Dial(ctx, "wss://"+s.addrOf("web")+"/ws",
-		&websocket.DialOptions{HTTPClient: &http.Client{Transport: transport, Timeout: 10 * time.Second}})
-	if err != nil {
-		t.Fatalf("dial /ws: %v", err)
-	}
-	defer c.CloseNow()
-	var seen []byte
-	waitFor := func(want string) {
-		t.Helper()
-		for !bytes.Contains(seen, []byte(want)) {
-			_, b, err := c.Read(ctx)
-			if err != nil {
-				t.Fatalf("waiting for %q: %v; got %q", want, err, seen[max(0, len(seen)-300):])
-			}
-			seen = append(seen, b...)
-		}
-		seen = seen[bytes.Index(seen, []byte(want))+len(want):]
-	}
+	ctx, c, _, waitFor := dialWeb(t, s.addrOf("web"))
 	c.Write(ctx, websocket.MessageText, []byte(`{"cols":100,"rows":30}`))
 	waitFor("Handle:")
 	c.Write(ctx, websocket.MessageBinary, []byte("erin\r"))

@@ -26,29 +26,7 @@ func TestWebTerminal(t *testing.T) {
 	if addr == "" {
 		t.Fatalf("x84 logged no web listener:\n%s", s.log.String())
 	}
-	transport := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
-	defer transport.CloseIdleConnections()
-	client := &http.Client{Transport: transport, Timeout: 10 * time.Second}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-
-	c, _, err := websocket.Dial(ctx, "wss://"+addr+"/ws", &websocket.DialOptions{HTTPClient: client})
-	if err != nil {
-		t.Fatalf("dial /ws: %v", err)
-	}
-	defer c.CloseNow()
-	var seen []byte
-	waitFor := func(want string) {
-		t.Helper()
-		for !bytes.Contains(seen, []byte(want)) {
-			_, b, err := c.Read(ctx)
-			if err != nil {
-				t.Fatalf("waiting for %q: %v; got %q", want, err, seen[max(0, len(seen)-300):])
-			}
-			seen = append(seen, b...)
-		}
-		seen = seen[bytes.Index(seen, []byte(want))+len(want):]
-	}
+	ctx, c, client, waitFor := dialWeb(t, addr)
 	c.Write(ctx, websocket.MessageText, []byte(`{"cols":100,"rows":30}`))
 	waitFor("Handle:")
 	c.Write(ctx, websocket.MessageBinary, []byte("erin\r"))
@@ -91,4 +69,34 @@ func TestWebTerminal(t *testing.T) {
 
 	c.Close(websocket.StatusNormalClosure, "")
 	s.waitWho(t, "no one", func(l []whoEntry) bool { return len(l) == 0 })
+}
+
+// dialWeb opens the browser terminal's WebSocket on addr, as the page
+// does. waitFor reads the terminal's output until want has come, and
+// drops what came up to it. Everything is closed at the test's end.
+func dialWeb(t *testing.T, addr string) (context.Context, *websocket.Conn, *http.Client, func(want string)) {
+	t.Helper()
+	transport := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
+	t.Cleanup(transport.CloseIdleConnections)
+	client := &http.Client{Transport: transport, Timeout: 10 * time.Second}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	c, _, err := websocket.Dial(ctx, "wss://"+addr+"/ws", &websocket.DialOptions{HTTPClient: client})
+	if err != nil {
+		t.Fatalf("dial /ws: %v", err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	var seen []byte
+	waitFor := func(want string) {
+		t.Helper()
+		for !bytes.Contains(seen, []byte(want)) {
+			_, b, err := c.Read(ctx)
+			if err != nil {
+				t.Fatalf("waiting for %q: %v; got %q", want, err, seen[max(0, len(seen)-300):])
+			}
+			seen = append(seen, b...)
+		}
+		seen = seen[bytes.Index(seen, []byte(want))+len(want):]
+	}
+	return ctx, c, client, waitFor
 }
