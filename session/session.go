@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/x84bbs/x84/events"
@@ -53,6 +54,9 @@ const (
 	// readBufSize is the read buffer of each session: small, since most
 	// input is typed, and it is held by every idle session.
 	readBufSize = 512
+	// transferBufSize is the read buffer during a file transfer, which
+	// an upload fills as fast as the network goes.
+	transferBufSize = 32 << 10
 )
 
 // chunk is one read from the connection, handed from the reading
@@ -74,15 +78,18 @@ type Session struct {
 	dec *term.KeyDecoder
 	// raw: ReadRaw is in use; input goes to rawIn undecoded, and
 	// rawIn[rawOff:] is what ReadRaw has not returned yet.
-	raw     bool
-	rawIn   []byte
-	rawOff  int
-	keys    []term.Key // decoded, not yet returned from keys[next]
-	next    int
-	readErr error
-	cp437   term.CP437Encoder
-	timer   *time.Timer
-	warned  bool
+	raw bool
+	// bigReads: a file transfer runs; reads use transferBufSize. Set by
+	// the handler, read by readLoop.
+	bigReads atomic.Bool
+	rawIn    []byte
+	rawOff   int
+	keys     []term.Key // decoded, not yet returned from keys[next]
+	next     int
+	readErr  error
+	cp437    term.CP437Encoder
+	timer    *time.Timer
+	warned   bool
 	// redrawDue: the caller typed after an idle warning; ReadKey reports
 	// a KeyResize first.
 	redrawDue bool
@@ -172,6 +179,14 @@ func New(conn term.Conn, cfg Config) *Session {
 	return s
 }
 
+// readSize is the size of the read buffer now.
+func (s *Session) readSize() int {
+	if s.bigReads.Load() {
+		return transferBufSize
+	}
+	return readBufSize
+}
+
 // closedChan is a closed channel: a direct session's readDone.
 var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
@@ -197,6 +212,9 @@ func (s *Session) readLoop() {
 	defer close(s.readDone)
 	buf := make([]byte, readBufSize)
 	for {
+		if want := s.readSize(); len(buf) != want {
+			buf = make([]byte, want) // the last one was consumed
+		}
 		n, err := s.conn.Read(buf)
 		select {
 		case s.input <- chunk{buf[:n], err}:
@@ -439,8 +457,8 @@ func (s *Session) readDirect(ctx context.Context, wake time.Time, what wakeReaso
 		return term.Key{}, false, ctx.Err()
 	default:
 	}
-	if s.buf == nil {
-		s.buf = make([]byte, readBufSize)
+	if want := s.readSize(); len(s.buf) != want {
+		s.buf = make([]byte, want)
 	}
 	n, err := s.direct.Read(s.buf)
 	if errors.Is(err, os.ErrDeadlineExceeded) {

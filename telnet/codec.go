@@ -66,6 +66,11 @@ type Decoder struct {
 	max   int
 	cr    bool // the last data byte was CR
 
+	// Binary turns the CR NUL / CR LF rule off: data passes as sent, for
+	// a client that agreed to BINARY (RFC 856) while a file transfer
+	// needs every byte.
+	Binary bool
+
 	// Limit, if non-nil, returns the longest payload kept for a
 	// subnegotiation of an option, so that options with small fixed
 	// payloads (NAWS) cannot be used to make the decoder hold the general
@@ -98,6 +103,11 @@ func (d *Decoder) Decode(out, in []byte, fn func(Event)) []byte {
 			continue
 		}
 		if in[i] != IAC {
+			if d.Binary {
+				out, i = copyBinary(out, in, i)
+				cr = false
+				continue
+			}
 			out, i, cr = copyData(out, in, i, cr)
 			continue
 		}
@@ -184,6 +194,16 @@ func copyData(out, in []byte, i int, cr bool) ([]byte, int, bool) {
 	}
 	out, cr = appendData(out, run, cr)
 	return out, i + len(run), cr
+}
+
+// copyBinary appends the data at in[i:], up to the next IAC, to out as
+// it is, and returns where it stopped.
+func copyBinary(out, in []byte, i int) ([]byte, int) {
+	run := in[i:]
+	if j := bytes.IndexByte(run, IAC); j >= 0 {
+		run = run[:j]
+	}
+	return append(out, run...), i + len(run)
 }
 
 // appendData appends plain data, applying the CR NUL / CR LF rule; cr

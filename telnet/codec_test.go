@@ -269,3 +269,48 @@ func BenchmarkEncode(b *testing.B) {
 		out = e.Append(out[:0], in)
 	}
 }
+
+// TestDecoderBinary: with Binary set, CR NUL and CR LF pass as they are
+// (a file transfer's bytes); IAC IAC is still one 255.
+func TestDecoderBinary(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+		want []byte
+	}{
+		{"CR NUL", []byte("a\r\x00b"), []byte("a\r\x00b")},
+		{"CR LF", []byte("a\r\nb"), []byte("a\r\nb")},
+		{"IAC IAC", []byte{'a', IAC, IAC, '\r', 0}, []byte{'a', 0xff, '\r', 0}},
+		{"command taken out", []byte{'\r', IAC, NOP, 0, '\n'}, []byte{'\r', 0, '\n'}},
+		{"every byte", allBytesDoubled(), allBytes()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := NewDecoder(0)
+			d.Binary = true
+			got := d.Decode(nil, tt.in, func(Event) {})
+			if !bytes.Equal(got, tt.want) {
+				t.Errorf("Decode(% x) = % x; want % x", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func allBytes() []byte {
+	b := make([]byte, 256)
+	for i := range b {
+		b[i] = byte(i)
+	}
+	return b
+}
+
+func allBytesDoubled() []byte {
+	var b []byte
+	for i := range 256 {
+		b = append(b, byte(i))
+		if byte(i) == IAC {
+			b = append(b, IAC)
+		}
+	}
+	return b
+}

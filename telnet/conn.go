@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -96,7 +97,9 @@ type Conn struct {
 
 	// Owned by the reading goroutine (the one that negotiates, then the
 	// one that calls Read).
-	dec         *Decoder
+	dec *Decoder
+	// transparent is SetTransparent's mode, read by Read.
+	transparent atomic.Bool
 	pending     []byte // data received during negotiation, returned first
 	negotiating bool
 	replies     int  // option answers sent
@@ -545,6 +548,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 	for {
 		n, err := c.conn.Read(p)
 		if n > 0 {
+			c.dec.Binary = c.transparent.Load() && c.Enabled(Remote, OptBinary)
 			data, werr := c.decode(p[:n])
 			if werr != nil && err == nil {
 				err = werr
@@ -559,7 +563,37 @@ func (c *Conn) Read(p []byte) (int, error) {
 	}
 }
 
-// Write sends p to the client with IAC doubled and newlines as CR LF.
+// SetTransparent switches the data path to and from a file transfer's
+// mode, in which every byte passes: Write stops sending newlines as CR
+// LF, and Read stops folding CR NUL and CR LF into CR when the client
+// sends in BINARY (without it, a client still sends CR NUL for CR, and
+// that rule gives back the CR). IAC is still doubled both ways. If
+// BINARY is not enabled both ways, it is asked for again; the opening
+// negotiation has asked for it already, and most clients agree.
+func (c *Conn) SetTransparent(on bool) {
+	c.wmu.Lock()
+	c.wenc.NVT = !on
+	c.wenc.prevCR = false
+	c.wmu.Unlock()
+	c.transparent.Store(on)
+	if !on {
+		return
+	}
+	var out []byte
+	c.mu.Lock()
+	for _, s := range []Side{Remote, Local} {
+		if !c.opts.Enabled(s, OptBinary) && !c.opts.Pending(s, OptBinary) {
+			out = c.opts.Enable(out, s, OptBinary)
+		}
+	}
+	c.mu.Unlock()
+	if len(out) > 0 {
+		c.writeRaw(out)
+	}
+}
+
+// Write sends p to the client with IAC doubled and newlines as CR LF
+// (not in SetTransparent's mode).
 func (c *Conn) Write(p []byte) (int, error) {
 	bp := writeBufs.Get().(*[]byte)
 	defer func() {

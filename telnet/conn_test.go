@@ -542,3 +542,63 @@ func TestEnvSharedCopyOnWrite(t *testing.T) {
 		t.Errorf("Env() after the update = %v; want LANG=fr_FR.UTF-8", now)
 	}
 }
+
+// TestSetTransparent: in a transfer's mode, every byte reaches the
+// client as it was written (IAC doubled on the wire) and the client's
+// CR NUL reaches the server; out of it, text rules apply again.
+func TestSetTransparent(t *testing.T) {
+	conn, client, rec, data := negotiateWith(t, ClientConfig{TermTypes: []string{"xterm"}, Cols: 80, Rows: 24, Binary: true, Env: map[string]string{}}, nil)
+	defer conn.Close()
+	wire := func(want []byte) bool {
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			if bytes.Contains(rec.bytes(), want) {
+				return true
+			}
+		}
+		return false
+	}
+	recv := func(n int) []byte {
+		var got []byte
+		timeout := time.After(5 * time.Second)
+		for len(got) < n {
+			select {
+			case b := <-data:
+				got = append(got, b...)
+			case <-timeout:
+				t.Fatalf("client got % x; want %d bytes", got, n)
+			}
+		}
+		return got
+	}
+	conn.SetTransparent(true)
+	if _, err := conn.Write(allBytes()); err != nil {
+		t.Fatal(err)
+	}
+	if got := recv(256); !bytes.Equal(got, allBytes()) {
+		t.Errorf("transparent: client got % x; want every byte once", got)
+	}
+	if _, err := client.Write([]byte("x\r\x00y\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	var got []byte
+	for len(got) < 6 {
+		n, err := conn.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, buf[:n]...)
+	}
+	if want := []byte("x\r\x00y\r\n"); !bytes.Equal(got, want) {
+		t.Errorf("transparent: server read % x; want % x", got, want)
+	}
+	conn.Write([]byte("p\nq"))
+	if !wire([]byte("p\nq")) {
+		t.Errorf("transparent: the wire has %q; want p LF q", rec.bytes())
+	}
+	conn.SetTransparent(false)
+	conn.Write([]byte("a\nb"))
+	if !wire([]byte("a\r\nb")) {
+		t.Errorf("after: the wire has %q; want a CR LF b", rec.bytes())
+	}
+}

@@ -101,6 +101,39 @@ type DirectConn interface {
 	ReadDirect()
 }
 
+// TransparentConn is a Conn that can carry a file transfer (XMODEM,
+// YMODEM, ZMODEM): in SetTransparent(true)'s mode every byte passes both
+// ways unchanged by the protocol's text rules (telnet's CR NUL and CR LF,
+// the newline the ssh adapter turns into CR LF). Telnet, ssh and rlogin
+// connections are; the browser terminal is not.
+type TransparentConn interface {
+	Conn
+	SetTransparent(on bool)
+}
+
+// Wrapper is a Conn that wraps another (to count its traffic, say):
+// Unwrap returns the one inside, so that what it can do beyond Conn is
+// found (AsTransparent).
+type Wrapper interface {
+	Unwrap() Conn
+}
+
+// AsTransparent returns c, or the connection c wraps, as a
+// TransparentConn, if it is one.
+func AsTransparent(c Conn) (TransparentConn, bool) {
+	for c != nil {
+		if t, ok := c.(TransparentConn); ok {
+			return t, true
+		}
+		w, ok := c.(Wrapper)
+		if !ok {
+			break
+		}
+		c = w.Unwrap()
+	}
+	return nil, false
+}
+
 // UnknownTerm is the terminal type of a client that never named one.
 const UnknownTerm = "unknown"
 

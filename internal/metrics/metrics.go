@@ -144,6 +144,10 @@ type countingConn struct {
 	in, out prometheus.Counter
 }
 
+// Unwrap returns the connection counted, for the session to find what
+// it can do beyond term.Conn (term.TransparentConn).
+func (c *countingConn) Unwrap() term.Conn { return c.Conn }
+
 func (c *countingConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	if n > 0 {

@@ -93,3 +93,9 @@ func (c *conn) Resized() <-chan term.Size { return c.resized }
 func (c *conn) onResize(cols, rows int) {
 	term.SendSize(c.resized, term.Size{Cols: cols, Rows: rows})
 }
+
+// SetTransparent does nothing: an rlogin connection already carries the
+// caller's bytes as they are both ways (RFC 1282 has no text rules),
+// apart from the client's window-size message, which only the client
+// sends and only in its own framing.
+func (c *conn) SetTransparent(bool) {}

@@ -190,8 +190,10 @@ type conn struct {
 
 	wmu    sync.Mutex
 	prevCR bool
-	werr   error
-	closed sync.Once
+	// transparent: SetTransparent's mode, newlines sent as they are.
+	transparent bool
+	werr        error
+	closed      sync.Once
 }
 
 func newConn(sconn *ssh.ServerConn, ch ssh.Channel, s *chanState, who caller, timeout time.Duration) *conn {
@@ -247,13 +249,9 @@ func (c *conn) Write(p []byte) (int, error) {
 	if c.werr != nil {
 		return 0, c.werr
 	}
-	out := make([]byte, 0, len(p)+len(p)/16)
-	for _, b := range p {
-		if b == '\n' && !c.prevCR {
-			out = append(out, '\r')
-		}
-		out = append(out, b)
-		c.prevCR = b == '\r'
+	out := p
+	if !c.transparent {
+		out = c.crlf(p)
 	}
 	// The channel has no deadline, and a client that stops reading
 	// leaves Write waiting for window space: close it after the timeout.
@@ -267,6 +265,27 @@ func (c *conn) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// SetTransparent stops (or restarts) turning newlines into CR LF, for a
+// file transfer: an ssh channel carries every byte as it is.
+func (c *conn) SetTransparent(on bool) {
+	c.wmu.Lock()
+	c.transparent, c.prevCR = on, false
+	c.wmu.Unlock()
+}
+
+// crlf returns p with each newline as CR LF. Called with wmu held.
+func (c *conn) crlf(p []byte) []byte {
+	out := make([]byte, 0, len(p)+len(p)/16)
+	for _, b := range p {
+		if b == '\n' && !c.prevCR {
+			out = append(out, '\r')
+		}
+		out = append(out, b)
+		c.prevCR = b == '\r'
+	}
+	return out
 }
 
 var errWriteTimeout = errors.New("sshd: the caller stopped reading")
