@@ -21,6 +21,9 @@ var (
 	// ErrTooNew means the database was written by a newer x84 whose
 	// schema this binary does not know.
 	ErrTooNew = errors.New("store: database schema is newer than this x84")
+	// ErrLimit means a per-account bound was reached (the most files a
+	// user may tag).
+	ErrLimit = errors.New("store: limit reached")
 )
 
 // Encoding preferences a user may record.
@@ -108,8 +111,9 @@ type Users interface {
 	// taken handle.
 	ModifyUser(ctx context.Context, id int64, change func(*User) error) (*User, error)
 	// DeleteUser removes the account with the handle, with its groups,
-	// ssh keys, read pointers, votes and the private mail sent to it, or
-	// returns ErrNotFound. Calls, one-liners and messages it wrote stay.
+	// ssh keys, read pointers, votes, tagged files, transfer totals and
+	// the private mail sent to it, or returns ErrNotFound. Calls,
+	// one-liners and messages it wrote stay.
 	DeleteUser(ctx context.Context, handle string) error
 	// ListUsers returns every account sorted by handle, regardless of
 	// case.
@@ -265,6 +269,89 @@ type Uploads interface {
 	UploadsOf(ctx context.Context, ownerID int64) ([]Upload, error)
 }
 
+// FileRecord is what the board keeps about a file in the file area
+// beyond the file itself.
+type FileRecord struct {
+	// Path is the file's path in the file area, slash-separated and
+	// relative ("pub/demo.zip"), with no empty, "." or ".." element, so
+	// neither a leading nor a trailing slash (fs.ValidPath's rule, but
+	// the bytes of a name on disk need not be UTF-8).
+	Path string
+	// Description is the sysop's or uploader's description, "" if none:
+	// plain text, which may hold newlines, of at most MaxFileDescription
+	// bytes.
+	Description string
+	// Downloads counts the downloads of the file.
+	Downloads int64
+	// Added is when the record was made (first description, first
+	// download, or release), zero if unknown.
+	Added time.Time
+}
+
+// TransferTotals is what one account has uploaded and downloaded through
+// the board, for ratios.
+type TransferTotals struct{ UpFiles, UpBytes, DownFiles, DownBytes int64 }
+
+// MaxFileDescription is the longest FileRecord.Description, in bytes.
+const MaxFileDescription = 4096
+
+// Files stores file descriptions, download counts, per-account transfer
+// totals and tagged files. Paths are compared byte by byte; a path a
+// method stores must be valid as FileRecord.Path says, or the method
+// fails with an error that is neither ErrNotFound nor ErrExists. Tags
+// and totals belong to the account: they go when it is deleted. A tag
+// names a path, with or without a record.
+type Files interface {
+	// FileRecords returns the records of the files directly in dir (""
+	// or "." for the area's root; not those in its subfolders), keyed by
+	// Path. Files without a record are absent.
+	FileRecords(ctx context.Context, dir string) (map[string]FileRecord, error)
+	// FileRecord returns one record, or ErrNotFound.
+	FileRecord(ctx context.Context, path string) (FileRecord, error)
+	// SetDescription sets a file's description, creating its record
+	// (Added = now) if needed. A description longer than
+	// MaxFileDescription bytes is an error, and changes nothing.
+	SetDescription(ctx context.Context, path, description string) error
+	// MoveFileRecord follows a file moved from one path to another: the
+	// record at from, with every user's tag of from, moves to to,
+	// replacing the record and the tags there (they were the replaced
+	// file's). When there is no record at from, it returns ErrNotFound,
+	// having moved the tags and removed the record at to all the same,
+	// so a caller that moved the file may ignore ErrNotFound. Moving a
+	// path to itself changes nothing.
+	MoveFileRecord(ctx context.Context, from, to string) error
+	// DeleteFileRecord removes a record and the tags of its path; a
+	// missing record is not an error (files are removed by sftp and by
+	// the sysop).
+	DeleteFileRecord(ctx context.Context, path string) error
+	// CountDownload adds one download to path's record (creating it,
+	// Added = now), and, for an account (userID != 0), one file and n
+	// bytes to its DownFiles and DownBytes, in one transaction. An
+	// unknown account is ErrNotFound, and nothing is counted; n below 0
+	// is an error.
+	CountDownload(ctx context.Context, path string, userID, n int64) error
+	// CountUpload adds one file and n bytes to the account's UpFiles and
+	// UpBytes. An unknown account is ErrNotFound; ID 0 (a guest) counts
+	// nothing; n below 0 is an error.
+	CountUpload(ctx context.Context, userID, n int64) error
+	// Totals returns the account's totals (zeros when it has none, or
+	// for an unknown account).
+	Totals(ctx context.Context, userID int64) (TransferTotals, error)
+	// Tag adds path to the account's tagged files, unless it is there
+	// already (no error, and the order is kept). An account that has max
+	// tags already gets ErrLimit (so max 0 allows none); an unknown
+	// account is ErrNotFound.
+	Tag(ctx context.Context, userID int64, path string, max int) error
+	// Untag removes path from the account's tags; not tagged is not an
+	// error.
+	Untag(ctx context.Context, userID int64, path string) error
+	// Tags returns the account's tagged paths in the order they were
+	// tagged (empty for an account with none, or an unknown one).
+	Tags(ctx context.Context, userID int64) ([]string, error)
+	// ClearTags removes every tag of the account.
+	ClearTags(ctx context.Context, userID int64) error
+}
+
 // Message is a post in a public area or a private letter.
 type Message struct {
 	ID int64
@@ -359,6 +446,7 @@ type Store struct {
 	Bans      Bans
 	Keys      Keys
 	Uploads   Uploads
+	Files     Files
 	Messages  Messages
 	Polls     Polls
 	// Closer releases the engine's resources.

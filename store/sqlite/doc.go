@@ -22,8 +22,10 @@
 // that read first and then tried to write after another process had
 // written would fail at once with SQLITE_BUSY, which no timeout cures.
 // RecordCall, the creation or update of a user with its groups, a post
-// with its checks of recipient and parent, a poll with its options, and a
-// vote with its checks are each one transaction.
+// with its checks of recipient and parent, a poll with its options, a
+// vote with its checks, a download counted for the file and the account,
+// a tag with its check of the limit, and a file record moved or deleted
+// with its tags are each one transaction.
 //
 // # Journal and durability
 //
@@ -94,6 +96,27 @@
 // a constraint, so the table is created anew, the keys copied with their
 // ids and the AUTOINCREMENT counter, the old table dropped and the new
 // one renamed, all in the migration's transaction.
+//
+// Migration 0006 adds the terminal file areas' tables:
+//
+//   - file_records (path, dir, description, downloads, added) keep what
+//     the board knows of a file beyond the file, by path compared byte by
+//     byte, with no foreign key: sftp and the sysop remove files without
+//     the board knowing. dir is the path up to its last '/' (empty for the
+//     root), computed in Go on every write, so that FileRecords lists one
+//     folder and not its subfolders, from the index file_records_dir.
+//   - transfer_totals (user_id, up_files, up_bytes, down_files,
+//     down_bytes) count each account's transfers, for ratios; a row is
+//     made on the first count by an upsert, and cascades with the
+//     account.
+//   - file_tags (user_id, path, seq) are each account's tagged files,
+//     cascading with the account. A tag names a path, with or without a
+//     record. seq is one more than the account's highest, read in the
+//     tag's transaction, so Tags lists them in the order they were
+//     tagged; UNIQUE (user_id, seq) serves that order. file_tags_path
+//     finds every user's tag of a path when its record is moved or
+//     deleted. An account ID that names no account fails the foreign key,
+//     which is reported as store.ErrNotFound.
 //
 // The file is created with mode 0600, since it holds password hashes;
 // SQLite gives the -wal and -shm files the same mode.

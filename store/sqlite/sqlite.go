@@ -97,7 +97,7 @@ func Open(ctx context.Context, path string, opts Config) (*store.Store, error) {
 	}
 	return &store.Store{
 		Users: e, Calls: e, Oneliners: e, Bans: e, Keys: e, Uploads: e,
-		Messages: e, Polls: e,
+		Files: e, Messages: e, Polls: e,
 		Closer: e,
 	}, nil
 }
