@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 )
 
 // sender sends blocks and waits for their answers.
 type sender struct {
 	l      *line
+	start  time.Duration // the other side's time to start
 	useCRC bool
 	frame  []byte
 }
@@ -21,7 +23,7 @@ func (s *sender) waitStart(ctx context.Context, crcOnly bool) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		b, err := s.l.readByte(startWait)
+		b, err := s.l.readByte(s.start)
 		if err != nil {
 			return err
 		}
@@ -158,7 +160,7 @@ func (s *sender) fail(err error) error {
 // asks; 1024-byte blocks with opts.OneK when the receiver asked for CRCs.
 // It returns the bytes sent.
 func SendX(ctx context.Context, c Conn, r io.Reader, opts Options) (int64, error) {
-	s := &sender{l: &line{c: c}, frame: make([]byte, 0, 3+1024+2)}
+	s := &sender{l: &line{c: c}, frame: make([]byte, 0, 3+1024+2), start: opts.startWait()}
 	if err := s.waitStart(ctx, false); err != nil {
 		return 0, s.fail(err)
 	}
@@ -174,8 +176,8 @@ type Outgoing struct {
 
 // SendY sends files by YMODEM batch (1024-byte blocks, CRC-16, the name,
 // size and time in each file's header block), and returns the bytes sent.
-func SendY(ctx context.Context, c Conn, files []Outgoing) (int64, error) {
-	s := &sender{l: &line{c: c}, frame: make([]byte, 0, 3+1024+2)}
+func SendY(ctx context.Context, c Conn, files []Outgoing, opts Options) (int64, error) {
+	s := &sender{l: &line{c: c}, frame: make([]byte, 0, 3+1024+2), start: opts.startWait()}
 	var total int64
 	for _, f := range files {
 		rc, err := f.Open()

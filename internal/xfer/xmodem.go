@@ -60,9 +60,28 @@ type Options struct {
 	// OneK sends 1024-byte blocks (XMODEM-1K), when the receiver asked
 	// for CRCs. YMODEM always does.
 	OneK bool
-	// MaxSize bounds what ReceiveX and ReceiveY accept per file; 0 means
-	// no bound. A file over it ends the transfer with ErrTooLarge.
+	// MaxSize bounds what ReceiveX, ReceiveY and ReceiveZ accept per
+	// file; 0 means no bound. A file over it ends the transfer with
+	// ErrTooLarge.
 	MaxSize int64
+	// StartTimeout is how long the other side has to start the
+	// transfer (a caller picking files in a terminal program); 0 means
+	// a minute.
+	StartTimeout time.Duration
+	// Progress, when set, hears how each ZMODEM file goes, a few times a
+	// second at most, so that a screen can show it: done is what the
+	// receiver has (acknowledged, when we send), size -1 when unknown.
+	// done == size only in a file's last call, once it went whole; a
+	// skipped or failed file never gets it.
+	Progress func(name string, done, size int64)
+}
+
+// startWait returns how long the other side has to start.
+func (o Options) startWait() time.Duration {
+	if o.StartTimeout > 0 {
+		return o.StartTimeout
+	}
+	return startWait
 }
 
 // ErrTooLarge: a received file is over Options.MaxSize.
@@ -213,6 +232,7 @@ var errBadBlock = errors.New("xfer: damaged block")
 // receiver receives the blocks of one file.
 type receiver struct {
 	l       *line
+	wait    time.Duration // the other side's time to start
 	useCRC  bool
 	crcOnly bool // YMODEM: CRCs, never checksums
 	buf     []byte
@@ -221,7 +241,7 @@ type receiver struct {
 // start asks the sender to begin: 'C' (CRC) three times, then, unless
 // crcOnly, NAK (checksums). It returns the first block (or EOT).
 func (r *receiver) start(ctx context.Context, crcOnly bool) (block, error) {
-	deadline := time.Now().Add(startWait)
+	deadline := time.Now().Add(r.wait)
 	for try := 0; time.Now().Before(deadline); try++ {
 		if err := ctx.Err(); err != nil {
 			return block{}, err
@@ -331,7 +351,7 @@ func max64(a, b int64) int64 {
 // that itself ends in SUB bytes loses them (YMODEM keeps them).
 func ReceiveX(ctx context.Context, c Conn, w io.Writer, opts Options) (int64, error) {
 	l := &line{c: c}
-	r := &receiver{l: l, buf: make([]byte, 2+1024+2)}
+	r := &receiver{l: l, buf: make([]byte, 2+1024+2), wait: opts.startWait()}
 	n, err := r.receiveFile(ctx, w, -1, opts.MaxSize)
 	return n, r.finish(err)
 }
@@ -375,7 +395,7 @@ type File struct {
 // the files received whole. An error from create cancels the transfer.
 func ReceiveY(ctx context.Context, c Conn, create func(File) (io.WriteCloser, error), opts Options) ([]File, error) {
 	l := &line{c: c}
-	r := &receiver{l: l, buf: make([]byte, 2+1024+2), crcOnly: true}
+	r := &receiver{l: l, buf: make([]byte, 2+1024+2), crcOnly: true, wait: opts.startWait()}
 	var done []File
 	for {
 		hdr, err := r.start(ctx, true)

@@ -169,7 +169,7 @@ func TestSendYToRB(t *testing.T) {
 			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(d)), nil }})
 	}
 	c, wait := peer(t, dir, "rb", "-q")
-	n, err := SendY(t.Context(), c, out)
+	n, err := SendY(t.Context(), c, out, Options{})
 	if werr := wait(); err != nil || werr != nil {
 		t.Fatalf("SendY = %d, %v; rb: %v", n, err, werr)
 	}
