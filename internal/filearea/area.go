@@ -86,6 +86,10 @@ type Config struct {
 	MaxLogValue int
 	// Uploads records who owns each uploaded file and how big it is.
 	Uploads store.Uploads
+	// Tagged, if set, returns the paths (relative, slash-separated) of
+	// the files a user tagged in the terminal's Files screen; the
+	// read-only folder TaggedDir lists them.
+	Tagged func(ctx context.Context, userID int64) ([]string, error)
 	// Logger receives one record per refused operation, upload and
 	// change; nil discards them.
 	Logger *slog.Logger
@@ -101,6 +105,7 @@ type Area struct {
 	maxFiles  int
 	limits    Config // the session limits, defaults applied
 	uploads   store.Uploads
+	tagged    func(ctx context.Context, userID int64) ([]string, error)
 	log       *slog.Logger
 	// escape is the error os.Root wraps when a path or a symlink leads
 	// outside the root (os keeps its sentinel unexported; Open fetches
@@ -147,6 +152,7 @@ func Open(cfg Config) (*Area, error) {
 		maxFiles:  cfg.MaxFiles,
 		limits:    cfg,
 		uploads:   cfg.Uploads,
+		tagged:    cfg.Tagged,
 		log:       cfg.Logger,
 		pending:   make(map[int64]store.UploadUsage),
 		sessions:  make(map[int64]int),

@@ -54,6 +54,23 @@
 //     already on disk that are not are listed escaped (\x1b, \u202e,
 //     \\), and the escaped form names the file in requests.
 //
+// # The tagged folder
+//
+// With Config.Tagged set, the root holds a virtual folder, TaggedDir
+// ("@tagged"), listing the files the user tagged in the terminal's Files
+// screen that exist and that the user may see, by base name (the first
+// tagged of two with one name): "get @tagged/*" fetches the batch. It is
+// read only, and hides a real folder of that name.
+//
+// # Terminal transfers
+//
+// The terminal's Files screen works on a Session too (List, Open, Peek,
+// Create, Rename, Remove): a ZMODEM download passes the checks an sftp
+// read passes, and an upload by ZMODEM, YMODEM or XMODEM goes into the
+// upload folder under the rules below (never over an existing file).
+// Upload.Commit puts it in place as an sftp close does; Upload.Abort
+// throws it away, as a dropped connection does.
+//
 // # Limits per session and per user
 //
 // A session holds at most Config.MaxOpen open handles (downloads,

@@ -298,36 +298,11 @@ func (d *download) Close() error {
 
 // Fileread opens a regular file for download.
 func (s *session) Fileread(r *sftp.Request) (io.ReaderAt, error) {
-	rel := local(r.Filepath)
-	if err := s.lookup(r.Method, rel); err != nil {
+	d, err := s.openFile(r.Method, local(r.Filepath), true)
+	if err != nil {
 		return nil, err
 	}
-	// Stat first, so that opening a FIFO a sysop left cannot block.
-	fi, err := s.a.root.Stat(rel)
-	if err != nil {
-		return nil, s.refuse(r.Method, rel, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, s.refuse(r.Method, rel, failure("not a regular file"))
-	}
-	if err := s.acquire(); err != nil {
-		return nil, s.refuse(r.Method, rel, err)
-	}
-	f, err := s.a.root.Open(rel)
-	if err != nil {
-		s.release()
-		return nil, s.refuse(r.Method, rel, err)
-	}
-	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		f.Close()
-		s.release()
-		if err == nil {
-			err = failure("not a regular file")
-		}
-		return nil, s.refuse(r.Method, rel, err)
-	}
-	s.transferStart("downloading", rel)
-	return &download{File: f, release: func() { s.transferEnd(); s.release() }}, nil
+	return d, nil
 }
 
 // listing is a fixed list of entries.
@@ -377,6 +352,9 @@ func show(fi os.FileInfo) os.FileInfo {
 // lists itself) and Stat (following symlinks that stay inside the area).
 func (s *session) Filelist(r *sftp.Request) (sftp.ListerAt, error) {
 	rel := local(r.Filepath)
+	if name, isDir, ok := s.taggedPath(rel); ok {
+		return s.taggedList(r.Method, rel, name, isDir)
+	}
 	if err := s.lookup(r.Method, rel); err != nil {
 		return nil, err
 	}
@@ -437,9 +415,12 @@ func (s *session) list(rel string) (listing, error) {
 			}
 		}
 	}
-	l := make(listing, 0, len(ents))
+	l := make(listing, 0, len(ents)+1)
+	if _, _, ok := s.taggedPath(TaggedDir); ok && rel == "." {
+		l = append(l, taggedDirInfo{})
+	}
 	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), tempPrefix) {
+		if strings.HasPrefix(e.Name(), tempPrefix) || rel == "." && e.Name() == TaggedDir && s.a.tagged != nil {
 			continue
 		}
 		if mine != nil && !mine[path.Join(canon, e.Name())] {
@@ -458,6 +439,9 @@ func (s *session) list(rel string) (listing, error) {
 // Lstat answers Lstat without following a final symlink.
 func (s *session) Lstat(r *sftp.Request) (sftp.ListerAt, error) {
 	rel := local(r.Filepath)
+	if name, isDir, ok := s.taggedPath(rel); ok {
+		return s.taggedList(r.Method, rel, name, isDir)
+	}
 	if err := s.lookup(r.Method, rel); err != nil {
 		return nil, err
 	}
@@ -494,6 +478,9 @@ func (s *session) Filecmd(r *sftp.Request) error {
 	rel := local(r.Filepath)
 	if err := s.wait(); err != nil {
 		return s.refuse(r.Method, rel, err)
+	}
+	if s.inTagged(rel) || r.Target != "" && s.inTagged(local(r.Target)) {
+		return s.refuse(r.Method, rel, denied("the "+TaggedDir+" folder is read only"))
 	}
 	switch r.Method {
 	case "Setstat":

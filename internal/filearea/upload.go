@@ -22,7 +22,7 @@ import (
 
 // Filewrite starts an upload (pkg/sftp's Put).
 func (s *session) Filewrite(r *sftp.Request) (io.WriterAt, error) {
-	u, err := s.put(r)
+	u, err := s.put(local(r.Filepath), r.Pflags())
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +32,7 @@ func (s *session) Filewrite(r *sftp.Request) (io.WriterAt, error) {
 // OpenFile starts an upload opened for reading too (pkg/sftp's Open,
 // which its own client uses for Create).
 func (s *session) OpenFile(r *sftp.Request) (sftp.WriterAtReaderAt, error) {
-	u, err := s.put(r)
+	u, err := s.put(local(r.Filepath), r.Pflags())
 	if err != nil {
 		return nil, err
 	}
@@ -108,8 +108,7 @@ func (s *session) quotaFor() int64 {
 	return s.a.quota
 }
 
-func (s *session) put(r *sftp.Request) (*upload, error) {
-	rel := local(r.Filepath)
+func (s *session) put(rel string, flags sftp.FileOpenFlags) (*upload, error) {
 	const op = "Put" // Filewrite's and OpenFile's alike
 	if err := s.wait(); err != nil {
 		return nil, s.refuse(op, rel, err)
@@ -119,6 +118,8 @@ func (s *session) put(r *sftp.Request) (*upload, error) {
 		return nil, s.refuse(op, rel, denied("anonymous uploads are not allowed"))
 	case rel == ".":
 		return nil, s.refuse(op, rel, failure("is a directory"))
+	case s.inTagged(rel):
+		return nil, s.refuse(op, rel, denied("the "+TaggedDir+" folder is read only"))
 	case hidden(rel):
 		return nil, s.refuse(op, rel, denied("reserved name"))
 	case !s.user.Sysop && path.Dir(rel) != s.a.uploadDir:
@@ -131,7 +132,6 @@ func (s *session) put(r *sftp.Request) (*upload, error) {
 	if !t.exists && !cleanName(path.Base(rel)) {
 		return nil, s.refuse(op, rel, errBadName)
 	}
-	flags := r.Pflags()
 	if flags.Excl && t.exists {
 		return nil, s.refuse(op, rel, failure("file exists"))
 	}
