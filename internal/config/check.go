@@ -27,6 +27,9 @@ type problem struct {
 	// index is, for a section that is an array of tables, which table
 	// (1-based) the problem is in.
 	index int
+	// table names, for an array of tables inside a section
+	// ([[files.area]]), the array; index is then which of its tables.
+	table string
 	err   error
 }
 

@@ -5,12 +5,14 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Config is x84's whole configuration. Each field is one section of the
@@ -168,7 +170,45 @@ type Files struct {
 	// than reads and writes of open files (opens, listings, stats,
 	// renames, removals); more wait their turn.
 	MaxRequestsPerSecond int `toml:"max_requests_per_second"` // 1 to 100000
+	// Areas are the [[files.area]] tables: the folders the terminal's
+	// Files screen lists, in this order. None means one area, "Files",
+	// the area's root.
+	Areas []FileArea `toml:"area"`
+	// MaxTags bounds the files one caller may tag for a batch download.
+	MaxTags int `toml:"max_tags"` // 1 to 10000
+	// MaxBatchMiB bounds one batch download, in MiB.
+	MaxBatchMiB int `toml:"max_batch_mib"` // 1 to 1<<20
+	// Ratio, when above 0, lets a caller download at most Ratio bytes
+	// for each byte uploaded, after a free allowance of RatioFreeMiB.
+	// Sysops are exempt. 0 (the default) turns ratios off.
+	Ratio        int `toml:"ratio"`          // 0 to 1000
+	RatioFreeMiB int `toml:"ratio_free_mib"` // 0 to 1<<20
+	// LinkLifetime is how long a browser terminal's download link works.
+	LinkLifetime Duration `toml:"link_lifetime"` // 1s to 24h
+	// TransferTimeout is how long a caller's terminal has to start a
+	// transfer, and to answer during one.
+	TransferTimeout Duration `toml:"transfer_timeout"` // 1s to 10m
 }
+
+// FileArea is one folder of the file area as the Files screen shows it.
+type FileArea struct {
+	// Name is shown in the list of areas: 1 to 40 characters, unique.
+	Name string `toml:"name"`
+	// Dir is the folder, inside the file area, slash-separated ("pub",
+	// "games/dos"); "" is the root. Not the upload folder.
+	Dir string `toml:"dir"`
+	// Description is a line shown beside the name.
+	Description string `toml:"description"`
+	// Upload says who may upload from this area: "everyone" (the
+	// default), "sysops" or "nobody". Uploads always wait in the upload
+	// folder for a sysop to release them.
+	Upload string `toml:"upload"`
+	// SysopOnly hides the area from callers who are not sysops.
+	SysopOnly bool `toml:"sysop_only"`
+}
+
+// FileAreaUploads are the values of a file area's upload key.
+var FileAreaUploads = []string{"everyone", "sysops", "nobody"}
 
 // Accounts holds the rules for new accounts and logins. Package auth
 // turns it into its own types (auth.RulesFromConfig, auth.HasherFromConfig),
@@ -287,6 +327,10 @@ func Default() Config {
 			MaxFilesPerUser:      500,
 			MaxOpenFiles:         64,
 			MaxOpenFilesPerUser:  128,
+			MaxTags:              100,
+			MaxBatchMiB:          1024,
+			LinkLifetime:         Duration(10 * time.Minute),
+			TransferTimeout:      Duration(time.Minute),
 			MaxSessionsPerUser:   4,
 			MaxRequestsPerSecond: 200,
 		},
@@ -553,14 +597,50 @@ func (f Files) check() *problem {
 		intIn("max_open_files_per_user", f.MaxOpenFilesPerUser, 1, 1<<20),
 		intIn("max_sessions_per_user", f.MaxSessionsPerUser, 1, 1000),
 		intIn("max_requests_per_second", f.MaxRequestsPerSecond, 1, 100000),
+		intIn("max_tags", f.MaxTags, 1, 10000),
+		intIn("max_batch_mib", f.MaxBatchMiB, 1, 1<<20),
+		intIn("ratio", f.Ratio, 0, 1000),
+		intIn("ratio_free_mib", f.RatioFreeMiB, 0, 1<<20),
+		durationIn("link_lifetime", f.LinkLifetime, Duration(time.Second), Duration(24*time.Hour)),
+		durationIn("transfer_timeout", f.TransferTimeout, Duration(time.Second), Duration(10*time.Minute)),
 	); p != nil {
 		return p
+	}
+	names := map[string]bool{}
+	for i, a := range f.Areas {
+		if p := a.check(f.UploadDir, names); p != nil {
+			p.table, p.index = "area", i+1
+			return p
+		}
 	}
 	if f.MaxOpenFilesPerUser < f.MaxOpenFiles {
 		p := problemf("max_open_files_per_user", "max_open_files_per_user (%d) must not be less than max_open_files (%d)",
 			f.MaxOpenFilesPerUser, f.MaxOpenFiles)
 		p.also = "max_open_files"
 		return p
+	}
+	return nil
+}
+
+func (a FileArea) check(uploadDir string, names map[string]bool) *problem {
+	clean := path.Clean("/" + a.Dir)[1:]
+	switch {
+	case a.Name == "":
+		return problemf("name", "a file area needs a name")
+	case utf8.RuneCountInString(a.Name) > 40 || strings.ContainsFunc(a.Name, unicode.IsControl):
+		return problemf("name", "%q: at most 40 characters, no control characters", a.Name)
+	case names[strings.ToLower(a.Name)]:
+		return problemf("name", "another file area is named %q", a.Name)
+	case strings.Contains(a.Dir, "\\") || clean != strings.Trim(a.Dir, "/") || strings.HasPrefix(a.Dir, "/"):
+		return problemf("dir", "%q: a folder inside the file area, like \"pub\" or \"games/dos\"", a.Dir)
+	case clean == uploadDir || strings.HasPrefix(clean, uploadDir+"/"):
+		return problemf("dir", "%q is the upload folder, which the Files screen shows to sysops for review", a.Dir)
+	case utf8.RuneCountInString(a.Description) > 60 || strings.ContainsFunc(a.Description, unicode.IsControl):
+		return problemf("description", "at most 60 characters, no control characters")
+	}
+	names[strings.ToLower(a.Name)] = true
+	if a.Upload != "" {
+		return oneOf("upload", strings.ToLower(a.Upload), FileAreaUploads...)
 	}
 	return nil
 }

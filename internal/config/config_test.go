@@ -539,6 +539,9 @@ func schemaKeys() []string {
 			continue // [[door]]: none by default; TestExampleDoor
 		}
 		for j := range st.NumField() {
+			if st.Field(j).Type.Kind() == reflect.Slice && st.Field(j).Type.Elem().Kind() == reflect.Struct {
+				continue // [[files.area]]: none by default
+			}
 			if name, ok := tagName(st.Field(j)); ok {
 				keys = append(keys, sec+"."+name)
 			}
@@ -780,6 +783,43 @@ sysop_only = true
 	}
 }
 
+// TestFileAreas: [[files.area]] tables are read in order, and an error
+// names the table and its line.
+func TestFileAreas(t *testing.T) {
+	c, err := Parse("f", []byte("[files]\nmax_tags = 7\n\n[[files.area]]\nname = \"Games\"\ndir = \"games/dos\"\nupload = \"sysops\"\n\n[[files.area]]\nname = \"Text\"\nsysop_only = true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Files.Areas) != 2 || c.Files.Areas[0].Dir != "games/dos" || c.Files.Areas[0].Upload != "sysops" ||
+		!c.Files.Areas[1].SysopOnly || c.Files.MaxTags != 7 {
+		t.Errorf("Parse = %+v", c.Files)
+	}
+	tests := []struct{ name, file, want string }{
+		{"same name", "[[files.area]]\nname = \"A\"\n[[files.area]]\nname = \"a\"\n",
+			"config: f:4: files.area[2].name: another file area is named \"a\""},
+		{"no name", "[files]\nratio = 2\n[[files.area]]\ndir = \"x\"\n",
+			"config: f:3: files.area[1].name: a file area needs a name"},
+		{"escape", "[[files.area]]\nname = \"A\"\ndir = \"../etc\"\n",
+			"config: f:3: files.area[1].dir: \"../etc\": a folder inside the file area, like \"pub\" or \"games/dos\""},
+		{"upload folder", "[[files.area]]\nname = \"A\"\ndir = \"uploads\"\n",
+			"config: f:3: files.area[1].dir: \"uploads\" is the upload folder, which the Files screen shows to sysops for review"},
+		{"upload rule", "[[files.area]]\nname = \"A\"\nupload = \"all\"\n",
+			"config: f:3: files.area[1].upload: must be one of everyone, sysops, nobody (got \"all\")"},
+		{"unknown key", "[[files.area]]\nname = \"A\"\nsize = 1\n",
+			"config: f:3: files.area[1].size: unknown key"},
+		{"max tags", "[files]\nmax_tags = 0\n",
+			"config: f:2: files.max_tags: must be between 1 and 10000 (got 0)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("f", []byte(tt.file))
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("Parse error\n got %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+}
+
 // FuzzParse: any file gives a Config or an *Error, never a panic.
 func FuzzParse(f *testing.F) {
 	f.Add(Example())
@@ -787,6 +827,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("door = [{name = \"a\"}]\n[[door]]\n")
 	f.Add("[[telnet]]\nport = 1\n")
 	f.Add("[board]\nareas = [[1]]\n")
+	f.Add("[[files.area]]\nname = \"a\"\n[[files.area]]\ndir = \"x\"\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		_, err := Parse("fuzz", []byte(src))
 		if err != nil {

@@ -134,6 +134,34 @@ max_sessions_per_user = 4
 # Requests per second of one sftp session, besides reads and writes of open
 # files; more wait their turn.
 max_requests_per_second = 200
+# Files one caller may tag for a batch download, 1 to 10000.
+max_tags = 100
+# Largest batch download, in MiB.
+max_batch_mib = 1024
+# Download ratio: above 0, a caller may download this many bytes for each
+# byte uploaded, after ratio_free_mib MiB (sysops are exempt). 0: no ratio.
+ratio = 0
+# Free downloads before the ratio applies, in MiB.
+ratio_free_mib = 0
+# How long a browser terminal's download link works.
+link_lifetime = "10m"
+# How long a caller's terminal has to start a file transfer (ZMODEM, YMODEM,
+# XMODEM), and to answer during one.
+transfer_timeout = "1m"
+
+# The Files screen's areas, in order: folders of the file area. With none,
+# there is one area, "Files", the whole area. Uncomment and edit:
+#
+# [[files.area]]
+# name = "DOS games"
+# # The folder inside the file area ("" is its root).
+# dir = "games/dos"
+# description = "Shareware from the nineties"
+# # Who may upload from this area: everyone, sysops or nobody. Uploads wait
+# # in the upload folder until a sysop releases them.
+# upload = "everyone"
+# # Only sysops see the area.
+# sysop_only = false
 
 [accounts]
 # Shortest handle, 1 to 64 characters.

@@ -353,18 +353,20 @@ func unescape(s string) string {
 // table where the key is set, or its [[door]] header when the file does
 // not set the key.
 func lineOf(src []byte, key []string) int {
-	if len(key) < 2 || !strings.HasPrefix(key[1], "#") {
+	j := slices.IndexFunc(key, func(part string) bool { return strings.HasPrefix(part, "#") })
+	if j < 1 {
 		return locateKey(src, key)
 	}
-	n, err := strconv.Atoi(key[1][1:])
+	n, err := strconv.Atoi(key[j][1:])
 	if err != nil {
 		return 0
 	}
+	table, rest := strings.Join(key[:j], "."), key[j+1:]
 	header := -1
 	for i, line := range strings.Split(string(src[bomLen(src):]), "\n") {
 		t := strings.TrimSpace(line)
 		if header < 0 || t != "" && t[0] == '[' {
-			if name, _, ok := strings.Cut(strings.TrimPrefix(t, "[["), "]]"); ok && strings.HasPrefix(t, "[[") && strings.Join(strings.Fields(name), "") == key[0] {
+			if name, _, ok := strings.Cut(strings.TrimPrefix(t, "[["), "]]"); ok && strings.HasPrefix(t, "[[") && strings.Join(strings.Fields(name), "") == table {
 				if n--; n == 0 {
 					header = i
 					continue
@@ -373,16 +375,16 @@ func lineOf(src []byte, key []string) int {
 			if header >= 0 {
 				// A sub-table of this one ([door.env]) may set the key.
 				name := strings.Join(strings.Fields(strings.Trim(strings.SplitN(t, "#", 2)[0], "[] \t")), "")
-				if len(key) > 2 && (name == key[0]+"."+key[2] || strings.HasPrefix(name, key[0]+"."+key[2]+".")) {
+				if len(rest) > 0 && (name == table+"."+rest[0] || strings.HasPrefix(name, table+"."+rest[0]+".")) {
 					return i + 1
 				}
 				break // the table ended without the key
 			}
 			continue
 		}
-		if len(key) > 2 {
+		if len(rest) > 0 {
 			k, _, ok := strings.Cut(t, "=")
-			if ok && strings.Trim(strings.TrimSpace(k), `"'`) == key[2] {
+			if ok && strings.Trim(strings.TrimSpace(k), `"'`) == rest[0] {
 				return i + 1
 			}
 		}

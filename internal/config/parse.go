@@ -94,7 +94,11 @@ func (c Config) check(isSet func(key ...string) bool) (toml.Key, error) {
 		}
 		if p.index > 0 {
 			// A table of an array: the key names which one.
-			return toml.Key{name, elementPart(p.index), p.key}, p.err
+			key := toml.Key{name}
+			if p.table != "" {
+				key = append(key, p.table)
+			}
+			return append(key, elementPart(p.index), p.key), p.err
 		}
 		key := toml.Key{name, p.key}
 		if p.also != "" && !isSet(key...) {
