@@ -14,6 +14,7 @@ import (
 	"github.com/x84bbs/x84/art"
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/internal/defaults"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
@@ -48,6 +49,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Doors are the Doors menu's programs; with none there is no menu.
 	Doors []Door
+	// Files is the file areas' service; nil means no Files screen.
+	Files *files.Service
 	// DataDir is the board's data directory: doors' working directories
 	// are made under DataDir/doors unless they name their own.
 	DataDir string
@@ -90,6 +93,9 @@ func New(cfg Config) (*Board, error) {
 	}
 	b.Menu.addStandard()
 	if err := b.addDoors(cfg.Doors); err != nil {
+		return nil, err
+	}
+	if err := b.addFiles(); err != nil {
 		return nil, err
 	}
 	return b, nil

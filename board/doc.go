@@ -41,7 +41,7 @@
 // and goes on the menu with Menu.Add, before the board serves anyone
 // (x84.Options.Extend is the place):
 //
-//	b.Menu.Add(board.Entry{Key: 'f', Label: "Fortune cookie", Run: fortune})
+//	b.Menu.Add(board.Entry{Key: 'j', Label: "Fortune cookie", Run: fortune})
 //
 // A Call embeds the *session.Session (keys, output, size, activity, its
 // Inbox) and carries the Board and the caller's account (User; an

@@ -27,7 +27,7 @@ import (
 var x84Bin, hostKeys string
 
 // copyHostKeys puts the keys made in TestMain into a data directory.
-func copyHostKeys(t *testing.T, dir string) {
+func copyHostKeys(t testing.TB, dir string) {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(hostKeys, "ssh_host_*"))
 	for _, f := range files {
@@ -136,7 +136,7 @@ func testConfig(conf string) string {
 }
 
 // startX84 runs the binary on a fresh data directory with free ports.
-func startX84(t *testing.T, conf string) *server {
+func startX84(t testing.TB, conf string) *server {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "x84.toml"), []byte(testConfig(conf)), 0o600); err != nil {
@@ -153,7 +153,7 @@ func (s *server) restart(t *testing.T) *server {
 
 // runX84 runs a board binary on a data directory and waits until it
 // listens.
-func runX84(t *testing.T, bin, dir string) *server {
+func runX84(t testing.TB, bin, dir string) *server {
 	t.Helper()
 	copyHostKeys(t, dir)
 	cmd := exec.Command(bin, "--data", dir)
@@ -314,7 +314,7 @@ func (tm *tmux) resize(cols, rows int) {
 }
 
 // addUser creates an account with `x84 user add`, as a sysop would.
-func (s *server) addUser(t *testing.T, name, password string, sysop bool) {
+func (s *server) addUser(t testing.TB, name, password string, sysop bool) {
 	t.Helper()
 	args := []string{"--data", s.dir, "user", "add", name, "--password-stdin"}
 	if sysop {

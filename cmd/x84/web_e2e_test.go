@@ -74,7 +74,7 @@ func TestWebTerminal(t *testing.T) {
 // dialWeb opens the browser terminal's WebSocket on addr, as the page
 // does. waitFor reads the terminal's output until want has come, and
 // drops what came up to it. Everything is closed at the test's end.
-func dialWeb(t *testing.T, addr string) (context.Context, *websocket.Conn, *http.Client, func(want string)) {
+func dialWeb(t *testing.T, addr string) (context.Context, *websocket.Conn, *http.Client, func(want string) string) {
 	t.Helper()
 	transport := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
 	t.Cleanup(transport.CloseIdleConnections)
@@ -87,7 +87,7 @@ func dialWeb(t *testing.T, addr string) (context.Context, *websocket.Conn, *http
 	}
 	t.Cleanup(func() { c.CloseNow() })
 	var seen []byte
-	waitFor := func(want string) {
+	waitFor := func(want string) string {
 		t.Helper()
 		for !bytes.Contains(seen, []byte(want)) {
 			_, b, err := c.Read(ctx)
@@ -96,7 +96,10 @@ func dialWeb(t *testing.T, addr string) (context.Context, *websocket.Conn, *http
 			}
 			seen = append(seen, b...)
 		}
-		seen = seen[bytes.Index(seen, []byte(want))+len(want):]
+		i := bytes.Index(seen, []byte(want))
+		before := string(seen[:i])
+		seen = seen[i+len(want):]
+		return before
 	}
 	return ctx, c, client, waitFor
 }

@@ -129,7 +129,7 @@ func main() {
 		DataDir: *data,
 		Extend: func(b *board.Board) {
 			for _, e := range []board.Entry{
-				{Key: 'f', Label: "Fortune cookie", Run: fortune},
+				{Key: 'j', Label: "Fortune cookie", Run: fortune},
 				{Key: 'y', Label: "Graffiti wall", Run: graffiti},
 			} {
 				if err := b.Menu.Add(e); err != nil {

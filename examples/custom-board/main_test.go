@@ -82,12 +82,12 @@ func TestCustomBoard(t *testing.T) {
 	tmux("send-keys", "-t", "main", "maker", "Enter", "maker-password", "Enter", "maker-password", "Enter", "Enter", "Enter", "Enter", "Enter") // the last skips the setup code
 	wait("Create the account maker?")
 	tmux("send-keys", "-t", "main", "y")
-	wait("[F] Fortune cookie")
-	tmux("send-keys", "-t", "main", "f")
+	wait("[J] Fortune cookie")
+	tmux("send-keys", "-t", "main", "j")
 	wait("Your fortune, maker:")
 	wait("You will receive a message from a distant node.")
 	tmux("send-keys", "-t", "main", "Enter")
-	wait("[F] Fortune cookie")
+	wait("[J] Fortune cookie")
 
 	// The graffiti wall writes through the one-liner service: the board's
 	// own one-liners screen shows what was sprayed.

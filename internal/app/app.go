@@ -69,6 +69,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	defer parts.Close()
 	h, err := handler(parts, cfg)
 	if err != nil {
 		return err

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/x84bbs/x84/internal/config"
-	"github.com/x84bbs/x84/internal/filearea"
 	"github.com/x84bbs/x84/internal/rlogind"
 	"github.com/x84bbs/x84/internal/sshd"
 	"github.com/x84bbs/x84/internal/telnetd"
@@ -49,33 +48,10 @@ func (n *node) listenSSH() error {
 	if err != nil {
 		return err
 	}
-	filesDir := n.cfg.Files.Dir
-	if filesDir == "" {
-		filesDir = filepath.Join(n.dir, FilesDir)
-	}
-	area, err := filearea.Open(filearea.Config{
-		Dir:                filesDir,
-		UploadDir:          n.cfg.Files.UploadDir,
-		MaxUpload:          int64(n.cfg.Files.MaxUploadMiB) << 20,
-		Quota:              int64(n.cfg.Files.QuotaMiB) << 20,
-		MaxFiles:           n.cfg.Files.MaxFilesPerUser,
-		MaxOpen:            n.cfg.Files.MaxOpenFiles,
-		MaxOpenPerUser:     n.cfg.Files.MaxOpenFilesPerUser,
-		MaxSessionsPerUser: n.cfg.Files.MaxSessionsPerUser,
-		RequestsPerSecond:  n.cfg.Files.MaxRequestsPerSecond,
-		LinesPerSecond:     n.cfg.Log.SFTPLinesPerSecond,
-		MaxLogValue:        n.cfg.Log.MaxValue,
-		Uploads:            n.parts.Store.Uploads,
-		Logger:             n.log,
-	})
-	if err != nil {
-		return fmt.Errorf("x84: file area: %w", err)
-	}
-	n.closers = append(n.closers, area)
 	p, err := sshd.New(sshd.Config{
 		HostKeys:     keys,
 		Accounts:     n.parts.Accounts,
-		Files:        area,
+		Files:        n.parts.Area,
 		Register:     n.srv.Register,
 		AuthTimeout:  n.cfg.SSH.AuthTimeout.D(),
 		MaxAuthTries: n.cfg.SSH.MaxAuthTries,
@@ -117,6 +93,7 @@ func (n *node) listenWeb() error {
 	cfg, p := n.cfg, n.parts
 	ws := web.New(web.Config{
 		Server:            n.srv,
+		Files:             p.Files,
 		Telnet:            telnetProtocol(cfg, n.log),
 		Accounts:          p.Accounts,
 		Oneliners:         p.Community.Oneliners,

@@ -13,8 +13,10 @@ import (
 	"github.com/x84bbs/x84/board"
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/internal/auth"
 	"github.com/x84bbs/x84/internal/config"
+	"github.com/x84bbs/x84/internal/filearea"
 	"github.com/x84bbs/x84/internal/metrics"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
@@ -30,7 +32,11 @@ type Parts struct {
 	Accounts  *account.Service
 	Community *community.Services
 	Art       *art.Library
-	Log       *slog.Logger
+	// Area is the file area, served over sftp and by the Files screen;
+	// Files the file areas' rules.
+	Area  *filearea.Area
+	Files *files.Service
+	Log   *slog.Logger
 	// Board is the default board's configuration, as x84.toml sets it:
 	// board.New(Board) builds it.
 	Board board.Config
@@ -66,6 +72,9 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 	if err != nil {
 		return nil, err
 	}
+	if err := p.openFiles(dir, cfg); err != nil {
+		return nil, err
+	}
 	p.Board = board.Config{
 		Name:             cfg.Board.Name,
 		MaxLoginAttempts: cfg.Accounts.MaxLoginAttempts,
@@ -80,8 +89,61 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		Logger:           log,
 		Doors:            boardDoors(cfg.Doors),
 		DataDir:          dir,
+		Files:            p.Files,
 	}
 	return p, nil
+}
+
+// openFiles opens the file area and the file areas' service.
+func (p *Parts) openFiles(dir string, cfg config.Config) error {
+	filesDir := cfg.Files.Dir
+	if filesDir == "" {
+		filesDir = filepath.Join(dir, FilesDir)
+	}
+	area, err := filearea.Open(filearea.Config{
+		Dir:                filesDir,
+		UploadDir:          cfg.Files.UploadDir,
+		MaxUpload:          int64(cfg.Files.MaxUploadMiB) << 20,
+		Quota:              int64(cfg.Files.QuotaMiB) << 20,
+		MaxFiles:           cfg.Files.MaxFilesPerUser,
+		MaxOpen:            cfg.Files.MaxOpenFiles,
+		MaxOpenPerUser:     cfg.Files.MaxOpenFilesPerUser,
+		MaxSessionsPerUser: cfg.Files.MaxSessionsPerUser,
+		RequestsPerSecond:  cfg.Files.MaxRequestsPerSecond,
+		LinesPerSecond:     cfg.Log.SFTPLinesPerSecond,
+		MaxLogValue:        cfg.Log.MaxValue,
+		Uploads:            p.Store.Uploads,
+		Tagged:             p.Store.Files.Tags,
+		Logger:             p.Log,
+	})
+	if err != nil {
+		return fmt.Errorf("x84: file area: %w", err)
+	}
+	areas := make([]files.AreaConfig, len(cfg.Files.Areas))
+	for i, a := range cfg.Files.Areas {
+		areas[i] = files.AreaConfig{Name: a.Name, Dir: a.Dir, Description: a.Description, Upload: a.Upload, SysopOnly: a.SysopOnly}
+	}
+	svc, err := files.New(files.Config{
+		Area: area, Store: p.Store.Files, Areas: areas,
+		MaxTags: cfg.Files.MaxTags, MaxBatch: int64(cfg.Files.MaxBatchMiB) << 20,
+		Ratio: cfg.Files.Ratio, RatioFree: int64(cfg.Files.RatioFreeMiB) << 20,
+		LinkLifetime: cfg.Files.LinkLifetime.D(), TransferTimeout: cfg.Files.TransferTimeout.D(),
+		Logger: p.Log,
+	})
+	if err != nil {
+		area.Close()
+		return err
+	}
+	p.Area, p.Files = area, svc
+	return nil
+}
+
+// Close releases what the parts hold open (the file area).
+func (p *Parts) Close() error {
+	if p.Area != nil {
+		return p.Area.Close()
+	}
+	return nil
 }
 
 // newAccounts builds the account service and the login ban from the

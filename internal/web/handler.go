@@ -31,6 +31,9 @@ func (s *Server) Handler() http.Handler {
 	rt.handle(http.MethodGet, "/api/lastcallers", s.lastCallers)
 	rt.handle(http.MethodGet, "/healthz", s.healthz)
 	rt.handle(http.MethodGet, "/metrics", s.metrics)
+	if s.cfg.Files != nil {
+		rt.handle(http.MethodGet, "/files/*", s.download)
+	}
 	for p := range s.assets {
 		rt.handle(http.MethodGet, p, s.asset)
 	}
@@ -50,6 +53,10 @@ func (rt router) handle(method, path string, h http.HandlerFunc) {
 
 func (rt router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	methods, ok := rt[r.URL.Path]
+	if !ok && strings.Count(r.URL.Path, "/") == 2 {
+		// "/files/TOKEN": one level under a folder that takes any name.
+		methods, ok = rt[path.Dir(r.URL.Path)+"/*"]
+	}
 	if !ok {
 		writeError(w, http.StatusNotFound, "no such page")
 		return

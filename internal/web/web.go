@@ -18,6 +18,7 @@ import (
 
 	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/community"
+	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/internal/defaults"
 	"github.com/x84bbs/x84/internal/server"
 	"github.com/x84bbs/x84/store"
@@ -45,6 +46,9 @@ const (
 // Config configures a Server. Every field is optional: a nil callback or
 // dependency disables what needs it (an endpoint answers 404 or 503).
 type Config struct {
+	// Files serves the browser terminal's one-time download links at
+	// /files/TOKEN. If nil, they answer 404.
+	Files *files.Service
 	// Server runs the terminal sessions of /ws and /ws/telnet, with the
 	// limits and the ban hook every protocol shares. If nil, both answer
 	// 404.

@@ -1,0 +1,495 @@
+package board
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/x84bbs/x84/files"
+	"github.com/x84bbs/x84/internal/filearea"
+	"github.com/x84bbs/x84/term"
+	"github.com/x84bbs/x84/ui"
+)
+
+// filesKey is the main menu's key for the file areas.
+const filesKey = 'f'
+
+// addFiles puts the Files screen on the main menu when the board has
+// file areas.
+func (b *Board) addFiles() error {
+	if b.cfg.Files == nil {
+		return nil
+	}
+	return b.Menu.Add(Entry{Key: filesKey, Label: "Files", Run: filesScreen})
+}
+
+// areaKeys are the keys of the areas in the Files menu, in order; s, n
+// and t are the menu's own.
+const areaKeys = "123456789abcdeghijklmoprsuvwxyz"
+
+// filesScreen lists the areas and the ways to find files, and runs the
+// file list picked.
+func filesScreen(ctx context.Context, c *Call) error {
+	br, err := c.Board.cfg.Files.Open(ctx, files.User{ID: c.User.ID, Handle: c.User.Handle, Sysop: c.Sysop()})
+	if err != nil {
+		msg := "Sorry, the file areas are not available now."
+		if errors.Is(err, filearea.ErrTooManySessions) {
+			msg = "You have too many file transfers open (sftp included). Close one and try again."
+		} else {
+			c.Board.log.Error("files: open", "user", c.User.Handle, "err", err)
+		}
+		show := func() { c.WriteString(ui.ClearScreen); c.Say(2, StyleError, msg); c.Say(4, StyleDim, "Press a key.") }
+		show()
+		return c.AnyKey(ctx, show)
+	}
+	defer br.Close()
+	areas := br.Areas()
+	var keys []rune
+	for _, r := range areaKeys {
+		if r != 's' && r != 'n' && r != 't' {
+			keys = append(keys, r)
+		}
+	}
+	selected := 0
+	for {
+		c.SetActivity("browsing files")
+		var items []ui.MenuItem
+		for i, a := range areas {
+			if i == len(keys) {
+				break // more areas than keys: the first ones are listed
+			}
+			label := clean(a.Name)
+			if a.Description != "" {
+				label += " - " + clean(a.Description)
+			}
+			items = append(items, ui.MenuItem{Key: keys[i], Label: label})
+		}
+		shown := len(items)
+		items = append(items,
+			ui.MenuItem{Key: 's', Label: "Search names and descriptions"},
+			ui.MenuItem{Key: 'n', Label: "New files since your last call"},
+			ui.MenuItem{Key: 't', Label: "Your tagged files"})
+		m := &ui.Menu{Items: items, Selected: selected}
+		layout := func() (int, int, int) {
+			c.WriteString(ui.ClearScreen)
+			c.Say(1, StyleTitle, "File areas of "+clean(c.Board.cfg.Name))
+			c.Say(c.Size().Rows, "", KeyHelp("arrows", "choose", "Enter", "open", "q", "back"))
+			m.Rows = max(1, c.Size().Rows-4)
+			m.Width = min(c.Size().Cols-4, 76)
+			return 3, 3, m.Width
+		}
+		m.Relayout = layout
+		i, err := c.runMenu(ctx, m)
+		if errors.Is(err, ui.ErrCancel) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		selected = i
+		v := &fileView{c: c, br: br}
+		switch {
+		case i < shown:
+			a := areas[i]
+			v.title, v.area = "Files in "+clean(a.Name), &a
+			v.load = func() ([]files.Entry, error) { return br.List(a) }
+		case items[i].Key == 's':
+			redraw := func() { layout() }
+			text, err := Ask(ctx, c.Session, 0, "Search for: ", &ui.Field{Max: 40}, redraw)
+			if errors.Is(err, ui.ErrCancel) || strings.TrimSpace(text) == "" {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			v.title = "Files matching " + clean(strings.TrimSpace(text))
+			v.load = func() ([]files.Entry, error) { return br.Search(text) }
+		case items[i].Key == 'n':
+			since := c.previousCall
+			v.title = "New files since your last call"
+			if since.IsZero() {
+				since = time.Now().AddDate(0, 0, -7)
+				v.title = "New files of the last week"
+			}
+			v.load = func() ([]files.Entry, error) { return br.NewSince(since) }
+		default:
+			v.title, v.tagged = "Your tagged files", true
+			v.load = func() ([]files.Entry, error) {
+				es, _, err := br.Tagged()
+				return es, err
+			}
+		}
+		if err := v.run(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// fileView is a list of files the caller moves through with a bar.
+type fileView struct {
+	c      *Call
+	br     *files.Browser
+	title  string
+	area   *files.Area // the area listed, nil for a search or the tagged files
+	tagged bool        // the list is the tagged files
+	load   func() ([]files.Entry, error)
+
+	entries []files.Entry
+	sel     int
+	top     int
+	sortBy  int
+	msg     string
+	msgErr  bool
+}
+
+// sorts are the orders the list cycles through with o.
+var sorts = []struct {
+	name string
+	cmp  func(a, b files.Entry) int
+}{
+	{"name", func(a, b files.Entry) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) }},
+	{"newest", func(a, b files.Entry) int { return b.Modified.Compare(a.Modified) }},
+	{"largest", func(a, b files.Entry) int { return cmp.Compare(b.Size, a.Size) }},
+	{"most downloaded", func(a, b files.Entry) int { return cmp.Compare(b.Downloads, a.Downloads) }},
+}
+
+func (v *fileView) reload() {
+	es, err := v.load()
+	if err != nil {
+		v.c.Board.log.Error("files: list", "user", v.c.User.Handle, "err", err)
+		v.say(true, "Sorry, the list could not be read.")
+	}
+	v.entries = es
+	if !v.tagged {
+		slices.SortStableFunc(v.entries, sorts[v.sortBy].cmp)
+	}
+	v.sel = max(0, min(v.sel, len(v.entries)-1))
+}
+
+func (v *fileView) say(isErr bool, msg string) { v.msg, v.msgErr = msg, isErr }
+
+// listRows is how many rows the list has in the window.
+func (v *fileView) listRows() int { return max(1, v.c.Size().Rows-6) }
+
+func (v *fileView) draw() {
+	c := v.c
+	sz := c.Size()
+	rows := v.listRows()
+	if v.sel < v.top {
+		v.top = v.sel
+	}
+	if v.sel >= v.top+rows {
+		v.top = v.sel - rows + 1
+	}
+	var b strings.Builder
+	b.WriteString(ui.ClearScreen)
+	c.WriteString(b.String())
+	title := v.title
+	if len(v.entries) > 0 {
+		var total int64
+		for _, e := range v.entries {
+			total += e.Size
+		}
+		title += fmt.Sprintf(" (%s, %s)", count(len(v.entries), "file"), files.SizeString(total))
+	}
+	c.Say(1, StyleTitle, title)
+	nameW := min(28, max(12, sz.Cols/3))
+	c.Say(2, StyleLabel, "  "+ui.Pad("Name", nameW)+" "+ui.PadLeft("Size", 9)+"  "+ui.Pad("Date", 10)+" "+ui.PadLeft("DLs", 4)+"  Description")
+	b.Reset()
+	for i := range rows {
+		n := v.top + i
+		b.WriteString(ui.MoveTo(3+i, 1) + ui.ClearEOL)
+		if n >= len(v.entries) {
+			continue
+		}
+		e := v.entries[n]
+		mark := " "
+		if e.Tagged {
+			mark = StyleKey + "*" + StyleText
+		}
+		style := StyleText
+		if n == v.sel {
+			style = "\x1b[0;30;46m"
+		}
+		desc, _, _ := strings.Cut(e.Description, "\n")
+		line := ui.Pad(e.Name, nameW) + " " + ui.PadLeft(files.SizeString(e.Size), 9) + "  " +
+			e.Modified.Format("2006-01-02") + " " + ui.PadLeft(fmt.Sprint(e.Downloads), 4) + "  " + desc
+		b.WriteString(StyleText + " " + mark + style + ui.Truncate(line, sz.Cols-3) + ui.Reset)
+	}
+	c.WriteString(b.String())
+	if len(v.entries) == 0 {
+		c.Say(3, StyleDim, "No files here.")
+	} else if e := v.entries[v.sel]; e.Description != "" {
+		first, _, _ := strings.Cut(e.Description, "\n")
+		c.Say(sz.Rows-2, StyleDim, first)
+	}
+	if v.msg != "" {
+		style := StyleText
+		if v.msgErr {
+			style = StyleError
+		}
+		c.Say(sz.Rows-1, style, v.msg)
+	}
+	help := []string{"arrows", "move", "space", "tag", "v", "view", "d", "download", "b", "batch"}
+	if v.area != nil && v.br.MayUpload(*v.area) {
+		help = append(help, "u", "upload")
+	}
+	if !v.tagged {
+		help = append(help, "o", "sort")
+	}
+	if v.c.Sysop() {
+		if v.area != nil && v.area.Review {
+			help = append(help, "r", "release")
+		}
+		help = append(help, "e", "describe", "x", "delete")
+	}
+	help = append(help, "q", "back")
+	c.Say(sz.Rows, "", KeyHelp(help...))
+}
+
+func (v *fileView) run(ctx context.Context) error {
+	v.reload()
+	for {
+		v.c.SetActivity("browsing files")
+		v.draw()
+		k, err := v.c.NextKey(ctx, v.draw)
+		if err != nil {
+			return err
+		}
+		v.msg = ""
+		page := max(1, v.listRows()-1)
+		switch {
+		case k.Code == term.KeyEscape, k.Code == term.KeyRune && (k.Rune == 'q' || k.Rune == 'Q'):
+			return nil
+		case k.Code == term.KeyUp:
+			v.sel = max(0, v.sel-1)
+		case k.Code == term.KeyDown:
+			v.sel = max(0, min(len(v.entries)-1, v.sel+1))
+		case k.Code == term.KeyPgUp:
+			v.sel = max(0, v.sel-page)
+		case k.Code == term.KeyPgDn:
+			v.sel = max(0, min(len(v.entries)-1, v.sel+page))
+		case k.Code == term.KeyHome:
+			v.sel = 0
+		case k.Code == term.KeyEnd:
+			v.sel = max(0, len(v.entries)-1)
+		case k.Code == term.KeyRune && k.Rune == 'o' && !v.tagged:
+			v.sortBy = (v.sortBy + 1) % len(sorts)
+			v.reload()
+			v.say(false, "Sorted by "+sorts[v.sortBy].name+".")
+		case k.Code == term.KeyRune && k.Rune == 'u' && v.area != nil:
+			if err := v.upload(ctx); err != nil {
+				return err
+			}
+		case k.Code == term.KeyRune && k.Rune == 'b':
+			if err := v.batch(ctx); err != nil {
+				return err
+			}
+		case len(v.entries) == 0:
+			// The keys below need a file.
+		case k.Code == term.KeyRune && (k.Rune == ' ' || k.Rune == 't'):
+			v.tag()
+		case k.Code == term.KeyEnter, k.Code == term.KeyRune && k.Rune == 'v':
+			if err := v.view(ctx); err != nil {
+				return err
+			}
+		case k.Code == term.KeyRune && k.Rune == 'd':
+			if err := v.download(ctx, []string{v.entries[v.sel].Path}); err != nil {
+				return err
+			}
+		case k.Code == term.KeyRune && k.Rune == 'r' && v.c.Sysop() && v.area != nil && v.area.Review:
+			if err := v.release(ctx); err != nil {
+				return err
+			}
+		case k.Code == term.KeyRune && k.Rune == 'e' && v.c.Sysop():
+			if err := v.describe(ctx); err != nil {
+				return err
+			}
+		case k.Code == term.KeyRune && k.Rune == 'x' && v.c.Sysop():
+			if err := v.remove(ctx); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (v *fileView) tag() {
+	e := &v.entries[v.sel]
+	if err := v.br.Tag(e.Path, !e.Tagged); err != nil {
+		v.say(true, v.reason(err))
+		return
+	}
+	e.Tagged = !e.Tagged
+	if e.Tagged {
+		v.say(false, "Tagged "+e.Name+". Press b to download your tagged files.")
+	} else {
+		v.say(false, "Untagged "+e.Name+".")
+	}
+	v.sel = min(v.sel+1, len(v.entries)-1)
+}
+
+// reason is an error's text for the caller: the service's own errors
+// and filearea's refusals are meant to be read; others are logged.
+func (v *fileView) reason(err error) string {
+	for _, known := range []error{files.ErrAnonymous, files.ErrTooMany, files.ErrBatch, files.ErrRatio,
+		files.ErrSysop, files.ErrNoUpload, files.ErrNotFound, filearea.ErrQuota, filearea.ErrTooLarge, filearea.ErrMaxFiles} {
+		if errors.Is(err, known) {
+			return strings.TrimPrefix(err.Error(), "filearea: ")
+		}
+	}
+	if msg := err.Error(); strings.HasPrefix(msg, "filearea: ") || !strings.Contains(msg, ": ") {
+		return strings.TrimPrefix(msg, "filearea: ")
+	}
+	v.c.Board.log.Error("files", "user", v.c.User.Handle, "err", err)
+	return "Sorry, that failed."
+}
+
+// view shows a text file, or an archive's description, a page at a time.
+func (v *fileView) view(ctx context.Context) error {
+	e := v.entries[v.sel]
+	text, err := v.br.View(e.Path)
+	if err != nil {
+		v.say(true, v.reason(err))
+		return nil
+	}
+	if text == "" {
+		text = "(no description)"
+	}
+	if e.Description != "" && !strings.Contains(text, e.Description) {
+		text = e.Description + "\n\n" + text
+	}
+	c := v.c
+	list := &ui.List{Lines: strings.Split(strings.TrimRight(text, "\n"), "\n")}
+	draw := func() {
+		sz := c.Size()
+		c.WriteString(ui.ClearScreen)
+		c.Say(1, StyleTitle, e.Name+"  "+files.SizeString(e.Size)+"  "+e.Modified.Format("2006-01-02"))
+		list.Top, list.Left, list.Width, list.Height = 3, 2, sz.Cols-2, max(1, sz.Rows-4)
+		list.Draw(c.Session)
+		c.Say(sz.Rows, "", KeyHelp("arrows", "scroll", "q", "back"))
+	}
+	return browse(ctx, c, list, draw)
+}
+
+func (v *fileView) describe(ctx context.Context) error {
+	e := &v.entries[v.sel]
+	first, _, _ := strings.Cut(e.Description, "\n")
+	text, err := Ask(ctx, v.c.Session, 0, "Description: ", &ui.Field{Max: 200, Value: first}, v.draw)
+	if errors.Is(err, ui.ErrCancel) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := v.br.Describe(e.Path, text); err != nil {
+		v.say(true, v.reason(err))
+		return nil
+	}
+	e.Description = strings.TrimSpace(text)
+	v.say(false, "Description saved.")
+	return nil
+}
+
+func (v *fileView) remove(ctx context.Context) error {
+	e := v.entries[v.sel]
+	v.draw()
+	ok, err := Confirm(ctx, v.c.Session, v.c.Size().Rows-1, "Delete "+e.Name+" for good?")
+	if err != nil || !ok {
+		return err
+	}
+	if err := v.br.Delete(e.Path); err != nil {
+		v.say(true, v.reason(err))
+		return nil
+	}
+	v.c.Board.log.Info("files: deleted", "by", v.c.User.Handle, "path", e.Path)
+	v.reload()
+	v.say(false, "Deleted "+e.Name+".")
+	return nil
+}
+
+// release moves an upload awaiting review into an area, with a
+// description.
+func (v *fileView) release(ctx context.Context) error {
+	e := v.entries[v.sel]
+	var targets []files.Area
+	var items []ui.MenuItem
+	for _, a := range v.br.Areas() {
+		if !a.Review && len(items) < 9 {
+			targets = append(targets, a)
+			items = append(items, ui.MenuItem{Key: rune('1' + len(items)), Label: clean(a.Name)})
+		}
+	}
+	m := &ui.Menu{Items: items}
+	layout := func() (int, int, int) {
+		c := v.c
+		c.WriteString(ui.ClearScreen)
+		c.Say(1, StyleTitle, "Release "+e.Name+" into which area?")
+		c.Say(c.Size().Rows, "", KeyHelp("arrows", "choose", "Enter", "release here", "q", "back"))
+		m.Rows = max(1, c.Size().Rows-4)
+		return 3, 3, c.Size().Cols - 4
+	}
+	m.Relayout = layout
+	i, err := v.c.runMenu(ctx, m)
+	if errors.Is(err, ui.ErrCancel) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	first, _, _ := strings.Cut(e.Description, "\n")
+	desc, err := Ask(ctx, v.c.Session, 0, "Description: ", &ui.Field{Max: 200, Value: first}, func() { layout() })
+	if errors.Is(err, ui.ErrCancel) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := v.br.Release(e.Path, targets[i], desc); err != nil {
+		v.say(true, v.reason(err))
+		return nil
+	}
+	v.c.Board.log.Info("files: released", "by", v.c.User.Handle, "path", e.Path, "area", targets[i].Name)
+	v.reload()
+	v.say(false, "Released "+e.Name+" into "+clean(targets[i].Name)+".")
+	return nil
+}
+
+// batch downloads the tagged files.
+func (v *fileView) batch(ctx context.Context) error {
+	tagged, _, err := v.br.Tagged()
+	if err != nil {
+		v.say(true, v.reason(err))
+		return nil
+	}
+	if len(tagged) == 0 {
+		v.say(true, "You have no tagged files: tag some with the space bar first.")
+		return nil
+	}
+	paths := make([]string, len(tagged))
+	for i, e := range tagged {
+		paths[i] = e.Path
+	}
+	return v.download(ctx, paths)
+}
+
+func (v *fileView) download(ctx context.Context, paths []string) error {
+	msg, isErr, err := v.c.sendFiles(ctx, v.br, paths)
+	v.say(isErr, msg)
+	if err == nil {
+		v.reload()
+	}
+	return err
+}
+
+func (v *fileView) upload(ctx context.Context) error {
+	msg, isErr, err := v.c.receiveFiles(ctx, v.br, *v.area)
+	v.say(isErr, msg)
+	if err == nil {
+		v.reload()
+	}
+	return err
+}

@@ -1,0 +1,316 @@
+package board
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/x84bbs/x84/files"
+	"github.com/x84bbs/x84/internal/filearea"
+	"github.com/x84bbs/x84/internal/xfer"
+	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/term"
+	"github.com/x84bbs/x84/ui"
+)
+
+// protocol is a file transfer protocol a caller may choose.
+type protocol struct {
+	key   rune
+	name  string
+	batch bool // carries several files, with their names
+}
+
+var protocols = []protocol{
+	{'z', "ZMODEM", true},
+	{'y', "YMODEM batch", true},
+	{'x', "XMODEM-1K", false},
+	{'c', "XMODEM-CRC", false},
+}
+
+// chooseProtocol asks which protocol to use; ok is false when the
+// caller backs out. Protocols without batches are offered for one file
+// only.
+func (c *Call) chooseProtocol(ctx context.Context, title string, files int, redraw func()) (protocol, bool, error) {
+	var offer []string
+	for _, p := range protocols {
+		if p.batch || files == 1 {
+			offer = append(offer, string(p.key), p.name)
+		}
+	}
+	offer = append(offer, "Esc", "cancel")
+	draw := func() {
+		redraw()
+		c.Say(c.Size().Rows-1, StyleText, title)
+		c.Say(c.Size().Rows, "", KeyHelp(offer...))
+	}
+	draw()
+	for {
+		k, err := c.NextKey(ctx, draw)
+		if err != nil {
+			return protocol{}, false, err
+		}
+		if k.Code == term.KeyEscape || k.Code == term.KeyRune && (k.Rune == 'q' || k.Rune == 'Q') {
+			return protocol{}, false, nil
+		}
+		for _, p := range protocols {
+			if k.Code == term.KeyRune && (k.Rune == p.key || k.Rune == p.key-'a'+'A') && (p.batch || files == 1) {
+				return p, true, nil
+			}
+		}
+	}
+}
+
+// transferIntro clears the screen and tells the caller what is about to
+// happen: once the protocol starts, the screen is the protocol's.
+func (c *Call) transferIntro(lines ...string) {
+	var b strings.Builder
+	b.WriteString(ui.ClearScreen + "\r\n")
+	for _, l := range lines {
+		b.WriteString(StyleText + " " + l + ui.Reset + "\r\n")
+	}
+	b.WriteString(StyleDim + " Press Ctrl-X five times to cancel." + ui.Reset + "\r\n\r\n")
+	c.WriteString(b.String())
+}
+
+// drain reads and drops what the caller's program still sends after a
+// transfer (the tail of a cancelled one, ZMODEM's closing "OO"), so that
+// it is not taken for keys, and so that the result is drawn once the
+// program has given the screen back: until a quarter second passes
+// quietly, for two seconds at most.
+func drain(t *session.Transfer) {
+	stop := time.Now().Add(2 * time.Second)
+	buf := make([]byte, 1024)
+	for time.Now().Before(stop) {
+		t.SetReadDeadline(time.Now().Add(250 * time.Millisecond))
+		if _, err := t.Read(buf); err != nil {
+			return
+		}
+	}
+}
+
+// outcome says how a transfer ended, for the result line.
+func outcome(c *Call, err error) string {
+	switch {
+	case errors.Is(err, filearea.ErrTooLarge), errors.Is(err, filearea.ErrQuota), errors.Is(err, filearea.ErrMaxFiles):
+		return "a file was over " + strings.TrimPrefix(strings.TrimPrefix(reasonOf(c, err), "file exceeds "), "upload exceeds ")
+	case errors.Is(err, xfer.ErrCancelled):
+		return "it was cancelled"
+	case errors.Is(err, xfer.ErrTimeout):
+		return "your terminal stopped answering (or never started)"
+	case errors.Is(err, xfer.ErrRetries):
+		return "too many errors on the line"
+	case errors.Is(err, xfer.ErrTooLarge):
+		return "a file was over the size limit"
+	case errors.Is(err, xfer.ErrProtocol):
+		return "your terminal broke the protocol"
+	}
+	return "the transfer failed"
+}
+
+// webLinks answers a download in the browser terminal, which cannot
+// take a transfer protocol: a one-time HTTPS link for each file.
+func (c *Call) webLinks(ctx context.Context, br *files.Browser, paths []string) (string, bool, error) {
+	addr := netip.IPv6Unspecified()
+	if ap, err := netip.ParseAddrPort(c.Info().RemoteAddr.String()); err == nil {
+		addr = ap.Addr()
+	}
+	var lines []string
+	for _, p := range paths {
+		token, err := br.Link(p, addr)
+		if err != nil {
+			return reasonOf(c, err), true, nil
+		}
+		url := "/files/" + token
+		name := clean(p[strings.LastIndexByte(p, '/')+1:])
+		// OSC 8 makes the name a link the browser terminal opens.
+		lines = append(lines, "\x1b]8;;"+url+"\x1b\\"+StyleValue+name+ui.Reset+"\x1b]8;;\x1b\\  "+StyleDim+url+ui.Reset)
+	}
+	draw := func() {
+		c.WriteString(ui.ClearScreen)
+		c.Say(1, StyleTitle, "Download links")
+		c.Say(2, StyleText, fmt.Sprintf("Click a name to download it. Each link works once, for %s, from this browser.",
+			c.Board.cfg.Files.LinkLifetime().Round(time.Second)))
+		for i, l := range lines {
+			c.WriteString(ui.MoveTo(4+i, 2) + l)
+		}
+		c.Say(c.Size().Rows, "", KeyHelp("any key", "back"))
+	}
+	draw()
+	return "", false, c.AnyKey(ctx, draw)
+}
+
+// reasonOf is an error's text for the caller, or a plain apology (the
+// error logged) for one not meant for callers.
+func reasonOf(c *Call, err error) string {
+	return (&fileView{c: c}).reason(err)
+}
+
+// sendFiles downloads files to the caller by the protocol the caller
+// picks, and returns the line saying how it went.
+func (c *Call) sendFiles(ctx context.Context, br *files.Browser, paths []string) (msg string, isErr bool, err error) {
+	bt, err := br.Prepare(paths)
+	if err != nil {
+		return reasonOf(c, err), true, nil
+	}
+	if c.Info().Kind == term.KindWeb {
+		return c.webLinks(ctx, br, paths)
+	}
+	what := fmt.Sprintf("%s, %s", count(len(bt.Files), "file"), files.SizeString(bt.Total))
+	p, ok, err := c.chooseProtocol(ctx, "Download "+what+" by which protocol?", len(bt.Files), func() {})
+	if err != nil || !ok {
+		return "", false, err
+	}
+	c.SetActivity("downloading by " + p.name)
+	c.transferIntro(fmt.Sprintf("Sending %s by %s.", what, p.name),
+		"Start your terminal's download now, if it has not started by itself.")
+	t, err := c.StartTransfer(ctx)
+	if err != nil {
+		return "This connection cannot carry a file transfer.", true, nil
+	}
+	start := time.Now()
+	opts := xfer.Options{StartTimeout: c.Board.cfg.Files.TransferTimeout()}
+	var sent []xfer.File
+	var n int64
+	switch p.key {
+	case 'z':
+		sent, n, err = sendZ(ctx, t, bt.Files, opts)
+	case 'y':
+		n, err = xfer.SendY(ctx, t, bt.Files, opts)
+		if err == nil {
+			sent = filesOf(bt.Files)
+		}
+	default:
+		var rc io.ReadCloser
+		if rc, err = bt.Files[0].Open(); err == nil {
+			opts.OneK = p.key == 'x'
+			n, err = xfer.SendX(ctx, t, rc, opts)
+			rc.Close()
+		}
+		if err == nil {
+			sent = filesOf(bt.Files)
+		}
+	}
+	drain(t)
+	t.End()
+	if sessionOver(ctx, err) {
+		return "", false, err
+	}
+	bt.Done(sent)
+	took := time.Since(start)
+	c.Board.log.Info("files: download", "user", c.User.Handle, "protocol", p.name, "files", len(sent),
+		"of", len(bt.Files), "bytes", n, "took", took.Round(time.Millisecond), "err", err)
+	if err != nil {
+		return fmt.Sprintf("Download stopped: %s. %s of %s sent whole.", outcome(c, err), count(len(sent), "file"), count(len(bt.Files), "file")), true, nil
+	}
+	return fmt.Sprintf("Sent %s (%s) by %s in %s.", count(len(sent), "file"), files.SizeString(n), p.name, took.Round(100*time.Millisecond)), false, nil
+}
+
+func filesOf(out []xfer.Outgoing) []xfer.File {
+	fs := make([]xfer.File, len(out))
+	for i, o := range out {
+		fs[i] = o.File
+	}
+	return fs
+}
+
+// sendZ sends by ZMODEM and returns the files that reached the end: a
+// receiver may skip a file (one it has whole already), and the batch
+// goes on.
+func sendZ(ctx context.Context, t *session.Transfer, out []xfer.Outgoing, opts xfer.Options) ([]xfer.File, int64, error) {
+	whole := map[string]bool{}
+	opts.Progress = func(name string, done, size int64) {
+		if done == size {
+			whole[name] = true
+		}
+	}
+	n, err := xfer.SendZ(ctx, t, out, opts)
+	var sent []xfer.File
+	for _, o := range out {
+		if whole[o.Name] {
+			sent = append(sent, o.File)
+		}
+	}
+	return sent, n, err
+}
+
+// receiveFiles takes an upload into the upload folder by the protocol
+// the caller picks, and returns the line saying how it went.
+func (c *Call) receiveFiles(ctx context.Context, br *files.Browser, area files.Area) (msg string, isErr bool, err error) {
+	r, err := br.Receive(area)
+	if err != nil {
+		return reasonOf(c, err), true, nil
+	}
+	if c.Info().Kind == term.KindWeb {
+		return "The browser terminal cannot upload: use a telnet or ssh terminal program, or sftp.", true, nil
+	}
+	p, ok, err := c.chooseProtocol(ctx, "Upload by which protocol?", 1, func() {})
+	if err != nil || !ok {
+		return "", false, err
+	}
+	var name string
+	if !p.batch {
+		// XMODEM carries no name: ask for it.
+		name, err = Ask(ctx, c.Session, 0, "File name: ", &ui.Field{Max: 64}, func() {})
+		if errors.Is(err, ui.ErrCancel) || strings.TrimSpace(name) == "" {
+			return "", false, nil
+		}
+		if err != nil {
+			return "", false, err
+		}
+		name = strings.TrimSpace(name)
+	}
+	c.SetActivity("uploading by " + p.name)
+	c.transferIntro(fmt.Sprintf("Receiving by %s into the upload folder.", p.name),
+		"Start your terminal's upload now, if it has not started by itself.",
+		"Uploads wait for a sysop's review before others see them.")
+	t, err := c.StartTransfer(ctx)
+	if err != nil {
+		return "This connection cannot carry a file transfer.", true, nil
+	}
+	start := time.Now()
+	opts := xfer.Options{StartTimeout: c.Board.cfg.Files.TransferTimeout()}
+	var got []xfer.File
+	switch p.key {
+	case 'z':
+		got, err = xfer.ReceiveZ(ctx, t, r.Create, opts)
+	case 'y':
+		got, err = xfer.ReceiveY(ctx, t, r.Create, opts)
+	default:
+		var w io.WriteCloser
+		f := xfer.File{Name: name, Size: -1}
+		if w, err = r.Create(f); err == nil {
+			_, err = xfer.ReceiveX(ctx, t, w, opts)
+			if err == nil {
+				got = []xfer.File{f}
+			}
+		} else {
+			err = nil // refused: Refused says why
+		}
+	}
+	drain(t)
+	t.End()
+	ferr := r.Finish(got, err)
+	if sessionOver(ctx, err) {
+		return "", false, err
+	}
+	c.Board.log.Info("files: upload", "user", c.User.Handle, "protocol", p.name, "files", len(r.Created),
+		"refused", len(r.Refused), "took", time.Since(start).Round(time.Millisecond), "err", err, "commit_err", ferr)
+	var parts []string
+	if len(r.Created) > 0 {
+		parts = append(parts, "Received "+clean(strings.Join(r.Created, ", "))+"; it waits for a sysop's review.")
+	}
+	if len(r.Refused) > 0 {
+		parts = append(parts, "Refused "+strings.Join(r.Refused, "; ")+".")
+	}
+	if err != nil {
+		parts = append(parts, "Upload stopped: "+outcome(c, err)+".")
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "Nothing was received.")
+	}
+	return strings.Join(parts, " "), err != nil || len(r.Refused) > 0 || ferr != nil, nil
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/x84bbs/x84/internal/e2e"
+)
+
+// benchFile is the size of the file the ZMODEM benchmarks move.
+const benchFile = 64 << 20
+
+// BenchmarkZmodemDownload measures a ZMODEM download of a 64 MiB file
+// from the board into lrzsz's rz, over Debian's telnet and over
+// OpenSSH's ssh (loopback), against sz sending the same file to rz over
+// plain pipes in the same run. It reports MB/s and the board's resident
+// memory growth during the transfer (rss-KiB).
+//
+//	go test -run XXX -bench ZmodemDownload -benchtime 3x ./cmd/x84/
+func BenchmarkZmodemDownload(b *testing.B) {
+	e2e.LookPath(b, "sz", "rz", "telnet", "ssh", "sshpass")
+	s := startX84(b, "[files]\nmax_batch_mib = 1024\n[[files.area]]\nname = \"Bench\"\ndir = \"pub\"\n")
+	pub := filepath.Join(s.dir, "files", "pub")
+	os.MkdirAll(pub, 0o755)
+	data := binaryData(benchFile)
+	if err := os.WriteFile(filepath.Join(pub, "big.bin"), data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	s.addUser(b, "bench", "bench-password", false)
+
+	b.Run("pipe-sz-rz", func(b *testing.B) {
+		b.SetBytes(benchFile)
+		for b.Loop() {
+			dir := b.TempDir()
+			szToRz(b, pub, dir)
+		}
+	})
+	for _, proto := range []string{"telnet", "ssh"} {
+		b.Run(proto, func(b *testing.B) {
+			var p *pipeTerm
+			if proto == "telnet" {
+				p = telnetLogin(b, s, "bench", "bench-password")
+			} else {
+				p = sshLogin(b, s, "bench", "bench-password")
+			}
+			p.keys("f1")
+			p.wait("Files in Bench")
+			b.SetBytes(benchFile)
+			var grew int64
+			for b.Loop() {
+				dir := b.TempDir()
+				before := rssKiB(b, s.cmd.Process.Pid)
+				p.keys("d")
+				p.wait("by which protocol?")
+				p.keys("z")
+				p.wait("by ZMODEM.")
+				peak := make(chan int64)
+				stop := make(chan struct{})
+				go func() {
+					var max int64
+					for {
+						select {
+						case <-stop:
+							peak <- max
+							return
+						case <-time.After(20 * time.Millisecond):
+							max = maxInt(max, rssKiB(b, s.cmd.Process.Pid))
+						}
+					}
+				}()
+				if err, said := p.bridge(dir, 0, "rz", "-b", "-y"); err != nil {
+					b.Fatalf("rz: %v\n%s", err, said)
+				}
+				close(stop)
+				grew = maxInt(grew, <-peak-before)
+				p.wait("Sent 1 file")
+				b.StopTimer()
+				got, _ := os.ReadFile(filepath.Join(dir, "big.bin"))
+				if !bytes.Equal(got, data) {
+					b.Fatalf("rz received %d bytes that differ from the file", len(got))
+				}
+				os.RemoveAll(dir)
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(grew), "rss-KiB")
+		})
+	}
+}
+
+func maxInt(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// szToRz sends dir/big.bin with sz to rz in out, over two pipes.
+func szToRz(b *testing.B, dir, out string) {
+	sz := exec.Command("sz", "-b", "big.bin")
+	sz.Dir = dir
+	rz := exec.Command("rz", "-b", "-y")
+	rz.Dir = out
+	toRz, err := sz.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rz.Stdin = toRz
+	toSz, err := rz.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	sz.Stdin = toSz
+	if err := sz.Start(); err != nil {
+		b.Fatal(err)
+	}
+	if err := rz.Start(); err != nil {
+		b.Fatal(err)
+	}
+	if err := rz.Wait(); err != nil {
+		b.Fatalf("rz: %v", err)
+	}
+	if err := sz.Wait(); err != nil {
+		b.Fatalf("sz: %v", err)
+	}
+}
+
+// rssKiB reads a process's resident set size.
+func rssKiB(tb testing.TB, pid int) int64 {
+	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for l := range strings.Lines(string(st)) {
+		if rest, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// BenchmarkZmodemUpload measures a ZMODEM upload of a 64 MiB file from
+// lrzsz's sz into the board's upload folder, over Debian's telnet and
+// OpenSSH's ssh, against sz sending it to rz over plain pipes.
+//
+//	go test -run XXX -bench ZmodemUpload -benchtime 3x ./cmd/x84/
+func BenchmarkZmodemUpload(b *testing.B) {
+	e2e.LookPath(b, "sz", "rz", "telnet", "ssh", "sshpass")
+	s := startX84(b, "[files]\nmax_upload_mib = 1024\nmax_files_per_user = 100000\nquota_mib = 100000\n")
+	src := b.TempDir()
+	if err := os.WriteFile(filepath.Join(src, "big.bin"), binaryData(benchFile), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	s.addUser(b, "bench", "bench-password", false)
+	b.Run("pipe-sz-rz", func(b *testing.B) {
+		b.SetBytes(benchFile)
+		for b.Loop() {
+			szToRz(b, src, b.TempDir())
+		}
+	})
+	for _, proto := range []string{"telnet", "ssh"} {
+		b.Run(proto, func(b *testing.B) {
+			var p *pipeTerm
+			if proto == "telnet" {
+				p = telnetLogin(b, s, "bench", "bench-password")
+			} else {
+				p = sshLogin(b, s, "bench", "bench-password")
+			}
+			p.keys("f1")
+			p.wait("Files in Files")
+			b.SetBytes(benchFile)
+			uploads := filepath.Join(s.dir, "files", "uploads")
+			for b.Loop() {
+				p.keys("u")
+				p.wait("Upload by which protocol?")
+				p.keys("z")
+				p.wait("by ZMODEM into the upload folder.")
+				if err, said := p.bridge(src, 0, "sz", "-b", "big.bin"); err != nil {
+					b.Fatalf("sz: %v\n%s", err, said)
+				}
+				p.wait("Received big.bin")
+				b.StopTimer()
+				// The next upload must not meet a file of its name.
+				if err := os.Rename(filepath.Join(uploads, "big.bin"), filepath.Join(uploads, fmt.Sprint(time.Now().UnixNano()))); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
+	}
+}

@@ -1,0 +1,640 @@
+package files
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/x84bbs/x84/internal/diz"
+	"github.com/x84bbs/x84/internal/filearea"
+	"github.com/x84bbs/x84/internal/xfer"
+	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/term"
+)
+
+// Limits that are not configurable: they bound work done for one request.
+const (
+	// MaxListed bounds the files one listing shows.
+	MaxListed = 5000
+	// MaxFound bounds a search's matches.
+	MaxFound = 200
+	// MaxCached bounds the descriptions read from archives kept in memory.
+	MaxCached = 10000
+	// MaxView bounds a text file shown in the terminal.
+	MaxView = 64 << 10
+)
+
+// Defaults of Config.
+const (
+	DefaultMaxTags  = 100
+	DefaultMaxBatch = 1 << 30
+)
+
+// Errors. Their texts are meant for callers.
+var (
+	ErrAnonymous = errors.New("guests cannot tag, download or upload files; log in with an account")
+	ErrTooMany   = errors.New("you have tagged as many files as you may; download or untag some first")
+	ErrBatch     = errors.New("that is more than one batch may hold; untag some files")
+	ErrRatio     = errors.New("your download ratio is used up; upload something first")
+	ErrSysop     = errors.New("only sysops may do that")
+	ErrNoUpload  = errors.New("uploads are not taken in this area")
+	ErrNotFound  = errors.New("no such file")
+)
+
+// AreaConfig is one [[files.area]] table.
+type AreaConfig struct {
+	Name, Dir, Description string
+	// Upload: "everyone" (or ""), "sysops" or "nobody".
+	Upload    string
+	SysopOnly bool
+}
+
+// Config configures the service. Area and Store are required.
+type Config struct {
+	Area  *filearea.Area
+	Store store.Files
+	// Areas are the areas in order; none means one, "Files", the root.
+	Areas []AreaConfig
+	// MaxTags bounds a caller's tagged files, MaxBatch a batch's bytes.
+	MaxTags  int
+	MaxBatch int64
+	// Ratio, above 0, lets a caller download Ratio bytes per byte
+	// uploaded, after RatioFree bytes. Sysops are exempt.
+	Ratio     int
+	RatioFree int64
+	// LinkLifetime is how long a download link works (default 10 minutes).
+	LinkLifetime time.Duration
+	// TransferTimeout is how long a caller's terminal has to start a
+	// transfer and to answer during one (default a minute).
+	TransferTimeout time.Duration
+	Logger          *slog.Logger
+}
+
+// Service is the file areas' rules.
+type Service struct {
+	cfg   Config
+	log   *slog.Logger
+	areas []Area
+	links *links
+
+	mu   sync.Mutex
+	dizs map[dizKey]string // descriptions read from archives
+}
+
+type dizKey struct {
+	path string
+	size int64
+	mod  time.Time
+}
+
+// Area is one area as callers see it.
+type Area struct {
+	Name, Description string
+	// Dir is the folder, as filearea paths name it ("/pub").
+	Dir       string
+	Upload    string
+	SysopOnly bool
+	// Review is the upload folder: sysops see every upload awaiting
+	// review there, a caller his own.
+	Review bool
+}
+
+// New builds the service.
+func New(cfg Config) (*Service, error) {
+	if cfg.Area == nil || cfg.Store == nil {
+		return nil, errors.New("files: Config.Area and Config.Store are required")
+	}
+	if cfg.MaxTags <= 0 {
+		cfg.MaxTags = DefaultMaxTags
+	}
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = DefaultMaxBatch
+	}
+	if cfg.LinkLifetime <= 0 {
+		cfg.LinkLifetime = 10 * time.Minute
+	}
+	if cfg.TransferTimeout <= 0 {
+		cfg.TransferTimeout = time.Minute
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{cfg: cfg, log: log, dizs: make(map[dizKey]string), links: newLinks(cfg.LinkLifetime)}
+	for _, a := range cfg.Areas {
+		up := strings.ToLower(a.Upload)
+		if up == "" {
+			up = "everyone"
+		}
+		s.areas = append(s.areas, Area{Name: a.Name, Description: a.Description,
+			Dir: "/" + strings.Trim(a.Dir, "/"), Upload: up, SysopOnly: a.SysopOnly})
+	}
+	if len(s.areas) == 0 {
+		s.areas = []Area{{Name: "Files", Description: "The board's files", Dir: "/", Upload: "everyone"}}
+	}
+	s.areas = append(s.areas, Area{Name: "Uploads", Description: "Uploads waiting for a sysop",
+		Dir: cfg.Area.UploadDir(), Upload: "everyone", Review: true})
+	return s, nil
+}
+
+// TransferTimeout is how long a caller's terminal has to start a
+// transfer and to answer during one.
+func (s *Service) TransferTimeout() time.Duration { return s.cfg.TransferTimeout }
+
+// User is the caller a Browser works for.
+type User struct {
+	ID     int64
+	Handle string
+	Sysop  bool
+}
+
+// Browser is one caller's look at the file areas. Close it.
+type Browser struct {
+	svc  *Service
+	user User
+	fs   *filearea.Session
+	ctx  context.Context
+}
+
+// Open starts a caller's browsing. It fails with
+// filearea.ErrTooManySessions when the caller has too many transfer
+// sessions (sftp included) open.
+func (s *Service) Open(ctx context.Context, u User) (*Browser, error) {
+	fs, err := s.cfg.Area.NewSession(ctx, filearea.User{ID: u.ID, Handle: u.Handle, Sysop: u.Sysop})
+	if err != nil {
+		return nil, err
+	}
+	return &Browser{svc: s, user: u, fs: fs, ctx: ctx}, nil
+}
+
+// Close ends the browsing.
+func (b *Browser) Close() { b.fs.Close() }
+
+// SetActivity makes downloads show in who's online through f.
+func (b *Browser) SetActivity(f func(string)) { b.fs.Activity = f }
+
+// Areas are the areas the caller may see.
+func (b *Browser) Areas() []Area {
+	var out []Area
+	for _, a := range b.svc.areas {
+		if a.SysopOnly && !b.user.Sysop || a.Review && b.user.ID == 0 {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// MayUpload reports whether the caller may upload from area a.
+func (b *Browser) MayUpload(a Area) bool {
+	switch {
+	case b.user.ID == 0:
+		return false
+	case a.Upload == "nobody":
+		return false
+	case a.Upload == "sysops":
+		return b.user.Sysop
+	}
+	return true
+}
+
+// Entry is a file as the Files screen lists it.
+type Entry struct {
+	// Name is the file's name (escaped as listings show it), Path its
+	// path for the other calls, Area the name of its area.
+	Name, Path, Area string
+	Size             int64
+	Modified         time.Time
+	Downloads        int64
+	// Description: the sysop's, else the archive's FILE_ID.DIZ, else "";
+	// cleaned of terminal control sequences.
+	Description string
+	Tagged      bool
+}
+
+// List lists the files of area a, by name.
+func (b *Browser) List(a Area) ([]Entry, error) {
+	infos, err := b.fs.List(a.Dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil // an area whose folder the sysop has not made
+		}
+		return nil, err
+	}
+	recs, err := b.svc.cfg.Store.FileRecords(b.ctx, strings.TrimPrefix(a.Dir, "/"))
+	if err != nil {
+		return nil, err
+	}
+	tags, err := b.tagSet()
+	if err != nil {
+		return nil, err
+	}
+	var out []Entry
+	for _, fi := range infos {
+		if !fi.Mode().IsRegular() {
+			continue
+		}
+		if len(out) == MaxListed {
+			break
+		}
+		p := path.Join(a.Dir, fi.Name())
+		rec := recs[strings.TrimPrefix(p, "/")]
+		e := Entry{Name: fi.Name(), Path: p, Area: a.Name, Size: fi.Size(), Modified: fi.ModTime(),
+			Downloads: rec.Downloads, Description: term.SanitizeText(rec.Description), Tagged: tags[p]}
+		if e.Description == "" {
+			e.Description = b.svc.archiveDescription(b.fs, p, fi)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// archiveDescription reads (once, then from the cache) the FILE_ID.DIZ
+// of a zip.
+func (s *Service) archiveDescription(fs *filearea.Session, p string, fi fs.FileInfo) string {
+	if !strings.EqualFold(path.Ext(p), ".zip") {
+		return ""
+	}
+	key := dizKey{p, fi.Size(), fi.ModTime()}
+	s.mu.Lock()
+	d, ok := s.dizs[key]
+	s.mu.Unlock()
+	if ok {
+		return d
+	}
+	if f, err := fs.Peek(p); err == nil {
+		d, _ = diz.FromZip(f, fi.Size())
+		f.Close()
+	}
+	s.mu.Lock()
+	if len(s.dizs) >= MaxCached {
+		clear(s.dizs) // simple and bounded; listings fill it again
+	}
+	s.dizs[key] = d
+	s.mu.Unlock()
+	return d
+}
+
+// Search finds files whose name or description holds text (without
+// regard to case), in every area the caller sees, up to MaxFound.
+func (b *Browser) Search(text string) ([]Entry, error) {
+	text = strings.ToLower(strings.TrimSpace(text))
+	if text == "" {
+		return nil, nil
+	}
+	return b.filter(func(e Entry) bool {
+		return strings.Contains(strings.ToLower(e.Name), text) || strings.Contains(strings.ToLower(e.Description), text)
+	})
+}
+
+// NewSince lists the files modified after t in every area the caller
+// sees, up to MaxFound.
+func (b *Browser) NewSince(t time.Time) ([]Entry, error) {
+	return b.filter(func(e Entry) bool { return e.Modified.After(t) })
+}
+
+func (b *Browser) filter(keep func(Entry) bool) ([]Entry, error) {
+	var out []Entry
+	for _, a := range b.Areas() {
+		if a.Review {
+			continue
+		}
+		es, err := b.List(a)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			if keep(e) {
+				if out = append(out, e); len(out) == MaxFound {
+					return out, nil
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func (b *Browser) tagSet() (map[string]bool, error) {
+	if b.user.ID == 0 {
+		return nil, nil
+	}
+	tags, err := b.svc.cfg.Store.Tags(b.ctx, b.user.ID)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]bool, len(tags))
+	for _, t := range tags {
+		m["/"+t] = true
+	}
+	return m, nil
+}
+
+// Tag tags or untags a file for a batch download.
+func (b *Browser) Tag(p string, on bool) error {
+	if b.user.ID == 0 {
+		return ErrAnonymous
+	}
+	rel := strings.TrimPrefix(p, "/")
+	if !on {
+		return b.svc.cfg.Store.Untag(b.ctx, b.user.ID, rel)
+	}
+	err := b.svc.cfg.Store.Tag(b.ctx, b.user.ID, rel, b.svc.cfg.MaxTags)
+	if errors.Is(err, store.ErrLimit) {
+		return ErrTooMany
+	}
+	return err
+}
+
+// Tagged lists the caller's tagged files that still exist, in the order
+// tagged, with their total size. Tags of files gone are dropped.
+func (b *Browser) Tagged() ([]Entry, int64, error) {
+	if b.user.ID == 0 {
+		return nil, 0, nil
+	}
+	tags, err := b.svc.cfg.Store.Tags(b.ctx, b.user.ID)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []Entry
+	var total int64
+	for _, t := range tags {
+		p := "/" + t
+		f, err := b.fs.Peek(p)
+		if err != nil {
+			b.svc.cfg.Store.Untag(b.ctx, b.user.ID, t)
+			continue
+		}
+		fi, err := f.Stat()
+		f.Close()
+		if err != nil {
+			continue
+		}
+		out = append(out, Entry{Name: path.Base(p), Path: p, Size: fi.Size(), Modified: fi.ModTime(), Tagged: true})
+		total += fi.Size()
+	}
+	return out, total, nil
+}
+
+// ClearTags untags every file.
+func (b *Browser) ClearTags() error {
+	if b.user.ID == 0 {
+		return nil
+	}
+	return b.svc.cfg.Store.ClearTags(b.ctx, b.user.ID)
+}
+
+// Allowance is how many bytes the caller may still download under the
+// ratio, or -1 when no ratio applies.
+func (b *Browser) Allowance() (int64, error) {
+	if b.svc.cfg.Ratio <= 0 || b.user.Sysop {
+		return -1, nil
+	}
+	t, err := b.svc.cfg.Store.Totals(b.ctx, b.user.ID)
+	if err != nil {
+		return 0, err
+	}
+	return max(0, b.svc.cfg.RatioFree+t.UpBytes*int64(b.svc.cfg.Ratio)-t.DownBytes), nil
+}
+
+// Batch is a download about to start: the files for a transfer
+// protocol, and what to record once it has run.
+type Batch struct {
+	b     *Browser
+	Files []xfer.Outgoing
+	Total int64
+	paths map[string]string // name sent -> path
+}
+
+// Prepare checks a download of the files at paths (the batch limit, the
+// ratio, that each file may be read) and returns it ready to send.
+func (b *Browser) Prepare(paths []string) (*Batch, error) {
+	if b.user.ID == 0 {
+		return nil, ErrAnonymous
+	}
+	bt := &Batch{b: b, paths: map[string]string{}}
+	for _, p := range paths {
+		f, err := b.fs.Peek(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path.Base(p), ErrNotFound)
+		}
+		fi, err := f.Stat()
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		name := path.Base(p)
+		if _, dup := bt.paths[name]; dup {
+			continue // two areas with one name: a protocol names files by base name
+		}
+		bt.paths[name] = p
+		bt.Total += fi.Size()
+		bt.Files = append(bt.Files, xfer.Outgoing{
+			File: xfer.File{Name: name, Size: fi.Size(), ModTime: fi.ModTime()},
+			Open: func() (io.ReadCloser, error) { return b.fs.Open(p) },
+		})
+	}
+	if bt.Total > b.svc.cfg.MaxBatch {
+		return nil, ErrBatch
+	}
+	left, err := b.Allowance()
+	if err != nil {
+		return nil, err
+	}
+	if left >= 0 && bt.Total > left {
+		return nil, fmt.Errorf("%w (%s left)", ErrRatio, SizeString(left))
+	}
+	return bt, nil
+}
+
+// Done records the files a transfer sent whole: a download each, the
+// bytes in the caller's totals, and their tags removed.
+func (bt *Batch) Done(sent []xfer.File) {
+	b := bt.b
+	for _, f := range sent {
+		p, ok := bt.paths[f.Name]
+		if !ok {
+			continue
+		}
+		rel := strings.TrimPrefix(p, "/")
+		if err := b.svc.cfg.Store.CountDownload(b.ctx, rel, b.user.ID, f.Size); err != nil {
+			b.svc.log.Error("files: count download", "path", rel, "err", err)
+		}
+		b.svc.cfg.Store.Untag(b.ctx, b.user.ID, rel)
+	}
+}
+
+// Receiver takes a transfer's uploads into the upload folder. Create is
+// for the protocol; Finish, called once the transfer has ended, commits
+// the files it received whole and throws the others away.
+type Receiver struct {
+	b       *Browser
+	open    []*filearea.Upload
+	names   []string
+	Created []string // names committed, for the result shown
+	Refused []string // names refused, with why
+}
+
+// Receive starts taking uploads from area a.
+func (b *Browser) Receive(a Area) (*Receiver, error) {
+	if b.user.ID == 0 {
+		return nil, ErrAnonymous
+	}
+	if !b.MayUpload(a) {
+		return nil, ErrNoUpload
+	}
+	return &Receiver{b: b}, nil
+}
+
+// uploadWriter defers the commit to Finish: a protocol closes a file
+// when its data ends, before the transfer as a whole has succeeded.
+type uploadWriter struct{ *filearea.Upload }
+
+func (uploadWriter) Close() error { return nil }
+
+// Create starts one file: refused names are skipped (xfer.ErrSkip), so
+// the rest of a batch still arrives.
+func (r *Receiver) Create(f xfer.File) (io.WriteCloser, error) {
+	name := f.Name
+	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
+		name = name[i+1:] // senders may send a path; only the name counts
+	}
+	u, err := r.b.fs.Create(name)
+	if err != nil {
+		r.Refused = append(r.Refused, term.SanitizeText(name)+": "+reason(err))
+		return nil, xfer.ErrSkip
+	}
+	r.open = append(r.open, u)
+	r.names = append(r.names, name)
+	return uploadWriter{u}, nil
+}
+
+// Finish commits the files in whole (the transfer's result) and aborts
+// the rest. It returns the first commit error.
+func (r *Receiver) Finish(whole []xfer.File, transferErr error) error {
+	done := map[string]int{}
+	for _, f := range whole {
+		n := f.Name
+		if i := strings.LastIndexAny(n, "/\\"); i >= 0 {
+			n = n[i+1:]
+		}
+		done[n]++
+	}
+	var first error
+	for i, u := range r.open {
+		name := r.names[i]
+		if done[name] == 0 {
+			u.Abort(transferErr)
+			continue
+		}
+		done[name]--
+		if err := u.Commit(); err != nil {
+			r.Refused = append(r.Refused, term.SanitizeText(name)+": "+reason(err))
+			first = cmpOr(first, err)
+			continue
+		}
+		r.Created = append(r.Created, name)
+		if err := r.b.svc.cfg.Store.CountUpload(r.b.ctx, r.b.user.ID, u.Size()); err != nil {
+			r.b.svc.log.Error("files: count upload", "err", err)
+		}
+	}
+	r.open, r.names = nil, nil
+	return first
+}
+
+func cmpOr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// reason is an error's text for a caller: filearea's say "filearea:
+// ..." for the log.
+func reason(err error) string {
+	return strings.TrimPrefix(err.Error(), "filearea: ")
+}
+
+// Release moves an upload awaiting review into area a with a
+// description (sysops only).
+func (b *Browser) Release(p string, a Area, description string) error {
+	if !b.user.Sysop {
+		return ErrSysop
+	}
+	to := path.Join(a.Dir, path.Base(p))
+	if err := b.fs.Rename(p, to); err != nil {
+		return err
+	}
+	if err := b.svc.cfg.Store.MoveFileRecord(b.ctx, strings.TrimPrefix(p, "/"), strings.TrimPrefix(to, "/")); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if description = strings.TrimSpace(description); description != "" {
+		return b.svc.cfg.Store.SetDescription(b.ctx, strings.TrimPrefix(to, "/"), description)
+	}
+	return nil
+}
+
+// Describe sets a file's description (sysops only).
+func (b *Browser) Describe(p, description string) error {
+	if !b.user.Sysop {
+		return ErrSysop
+	}
+	return b.svc.cfg.Store.SetDescription(b.ctx, strings.TrimPrefix(p, "/"), strings.TrimSpace(description))
+}
+
+// Delete removes a file (sysops only).
+func (b *Browser) Delete(p string) error {
+	if !b.user.Sysop {
+		return ErrSysop
+	}
+	if err := b.fs.Remove(p); err != nil {
+		return err
+	}
+	return b.svc.cfg.Store.DeleteFileRecord(b.ctx, strings.TrimPrefix(p, "/"))
+}
+
+// View returns a text file's content for the terminal, up to MaxView
+// bytes, cleaned of terminal control sequences. For a zip it is the
+// archive's description.
+func (b *Browser) View(p string) (string, error) {
+	f, err := b.fs.Peek(p)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	if strings.EqualFold(path.Ext(p), ".zip") {
+		return diz.FromZip(f, fi.Size())
+	}
+	buf, err := io.ReadAll(io.LimitReader(f, MaxView))
+	if err != nil {
+		return "", err
+	}
+	if slices.Contains(buf, 0) {
+		return "", errors.New("that is not a text file")
+	}
+	return term.SanitizeText(strings.ReplaceAll(string(buf), "\r\n", "\n")), nil
+}
+
+// SizeString is a size for people: 512 B, 1.5 KiB, 23 MiB.
+func SizeString(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	case n < 1<<30:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+}

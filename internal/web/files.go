@@ -1,0 +1,57 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/netip"
+	"path"
+	"strconv"
+
+	"github.com/x84bbs/x84/files"
+	"github.com/x84bbs/x84/internal/filearea"
+)
+
+// download serves a one-time download link (GET /files/TOKEN), which
+// the Files screen gives a browser terminal instead of a transfer
+// protocol. The link is used up by the request, whole or not; a
+// download counts once the last byte is written.
+func (s *Server) download(w http.ResponseWriter, r *http.Request) {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad remote address")
+		return
+	}
+	d, err := s.cfg.Files.Redeem(r.Context(), path.Base(r.URL.Path), ap.Addr())
+	switch {
+	case errors.Is(err, files.ErrLink):
+		writeError(w, http.StatusNotFound, err.Error())
+		return
+	case errors.Is(err, files.ErrRatio), errors.Is(err, files.ErrBatch):
+		writeError(w, http.StatusForbidden, err.Error())
+		return
+	case errors.Is(err, filearea.ErrTooManySessions):
+		writeError(w, http.StatusTooManyRequests, err.Error())
+		return
+	case err != nil:
+		s.internal(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Length", strconv.FormatInt(d.Size, 10))
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Name}))
+	w.Header().Set("Cache-Control", "no-store")
+	if r.Method == http.MethodHead {
+		d.Done(false)
+		return
+	}
+	n, err := io.Copy(w, io.LimitReader(d.File, d.Size))
+	whole := err == nil && n == d.Size
+	d.Done(whole)
+	if !whole {
+		s.log.Info("download link interrupted", "remote", r.RemoteAddr, "file", d.Name,
+			"sent", n, "size", d.Size, "err", fmt.Sprint(err))
+	}
+}
