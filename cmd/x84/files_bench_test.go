@@ -20,8 +20,11 @@ const benchFile = 64 << 20
 // BenchmarkZmodemDownload measures a ZMODEM download of a 64 MiB file
 // from the board into lrzsz's rz, over Debian's telnet and over
 // OpenSSH's ssh (loopback), against sz sending the same file to rz over
-// plain pipes in the same run. It reports MB/s and the board's resident
-// memory growth during the transfer (rss-KiB).
+// plain pipes in the same run. It reports MB/s, the CPU time the
+// sending side used (the board, or sz) and the board's resident memory
+// growth during the transfer (rss-KiB). The board's figures include the
+// client programs' share of two cores: telnet or ssh, the test's bridge
+// and rz all run beside it.
 //
 //	go test -run XXX -bench ZmodemDownload -benchtime 3x ./cmd/x84/
 func BenchmarkZmodemDownload(b *testing.B) {
@@ -37,10 +40,13 @@ func BenchmarkZmodemDownload(b *testing.B) {
 
 	b.Run("pipe-sz-rz", func(b *testing.B) {
 		b.SetBytes(benchFile)
+		var cpu time.Duration
 		for b.Loop() {
 			dir := b.TempDir()
-			szToRz(b, pub, dir)
+			szCPU, _ := szToRz(b, pub, dir)
+			cpu += szCPU
 		}
+		b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "sender-cpu-ms/op")
 	})
 	for _, proto := range []string{"telnet", "ssh"} {
 		b.Run(proto, func(b *testing.B) {
@@ -54,6 +60,10 @@ func BenchmarkZmodemDownload(b *testing.B) {
 			p.wait("Files in Bench")
 			b.SetBytes(benchFile)
 			var grew int64
+			cpu0 := cpuTime(b, s.cmd.Process.Pid)
+			defer func() {
+				b.ReportMetric(float64((cpuTime(b, s.cmd.Process.Pid)-cpu0).Milliseconds())/float64(b.N), "sender-cpu-ms/op")
+			}()
 			for b.Loop() {
 				dir := b.TempDir()
 				before := rssKiB(b, s.cmd.Process.Pid)
@@ -101,8 +111,9 @@ func maxInt(a, b int64) int64 {
 	return b
 }
 
-// szToRz sends dir/big.bin with sz to rz in out, over two pipes.
-func szToRz(b *testing.B, dir, out string) {
+// szToRz sends dir/big.bin with sz to rz in out, over two pipes, and
+// returns the CPU time each used.
+func szToRz(b *testing.B, dir, out string) (szCPU, rzCPU time.Duration) {
 	sz := exec.Command("sz", "-b", "big.bin")
 	sz.Dir = dir
 	rz := exec.Command("rz", "-b", "-y")
@@ -129,6 +140,21 @@ func szToRz(b *testing.B, dir, out string) {
 	if err := sz.Wait(); err != nil {
 		b.Fatalf("sz: %v", err)
 	}
+	return sz.ProcessState.UserTime() + sz.ProcessState.SystemTime(), rz.ProcessState.UserTime() + rz.ProcessState.SystemTime()
+}
+
+// cpuTime reads the CPU time a process has used (user and system).
+func cpuTime(tb testing.TB, pid int) time.Duration {
+	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// The fields after the command's closing parenthesis; utime and
+	// stime are the 12th and 13th of them, in clock ticks (100 a second).
+	f := strings.Fields(string(st[bytes.LastIndexByte(st, ')')+2:]))
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	k, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+k) * 10 * time.Millisecond
 }
 
 // rssKiB reads a process's resident set size.
@@ -161,9 +187,12 @@ func BenchmarkZmodemUpload(b *testing.B) {
 	s.addUser(b, "bench", "bench-password", false)
 	b.Run("pipe-sz-rz", func(b *testing.B) {
 		b.SetBytes(benchFile)
+		var cpu time.Duration
 		for b.Loop() {
-			szToRz(b, src, b.TempDir())
+			_, rzCPU := szToRz(b, src, b.TempDir())
+			cpu += rzCPU
 		}
+		b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "receiver-cpu-ms/op")
 	})
 	for _, proto := range []string{"telnet", "ssh"} {
 		b.Run(proto, func(b *testing.B) {
@@ -177,6 +206,10 @@ func BenchmarkZmodemUpload(b *testing.B) {
 			p.wait("Files in Files")
 			b.SetBytes(benchFile)
 			uploads := filepath.Join(s.dir, "files", "uploads")
+			cpu0 := cpuTime(b, s.cmd.Process.Pid)
+			defer func() {
+				b.ReportMetric(float64((cpuTime(b, s.cmd.Process.Pid)-cpu0).Milliseconds())/float64(b.N), "receiver-cpu-ms/op")
+			}()
 			for b.Loop() {
 				p.keys("u")
 				p.wait("Upload by which protocol?")

@@ -236,10 +236,10 @@ func TestFilesSSHResumeAndYmodem(t *testing.T) {
 }
 
 // TestFilesRloginXmodem: over rlogin (a client script on the board's
-// rlogin client, handing its stream to lrzsz), XMODEM-1K down to rx and
-// ZMODEM up from sz.
+// rlogin client, handing its stream to lrzsz), XMODEM-1K down to rx,
+// ZMODEM up from sz, YMODEM down to rb and XMODEM-CRC up from sx.
 func TestFilesRloginXmodem(t *testing.T) {
-	e2e.LookPath(t, "sx", "rx", "sz")
+	e2e.LookPath(t, "sx", "rx", "sz", "rb")
 	s := startX84(t, filesConfig)
 	content := fileArea(t, s)
 	s.addUser(t, "kay", "kays-password", false)
@@ -285,6 +285,34 @@ func TestFilesRloginXmodem(t *testing.T) {
 	}
 	p.wait("Received r.bin")
 	sameFile(t, filepath.Join(s.dir, "files", "uploads"), "r.bin", data)
+
+	// YMODEM batch down to rb; XMODEM-CRC up from sx, which asks a name.
+	p.keys("\x1b[H ")
+	p.wait("Tagged binary.dat")
+	p.keys("b")
+	p.wait("Download 1 file, 3.0 MiB by which protocol?")
+	p.keys("y")
+	p.wait("Sending 1 file, 3.0 MiB by YMODEM batch.")
+	ydown := t.TempDir()
+	if err, said := p.bridge(ydown, 0, "rb", "-b"); err != nil {
+		t.Fatalf("rb: %v\n%s", err, said)
+	}
+	p.wait("Sent 1 file (3.0 MiB) by YMODEM batch")
+	sameFile(t, ydown, "binary.dat", content["binary.dat"])
+	small := binaryData(1000)
+	small[len(small)-1] = 'x' // XMODEM pads with SUB: a file must not end in one
+	os.WriteFile(filepath.Join(up, "x.bin"), small, 0o644)
+	p.keys("u")
+	p.wait("Upload by which protocol?")
+	p.keys("c")
+	p.wait("File name:")
+	p.keys("x.bin\r")
+	p.wait("Receiving by XMODEM-CRC")
+	if err, said := p.bridge(up, 0, "sx", "-b", "x.bin"); err != nil {
+		t.Fatalf("sx: %v\n%s", err, said)
+	}
+	p.wait("Received x.bin")
+	sameFile(t, filepath.Join(s.dir, "files", "uploads"), "x.bin", small)
 }
 
 // TestFilesAborted: a download the caller's rz interrupts counts
