@@ -85,7 +85,7 @@ func BenchmarkZmodemDownload(b *testing.B) {
 						}
 					}
 				}()
-				if err, said := p.bridge(dir, 0, "rz", "-b", "-y"); err != nil {
+				if said, err := p.bridge(dir, 0, "rz", "-b", "-y"); err != nil {
 					b.Fatalf("rz: %v\n%s", err, said)
 				}
 				close(stop)
@@ -215,7 +215,7 @@ func BenchmarkZmodemUpload(b *testing.B) {
 				p.wait("Upload by which protocol?")
 				p.keys("z")
 				p.wait("by ZMODEM into the upload folder.")
-				if err, said := p.bridge(src, 0, "sz", "-b", "big.bin"); err != nil {
+				if said, err := p.bridge(src, 0, "sz", "-b", "big.bin"); err != nil {
 					b.Fatalf("sz: %v\n%s", err, said)
 				}
 				p.wait("Received big.bin")

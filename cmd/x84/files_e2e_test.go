@@ -128,7 +128,7 @@ func TestFilesTelnetZmodem(t *testing.T) {
 	p.keys("z")
 	p.wait("Sending 2 files, 3.0 MiB by ZMODEM.")
 	down := t.TempDir()
-	if err, said := p.bridge(down, 0, "rz", "-b", "-y"); err != nil {
+	if said, err := p.bridge(down, 0, "rz", "-b", "-y"); err != nil {
 		t.Fatalf("rz: %v\n%s", err, said)
 	}
 	p.wait("Sent 2 files (3.0 MiB) by ZMODEM")
@@ -153,7 +153,7 @@ func TestFilesTelnetZmodem(t *testing.T) {
 	p.wait("Upload by which protocol?")
 	p.keys("z")
 	p.wait("Receiving by ZMODEM into the upload folder.")
-	if err, said := p.bridge(up, 0, "sz", "-b", "mine.bin", "note.txt"); err != nil {
+	if said, err := p.bridge(up, 0, "sz", "-b", "mine.bin", "note.txt"); err != nil {
 		t.Fatalf("sz: %v\n%s", err, said)
 	}
 	p.wait("Received mine.bin, note.txt; it waits for a sysop's review.")
@@ -213,7 +213,7 @@ func TestFilesSSHResumeAndYmodem(t *testing.T) {
 	p.wait("Download 1 file, 3.0 MiB by which protocol?")
 	p.keys("z")
 	p.wait("Sending 1 file, 3.0 MiB by ZMODEM.")
-	if err, said := p.bridge(down, 0, "rz", "-b", "--resume"); err != nil {
+	if said, err := p.bridge(down, 0, "rz", "-b", "--resume"); err != nil {
 		t.Fatalf("rz --resume: %v\n%s", err, said)
 	}
 	p.wait("Sent 1 file (2.0 MiB) by ZMODEM")
@@ -227,7 +227,7 @@ func TestFilesSSHResumeAndYmodem(t *testing.T) {
 	p.wait("Upload by which protocol?")
 	p.keys("y")
 	p.wait("Receiving by YMODEM batch into the upload folder.")
-	if err, said := p.bridge(up, 0, "sb", "one.bin", "two.bin"); err != nil {
+	if said, err := p.bridge(up, 0, "sb", "one.bin", "two.bin"); err != nil {
 		t.Fatalf("sb: %v\n%s", err, said)
 	}
 	p.wait("Received one.bin, two.bin; it waits for a sysop's review.")
@@ -265,7 +265,7 @@ func TestFilesRloginXmodem(t *testing.T) {
 	p.keys("x")
 	p.wait("Sending 1 file, 53 B by XMODEM-1K.")
 	down := t.TempDir()
-	if err, said := p.bridge(down, 0, "rx", "-b", "readme.txt"); err != nil {
+	if said, err := p.bridge(down, 0, "rx", "-b", "readme.txt"); err != nil {
 		t.Fatalf("rx: %v\n%s", err, said)
 	}
 	p.wait("Sent 1 file")
@@ -280,7 +280,7 @@ func TestFilesRloginXmodem(t *testing.T) {
 	p.wait("Upload by which protocol?")
 	p.keys("z")
 	p.wait("Receiving by ZMODEM")
-	if err, said := p.bridge(up, 0, "sz", "-b", "r.bin"); err != nil {
+	if said, err := p.bridge(up, 0, "sz", "-b", "r.bin"); err != nil {
 		t.Fatalf("sz: %v\n%s", err, said)
 	}
 	p.wait("Received r.bin")
@@ -294,7 +294,7 @@ func TestFilesRloginXmodem(t *testing.T) {
 	p.keys("y")
 	p.wait("Sending 1 file, 3.0 MiB by YMODEM batch.")
 	ydown := t.TempDir()
-	if err, said := p.bridge(ydown, 0, "rb", "-b"); err != nil {
+	if said, err := p.bridge(ydown, 0, "rb", "-b"); err != nil {
 		t.Fatalf("rb: %v\n%s", err, said)
 	}
 	p.wait("Sent 1 file (3.0 MiB) by YMODEM batch")
@@ -308,7 +308,7 @@ func TestFilesRloginXmodem(t *testing.T) {
 	p.wait("File name:")
 	p.keys("x.bin\r")
 	p.wait("Receiving by XMODEM-CRC")
-	if err, said := p.bridge(up, 0, "sx", "-b", "x.bin"); err != nil {
+	if said, err := p.bridge(up, 0, "sx", "-b", "x.bin"); err != nil {
 		t.Fatalf("sx: %v\n%s", err, said)
 	}
 	p.wait("Received x.bin")
@@ -333,7 +333,7 @@ func TestFilesAborted(t *testing.T) {
 	p.wait("by which protocol?")
 	p.keys("z")
 	p.wait("Sending 1 file, 3.0 MiB by ZMODEM.")
-	if err, _ := p.bridge(t.TempDir(), 256<<10, "rz", "-b"); err == nil {
+	if _, err := p.bridge(t.TempDir(), 256<<10, "rz", "-b"); err == nil {
 		t.Errorf("rz, interrupted, exited 0")
 	}
 	p.wait("Download stopped: it was cancelled. 0 files of 1 file sent whole.")
@@ -347,7 +347,7 @@ func TestFilesAborted(t *testing.T) {
 	p.wait("Upload by which protocol?")
 	p.keys("z")
 	p.wait("Receiving by ZMODEM")
-	if err, _ := p.bridge(up, 0, "sz", "-b", "big.bin"); err == nil {
+	if _, err := p.bridge(up, 0, "sz", "-b", "big.bin"); err == nil {
 		t.Errorf("sz of a file over the limit exited 0")
 	}
 	p.wait("Upload stopped: a file was over the upload size limit of 2 MiB.")

@@ -129,10 +129,10 @@ func (p *pipeTerm) wait(want string) string {
 }
 
 // bridge runs an lrzsz program in dir with the client's streams as its
-// own until it exits, and returns its status and what it said on
-// standard error. abortAfter, when positive, interrupts it once that
+// own until it exits, and returns what it said on standard error and
+// its status. abortAfter, when positive, interrupts it once that
 // many bytes have passed from the board to it.
-func (p *pipeTerm) bridge(dir string, abortAfter int, args ...string) (error, string) {
+func (p *pipeTerm) bridge(dir string, abortAfter int, args ...string) (string, error) {
 	p.t.Helper()
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Dir = dir
@@ -192,7 +192,7 @@ func (p *pipeTerm) bridge(dir string, abortAfter int, args ...string) (error, st
 			}
 		case err := <-done:
 			stdin.Close()
-			return err, stderr.String()
+			return stderr.String(), err
 		case <-timeout:
 			cmd.Process.Kill()
 			p.t.Fatalf("%v did not finish; it said:\n%s", args, stderr.String())
