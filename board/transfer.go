@@ -11,6 +11,7 @@ import (
 
 	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/internal/filearea"
+	"github.com/x84bbs/x84/internal/logcap"
 	"github.com/x84bbs/x84/internal/xfer"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
@@ -79,13 +80,13 @@ func (c *Call) transferIntro(lines ...string) {
 // drain reads and drops what the caller's program still sends after a
 // transfer (the tail of a cancelled one, ZMODEM's closing "OO"), so that
 // it is not taken for keys, and so that the result is drawn once the
-// program has given the screen back: until a quarter second passes
-// quietly, for two seconds at most.
+// program has given the screen back: until half a second passes
+// quietly, for ten seconds at most.
 func drain(t *session.Transfer) {
-	stop := time.Now().Add(2 * time.Second)
-	buf := make([]byte, 1024)
+	stop := time.Now().Add(10 * time.Second)
+	buf := make([]byte, 4096)
 	for time.Now().Before(stop) {
-		t.SetReadDeadline(time.Now().Add(250 * time.Millisecond))
+		t.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
 		if _, err := t.Read(buf); err != nil {
 			return
 		}
@@ -118,6 +119,12 @@ func (c *Call) webLinks(ctx context.Context, br *files.Browser, paths []string) 
 	if ap, err := netip.ParseAddrPort(c.Info().RemoteAddr.String()); err == nil {
 		addr = ap.Addr()
 	}
+	// One link per file, as many as the window shows and an account
+	// may hold at once; the caller asks again for the rest.
+	more := 0
+	if n := min(files.MaxLinks, max(1, c.Size().Rows-6)); len(paths) > n {
+		paths, more = paths[:n], len(paths)-n
+	}
 	var lines []string
 	for _, p := range paths {
 		token, err := br.Link(p, addr)
@@ -136,6 +143,9 @@ func (c *Call) webLinks(ctx context.Context, br *files.Browser, paths []string) 
 			c.Board.cfg.Files.LinkLifetime().Round(time.Second)))
 		for i, l := range lines {
 			c.WriteString(ui.MoveTo(4+i, 2) + l)
+		}
+		if more > 0 {
+			c.Say(c.Size().Rows-1, StyleText, fmt.Sprintf("%s more: download these, then ask again.", count(more, "file")))
 		}
 		c.Say(c.Size().Rows, "", KeyHelp("any key", "back"))
 	}
@@ -196,17 +206,26 @@ func (c *Call) sendFiles(ctx context.Context, br *files.Browser, paths []string)
 	}
 	drain(t)
 	t.End()
+	bt.Done(sent) // what went whole counts, even if the caller hung up
 	if sessionOver(ctx, err) {
 		return "", false, err
 	}
-	bt.Done(sent)
 	took := time.Since(start)
 	c.Board.log.Info("files: download", "user", c.User.Handle, "protocol", p.name, "files", len(sent),
-		"of", len(bt.Files), "bytes", n, "took", took.Round(time.Millisecond), "err", err)
+		"of", len(bt.Files), "bytes", n, "took", took.Round(time.Millisecond), "err", errText(err))
 	if err != nil {
 		return fmt.Sprintf("Download stopped: %s. %s of %s sent whole.", outcome(c, err), count(len(sent), "file"), count(len(bt.Files), "file")), true, nil
 	}
 	return fmt.Sprintf("Sent %s (%s) by %s in %s.", count(len(sent), "file"), files.SizeString(n), p.name, took.Round(100*time.Millisecond)), false, nil
+}
+
+// errText is an error for the log, cut short: a transfer's errors may
+// quote what the caller's program sent.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return logcap.Cut(err.Error(), 256)
 }
 
 func filesOf(out []xfer.Outgoing) []xfer.File {
@@ -263,6 +282,15 @@ func (c *Call) receiveFiles(ctx context.Context, br *files.Browser, area files.A
 		}
 		name = strings.TrimSpace(name)
 	}
+	// XMODEM's one file is made before the transfer starts, so that a
+	// name refused is said before the caller's program starts sending.
+	var xw io.WriteCloser
+	if !p.batch {
+		if xw, err = r.Create(xfer.File{Name: name, Size: -1}); err != nil {
+			r.Finish(nil, err)
+			return "Refused " + strings.Join(r.Refused, "; ") + ".", true, nil
+		}
+	}
 	c.SetActivity("uploading by " + p.name)
 	c.transferIntro(fmt.Sprintf("Receiving by %s into the upload folder.", p.name),
 		"Start your terminal's upload now, if it has not started by itself.",
@@ -280,15 +308,8 @@ func (c *Call) receiveFiles(ctx context.Context, br *files.Browser, area files.A
 	case 'y':
 		got, err = xfer.ReceiveY(ctx, t, r.Create, opts)
 	default:
-		var w io.WriteCloser
-		f := xfer.File{Name: name, Size: -1}
-		if w, err = r.Create(f); err == nil {
-			_, err = xfer.ReceiveX(ctx, t, w, opts)
-			if err == nil {
-				got = []xfer.File{f}
-			}
-		} else {
-			err = nil // refused: Refused says why
+		if _, err = xfer.ReceiveX(ctx, t, xw, opts); err == nil {
+			got = []xfer.File{{Name: name}}
 		}
 	}
 	drain(t)
@@ -298,7 +319,7 @@ func (c *Call) receiveFiles(ctx context.Context, br *files.Browser, area files.A
 		return "", false, err
 	}
 	c.Board.log.Info("files: upload", "user", c.User.Handle, "protocol", p.name, "files", len(r.Created),
-		"refused", len(r.Refused), "took", time.Since(start).Round(time.Millisecond), "err", err, "commit_err", ferr)
+		"refused", len(r.Refused), "took", time.Since(start).Round(time.Millisecond), "err", errText(err), "commit_err", errText(ferr))
 	var parts []string
 	if len(r.Created) > 0 {
 		parts = append(parts, "Received "+clean(strings.Join(r.Created, ", "))+"; it waits for a sysop's review.")

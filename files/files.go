@@ -15,6 +15,7 @@ import (
 
 	"github.com/x84bbs/x84/internal/diz"
 	"github.com/x84bbs/x84/internal/filearea"
+	"github.com/x84bbs/x84/internal/logcap"
 	"github.com/x84bbs/x84/internal/xfer"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
@@ -73,7 +74,7 @@ type Config struct {
 	// LinkLifetime is how long a download link works (default 10 minutes).
 	LinkLifetime time.Duration
 	// TransferTimeout is how long a caller's terminal has to start a
-	// transfer and to answer during one (default a minute).
+	// transfer (default a minute).
 	TransferTimeout time.Duration
 	Logger          *slog.Logger
 }
@@ -142,11 +143,43 @@ func New(cfg Config) (*Service, error) {
 	}
 	s.areas = append(s.areas, Area{Name: "Uploads", Description: "Uploads waiting for a sysop",
 		Dir: cfg.Area.UploadDir(), Upload: "everyone", Review: true})
+	cfg.Area.SetDownloadHook(sftpDownloads{s})
 	return s, nil
 }
 
+// sftpDownloads holds sftp downloads to the ratio and counts them, as
+// the Files screen's transfers are.
+type sftpDownloads struct{ s *Service }
+
+func (d sftpDownloads) StartDownload(ctx context.Context, u filearea.User, rel string, size int64) error {
+	if u.ID == 0 || u.Sysop || d.s.cfg.Ratio <= 0 {
+		return nil
+	}
+	b := &Browser{svc: d.s, user: User{ID: u.ID, Handle: u.Handle}, ctx: ctx}
+	left, err := b.Allowance()
+	if err != nil {
+		return err
+	}
+	if size > left {
+		return fmt.Errorf("%w (%s left)", ErrRatio, SizeString(left))
+	}
+	return nil
+}
+
+func (d sftpDownloads) EndDownload(ctx context.Context, u filearea.User, rel string, size int64, whole bool) {
+	if !whole {
+		return
+	}
+	if err := d.s.cfg.Store.CountDownload(ctx, rel, u.ID, size); err != nil {
+		d.s.log.Error("files: count sftp download", "path", rel, "err", err)
+	}
+}
+
+// Area is the file area the service works on.
+func (s *Service) Area() *filearea.Area { return s.cfg.Area }
+
 // TransferTimeout is how long a caller's terminal has to start a
-// transfer and to answer during one.
+// transfer.
 func (s *Service) TransferTimeout() time.Duration { return s.cfg.TransferTimeout }
 
 // User is the caller a Browser works for.
@@ -368,9 +401,12 @@ func (b *Browser) Tagged() ([]Entry, int64, error) {
 	for _, t := range tags {
 		p := "/" + t
 		f, err := b.fs.Peek(p)
-		if err != nil {
-			b.svc.cfg.Store.Untag(b.ctx, b.user.ID, t)
+		if errors.Is(err, fs.ErrNotExist) {
+			b.svc.cfg.Store.Untag(b.ctx, b.user.ID, t) // the file is gone
 			continue
+		}
+		if err != nil {
+			return nil, 0, err
 		}
 		fi, err := f.Stat()
 		f.Close()
@@ -458,28 +494,48 @@ func (b *Browser) Prepare(paths []string) (*Batch, error) {
 // bytes in the caller's totals, and their tags removed.
 func (bt *Batch) Done(sent []xfer.File) {
 	b := bt.b
+	ctx := context.WithoutCancel(b.ctx) // counted even if the caller hung up
 	for _, f := range sent {
 		p, ok := bt.paths[f.Name]
 		if !ok {
 			continue
 		}
 		rel := strings.TrimPrefix(p, "/")
-		if err := b.svc.cfg.Store.CountDownload(b.ctx, rel, b.user.ID, f.Size); err != nil {
+		if err := b.svc.cfg.Store.CountDownload(ctx, rel, b.user.ID, f.Size); err != nil {
 			b.svc.log.Error("files: count download", "path", rel, "err", err)
 		}
-		b.svc.cfg.Store.Untag(b.ctx, b.user.ID, rel)
+		b.svc.cfg.Store.Untag(ctx, b.user.ID, rel)
 	}
 }
 
+// Limits of one upload batch.
+const (
+	// MaxRefused is how many refused files a batch may offer before the
+	// transfer is cancelled: a sender repeating refused names would
+	// otherwise keep a transfer going for nothing.
+	MaxRefused = 50
+	// maxShownRefused is how many refusals the result keeps, each name
+	// cut to maxShownName bytes.
+	maxShownRefused = 10
+	maxShownName    = 64
+)
+
+// ErrTooManyRefused cancels a batch that offered MaxRefused refused files.
+var ErrTooManyRefused = errors.New("too many files were refused")
+
 // Receiver takes a transfer's uploads into the upload folder. Create is
-// for the protocol; Finish, called once the transfer has ended, commits
-// the files it received whole and throws the others away.
+// for the protocol; a file is committed as soon as it has arrived whole
+// (its declared size reached and closed), so that a batch holds one
+// open file at a time; Finish, called once the transfer has ended,
+// commits what is left that arrived whole and throws the rest away.
 type Receiver struct {
 	b       *Browser
 	open    []*filearea.Upload
 	names   []string
+	seen    map[string]bool
+	refused int
 	Created []string // names committed, for the result shown
-	Refused []string // names refused, with why
+	Refused []string // names refused, with why (the first few)
 }
 
 // Receive starts taking uploads from area a.
@@ -490,60 +546,104 @@ func (b *Browser) Receive(a Area) (*Receiver, error) {
 	if !b.MayUpload(a) {
 		return nil, ErrNoUpload
 	}
-	return &Receiver{b: b}, nil
+	return &Receiver{b: b, seen: map[string]bool{}}, nil
 }
 
-// uploadWriter defers the commit to Finish: a protocol closes a file
-// when its data ends, before the transfer as a whole has succeeded.
-type uploadWriter struct{ *filearea.Upload }
+// uploadWriter is one file of a batch. Close commits it when its size
+// was declared and reached; otherwise Finish decides.
+type uploadWriter struct {
+	r    *Receiver
+	u    *filearea.Upload
+	name string
+	size int64 // declared, -1 if not
+	done bool  // committed or refused at Close
+}
 
-func (uploadWriter) Close() error { return nil }
+func (w *uploadWriter) Write(p []byte) (int, error) { return w.u.Write(p) }
+
+func (w *uploadWriter) Close() error {
+	if w.size < 0 || w.u.Size() != w.size || w.done {
+		return nil
+	}
+	w.done = true
+	w.r.forget(w.u)
+	return w.r.commit(w.name, w.u)
+}
 
 // Create starts one file: refused names are skipped (xfer.ErrSkip), so
-// the rest of a batch still arrives.
+// the rest of a batch still arrives, up to MaxRefused of them.
 func (r *Receiver) Create(f xfer.File) (io.WriteCloser, error) {
 	name := f.Name
 	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
 		name = name[i+1:] // senders may send a path; only the name counts
 	}
-	u, err := r.b.fs.Create(name)
-	if err != nil {
-		r.Refused = append(r.Refused, term.SanitizeText(name)+": "+reason(err))
-		return nil, xfer.ErrSkip
+	var err error
+	if r.seen[name] {
+		err = errors.New("sent twice in one batch")
+	} else {
+		var u *filearea.Upload
+		if u, err = r.b.fs.Create(name); err == nil {
+			r.seen[name] = true
+			r.open = append(r.open, u)
+			r.names = append(r.names, name)
+			return &uploadWriter{r: r, u: u, name: name, size: f.Size}, nil
+		}
 	}
-	r.open = append(r.open, u)
-	r.names = append(r.names, name)
-	return uploadWriter{u}, nil
+	r.refuse(name, err)
+	if r.refused >= MaxRefused {
+		return nil, ErrTooManyRefused
+	}
+	return nil, xfer.ErrSkip
 }
 
-// Finish commits the files in whole (the transfer's result) and aborts
-// the rest. It returns the first commit error.
+// refuse notes a refused file for the result.
+func (r *Receiver) refuse(name string, err error) {
+	r.refused++
+	if len(r.Refused) < maxShownRefused {
+		r.Refused = append(r.Refused, logcap.Cut(term.Sanitize(name), maxShownName)+": "+reason(err))
+	}
+}
+
+// forget drops u from the uploads Finish decides.
+func (r *Receiver) forget(u *filearea.Upload) {
+	if i := slices.Index(r.open, u); i >= 0 {
+		r.open = slices.Delete(r.open, i, i+1)
+		r.names = slices.Delete(r.names, i, i+1)
+	}
+}
+
+// commit puts a whole file in place and counts it.
+func (r *Receiver) commit(name string, u *filearea.Upload) error {
+	if err := u.Commit(); err != nil {
+		r.refuse(name, err)
+		return err
+	}
+	r.Created = append(r.Created, name)
+	ctx := context.WithoutCancel(r.b.ctx) // counted even if the caller hung up
+	if err := r.b.svc.cfg.Store.CountUpload(ctx, r.b.user.ID, u.Size()); err != nil {
+		r.b.svc.log.Error("files: count upload", "err", err)
+	}
+	return nil
+}
+
+// Finish commits the files still open that are in whole (the transfer's
+// result) and aborts the rest. It returns the first commit error.
 func (r *Receiver) Finish(whole []xfer.File, transferErr error) error {
-	done := map[string]int{}
+	done := map[string]bool{}
 	for _, f := range whole {
 		n := f.Name
 		if i := strings.LastIndexAny(n, "/\\"); i >= 0 {
 			n = n[i+1:]
 		}
-		done[n]++
+		done[n] = true
 	}
 	var first error
 	for i, u := range r.open {
-		name := r.names[i]
-		if done[name] == 0 {
+		if !done[r.names[i]] {
 			u.Abort(transferErr)
 			continue
 		}
-		done[name]--
-		if err := u.Commit(); err != nil {
-			r.Refused = append(r.Refused, term.SanitizeText(name)+": "+reason(err))
-			first = cmpOr(first, err)
-			continue
-		}
-		r.Created = append(r.Created, name)
-		if err := r.b.svc.cfg.Store.CountUpload(r.b.ctx, r.b.user.ID, u.Size()); err != nil {
-			r.b.svc.log.Error("files: count upload", "err", err)
-		}
+		first = cmpOr(first, r.commit(r.names[i], u))
 	}
 	r.open, r.names = nil, nil
 	return first

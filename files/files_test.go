@@ -5,13 +5,16 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/pkg/sftp"
 	"go.uber.org/goleak"
 
 	"github.com/x84bbs/x84/files"
@@ -337,5 +340,89 @@ func TestLinks(t *testing.T) {
 	}
 	if _, err := f.svc.Redeem(t.Context(), first, here); !errors.Is(err, files.ErrLink) {
 		t.Errorf("the oldest of %d links still works", files.MaxLinks+1)
+	}
+}
+
+// TestReceiveLimits: a file is committed once its declared size arrives
+// and it is closed; a name twice in a batch is refused; a batch that
+// offers too many refused files is cancelled, and the result keeps only
+// the first few reasons, names cut short.
+func TestReceiveLimits(t *testing.T) {
+	f := newFixture(t, files.Config{})
+	b := f.open(f.user)
+	r, err := b.Receive(b.Areas()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := r.Create(xfer.File{Name: "sized.txt", Size: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("12345"))
+	w.Close()
+	if _, err := os.Stat(filepath.Join(f.dir, "uploads", "sized.txt")); err != nil {
+		t.Errorf("a whole file is not in place at its close: %v", err)
+	}
+	if _, err := r.Create(xfer.File{Name: "sized.txt", Size: 5}); !errors.Is(err, xfer.ErrSkip) {
+		t.Errorf("the same name twice: %v; want ErrSkip", err)
+	}
+	long := string(bytes.Repeat([]byte("n"), 500)) + "\x1b[2J"
+	for i := range files.MaxRefused {
+		_, err = r.Create(xfer.File{Name: long})
+		if i < files.MaxRefused-2 && !errors.Is(err, xfer.ErrSkip) {
+			t.Fatalf("refusal %d: %v; want ErrSkip", i, err)
+		}
+	}
+	if !errors.Is(err, files.ErrTooManyRefused) {
+		t.Errorf("refusal %d: %v; want ErrTooManyRefused", files.MaxRefused, err)
+	}
+	if len(r.Refused) != 10 || len(r.Refused[1]) > 200 || bytes.ContainsRune([]byte(r.Refused[1]), 0x1b) {
+		t.Errorf("Refused holds %d entries, the second %q", len(r.Refused), r.Refused[1])
+	}
+	if err := r.Finish(nil, xfer.ErrCancelled); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.Created, []string{"sized.txt"}) {
+		t.Errorf("Created %v", r.Created)
+	}
+}
+
+// TestSFTPRatio: sftp downloads are held to the ratio and counted when
+// read whole.
+func TestSFTPRatio(t *testing.T) {
+	f := newFixture(t, files.Config{Ratio: 1, RatioFree: 20})
+	ss, err := f.svc.Area().NewSession(t.Context(), filearea.User{ID: f.user.ID, Handle: "caller"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	cEnd, sEnd := net.Pipe()
+	srv := sftp.NewRequestServer(sEnd, ss.Handlers())
+	done := make(chan struct{})
+	go func() { srv.Serve(); srv.Close(); close(done) }()
+	cl, err := sftp.NewClientPipe(cEnd, cEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cl.Close(); cEnd.Close(); <-done }()
+	get := func(name string) error {
+		r, err := cl.Open(name)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		_, err = io.Copy(io.Discard, r)
+		return err
+	}
+	if err := get("/pub/a.txt"); err != nil { // 13 bytes of the 20 free
+		t.Fatal(err)
+	}
+	if err := get("/pub/a.txt"); err == nil || !strings.Contains(err.Error(), "ratio") {
+		t.Errorf("a second 13 bytes with 7 left: %v; want the ratio's refusal", err)
+	}
+	tot, _ := f.st.Files.Totals(t.Context(), f.user.ID)
+	rec, _ := f.st.Files.FileRecord(t.Context(), "pub/a.txt")
+	if tot.DownBytes != 13 || rec.Downloads != 1 {
+		t.Errorf("after one sftp download: totals %+v, downloads %d", tot, rec.Downloads)
 	}
 }

@@ -186,7 +186,7 @@ type Files struct {
 	// LinkLifetime is how long a browser terminal's download link works.
 	LinkLifetime Duration `toml:"link_lifetime"` // 1s to 24h
 	// TransferTimeout is how long a caller's terminal has to start a
-	// transfer, and to answer during one.
+	// transfer; once it runs, the protocols' own timeouts apply.
 	TransferTimeout Duration `toml:"transfer_timeout"` // 1s to 10m
 }
 
@@ -203,7 +203,8 @@ type FileArea struct {
 	// default), "sysops" or "nobody". Uploads always wait in the upload
 	// folder for a sysop to release them.
 	Upload string `toml:"upload"`
-	// SysopOnly hides the area from callers who are not sysops.
+	// SysopOnly hides the area from callers who are not sysops in the
+	// Files screen; sftp still serves its folder.
 	SysopOnly bool `toml:"sysop_only"`
 }
 

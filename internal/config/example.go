@@ -146,7 +146,7 @@ ratio_free_mib = 0
 # How long a browser terminal's download link works.
 link_lifetime = "10m"
 # How long a caller's terminal has to start a file transfer (ZMODEM, YMODEM,
-# XMODEM), and to answer during one.
+# XMODEM); once it runs, each protocol's own timeouts apply (10 s a block).
 transfer_timeout = "1m"
 
 # The Files screen's areas, in order: folders of the file area. With none,
@@ -160,7 +160,8 @@ transfer_timeout = "1m"
 # # Who may upload from this area: everyone, sysops or nobody. Uploads wait
 # # in the upload folder until a sysop releases them.
 # upload = "everyone"
-# # Only sysops see the area.
+# # Only sysops see the area in the Files screen (its folder is still
+# # served over sftp: keep private files outside the file area).
 # sysop_only = false
 
 [accounts]

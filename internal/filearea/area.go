@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/x84bbs/x84/internal/logcap"
@@ -106,6 +107,7 @@ type Area struct {
 	limits    Config // the session limits, defaults applied
 	uploads   store.Uploads
 	tagged    func(ctx context.Context, userID int64) ([]string, error)
+	downloads atomic.Pointer[DownloadHook] // SetDownloadHook's
 	log       *slog.Logger
 	// escape is the error os.Root wraps when a path or a symlink leads
 	// outside the root (os keeps its sentinel unexported; Open fetches

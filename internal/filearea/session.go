@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pkg/sftp"
@@ -296,14 +297,63 @@ func (d *download) Close() error {
 	return d.File.Close()
 }
 
-// Fileread opens a regular file for download.
+// Fileread opens a regular file for download, asking the download hook
+// first (the board's ratio) and telling it, at the close, whether the
+// whole file was read.
 func (s *session) Fileread(r *sftp.Request) (io.ReaderAt, error) {
-	d, err := s.openFile(r.Method, local(r.Filepath), true)
+	rel := local(r.Filepath)
+	d, err := s.openFile(r.Method, rel, true)
 	if err != nil {
 		return nil, err
 	}
-	return d, nil
+	h := s.a.downloads.Load()
+	if h == nil {
+		return d, nil
+	}
+	fi, err := d.Stat()
+	if err != nil {
+		d.Close()
+		return nil, s.refuse(r.Method, rel, err)
+	}
+	if err := (*h).StartDownload(s.ctx, s.user, rel, fi.Size()); err != nil {
+		d.Close()
+		return nil, s.refuse(r.Method, rel, failure(err.Error()))
+	}
+	return &countedDownload{download: d, end: func(read int64) {
+		(*h).EndDownload(context.WithoutCancel(s.ctx), s.user, rel, fi.Size(), read >= fi.Size())
+	}}, nil
 }
+
+// countedDownload is a download that counts what was read of it.
+type countedDownload struct {
+	*download
+	read atomic.Int64
+	end  func(read int64)
+	once sync.Once
+}
+
+func (d *countedDownload) ReadAt(p []byte, off int64) (int, error) {
+	n, err := d.download.ReadAt(p, off)
+	d.read.Add(int64(n))
+	return n, err
+}
+
+func (d *countedDownload) Close() error {
+	err := d.download.Close()
+	d.once.Do(func() { d.end(d.read.Load()) })
+	return err
+}
+
+// DownloadHook is told of sftp downloads (SetDownloadHook): StartDownload
+// may refuse one (its text reaches the client in a failure status), EndDownload
+// hears, once the file is closed, whether it was read whole.
+type DownloadHook interface {
+	StartDownload(ctx context.Context, u User, rel string, size int64) error
+	EndDownload(ctx context.Context, u User, rel string, size int64, whole bool)
+}
+
+// SetDownloadHook sets the hook sftp downloads go through.
+func (a *Area) SetDownloadHook(h DownloadHook) { a.downloads.Store(&h) }
 
 // listing is a fixed list of entries.
 type listing []os.FileInfo
@@ -519,6 +569,9 @@ func (s *session) Filecmd(r *sftp.Request) error {
 func (s *session) PosixRename(r *sftp.Request) error {
 	if err := s.wait(); err != nil {
 		return s.refuse(r.Method, local(r.Filepath), err)
+	}
+	if s.inTagged(local(r.Filepath)) || s.inTagged(local(r.Target)) {
+		return s.refuse(r.Method, local(r.Filepath), denied("the "+TaggedDir+" folder is read only"))
 	}
 	if !s.user.Sysop {
 		return s.refuse(r.Method, local(r.Filepath), denied("only sysops may do that"))

@@ -41,7 +41,7 @@ func failure(msg string) *statusError {
 }
 
 var (
-	errNoSuchFile = &statusError{code: sftp.ErrSSHFxNoSuchFile, msg: "filearea: no such file"}
+	errNoSuchFile = &statusError{code: sftp.ErrSSHFxNoSuchFile, msg: "filearea: no such file", kind: fs.ErrNotExist}
 	// errFailed answers errors that no rule explains; the log has the
 	// reason.
 	errFailed = failure("operation failed")

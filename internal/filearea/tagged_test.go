@@ -56,6 +56,9 @@ func TestTaggedFolder(t *testing.T) {
 		"remove": func() error { return c.Remove("/" + TaggedDir + "/readme.txt") },
 		"rename": func() error { return c.Rename("/pub/readme.txt", "/"+TaggedDir+"/r.txt") },
 		"rmdir":  func() error { return c.RemoveDirectory("/" + TaggedDir) },
+		"posix-rename": func() error {
+			return e.connect(t, sysop).PosixRename("/pub/sub", "/"+TaggedDir)
+		},
 	} {
 		if err := op(); code(err) != sftp.ErrSSHFxPermissionDenied {
 			t.Errorf("%s in @tagged: %v; want permission denied", name, err)

@@ -392,7 +392,9 @@ type File struct {
 
 // ReceiveY receives a YMODEM batch. For each file it calls create, and
 // writes the file to what create returns, closing it after; it returns
-// the files received whole. An error from create cancels the transfer.
+// the files received whole. create returning ErrSkip drops that file
+// (it is received and thrown away: YMODEM cannot decline one); another
+// error cancels the transfer.
 func ReceiveY(ctx context.Context, c Conn, create func(File) (io.WriteCloser, error), opts Options) ([]File, error) {
 	l := &line{c: c}
 	r := &receiver{l: l, buf: make([]byte, 2+1024+2), crcOnly: true, wait: opts.startWait()}
@@ -417,6 +419,12 @@ func ReceiveY(ctx context.Context, c Conn, create func(File) (io.WriteCloser, er
 			return done, r.finish(ErrTooLarge)
 		}
 		w, err := create(f)
+		skip := errors.Is(err, ErrSkip)
+		if skip {
+			// YMODEM cannot decline a file: take it and drop it, so
+			// that the rest of the batch still arrives.
+			w, err = discard{}, nil
+		}
 		if err != nil {
 			return done, r.finish(err)
 		}
@@ -440,9 +448,17 @@ func ReceiveY(ctx context.Context, c Conn, create func(File) (io.WriteCloser, er
 			return done, r.finish(err)
 		}
 		f.Size = n
-		done = append(done, f)
+		if !skip {
+			done = append(done, f)
+		}
 	}
 }
+
+// discard takes a file create declined.
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+func (discard) Close() error                { return nil }
 
 // endOfFile answers YMODEM's EOT: NAK, then ACK the EOT that follows.
 func (r *receiver) endOfFile() error {

@@ -154,6 +154,29 @@ func TestReceiveYFromSB(t *testing.T) {
 	}
 }
 
+// TestReceiveYSkip: a file create declines is received and dropped;
+// the rest of the batch arrives.
+func TestReceiveYSkip(t *testing.T) {
+	dir := t.TempDir()
+	a, b := testData(5000), testData(3000)
+	os.WriteFile(filepath.Join(dir, "skip.bin"), a, 0o600)
+	os.WriteFile(filepath.Join(dir, "keep.bin"), b, 0o600)
+	c, wait := peer(t, dir, "sb", "-q", "skip.bin", "keep.bin")
+	var kept bytes.Buffer
+	files, err := ReceiveY(t.Context(), c, func(f File) (io.WriteCloser, error) {
+		if f.Name == "skip.bin" {
+			return nil, ErrSkip
+		}
+		return nopCloser{&kept}, nil
+	}, Options{})
+	if werr := wait(); err != nil || werr != nil {
+		t.Fatalf("ReceiveY = %v, %v; sb: %v", files, err, werr)
+	}
+	if len(files) != 1 || files[0].Name != "keep.bin" || !bytes.Equal(kept.Bytes(), b) {
+		t.Errorf("received %+v (%d bytes kept); want keep.bin alone, whole", files, kept.Len())
+	}
+}
+
 type nopCloser struct{ io.Writer }
 
 func (nopCloser) Close() error { return nil }

@@ -384,6 +384,10 @@ func (s *zsend) sendData(src *zsrc, pos int64, name string) (int64, error) {
 				prog.whole(sent.pos)
 				return high - start, nil
 			case zskip:
+				// Skipped at ZEOF: the whole file went on the line all
+				// the same, so it counts as sent (a receiver must not
+				// take a file and then disown it to escape a ratio).
+				prog.whole(sent.pos)
 				return high - start, nil
 			case zrpos:
 				if err := resume(h.pos()); err != nil {
