@@ -50,14 +50,7 @@ func BenchmarkZmodemDownload(b *testing.B) {
 	})
 	for _, proto := range []string{"telnet", "ssh"} {
 		b.Run(proto, func(b *testing.B) {
-			var p *pipeTerm
-			if proto == "telnet" {
-				p = telnetLogin(b, s, "bench", "bench-password")
-			} else {
-				p = sshLogin(b, s, "bench", "bench-password")
-			}
-			p.keys("f1")
-			p.wait("Files in Bench")
+			p := benchCaller(b, s, proto, "Bench")
 			b.SetBytes(benchFile)
 			var grew int64
 			cpu0 := cpuTime(b, s.cmd.Process.Pid)
@@ -102,6 +95,20 @@ func BenchmarkZmodemDownload(b *testing.B) {
 			b.ReportMetric(float64(grew), "rss-KiB")
 		})
 	}
+}
+
+// benchCaller logs the bench account in by telnet or ssh and opens the
+// first file area.
+func benchCaller(b *testing.B, s *server, proto, area string) *pipeTerm {
+	var p *pipeTerm
+	if proto == "telnet" {
+		p = telnetLogin(b, s, "bench", "bench-password")
+	} else {
+		p = sshLogin(b, s, "bench", "bench-password")
+	}
+	p.keys("f1")
+	p.wait("Files in " + area)
+	return p
 }
 
 func maxInt(a, b int64) int64 {
@@ -196,14 +203,7 @@ func BenchmarkZmodemUpload(b *testing.B) {
 	})
 	for _, proto := range []string{"telnet", "ssh"} {
 		b.Run(proto, func(b *testing.B) {
-			var p *pipeTerm
-			if proto == "telnet" {
-				p = telnetLogin(b, s, "bench", "bench-password")
-			} else {
-				p = sshLogin(b, s, "bench", "bench-password")
-			}
-			p.keys("f1")
-			p.wait("Files in Files")
+			p := benchCaller(b, s, proto, "Files")
 			b.SetBytes(benchFile)
 			uploads := filepath.Join(s.dir, "files", "uploads")
 			cpu0 := cpuTime(b, s.cmd.Process.Pid)

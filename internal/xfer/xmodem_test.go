@@ -8,55 +8,18 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/x84bbs/x84/internal/e2e"
 )
 
-// pipeConn is our side of a peer program's stdin and stdout.
-type pipeConn struct {
-	r *os.File // the peer's stdout
-	w *os.File // the peer's stdin
-}
-
-func (p pipeConn) Read(b []byte) (int, error)        { return p.r.Read(b) }
-func (p pipeConn) Write(b []byte) (int, error)       { return p.w.Write(b) }
-func (p pipeConn) SetReadDeadline(t time.Time) error { return p.r.SetReadDeadline(t) }
-
 // peer starts an lrzsz program in dir with its stdin and stdout on a
-// Conn of ours.
+// Conn of ours (zpeer), and returns the Conn and what ends the program's
+// input and waits for it.
 func peer(t *testing.T, dir string, args ...string) (Conn, func() error) {
 	t.Helper()
-	e2e.LookPath(t, args[0])
-	inR, inW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Dir = dir
-	cmd.Stdin, cmd.Stdout = inR, outW
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	inR.Close()
-	outW.Close()
-	t.Cleanup(func() { inW.Close(); outR.Close(); cmd.Process.Kill() })
-	return pipeConn{r: outR, w: inW}, func() error {
-		inW.Close()
-		if err := cmd.Wait(); err != nil {
-			return errors.New(err.Error() + ": " + stderr.String())
-		}
-		return nil
-	}
+	p := zpeer(t, dir, args...)
+	return p.zconn, p.wait
 }
 
 // testData is every byte value (0xFF, CAN, XON/XOFF, CR NUL …) and
