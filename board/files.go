@@ -396,6 +396,9 @@ func (v *fileView) describe(ctx context.Context) error {
 
 func (v *fileView) remove(ctx context.Context) error {
 	e := v.entries[v.sel]
+	if err := v.c.dropTyped(ctx); err != nil {
+		return err
+	}
 	v.draw()
 	ok, err := Confirm(ctx, v.c.Session, v.c.Size().Rows-1, "Delete "+e.Name+" for good?")
 	if err != nil || !ok {
@@ -408,6 +411,18 @@ func (v *fileView) remove(ctx context.Context) error {
 	v.c.Board.log.Info("files: deleted", "by", v.c.User.Handle, "path", e.Path)
 	v.reload()
 	v.say(false, "Deleted "+e.Name+".")
+	return nil
+}
+
+// dropTyped drops keys already decoded and waiting: before a question
+// that changes something for good, an answer must be typed after it is
+// asked (not, say, the tail of a transfer's stream).
+func (c *Call) dropTyped(ctx context.Context) error {
+	for c.Buffered() > 0 {
+		if _, err := c.ReadKey(ctx); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
