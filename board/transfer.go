@@ -162,13 +162,14 @@ func reasonOf(c *Call, err error) string {
 // sendFiles downloads files to the caller by the protocol the caller
 // picks, and returns the line saying how it went.
 func (c *Call) sendFiles(ctx context.Context, br *files.Browser, paths []string) (msg string, isErr bool, err error) {
+	if c.Info().Kind == term.KindWeb {
+		return c.webLinks(ctx, br, paths)
+	}
 	bt, err := br.Prepare(paths)
 	if err != nil {
 		return reasonOf(c, err), true, nil
 	}
-	if c.Info().Kind == term.KindWeb {
-		return c.webLinks(ctx, br, paths)
-	}
+	defer bt.Release() // if it is not sent after all
 	what := fmt.Sprintf("%s, %s", count(len(bt.Files), "file"), files.SizeString(bt.Total))
 	p, ok, err := c.chooseProtocol(ctx, "Download "+what+" by which protocol?", len(bt.Files), func() {})
 	if err != nil || !ok {

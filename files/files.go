@@ -88,6 +88,13 @@ type Service struct {
 
 	mu   sync.Mutex
 	dizs map[dizKey]string // descriptions read from archives
+
+	// rmu guards reserved, the bytes of downloads under way per account
+	// that the ratio must count before they are done. It is held across
+	// the store calls that read and add to an account's totals, so that
+	// a check never sees a download neither reserved nor counted.
+	rmu      sync.Mutex
+	reserved map[int64]int64
 }
 
 type dizKey struct {
@@ -129,7 +136,8 @@ func New(cfg Config) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{cfg: cfg, log: log, dizs: make(map[dizKey]string), links: newLinks(cfg.LinkLifetime)}
+	s := &Service{cfg: cfg, log: log, dizs: make(map[dizKey]string), links: newLinks(cfg.LinkLifetime),
+		reserved: make(map[int64]int64)}
 	for _, a := range cfg.Areas {
 		up := strings.ToLower(a.Upload)
 		if up == "" {
@@ -152,26 +160,74 @@ func New(cfg Config) (*Service, error) {
 type sftpDownloads struct{ s *Service }
 
 func (d sftpDownloads) StartDownload(ctx context.Context, u filearea.User, rel string, size int64) error {
-	if u.ID == 0 || u.Sysop || d.s.cfg.Ratio <= 0 {
-		return nil
-	}
-	b := &Browser{svc: d.s, user: User{ID: u.ID, Handle: u.Handle}, ctx: ctx}
-	left, err := b.Allowance()
-	if err != nil {
-		return err
-	}
-	if size > left {
-		return fmt.Errorf("%w (%s left)", ErrRatio, SizeString(left))
-	}
-	return nil
+	_, err := d.s.reserve(ctx, User{ID: u.ID, Handle: u.Handle, Sysop: u.Sysop}, size)
+	return err
 }
 
 func (d sftpDownloads) EndDownload(ctx context.Context, u filearea.User, rel string, size int64, whole bool) {
-	if !whole {
-		return
+	held := int64(0)
+	if d.s.rationed(User{ID: u.ID, Sysop: u.Sysop}) {
+		held = size
 	}
-	if err := d.s.cfg.Store.CountDownload(ctx, rel, u.ID, size); err != nil {
-		d.s.log.Error("files: count sftp download", "path", rel, "err", err)
+	var count []counted
+	if whole {
+		count = []counted{{rel, size}}
+	}
+	d.s.settle(ctx, u.ID, held, count)
+}
+
+// rationed reports whether the ratio applies to u.
+func (s *Service) rationed(u User) bool { return s.cfg.Ratio > 0 && !u.Sysop && u.ID != 0 }
+
+// allowance is what u may still download: the ratio's allowance less
+// what downloads under way hold. Called with rmu held.
+func (s *Service) allowanceLocked(ctx context.Context, u User) (int64, error) {
+	t, err := s.cfg.Store.Totals(ctx, u.ID)
+	if err != nil {
+		return 0, err
+	}
+	return max(0, s.cfg.RatioFree+t.UpBytes*int64(s.cfg.Ratio)-t.DownBytes-s.reserved[u.ID]), nil
+}
+
+// reserve holds n bytes of u's allowance for a download under way, or
+// says why not; it returns what it held (0 where no ratio applies).
+func (s *Service) reserve(ctx context.Context, u User, n int64) (int64, error) {
+	if !s.rationed(u) {
+		return 0, nil
+	}
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	left, err := s.allowanceLocked(ctx, u)
+	if err != nil {
+		return 0, err
+	}
+	if n > left {
+		return 0, fmt.Errorf("%w (%s left)", ErrRatio, SizeString(left))
+	}
+	s.reserved[u.ID] += n
+	return n, nil
+}
+
+// counted is a file downloaded whole.
+type counted struct {
+	rel  string
+	size int64
+}
+
+// settle counts the files of a download that went whole and gives back
+// what it held, in one step under rmu.
+func (s *Service) settle(ctx context.Context, userID, held int64, files []counted) {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	for _, f := range files {
+		if err := s.cfg.Store.CountDownload(ctx, f.rel, userID, f.size); err != nil {
+			s.log.Error("files: count download", "path", f.rel, "err", err)
+		}
+	}
+	if held != 0 {
+		if s.reserved[userID] -= held; s.reserved[userID] <= 0 {
+			delete(s.reserved, userID)
+		}
 	}
 }
 
@@ -428,16 +484,15 @@ func (b *Browser) ClearTags() error {
 }
 
 // Allowance is how many bytes the caller may still download under the
-// ratio, or -1 when no ratio applies.
+// ratio (less what downloads under way hold), or -1 when no ratio
+// applies.
 func (b *Browser) Allowance() (int64, error) {
-	if b.svc.cfg.Ratio <= 0 || b.user.Sysop {
+	if !b.svc.rationed(b.user) {
 		return -1, nil
 	}
-	t, err := b.svc.cfg.Store.Totals(b.ctx, b.user.ID)
-	if err != nil {
-		return 0, err
-	}
-	return max(0, b.svc.cfg.RatioFree+t.UpBytes*int64(b.svc.cfg.Ratio)-t.DownBytes), nil
+	b.svc.rmu.Lock()
+	defer b.svc.rmu.Unlock()
+	return b.svc.allowanceLocked(b.ctx, b.user)
 }
 
 // Batch is a download about to start: the files for a transfer
@@ -447,11 +502,20 @@ type Batch struct {
 	Files []xfer.Outgoing
 	Total int64
 	paths map[string]string // name sent -> path
+	held  int64             // of the caller's allowance, until Done
+	once  sync.Once
 }
 
 // Prepare checks a download of the files at paths (the batch limit, the
-// ratio, that each file may be read) and returns it ready to send.
+// ratio, that each file may be read) and returns it ready to send,
+// holding its size of the caller's allowance until Done (or Release)
+// is called: one of them must be.
 func (b *Browser) Prepare(paths []string) (*Batch, error) {
+	return b.prepare(paths, true)
+}
+
+// prepare is Prepare, or with hold unset only its checks.
+func (b *Browser) prepare(paths []string, hold bool) (*Batch, error) {
 	if b.user.ID == 0 {
 		return nil, ErrAnonymous
 	}
@@ -480,32 +544,45 @@ func (b *Browser) Prepare(paths []string) (*Batch, error) {
 	if bt.Total > b.svc.cfg.MaxBatch {
 		return nil, ErrBatch
 	}
-	left, err := b.Allowance()
-	if err != nil {
-		return nil, err
+	if !hold {
+		left, err := b.Allowance()
+		if err != nil {
+			return nil, err
+		}
+		if left >= 0 && bt.Total > left {
+			return nil, fmt.Errorf("%w (%s left)", ErrRatio, SizeString(left))
+		}
+		return bt, nil
 	}
-	if left >= 0 && bt.Total > left {
-		return nil, fmt.Errorf("%w (%s left)", ErrRatio, SizeString(left))
+	var err error
+	if bt.held, err = b.svc.reserve(b.ctx, b.user, bt.Total); err != nil {
+		return nil, err
 	}
 	return bt, nil
 }
 
+// Release gives back the allowance a batch held, when it will not be
+// sent after all. Done does it too; either may be called again.
+func (bt *Batch) Release() { bt.Done(nil) }
+
 // Done records the files a transfer sent whole: a download each, the
-// bytes in the caller's totals, and their tags removed.
+// bytes in the caller's totals, and their tags removed; and gives back
+// the allowance the batch held. Only its first call counts.
 func (bt *Batch) Done(sent []xfer.File) {
-	b := bt.b
-	ctx := context.WithoutCancel(b.ctx) // counted even if the caller hung up
-	for _, f := range sent {
-		p, ok := bt.paths[f.Name]
-		if !ok {
-			continue
+	bt.once.Do(func() {
+		b := bt.b
+		ctx := context.WithoutCancel(b.ctx) // counted even if the caller hung up
+		var count []counted
+		for _, f := range sent {
+			if p, ok := bt.paths[f.Name]; ok {
+				count = append(count, counted{strings.TrimPrefix(p, "/"), f.Size})
+			}
 		}
-		rel := strings.TrimPrefix(p, "/")
-		if err := b.svc.cfg.Store.CountDownload(ctx, rel, b.user.ID, f.Size); err != nil {
-			b.svc.log.Error("files: count download", "path", rel, "err", err)
+		b.svc.settle(ctx, b.user.ID, bt.held, count)
+		for _, c := range count {
+			b.svc.cfg.Store.Untag(ctx, b.user.ID, c.rel)
 		}
-		b.svc.cfg.Store.Untag(ctx, b.user.ID, rel)
-	}
+	})
 }
 
 // Limits of one upload batch.

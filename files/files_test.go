@@ -231,8 +231,32 @@ func TestRatio(t *testing.T) {
 		t.Errorf("13 bytes with 10 free: %v; want ErrRatio", err)
 	}
 	f.st.Files.CountUpload(t.Context(), f.user.ID, 2) // 10 + 2*2 = 14 allowed
-	if _, err := b.Prepare([]string{"/pub/a.txt"}); err != nil {
-		t.Errorf("13 bytes with 14 allowed: %v", err)
+	bt, err := b.Prepare([]string{"/pub/a.txt"})
+	if err != nil {
+		t.Fatalf("13 bytes with 14 allowed: %v", err)
+	}
+	// The batch holds its 13 bytes until done: a second download at the
+	// same time (another session, a link) does not fit.
+	other := f.open(f.user)
+	if _, err := other.Prepare([]string{"/pub/a.txt"}); !errors.Is(err, files.ErrRatio) {
+		t.Errorf("a second 13 bytes while the first is under way: %v; want ErrRatio", err)
+	}
+	if left, _ := other.Allowance(); left != 1 {
+		t.Errorf("allowance during the download %d; want 1", left)
+	}
+	bt.Release()
+	bt.Release()
+	if left, _ := other.Allowance(); left != 14 {
+		t.Errorf("allowance after a release %d; want 14", left)
+	}
+	bt2, err := other.Prepare([]string{"/pub/a.txt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt2.Done([]xfer.File{bt2.Files[0].File})
+	bt2.Release() // after Done: nothing more
+	if left, _ := other.Allowance(); left != 1 {
+		t.Errorf("allowance after a whole download %d; want 1", left)
 	}
 	if left, _ := f.open(f.sysop).Allowance(); left != -1 {
 		t.Errorf("a sysop's allowance %d; want -1 (exempt)", left)

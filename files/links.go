@@ -84,7 +84,7 @@ func (l *links) take(token string, addr netip.Addr) (link, bool) {
 // the browser at addr, after the checks a transfer passes (the ratio,
 // the batch limit). The web server serves it at /files/TOKEN.
 func (b *Browser) Link(p string, addr netip.Addr) (string, error) {
-	if _, err := b.Prepare([]string{p}); err != nil {
+	if _, err := b.prepare([]string{p}, false); err != nil {
 		return "", err
 	}
 	return b.svc.links.add(link{user: b.user, path: p, addr: addr.Unmap(),
@@ -128,12 +128,14 @@ func (s *Service) Redeem(ctx context.Context, token string, addr netip.Addr) (*D
 	}
 	f, err := b.fs.Open(ln.path)
 	if err != nil {
+		bt.Release()
 		b.Close()
 		return nil, ErrLink
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
+		bt.Release()
 		b.Close()
 		return nil, err
 	}
@@ -142,6 +144,8 @@ func (s *Service) Redeem(ctx context.Context, token string, addr netip.Addr) (*D
 			f.Close()
 			if whole {
 				bt.Done([]xfer.File{bt.Files[0].File})
+			} else {
+				bt.Release()
 			}
 			b.Close()
 		}}, nil
