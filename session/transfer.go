@@ -57,6 +57,7 @@ func (t *Transfer) End() {
 		return
 	}
 	t.ended = true
+	t.s.SetDeadline(time.Time{}, nil)
 	t.tc.SetTransparent(false)
 	t.s.bigReads.Store(false)
 	t.s.touch()
@@ -67,8 +68,11 @@ func (t *Transfer) End() {
 var errTransferDeadline = fmt.Errorf("session: transfer read: %w", os.ErrDeadlineExceeded)
 
 // SetReadDeadline sets when Read gives up (zero: never, but for ctx).
+// It is the session's own deadline (SetDeadline), which costs no timer
+// or context per read.
 func (t *Transfer) SetReadDeadline(d time.Time) error {
 	t.deadline = d
+	t.s.SetDeadline(d, errTransferDeadline)
 	return nil
 }
 
@@ -78,18 +82,11 @@ func (t *Transfer) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	for {
-		ctx, cancel := t.ctx, context.CancelFunc(func() {})
-		if !t.deadline.IsZero() {
-			if !time.Now().Before(t.deadline) {
-				return 0, errTransferDeadline
-			}
-			ctx, cancel = context.WithDeadline(t.ctx, t.deadline)
-		}
-		n, _, err := t.s.ReadRaw(ctx, p)
-		cancel()
-		switch {
-		case err != nil && errors.Is(err, context.DeadlineExceeded) && t.ctx.Err() == nil:
+		if !t.deadline.IsZero() && !time.Now().Before(t.deadline) {
 			return 0, errTransferDeadline
+		}
+		n, _, err := t.s.ReadRaw(t.ctx, p)
+		switch {
 		case err != nil:
 			return 0, err
 		case n > 0:

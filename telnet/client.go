@@ -18,6 +18,10 @@ type ClientConfig struct {
 	Env map[string]string
 	// Binary accepts BINARY both ways.
 	Binary bool
+	// Transparent, with BINARY agreed from the server, passes its data
+	// as sent (no CR NUL or CR LF folding, RFC 856), as a file transfer
+	// needs; without it, screens' line ends read as a lone CR.
+	Transparent bool
 	// SilentEnv accepts NEW-ENVIRON but never answers SEND, as some MUD
 	// clients do.
 	SilentEnv bool
@@ -83,6 +87,11 @@ func (c *ClientConn) Read(p []byte) (int, error) {
 		n, err := c.conn.Read(p)
 		if n > 0 {
 			var out []byte
+			if c.cfg.Transparent {
+				c.mu.Lock()
+				c.dec.Binary = c.opts.Enabled(Remote, OptBinary)
+				c.mu.Unlock()
+			}
 			data := c.dec.Decode(p[:0], p[:n], func(ev Event) { out = c.handle(out, ev) })
 			if len(out) > 0 {
 				if _, werr := c.conn.Write(out); werr != nil && err == nil {

@@ -602,3 +602,33 @@ func TestSetTransparent(t *testing.T) {
 		t.Errorf("after: the wire has %q; want a CR LF b", rec.bytes())
 	}
 }
+
+// TestClientTransparent: a client with Transparent set reads what a
+// server in BINARY sends as it was sent, CR NUL and CR LF included.
+func TestClientTransparent(t *testing.T) {
+	for _, tt := range []struct {
+		transparent bool
+		want        []byte
+	}{
+		{false, []byte("a\rb\rc")},
+		{true, []byte("a\r\x00b\r\nc")},
+	} {
+		conn, _, _, data := negotiateWith(t, ClientConfig{TermTypes: []string{"xterm"}, Binary: true, Transparent: tt.transparent, Env: map[string]string{}}, nil)
+		conn.SetTransparent(true)
+		conn.Write([]byte("a\r\x00b\r\nc"))
+		var got []byte
+		timeout := time.After(5 * time.Second)
+		for len(got) < len(tt.want) {
+			select {
+			case b := <-data:
+				got = append(got, b...)
+			case <-timeout:
+				t.Fatalf("transparent=%v: got % x", tt.transparent, got)
+			}
+		}
+		if !bytes.Equal(got, tt.want) {
+			t.Errorf("transparent=%v: client read %q; want %q", tt.transparent, got, tt.want)
+		}
+		conn.Close()
+	}
+}
