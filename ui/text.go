@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
+
+	"github.com/x84bbs/x84/term"
 )
 
 // ANSI sequences used by the widgets and screens.
@@ -114,7 +116,7 @@ func Wrap(s string, width int) []string {
 	width = max(width, 1)
 	var lines []string
 	for _, para := range strings.Split(s, "\n") {
-		para = expandTabs(para)
+		para = term.ExpandTabs(para)
 		var cur strings.Builder
 		cw, emitted := 0, false
 		flush := func() {
@@ -155,27 +157,6 @@ func Wrap(s string, width int) []string {
 		}
 	}
 	return lines
-}
-
-// expandTabs replaces each tab with the spaces up to the next stop of
-// every 8 cells.
-func expandTabs(s string) string {
-	if !strings.Contains(s, "\t") {
-		return s
-	}
-	var b strings.Builder
-	col := 0
-	for _, r := range s {
-		if r == '\t' {
-			n := 8 - col%8
-			b.WriteString(strings.Repeat(" ", n))
-			col += n
-			continue
-		}
-		b.WriteRune(r)
-		col += RuneWidth(r)
-	}
-	return b.String()
 }
 
 // words yields each word of a line with the spaces before it; spaces at

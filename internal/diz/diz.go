@@ -172,7 +172,7 @@ func clean(b []byte, cut bool) string {
 		lines = lines[:MaxLines]
 	}
 	for i, l := range lines {
-		lines[i] = strings.TrimRightFunc(expandTabs(l), unicode.IsSpace)
+		lines[i] = strings.TrimRightFunc(term.ExpandTabs(l), unicode.IsSpace)
 	}
 	for len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
@@ -199,27 +199,6 @@ func validUTF8(b []byte, cut bool) ([]byte, bool) {
 		}
 	}
 	return b, false
-}
-
-// expandTabs replaces each tab of the line l with spaces up to the next
-// multiple of 8 characters.
-func expandTabs(l string) string {
-	if !strings.Contains(l, "\t") {
-		return l
-	}
-	var sb strings.Builder
-	col := 0
-	for _, r := range l {
-		if r == '\t' {
-			n := 8 - col%8
-			sb.WriteString("        "[:n])
-			col += n
-			continue
-		}
-		sb.WriteRune(r)
-		col++
-	}
-	return sb.String()
 }
 
 // asciiEqualFold reports whether a and b are equal but for the case of
