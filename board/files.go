@@ -320,7 +320,7 @@ func (v *fileView) run(ctx context.Context) error {
 func (v *fileView) tag() {
 	e := &v.entries[v.sel]
 	if err := v.br.Tag(e.Path, !e.Tagged); err != nil {
-		v.say(true, v.reason(err))
+		v.say(true, v.c.fileReason(err))
 		return
 	}
 	e.Tagged = !e.Tagged
@@ -332,19 +332,13 @@ func (v *fileView) tag() {
 	v.sel = min(v.sel+1, len(v.entries)-1)
 }
 
-// reason is an error's text for the caller: the service's own errors
-// and filearea's refusals are meant to be read; others are logged.
-func (v *fileView) reason(err error) string {
-	for _, known := range []error{files.ErrAnonymous, files.ErrTooMany, files.ErrBatch, files.ErrRatio,
-		files.ErrSysop, files.ErrNoUpload, files.ErrNotFound, filearea.ErrQuota, filearea.ErrTooLarge, filearea.ErrMaxFiles} {
-		if errors.Is(err, known) {
-			return strings.TrimPrefix(err.Error(), "filearea: ")
-		}
+// fileReason is an error's text for the caller (files.Message), or a
+// plain apology, the error logged, for one not meant for callers.
+func (c *Call) fileReason(err error) string {
+	if msg, ok := files.Message(err); ok {
+		return msg
 	}
-	if msg := err.Error(); strings.HasPrefix(msg, "filearea: ") || !strings.Contains(msg, ": ") {
-		return strings.TrimPrefix(msg, "filearea: ")
-	}
-	v.c.Board.log.Error("files", "user", v.c.User.Handle, "err", err)
+	c.Board.log.Error("files", "user", c.User.Handle, "err", err)
 	return "Sorry, that failed."
 }
 
@@ -353,7 +347,7 @@ func (v *fileView) view(ctx context.Context) error {
 	e := v.entries[v.sel]
 	text, err := v.br.View(e.Path)
 	if err != nil {
-		v.say(true, v.reason(err))
+		v.say(true, v.c.fileReason(err))
 		return nil
 	}
 	if text == "" {
@@ -386,7 +380,7 @@ func (v *fileView) describe(ctx context.Context) error {
 		return err
 	}
 	if err := v.br.Describe(e.Path, text); err != nil {
-		v.say(true, v.reason(err))
+		v.say(true, v.c.fileReason(err))
 		return nil
 	}
 	e.Description = strings.TrimSpace(text)
@@ -405,7 +399,7 @@ func (v *fileView) remove(ctx context.Context) error {
 		return err
 	}
 	if err := v.br.Delete(e.Path); err != nil {
-		v.say(true, v.reason(err))
+		v.say(true, v.c.fileReason(err))
 		return nil
 	}
 	v.c.Board.log.Info("files: deleted", "by", v.c.User.Handle, "path", e.Path)
@@ -464,7 +458,7 @@ func (v *fileView) release(ctx context.Context) error {
 		return err
 	}
 	if err := v.br.Release(e.Path, targets[i], desc); err != nil {
-		v.say(true, v.reason(err))
+		v.say(true, v.c.fileReason(err))
 		return nil
 	}
 	v.c.Board.log.Info("files: released", "by", v.c.User.Handle, "path", e.Path, "area", targets[i].Name)
@@ -477,7 +471,7 @@ func (v *fileView) release(ctx context.Context) error {
 func (v *fileView) batch(ctx context.Context) error {
 	tagged, _, err := v.br.Tagged()
 	if err != nil {
-		v.say(true, v.reason(err))
+		v.say(true, v.c.fileReason(err))
 		return nil
 	}
 	if len(tagged) == 0 {

@@ -97,7 +97,7 @@ func drain(t *session.Transfer) {
 func outcome(c *Call, err error) string {
 	switch {
 	case errors.Is(err, filearea.ErrTooLarge), errors.Is(err, filearea.ErrQuota), errors.Is(err, filearea.ErrMaxFiles):
-		return "a file was over " + strings.TrimPrefix(strings.TrimPrefix(reasonOf(c, err), "file exceeds "), "upload exceeds ")
+		return "a file was over " + strings.TrimPrefix(strings.TrimPrefix(c.fileReason(err), "file exceeds "), "upload exceeds ")
 	case errors.Is(err, xfer.ErrCancelled):
 		return "it was cancelled"
 	case errors.Is(err, xfer.ErrTimeout):
@@ -129,7 +129,7 @@ func (c *Call) webLinks(ctx context.Context, br *files.Browser, paths []string) 
 	for _, p := range paths {
 		token, err := br.Link(p, addr)
 		if err != nil {
-			return reasonOf(c, err), true, nil
+			return c.fileReason(err), true, nil
 		}
 		url := "/files/" + token
 		name := clean(p[strings.LastIndexByte(p, '/')+1:])
@@ -153,12 +153,6 @@ func (c *Call) webLinks(ctx context.Context, br *files.Browser, paths []string) 
 	return "", false, c.AnyKey(ctx, draw)
 }
 
-// reasonOf is an error's text for the caller, or a plain apology (the
-// error logged) for one not meant for callers.
-func reasonOf(c *Call, err error) string {
-	return (&fileView{c: c}).reason(err)
-}
-
 // sendFiles downloads files to the caller by the protocol the caller
 // picks, and returns the line saying how it went.
 func (c *Call) sendFiles(ctx context.Context, br *files.Browser, paths []string) (msg string, isErr bool, err error) {
@@ -167,7 +161,7 @@ func (c *Call) sendFiles(ctx context.Context, br *files.Browser, paths []string)
 	}
 	bt, err := br.Prepare(paths)
 	if err != nil {
-		return reasonOf(c, err), true, nil
+		return c.fileReason(err), true, nil
 	}
 	defer bt.Release() // if it is not sent after all
 	what := fmt.Sprintf("%s, %s", count(len(bt.Files), "file"), files.SizeString(bt.Total))
@@ -262,7 +256,7 @@ func sendZ(ctx context.Context, t *session.Transfer, out []xfer.Outgoing, opts x
 func (c *Call) receiveFiles(ctx context.Context, br *files.Browser, area files.Area) (msg string, isErr bool, err error) {
 	r, err := br.Receive(area)
 	if err != nil {
-		return reasonOf(c, err), true, nil
+		return c.fileReason(err), true, nil
 	}
 	if c.Info().Kind == term.KindWeb {
 		return "The browser terminal cannot upload: use a telnet or ssh terminal program, or sftp.", true, nil

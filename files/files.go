@@ -311,6 +311,16 @@ type Entry struct {
 
 // List lists the files of area a, by name.
 func (b *Browser) List(a Area) ([]Entry, error) {
+	tags, err := b.tagSet()
+	if err != nil {
+		return nil, err
+	}
+	return b.list(a, tags)
+}
+
+// list is List with the caller's tags read already (a search lists
+// every area).
+func (b *Browser) list(a Area, tags map[string]bool) ([]Entry, error) {
 	infos, err := b.fs.List(a.Dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -319,10 +329,6 @@ func (b *Browser) List(a Area) ([]Entry, error) {
 		return nil, err
 	}
 	recs, err := b.svc.cfg.Store.FileRecords(b.ctx, strings.TrimPrefix(a.Dir, "/"))
-	if err != nil {
-		return nil, err
-	}
-	tags, err := b.tagSet()
 	if err != nil {
 		return nil, err
 	}
@@ -391,12 +397,16 @@ func (b *Browser) NewSince(t time.Time) ([]Entry, error) {
 }
 
 func (b *Browser) filter(keep func(Entry) bool) ([]Entry, error) {
+	tags, err := b.tagSet()
+	if err != nil {
+		return nil, err
+	}
 	var out []Entry
 	for _, a := range b.Areas() {
 		if a.Review {
 			continue
 		}
-		es, err := b.List(a)
+		es, err := b.list(a, tags)
 		if err != nil {
 			return nil, err
 		}
@@ -456,18 +466,13 @@ func (b *Browser) Tagged() ([]Entry, int64, error) {
 	var total int64
 	for _, t := range tags {
 		p := "/" + t
-		f, err := b.fs.Peek(p)
+		fi, err := b.fs.Stat(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			b.svc.cfg.Store.Untag(b.ctx, b.user.ID, t) // the file is gone
 			continue
 		}
 		if err != nil {
 			return nil, 0, err
-		}
-		fi, err := f.Stat()
-		f.Close()
-		if err != nil {
-			continue
 		}
 		out = append(out, Entry{Name: path.Base(p), Path: p, Size: fi.Size(), Modified: fi.ModTime(), Tagged: true})
 		total += fi.Size()
@@ -521,14 +526,9 @@ func (b *Browser) prepare(paths []string, hold bool) (*Batch, error) {
 	}
 	bt := &Batch{b: b, paths: map[string]string{}}
 	for _, p := range paths {
-		f, err := b.fs.Peek(p)
+		fi, err := b.fs.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path.Base(p), ErrNotFound)
-		}
-		fi, err := f.Stat()
-		f.Close()
-		if err != nil {
-			return nil, err
 		}
 		name := path.Base(p)
 		if _, dup := bt.paths[name]; dup {
@@ -650,10 +650,7 @@ func (w *uploadWriter) Close() error {
 // Create starts one file: refused names are skipped (xfer.ErrSkip), so
 // the rest of a batch still arrives, up to MaxRefused of them.
 func (r *Receiver) Create(f xfer.File) (io.WriteCloser, error) {
-	name := f.Name
-	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
-		name = name[i+1:] // senders may send a path; only the name counts
-	}
+	name := baseName(f.Name)
 	var err error
 	if r.seen[name] {
 		err = errors.New("sent twice in one batch")
@@ -671,6 +668,12 @@ func (r *Receiver) Create(f xfer.File) (io.WriteCloser, error) {
 		return nil, ErrTooManyRefused
 	}
 	return nil, xfer.ErrSkip
+}
+
+// baseName is the file name a sender gave, without the folders some
+// senders put before it (DOS's too): only the name counts.
+func baseName(name string) string {
+	return name[strings.LastIndexAny(name, "/\\")+1:]
 }
 
 // refuse notes a refused file for the result.
@@ -708,11 +711,7 @@ func (r *Receiver) commit(name string, u *filearea.Upload) error {
 func (r *Receiver) Finish(whole []xfer.File, transferErr error) error {
 	done := map[string]bool{}
 	for _, f := range whole {
-		n := f.Name
-		if i := strings.LastIndexAny(n, "/\\"); i >= 0 {
-			n = n[i+1:]
-		}
-		done[n] = true
+		done[baseName(f.Name)] = true
 	}
 	var first error
 	for i, u := range r.open {
@@ -736,7 +735,27 @@ func cmpOr(a, b error) error {
 // reason is an error's text for a caller: filearea's say "filearea:
 // ..." for the log.
 func reason(err error) string {
-	return strings.TrimPrefix(err.Error(), "filearea: ")
+	if msg, ok := Message(err); ok {
+		return msg
+	}
+	return err.Error()
+}
+
+// Message returns an error's text for the caller, and whether it is
+// meant for one: the service's errors, and the file area's refusals and
+// limits ("filearea: …", the prefix dropped). Other errors are the
+// system's, for the log.
+func Message(err error) (string, bool) {
+	for _, known := range []error{ErrAnonymous, ErrTooMany, ErrBatch, ErrRatio, ErrSysop, ErrNoUpload,
+		ErrNotFound, ErrTooManyRefused, ErrLink, filearea.ErrQuota, filearea.ErrTooLarge, filearea.ErrMaxFiles} {
+		if errors.Is(err, known) {
+			return strings.TrimPrefix(err.Error(), "filearea: "), true
+		}
+	}
+	if msg := err.Error(); strings.HasPrefix(msg, "filearea: ") || !strings.Contains(msg, ": ") {
+		return strings.TrimPrefix(msg, "filearea: "), true
+	}
+	return "", false
 }
 
 // Release moves an upload awaiting review into area a with a

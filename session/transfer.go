@@ -20,11 +20,10 @@ var ErrNoTransfer = errors.New("session: this connection cannot carry a file tra
 // It implements internal/xfer's Conn. Only the handler's goroutine may
 // use it, between StartTransfer and End.
 type Transfer struct {
-	s        *Session
-	tc       term.TransparentConn
-	ctx      context.Context
-	deadline time.Time
-	ended    bool
+	s     *Session
+	tc    term.TransparentConn
+	ctx   context.Context
+	ended bool
 }
 
 // StartTransfer switches the connection to its transparent mode
@@ -71,7 +70,6 @@ var errTransferDeadline = fmt.Errorf("session: transfer read: %w", os.ErrDeadlin
 // It is the session's own deadline (SetDeadline), which costs no timer
 // or context per read.
 func (t *Transfer) SetReadDeadline(d time.Time) error {
-	t.deadline = d
 	t.s.SetDeadline(d, errTransferDeadline)
 	return nil
 }
@@ -82,9 +80,6 @@ func (t *Transfer) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	for {
-		if !t.deadline.IsZero() && !time.Now().Before(t.deadline) {
-			return 0, errTransferDeadline
-		}
 		n, _, err := t.s.ReadRaw(t.ctx, p)
 		switch {
 		case err != nil:

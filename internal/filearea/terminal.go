@@ -52,6 +52,32 @@ func (ss *Session) Peek(name string) (File, error) {
 	return ss.s.openFile("Peek", local(name), false)
 }
 
+// Stat returns what Open would open, with the same checks, without
+// opening it (no handle is held).
+func (ss *Session) Stat(name string) (fs.FileInfo, error) {
+	s := ss.s
+	rel := local(name)
+	if _, _, ok := s.taggedPath(rel); ok {
+		f, err := s.openFile("Stat", rel, false)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return f.Stat()
+	}
+	if err := s.lookup("Stat", rel); err != nil {
+		return nil, err
+	}
+	fi, err := s.a.root.Stat(rel)
+	if err != nil {
+		return nil, s.refuse("Stat", rel, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, s.refuse("Stat", rel, failure("not a regular file"))
+	}
+	return fi, nil
+}
+
 // Upload is a file being received by a terminal's transfer protocol: a
 // sequential writer on the upload in progress. Commit puts it in place,
 // Abort throws it away; one of them must be called.
