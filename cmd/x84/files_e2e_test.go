@@ -85,6 +85,15 @@ func sameFile(t testing.TB, dir, name string, want []byte) {
 	}
 }
 
+// choose answers the board's question of which protocol to use with
+// key, and waits for the line saying the transfer begins.
+func (p *pipeTerm) choose(question, key, begins string) {
+	p.t.Helper()
+	p.wait(question)
+	p.keys(key)
+	p.wait(begins)
+}
+
 // telnetLogin starts Debian's telnet on pipes and logs in.
 func telnetLogin(t testing.TB, s *server, handle, password string) *pipeTerm {
 	t.Helper()
@@ -124,9 +133,7 @@ func TestFilesTelnetZmodem(t *testing.T) {
 	p.keys("\x1b[B ")
 	p.wait("Tagged empty.txt")
 	p.keys("b")
-	p.wait("Download 2 files, 3.0 MiB by which protocol?")
-	p.keys("z")
-	p.wait("Sending 2 files, 3.0 MiB by ZMODEM.")
+	p.choose("Download 2 files, 3.0 MiB by which protocol?", "z", "Sending 2 files, 3.0 MiB by ZMODEM.")
 	down := t.TempDir()
 	if said, err := p.bridge(down, 0, "rz", "-b", "-y"); err != nil {
 		t.Fatalf("rz: %v\n%s", err, said)
@@ -150,9 +157,7 @@ func TestFilesTelnetZmodem(t *testing.T) {
 	os.WriteFile(filepath.Join(up, "mine.bin"), upData, 0o644)
 	os.WriteFile(filepath.Join(up, "note.txt"), []byte("a note\r\n"), 0o644)
 	p.keys("u")
-	p.wait("Upload by which protocol?")
-	p.keys("z")
-	p.wait("Receiving by ZMODEM into the upload folder.")
+	p.choose("Upload by which protocol?", "z", "Receiving by ZMODEM into the upload folder.")
 	if said, err := p.bridge(up, 0, "sz", "-b", "mine.bin", "note.txt"); err != nil {
 		t.Fatalf("sz: %v\n%s", err, said)
 	}
@@ -210,9 +215,7 @@ func TestFilesSSHResumeAndYmodem(t *testing.T) {
 	const had = 1 << 20
 	os.WriteFile(filepath.Join(down, "binary.dat"), content["binary.dat"][:had], 0o644)
 	p.keys("d")
-	p.wait("Download 1 file, 3.0 MiB by which protocol?")
-	p.keys("z")
-	p.wait("Sending 1 file, 3.0 MiB by ZMODEM.")
+	p.choose("Download 1 file, 3.0 MiB by which protocol?", "z", "Sending 1 file, 3.0 MiB by ZMODEM.")
 	if said, err := p.bridge(down, 0, "rz", "-b", "--resume"); err != nil {
 		t.Fatalf("rz --resume: %v\n%s", err, said)
 	}
@@ -224,9 +227,7 @@ func TestFilesSSHResumeAndYmodem(t *testing.T) {
 	os.WriteFile(filepath.Join(up, "one.bin"), one, 0o644)
 	os.WriteFile(filepath.Join(up, "two.bin"), two, 0o644)
 	p.keys("u")
-	p.wait("Upload by which protocol?")
-	p.keys("y")
-	p.wait("Receiving by YMODEM batch into the upload folder.")
+	p.choose("Upload by which protocol?", "y", "Receiving by YMODEM batch into the upload folder.")
 	if said, err := p.bridge(up, 0, "sb", "one.bin", "two.bin"); err != nil {
 		t.Fatalf("sb: %v\n%s", err, said)
 	}
@@ -261,9 +262,7 @@ func TestFilesRloginXmodem(t *testing.T) {
 	p.keys("q")
 	p.wait("Files in Demo files")
 	p.keys("d")
-	p.wait("Download 1 file, 53 B by which protocol?")
-	p.keys("x")
-	p.wait("Sending 1 file, 53 B by XMODEM-1K.")
+	p.choose("Download 1 file, 53 B by which protocol?", "x", "Sending 1 file, 53 B by XMODEM-1K.")
 	down := t.TempDir()
 	if said, err := p.bridge(down, 0, "rx", "-b", "readme.txt"); err != nil {
 		t.Fatalf("rx: %v\n%s", err, said)
@@ -277,9 +276,7 @@ func TestFilesRloginXmodem(t *testing.T) {
 	data := binaryData(100 << 10)
 	os.WriteFile(filepath.Join(up, "r.bin"), data, 0o644)
 	p.keys("u")
-	p.wait("Upload by which protocol?")
-	p.keys("z")
-	p.wait("Receiving by ZMODEM")
+	p.choose("Upload by which protocol?", "z", "Receiving by ZMODEM")
 	if said, err := p.bridge(up, 0, "sz", "-b", "r.bin"); err != nil {
 		t.Fatalf("sz: %v\n%s", err, said)
 	}
@@ -290,9 +287,7 @@ func TestFilesRloginXmodem(t *testing.T) {
 	p.keys("\x1b[H ")
 	p.wait("Tagged binary.dat")
 	p.keys("b")
-	p.wait("Download 1 file, 3.0 MiB by which protocol?")
-	p.keys("y")
-	p.wait("Sending 1 file, 3.0 MiB by YMODEM batch.")
+	p.choose("Download 1 file, 3.0 MiB by which protocol?", "y", "Sending 1 file, 3.0 MiB by YMODEM batch.")
 	ydown := t.TempDir()
 	if said, err := p.bridge(ydown, 0, "rb", "-b"); err != nil {
 		t.Fatalf("rb: %v\n%s", err, said)
@@ -303,9 +298,7 @@ func TestFilesRloginXmodem(t *testing.T) {
 	small[len(small)-1] = 'x' // XMODEM pads with SUB: a file must not end in one
 	os.WriteFile(filepath.Join(up, "x.bin"), small, 0o644)
 	p.keys("u")
-	p.wait("Upload by which protocol?")
-	p.keys("c")
-	p.wait("File name:")
+	p.choose("Upload by which protocol?", "c", "File name:")
 	p.keys("x.bin\r")
 	p.wait("Receiving by XMODEM-CRC")
 	if said, err := p.bridge(up, 0, "sx", "-b", "x.bin"); err != nil {
@@ -330,9 +323,7 @@ func TestFilesAborted(t *testing.T) {
 	p.wait("Files in Demo files (4 files")
 
 	p.keys("d")
-	p.wait("by which protocol?")
-	p.keys("z")
-	p.wait("Sending 1 file, 3.0 MiB by ZMODEM.")
+	p.choose("by which protocol?", "z", "Sending 1 file, 3.0 MiB by ZMODEM.")
 	if _, err := p.bridge(t.TempDir(), 256<<10, "rz", "-b"); err == nil {
 		t.Errorf("rz, interrupted, exited 0")
 	}
@@ -344,9 +335,7 @@ func TestFilesAborted(t *testing.T) {
 	up := t.TempDir()
 	os.WriteFile(filepath.Join(up, "big.bin"), binaryData(3<<20), 0o644)
 	p.keys("u")
-	p.wait("Upload by which protocol?")
-	p.keys("z")
-	p.wait("Receiving by ZMODEM")
+	p.choose("Upload by which protocol?", "z", "Receiving by ZMODEM")
 	if _, err := p.bridge(up, 0, "sz", "-b", "big.bin"); err == nil {
 		t.Errorf("sz of a file over the limit exited 0")
 	}
@@ -358,9 +347,7 @@ func TestFilesAborted(t *testing.T) {
 
 	// A terminal that never answers.
 	p.keys("d")
-	p.wait("by which protocol?")
-	p.keys("z")
-	p.wait("Sending 1 file")
+	p.choose("by which protocol?", "z", "Sending 1 file")
 	p.wait("Download stopped: your terminal stopped answering (or never started).")
 }
 
