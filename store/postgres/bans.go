@@ -1,0 +1,59 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/x84bbs/x84/store"
+)
+
+// PutBan implements store.Bans. A zero Created is set to now.
+func (e *engine) PutBan(ctx context.Context, b store.Ban) error {
+	if b.Created.IsZero() {
+		b.Created = now()
+	}
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO bans (prefix, until, strikes, reason, created)
+			VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (prefix) DO UPDATE SET until = excluded.until, strikes = excluded.strikes,
+				reason = excluded.reason, created = excluded.created`,
+			b.Prefix, ts(b.Until), b.Strikes, b.Reason, ts(b.Created))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: put ban %q: %w", b.Prefix, err)
+	}
+	return nil
+}
+
+// DeleteBan implements store.Bans.
+func (e *engine) DeleteBan(ctx context.Context, prefix string) error {
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM bans WHERE prefix = $1`, prefix))
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: delete ban %q: %w", prefix, err)
+	}
+	return nil
+}
+
+// Bans implements store.Bans, sorted by prefix byte by byte (the column
+// is COLLATE "C").
+func (e *engine) Bans(ctx context.Context) ([]store.Ban, error) {
+	bans, err := queryRows(ctx, e.db, scanBan,
+		`SELECT prefix, until, strikes, reason, created FROM bans ORDER BY prefix`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: bans: %w", err)
+	}
+	return bans, nil
+}
+
+// scanBan reads prefix, until, strikes, reason, created.
+func scanBan(row scanner) (store.Ban, error) {
+	var b store.Ban
+	if err := row.Scan(&b.Prefix, at(&b.Until), &b.Strikes, &b.Reason, at(&b.Created)); err != nil {
+		return store.Ban{}, err
+	}
+	return b, nil
+}

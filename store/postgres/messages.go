@@ -1,0 +1,189 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/x84bbs/x84/store"
+)
+
+// messageColumns reads a message (alias m) whose recipient's handle is
+// the expression to: u.handle joined from users, or the empty string
+// for public ones.
+func messageColumns(to string) string {
+	return `m.id, m.area, ` + to + `, m.from_handle, m.subject, m.body, m.parent, m.created`
+}
+
+// errMessageKind refuses a message that is neither public nor private.
+var errMessageKind = errors.New("a message needs either an area or a recipient, not both")
+
+// PostMessage implements store.Messages. A public message (Area set) must
+// have no To; a private one (Area "") must name an existing recipient.
+// Either mistake is refused before anything is written: a message meant
+// to be private must never land in a public area.
+//
+// Posts take turns on a table lock, taken before the transaction's
+// snapshot: an ID comes from a sequence when it is drawn, not when it is
+// committed, so two posts at once could otherwise commit out of ID order
+// and a reader paging by AfterID skip the lower one. In turn, each post
+// sees the one before it committed, and they do not fail each other's
+// serialization.
+func (e *engine) PostMessage(ctx context.Context, m *store.Message) error {
+	if (m.Area == "") == (m.To == "") {
+		return fmt.Errorf("postgres: post message: %w", errMessageKind)
+	}
+	created := m.Created
+	if created.IsZero() {
+		created = now()
+	}
+	var id int64
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		// LOCK takes no snapshot; it must be the first statement.
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE messages IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return err
+		}
+		var to sql.NullInt64
+		if m.Area == "" {
+			err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE handle_key = $1`,
+				store.HandleKey(m.To)).Scan(&to)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("recipient %q: %w", m.To, store.ErrNotFound)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if m.Parent != 0 {
+			var one int
+			err := tx.QueryRowContext(ctx, `SELECT 1 FROM messages WHERE id = $1`, m.Parent).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("parent %d: %w", m.Parent, store.ErrNotFound)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return tx.QueryRowContext(ctx, `INSERT INTO messages
+			(area, to_user, from_handle, subject, body, parent, created)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			m.Area, to, m.From, m.Subject, m.Body, m.Parent, ts(created)).Scan(&id)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: post message in %q to %q: %w", m.Area, m.To, err)
+	}
+	m.ID = id
+	m.Created = created
+	return nil
+}
+
+// Message implements store.Messages.
+func (e *engine) Message(ctx context.Context, id int64) (*store.Message, error) {
+	m, err := scanMessage(e.db.QueryRowContext(ctx, `SELECT `+messageColumns(`coalesce(u.handle, '')`)+`
+		FROM messages m LEFT JOIN users u ON u.id = m.to_user WHERE m.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: message %d: %w", id, err)
+	}
+	return &m, nil
+}
+
+// selectMessages returns the expression for To, and the FROM and WHERE
+// clauses that pick q's messages above q.AfterID with their arguments
+// ($1 and $2). Public areas use the messages_area index (the test for a
+// non-empty area is written out so that the planner sees the partial
+// index applies); a mailbox finds the recipient by handle_key and then
+// uses messages_to. The mailbox of an unknown handle is empty.
+func selectMessages(q store.MessageQuery) (to, from string, args []any) {
+	if q.Area != "" {
+		return `''`, `FROM messages m WHERE m.area = $1 AND m.area <> '' AND m.id > $2`,
+			[]any{q.Area, q.AfterID}
+	}
+	return `u.handle`, `FROM users u JOIN messages m ON m.to_user = u.id WHERE u.handle_key = $1 AND m.id > $2`,
+		[]any{store.HandleKey(q.To), q.AfterID}
+}
+
+// ListMessages implements store.Messages. Oldest first means by ID, the
+// order in which messages were posted, so that AfterID pages through a
+// list that only grows at its end. A Limit below 0 returns nothing.
+func (e *engine) ListMessages(ctx context.Context, q store.MessageQuery) ([]store.Message, error) {
+	if q.Limit < 0 {
+		return nil, nil
+	}
+	var limit any // NULL: no limit
+	if q.Limit > 0 {
+		limit = int64(q.Limit)
+	}
+	to, from, args := selectMessages(q)
+	list, err := queryRows(ctx, e.db, scanMessage, `SELECT `+messageColumns(to)+` `+from+` ORDER BY m.id LIMIT $3`,
+		append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list messages %+v: %w", q, err)
+	}
+	return list, nil
+}
+
+// DeleteMessage implements store.Messages. Replies are left as they are:
+// parent has no foreign key.
+func (e *engine) DeleteMessage(ctx context.Context, id int64) error {
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM messages WHERE id = $1`, id))
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: delete message %d: %w", id, err)
+	}
+	return nil
+}
+
+// CountAfter implements store.Messages.
+func (e *engine) CountAfter(ctx context.Context, q store.MessageQuery) (int, error) {
+	_, from, args := selectMessages(q)
+	var n int
+	if err := e.db.QueryRowContext(ctx, `SELECT count(*) `+from, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("postgres: count messages %+v: %w", q, err)
+	}
+	return n, nil
+}
+
+// LastRead implements store.Messages. An unknown handle has read
+// nothing: 0 and no error.
+func (e *engine) LastRead(ctx context.Context, handle, area string) (int64, error) {
+	var id sql.NullInt64
+	err := e.db.QueryRowContext(ctx, `SELECT max(p.last_id) FROM read_pointers p
+		JOIN users u ON u.id = p.user_id WHERE u.handle_key = $1 AND p.area = $2`,
+		store.HandleKey(handle), area).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: last read by %q in %q: %w", handle, area, err)
+	}
+	return id.Int64, nil
+}
+
+// SetLastRead implements store.Messages. The pointer only grows
+// (greatest in the upsert), so two sessions of one user marking messages
+// read at once cannot move it back. An unknown handle is ErrNotFound.
+// The id need not be a message's.
+func (e *engine) SetLastRead(ctx context.Context, handle, area string, id int64) error {
+	id = max(id, 0)
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		return rowsChanged(tx.ExecContext(ctx, `INSERT INTO read_pointers AS p (user_id, area, last_id)
+			SELECT id, $1, $2 FROM users WHERE handle_key = $3
+			ON CONFLICT (user_id, area) DO UPDATE SET last_id = greatest(p.last_id, excluded.last_id)`,
+			area, id, store.HandleKey(handle)))
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: set last read by %q in %q to %d: %w", handle, area, id, err)
+	}
+	return nil
+}
+
+// scanMessage reads one row of messageColumns.
+func scanMessage(row scanner) (store.Message, error) {
+	var m store.Message
+	if err := row.Scan(&m.ID, &m.Area, &m.To, &m.From, &m.Subject, &m.Body, &m.Parent, at(&m.Created)); err != nil {
+		return store.Message{}, err
+	}
+	return m, nil
+}

@@ -1,0 +1,284 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/x84bbs/x84/store"
+)
+
+// Config tunes Open. The zero value works.
+type Config struct {
+	// Logger, if non-nil, receives a record for each migration applied.
+	// Nil discards.
+	Logger *slog.Logger
+	// MaxConns bounds the connections this process opens to the server.
+	// Zero means 16.
+	MaxConns int
+	// ConnectTimeout bounds each attempt to connect. Zero means 10s.
+	ConnectTimeout time.Duration
+}
+
+// Open connects to the PostgreSQL database at url (a postgres:// URL or
+// a key=value connection string, as libpq takes), checks that it answers,
+// and brings its schema up to date; several nodes may do this at once. A
+// database whose schema is newer than this binary knows is refused with
+// an error wrapping store.ErrTooNew and left untouched. A server that
+// cannot be reached is an error naming its host. Closing the returned
+// Store closes the pool.
+func Open(ctx context.Context, url string, opts Config) (*store.Store, error) {
+	e, err := open(ctx, url, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &store.Store{
+		Users: e, Calls: e, Oneliners: e, Bans: e, Keys: e, Uploads: e,
+		Files: e, Messages: e, Polls: e,
+		Closer: e,
+	}, nil
+}
+
+func open(ctx context.Context, url string, opts Config) (*engine, error) {
+	if url == "" {
+		return nil, errors.New("postgres: empty database URL")
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cc, err := pgx.ParseConfig(url)
+	if err != nil {
+		// pgx's message may quote the URL, password and all.
+		return nil, fmt.Errorf("postgres: the database URL is not valid: %w", redact(err))
+	}
+	if cc.ConnectTimeout == 0 {
+		cc.ConnectTimeout = opts.ConnectTimeout
+		if cc.ConnectTimeout == 0 {
+			cc.ConnectTimeout = 10 * time.Second
+		}
+	}
+	ms, err := loadMigrations(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	e := &engine{where: where(cc), db: stdlib.OpenDB(*cc)}
+	conns := opts.MaxConns
+	if conns <= 0 {
+		conns = 16
+	}
+	e.db.SetMaxOpenConns(conns)
+	e.db.SetMaxIdleConns(conns)
+	e.db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := e.db.PingContext(ctx); err != nil {
+		e.db.Close()
+		return nil, fmt.Errorf("postgres: cannot reach the database at %s: %w", e.where, redact(err))
+	}
+	if err := migrate(ctx, e.db, e.where, ms, log); err != nil {
+		e.db.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// where names the server and database for messages, without the
+// password.
+func where(cc *pgx.ConnConfig) string {
+	return fmt.Sprintf("%s/%s", net.JoinHostPort(cc.Host, fmt.Sprint(cc.Port)), cc.Database)
+}
+
+// redact keeps pgconn's error but drops the connection string it may
+// carry.
+func redact(err error) error {
+	var pe *pgconn.ParseConfigError
+	if errors.As(err, &pe) {
+		return errors.New(pe.Error()[len("cannot parse `"+pe.ConnString+"`: "):])
+	}
+	return err
+}
+
+// engine implements every interface of store.Store on one database.
+type engine struct {
+	where string // host:port/database, for messages
+	db    *sql.DB
+}
+
+// Close closes the pool.
+func (e *engine) Close() error {
+	if err := e.db.Close(); err != nil {
+		return fmt.Errorf("postgres: close: %w", err)
+	}
+	return nil
+}
+
+// maxAttempts bounds the retries of a write transaction that lost a race
+// with another (serialization failure or deadlock).
+const maxAttempts = 10
+
+// write runs f in a SERIALIZABLE transaction and commits. Every write
+// transaction behaves as if it ran alone, as on SQLite's single writer;
+// when PostgreSQL finds two that could not have, one fails with a
+// serialization failure and is run again from the start, so f may run
+// more than once and must only act through tx.
+func (e *engine) write(ctx context.Context, f func(tx *sql.Tx) error) error {
+	var err error
+	for attempt := range maxAttempts {
+		if attempt > 0 {
+			// Jitter keeps two retrying writers from meeting again.
+			d := time.Duration(1+rand.IntN(4<<min(attempt, 5))) * time.Millisecond
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(d):
+			}
+		}
+		err = e.tryWrite(ctx, f)
+		if !retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (e *engine) tryWrite(ctx context.Context, f func(tx *sql.Tx) error) error {
+	tx, err := e.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// read runs f in a read-only transaction that sees one snapshot.
+func (e *engine) read(ctx context.Context, f func(tx *sql.Tx) error) error {
+	tx, err := e.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return f(tx)
+}
+
+// retryable reports a transaction that failed only because another ran
+// at the same time.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	return pe.Code == "40001" || pe.Code == "40P01" // serialization_failure, deadlock_detected
+}
+
+// isUnique reports whether err is a violated UNIQUE or PRIMARY KEY
+// constraint.
+func isUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// isForeignKey reports whether err is a violated foreign key.
+func isForeignKey(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503"
+}
+
+// querier is a *sql.DB or a *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// scanner is a *sql.Row or a *sql.Rows, so that one scan function reads
+// a single row as well as each row of a list.
+type scanner interface{ Scan(dest ...any) error }
+
+// queryRows runs query on q and returns every row read by scan, in order;
+// nil if there are none.
+func queryRows[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// scanString reads a row of one text column.
+func scanString(row scanner) (string, error) {
+	var s string
+	err := row.Scan(&s)
+	return s, err
+}
+
+// rowsChanged takes what ExecContext returns and reports a statement
+// that changed no row as store.ErrNotFound.
+func rowsChanged(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+// ts is how a time is stored: in UTC to the millisecond, as SQLite keeps
+// it, so that both engines give back the same value; NULL for the zero
+// time.
+func ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Truncate(time.Millisecond)
+}
+
+// timeCol scans a timestamptz column that may be NULL into a time.Time in
+// UTC, the zero time for NULL.
+type timeCol struct{ t *time.Time }
+
+// at returns a scan destination that fills *t.
+func at(t *time.Time) timeCol { return timeCol{t} }
+
+// Scan implements sql.Scanner.
+func (c timeCol) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*c.t = time.Time{}
+	case time.Time:
+		*c.t = x.UTC()
+	default:
+		return fmt.Errorf("postgres: time column holds %T", v)
+	}
+	return nil
+}
+
+// now is the current time as it will be stored.
+func now() time.Time {
+	return time.Now().UTC().Truncate(time.Millisecond)
+}

@@ -1,0 +1,215 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/x84bbs/x84/store"
+)
+
+const userColumns = `id, handle, password, real_name, location, email, encoding, created, last_call, calls, signature`
+
+// CreateUser implements store.Users.
+func (e *engine) CreateUser(ctx context.Context, u *store.User) error {
+	created := u.Created
+	if created.IsZero() {
+		created = now()
+	}
+	var id int64
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO users
+			(handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls, signature)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			u.Handle, store.HandleKey(u.Handle), u.Password, u.RealName, u.Location, u.Email,
+			u.Encoding, ts(created), ts(u.LastCall), u.Calls, u.Signature).Scan(&id)
+		if isUnique(err) {
+			return store.ErrExists
+		}
+		if err != nil {
+			return err
+		}
+		return putGroups(ctx, tx, id, u.Groups)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: create user %q: %w", u.Handle, err)
+	}
+	u.ID = id
+	u.Created = created
+	return nil
+}
+
+// User implements store.Users.
+func (e *engine) User(ctx context.Context, handle string) (*store.User, error) {
+	var u *store.User
+	err := e.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		u, err = readUser(ctx, tx, `handle_key = $1`, store.HandleKey(handle))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: user %q: %w", handle, err)
+	}
+	return u, nil
+}
+
+// readUser reads the account matching a condition on users (with $1 for
+// arg), with its groups.
+func readUser(ctx context.Context, tx *sql.Tx, where string, arg any) (*store.User, error) {
+	u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	u.Groups, err = queryRows(ctx, tx, scanString, `SELECT grp FROM user_groups WHERE user_id = $1 ORDER BY grp`, u.ID)
+	return u, err
+}
+
+// UpdateUser implements store.Users.
+func (e *engine) UpdateUser(ctx context.Context, u *store.User) error {
+	err := e.write(ctx, func(tx *sql.Tx) error { return saveUser(ctx, tx, u) })
+	if err != nil {
+		return fmt.Errorf("postgres: update user %d %q: %w", u.ID, u.Handle, err)
+	}
+	return nil
+}
+
+// ModifyUser implements store.Users. The read and the save are one
+// SERIALIZABLE transaction, so no other write comes in between: a write
+// that does is a serialization failure, and the whole transaction runs
+// again. change may therefore be called more than once, each time with
+// a freshly read account; only the last call's result is saved.
+func (e *engine) ModifyUser(ctx context.Context, id int64, change func(*store.User) error) (*store.User, error) {
+	var u *store.User
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if u, err = readUser(ctx, tx, `id = $1`, id); err != nil {
+			return err
+		}
+		if err := change(u); err != nil {
+			return err
+		}
+		u.ID = id
+		return saveUser(ctx, tx, u)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: modify user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// saveUser writes every field of u but ID, Created, LastCall and Calls.
+func saveUser(ctx context.Context, tx *sql.Tx, u *store.User) error {
+	res, err := tx.ExecContext(ctx, `UPDATE users SET
+		handle = $1, handle_key = $2, password = $3, real_name = $4, location = $5, email = $6,
+		encoding = $7, signature = $8
+		WHERE id = $9`,
+		u.Handle, store.HandleKey(u.Handle), u.Password, u.RealName, u.Location, u.Email, u.Encoding,
+		u.Signature, u.ID)
+	if isUnique(err) {
+		return store.ErrExists
+	}
+	if err := rowsChanged(res, err); err != nil {
+		return err
+	}
+	// Only the groups that changed are written: deleting and inserting
+	// them all would make any two saves at once conflict on user_groups'
+	// index, and one of them retry.
+	groups := u.Groups
+	if groups == nil {
+		groups = []string{} // not NULL, which <> ALL would keep every group for
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM user_groups WHERE user_id = $1 AND grp <> ALL($2::text[])`,
+		u.ID, groups); err != nil {
+		return err
+	}
+	return putGroups(ctx, tx, u.ID, groups)
+}
+
+// DeleteUser implements store.Users. The user's groups, ssh keys, read
+// pointers, votes, tagged files, transfer totals and the private mail
+// sent to them go with the account (ON DELETE CASCADE); calls,
+// one-liners, upload records (their owner_id set to NULL), and the
+// messages and polls they wrote stay.
+func (e *engine) DeleteUser(ctx context.Context, handle string) error {
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM users WHERE handle_key = $1`, store.HandleKey(handle)))
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: delete user %q: %w", handle, err)
+	}
+	return nil
+}
+
+// ListUsers implements store.Users. handle_key is COLLATE "C", so
+// sorting by it sorts by the folded handle byte by byte, regardless of
+// case and of the database's locale.
+func (e *engine) ListUsers(ctx context.Context) ([]*store.User, error) {
+	var users []*store.User
+	err := e.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		users, err = queryRows(ctx, tx, scanUser, `SELECT `+userColumns+` FROM users ORDER BY handle_key`)
+		if err != nil {
+			return err
+		}
+		byID := make(map[int64]*store.User, len(users))
+		for _, u := range users {
+			byID[u.ID] = u
+		}
+		grows, err := tx.QueryContext(ctx, `SELECT user_id, grp FROM user_groups ORDER BY user_id, grp`)
+		if err != nil {
+			return err
+		}
+		defer grows.Close()
+		for grows.Next() {
+			var id int64
+			var g string
+			if err := grows.Scan(&id, &g); err != nil {
+				return err
+			}
+			if u := byID[id]; u != nil {
+				u.Groups = append(u.Groups, g)
+			}
+		}
+		return grows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list users: %w", err)
+	}
+	return users, nil
+}
+
+// CountUsers implements store.Users.
+func (e *engine) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("postgres: count users: %w", err)
+	}
+	return n, nil
+}
+
+// putGroups adds the groups of user id that it lacks, in one statement.
+// The table's primary key keeps them without duplicates, and readers
+// sort them.
+func putGroups(ctx context.Context, tx *sql.Tx, id int64, groups []string) error {
+	if len(groups) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO user_groups (user_id, grp) SELECT $1, unnest($2::text[])
+		ON CONFLICT DO NOTHING`, id, groups)
+	return err
+}
+
+// scanUser reads one row of userColumns; Groups is left empty.
+func scanUser(row scanner) (*store.User, error) {
+	var u store.User
+	err := row.Scan(&u.ID, &u.Handle, &u.Password, &u.RealName, &u.Location, &u.Email,
+		&u.Encoding, at(&u.Created), at(&u.LastCall), &u.Calls, &u.Signature)
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
