@@ -116,11 +116,11 @@ func saveUser(ctx context.Context, tx *sql.Tx, u *store.User) error {
 		return err
 	}
 	// Only the groups that changed are written: deleting and inserting
-	// them all would make any two saves at once conflict on user_groups'
-	// index, and one of them retry.
+	// them all made any two saves at once, of any users, read and write
+	// the same page of user_groups' index, a serialization failure.
 	groups := u.Groups
 	if groups == nil {
-		groups = []string{} // not NULL, which <> ALL would keep every group for
+		groups = []string{} // nil is NULL, and grp <> ALL (NULL) deletes nothing
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM user_groups WHERE user_id = $1 AND grp <> ALL($2::text[])`,
 		u.ID, groups); err != nil {
