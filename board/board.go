@@ -163,6 +163,10 @@ func (c *Call) refreshUser(ctx context.Context) error {
 	// A new account with the handle of a deleted one is not the caller's.
 	case errors.Is(err, store.ErrNotFound) || errors.Is(err, account.ErrLocked) || err == nil && u.ID != c.User.ID:
 		return c.accountGone()
+	case store.Unavailable(err):
+		// The database is away: the call goes on with the account as it
+		// was, and the screens that need the database say so.
+		return nil
 	case err != nil:
 		return err
 	}
@@ -211,16 +215,18 @@ func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 	} else {
 		u, err = b.loginInTime(ctx, s)
 	}
-	if err != nil {
-		return ignoreLogoff(err)
+	if err == nil {
+		var c *Call
+		if c, err = b.startCall(ctx, s, u); err == nil {
+			// Pages and letters travel on the bus to the caller's own topic.
+			defer s.Inbox().WatchNotices(b.cfg.Events, events.UserTopic(store.HandleKey(u.Handle)))()
+			err = b.mainMenu(ctx, c)
+		}
 	}
-	c, err := b.startCall(ctx, s, u)
-	if err != nil {
-		return err
+	if store.Unavailable(err) && !sessionOver(ctx, err) {
+		s.WriteString(ui.Reset + "\r\n\r\nThe board's database cannot be reached just now. Please call again in a few minutes.\r\n")
 	}
-	// Pages and letters travel on the bus to the caller's own topic.
-	defer s.Inbox().WatchNotices(b.cfg.Events, events.UserTopic(store.HandleKey(u.Handle)))()
-	return ignoreLogoff(b.mainMenu(ctx, c))
+	return ignoreLogoff(err)
 }
 
 // errLoginTime ends a call that took too long to log in.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/ui"
 )
 
@@ -57,7 +58,11 @@ func (b *Board) mainMenu(ctx context.Context, c *Call) error {
 				return err
 			}
 			b.log.Error("screen failed", "screen", e.Label, "user", c.User.Handle, "err", err)
-			failed := func() { c.Say(c.Size().Rows, StyleError, "Sorry, that screen failed. Press a key.") }
+			why := "Sorry, that screen failed. Press a key."
+			if store.Unavailable(err) {
+				why = "The board's database cannot be reached just now; try again in a moment. Press a key."
+			}
+			failed := func() { c.Say(c.Size().Rows, StyleError, why) }
 			failed()
 			if err := c.AnyKey(ctx, failed); err != nil {
 				return err

@@ -34,6 +34,9 @@ const ChatHistory = 50
 // LocalRooms are the chat rooms of one process.
 type LocalRooms struct {
 	bus events.Bus
+	// shared: lines are numbered and kept when they come back from the
+	// bus (arrive), not when said.
+	shared bool
 
 	mu    sync.Mutex
 	rooms map[string]*localRoom
@@ -66,10 +69,25 @@ func (r *LocalRooms) room(name string) *localRoom {
 // LOCKING.md).
 func (r *LocalRooms) Say(l events.ChatLine) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if IsPrivateRoom(l.Room) && r.rooms[l.Room] == nil {
+		r.mu.Unlock()
 		return
 	}
+	if r.shared {
+		// Not under the lock: a bus cut off from the cluster delivers
+		// at once, through arrive.
+		r.mu.Unlock()
+		r.bus.Publish(events.Event{Topic: events.ChatTopic(l.Room), Data: l})
+		return
+	}
+	defer r.mu.Unlock()
+	l = r.recordLocked(l)
+	r.bus.Publish(events.Event{Topic: events.ChatTopic(l.Room), Data: l})
+}
+
+// recordLocked numbers a line and keeps it in its room's history. The
+// caller holds r.mu.
+func (r *LocalRooms) recordLocked(l events.ChatLine) events.ChatLine {
 	rm := r.room(l.Room)
 	rm.seq++
 	l.Seq = rm.seq
@@ -77,7 +95,43 @@ func (r *LocalRooms) Say(l events.ChatLine) {
 	if len(rm.history) > ChatHistory {
 		rm.history = slices.Clone(rm.history[len(rm.history)-ChatHistory:])
 	}
-	r.bus.Publish(events.Event{Topic: events.ChatTopic(l.Room), Data: l})
+	return l
+}
+
+// ArrivalBus is a bus between the nodes of a cluster that shows each
+// event to one hook as it arrives, in the order every node sees
+// (*pgbus.Bus).
+type ArrivalBus interface {
+	events.Bus
+	SetArrive(f func(events.Event) (events.Event, bool))
+}
+
+// NewSharedRooms returns the chat rooms of a node of a cluster: lines
+// said on any node go round the bus, and each node numbers and keeps
+// them as they arrive, so callers on every node see a room's lines in
+// one order. Members and Count are this node's. It takes bus's arrival
+// hook.
+func NewSharedRooms(bus ArrivalBus) *LocalRooms {
+	r := &LocalRooms{bus: bus, shared: true, rooms: map[string]*localRoom{}}
+	bus.SetArrive(r.arrive)
+	return r
+}
+
+// arrive numbers and keeps a chat line that came from the bus. A line of
+// a private room no one here is in is dropped: there is no one to show
+// it to.
+func (r *LocalRooms) arrive(ev events.Event) (events.Event, bool) {
+	l, ok := ev.Data.(events.ChatLine)
+	if !ok {
+		return ev, true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if IsPrivateRoom(l.Room) && r.rooms[l.Room] == nil {
+		return ev, false
+	}
+	ev.Data = r.recordLocked(l)
+	return ev, true
 }
 
 // Enter counts a session into a room.

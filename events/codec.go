@@ -7,10 +7,11 @@ import (
 	"fmt"
 )
 
-// MaxEncoded is the largest encoded event, in bytes: what a PostgreSQL
-// NOTIFY payload may carry, so that an event that travels inside one
-// process can travel between nodes too.
-const MaxEncoded = 7900
+// MaxEncoded is the largest encoded event, in bytes, so that an event
+// that travels inside one process can travel between nodes too. (A
+// PostgreSQL NOTIFY carries under 8000 bytes; the cluster's bus sends
+// larger events through a table.)
+const MaxEncoded = 64 << 10
 
 // Errors of Marshal and Unmarshal; match them with errors.Is.
 var (
@@ -121,7 +122,7 @@ func (b *Encoded) Publish(ev Event) {
 		b.OnError(ev, err)
 		return
 	}
-	b.Local.deliver(back)
+	b.Local.Deliver(back)
 }
 
 // Subscribe registers deliver for topic.

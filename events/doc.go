@@ -18,6 +18,9 @@
 //	broadcast          Broadcast       a message from the sysop to everyone
 //	message            MessageChanged  a message or letter was posted or deleted
 //	vote               VoteChanged     a vote was cast or a poll deleted
+//	cluster            NodeSessions,   nodes of a cluster: sessions stored anew,
+//	                   Disconnect,     a call to end,
+//	                   BansChanged     a ban made or lifted
 //	chat:ROOM          ChatLine        a line said in a chat room
 //	user:HANDLEKEY     Page, Mail      notices for one user, on all their sessions
 //

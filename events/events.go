@@ -20,6 +20,9 @@ const (
 	TopicMessage = "message"
 	// TopicVote: a vote was cast or a poll deleted (VoteChanged).
 	TopicVote = "vote"
+	// TopicCluster: the nodes of a cluster speaking to each other
+	// (NodeSessions, Disconnect, BansChanged).
+	TopicCluster = "cluster"
 )
 
 // UserTopic is the topic of notices for one user (Page, Mail), by handle
@@ -62,11 +65,13 @@ type Local struct {
 // Publish delivers ev to the topic's subscribers.
 func (b *Local) Publish(ev Event) {
 	ev.Node = b.Node
-	b.deliver(ev)
+	b.Deliver(ev)
 }
 
-// deliver hands ev to its topic's subscribers, as it is.
-func (b *Local) deliver(ev Event) {
+// Deliver hands ev to its topic's subscribers as it is, Node included:
+// a bus between processes delivers through it what another node
+// published.
+func (b *Local) Deliver(ev Event) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	for f := range b.subs[ev.Topic] {

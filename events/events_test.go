@@ -74,6 +74,9 @@ func samples() []Event {
 		{Topic: ChatTopic("lounge"), Data: ChatLine{Room: "lounge", Handle: "erin", Text: "hi all", Act: ChatSay, At: at, Seq: 9}},
 		{Topic: TopicMessage, Data: MessageChanged{ID: 12}},
 		{Topic: TopicVote, Data: VoteChanged{Poll: 5, Node: 2}},
+		{Topic: TopicCluster, Data: NodeSessions{}},
+		{Topic: TopicCluster, Data: Disconnect{Host: "bbs2:6023", Node: 7, Line: "Bye."}},
+		{Topic: TopicCluster, Data: BansChanged{}},
 	}
 }
 

@@ -78,6 +78,24 @@ type VoteChanged struct {
 	Node int   `json:"node"`
 }
 
+// NodeSessions: a node of a cluster stored its list of sessions anew
+// (topic TopicCluster); the others read it again.
+type NodeSessions struct{}
+
+// Disconnect asks the node named Host of a cluster to end the call on its
+// node Node, or, when Handle is set, every node to end every call of that
+// user (topic TopicCluster). Line is written to the caller first.
+type Disconnect struct {
+	Host   string `json:"host,omitempty"`
+	Node   int    `json:"node,omitempty"`
+	Handle string `json:"handle,omitempty"`
+	Line   string `json:"line"`
+}
+
+// BansChanged: a ban was made or lifted (topic TopicCluster); every node
+// reads the bans again.
+type BansChanged struct{}
+
 // kind names a payload type in the encoding.
 type kind string
 
@@ -90,6 +108,9 @@ const (
 	kindChatLine       kind = "chat"
 	kindMessageChanged kind = "message"
 	kindVoteChanged    kind = "vote"
+	kindNodeSessions   kind = "node-sessions"
+	kindDisconnect     kind = "disconnect"
+	kindBansChanged    kind = "bans"
 )
 
 func (Presence) payload() kind       { return kindPresence }
@@ -100,10 +121,14 @@ func (Mail) payload() kind           { return kindMail }
 func (ChatLine) payload() kind       { return kindChatLine }
 func (MessageChanged) payload() kind { return kindMessageChanged }
 func (VoteChanged) payload() kind    { return kindVoteChanged }
+func (NodeSessions) payload() kind   { return kindNodeSessions }
+func (Disconnect) payload() kind     { return kindDisconnect }
+func (BansChanged) payload() kind    { return kindBansChanged }
 
 // allKinds lists every payload kind, for the tests that check each one
 // round-trips.
-var allKinds = [...]kind{kindPresence, kindOneliner, kindBroadcast, kindPage, kindMail, kindChatLine, kindMessageChanged, kindVoteChanged}
+var allKinds = [...]kind{kindPresence, kindOneliner, kindBroadcast, kindPage, kindMail, kindChatLine, kindMessageChanged, kindVoteChanged,
+	kindNodeSessions, kindDisconnect, kindBansChanged}
 
 // decodeInto returns a pointer to a zero payload of kind k, for
 // unmarshalling, and a function that returns the decoded value.
@@ -133,6 +158,15 @@ func decodeInto(k kind) (any, func() Payload) {
 	case kindVoteChanged:
 		var p VoteChanged
 		return &p, func() Payload { return p }
+	case kindNodeSessions:
+		var p NodeSessions
+		return &p, func() Payload { return p }
+	case kindDisconnect:
+		var p Disconnect
+		return &p, func() Payload { return p }
+	case kindBansChanged:
+		var p BansChanged
+		return &p, func() Payload { return p }
 	}
 	return nil, nil
 }
@@ -151,6 +185,8 @@ func fits(topic string, k kind) bool {
 		return k == kindMessageChanged
 	case topic == TopicVote:
 		return k == kindVoteChanged
+	case topic == TopicCluster:
+		return k == kindNodeSessions || k == kindDisconnect || k == kindBansChanged
 	case len(topic) > len("chat:") && topic[:len("chat:")] == "chat:":
 		return k == kindChatLine
 	case len(topic) > len("user:") && topic[:len("user:")] == "user:":

@@ -13,19 +13,19 @@ func TestRegistryNodes(t *testing.T) {
 	s := make([]*Session, 6)
 	for i := range s {
 		s[i] = bareSession()
-		if got := r.Add(s[i]); got != i+1 {
+		if got, _ := r.Add(s[i]); got != i+1 {
 			t.Fatalf("Add #%d = node %d; want %d", i, got, i+1)
 		}
 	}
 	r.Remove(s[1]) // node 2
 	r.Remove(s[3]) // node 4
-	if got := r.Add(bareSession()); got != 2 {
+	if got, _ := r.Add(bareSession()); got != 2 {
 		t.Errorf("Add after freeing 2 and 4 = %d; want 2", got)
 	}
-	if got := r.Add(bareSession()); got != 4 {
+	if got, _ := r.Add(bareSession()); got != 4 {
 		t.Errorf("next Add = %d; want 4", got)
 	}
-	if got := r.Add(bareSession()); got != 7 {
+	if got, _ := r.Add(bareSession()); got != 7 {
 		t.Errorf("next Add = %d; want 7", got)
 	}
 	r.Remove(s[5]) // node 6, not at the tail
@@ -62,7 +62,7 @@ func TestRegistryConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for range 500 {
 				s := bareSession()
-				n := r.Add(s)
+				n, _ := r.Add(s)
 				mu.Lock()
 				if inUse[n] {
 					t.Errorf("node %d handed out twice", n)

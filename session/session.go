@@ -740,6 +740,9 @@ func (s *Session) SetActivity(a string) {
 
 // Snapshot is a copy of a session's public facts at one moment.
 type Snapshot struct {
+	// Host names the cluster node the session is on (its [cluster]
+	// name); empty on a board of one process.
+	Host        string
 	Node        int
 	Kind        term.Kind
 	RemoteAddr  string

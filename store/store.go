@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"io"
+	"net"
 	"time"
 
 	"golang.org/x/text/cases"
@@ -24,7 +26,26 @@ var (
 	// ErrLimit means a per-account bound was reached (the most files a
 	// user may tag).
 	ErrLimit = errors.New("store: limit reached")
+	// ErrUnavailable means the database cannot be reached: a database
+	// server that is down, or a network between it and this process that
+	// is cut. Such an error passes; test for it with Unavailable.
+	ErrUnavailable = errors.New("store: the database cannot be reached")
 )
+
+// Unavailable reports whether err means the database could not be
+// reached, rather than that an operation was refused: ErrUnavailable, or
+// the network errors a database client returns for a server that went
+// away (a connection refused, reset or cut mid-reply).
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrUnavailable) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, driver.ErrBadConn) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op)
+}
 
 // Encoding preferences a user may record.
 const (

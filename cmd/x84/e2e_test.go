@@ -215,6 +215,7 @@ func (s *server) port() string {
 }
 
 type whoEntry struct {
+	Host        string  `json:"host"`
 	Node        int     `json:"node"`
 	Kind        string  `json:"kind"`
 	RemoteAddr  string  `json:"remote_addr"`

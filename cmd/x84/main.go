@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -35,6 +36,7 @@ Usage:
   x84 [--data DIR] user ...       manage accounts, ssh keys and bans (x84 user help)
   x84 [--data DIR] keys           print the ssh host keys' fingerprints
   x84 [--data DIR] broadcast TEXT show TEXT to every caller on a running board
+  x84 [--data DIR] store copy --to URL  copy the board into an empty PostgreSQL database
   x84 version                     print the version
   x84 help                        show this help
 
@@ -80,6 +82,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return keysCmd(*data, args, stdout, stderr)
 	case "broadcast":
 		return broadcastCmd(*data, args, stdout, stderr)
+	case "store":
+		return storeCmd(*data, args, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "x84 %s (%s %s/%s)\n", x84.Version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0
@@ -182,8 +186,15 @@ func printWho(w io.Writer, list []control.Who) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	cluster := slices.ContainsFunc(list, func(s control.Who) bool { return s.Host != "" })
+	if cluster {
+		fmt.Fprint(tw, "HOST\t")
+	}
 	fmt.Fprintln(tw, "NODE\tUSER\tKIND\tFROM\tTERM\tSIZE\tENC\tIDLE\tACTIVITY")
 	for _, s := range list {
+		if cluster {
+			fmt.Fprintf(tw, "%s\t", term.Sanitize(s.Host))
+		}
 		user := "-"
 		if s.User != nil {
 			user = *s.User

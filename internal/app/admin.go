@@ -11,7 +11,6 @@ import (
 	"github.com/x84bbs/x84/internal/config"
 	"github.com/x84bbs/x84/internal/control"
 	"github.com/x84bbs/x84/store"
-	"github.com/x84bbs/x84/store/sqlite"
 )
 
 // OpenAdmin opens the database of the data directory dir for account
@@ -26,7 +25,7 @@ func OpenAdmin(ctx context.Context, dir string) (control.Admin, *store.Store, er
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("x84: data directory: %w", err)
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(dir, DatabaseFile), sqlite.Config{})
+	st, err := openStore(ctx, dir, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/x84bbs/x84/internal/server"
 	"github.com/x84bbs/x84/internal/web"
 	"github.com/x84bbs/x84/session"
-	"github.com/x84bbs/x84/store/sqlite"
 )
 
 // Files and folders in the data directory.
@@ -60,7 +59,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(cfg.Dir, DatabaseFile), sqlite.Config{Logger: log})
+	st, err := openStore(ctx, cfg.Dir, conf, log)
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -13,8 +15,10 @@ import (
 	"github.com/x84bbs/x84/board"
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/events/pgbus"
 	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/internal/auth"
+	"github.com/x84bbs/x84/internal/cluster"
 	"github.com/x84bbs/x84/internal/config"
 	"github.com/x84bbs/x84/internal/filearea"
 	"github.com/x84bbs/x84/internal/metrics"
@@ -43,6 +47,9 @@ type Parts struct {
 
 	banner *auth.Banner
 	met    *metrics.Metrics
+	// With a [store] url: the cluster's bus and this node's membership.
+	bus  *pgbus.Bus
+	node *cluster.Node
 }
 
 // NewParts builds the parts of the board in the data directory dir from
@@ -51,17 +58,37 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 	p := &Parts{Store: st, Events: &events.Local{}, Sessions: &session.Registry{}, Log: log,
 		Art: art.NewLibrary(filepath.Join(dir, ArtDir))}
 	p.met = metrics.New(p.Sessions)
-	presence := community.NewLocalPresence(p.Sessions)
+	var presence community.Presence = community.NewLocalPresence(p.Sessions)
+	var rooms community.Rooms
+	if url := StoreURL(cfg); url != "" {
+		if err := p.joinCluster(ctx, url, cfg); err != nil {
+			return nil, err
+		}
+		presence = p.node.Presence()
+		rooms = community.NewSharedRooms(p.bus)
+	}
 	var err error
 	p.Accounts, p.banner, err = newAccounts(ctx, cfg, st, account.Config{Sessions: presence,
 		OnLogin: p.met.Login, OnBan: p.met.Banned, Logger: log})
 	if err != nil {
+		p.Close()
 		return nil, err
+	}
+	if p.node != nil {
+		p.banner.OnChange(func() {
+			p.bus.Publish(events.Event{Topic: events.TopicCluster, Data: events.BansChanged{}})
+		})
+		p.node.OnBans(func(ctx context.Context) {
+			if err := p.banner.Reload(ctx); err != nil {
+				log.Warn("cluster: read the bans again", "err", err)
+			}
+		})
 	}
 	p.Community, err = community.New(community.Config{
 		Store:            st,
 		Events:           p.Events,
 		Presence:         presence,
+		Rooms:            rooms,
 		OnelinerLength:   cfg.Board.OnelinerLength,
 		OnelinerInterval: onelinerInterval(cfg.Board.OnelinerInterval.D()),
 		ChatCrowd:        cfg.Board.ChatCrowd,
@@ -70,9 +97,11 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		Logger:           log,
 	})
 	if err != nil {
+		p.Close()
 		return nil, err
 	}
 	if err := p.openFiles(dir, cfg); err != nil {
+		p.Close()
 		return nil, err
 	}
 	p.Board = board.Config{
@@ -138,12 +167,65 @@ func (p *Parts) openFiles(dir string, cfg config.Config) error {
 	return nil
 }
 
-// Close releases what the parts hold open (the file area).
-func (p *Parts) Close() error {
-	if p.Area != nil {
-		return p.Area.Close()
+// joinCluster opens the cluster's bus and joins it as the node named in
+// [cluster] (or after the host and the telnet port).
+func (p *Parts) joinCluster(ctx context.Context, url string, cfg config.Config) error {
+	name := NodeName(cfg)
+	var err error
+	p.bus, err = pgbus.Open(ctx, url, pgbus.Config{Node: name, Logger: p.Log, OnGap: p.cutOff})
+	if err != nil {
+		return fmt.Errorf("x84: cluster: %w", err)
+	}
+	p.Events = p.bus
+	p.node, err = cluster.Join(ctx, url, cluster.Config{Name: name, Heartbeat: cfg.Cluster.Heartbeat.D(),
+		NodeTimeout: cfg.Cluster.NodeTimeout.D(), Logger: p.Log}, p.Sessions, p.bus)
+	if err != nil {
+		p.bus.Close()
+		p.bus = nil
+		return fmt.Errorf("x84: %w", err)
 	}
 	return nil
+}
+
+// cutOff tells this node's callers what they missed while the node was
+// cut off from the cluster.
+func (p *Parts) cutOff(missed time.Duration) {
+	p.bus.DeliverLocal(events.Event{Topic: events.TopicBroadcast, Data: events.Broadcast{Text: fmt.Sprintf(
+		"This node lost touch with the rest of the board for %v: chat lines and notices from that time were missed.",
+		missed.Round(time.Second))}})
+}
+
+// NodeName is this node's name in a cluster: [cluster] name, or the host
+// name and the telnet port (the process id when the port is chosen at
+// start).
+func NodeName(cfg config.Config) string {
+	if cfg.Cluster.Name != "" {
+		return cfg.Cluster.Name
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "x84"
+	}
+	if cfg.Telnet.Port != 0 {
+		return fmt.Sprintf("%s:%d", host, cfg.Telnet.Port)
+	}
+	return fmt.Sprintf("%s:pid%d", host, os.Getpid())
+}
+
+// Close releases what the parts hold open: the file area, and this
+// node's place in the cluster. Call it once every session has ended.
+func (p *Parts) Close() error {
+	var errs []error
+	if p.Area != nil {
+		errs = append(errs, p.Area.Close())
+	}
+	if p.node != nil {
+		errs = append(errs, p.node.Leave())
+	}
+	if p.bus != nil {
+		errs = append(errs, p.bus.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // newAccounts builds the account service and the login ban from the

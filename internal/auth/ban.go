@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/x84bbs/x84/store"
@@ -140,6 +141,43 @@ type Banner struct {
 	queue     []queued
 	head      int
 	lastPrune time.Time
+
+	onChange atomic.Pointer[func()]
+}
+
+// OnChange makes f run after each ban this Banner makes or lifts is
+// saved in the store: a cluster's nodes tell each other to Reload.
+func (b *Banner) OnChange(f func()) { b.onChange.Store(&f) }
+
+// changed runs the OnChange function.
+func (b *Banner) changed() {
+	if f := b.onChange.Load(); f != nil {
+		(*f)()
+	}
+}
+
+// Reload replaces the bans held in memory with the store's, which
+// another process (a node of a cluster) may have changed. Failure counts
+// are kept.
+func (b *Banner) Reload(ctx context.Context) error {
+	if b.store == nil {
+		return nil
+	}
+	saved, err := b.store.Bans(ctx)
+	if err != nil {
+		return fmt.Errorf("auth: reloading bans: %w", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for p := range b.bans {
+		b.deleteLocked(p)
+	}
+	for _, s := range saved {
+		if p, err := netip.ParsePrefix(s.Prefix); err == nil {
+			b.putLocked(Ban{Prefix: NormalPrefix(p), Until: s.Until, Strikes: s.Strikes, Reason: s.Reason, Created: s.Created})
+		}
+	}
+	return nil
 }
 
 type failure struct {
@@ -457,6 +495,7 @@ func (b *Banner) Unban(ctx context.Context, prefix netip.Prefix) error {
 	if !had {
 		return fmt.Errorf("auth: unban: no ban on %v: %w", p, store.ErrNotFound)
 	}
+	b.changed()
 	b.log.Info("address unbanned", "prefix", p)
 	return nil
 }
@@ -592,6 +631,7 @@ func (b *Banner) sync(ctx context.Context, prefixes ...netip.Prefix) error {
 			errs = append(errs, err)
 		}
 	}
+	b.changed()
 	return errors.Join(errs...)
 }
 

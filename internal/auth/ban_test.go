@@ -890,3 +890,41 @@ func TestCallerOf(t *testing.T) {
 		}
 	}
 }
+
+// TestBannerReload: two Banners on one store, as two nodes of a cluster:
+// a ban made or lifted on one is announced (OnChange) and holds on the
+// other once it reads the store again (Reload).
+func TestBannerReload(t *testing.T) {
+	bans := newMemBans()
+	one, two := newBanner(t, BanConfig{}, bans), newBanner(t, BanConfig{}, bans)
+	changes := 0
+	one.OnChange(func() { changes++ })
+	addr := netip.MustParseAddr("192.0.2.7")
+	if err := one.Ban(t.Context(), netip.PrefixFrom(addr, 32), 0, "spam"); err != nil {
+		t.Fatal(err)
+	}
+	if changes != 1 {
+		t.Fatalf("OnChange ran %d times after a ban; want 1", changes)
+	}
+	if got := checkResult(two.Check(addr)); got != "ok" {
+		t.Fatalf("before Reload the other node says %s", got)
+	}
+	if err := two.Reload(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := checkResult(two.Check(addr)); got != "permanent" {
+		t.Fatalf("after Reload the other node says %s; want permanent", got)
+	}
+	if err := one.Unban(t.Context(), netip.PrefixFrom(addr, 32)); err != nil {
+		t.Fatal(err)
+	}
+	if changes != 2 {
+		t.Fatalf("OnChange ran %d times after an unban; want 2", changes)
+	}
+	if err := two.Reload(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := checkResult(two.Check(addr)); got != "ok" {
+		t.Fatalf("after the unban and Reload the other node says %s", got)
+	}
+}

@@ -29,6 +29,34 @@ type Config struct {
 	Ban      Ban      `toml:"ban"`
 	Log      Log      `toml:"log"`
 	Doors    Doors    `toml:"door"` // [[door]] tables
+	Store    Store    `toml:"store"`
+	Cluster  Cluster  `toml:"cluster"`
+}
+
+// Store chooses where the board's records live.
+type Store struct {
+	// URL is a PostgreSQL database ("postgres://user@host:5432/db?sslmode=require");
+	// "" keeps the embedded SQLite file DATA/x84.db. The environment
+	// variable X84_STORE_URL, when set, takes its place.
+	URL string `toml:"url"`
+	// MaxConns bounds the connections this node opens to PostgreSQL.
+	MaxConns int `toml:"max_conns"` // 1 to 1000
+}
+
+// Cluster names this node among the nodes that share one PostgreSQL
+// database, and says how they watch each other. It matters only with a
+// [store] url.
+type Cluster struct {
+	// Name names the node in logs, who's online and x84 who; "" means the
+	// host name and the telnet port ("bbs1:6023"). 1 to 64 printable
+	// characters, unique in the cluster.
+	Name string `toml:"name"`
+	// Heartbeat is how often a node tells the others it is alive.
+	Heartbeat Duration `toml:"heartbeat"` // 100ms to 1m
+	// NodeTimeout is how long a node may be silent before the others take
+	// it for dead: its callers leave who's online and its node numbers
+	// are freed. At least three heartbeats.
+	NodeTimeout Duration `toml:"node_timeout"` // up to 10m
 }
 
 // Board describes the BBS itself and its screens.
@@ -356,7 +384,9 @@ func Default() Config {
 			Allow:       []string{},
 			Deny:        []string{},
 		},
-		Log: Log{Level: "info", Format: "text", MaxValue: 256, SFTPLinesPerSecond: 5},
+		Log:     Log{Level: "info", Format: "text", MaxValue: 256, SFTPLinesPerSecond: 5},
+		Store:   Store{MaxConns: 16},
+		Cluster: Cluster{Heartbeat: Duration(5 * time.Second), NodeTimeout: Duration(15 * time.Second)},
 	}
 }
 
@@ -443,6 +473,39 @@ func (l Log) SlogLevel() slog.Level {
 		return slog.LevelError
 	}
 	return slog.LevelInfo
+}
+
+func (s Store) check() *problem {
+	if s.URL != "" && !strings.HasPrefix(s.URL, "postgres://") && !strings.HasPrefix(s.URL, "postgresql://") {
+		return problemf("url", "must be a postgres:// URL or empty (got a value starting %q)", prefix(s.URL, 11))
+	}
+	return intIn("max_conns", s.MaxConns, 1, 1000)
+}
+
+// prefix is the start of a value that may hold a secret, for messages.
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func (c Cluster) check() *problem {
+	if len(c.Name) > 64 || strings.ContainsFunc(c.Name, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) {
+		return problemf("name", "must be at most 64 characters, without spaces or control characters (got %q)", c.Name)
+	}
+	if p := firstProblem(
+		durationIn("heartbeat", c.Heartbeat, Duration(100*time.Millisecond), Duration(time.Minute)),
+		durationIn("node_timeout", c.NodeTimeout, 0, Duration(10*time.Minute)),
+	); p != nil {
+		return p
+	}
+	if c.NodeTimeout < 3*c.Heartbeat {
+		p := problemf("node_timeout", "node_timeout (%v) must be at least three heartbeats (%v)", c.NodeTimeout, 3*c.Heartbeat)
+		p.also = "heartbeat"
+		return p
+	}
+	return nil
 }
 
 func (b Board) check() *problem {

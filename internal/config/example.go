@@ -204,6 +204,24 @@ allow = []
 # Addresses or CIDR ranges always refused.
 deny = []
 
+[store]
+# A PostgreSQL database for the board's records, shared by every node of a
+# cluster: "postgres://user:password@host:5432/db?sslmode=require". Empty
+# keeps the embedded SQLite file DATA/x84.db. X84_STORE_URL overrides it.
+url = ""
+# Most connections this node opens to PostgreSQL (1 to 1000).
+max_conns = 16
+
+[cluster]
+# This node's name in logs, who's online and x84 who; empty means the host
+# name and the telnet port ("bbs1:6023"). Used only with a [store] url.
+name = ""
+# How often the node tells the others it is alive (100ms to 1m).
+heartbeat = "5s"
+# A node silent this long is taken for dead: its callers leave who's
+# online everywhere (at least three heartbeats, at most 10m).
+node_timeout = "15s"
+
 [log]
 # Least severe messages logged: debug, info, warn or error.
 level = "info"

@@ -8,6 +8,9 @@ import (
 
 // Who describes one live session, as `x84 who --json` prints it.
 type Who struct {
+	// Host is the cluster node the session is on; left out on a board
+	// of one process.
+	Host        string  `json:"host,omitempty"`
 	Node        int     `json:"node"`
 	Kind        string  `json:"kind"`
 	RemoteAddr  string  `json:"remote_addr"`
@@ -24,6 +27,7 @@ type Who struct {
 // WhoOf converts a session snapshot, taken at now.
 func WhoOf(s session.Snapshot, now time.Time) Who {
 	w := Who{
+		Host:        s.Host,
 		Node:        s.Node,
 		Kind:        string(s.Kind),
 		RemoteAddr:  s.RemoteAddr,

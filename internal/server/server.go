@@ -341,7 +341,12 @@ func (s *Server) runSession(ctx context.Context, tc term.Conn, accepted time.Tim
 	opts.ConnectedAt = accepted
 	sess := session.New(tc, opts)
 	defer sess.Close()
-	node := s.Registry.Add(sess)
+	node, err := s.Registry.Add(sess)
+	if err != nil {
+		s.log.Error("session refused: no node number", "err", err)
+		sess.WriteString(lastLine("The board cannot take calls just now. Please call again in a few minutes."))
+		return
+	}
 	s.presence()
 	defer s.presence()
 	defer s.Registry.Remove(sess)
@@ -353,7 +358,7 @@ func (s *Server) runSession(ctx context.Context, tc term.Conn, accepted time.Tim
 	if s.OnSession != nil {
 		s.OnSession(info.Kind, time.Since(accepted))
 	}
-	err := s.run(ctx, sess)
+	err = s.run(ctx, sess)
 	switch {
 	case s.shuttingDown():
 		s.goodbye(sess)
@@ -372,7 +377,12 @@ func (s *Server) runSession(ctx context.Context, tc term.Conn, accepted time.Tim
 func (s *Server) Register(tc term.Conn) (sess *session.Session, done func()) {
 	s.init()
 	sess = session.New(tc, s.Session)
-	node := s.Registry.Add(sess)
+	node, err := s.Registry.Add(sess)
+	if err != nil {
+		// The transfer goes on, unlisted: refusing it would help no one.
+		s.log.Warn("transfer not listed in who's online: no node number", "err", err)
+		return sess, sync.OnceFunc(func() { sess.Close() })
+	}
 	s.presence()
 	info := sess.Snapshot()
 	s.log.Info("transfer start", "node", node, "kind", string(info.Kind), "remote", info.RemoteAddr)

@@ -94,7 +94,9 @@ func Start(t testing.TB, opts Options, h session.Handler) *Term {
 	}
 	tt.Session = session.New(pc, opts.Session)
 	if opts.Registry != nil {
-		opts.Registry.Add(tt.Session)
+		if _, err := opts.Registry.Add(tt.Session); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go tt.readLoop()

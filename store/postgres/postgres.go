@@ -67,6 +67,9 @@ func open(ctx context.Context, url string, opts Config) (*engine, error) {
 			cc.ConnectTimeout = 10 * time.Second
 		}
 	}
+	if cc.RuntimeParams["application_name"] == "" {
+		cc.RuntimeParams["application_name"] = "x84 store" // in pg_stat_activity
+	}
 	ms, err := loadMigrations(migrationFiles, "migrations")
 	if err != nil {
 		return nil, err
@@ -81,7 +84,7 @@ func open(ctx context.Context, url string, opts Config) (*engine, error) {
 	e.db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := e.db.PingContext(ctx); err != nil {
 		e.db.Close()
-		return nil, fmt.Errorf("postgres: cannot reach the database at %s: %w", e.where, redact(err))
+		return nil, fmt.Errorf("postgres: cannot reach the database at %s: %w (%w)", e.where, redact(err), store.ErrUnavailable)
 	}
 	if err := migrate(ctx, e.db, e.where, ms, log); err != nil {
 		e.db.Close()

@@ -1,0 +1,459 @@
+package cluster
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/x84bbs/x84/community"
+	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/term"
+)
+
+// Config configures Join.
+type Config struct {
+	// Name names this node; unique among the live nodes.
+	Name string
+	// Heartbeat is how often the node stores its sessions and proves it
+	// is alive; NodeTimeout how long a silent node lives on in the
+	// others' eyes. NodeTimeout must be at least three heartbeats.
+	Heartbeat   time.Duration
+	NodeTimeout time.Duration
+	Logger      *slog.Logger
+}
+
+// Bus is what a node needs of the cluster's event bus (*pgbus.Bus).
+type Bus interface {
+	events.Bus
+	// DeliverLocal hands an event to this node's subscribers only.
+	DeliverLocal(ev events.Event)
+}
+
+// Node is this process's membership of the cluster.
+type Node struct {
+	cfg Config
+	db  *sql.DB
+	bus Bus
+	reg *session.Registry
+	log *slog.Logger
+
+	mu     sync.Mutex
+	remote []session.Snapshot // the other live nodes' sessions
+	taken  map[int]bool       // this node's numbers in node_numbers
+
+	dirty  chan struct{} // this node's sessions changed
+	stale  chan struct{} // another node's sessions changed
+	bans   chan struct{} // another node changed the bans
+	onBans atomic.Pointer[func(context.Context)]
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	unsub  func()
+}
+
+// ErrNameTaken means a live node already has this node's name.
+var ErrNameTaken = errors.New("cluster: another live node has this name")
+
+// Join enters the cluster of the database at url (migrated by the
+// store): it claims cfg.Name, makes itself reg's source of node numbers,
+// and keeps the cluster's who's online until Leave. reg must have no
+// sessions yet.
+func Join(ctx context.Context, url string, cfg Config, reg *session.Registry, bus Bus) (*Node, error) {
+	if cfg.Name == "" {
+		return nil, errors.New("cluster: no node name")
+	}
+	if cfg.Heartbeat <= 0 || cfg.NodeTimeout < 3*cfg.Heartbeat {
+		return nil, fmt.Errorf("cluster: node timeout %v must be at least three heartbeats (%v)", cfg.NodeTimeout, cfg.Heartbeat)
+	}
+	cc, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, errors.New("cluster: the database URL is not valid")
+	}
+	if cc.ConnectTimeout == 0 {
+		cc.ConnectTimeout = 10 * time.Second
+	}
+	cc.RuntimeParams["application_name"] = "x84 cluster " + cfg.Name // in pg_stat_activity
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	n := &Node{cfg: cfg, db: stdlib.OpenDB(*cc), bus: bus, reg: reg, log: log.With("node", cfg.Name),
+		taken: map[int]bool{}, dirty: make(chan struct{}, 1), stale: make(chan struct{}, 1), bans: make(chan struct{}, 1)}
+	n.db.SetMaxOpenConns(4)
+	if err := n.claim(ctx); err != nil {
+		n.db.Close()
+		return nil, err
+	}
+	reg.Numbers = n
+	unsubP := bus.Subscribe(events.TopicPresence, n.onPresence)
+	unsubC := bus.Subscribe(events.TopicCluster, n.onCluster)
+	n.unsub = func() { unsubP(); unsubC() }
+	runCtx, cancel := context.WithCancel(context.Background())
+	n.cancel = cancel
+	n.wg.Go(func() { n.run(runCtx) })
+	n.log.Info("cluster: joined")
+	return n, nil
+}
+
+// OnBans makes f run (on the node's goroutine) when another node made or
+// lifted a ban: f reads the bans again.
+func (n *Node) OnBans(f func(context.Context)) { n.onBans.Store(&f) }
+
+// Name returns the node's name.
+func (n *Node) Name() string { return n.cfg.Name }
+
+// claim writes the node's row, taking over the name of a dead node.
+func (n *Node) claim(ctx context.Context) error {
+	tx, err := n.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("cluster: join: %w", err)
+	}
+	defer tx.Rollback()
+	var silent time.Duration
+	var micros int64
+	err = tx.QueryRowContext(ctx, `SELECT (extract(epoch FROM now() - heartbeat) * 1e6)::bigint
+		FROM cluster_nodes WHERE name = $1 FOR UPDATE`, n.cfg.Name).Scan(&micros)
+	silent = time.Duration(micros) * time.Microsecond
+	switch {
+	case err == nil && silent < n.cfg.NodeTimeout:
+		return fmt.Errorf("%w: %q was heard %v ago; give each node its own [cluster] name",
+			ErrNameTaken, n.cfg.Name, silent.Round(time.Millisecond))
+	case err == nil:
+		// A dead node of this name: its numbers go with its row.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM cluster_nodes WHERE name = $1`, n.cfg.Name); err != nil {
+			return fmt.Errorf("cluster: join: %w", err)
+		}
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("cluster: join: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO cluster_nodes (name, started, heartbeat) VALUES ($1, now(), now())`, n.cfg.Name); err != nil {
+		return fmt.Errorf("cluster: join: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("cluster: join: %w", err)
+	}
+	return nil
+}
+
+// Leave stops the heartbeat and removes the node and its numbers from
+// the cluster, so the others drop its callers at once.
+func (n *Node) Leave() error {
+	n.unsub()
+	n.cancel()
+	n.wg.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := n.db.ExecContext(ctx, `DELETE FROM cluster_nodes WHERE name = $1`, n.cfg.Name)
+	if err == nil {
+		n.bus.Publish(events.Event{Topic: events.TopicCluster, Data: events.NodeSessions{}})
+	}
+	n.db.Close()
+	if err != nil {
+		return fmt.Errorf("cluster: leave: %w", err)
+	}
+	n.log.Info("cluster: left")
+	return nil
+}
+
+// Take implements session.NodeNumbers: the lowest number no node holds.
+func (n *Node) Take() (int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for range 50 {
+		var num int
+		err := n.db.QueryRowContext(ctx, `INSERT INTO node_numbers (num, node)
+			SELECT g, $1 FROM generate_series(1, (SELECT count(*) FROM node_numbers)::int + 1) AS g
+			WHERE NOT EXISTS (SELECT 1 FROM node_numbers WHERE num = g)
+			ORDER BY g LIMIT 1
+			ON CONFLICT DO NOTHING RETURNING num`, n.cfg.Name).Scan(&num)
+		switch {
+		case err == nil:
+			n.mu.Lock()
+			n.taken[num] = true
+			n.mu.Unlock()
+			return num, nil
+		case errors.Is(err, sql.ErrNoRows):
+			continue // another node took it first
+		case isForeignKey(err):
+			// The others took this node for dead: join again.
+			if err := n.rejoin(ctx); err != nil {
+				return 0, err
+			}
+		default:
+			return 0, fmt.Errorf("cluster: take a node number: %w", err)
+		}
+	}
+	return 0, errors.New("cluster: take a node number: too many nodes racing")
+}
+
+// Free implements session.NodeNumbers. A number that cannot be freed
+// now is freed by the next heartbeat.
+func (n *Node) Free(num int) {
+	n.mu.Lock()
+	delete(n.taken, num)
+	n.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := n.db.ExecContext(ctx, `DELETE FROM node_numbers WHERE num = $1 AND node = $2`, num, n.cfg.Name); err != nil {
+		n.log.Warn("cluster: free a node number", "number", num, "err", err)
+	}
+}
+
+// rejoin writes the node's row again after the others took it for dead
+// (a network partition, a long pause), and claims its numbers again;
+// one another node took meanwhile is held twice until a session ends.
+func (n *Node) rejoin(ctx context.Context) error {
+	if _, err := n.db.ExecContext(ctx, `INSERT INTO cluster_nodes (name, started, heartbeat) VALUES ($1, now(), now())
+		ON CONFLICT (name) DO UPDATE SET heartbeat = now()`, n.cfg.Name); err != nil {
+		return fmt.Errorf("cluster: rejoin: %w", err)
+	}
+	nums := n.numbers()
+	res, err := n.db.ExecContext(ctx, `INSERT INTO node_numbers (num, node) SELECT unnest($2::int[]), $1 ON CONFLICT DO NOTHING`,
+		n.cfg.Name, nums)
+	if err != nil {
+		return fmt.Errorf("cluster: rejoin: %w", err)
+	}
+	if got, _ := res.RowsAffected(); int(got) < len(nums) {
+		n.log.Warn("cluster: rejoined; some node numbers were taken meanwhile", "held", len(nums), "claimed", got)
+	} else {
+		n.log.Warn("cluster: the other nodes took this one for dead; rejoined")
+	}
+	return nil
+}
+
+// numbers returns the numbers this node holds.
+func (n *Node) numbers() []int32 {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	out := make([]int32, 0, len(n.taken))
+	for k := range n.taken {
+		out = append(out, int32(k))
+	}
+	return out
+}
+
+// onPresence hears presence events: this node's own mean its sessions
+// must be stored again.
+func (n *Node) onPresence(ev events.Event) {
+	if ev.Node == n.cfg.Name {
+		signal(n.dirty)
+	}
+}
+
+// onCluster hears the other nodes.
+func (n *Node) onCluster(ev events.Event) {
+	if ev.Node == n.cfg.Name {
+		return
+	}
+	switch d := ev.Data.(type) {
+	case events.NodeSessions:
+		signal(n.stale)
+	case events.BansChanged:
+		signal(n.bans)
+	case events.Disconnect:
+		// Writing to a caller may take a moment; deliver must not block.
+		switch {
+		case d.Handle != "":
+			n.wg.Go(func() { community.NewLocalPresence(n.reg).DisconnectUser(d.Handle, d.Line) })
+		case d.Host == n.cfg.Name:
+			if s := n.reg.Lookup(d.Node); s != nil {
+				n.wg.Go(func() { s.Disconnect(d.Line) })
+			}
+		}
+	}
+}
+
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// settle is how long the node gathers changes before it stores or reads
+// sessions: a burst of callers costs one write.
+const settle = 100 * time.Millisecond
+
+// run is the heartbeat, and stores and reads sessions as they change.
+func (n *Node) run(ctx context.Context) {
+	tick := time.NewTicker(n.cfg.Heartbeat)
+	defer tick.Stop()
+	var store, read <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			n.beat(ctx)
+			n.read(ctx)
+		case <-n.dirty:
+			if store == nil {
+				store = time.After(settle)
+			}
+		case <-n.stale:
+			if read == nil {
+				read = time.After(settle)
+			}
+		case <-store:
+			store = nil
+			if n.write(ctx) == nil {
+				n.bus.Publish(events.Event{Topic: events.TopicCluster, Data: events.NodeSessions{}})
+			}
+		case <-read:
+			read = nil
+			n.read(ctx)
+		case <-n.bans:
+			if f := n.onBans.Load(); f != nil {
+				(*f)(ctx)
+			}
+		}
+	}
+}
+
+// wireSession is a session as the nodes store it for each other.
+type wireSession struct {
+	Node      int       `json:"node"`
+	Kind      string    `json:"kind"`
+	Remote    string    `json:"remote"`
+	Term      string    `json:"term"`
+	Cols      int       `json:"cols"`
+	Rows      int       `json:"rows"`
+	Encoding  string    `json:"encoding"`
+	User      string    `json:"user,omitempty"`
+	Activity  string    `json:"activity,omitempty"`
+	Connected time.Time `json:"connected"`
+	LastInput time.Time `json:"last_input"`
+}
+
+// write stores this node's sessions and heartbeat.
+func (n *Node) write(ctx context.Context) error {
+	snaps := n.reg.Snapshots()
+	list := make([]wireSession, len(snaps))
+	for i, s := range snaps {
+		list[i] = wireSession{Node: s.Node, Kind: string(s.Kind), Remote: s.RemoteAddr, Term: s.Term,
+			Cols: s.Size.Cols, Rows: s.Size.Rows, Encoding: string(s.Encoding), User: s.User,
+			Activity: s.Activity, Connected: s.ConnectedAt, LastInput: s.LastInput}
+	}
+	body, err := json.Marshal(list)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, n.cfg.Heartbeat)
+	defer cancel()
+	res, err := n.db.ExecContext(wctx, `UPDATE cluster_nodes SET heartbeat = now(), sessions = $2 WHERE name = $1`, n.cfg.Name, body)
+	if err == nil {
+		if k, _ := res.RowsAffected(); k == 0 {
+			if err = n.rejoin(wctx); err == nil {
+				_, err = n.db.ExecContext(wctx, `UPDATE cluster_nodes SET sessions = $2 WHERE name = $1`, n.cfg.Name, body)
+			}
+		}
+	}
+	if err != nil {
+		n.log.Warn("cluster: heartbeat", "err", err)
+	}
+	return err
+}
+
+// beat proves the node alive, frees numbers it no longer holds, and
+// removes nodes that stopped beating.
+func (n *Node) beat(ctx context.Context) {
+	if n.write(ctx) != nil {
+		return
+	}
+	bctx, cancel := context.WithTimeout(ctx, n.cfg.Heartbeat)
+	defer cancel()
+	if _, err := n.db.ExecContext(bctx, `DELETE FROM node_numbers WHERE node = $1 AND NOT (num = ANY($2::int[]))`,
+		n.cfg.Name, n.numbers()); err != nil {
+		n.log.Warn("cluster: heartbeat", "err", err)
+	}
+	rows, err := n.db.QueryContext(bctx, `DELETE FROM cluster_nodes WHERE heartbeat < now() - make_interval(secs => $1)
+		RETURNING name`, n.cfg.NodeTimeout.Seconds())
+	if err != nil {
+		n.log.Warn("cluster: heartbeat", "err", err)
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) == nil {
+			n.log.Warn("cluster: a node stopped; its callers are gone", "gone", term.Sanitize(name))
+		}
+	}
+}
+
+// read loads the other live nodes' sessions and, when they changed, has
+// this node's screens look again. A node silent for NodeTimeout less one
+// heartbeat is left out, so that a dead node's callers leave who's
+// online within NodeTimeout of its last heartbeat.
+func (n *Node) read(ctx context.Context) {
+	rctx, cancel := context.WithTimeout(ctx, n.cfg.Heartbeat)
+	defer cancel()
+	rows, err := n.db.QueryContext(rctx, `SELECT name, sessions FROM cluster_nodes
+		WHERE name <> $1 AND heartbeat > now() - make_interval(secs => $2)`,
+		n.cfg.Name, (n.cfg.NodeTimeout - n.cfg.Heartbeat).Seconds())
+	if err != nil {
+		n.log.Warn("cluster: read the other nodes", "err", err)
+		return
+	}
+	defer rows.Close()
+	var all []session.Snapshot
+	for rows.Next() {
+		var name string
+		var body []byte
+		if err := rows.Scan(&name, &body); err != nil {
+			n.log.Warn("cluster: read the other nodes", "err", err)
+			return
+		}
+		var list []wireSession
+		if err := json.Unmarshal(body, &list); err != nil {
+			n.log.Warn("cluster: a node's sessions are unreadable", "other", term.Sanitize(name), "err", err)
+			continue
+		}
+		for _, w := range list {
+			all = append(all, session.Snapshot{Host: name, Node: w.Node, Kind: term.Kind(w.Kind), RemoteAddr: w.Remote,
+				Term: w.Term, Size: term.Size{Cols: w.Cols, Rows: w.Rows}, Encoding: term.Encoding(w.Encoding),
+				User: w.User, Activity: w.Activity, ConnectedAt: w.Connected, LastInput: w.LastInput})
+		}
+	}
+	if rows.Err() != nil {
+		return
+	}
+	slices.SortFunc(all, func(a, b session.Snapshot) int { return cmp.Compare(a.Node, b.Node) })
+	n.mu.Lock()
+	changed := !slices.EqualFunc(n.remote, all, sameSnapshot)
+	n.remote = all
+	n.mu.Unlock()
+	if changed {
+		// No node name: onPresence must not take it for a change here.
+		n.bus.DeliverLocal(events.Event{Topic: events.TopicPresence, Data: events.Presence{}})
+	}
+}
+
+func sameSnapshot(a, b session.Snapshot) bool {
+	return a.Host == b.Host && a.Node == b.Node && a.User == b.User && a.Activity == b.Activity &&
+		a.Size == b.Size && a.LastInput.Equal(b.LastInput) && a.Term == b.Term
+}
+
+// Remote returns the other live nodes' sessions, by node number.
+func (n *Node) Remote() []session.Snapshot {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return slices.Clone(n.remote)
+}
+
+func isForeignKey(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503"
+}

@@ -1,0 +1,301 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/events/pgbus"
+	"github.com/x84bbs/x84/internal/pgtest"
+	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/store/postgres"
+	"github.com/x84bbs/x84/term"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// fastConfig beats quickly, so that the tests of death are short.
+func fastConfig(name string) Config {
+	return Config{Name: name, Heartbeat: 200 * time.Millisecond, NodeTimeout: 800 * time.Millisecond}
+}
+
+// schema migrates a fresh schema and returns its URL.
+func schema(t *testing.T) string {
+	t.Helper()
+	url := pgtest.URL(t)
+	st, err := postgres.Open(t.Context(), url, postgres.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	return url
+}
+
+type testNode struct {
+	*Node
+	reg *session.Registry
+	bus *pgbus.Bus
+}
+
+// join starts a node with a bus of its own; left at the end of the test
+// unless the test leaves it first.
+func join(t *testing.T, url string, cfg Config) *testNode {
+	t.Helper()
+	bus, err := pgbus.Open(t.Context(), url, pgbus.Config{Node: cfg.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := &session.Registry{}
+	n, err := Join(t.Context(), url, cfg, reg, bus)
+	if err != nil {
+		bus.Close()
+		t.Fatal(err)
+	}
+	tn := &testNode{Node: n, reg: reg, bus: bus}
+	var once sync.Once
+	t.Cleanup(func() { once.Do(func() { tn.leave(t) }) })
+	return tn
+}
+
+func (tn *testNode) leave(t *testing.T) {
+	if err := tn.Leave(); err != nil {
+		t.Errorf("Leave: %v", err)
+	}
+	tn.bus.Close()
+}
+
+// pipeConn is a session's terminal on a net.Pipe.
+type pipeConn struct {
+	net.Conn
+	info term.Info
+}
+
+func (c *pipeConn) Info() term.Info           { return c.info }
+func (c *pipeConn) Resized() <-chan term.Size { return nil }
+
+// caller is a session on a node and what its terminal got.
+type caller struct {
+	*session.Session
+	mu   sync.Mutex
+	seen []byte
+	gone chan struct{} // closed when the board closed the connection
+}
+
+func (c *caller) text() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return string(c.seen)
+}
+
+// call adds a session for user to the node, as the server does.
+func (tn *testNode) call(t *testing.T, user string) *caller {
+	t.Helper()
+	server, client := net.Pipe()
+	s := session.New(&pipeConn{Conn: server, info: term.Info{Kind: "telnet", Term: "xterm"}}, session.Config{})
+	c := &caller{Session: s, gone: make(chan struct{})}
+	go func() {
+		defer close(c.gone)
+		buf := make([]byte, 512)
+		for {
+			n, err := client.Read(buf)
+			c.mu.Lock()
+			c.seen = append(c.seen, buf[:n]...)
+			c.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() { client.Close(); s.Close(); <-c.gone })
+	if _, err := tn.reg.Add(s); err != nil {
+		t.Fatal(err)
+	}
+	s.SetUser(user)
+	tn.bus.Publish(events.Event{Topic: events.TopicPresence, Data: events.Presence{}})
+	return c
+}
+
+// waitOnline waits until p's who's online satisfies cond.
+func waitOnline(t *testing.T, p *Presence, what string, cond func([]session.Snapshot) bool) []session.Snapshot {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		list := p.Online()
+		if cond(list) {
+			return list
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("who's online never showed %s: %+v", what, list)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func users(list []session.Snapshot) []string {
+	var out []string
+	for _, s := range list {
+		out = append(out, s.Host+"/"+s.User)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestNumbersUnique: sessions arriving at two nodes at once get numbers
+// no other session holds, the lowest free ones, and freed numbers are
+// handed out again.
+func TestNumbersUnique(t *testing.T) {
+	url := schema(t)
+	a, b := join(t, url, fastConfig("a")), join(t, url, fastConfig("b"))
+	const each = 40
+	type taken struct {
+		num int
+		by  *testNode
+	}
+	nums := make(chan taken, 2*each)
+	var wg sync.WaitGroup
+	for _, n := range []*testNode{a, b} {
+		for range each {
+			wg.Go(func() {
+				k, err := n.Take()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				nums <- taken{k, n}
+			})
+		}
+	}
+	wg.Wait()
+	close(nums)
+	var got []int
+	owner := map[int]*testNode{}
+	for k := range nums {
+		got = append(got, k.num)
+		owner[k.num] = k.by
+	}
+	slices.Sort(got)
+	for i, k := range got {
+		if k != i+1 {
+			t.Fatalf("numbers %v; want 1..%d each once", got, 2*each)
+		}
+	}
+	owner[3].Free(3)
+	if k, err := b.Take(); err != nil || k != 3 {
+		t.Fatalf("after freeing 3, Take() = %d, %v; want 3", k, err)
+	}
+}
+
+// TestPresence: each node sees the other's callers, with their host, and
+// a caller who leaves leaves both lists.
+func TestPresence(t *testing.T) {
+	url := schema(t)
+	a, b := join(t, url, fastConfig("a")), join(t, url, fastConfig("b"))
+	pa, pb := a.Presence(), b.Presence()
+	ann := a.call(t, "ann")
+	b.call(t, "ben")
+	want := []string{"a/ann", "b/ben"}
+	waitOnline(t, pb, "ann and ben", func(l []session.Snapshot) bool { return slices.Equal(users(l), want) })
+	waitOnline(t, pa, "ann and ben", func(l []session.Snapshot) bool { return slices.Equal(users(l), want) })
+	if s, ok := pb.Lookup(ann.Node()); !ok || s.Host != "a" || s.User != "ann" {
+		t.Fatalf("b's Lookup(%d) = %+v, %v", ann.Node(), s, ok)
+	}
+	a.reg.Remove(ann.Session)
+	a.bus.Publish(events.Event{Topic: events.TopicPresence, Data: events.Presence{}})
+	waitOnline(t, pb, "ben alone", func(l []session.Snapshot) bool { return slices.Equal(users(l), []string{"b/ben"}) })
+}
+
+// TestDisconnectAcross: a disconnect on one node ends a call on another,
+// by node number or by user.
+func TestDisconnectAcross(t *testing.T) {
+	url := schema(t)
+	a, b := join(t, url, fastConfig("a")), join(t, url, fastConfig("b"))
+	pb := b.Presence()
+	ann := a.call(t, "ann")
+	ann2 := a.call(t, "ann")
+	cid := a.call(t, "cid")
+	waitOnline(t, pb, "three callers on a", func(l []session.Snapshot) bool { return len(l) == 3 })
+	if !pb.Disconnect(cid.Node(), "Bye, cid.") {
+		t.Fatal("Disconnect of a node on a: nobody there")
+	}
+	if n := pb.DisconnectUser("ANN", "Bye, ann."); n != 2 {
+		t.Fatalf("DisconnectUser = %d; want 2", n)
+	}
+	for _, c := range []*caller{ann, ann2, cid} {
+		select {
+		case <-c.gone:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("session %d not ended", c.Node())
+		}
+	}
+	if !strings.Contains(cid.text(), "Bye, cid.") || !strings.Contains(ann2.text(), "Bye, ann.") {
+		t.Errorf("the callers did not get their lines: %q, %q", cid.text(), ann2.text())
+	}
+	if pb.Disconnect(99, "nobody") {
+		t.Error("Disconnect of an empty node reported someone")
+	}
+}
+
+// TestDeath: a node that stops beating without leaving loses its callers
+// from the others' lists within NodeTimeout, and its numbers are freed; a
+// node that comes back writes itself in again.
+func TestDeath(t *testing.T) {
+	url := schema(t)
+	a, b := join(t, url, fastConfig("a")), join(t, url, fastConfig("b"))
+	pb := b.Presence()
+	a.call(t, "ann")
+	waitOnline(t, pb, "ann", func(l []session.Snapshot) bool { return len(l) == 1 })
+	// a freezes: its heartbeat stops, its row stays.
+	a.cancel()
+	a.wg.Wait()
+	stopped := time.Now()
+	waitOnline(t, pb, "nobody", func(l []session.Snapshot) bool { return len(l) == 0 })
+	if d := time.Since(stopped); d > fastConfig("").NodeTimeout+fastConfig("").Heartbeat {
+		t.Errorf("a's callers left b's list %v after a stopped; want within about %v", d, fastConfig("").NodeTimeout)
+	}
+	// b reaps a's row; a's number 1 is free for b.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		k, err := b.Take()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k == 1 {
+			break
+		}
+		b.Free(k)
+		if time.Now().After(deadline) {
+			t.Fatal("a's number was never freed")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// a wakes: its next write finds no row and writes itself in again.
+	if err := a.write(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.claim(t.Context()); !errors.Is(err, ErrNameTaken) {
+		t.Errorf("claiming a's name again = %v; want ErrNameTaken (a is alive)", err)
+	}
+}
+
+// TestNameTaken: a second live node of the same name is refused.
+func TestNameTaken(t *testing.T) {
+	url := schema(t)
+	join(t, url, fastConfig("same"))
+	bus, err := pgbus.Open(t.Context(), url, pgbus.Config{Node: "same"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bus.Close()
+	_, err = Join(t.Context(), url, fastConfig("same"), &session.Registry{}, bus)
+	if !errors.Is(err, ErrNameTaken) {
+		t.Fatalf("Join = %v; want ErrNameTaken", err)
+	}
+}
