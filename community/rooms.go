@@ -35,11 +35,16 @@ const ChatHistory = 50
 type LocalRooms struct {
 	bus events.Bus
 	// shared: lines are numbered and kept when they come back from the
-	// bus (arrive), not when said.
+	// bus (arrive), not when said; node is this node's name.
 	shared bool
+	node   string
 
 	mu    sync.Mutex
 	rooms map[string]*localRoom
+	// remote counts other nodes' members, by room, node and handle, from
+	// their join and leave lines (shared rooms only). Handle "" counts
+	// those a crowded room's summary line did not name.
+	remote map[string]map[string]map[string]int
 }
 
 type localRoom struct {
@@ -111,10 +116,54 @@ type ArrivalBus interface {
 // them as they arrive, so callers on every node see a room's lines in
 // one order. Members and Count are this node's. It takes bus's arrival
 // hook.
-func NewSharedRooms(bus ArrivalBus) *LocalRooms {
-	r := &LocalRooms{bus: bus, shared: true, rooms: map[string]*localRoom{}}
+func NewSharedRooms(bus ArrivalBus, node string) *LocalRooms {
+	r := &LocalRooms{bus: bus, shared: true, node: node, rooms: map[string]*localRoom{},
+		remote: map[string]map[string]map[string]int{}}
 	bus.SetArrive(r.arrive)
 	return r
+}
+
+// countRemote adds delta to the sessions of handle on node in room. The
+// caller holds r.mu.
+func (r *LocalRooms) countRemote(room, node, handle string, delta int) {
+	byNode := r.remote[room]
+	if byNode == nil {
+		if delta < 0 {
+			return
+		}
+		byNode = map[string]map[string]int{}
+		r.remote[room] = byNode
+	}
+	hs := byNode[node]
+	if hs == nil {
+		if delta < 0 {
+			return
+		}
+		hs = map[string]int{}
+		byNode[node] = hs
+	}
+	if hs[handle] += delta; hs[handle] <= 0 {
+		delete(hs, handle)
+	}
+	if len(hs) == 0 {
+		delete(byNode, node)
+	}
+	if len(byNode) == 0 {
+		delete(r.remote, room)
+	}
+}
+
+// ForgetNode drops the members a node that left the cluster had in every
+// room.
+func (r *LocalRooms) ForgetNode(node string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for room, byNode := range r.remote {
+		delete(byNode, node)
+		if len(byNode) == 0 {
+			delete(r.remote, room)
+		}
+	}
 }
 
 // arrive numbers and keeps a chat line that came from the bus. A line of
@@ -127,6 +176,19 @@ func (r *LocalRooms) arrive(ev events.Event) (events.Event, bool) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if ev.Node != r.node {
+		switch l.Act {
+		case events.ChatJoin, events.ChatLeave:
+			delta := 1
+			if l.Act == events.ChatLeave {
+				delta = -1
+			}
+			r.countRemote(l.Room, ev.Node, l.Handle, delta)
+			if l.Others > 0 {
+				r.countRemote(l.Room, ev.Node, "", delta*l.Others)
+			}
+		}
+	}
 	if IsPrivateRoom(l.Room) && r.rooms[l.Room] == nil {
 		return ev, false
 	}
@@ -172,18 +234,31 @@ func (r *LocalRooms) Members(room string) []string {
 			names = append(names, n)
 		}
 	}
+	for _, hs := range r.remote[room] {
+		for h := range hs {
+			if h != "" {
+				names = append(names, h)
+			}
+		}
+	}
 	slices.Sort(names)
-	return names
+	return slices.Compact(names)
 }
 
 // Count returns how many sessions are in a room.
 func (r *LocalRooms) Count(room string) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	n := 0
 	if rm := r.rooms[room]; rm != nil {
-		return rm.sessions
+		n = rm.sessions
 	}
-	return 0
+	for _, hs := range r.remote[room] {
+		for _, k := range hs {
+			n += k
+		}
+	}
+	return n
 }
 
 // Recent returns a copy of the room's history.

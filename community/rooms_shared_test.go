@@ -55,7 +55,7 @@ func (n *fakeNode) SetArrive(f func(events.Event) (events.Event, bool)) { n.arri
 func TestSharedRooms(t *testing.T) {
 	var c fakeCluster
 	na, nb := c.node("a"), c.node("b")
-	ra, rb := NewSharedRooms(na), NewSharedRooms(nb)
+	ra, rb := NewSharedRooms(na, "a"), NewSharedRooms(nb, "b")
 	ra.Enter("lounge", "ann")
 	rb.Enter("lounge", "ben")
 	var got []events.ChatLine
@@ -84,8 +84,22 @@ func TestSharedRooms(t *testing.T) {
 	if !slices.Equal(ra.Recent("lounge"), rb.Recent("lounge")) || len(ra.Recent("lounge")) != ChatHistory {
 		t.Errorf("the nodes keep different histories")
 	}
+	// Members come from the join and leave lines of the other node.
+	rb.Say(events.ChatLine{Room: "lounge", Handle: "ben", Act: events.ChatJoin})
+	if n, m := ra.Count("lounge"), ra.Members("lounge"); n != 2 || !slices.Equal(m, []string{"ann", "ben"}) {
+		t.Errorf("a sees %d in the lounge: %v; want ann and ben", n, m)
+	}
+	rb.Say(events.ChatLine{Room: "lounge", Handle: "ben", Act: events.ChatLeave})
 	if n := ra.Count("lounge"); n != 1 {
-		t.Errorf("Count on a = %d; want 1 (the node's own)", n)
+		t.Errorf("Count on a after ben left = %d; want 1", n)
+	}
+	rb.Say(events.ChatLine{Room: "lounge", Handle: "cid", Act: events.ChatJoin, Others: 4})
+	if n := ra.Count("lounge"); n != 6 {
+		t.Errorf("Count on a after a crowd came = %d; want 6", n)
+	}
+	ra.ForgetNode("b")
+	if n := ra.Count("lounge"); n != 1 {
+		t.Errorf("Count on a after b left the cluster = %d; want 1", n)
 	}
 
 	// ann pages from a; ben on b has not entered the private room yet.

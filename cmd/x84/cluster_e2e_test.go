@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -33,8 +34,9 @@ func hostOf(list []whoEntry, user string) string {
 
 // TestCluster runs two x84 processes, alpha and beta, each with its own
 // data directory and ports, on one PostgreSQL database: an account made
-// on one logs in on the other; who's online, broadcasts, chat, one-liners, bans and a
-// sysop's disconnect cross nodes; node numbers are unique across the
+// on one logs in on the other; who's online, broadcasts, chat, a page
+// into a private chat, one-liners, bans and a sysop's disconnect cross
+// nodes; node numbers are unique across the
 // cluster; and a node killed with SIGKILL leaves the other's who's online
 // within node_timeout (15s).
 func TestCluster(t *testing.T) {
@@ -69,7 +71,7 @@ func TestCluster(t *testing.T) {
 	ann.keys("c")
 	ann.waitScreen("the lounge")
 	ben.keys("c")
-	ben.waitScreen("the lounge")
+	ben.waitScreen("the lounge · 2 here") // ann, on the other node, counts
 	ann.keys("hi ben", "Enter")
 	ben.waitScreen("<ann> hi ben")
 	ben.keys("hello ann", "Enter")
@@ -99,6 +101,32 @@ func TestCluster(t *testing.T) {
 	ben.waitScreen("Say:")
 	ben.keys("posted on beta", "Enter")
 	ann.waitScreen("posted on beta")
+
+	// ann on alpha pages ben on beta into a private chat.
+	benNode := 0
+	for _, e := range beta.whoJSON(t) {
+		if e.User != nil && *e.User == "ben" {
+			benNode = e.Node
+		}
+	}
+	ann.keys("q")
+	ann.waitScreen("[W] Who's online")
+	ann.keys("w")
+	ann.waitScreen("[p] page")
+	ann.keys("p")
+	ann.waitScreen("Page which node?")
+	ann.keys(fmt.Sprint(benNode), "Enter")
+	ben.waitScreen("ann (node ")
+	ben.keys("y")
+	ben.waitScreen("a private chat with ann")
+	ben.keys("here I am", "Enter")
+	ann.waitScreen("<ben> here I am")
+	ann.keys("welcome to alpha", "Enter")
+	ben.waitScreen("<ann> welcome to alpha")
+	ben.keys("/quit", "Enter")
+	ann.keys("/quit", "Enter")
+	ben.keys("q")
+	ben.waitScreen("[G] Goodbye")
 
 	// A sysop on alpha deleting cid ends cid's call on beta.
 	cid := newTmux(t, 80, 24, "telnet 127.0.0.1 "+beta.port())

@@ -65,7 +65,9 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 			return nil, err
 		}
 		presence = p.node.Presence()
-		rooms = community.NewSharedRooms(p.bus)
+		shared := community.NewSharedRooms(p.bus, p.node.Name())
+		p.node.OnGone(shared.ForgetNode)
+		rooms = shared
 	}
 	var err error
 	p.Accounts, p.banner, err = newAccounts(ctx, cfg, st, account.Config{Sessions: presence,

@@ -58,6 +58,8 @@ type Node struct {
 	stale  chan struct{} // another node's sessions changed
 	bans   chan struct{} // another node changed the bans
 	onBans atomic.Pointer[func(context.Context)]
+	onGone atomic.Pointer[func(string)]
+	live   map[string]bool // the other nodes read last (run's goroutine)
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	unsub  func()
@@ -110,6 +112,10 @@ func Join(ctx context.Context, url string, cfg Config, reg *session.Registry, bu
 // OnBans makes f run (on the node's goroutine) when another node made or
 // lifted a ban: f reads the bans again.
 func (n *Node) OnBans(f func(context.Context)) { n.onBans.Store(&f) }
+
+// OnGone makes f run (on the node's goroutine) with the name of each
+// node that left the cluster, or died: f forgets what it kept of it.
+func (n *Node) OnGone(f func(name string)) { n.onGone.Store(&f) }
 
 // Name returns the node's name.
 func (n *Node) Name() string { return n.cfg.Name }
@@ -409,6 +415,7 @@ func (n *Node) read(ctx context.Context) {
 	}
 	defer rows.Close()
 	var all []session.Snapshot
+	live := map[string]bool{}
 	for rows.Next() {
 		var name string
 		var body []byte
@@ -416,6 +423,7 @@ func (n *Node) read(ctx context.Context) {
 			n.log.Warn("cluster: read the other nodes", "err", err)
 			return
 		}
+		live[name] = true
 		var list []wireSession
 		if err := json.Unmarshal(body, &list); err != nil {
 			n.log.Warn("cluster: a node's sessions are unreadable", "other", term.Sanitize(name), "err", err)
@@ -430,6 +438,14 @@ func (n *Node) read(ctx context.Context) {
 	if rows.Err() != nil {
 		return
 	}
+	if f := n.onGone.Load(); f != nil {
+		for name := range n.live {
+			if !live[name] {
+				(*f)(name)
+			}
+		}
+	}
+	n.live = live
 	slices.SortFunc(all, func(a, b session.Snapshot) int { return cmp.Compare(a.Node, b.Node) })
 	n.mu.Lock()
 	changed := !slices.EqualFunc(n.remote, all, sameSnapshot)
