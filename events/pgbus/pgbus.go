@@ -25,13 +25,16 @@ const maxInline = 7900
 // Limits and timings; see Config for the ones a caller may set.
 const (
 	defaultQueue = 4096
-	maxBatch     = 256              // events per round trip to the server
-	pingEvery    = 10 * time.Second // a listener hearing nothing checks its connection
-	spillLife    = time.Minute      // a spilled event is kept this long for its readers
+	maxBatch     = 256         // events per round trip to the server
+	spillLife    = time.Minute // a spilled event is kept this long for its readers
 	minBackoff   = 100 * time.Millisecond
 	maxBackoff   = 5 * time.Second
 	flushOnClose = 2 * time.Second
 )
+
+// pingEvery is how long a listener hears nothing before it checks its
+// connection (a variable for the tests).
+var pingEvery = 10 * time.Second
 
 // Config configures Open.
 type Config struct {
@@ -53,6 +56,7 @@ type Config struct {
 // PostgreSQL database (and schema).
 type Bus struct {
 	cfg     Config
+	ping    time.Duration // pingEvery when the bus was opened
 	conn    *pgx.ConnConfig
 	channel string
 	log     *slog.Logger
@@ -99,7 +103,7 @@ func Open(ctx context.Context, url string, cfg Config) (*Bus, error) {
 	}
 	// Named for the server's pg_stat_activity: whose connection it is.
 	cc.RuntimeParams["application_name"] = appName("x84 bus " + cfg.Node)
-	b := &Bus{cfg: cfg, conn: cc, log: log, out: make(chan outgoing, cfg.Queue)}
+	b := &Bus{cfg: cfg, conn: cc, log: log, out: make(chan outgoing, cfg.Queue), ping: pingEvery}
 	b.local.Node = cfg.Node
 
 	// The first connection proves the server is there and names the
@@ -385,7 +389,7 @@ func (b *Bus) listen(ctx context.Context, conn *pgx.Conn) {
 // hear delivers notifications until the connection fails or ctx ends.
 func (b *Bus) hear(ctx context.Context, conn *pgx.Conn, lastSeen map[string]uint64) error {
 	for {
-		wctx, cancel := context.WithTimeout(ctx, pingEvery)
+		wctx, cancel := context.WithTimeout(ctx, b.ping)
 		n, err := conn.WaitForNotification(wctx)
 		cancel()
 		if err != nil {
@@ -394,7 +398,7 @@ func (b *Bus) hear(ctx context.Context, conn *pgx.Conn, lastSeen map[string]uint
 			}
 			if errors.Is(err, context.DeadlineExceeded) {
 				// Quiet: make sure the server is still there.
-				pctx, cancel := context.WithTimeout(ctx, pingEvery)
+				pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 				err = conn.Ping(pctx)
 				cancel()
 				if err == nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -206,4 +207,25 @@ func TestCutOff(t *testing.T) {
 		t.Fatalf("a got %v", got)
 	}
 	rb.wait(t, 3)
+}
+
+// TestQuiet: a listener that hears nothing for a while checks its
+// connection and goes on hearing.
+func TestQuiet(t *testing.T) {
+	old := pingEvery
+	pingEvery = 50 * time.Millisecond
+	t.Cleanup(func() { pingEvery = old }) // after the buses close
+	url := cluster(t)
+	var gaps atomic.Int32
+	a := open(t, url, "a", Config{})
+	b := open(t, url, "b", Config{OnGap: func(time.Duration) { gaps.Add(1) }})
+	rb := listen(b, events.TopicBroadcast)
+	time.Sleep(300 * time.Millisecond) // several timeouts and pings
+	a.Publish(events.Event{Topic: events.TopicBroadcast, Data: events.Broadcast{Text: "still there?"}})
+	if got := rb.wait(t, 1); got[0].Data.(events.Broadcast).Text != "still there?" {
+		t.Fatalf("got %+v", got)
+	}
+	if !b.Linked() || gaps.Load() != 0 {
+		t.Errorf("after a quiet spell b is linked: %v, and linked again %d times; want true, 0", b.Linked(), gaps.Load())
+	}
 }
