@@ -223,7 +223,7 @@ func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 			err = b.mainMenu(ctx, c)
 		}
 	}
-	if store.Unavailable(err) && !sessionOver(ctx, err) {
+	if store.Unavailable(err) && ctx.Err() == nil {
 		s.WriteString(ui.Reset + "\r\n\r\nThe board's database cannot be reached just now. Please call again in a few minutes.\r\n")
 	}
 	return ignoreLogoff(err)

@@ -54,7 +54,8 @@ func (b *Board) mainMenu(ctx context.Context, c *Call) error {
 		selected = i
 		e := entries[i]
 		if err := e.Run(ctx, c); err != nil {
-			if sessionOver(ctx, err) {
+			// A connection to the database that broke is not the caller's.
+			if sessionOver(ctx, err) && !store.Unavailable(err) {
 				return err
 			}
 			b.log.Error("screen failed", "screen", e.Label, "user", c.User.Handle, "err", err)

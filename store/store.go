@@ -2,10 +2,8 @@ package store
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"io"
-	"net"
 	"time"
 
 	"golang.org/x/text/cases"
@@ -33,19 +31,9 @@ var (
 )
 
 // Unavailable reports whether err means the database could not be
-// reached, rather than that an operation was refused: ErrUnavailable, or
-// the network errors a database client returns for a server that went
-// away (a connection refused, reset or cut mid-reply).
-func Unavailable(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, ErrUnavailable) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, driver.ErrBadConn) {
-		return true
-	}
-	var op *net.OpError
-	return errors.As(err, &op)
-}
+// reached, rather than that an operation was refused: an engine's error
+// marked ErrUnavailable.
+func Unavailable(err error) bool { return errors.Is(err, ErrUnavailable) }
 
 // Encoding preferences a user may record.
 const (

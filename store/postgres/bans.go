@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
 	"github.com/x84bbs/x84/store"
 )
@@ -22,7 +21,7 @@ func (e *engine) PutBan(ctx context.Context, b store.Ban) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: put ban %q: %w", b.Prefix, err)
+		return failed("put ban %q: %w", b.Prefix, err)
 	}
 	return nil
 }
@@ -33,7 +32,7 @@ func (e *engine) DeleteBan(ctx context.Context, prefix string) error {
 		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM bans WHERE prefix = $1`, prefix))
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: delete ban %q: %w", prefix, err)
+		return failed("delete ban %q: %w", prefix, err)
 	}
 	return nil
 }
@@ -44,7 +43,7 @@ func (e *engine) Bans(ctx context.Context) ([]store.Ban, error) {
 	bans, err := queryRows(ctx, e.db, scanBan,
 		`SELECT prefix, until, strikes, reason, created FROM bans ORDER BY prefix`)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: bans: %w", err)
+		return nil, failed("bans: %w", err)
 	}
 	return bans, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/x84bbs/x84/store"
@@ -31,7 +30,7 @@ func (e *engine) RecordCall(ctx context.Context, handle, kind string, when time.
 		return err
 	})
 	if err != nil {
-		return store.Call{}, fmt.Errorf("postgres: record call by %q: %w", handle, err)
+		return store.Call{}, failed("record call by %q: %w", handle, err)
 	}
 	return c, nil
 }
@@ -44,7 +43,7 @@ func (e *engine) LastCalls(ctx context.Context, limit int) ([]store.Call, error)
 	calls, err := queryRows(ctx, e.db, scanCall, `SELECT handle, location, at, calls, kind FROM calls
 		ORDER BY at DESC, id DESC LIMIT $1`, limit)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: last calls: %w", err)
+		return nil, failed("last calls: %w", err)
 	}
 	return calls, nil
 }

@@ -82,12 +82,12 @@ func (e *engine) FileRecords(ctx context.Context, dir string) (map[string]store.
 	}
 	if dir != "" {
 		if err := checkFilePath(dir); err != nil {
-			return nil, fmt.Errorf("postgres: file records in %q: %w", dir, err)
+			return nil, failed("file records in %q: %w", dir, err)
 		}
 	}
 	list, err := queryRows(ctx, e.db, scanFileRecord, `SELECT `+fileColumns+` FROM file_records WHERE dir = $1`, dir)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: file records in %q: %w", dir, err)
+		return nil, failed("file records in %q: %w", dir, err)
 	}
 	recs := make(map[string]store.FileRecord, len(list))
 	for _, r := range list {
@@ -103,7 +103,7 @@ func (e *engine) FileRecord(ctx context.Context, path string) (store.FileRecord,
 		err = store.ErrNotFound
 	}
 	if err != nil {
-		return store.FileRecord{}, fmt.Errorf("postgres: file record %q: %w", path, err)
+		return store.FileRecord{}, failed("file record %q: %w", path, err)
 	}
 	return r, nil
 }
@@ -124,7 +124,7 @@ func (e *engine) SetDescription(ctx context.Context, path, description string) e
 		})
 	}
 	if err != nil {
-		return fmt.Errorf("postgres: set description of %q: %w", path, err)
+		return failed("set description of %q: %w", path, err)
 	}
 	return nil
 }
@@ -175,7 +175,7 @@ func (e *engine) MoveFileRecord(ctx context.Context, from, to string) error {
 		err = store.ErrNotFound
 	}
 	if err != nil {
-		return fmt.Errorf("postgres: move file record %q to %q: %w", from, to, err)
+		return failed("move file record %q to %q: %w", from, to, err)
 	}
 	return nil
 }
@@ -190,7 +190,7 @@ func (e *engine) DeleteFileRecord(ctx context.Context, path string) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: delete file record %q: %w", path, err)
+		return failed("delete file record %q: %w", path, err)
 	}
 	return nil
 }
@@ -235,7 +235,7 @@ func (e *engine) CountDownload(ctx context.Context, path string, userID, n int64
 		})
 	}
 	if err != nil {
-		return fmt.Errorf("postgres: count download of %q by account %d: %w", path, userID, err)
+		return failed("count download of %q by account %d: %w", path, userID, err)
 	}
 	return nil
 }
@@ -247,7 +247,7 @@ func (e *engine) CountUpload(ctx context.Context, userID, n int64) error {
 		err = e.tally(ctx, func(tx *sql.Tx) error { return addTotals(ctx, tx, userID, 1, n, 0, 0) })
 	}
 	if err != nil {
-		return fmt.Errorf("postgres: count upload by account %d: %w", userID, err)
+		return failed("count upload by account %d: %w", userID, err)
 	}
 	return nil
 }
@@ -273,7 +273,7 @@ func (e *engine) Totals(ctx context.Context, userID int64) (store.TransferTotals
 		return store.TransferTotals{}, nil
 	}
 	if err != nil {
-		return store.TransferTotals{}, fmt.Errorf("postgres: transfer totals of account %d: %w", userID, err)
+		return store.TransferTotals{}, failed("transfer totals of account %d: %w", userID, err)
 	}
 	return t, nil
 }
@@ -302,7 +302,7 @@ func (e *engine) Tag(ctx context.Context, userID int64, path string, limit int) 
 		})
 	}
 	if err != nil {
-		return fmt.Errorf("postgres: tag %q for account %d: %w", path, userID, err)
+		return failed("tag %q for account %d: %w", path, userID, err)
 	}
 	return nil
 }
@@ -314,7 +314,7 @@ func (e *engine) Untag(ctx context.Context, userID int64, path string) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: untag %q for account %d: %w", path, userID, err)
+		return failed("untag %q for account %d: %w", path, userID, err)
 	}
 	return nil
 }
@@ -323,7 +323,7 @@ func (e *engine) Untag(ctx context.Context, userID int64, path string) error {
 func (e *engine) Tags(ctx context.Context, userID int64) ([]string, error) {
 	tags, err := queryRows(ctx, e.db, scanString, `SELECT path FROM file_tags WHERE user_id = $1 ORDER BY seq`, userID)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: tags of account %d: %w", userID, err)
+		return nil, failed("tags of account %d: %w", userID, err)
 	}
 	return tags, nil
 }
@@ -335,7 +335,7 @@ func (e *engine) ClearTags(ctx context.Context, userID int64) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: clear tags of account %d: %w", userID, err)
+		return failed("clear tags of account %d: %w", userID, err)
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/x84bbs/x84/store"
 )
@@ -34,7 +33,7 @@ func (e *engine) AddKey(ctx context.Context, k *store.PublicKey) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: add key %q for %q: %w", k.Fingerprint, k.Handle, err)
+		return failed("add key %q for %q: %w", k.Fingerprint, k.Handle, err)
 	}
 	k.ID = id
 	k.Added = added
@@ -49,7 +48,7 @@ func (e *engine) Keys(ctx context.Context, handle string) ([]store.PublicKey, er
 		FROM ssh_keys k JOIN users u ON u.id = k.user_id
 		WHERE u.handle_key = $1 ORDER BY k.added, k.id`, store.HandleKey(handle))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: keys of %q: %w", handle, err)
+		return nil, failed("keys of %q: %w", handle, err)
 	}
 	return keys, nil
 }
@@ -73,7 +72,7 @@ func (e *engine) DeleteKey(ctx context.Context, handle, fingerprint string) erro
 			fingerprint, store.HandleKey(handle)))
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: delete key %q of %q: %w", fingerprint, handle, err)
+		return failed("delete key %q of %q: %w", fingerprint, handle, err)
 	}
 	return nil
 }

@@ -32,7 +32,7 @@ var errMessageKind = errors.New("a message needs either an area or a recipient, 
 // serialization.
 func (e *engine) PostMessage(ctx context.Context, m *store.Message) error {
 	if (m.Area == "") == (m.To == "") {
-		return fmt.Errorf("postgres: post message: %w", errMessageKind)
+		return failed("post message: %w", errMessageKind)
 	}
 	created := m.Created
 	if created.IsZero() {
@@ -71,7 +71,7 @@ func (e *engine) PostMessage(ctx context.Context, m *store.Message) error {
 			m.Area, to, m.From, m.Subject, m.Body, m.Parent, ts(created)).Scan(&id)
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: post message in %q to %q: %w", m.Area, m.To, err)
+		return failed("post message in %q to %q: %w", m.Area, m.To, err)
 	}
 	m.ID = id
 	m.Created = created
@@ -86,7 +86,7 @@ func (e *engine) Message(ctx context.Context, id int64) (*store.Message, error) 
 		err = store.ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("postgres: message %d: %w", id, err)
+		return nil, failed("message %d: %w", id, err)
 	}
 	return &m, nil
 }
@@ -121,7 +121,7 @@ func (e *engine) ListMessages(ctx context.Context, q store.MessageQuery) ([]stor
 	list, err := queryRows(ctx, e.db, scanMessage, `SELECT `+messageColumns(to)+` `+from+` ORDER BY m.id LIMIT $3`,
 		append(args, limit)...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: list messages %+v: %w", q, err)
+		return nil, failed("list messages %+v: %w", q, err)
 	}
 	return list, nil
 }
@@ -133,7 +133,7 @@ func (e *engine) DeleteMessage(ctx context.Context, id int64) error {
 		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM messages WHERE id = $1`, id))
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: delete message %d: %w", id, err)
+		return failed("delete message %d: %w", id, err)
 	}
 	return nil
 }
@@ -143,7 +143,7 @@ func (e *engine) CountAfter(ctx context.Context, q store.MessageQuery) (int, err
 	_, from, args := selectMessages(q)
 	var n int
 	if err := e.db.QueryRowContext(ctx, `SELECT count(*) `+from, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("postgres: count messages %+v: %w", q, err)
+		return 0, failed("count messages %+v: %w", q, err)
 	}
 	return n, nil
 }
@@ -156,7 +156,7 @@ func (e *engine) LastRead(ctx context.Context, handle, area string) (int64, erro
 		JOIN users u ON u.id = p.user_id WHERE u.handle_key = $1 AND p.area = $2`,
 		store.HandleKey(handle), area).Scan(&id)
 	if err != nil {
-		return 0, fmt.Errorf("postgres: last read by %q in %q: %w", handle, area, err)
+		return 0, failed("last read by %q in %q: %w", handle, area, err)
 	}
 	return id.Int64, nil
 }
@@ -174,7 +174,7 @@ func (e *engine) SetLastRead(ctx context.Context, handle, area string, id int64)
 			area, id, store.HandleKey(handle)))
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: set last read by %q in %q to %d: %w", handle, area, id, err)
+		return failed("set last read by %q in %q to %d: %w", handle, area, id, err)
 	}
 	return nil
 }

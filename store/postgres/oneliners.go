@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"hash/fnv"
 	"time"
 
@@ -34,7 +33,7 @@ func (e *engine) AddOneliner(ctx context.Context, o *store.Oneliner, gap time.Du
 		return soon
 	}
 	if err != nil {
-		return fmt.Errorf("postgres: add one-liner by %q: %w", o.Handle, err)
+		return failed("add one-liner by %q: %w", o.Handle, err)
 	}
 	o.ID = id
 	o.Posted = posted
@@ -88,7 +87,7 @@ func (e *engine) Oneliners(ctx context.Context, limit int) ([]store.Oneliner, er
 	list, err := queryRows(ctx, e.db, scanOneliner, `SELECT id, handle, text, posted FROM oneliners
 		ORDER BY posted DESC, id DESC LIMIT $1`, limit)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: one-liners: %w", err)
+		return nil, failed("one-liners: %w", err)
 	}
 	return list, nil
 }
@@ -99,7 +98,7 @@ func (e *engine) LastOnelinerBy(ctx context.Context, handle string) (time.Time, 
 	err := e.db.QueryRowContext(ctx, `SELECT max(posted) FROM oneliners WHERE handle_key = $1`,
 		store.HandleKey(handle)).Scan(at(&posted))
 	if err != nil {
-		return time.Time{}, fmt.Errorf("postgres: last one-liner by %q: %w", handle, err)
+		return time.Time{}, failed("last one-liner by %q: %w", handle, err)
 	}
 	return posted, nil
 }

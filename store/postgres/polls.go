@@ -15,7 +15,7 @@ import (
 // account and is kept as given.
 func (e *engine) CreatePoll(ctx context.Context, p *store.Poll) error {
 	if n := len(p.Options); n < 2 || n > store.MaxPollOptions {
-		return fmt.Errorf("postgres: create poll: %d options; want 2 to %d", n, store.MaxPollOptions)
+		return failed("create poll: %d options; want 2 to %d", n, store.MaxPollOptions)
 	}
 	created := p.Created
 	if created.IsZero() {
@@ -35,7 +35,7 @@ func (e *engine) CreatePoll(ctx context.Context, p *store.Poll) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: create poll %q: %w", p.Question, err)
+		return failed("create poll %q: %w", p.Question, err)
 	}
 	p.ID = id
 	p.Created = created
@@ -74,7 +74,7 @@ func (e *engine) Polls(ctx context.Context) ([]store.Poll, error) {
 		return orows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: polls: %w", err)
+		return nil, failed("polls: %w", err)
 	}
 	return polls, nil
 }
@@ -95,7 +95,7 @@ func (e *engine) Poll(ctx context.Context, id int64) (*store.Poll, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: poll %d: %w", id, err)
+		return nil, failed("poll %d: %w", id, err)
 	}
 	return &p, nil
 }
@@ -107,7 +107,7 @@ func (e *engine) DeletePoll(ctx context.Context, id int64) error {
 		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM polls WHERE id = $1`, id))
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: delete poll %d: %w", id, err)
+		return failed("delete poll %d: %w", id, err)
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func (e *engine) Vote(ctx context.Context, pollID int64, handle string, option i
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: vote by %q in poll %d: %w", handle, pollID, err)
+		return failed("vote by %q in poll %d: %w", handle, pollID, err)
 	}
 	return nil
 }
@@ -184,7 +184,7 @@ func (e *engine) Results(ctx context.Context, pollID int64, handle string) ([]in
 		return err
 	})
 	if err != nil {
-		return nil, -1, fmt.Errorf("postgres: results of poll %d for %q: %w", pollID, handle, err)
+		return nil, -1, failed("results of poll %d for %q: %w", pollID, handle, err)
 	}
 	return counts, mine, nil
 }

@@ -3,11 +3,14 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"net/url"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -99,14 +102,44 @@ func where(cc *pgx.ConnConfig) string {
 	return fmt.Sprintf("%s/%s", net.JoinHostPort(cc.Host, fmt.Sprint(cc.Port)), cc.Database)
 }
 
-// redact keeps pgconn's error but drops the connection string it may
-// carry.
+// redact keeps what is wrong with a database URL but not the URL, which
+// holds the password: pgx masks it only as best it can, and url.Error
+// quotes the URL whole.
 func redact(err error) error {
 	var pe *pgconn.ParseConfigError
-	if errors.As(err, &pe) {
-		return errors.New(pe.Error()[len("cannot parse `"+pe.ConnString+"`: "):])
+	if !errors.As(err, &pe) {
+		return err
+	}
+	inner := pe.Unwrap()
+	var ue *url.Error
+	if errors.As(inner, &ue) {
+		inner = ue.Err
+	}
+	if inner == nil {
+		return errors.New("check its form: postgres://user:password@host:port/database?option=value")
+	}
+	return errors.New(inner.Error())
+}
+
+// failed makes an engine method's error, "postgres: " and the message,
+// marked store.ErrUnavailable when the database could not be reached or
+// the connection broke under the call.
+func failed(format string, args ...any) error {
+	err := fmt.Errorf("postgres: "+format, args...)
+	if connLost(err) {
+		return fmt.Errorf("%w (%w)", err, store.ErrUnavailable)
 	}
 	return err
+}
+
+// connLost reports an error of the connection rather than of the
+// statement: one the server never answered. Every network error here is
+// the database's: the engine has no other socket.
+func connLost(err error) bool {
+	var ce *pgconn.ConnectError
+	var op *net.OpError
+	return errors.As(err, &ce) || errors.As(err, &op) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, driver.ErrBadConn) || pgconn.SafeToRetry(err)
 }
 
 // engine implements every interface of store.Store on one database.

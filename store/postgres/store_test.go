@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/x84bbs/x84/internal/pgtest"
@@ -20,4 +21,35 @@ func openTemp(t *testing.T) *store.Store {
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, openTemp)
+}
+
+// TestBadURL: a database URL that does not parse is an error that names
+// the problem and never the password, whatever its length.
+func TestBadURL(t *testing.T) {
+	long := strings.Repeat("p4ssw0rd", 8)
+	for _, u := range []string{
+		"postgres://bbs:s3cretPassw0rd@db:notaport/bbs",
+		"postgres://bbs:pw@db:notaport/bbs",
+		"postgres://bbs:" + long + "@db:5432/bbs?sslmode=bogus",
+		"postgres://bbs:" + long + "@db:5432/bbs?connect_timeout=x",
+	} {
+		_, err := Open(t.Context(), u, Config{})
+		if err == nil {
+			t.Fatalf("Open(%q) = nil error", u)
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, "the database URL is not valid") ||
+			strings.Contains(msg, "s3cret") || strings.Contains(msg, long) || strings.Contains(msg, ":pw@") {
+			t.Errorf("Open(%q) = %q", u, msg)
+		}
+	}
+}
+
+// TestUnreachable: a server that does not answer is an error naming the
+// host, marked store.ErrUnavailable.
+func TestUnreachable(t *testing.T) {
+	_, err := Open(t.Context(), "postgres://bbs:secret@127.0.0.1:1/bbs?connect_timeout=2", Config{})
+	if !store.Unavailable(err) || !strings.Contains(err.Error(), "127.0.0.1:1/bbs") || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("Open = %v", err)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/x84bbs/x84/store"
 )
@@ -22,7 +21,7 @@ func (e *engine) PutUpload(ctx context.Context, u store.Upload) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: put upload %q: %w", u.Path, err)
+		return failed("put upload %q: %w", u.Path, err)
 	}
 	return nil
 }
@@ -53,7 +52,7 @@ func (e *engine) Upload(ctx context.Context, path string) (store.Upload, error) 
 		err = store.ErrNotFound
 	}
 	if err != nil {
-		return store.Upload{}, fmt.Errorf("postgres: upload %q: %w", path, err)
+		return store.Upload{}, failed("upload %q: %w", path, err)
 	}
 	return u, nil
 }
@@ -64,7 +63,7 @@ func (e *engine) DeleteUpload(ctx context.Context, path string) error {
 		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM uploads WHERE path = $1`, path))
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: delete upload %q: %w", path, err)
+		return failed("delete upload %q: %w", path, err)
 	}
 	return nil
 }
@@ -79,7 +78,7 @@ func (e *engine) UploadUsage(ctx context.Context, owner int64) (store.UploadUsag
 	err := e.db.QueryRowContext(ctx, `SELECT coalesce(sum(size), 0)::bigint, count(*) FROM uploads WHERE owner_id = $1`,
 		owner).Scan(&n.Bytes, &n.Files)
 	if err != nil {
-		return store.UploadUsage{}, fmt.Errorf("postgres: upload usage of account %d: %w", owner, err)
+		return store.UploadUsage{}, failed("upload usage of account %d: %w", owner, err)
 	}
 	return n, nil
 }
@@ -91,7 +90,7 @@ func (e *engine) UploadsOf(ctx context.Context, owner int64) ([]store.Upload, er
 	}
 	ups, err := queryRows(ctx, e.db, scanUpload, `SELECT `+uploadColumns+` FROM uploads WHERE owner_id = $1 ORDER BY path`, owner)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: uploads of account %d: %w", owner, err)
+		return nil, failed("uploads of account %d: %w", owner, err)
 	}
 	return ups, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/x84bbs/x84/store"
 )
@@ -33,7 +32,7 @@ func (e *engine) CreateUser(ctx context.Context, u *store.User) error {
 		return putGroups(ctx, tx, id, u.Groups)
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: create user %q: %w", u.Handle, err)
+		return failed("create user %q: %w", u.Handle, err)
 	}
 	u.ID = id
 	u.Created = created
@@ -49,7 +48,7 @@ func (e *engine) User(ctx context.Context, handle string) (*store.User, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: user %q: %w", handle, err)
+		return nil, failed("user %q: %w", handle, err)
 	}
 	return u, nil
 }
@@ -72,7 +71,7 @@ func readUser(ctx context.Context, tx *sql.Tx, where string, arg any) (*store.Us
 func (e *engine) UpdateUser(ctx context.Context, u *store.User) error {
 	err := e.write(ctx, func(tx *sql.Tx) error { return saveUser(ctx, tx, u) })
 	if err != nil {
-		return fmt.Errorf("postgres: update user %d %q: %w", u.ID, u.Handle, err)
+		return failed("update user %d %q: %w", u.ID, u.Handle, err)
 	}
 	return nil
 }
@@ -96,7 +95,7 @@ func (e *engine) ModifyUser(ctx context.Context, id int64, change func(*store.Us
 		return saveUser(ctx, tx, u)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: modify user %d: %w", id, err)
+		return nil, failed("modify user %d: %w", id, err)
 	}
 	return u, nil
 }
@@ -139,7 +138,7 @@ func (e *engine) DeleteUser(ctx context.Context, handle string) error {
 		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM users WHERE handle_key = $1`, store.HandleKey(handle)))
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: delete user %q: %w", handle, err)
+		return failed("delete user %q: %w", handle, err)
 	}
 	return nil
 }
@@ -177,7 +176,7 @@ func (e *engine) ListUsers(ctx context.Context) ([]*store.User, error) {
 		return grows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: list users: %w", err)
+		return nil, failed("list users: %w", err)
 	}
 	return users, nil
 }
@@ -186,7 +185,7 @@ func (e *engine) ListUsers(ctx context.Context) ([]*store.User, error) {
 func (e *engine) CountUsers(ctx context.Context) (int, error) {
 	var n int
 	if err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("postgres: count users: %w", err)
+		return 0, failed("count users: %w", err)
 	}
 	return n, nil
 }
