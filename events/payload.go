@@ -90,6 +90,9 @@ type Disconnect struct {
 	Node   int    `json:"node,omitempty"`
 	Handle string `json:"handle,omitempty"`
 	Line   string `json:"line"`
+	// Since is when the call on Node began, as the asking node saw it:
+	// a later call that took the number is left alone.
+	Since time.Time `json:"since,omitzero"`
 }
 
 // BansChanged: a ban was made or lifted (topic TopicCluster); every node

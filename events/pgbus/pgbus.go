@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,6 +31,12 @@ const (
 	minBackoff   = 100 * time.Millisecond
 	maxBackoff   = 5 * time.Second
 	flushOnClose = 2 * time.Second
+	// maxAge is the oldest event sent: one that waited longer for the
+	// server (an outage) is dropped rather than shown out of its moment.
+	maxAge = 30 * time.Second
+	// maxTracked bounds the own events remembered (pending, direct) and
+	// the nodes heard (lastSeen).
+	maxTracked = 8192
 )
 
 // pingEvery is how long a listener hears nothing before it checks its
@@ -63,11 +70,22 @@ type Bus struct {
 
 	local  events.Local
 	arrive atomic.Pointer[func(events.Event) (events.Event, bool)]
+	// deliverMu makes the arrival hook and the delivery one step, so
+	// that subscribers get events in the order the hook saw them.
+	deliverMu sync.Mutex
 
-	out     chan outgoing
-	seq     atomic.Uint64
-	linked  atomic.Bool   // the listener hears the channel
-	alone   atomic.Uint64 // own events up to this seq were delivered directly
+	out chan outgoing
+
+	// pubMu orders this node's events and keeps track of their echoes.
+	pubMu   sync.Mutex
+	lastSeq uint64 // the last event's number
+	linked  bool   // the listener hears the channel
+	// pending are own events sent and not yet heard back: should the
+	// listener lose the link, they are delivered directly at once.
+	pending map[uint64]events.Event
+	// direct are own events delivered directly, whose echoes are skipped.
+	direct map[uint64]bool
+
 	dropped atomic.Uint64
 
 	cancel context.CancelFunc
@@ -77,6 +95,7 @@ type Bus struct {
 type outgoing struct {
 	seq  uint64
 	body []byte
+	at   time.Time // when published
 }
 
 // Open connects to the database at url (whose schema the store has
@@ -103,7 +122,11 @@ func Open(ctx context.Context, url string, cfg Config) (*Bus, error) {
 	}
 	// Named for the server's pg_stat_activity: whose connection it is.
 	cc.RuntimeParams["application_name"] = appName("x84 bus " + cfg.Node)
-	b := &Bus{cfg: cfg, conn: cc, log: log, out: make(chan outgoing, cfg.Queue), ping: pingEvery}
+	b := &Bus{cfg: cfg, conn: cc, log: log, out: make(chan outgoing, cfg.Queue), ping: pingEvery,
+		pending: map[uint64]events.Event{}, direct: map[uint64]bool{},
+		// Numbers start at the clock, so that they keep growing across a
+		// restart and the others can drop what they heard already.
+		lastSeq: uint64(time.Now().UnixNano())}
 	b.local.Node = cfg.Node
 
 	// The first connection proves the server is there and names the
@@ -123,7 +146,7 @@ func Open(ctx context.Context, url string, cfg Config) (*Bus, error) {
 		first.Close(ctx)
 		return nil, fmt.Errorf("pgbus: listen: %w", err)
 	}
-	b.linked.Store(true)
+	b.linked = true
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	b.cancel = cancel
@@ -165,7 +188,11 @@ func (b *Bus) Close() error {
 func (b *Bus) Dropped() uint64 { return b.dropped.Load() }
 
 // Linked reports whether the bus hears the cluster now.
-func (b *Bus) Linked() bool { return b.linked.Load() }
+func (b *Bus) Linked() bool {
+	b.pubMu.Lock()
+	defer b.pubMu.Unlock()
+	return b.linked
+}
 
 // SetArrive makes f see every event before its subscribers do, in the
 // order the cluster's events arrive (the same order on every node): f
@@ -191,31 +218,86 @@ func (b *Bus) Publish(ev events.Event) {
 		b.log.Error("pgbus: event not sent", "topic", ev.Topic, "err", err)
 		return
 	}
-	seq := b.seq.Add(1)
-	if !b.linked.Load() {
-		b.markAlone(seq)
-		b.DeliverLocal(ev)
+	// Numbering and queueing under one lock keep the queue, and so the
+	// server, in sequence order; a dropped event leaves a gap the
+	// receivers count.
+	b.pubMu.Lock()
+	b.lastSeq++
+	seq := b.lastSeq
+	alone := !b.linked
+	if alone {
+		track(b.direct, seq)
+	} else if len(b.pending) < maxTracked {
+		b.pending[seq] = ev
 	}
 	select {
-	case b.out <- outgoing{seq: seq, body: body}:
+	case b.out <- outgoing{seq: seq, body: body, at: time.Now()}:
 	default:
 		b.dropped.Add(1)
+		delete(b.pending, seq)
+	}
+	b.pubMu.Unlock()
+	if alone {
+		b.DeliverLocal(ev)
 	}
 }
 
-// markAlone records that own events up to seq were delivered directly.
-func (b *Bus) markAlone(seq uint64) {
-	for {
-		old := b.alone.Load()
-		if seq <= old || b.alone.CompareAndSwap(old, seq) {
-			return
-		}
+// track adds seq to a set of own events. At its bound the set starts
+// again: an echo may then be shown twice, which beats remembering
+// without end.
+func track(set map[uint64]bool, seq uint64) {
+	if len(set) >= maxTracked {
+		clear(set)
 	}
+	set[seq] = true
+}
+
+// cutOff marks the link lost and delivers at once, in order, this node's
+// events that were sent but not heard back; their echoes, should the
+// server have had them, are skipped.
+func (b *Bus) cutOff() {
+	b.pubMu.Lock()
+	b.linked = false
+	seqs := make([]uint64, 0, len(b.pending))
+	for seq := range b.pending {
+		seqs = append(seqs, seq)
+	}
+	slices.Sort(seqs)
+	evs := make([]events.Event, len(seqs))
+	for i, seq := range seqs {
+		evs[i] = b.pending[seq]
+		track(b.direct, seq)
+	}
+	clear(b.pending)
+	b.pubMu.Unlock()
+	for _, ev := range evs {
+		b.DeliverLocal(ev)
+	}
+}
+
+// relinked marks the link back.
+func (b *Bus) relinked() {
+	b.pubMu.Lock()
+	b.linked = true
+	b.pubMu.Unlock()
+}
+
+// ownEcho reports whether this node's event seq, back from the server,
+// was delivered directly already, and forgets it either way.
+func (b *Bus) ownEcho(seq uint64) (skip bool) {
+	b.pubMu.Lock()
+	defer b.pubMu.Unlock()
+	skip = b.direct[seq]
+	delete(b.direct, seq)
+	delete(b.pending, seq)
+	return skip
 }
 
 // DeliverLocal hands ev to this node's subscribers only, through the
 // arrival hook.
 func (b *Bus) DeliverLocal(ev events.Event) {
+	b.deliverMu.Lock()
+	defer b.deliverMu.Unlock()
 	if f := b.arrive.Load(); f != nil {
 		var ok bool
 		if ev, ok = (*f)(ev); !ok {
@@ -226,7 +308,8 @@ func (b *Bus) DeliverLocal(ev events.Event) {
 }
 
 // send takes queued events to the server, many per round trip. Events
-// that cannot be sent after one reconnection are dropped and counted.
+// that cannot be sent after one reconnection, or that waited longer than
+// maxAge, are dropped and counted.
 func (b *Bus) send(ctx context.Context) {
 	var conn *pgx.Conn
 	defer func() {
@@ -256,10 +339,14 @@ func (b *Bus) send(ctx context.Context) {
 		}
 		for attempt := 0; ; attempt++ {
 			if conn == nil {
-				conn = b.connect(ctx, "sender")
-				if conn == nil {
-					return // stopping
+				if conn = b.connect(ctx, "sender"); conn == nil { // stopping
+					b.dropped.Add(uint64(len(batch)))
+					b.flush(nil)
+					return
 				}
+			}
+			if batch = b.fresh(batch); len(batch) == 0 {
+				break
 			}
 			// A batch under way is finished even when the bus closes.
 			err := b.notify(context.WithoutCancel(ctx), conn, batch)
@@ -286,7 +373,24 @@ func (b *Bus) send(ctx context.Context) {
 	}
 }
 
-// flush sends what is still queued when the bus closes.
+// fresh drops, and counts, the events of batch that waited longer than
+// maxAge.
+func (b *Bus) fresh(batch []outgoing) []outgoing {
+	kept := batch[:0]
+	for _, o := range batch {
+		if time.Since(o.at) <= maxAge {
+			kept = append(kept, o)
+		}
+	}
+	if n := len(batch) - len(kept); n > 0 {
+		b.dropped.Add(uint64(n))
+		b.log.Warn("pgbus: events that waited too long for the database were dropped", "events", n)
+	}
+	return kept
+}
+
+// flush sends what is still queued when the bus closes; without a
+// connection it counts them as dropped.
 func (b *Bus) flush(conn *pgx.Conn) {
 	var batch []outgoing
 	for more := true; more; {
@@ -313,8 +417,9 @@ func (b *Bus) flush(conn *pgx.Conn) {
 	}
 }
 
-// notify sends a batch in one round trip, in order. An event too long
-// for NOTIFY is written to bus_spill and its row's id sent instead.
+// notify sends a batch in one round trip (one implicit transaction), in
+// order. An event too long for NOTIFY is written to bus_spill and its
+// row's id sent instead.
 func (b *Bus) notify(ctx context.Context, conn *pgx.Conn, batch []outgoing) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -364,7 +469,7 @@ func (b *Bus) listen(ctx context.Context, conn *pgx.Conn) {
 		if ctx.Err() != nil {
 			return
 		}
-		b.linked.Store(false)
+		b.cutOff()
 		lost := time.Now()
 		b.log.Warn("pgbus: lost the database; this node is cut off from the others", "err", err)
 		for {
@@ -377,7 +482,7 @@ func (b *Bus) listen(ctx context.Context, conn *pgx.Conn) {
 			}
 			conn.Close(context.Background())
 		}
-		b.linked.Store(true)
+		b.relinked()
 		missed := time.Since(lost)
 		b.log.Info("pgbus: linked to the other nodes again", "cut_off", missed.Round(time.Millisecond))
 		if b.cfg.OnGap != nil {
@@ -411,7 +516,8 @@ func (b *Bus) hear(ctx context.Context, conn *pgx.Conn, lastSeen map[string]uint
 	}
 }
 
-// arrived decodes one notification and delivers its event.
+// arrived decodes one notification and delivers its event, unless it is
+// this node's own, delivered already, or another node's heard before.
 func (b *Bus) arrived(ctx context.Context, conn *pgx.Conn, payload string, lastSeen map[string]uint64) {
 	num, body, ok := strings.Cut(payload, " ")
 	seq, err := strconv.ParseUint(num, 10, 64)
@@ -422,7 +528,8 @@ func (b *Bus) arrived(ctx context.Context, conn *pgx.Conn, payload string, lastS
 	raw := []byte(body)
 	if id, spilled := strings.CutPrefix(body, "@"); spilled {
 		qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		err := conn.QueryRow(qctx, `SELECT body FROM bus_spill WHERE id = $1`, id).Scan(&raw)
+		err := conn.QueryRow(qctx, `SELECT body FROM bus_spill WHERE id = $1 AND length(body) <= $2`,
+			id, events.MaxEncoded).Scan(&raw)
 		cancel()
 		if err != nil {
 			b.bad("spilled event unreadable: "+err.Error(), len(payload))
@@ -434,13 +541,25 @@ func (b *Bus) arrived(ctx context.Context, conn *pgx.Conn, payload string, lastS
 		b.bad(err.Error(), len(raw))
 		return
 	}
-	if ev.Node == b.cfg.Node && seq <= b.alone.Load() {
-		return // delivered when it was published, while cut off
+	if ev.Node == b.cfg.Node {
+		if b.ownEcho(seq) {
+			return // delivered when it was published, while cut off
+		}
+	} else {
+		last := lastSeen[ev.Node]
+		if seq <= last {
+			return // heard already: a batch sent again after a lost reply
+		}
+		// A gap within one run of the node (its numbers start at its
+		// clock at start) means events were dropped on the way.
+		if last != 0 && seq > last+1 && seq-last < 1<<20 {
+			b.log.Warn("pgbus: events from a node were lost", "node", ev.Node, "missed", seq-last-1)
+		}
+		if len(lastSeen) >= maxTracked {
+			clear(lastSeen)
+		}
+		lastSeen[ev.Node] = seq
 	}
-	if last := lastSeen[ev.Node]; last != 0 && seq > last+1 && ev.Node != b.cfg.Node {
-		b.log.Warn("pgbus: events from a node were lost", "node", ev.Node, "missed", seq-last-1)
-	}
-	lastSeen[ev.Node] = seq
 	b.DeliverLocal(ev)
 }
 

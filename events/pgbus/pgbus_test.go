@@ -229,3 +229,51 @@ func TestQuiet(t *testing.T) {
 		t.Errorf("after a quiet spell b is linked: %v, and linked again %d times; want true, 0", b.Linked(), gaps.Load())
 	}
 }
+
+// TestHeardOnce: a node's event heard again (a batch resent after a lost
+// reply), or older than one heard, is dropped; another program's noise
+// on the channel is counted and dropped.
+func TestHeardOnce(t *testing.T) {
+	url := cluster(t)
+	b := open(t, url, "b", Config{})
+	rb := listen(b, events.TopicBroadcast)
+	admin, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	var schema string
+	if err := admin.QueryRow(t.Context(), `SELECT current_schema()`).Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	send := func(payload string) {
+		t.Helper()
+		if _, err := admin.Exec(t.Context(), `SELECT pg_notify($1, $2)`, channelName(schema), payload); err != nil {
+			t.Fatal(err)
+		}
+	}
+	say := func(text string) string {
+		body, err := events.Marshal(events.Event{Topic: events.TopicBroadcast, Node: "zz", Data: events.Broadcast{Text: text}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(body)
+	}
+	send("100 " + say("first"))
+	send("100 " + say("first"))          // resent
+	send("99 " + say("older"))           // behind what was heard
+	send("not an event at all")          // noise
+	send("101 {\"topic\":\"broadcast\"") // broken
+	send("101 " + say("second"))
+	got := rb.wait(t, 2)
+	if a, b2 := got[0].Data.(events.Broadcast).Text, got[1].Data.(events.Broadcast).Text; a != "first" || b2 != "second" {
+		t.Fatalf("got %q, %q; want first, second", a, b2)
+	}
+	time.Sleep(100 * time.Millisecond)
+	rb.mu.Lock()
+	n := len(rb.got)
+	rb.mu.Unlock()
+	if n != 2 || b.Dropped() != 2 {
+		t.Errorf("delivered %d events and dropped %d; want 2 and 2", n, b.Dropped())
+	}
+}
