@@ -169,7 +169,7 @@ func TestClusterNameTaken(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "x84.toml"), []byte(testConfig(clusterConfig(url, "same"))), 0o600)
 	out, err := exec.Command(x84Bin, "--data", dir).CombinedOutput()
-	if code := exitCode(err); code != 1 || !strings.Contains(string(out), `"same" was heard`) {
+	if code := exitCode(err); code != 1 || !strings.Contains(string(out), `another running x84 is node "same"`) {
 		t.Fatalf("exit %d; want 1 with the reason\n%s", code, out)
 	}
 }

@@ -192,6 +192,9 @@ func (p *Parts) joinCluster(ctx context.Context, url string, cfg config.Config) 
 // cutOff tells this node's callers what they missed while the node was
 // cut off from the cluster.
 func (p *Parts) cutOff(missed time.Duration) {
+	if p.node != nil {
+		p.node.Relinked()
+	}
 	p.bus.DeliverLocal(events.Event{Topic: events.TopicBroadcast, Data: events.Broadcast{Text: fmt.Sprintf(
 		"This node lost touch with the rest of the board for %v: chat lines and notices from that time were missed.",
 		missed.Round(time.Second))}})

@@ -163,6 +163,10 @@ func (b *Banner) Reload(ctx context.Context) error {
 	if b.store == nil {
 		return nil
 	}
+	// Not while this Banner writes: a ban it is saving would be lost
+	// from memory, read before the write was.
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
 	saved, err := b.store.Bans(ctx)
 	if err != nil {
 		return fmt.Errorf("auth: reloading bans: %w", err)

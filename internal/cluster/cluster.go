@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -50,9 +52,10 @@ type Node struct {
 	reg *session.Registry
 	log *slog.Logger
 
-	mu     sync.Mutex
-	remote []session.Snapshot // the other live nodes' sessions
-	taken  map[int]bool       // this node's numbers in node_numbers
+	mu      sync.Mutex
+	remote  []session.Snapshot // the other live nodes' sessions
+	taken   map[int]bool       // this node's numbers in node_numbers
+	unfreed map[int]bool       // numbers Free could not delete yet
 
 	dirty  chan struct{} // this node's sessions changed
 	stale  chan struct{} // another node's sessions changed
@@ -63,6 +66,8 @@ type Node struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	unsub  func()
+	// nameConn holds the name's advisory lock.
+	nameConn *sql.Conn
 }
 
 // ErrNameTaken means a live node already has this node's name.
@@ -92,9 +97,14 @@ func Join(ctx context.Context, url string, cfg Config, reg *session.Registry, bu
 		log = slog.New(slog.DiscardHandler)
 	}
 	n := &Node{cfg: cfg, db: stdlib.OpenDB(*cc), bus: bus, reg: reg, log: log.With("node", cfg.Name),
-		taken: map[int]bool{}, dirty: make(chan struct{}, 1), stale: make(chan struct{}, 1), bans: make(chan struct{}, 1)}
-	n.db.SetMaxOpenConns(4)
+		taken: map[int]bool{}, unfreed: map[int]bool{}, dirty: make(chan struct{}, 1), stale: make(chan struct{}, 1), bans: make(chan struct{}, 1)}
+	n.db.SetMaxOpenConns(5) // one holds the name's lock
+	if err := n.lockName(ctx); err != nil {
+		n.db.Close()
+		return nil, err
+	}
 	if err := n.claim(ctx); err != nil {
+		n.nameConn.Close()
 		n.db.Close()
 		return nil, err
 	}
@@ -120,28 +130,43 @@ func (n *Node) OnGone(f func(name string)) { n.onGone.Store(&f) }
 // Name returns the node's name.
 func (n *Node) Name() string { return n.cfg.Name }
 
-// claim writes the node's row, taking over the name of a dead node.
+// nameLock is the first key of the advisory lock a node holds on its
+// name for as long as it runs: PostgreSQL drops it when the process or
+// its connection dies, so a name is free again as soon as its node is
+// gone, however recently it beat. ("x84" and 2.)
+const nameLock = 0x78383402
+
+// lockName takes the name's lock on a connection of its own, kept until
+// Leave. Another live node with the name holds it: ErrNameTaken.
+func (n *Node) lockName(ctx context.Context) error {
+	conn, err := n.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("cluster: join: %w", err)
+	}
+	h := fnv.New32a()
+	h.Write([]byte(n.cfg.Name))
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1, $2)`, nameLock, int32(h.Sum32())).Scan(&got); err != nil {
+		conn.Close()
+		return fmt.Errorf("cluster: join: %w", err)
+	}
+	if !got {
+		conn.Close()
+		return fmt.Errorf("%w: another running x84 is node %q; give each node its own [cluster] name", ErrNameTaken, n.cfg.Name)
+	}
+	n.nameConn = conn
+	return nil
+}
+
+// claim writes the node's row. A row of the same name is a dead node's
+// (this node holds the name's lock): it goes, and its numbers with it.
 func (n *Node) claim(ctx context.Context) error {
 	tx, err := n.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("cluster: join: %w", err)
 	}
 	defer tx.Rollback()
-	var silent time.Duration
-	var micros int64
-	err = tx.QueryRowContext(ctx, `SELECT (extract(epoch FROM now() - heartbeat) * 1e6)::bigint
-		FROM cluster_nodes WHERE name = $1 FOR UPDATE`, n.cfg.Name).Scan(&micros)
-	silent = time.Duration(micros) * time.Microsecond
-	switch {
-	case err == nil && silent < n.cfg.NodeTimeout:
-		return fmt.Errorf("%w: %q was heard %v ago; give each node its own [cluster] name",
-			ErrNameTaken, n.cfg.Name, silent.Round(time.Millisecond))
-	case err == nil:
-		// A dead node of this name: its numbers go with its row.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM cluster_nodes WHERE name = $1`, n.cfg.Name); err != nil {
-			return fmt.Errorf("cluster: join: %w", err)
-		}
-	case !errors.Is(err, sql.ErrNoRows):
+	if _, err := tx.ExecContext(ctx, `DELETE FROM cluster_nodes WHERE name = $1`, n.cfg.Name); err != nil {
 		return fmt.Errorf("cluster: join: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO cluster_nodes (name, started, heartbeat) VALUES ($1, now(), now())`, n.cfg.Name); err != nil {
@@ -165,6 +190,7 @@ func (n *Node) Leave() error {
 	if err == nil {
 		n.bus.Publish(events.Event{Topic: events.TopicCluster, Data: events.NodeSessions{}})
 	}
+	n.nameConn.Close() // frees the name
 	n.db.Close()
 	if err != nil {
 		return fmt.Errorf("cluster: leave: %w", err)
@@ -174,16 +200,25 @@ func (n *Node) Leave() error {
 }
 
 // Take implements session.NodeNumbers: the lowest number no node holds.
+// Callers arriving at once compute the same number and all but one lose
+// the race; each retry skips a few more free numbers at random, so a
+// burst spreads out at once instead of queueing one winner per round.
 func (n *Node) Take() (int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	for range 50 {
+	for attempt := range 50 {
+		skip := 0
+		if attempt > 0 {
+			skip = rand.IntN(2 * attempt)
+		}
 		var num int
+		// The series holds count+1+skip numbers, so at least skip+1 of
+		// them are free.
 		err := n.db.QueryRowContext(ctx, `INSERT INTO node_numbers (num, node)
-			SELECT g, $1 FROM generate_series(1, (SELECT count(*) FROM node_numbers)::int + 1) AS g
+			SELECT g, $1 FROM generate_series(1, (SELECT count(*) FROM node_numbers)::int + 1 + $2) AS g
 			WHERE NOT EXISTS (SELECT 1 FROM node_numbers WHERE num = g)
-			ORDER BY g LIMIT 1
-			ON CONFLICT DO NOTHING RETURNING num`, n.cfg.Name).Scan(&num)
+			ORDER BY g OFFSET $2 LIMIT 1
+			ON CONFLICT DO NOTHING RETURNING num`, n.cfg.Name, skip).Scan(&num)
 		switch {
 		case err == nil:
 			n.mu.Lock()
@@ -201,19 +236,48 @@ func (n *Node) Take() (int, error) {
 			return 0, fmt.Errorf("cluster: take a node number: %w", err)
 		}
 	}
-	return 0, errors.New("cluster: take a node number: too many nodes racing")
+	return 0, errors.New("cluster: take a node number: too many callers racing")
 }
 
 // Free implements session.NodeNumbers. A number that cannot be freed
-// now is freed by the next heartbeat.
+// now (the database is away) is freed by a later heartbeat.
 func (n *Node) Free(num int) {
 	n.mu.Lock()
 	delete(n.taken, num)
 	n.mu.Unlock()
+	if err := n.free(num); err != nil {
+		n.log.Warn("cluster: free a node number; will retry", "number", num, "err", err)
+		n.mu.Lock()
+		n.unfreed[num] = true
+		n.mu.Unlock()
+	}
+}
+
+func (n *Node) free(num int) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if _, err := n.db.ExecContext(ctx, `DELETE FROM node_numbers WHERE num = $1 AND node = $2`, num, n.cfg.Name); err != nil {
-		n.log.Warn("cluster: free a node number", "number", num, "err", err)
+	_, err := n.db.ExecContext(ctx, `DELETE FROM node_numbers WHERE num = $1 AND node = $2`, num, n.cfg.Name)
+	return err
+}
+
+// freeLater frees the numbers Free could not, unless taken again since.
+func (n *Node) freeLater() {
+	n.mu.Lock()
+	var nums []int
+	for k := range n.unfreed {
+		if !n.taken[k] {
+			nums = append(nums, k)
+		}
+		delete(n.unfreed, k)
+	}
+	n.mu.Unlock()
+	for _, k := range nums {
+		if err := n.free(k); err != nil {
+			n.mu.Lock()
+			n.unfreed[k] = true
+			n.mu.Unlock()
+			return
+		}
 	}
 }
 
@@ -274,7 +338,8 @@ func (n *Node) onCluster(ev events.Event) {
 		case d.Handle != "":
 			n.wg.Go(func() { community.NewLocalPresence(n.reg).DisconnectUser(d.Handle, d.Line) })
 		case d.Host == n.cfg.Name:
-			if s := n.reg.Lookup(d.Node); s != nil {
+			s := n.reg.Lookup(d.Node)
+			if s != nil && (d.Since.IsZero() || s.Snapshot().ConnectedAt.Equal(d.Since)) {
 				n.wg.Go(func() { s.Disconnect(d.Line) })
 			}
 		}
@@ -297,6 +362,8 @@ func (n *Node) run(ctx context.Context) {
 	tick := time.NewTicker(n.cfg.Heartbeat)
 	defer tick.Stop()
 	var store, read <-chan time.Time
+	beats := 0
+	banEvery := max(1, int(time.Minute/n.cfg.Heartbeat))
 	for {
 		select {
 		case <-ctx.Done():
@@ -304,6 +371,11 @@ func (n *Node) run(ctx context.Context) {
 		case <-tick.C:
 			n.beat(ctx)
 			n.read(ctx)
+			// Bans changed by a node that was not heard (a gap), or by
+			// x84 user on a machine with no node, still arrive.
+			if beats++; beats%banEvery == 0 {
+				n.reloadBans(ctx)
+			}
 		case <-n.dirty:
 			if store == nil {
 				store = time.After(settle)
@@ -321,11 +393,25 @@ func (n *Node) run(ctx context.Context) {
 			read = nil
 			n.read(ctx)
 		case <-n.bans:
-			if f := n.onBans.Load(); f != nil {
-				(*f)(ctx)
-			}
+			n.reloadBans(ctx)
 		}
 	}
+}
+
+// reloadBans runs the OnBans function, within a heartbeat's time.
+func (n *Node) reloadBans(ctx context.Context) {
+	if f := n.onBans.Load(); f != nil {
+		bctx, cancel := context.WithTimeout(ctx, n.cfg.Heartbeat)
+		defer cancel()
+		(*f)(bctx)
+	}
+}
+
+// Relinked tells the node that the bus was cut off for a while: what the
+// other nodes said meanwhile (sessions, bans) is read again.
+func (n *Node) Relinked() {
+	signal(n.stale)
+	signal(n.bans)
 }
 
 // wireSession is a session as the nodes store it for each other.
@@ -372,18 +458,15 @@ func (n *Node) write(ctx context.Context) error {
 	return err
 }
 
-// beat proves the node alive, frees numbers it no longer holds, and
-// removes nodes that stopped beating.
+// beat proves the node alive, frees numbers it could not free before,
+// and removes nodes that stopped beating.
 func (n *Node) beat(ctx context.Context) {
 	if n.write(ctx) != nil {
 		return
 	}
+	n.freeLater()
 	bctx, cancel := context.WithTimeout(ctx, n.cfg.Heartbeat)
 	defer cancel()
-	if _, err := n.db.ExecContext(bctx, `DELETE FROM node_numbers WHERE node = $1 AND NOT (num = ANY($2::int[]))`,
-		n.cfg.Name, n.numbers()); err != nil {
-		n.log.Warn("cluster: heartbeat", "err", err)
-	}
 	rows, err := n.db.QueryContext(bctx, `DELETE FROM cluster_nodes WHERE heartbeat < now() - make_interval(secs => $1)
 		RETURNING name`, n.cfg.NodeTimeout.Seconds())
 	if err != nil {

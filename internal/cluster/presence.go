@@ -59,7 +59,7 @@ func (p *Presence) Disconnect(node int, line string) bool {
 	if !ok {
 		return false
 	}
-	p.n.bus.Publish(events.Event{Topic: events.TopicCluster, Data: events.Disconnect{Host: s.Host, Node: node, Line: line}})
+	p.n.bus.Publish(events.Event{Topic: events.TopicCluster, Data: events.Disconnect{Host: s.Host, Node: node, Line: line, Since: s.ConnectedAt}})
 	return true
 }
 
