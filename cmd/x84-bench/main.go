@@ -12,6 +12,13 @@
 //	x84-bench -x84 ./x84 door -n 200 -c 20     time into a door, memory per caller in one
 //	x84-bench -x84 ./x84 doorflood -n 1        door output to a telnet caller, MiB/s
 //
+// With -store URL (a PostgreSQL server, without search_path) the server
+// keeps its records in a fresh schema there, dropped when the run ends;
+// chat's -nodes K starts K servers on that schema, one cluster, with the
+// callers spread over them:
+//
+//	x84-bench -x84 ./x84 chat -n 2000 -nodes 2 -store postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+//
 // Clients answer negotiation as Debian's telnet in a 100x30 xterm does.
 // Every loop is bounded in count and time; it runs on loopback only.
 package main
@@ -20,13 +27,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
@@ -46,7 +53,7 @@ func main() {
 	bin := flag.String("x84", "", "path to the x84 binary to measure (for idle, connect, login, oneliners)")
 	cpuProfile := flag.String("cpuprofile", "", "write the load tool's own CPU profile to this file (is the tool the bottleneck?)")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|idlemenu|connect|login|oneliners|web|chat|door|doorflood [-n N] [-c CONCURRENCY]\n"+
+		fmt.Fprintf(os.Stderr, "usage: x84-bench -x84 PATH idle|idlemenu|connect|login|oneliners|web|chat|door|doorflood [-n N] [-c CONCURRENCY] [-store URL] [-nodes K (chat)]\n"+
 			"       x84-bench sshconn|sshidle -addr HOST:PORT -user U -key FILE [-n N] [-c CONCURRENCY]\n"+
 			"       x84-bench -x84 PATH soak [-n N] [-d DURATION] (x84-bench soak -h for more)\n"+
 			"       x84-bench -x84 PATH telnetpeer [-n N] [-client go|telnet|both]   time to a login prompt vs telnetd\n"+
@@ -74,9 +81,15 @@ func main() {
 	addr := fs.String("addr", "", "ssh server to measure (sshconn, sshidle)")
 	user := fs.String("user", "", "ssh user (sshconn, sshidle)")
 	key := fs.String("key", "", "ssh private key file (sshconn, sshidle)")
+	storeURL := fs.String("store", "", "PostgreSQL server URL without search_path: the server keeps its records in a fresh schema there, dropped at the end\n(idle, idlemenu, connect, login, oneliners, chat, door, doorflood)")
+	nodes := fs.Int("nodes", 1, "x84 servers, one cluster on -store, the callers spread over them round-robin (chat only)")
 	fs.Parse(args)
 	if *n < 1 || *n > 15000 || *conc < 1 {
 		fmt.Fprintln(os.Stderr, "x84-bench: -n must be 1..15000 and -c at least 1")
+		os.Exit(2)
+	}
+	if msg := checkStoreFlags(cmd, *storeURL, *nodes, *n); msg != "" {
+		fmt.Fprintln(os.Stderr, "x84-bench:", msg)
 		os.Exit(2)
 	}
 	raiseFileLimit()
@@ -105,7 +118,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	default:
-		err = bench(*bin, cmd, *n, *conc)
+		err = bench(*bin, cmd, *n, *conc, *storeURL, *nodes)
 	}
 	if err != nil {
 		pprof.StopCPUProfile()
@@ -114,17 +127,107 @@ func main() {
 	}
 }
 
-// bench runs one benchmark against a server of its own, which it stops
-// whatever happens.
-func bench(bin, cmd string, n, conc int) error {
+// maxNodes bounds -nodes.
+const maxNodes = 16
+
+// checkStoreFlags says what is wrong with -store and -nodes for cmd with
+// n callers, or "".
+func checkStoreFlags(cmd, storeURL string, nodes, n int) string {
+	if storeURL != "" {
+		switch cmd {
+		case "idle", "idlemenu", "connect", "login", "oneliners", "chat", "door", "doorflood":
+		default:
+			return fmt.Sprintf("-store does not apply to %s", cmd)
+		}
+		if err := checkStoreURL(storeURL); err != nil {
+			return err.Error()
+		}
+	}
+	switch {
+	case nodes < 1 || nodes > maxNodes:
+		return fmt.Sprintf("-nodes must be 1..%d", maxNodes)
+	case nodes > 1 && cmd != "chat":
+		return "-nodes applies to chat only"
+	case nodes > 1 && storeURL == "":
+		return "-nodes above 1 needs -store: the nodes share a PostgreSQL database"
+	case nodes > n:
+		return "-nodes must not exceed -n: every node gets a caller"
+	}
+	return ""
+}
+
+// bench runs one benchmark against servers of its own (nodes of them,
+// on a fresh schema of storeURL when it is set), which it stops, and
+// whose schema it drops, whatever happens.
+func bench(bin, cmd string, n, conc int, storeURL string, nodes int) (err error) {
 	if cmd == "door" || cmd == "doorflood" {
 		extraConfig = doorConfig
 	}
-	srv, err := startServer(bin, n)
-	if err != nil {
-		return err
+	run := &started{}
+	// Interrupted (^C, timeout(1)): the servers stop and the schema goes
+	// all the same.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	defer func() {
+		signal.Stop(sig)
+		close(done)
+	}()
+	go func() {
+		select {
+		case s := <-sig:
+			fmt.Fprintf(os.Stderr, "x84-bench: %v: stopping the servers\n", s)
+			if err := run.end(); err != nil {
+				fmt.Fprintln(os.Stderr, "x84-bench:", err)
+			}
+			os.Exit(1)
+		case <-done:
+		}
+	}()
+	defer func() {
+		if e := run.end(); e != nil && err == nil {
+			err = e
+		} else if e != nil {
+			fmt.Fprintln(os.Stderr, "x84-bench:", e)
+		}
+	}()
+	var schema *benchSchema
+	if storeURL != "" {
+		if schema, err = newBenchSchema(storeURL); err != nil {
+			return err
+		}
+		run.setSchema(schema) // before it exists: dropped if a signal comes meanwhile
+		if err := schema.create(); err != nil {
+			return err
+		}
+		fmt.Printf("store: PostgreSQL, schema %s (dropped at the end), %d node(s)\n", schema.name, nodes)
 	}
-	defer srv.stop()
+	// Each node holds its share of the callers.
+	perNode := (n + nodes - 1) / nodes
+	var servers []*server
+	for i := range nodes {
+		extra := extraConfig
+		if schema != nil {
+			extra += schema.config(fmt.Sprintf("node%d", i+1))
+		}
+		logName := os.Getenv("X84_BENCH_SERVER_LOG")
+		if logName != "" && i > 0 {
+			logName += fmt.Sprintf(".node%d", i+1)
+		}
+		srv, err := startServerWith(bin, perNode, extra, logName)
+		if err != nil {
+			if nodes > 1 {
+				err = fmt.Errorf("node %d: %w", i+1, err)
+			}
+			return err
+		}
+		run.add(srv)
+		servers = append(servers, srv)
+	}
+	if cmd == "chat" {
+		return chatFanout(servers, n, conc)
+	}
+	srv := servers[0]
 	switch cmd {
 	case "idle":
 		return idle(srv, n, conc)
@@ -136,8 +239,6 @@ func bench(bin, cmd string, n, conc int) error {
 		return logins(srv, n, conc)
 	case "oneliners":
 		return postOneliners(srv, n, conc)
-	case "chat":
-		return chatFanout(srv, n, conc)
 	case "door":
 		return doorBench(srv, n, conc)
 	case "doorflood":
@@ -162,6 +263,9 @@ type server struct {
 
 	mu     sync.Mutex
 	errors []string // error lines the server logged
+	last   []string // the last lines it logged, for when it does not start
+
+	stopOnce sync.Once
 }
 
 // errorLines returns what the server logged as errors so far.
@@ -173,6 +277,42 @@ func (s *server) errorLines() []string {
 
 var listenRE = regexp.MustCompile(`msg=listening proto=telnet addr=(\S+)`)
 
+// started is what one run has started: its servers and its schema, ended
+// by end once, by whoever comes first (the run's return or a signal).
+type started struct {
+	mu      sync.Mutex
+	servers []*server
+	schema  *benchSchema
+}
+
+func (r *started) add(s *server) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.servers = append(r.servers, s)
+}
+
+func (r *started) setSchema(b *benchSchema) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.schema = b
+}
+
+// end stops the servers, then drops the schema they were on.
+func (r *started) end() error {
+	r.mu.Lock()
+	servers, schema := slices.Clone(r.servers), r.schema
+	r.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, s := range servers {
+		wg.Go(s.stop)
+	}
+	wg.Wait()
+	if schema != nil {
+		return schema.drop()
+	}
+	return nil
+}
+
 // extraConfig is added to the bench server's x84.toml (doors).
 var extraConfig string
 
@@ -180,67 +320,102 @@ var extraConfig string
 // a soak's callers who call again before their last session has ended)
 // and waits until it listens.
 func startServer(bin string, n int) (*server, error) {
+	return startServerWith(bin, n, extraConfig, os.Getenv("X84_BENCH_SERVER_LOG"))
+}
+
+// startServerWith is startServer with extra added to the x84.toml and
+// the server's log written to the file logName ("": nowhere).
+func startServerWith(bin string, n int, extra, logName string) (*server, error) {
 	dir, err := os.MkdirTemp("", "x84-bench")
 	if err != nil {
 		return nil, err
 	}
 	conf := fmt.Sprintf("[server]\nmax_sessions = %d\nmax_per_address = %d\nidle_timeout = \"0\"\n"+
 		"[telnet]\nport = 0\n[ssh]\nenabled = false\n[web]\nport = 0\n[board]\noneliner_interval = \"0\"\n"+
-		"[accounts]\nallow_anonymous = true\n[ban]\nallow = [\"127.0.0.1/32\"]\n", n+n/5+10, n+n/5+10) + extraConfig
+		"[accounts]\nallow_anonymous = true\n[ban]\nallow = [\"127.0.0.1/32\"]\n", n+n/5+10, n+n/5+10) + extra
 	if err := os.WriteFile(filepath.Join(dir, "x84.toml"), []byte(conf), 0o600); err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
 	cmd := exec.Command(bin, "--data", dir)
+	// The store is the one this run chose, not one from the environment.
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "X84_STORE_URL=") })
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
 	addrc := make(chan string, 1)
+	exited := make(chan struct{}) // the server closed its log: it ended
 	srv := &server{cmd: cmd, dir: dir, ctl: control.NewClient(filepath.Join(dir, "x84.sock"))}
 	// X84_BENCH_SERVER_LOG names a file for everything the server logs.
 	var serverLog io.Writer = io.Discard
-	if name := os.Getenv("X84_BENCH_SERVER_LOG"); name != "" {
-		if f, err := os.Create(name); err == nil {
+	if logName != "" {
+		if f, err := os.Create(logName); err == nil {
 			serverLog = f
 		}
 	}
 	go func() {
+		defer close(exited)
 		sc := bufio.NewScanner(stderr)
+		listening := false
 		for sc.Scan() {
 			line := sc.Text()
 			fmt.Fprintln(serverLog, line)
-			if m := listenRE.FindStringSubmatch(line); m != nil {
+			if m := listenRE.FindStringSubmatch(line); m != nil && !listening {
+				listening = true
 				addrc <- m[1]
 			}
-			if strings.Contains(line, "level=ERROR") || strings.Contains(line, "locked") || strings.Contains(line, "SQLITE_BUSY") {
-				srv.mu.Lock()
-				srv.errors = append(srv.errors, line)
-				srv.mu.Unlock()
+			srv.mu.Lock()
+			if !listening {
+				srv.last = append(srv.last, line)
+				if len(srv.last) > 5 {
+					srv.last = srv.last[1:]
+				}
 			}
+			if strings.Contains(line, "level=ERROR") || strings.Contains(line, "locked") || strings.Contains(line, "SQLITE_BUSY") {
+				srv.errors = append(srv.errors, line)
+			}
+			srv.mu.Unlock()
 		}
 	}()
+	why := "not listening after 20 s"
 	select {
 	case srv.addr = <-addrc:
 		return srv, nil
+	case <-exited:
+		select {
+		case srv.addr = <-addrc:
+			return srv, nil
+		default:
+		}
+		why = "it ended"
 	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		return nil, errors.New("x84 did not start")
 	}
+	srv.stop()
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	return nil, fmt.Errorf("x84 did not start (%s); its last lines:\n  %s", why, strings.Join(srv.last, "\n  "))
 }
 
+// stop ends the server, and removes its data directory. Only the first
+// call does anything; the others wait for it.
 func (s *server) stop() {
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		s.cmd.Process.Kill()
-	}
-	os.RemoveAll(s.dir)
+	s.stopOnce.Do(func() {
+		s.cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { s.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			s.cmd.Process.Kill()
+			<-done
+		}
+		os.RemoveAll(s.dir)
+	})
 }
 
 // rss reads the server process's resident set size from /proc.
