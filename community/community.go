@@ -71,8 +71,10 @@ func New(cfg Config) (*Services, error) {
 	defaults.Positive(&cfg.ChatCrowd, defaultChatCrowd)
 	defaults.Positive(&cfg.ChatCrowdEvery, defaultChatCrowdEvery)
 	chat := &Chat{rooms: cfg.Rooms, log: log, crowd: crowds{rooms: cfg.Rooms, size: cfg.ChatCrowd, every: cfg.ChatCrowdEvery}}
+	oneliners := &Oneliners{store: cfg.Store.Oneliners, bus: cfg.Events, length: cfg.OnelinerLength, interval: cfg.OnelinerInterval, log: log}
+	oneliners.watch() // for the services' life, as long as the bus's
 	return &Services{
-		Oneliners:  &Oneliners{store: cfg.Store.Oneliners, bus: cfg.Events, length: cfg.OnelinerLength, interval: cfg.OnelinerInterval, log: log},
+		Oneliners:  oneliners,
 		Chat:       chat,
 		Pages:      &Pages{chat: chat, presence: cfg.Presence, bus: cfg.Events, log: log, last: map[string]time.Time{}},
 		Broadcasts: &Broadcasts{bus: cfg.Events, presence: cfg.Presence, log: log},

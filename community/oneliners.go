@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -22,18 +24,81 @@ type Oneliners struct {
 	length   int
 	interval time.Duration // 0: no wait
 	log      *slog.Logger
+
+	wall wall
+}
+
+// wall keeps the newest one-liners for List: every caller watching the
+// wall reloads it when a line is posted, and thousands of them should
+// cost one read of the store, not thousands. A post here or on another
+// node (its event) makes it stale; so does age, in case an event was
+// missed.
+type wall struct {
+	mu      sync.Mutex
+	list    []store.Oneliner
+	n       int       // how many were asked for when list was read
+	at      time.Time // when list was read; zero: stale
+	gen     uint64    // counts the changes, so a read that raced one is not kept
+	loading chan struct{}
+}
+
+// wallLife is the longest the wall is kept without a change heard.
+const wallLife = 5 * time.Second
+
+// stale marks the wall as changed.
+func (w *wall) stale() {
+	w.mu.Lock()
+	w.gen++
+	w.at = time.Time{}
+	w.mu.Unlock()
+}
+
+// watch keeps the wall fresh from the bus; it returns the cancel.
+func (o *Oneliners) watch() func() {
+	return o.bus.Subscribe(events.TopicOneliner, func(events.Event) { o.wall.stale() })
 }
 
 // MaxLength is the longest one-liner, in characters.
 func (o *Oneliners) MaxLength() int { return o.length }
 
-// List returns the newest n one-liners, newest first.
+// List returns the newest n one-liners, newest first. Callers asking at
+// once share one read of the store.
 func (o *Oneliners) List(ctx context.Context, n int) ([]store.Oneliner, error) {
-	list, err := o.store.Oneliners(ctx, n)
-	if err != nil {
-		return nil, fmt.Errorf("community: %w", err)
+	w := &o.wall
+	for {
+		w.mu.Lock()
+		if !w.at.IsZero() && time.Since(w.at) < wallLife && w.n >= n {
+			list := slices.Clone(w.list[:min(n, len(w.list))])
+			w.mu.Unlock()
+			return list, nil
+		}
+		if ch := w.loading; ch != nil {
+			w.mu.Unlock()
+			select {
+			case <-ch:
+				continue
+			case <-ctx.Done():
+				return nil, fmt.Errorf("community: %w", ctx.Err())
+			}
+		}
+		ch := make(chan struct{})
+		w.loading, w.gen = ch, w.gen+1
+		gen := w.gen
+		w.mu.Unlock()
+
+		list, err := o.store.Oneliners(ctx, n)
+		w.mu.Lock()
+		w.loading = nil
+		close(ch)
+		if err == nil && w.gen == gen {
+			w.list, w.n, w.at = list, n, time.Now()
+		}
+		w.mu.Unlock()
+		if err != nil {
+			return nil, fmt.Errorf("community: %w", err)
+		}
+		return slices.Clone(list), nil
 	}
-	return list, nil
 }
 
 // Wait returns nil if u may post now, ErrAnonymous, or a *WaitError
@@ -85,6 +150,9 @@ func (o *Oneliners) Post(ctx context.Context, u *store.User, text string) (*stor
 	} else if err != nil {
 		return nil, fmt.Errorf("community: %w", err)
 	}
+	// At once, not when the event comes back: the poster's own screen
+	// reloads next and must show the line.
+	o.wall.stale()
 	o.bus.Publish(events.Event{Topic: events.TopicOneliner, Data: events.OnelinerPosted{ID: ol.ID}})
 	return ol, nil
 }

@@ -1,8 +1,10 @@
 package community_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -11,7 +13,9 @@ import (
 
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/sqlite"
 )
 
 func TestOnelinerPostRules(t *testing.T) {
@@ -199,5 +203,80 @@ func TestOnelinerBurst(t *testing.T) {
 	}
 	if list, _ := f.svc.Oneliners.List(t.Context(), posts); len(list) != 1 {
 		t.Errorf("List after the burst holds %d one-liners; want 1", len(list))
+	}
+}
+
+// countingOneliners counts the reads of the wall.
+type countingOneliners struct {
+	wall  store.Oneliners
+	reads atomic.Int32
+}
+
+func (c *countingOneliners) AddOneliner(ctx context.Context, o *store.Oneliner, gap time.Duration) error {
+	return c.wall.AddOneliner(ctx, o, gap)
+}
+
+func (c *countingOneliners) LastOnelinerBy(ctx context.Context, handle string) (time.Time, error) {
+	return c.wall.LastOnelinerBy(ctx, handle)
+}
+
+func (c *countingOneliners) Oneliners(ctx context.Context, n int) ([]store.Oneliner, error) {
+	c.reads.Add(1)
+	time.Sleep(20 * time.Millisecond) // a database across a network
+	return c.wall.Oneliners(ctx, n)
+}
+
+// TestOnelinerWallShared: callers reloading the wall at once share one
+// read of the store; a post, here or announced by another node, makes
+// the next List read again, and the poster sees the line.
+func TestOnelinerWallShared(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "x84.db"), sqlite.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	counting := &countingOneliners{wall: st.Oneliners}
+	wrapped := *st
+	wrapped.Oneliners = counting
+	bus := &events.Local{}
+	svc, err := community.New(community.Config{Store: &wrapped, Events: bus, Presence: community.NewLocalPresence(&session.Registry{}), OnelinerInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &store.User{Handle: "ann", Password: "x", Encoding: store.EncodingAuto}
+	if err := st.Users.CreateUser(t.Context(), u); err != nil {
+		t.Fatal(err)
+	}
+	readAll := func() {
+		var wg sync.WaitGroup
+		for range 100 {
+			wg.Go(func() {
+				if _, err := svc.Oneliners.List(t.Context(), 20); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	readAll()
+	if n := counting.reads.Load(); n != 1 {
+		t.Fatalf("100 callers at once read the store %d times; want 1", n)
+	}
+	if _, err := svc.Oneliners.Post(t.Context(), u, "hello wall"); err != nil {
+		t.Fatal(err)
+	}
+	list, err := svc.Oneliners.List(t.Context(), 20)
+	if err != nil || len(list) != 1 || list[0].Text != "hello wall" {
+		t.Fatalf("after the post List = %+v, %v", list, err)
+	}
+	readAll()
+	if n := counting.reads.Load(); n != 2 {
+		t.Fatalf("reads after a post: %d; want 2", n)
+	}
+	// Another node's post: only its event tells.
+	bus.Publish(events.Event{Topic: events.TopicOneliner, Data: events.OnelinerPosted{ID: 99}})
+	readAll()
+	if n := counting.reads.Load(); n != 3 {
+		t.Fatalf("reads after another node's post: %d; want 3", n)
 	}
 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 
 	"github.com/x84bbs/x84/store"
@@ -41,16 +42,28 @@ func (e *engine) CreateUser(ctx context.Context, u *store.User) error {
 
 // User implements store.Users.
 func (e *engine) User(ctx context.Context, handle string) (*store.User, error) {
-	var u *store.User
-	err := e.read(ctx, func(tx *sql.Tx) error {
-		var err error
-		u, err = readUser(ctx, tx, `handle_key = $1`, store.HandleKey(handle))
-		return err
-	})
+	// One statement, one round trip: every screen of every caller asks
+	// (the main menu reads the caller's account each time it is drawn).
+	var groups []byte
+	var u store.User
+	err := e.db.QueryRowContext(ctx, `SELECT `+userColumns+`,
+		coalesce((SELECT json_agg(grp ORDER BY grp) FROM user_groups WHERE user_id = users.id), '[]')
+		FROM users WHERE handle_key = $1`, store.HandleKey(handle)).Scan(
+		&u.ID, &u.Handle, &u.Password, &u.RealName, &u.Location, &u.Email,
+		&u.Encoding, at(&u.Created), at(&u.LastCall), &u.Calls, &u.Signature, &groups)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err == nil {
+		err = json.Unmarshal(groups, &u.Groups)
+	}
 	if err != nil {
 		return nil, failed("user %q: %w", handle, err)
 	}
-	return u, nil
+	if len(u.Groups) == 0 {
+		u.Groups = nil // as SQLite's engine gives it
+	}
+	return &u, nil
 }
 
 // readUser reads the account matching a condition on users (with $1 for
