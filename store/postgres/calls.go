@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 // RecordCall implements store.Calls. The count, the last call and the
@@ -40,7 +41,7 @@ func (e *engine) LastCalls(ctx context.Context, limit int) ([]store.Call, error)
 	if limit < 1 {
 		return nil, nil
 	}
-	calls, err := queryRows(ctx, e.db, scanCall, `SELECT handle, location, at, calls, kind FROM calls
+	calls, err := sqldb.QueryRows(ctx, e.db, scanCall, `SELECT handle, location, at, calls, kind FROM calls
 		ORDER BY at DESC, id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, failed("last calls: %w", err)
@@ -49,7 +50,7 @@ func (e *engine) LastCalls(ctx context.Context, limit int) ([]store.Call, error)
 }
 
 // scanCall reads handle, location, at, calls, kind.
-func scanCall(row scanner) (store.Call, error) {
+func scanCall(row sqldb.Scanner) (store.Call, error) {
 	var c store.Call
 	if err := row.Scan(&c.Handle, &c.Location, at(&c.At), &c.Calls, &c.Kind); err != nil {
 		return store.Call{}, err

@@ -5,53 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
-
-// validFilePath reports whether p may name a file in the file area:
-// slash-separated and relative, with no empty, "." or ".." element (so
-// neither a leading nor a trailing slash), as fs.ValidPath says; unlike
-// fs.ValidPath it need not be UTF-8, since a file on disk may have any
-// name.
-func validFilePath(p string) bool {
-	for {
-		elem, rest, more := strings.Cut(p, "/")
-		if elem == "" || elem == "." || elem == ".." {
-			return false
-		}
-		if !more {
-			return true
-		}
-		p = rest
-	}
-}
-
-// fileDir returns the folder p is directly in, as file_records.dir keeps
-// it: p up to its last '/', or "" for the area's root.
-func fileDir(p string) string {
-	if i := strings.LastIndexByte(p, '/'); i >= 0 {
-		return p[:i]
-	}
-	return ""
-}
-
-// checkFilePath refuses a path no file can have.
-func checkFilePath(p string) error {
-	if !validFilePath(p) {
-		return fmt.Errorf("%q is not a relative, slash-separated path", p)
-	}
-	return nil
-}
-
-// checkBytes refuses a negative byte count.
-func checkBytes(n int64) error {
-	if n < 0 {
-		return fmt.Errorf("negative byte count %d", n)
-	}
-	return nil
-}
 
 // noAccount turns a violated foreign key (here, an account ID that names
 // no account) into store.ErrNotFound.
@@ -64,7 +21,7 @@ func noAccount(err error) error {
 
 const fileColumns = `path, description, downloads, added`
 
-func scanFileRecord(sc scanner) (store.FileRecord, error) {
+func scanFileRecord(sc sqldb.Scanner) (store.FileRecord, error) {
 	var r store.FileRecord
 	if err := sc.Scan(&r.Path, &r.Description, &r.Downloads, at(&r.Added)); err != nil {
 		return store.FileRecord{}, err
@@ -81,11 +38,11 @@ func (e *engine) FileRecords(ctx context.Context, dir string) (map[string]store.
 		dir = ""
 	}
 	if dir != "" {
-		if err := checkFilePath(dir); err != nil {
+		if err := sqldb.CheckFilePath(dir); err != nil {
 			return nil, failed("file records in %q: %w", dir, err)
 		}
 	}
-	list, err := queryRows(ctx, e.db, scanFileRecord, `SELECT `+fileColumns+` FROM file_records WHERE dir = $1`, dir)
+	list, err := sqldb.QueryRows(ctx, e.db, scanFileRecord, `SELECT `+fileColumns+` FROM file_records WHERE dir = $1`, dir)
 	if err != nil {
 		return nil, failed("file records in %q: %w", dir, err)
 	}
@@ -110,7 +67,7 @@ func (e *engine) FileRecord(ctx context.Context, path string) (store.FileRecord,
 
 // SetDescription implements store.Files, as one upsert.
 func (e *engine) SetDescription(ctx context.Context, path, description string) error {
-	err := checkFilePath(path)
+	err := sqldb.CheckFilePath(path)
 	if err == nil && len(description) > store.MaxFileDescription {
 		err = fmt.Errorf("description of %d bytes, longer than %d", len(description), store.MaxFileDescription)
 	}
@@ -119,7 +76,7 @@ func (e *engine) SetDescription(ctx context.Context, path, description string) e
 			_, err := tx.ExecContext(ctx, `INSERT INTO file_records (path, dir, description, downloads, added)
 				VALUES ($1, $2, $3, 0, $4)
 				ON CONFLICT (path) DO UPDATE SET description = excluded.description`,
-				path, fileDir(path), description, ts(now()))
+				path, sqldb.FileDir(path), description, ts(now()))
 			return err
 		})
 	}
@@ -135,9 +92,9 @@ func (e *engine) SetDescription(ctx context.Context, path, description string) e
 // matched whole, never as patterns.
 func (e *engine) MoveFileRecord(ctx context.Context, from, to string) error {
 	moved := false
-	err := checkFilePath(from)
+	err := sqldb.CheckFilePath(from)
 	if err == nil {
-		err = checkFilePath(to)
+		err = sqldb.CheckFilePath(to)
 	}
 	if err == nil && from == to {
 		var one int
@@ -156,7 +113,7 @@ func (e *engine) MoveFileRecord(ctx context.Context, from, to string) error {
 				return err
 			}
 			res, err := tx.ExecContext(ctx, `UPDATE file_records SET path = $1, dir = $2 WHERE path = $3`,
-				to, fileDir(to), from)
+				to, sqldb.FileDir(to), from)
 			if err != nil {
 				return err
 			}
@@ -216,9 +173,9 @@ func (e *engine) tally(ctx context.Context, f func(tx *sql.Tx) error) error {
 // counted first: an unknown account fails there (foreign key), and the
 // transaction, download count included, is rolled back.
 func (e *engine) CountDownload(ctx context.Context, path string, userID, n int64) error {
-	err := checkFilePath(path)
+	err := sqldb.CheckFilePath(path)
 	if err == nil {
-		err = checkBytes(n)
+		err = sqldb.CheckBytes(n)
 	}
 	if err == nil {
 		err = e.tally(ctx, func(tx *sql.Tx) error {
@@ -230,7 +187,7 @@ func (e *engine) CountDownload(ctx context.Context, path string, userID, n int64
 			_, err := tx.ExecContext(ctx, `INSERT INTO file_records AS r (path, dir, description, downloads, added)
 				VALUES ($1, $2, '', 1, $3)
 				ON CONFLICT (path) DO UPDATE SET downloads = r.downloads + 1`,
-				path, fileDir(path), ts(now()))
+				path, sqldb.FileDir(path), ts(now()))
 			return err
 		})
 	}
@@ -242,7 +199,7 @@ func (e *engine) CountDownload(ctx context.Context, path string, userID, n int64
 
 // CountUpload implements store.Files.
 func (e *engine) CountUpload(ctx context.Context, userID, n int64) error {
-	err := checkBytes(n)
+	err := sqldb.CheckBytes(n)
 	if err == nil && userID != 0 {
 		err = e.tally(ctx, func(tx *sql.Tx) error { return addTotals(ctx, tx, userID, 1, n, 0, 0) })
 	}
@@ -283,7 +240,7 @@ func (e *engine) Totals(ctx context.Context, userID int64) (store.TransferTotals
 // racing each other cannot pass the limit together: one of them is run
 // again and counts the other's.
 func (e *engine) Tag(ctx context.Context, userID int64, path string, limit int) error {
-	err := checkFilePath(path)
+	err := sqldb.CheckFilePath(path)
 	if err == nil {
 		err = e.write(ctx, func(tx *sql.Tx) error {
 			var tagged bool
@@ -321,7 +278,7 @@ func (e *engine) Untag(ctx context.Context, userID int64, path string) error {
 
 // Tags implements store.Files.
 func (e *engine) Tags(ctx context.Context, userID int64) ([]string, error) {
-	tags, err := queryRows(ctx, e.db, scanString, `SELECT path FROM file_tags WHERE user_id = $1 ORDER BY seq`, userID)
+	tags, err := sqldb.QueryRows(ctx, e.db, sqldb.ScanString, `SELECT path FROM file_tags WHERE user_id = $1 ORDER BY seq`, userID)
 	if err != nil {
 		return nil, failed("tags of account %d: %w", userID, err)
 	}

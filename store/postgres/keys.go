@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 // AddKey implements store.Keys. The key is tied to the account's id, not
@@ -44,7 +45,7 @@ func (e *engine) AddKey(ctx context.Context, k *store.PublicKey) error {
 // as stored, whatever case it was asked for in; an unknown handle has no
 // keys.
 func (e *engine) Keys(ctx context.Context, handle string) ([]store.PublicKey, error) {
-	keys, err := queryRows(ctx, e.db, scanKey, `SELECT k.id, u.handle, k.key, k.fingerprint, k.comment, k.added
+	keys, err := sqldb.QueryRows(ctx, e.db, scanKey, `SELECT k.id, u.handle, k.key, k.fingerprint, k.comment, k.added
 		FROM ssh_keys k JOIN users u ON u.id = k.user_id
 		WHERE u.handle_key = $1 ORDER BY k.added, k.id`, store.HandleKey(handle))
 	if err != nil {
@@ -54,7 +55,7 @@ func (e *engine) Keys(ctx context.Context, handle string) ([]store.PublicKey, er
 }
 
 // scanKey reads id, handle, key, fingerprint, comment, added.
-func scanKey(row scanner) (store.PublicKey, error) {
+func scanKey(row sqldb.Scanner) (store.PublicKey, error) {
 	var k store.PublicKey
 	if err := row.Scan(&k.ID, &k.Handle, &k.Key, &k.Fingerprint, &k.Comment, at(&k.Added)); err != nil {
 		return store.PublicKey{}, err
@@ -67,7 +68,7 @@ func scanKey(row scanner) (store.PublicKey, error) {
 // the user has not registered is ErrNotFound, as is an unknown handle.
 func (e *engine) DeleteKey(ctx context.Context, handle, fingerprint string) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM ssh_keys WHERE fingerprint = $1
+		return sqldb.RowsChanged(tx.ExecContext(ctx, `DELETE FROM ssh_keys WHERE fingerprint = $1
 			AND user_id = (SELECT id FROM users WHERE handle_key = $2)`,
 			fingerprint, store.HandleKey(handle)))
 	})

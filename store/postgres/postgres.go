@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 // Config tunes Open. The zero value works.
@@ -73,7 +74,7 @@ func open(ctx context.Context, url string, opts Config) (*engine, error) {
 	if cc.RuntimeParams["application_name"] == "" {
 		cc.RuntimeParams["application_name"] = "x84 store" // in pg_stat_activity
 	}
-	ms, err := loadMigrations(migrationFiles, "migrations")
+	ms, err := sqldb.LoadMigrations(migrationFiles, "migrations", "postgres")
 	if err != nil {
 		return nil, err
 	}
@@ -228,60 +229,6 @@ func isUnique(err error) bool {
 func isForeignKey(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23503"
-}
-
-// querier is a *sql.DB or a *sql.Tx.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// scanner is a *sql.Row or a *sql.Rows, so that one scan function reads
-// a single row as well as each row of a list.
-type scanner interface{ Scan(dest ...any) error }
-
-// queryRows runs query on q and returns every row read by scan, in order;
-// nil if there are none.
-func queryRows[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return list, nil
-}
-
-// scanString reads a row of one text column.
-func scanString(row scanner) (string, error) {
-	var s string
-	err := row.Scan(&s)
-	return s, err
-}
-
-// rowsChanged takes what ExecContext returns and reports a statement
-// that changed no row as store.ErrNotFound.
-func rowsChanged(res sql.Result, err error) error {
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return store.ErrNotFound
-	}
-	return nil
 }
 
 // ts is how a time is stored: in UTC to the millisecond, as SQLite keeps

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 // PutUpload implements store.Uploads. Uploaded is kept as given, the
@@ -36,7 +37,7 @@ func ownerID(id int64) any {
 
 const uploadColumns = `path, coalesce(owner_id, 0), owner, size, uploaded`
 
-func scanUpload(sc scanner) (store.Upload, error) {
+func scanUpload(sc sqldb.Scanner) (store.Upload, error) {
 	var u store.Upload
 	if err := sc.Scan(&u.Path, &u.OwnerID, &u.Owner, &u.Size, at(&u.Uploaded)); err != nil {
 		return store.Upload{}, err
@@ -60,7 +61,7 @@ func (e *engine) Upload(ctx context.Context, path string) (store.Upload, error) 
 // DeleteUpload implements store.Uploads.
 func (e *engine) DeleteUpload(ctx context.Context, path string) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM uploads WHERE path = $1`, path))
+		return sqldb.RowsChanged(tx.ExecContext(ctx, `DELETE FROM uploads WHERE path = $1`, path))
 	})
 	if err != nil {
 		return failed("delete upload %q: %w", path, err)
@@ -88,7 +89,7 @@ func (e *engine) UploadsOf(ctx context.Context, owner int64) ([]store.Upload, er
 	if owner == 0 {
 		return nil, nil
 	}
-	ups, err := queryRows(ctx, e.db, scanUpload, `SELECT `+uploadColumns+` FROM uploads WHERE owner_id = $1 ORDER BY path`, owner)
+	ups, err := sqldb.QueryRows(ctx, e.db, scanUpload, `SELECT `+uploadColumns+` FROM uploads WHERE owner_id = $1 ORDER BY path`, owner)
 	if err != nil {
 		return nil, failed("uploads of account %d: %w", owner, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 // PutBan implements store.Bans. A zero Created is set to now.
@@ -30,7 +31,7 @@ func (e *engine) PutBan(ctx context.Context, b store.Ban) error {
 // DeleteBan implements store.Bans.
 func (e *engine) DeleteBan(ctx context.Context, prefix string) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM bans WHERE prefix = ?`, prefix))
+		return sqldb.RowsChanged(tx.ExecContext(ctx, `DELETE FROM bans WHERE prefix = ?`, prefix))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: delete ban %q: %w", prefix, err)
@@ -40,7 +41,7 @@ func (e *engine) DeleteBan(ctx context.Context, prefix string) error {
 
 // Bans implements store.Bans, sorted by prefix byte by byte.
 func (e *engine) Bans(ctx context.Context) ([]store.Ban, error) {
-	bans, err := queryRows(ctx, e.r, scanBan,
+	bans, err := sqldb.QueryRows(ctx, e.r, scanBan,
 		`SELECT prefix, until, strikes, reason, created FROM bans ORDER BY prefix`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: bans: %w", err)
@@ -49,7 +50,7 @@ func (e *engine) Bans(ctx context.Context) ([]store.Ban, error) {
 }
 
 // scanBan reads prefix, until, strikes, reason, created.
-func scanBan(row scanner) (store.Ban, error) {
+func scanBan(row sqldb.Scanner) (store.Ban, error) {
 	var b store.Ban
 	var until, created int64
 	if err := row.Scan(&b.Prefix, &until, &b.Strikes, &b.Reason, &created); err != nil {

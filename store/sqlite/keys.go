@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 // AddKey implements store.Keys. The key is tied to the account's id, not
@@ -44,7 +45,7 @@ func (e *engine) AddKey(ctx context.Context, k *store.PublicKey) error {
 // as stored, whatever case it was asked for in; an unknown handle has no
 // keys.
 func (e *engine) Keys(ctx context.Context, handle string) ([]store.PublicKey, error) {
-	keys, err := queryRows(ctx, e.r, scanKey, `SELECT k.id, u.handle, k.key, k.fingerprint, k.comment, k.added
+	keys, err := sqldb.QueryRows(ctx, e.r, scanKey, `SELECT k.id, u.handle, k.key, k.fingerprint, k.comment, k.added
 		FROM ssh_keys k JOIN users u ON u.id = k.user_id
 		WHERE u.handle_key = ? ORDER BY k.added, k.id`, store.HandleKey(handle))
 	if err != nil {
@@ -54,7 +55,7 @@ func (e *engine) Keys(ctx context.Context, handle string) ([]store.PublicKey, er
 }
 
 // scanKey reads id, handle, key, fingerprint, comment, added.
-func scanKey(row scanner) (store.PublicKey, error) {
+func scanKey(row sqldb.Scanner) (store.PublicKey, error) {
 	var k store.PublicKey
 	var added int64
 	if err := row.Scan(&k.ID, &k.Handle, &k.Key, &k.Fingerprint, &k.Comment, &added); err != nil {
@@ -69,7 +70,7 @@ func scanKey(row scanner) (store.PublicKey, error) {
 // the user has not registered is ErrNotFound, as is an unknown handle.
 func (e *engine) DeleteKey(ctx context.Context, handle, fingerprint string) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM ssh_keys WHERE fingerprint = ?
+		return sqldb.RowsChanged(tx.ExecContext(ctx, `DELETE FROM ssh_keys WHERE fingerprint = ?
 			AND user_id = (SELECT id FROM users WHERE handle_key = ?)`,
 			fingerprint, store.HandleKey(handle)))
 	})

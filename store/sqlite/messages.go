@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 // messageColumns reads a message (alias m) whose recipient's handle is
@@ -106,7 +107,7 @@ func (e *engine) ListMessages(ctx context.Context, q store.MessageQuery) ([]stor
 		limit = int64(q.Limit)
 	}
 	to, from, args := selectMessages(q)
-	list, err := queryRows(ctx, e.r, scanMessage, `SELECT `+messageColumns(to)+` `+from+` ORDER BY m.id LIMIT ?`,
+	list, err := sqldb.QueryRows(ctx, e.r, scanMessage, `SELECT `+messageColumns(to)+` `+from+` ORDER BY m.id LIMIT ?`,
 		append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list messages %+v: %w", q, err)
@@ -118,7 +119,7 @@ func (e *engine) ListMessages(ctx context.Context, q store.MessageQuery) ([]stor
 // parent has no foreign key.
 func (e *engine) DeleteMessage(ctx context.Context, id int64) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM messages WHERE id = ?`, id))
+		return sqldb.RowsChanged(tx.ExecContext(ctx, `DELETE FROM messages WHERE id = ?`, id))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: delete message %d: %w", id, err)
@@ -156,7 +157,7 @@ func (e *engine) LastRead(ctx context.Context, handle, area string) (int64, erro
 func (e *engine) SetLastRead(ctx context.Context, handle, area string, id int64) error {
 	id = max(id, 0)
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		return rowsChanged(tx.ExecContext(ctx, `INSERT INTO read_pointers (user_id, area, last_id)
+		return sqldb.RowsChanged(tx.ExecContext(ctx, `INSERT INTO read_pointers (user_id, area, last_id)
 			SELECT id, ?, ? FROM users WHERE handle_key = ?
 			ON CONFLICT (user_id, area) DO UPDATE SET last_id = max(last_id, excluded.last_id)`,
 			area, id, store.HandleKey(handle)))
@@ -168,7 +169,7 @@ func (e *engine) SetLastRead(ctx context.Context, handle, area string, id int64)
 }
 
 // scanMessage reads one row of messageColumns.
-func scanMessage(row scanner) (store.Message, error) {
+func scanMessage(row sqldb.Scanner) (store.Message, error) {
 	var m store.Message
 	var created int64
 	if err := row.Scan(&m.ID, &m.Area, &m.To, &m.From, &m.Subject, &m.Body, &m.Parent, &created); err != nil {

@@ -12,18 +12,18 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 // embedded is the migrations embedded in this binary.
-func embedded(t *testing.T) []migration {
+func embedded(t *testing.T) []sqldb.Migration {
 	t.Helper()
-	ms, err := loadMigrations(migrationFiles, "migrations")
+	ms, err := sqldb.LoadMigrations(migrationFiles, "migrations", "sqlite")
 	if err != nil {
-		t.Fatalf("loadMigrations(embedded) = %v; want nil", err)
+		t.Fatalf("LoadMigrations(embedded) = %v; want nil", err)
 	}
 	return ms
 }
@@ -113,48 +113,13 @@ func upgrade(t *testing.T, w *sql.DB, path string, v int) *store.Store {
 	if got, want := strings.Count(logs.String(), "sqlite: migrated"), len(ms)-v; got != want {
 		t.Errorf("Open(version %d) logged %d migrations; want %d:\n%s", v, got, want, logs.String())
 	}
-	if !strings.Contains(logs.String(), ms[v].name) {
-		t.Errorf("Open(version %d) logged %q; want it to name %s", v, logs.String(), ms[v].name)
+	if !strings.Contains(logs.String(), ms[v].Name) {
+		t.Errorf("Open(version %d) logged %q; want it to name %s", v, logs.String(), ms[v].Name)
 	}
 	return s
 }
 
-func TestLoadMigrations(t *testing.T) {
-	tests := []struct {
-		name  string
-		files []string
-		want  []int // nil: an error
-	}{
-		{"in order", []string{"0001_init.sql", "0002_more.sql", "0003_x.sql"}, []int{1, 2, 3}},
-		{"other files ignored", []string{"0001_init.sql", "README.md"}, []int{1}},
-		{"short numbers", []string{"1_a.sql", "02_b.sql"}, []int{1, 2}},
-		{"none", nil, []int{}},
-		{"gap", []string{"0001_a.sql", "0003_c.sql"}, nil},
-		{"duplicate", []string{"0001_a.sql", "0001_b.sql"}, nil},
-		{"starts at 0", []string{"0000_a.sql"}, nil},
-		{"no number", []string{"init.sql"}, nil},
-		{"bad number", []string{"00x1_a.sql"}, nil},
-	}
-	for _, tt := range tests {
-		fsys := fstest.MapFS{"m": &fstest.MapFile{Mode: os.ModeDir | 0o755}}
-		for _, f := range tt.files {
-			fsys["m/"+f] = &fstest.MapFile{Data: []byte("SELECT 1;")}
-		}
-		ms, err := loadMigrations(fsys, "m")
-		if tt.want == nil {
-			if err == nil {
-				t.Errorf("%s: loadMigrations(%q) = %d migrations; want an error", tt.name, tt.files, len(ms))
-			}
-			continue
-		}
-		var got []int
-		for _, m := range ms {
-			got = append(got, m.version)
-		}
-		if err != nil || !slices.Equal(got, tt.want) {
-			t.Errorf("%s: loadMigrations(%q) = %v, %v; want %v, nil", tt.name, tt.files, got, err, tt.want)
-		}
-	}
+func TestEmbeddedMigrations(t *testing.T) {
 	if n := known(t); n < 1 {
 		t.Errorf("embedded migrations = %d; want at least 1", n)
 	}
@@ -305,9 +270,9 @@ func TestMigrateAtomic(t *testing.T) {
 	w.SetMaxOpenConns(1)
 	log := slog.New(slog.DiscardHandler)
 
-	ms := []migration{
-		{1, "0001_a.sql", "CREATE TABLE a (x INTEGER); INSERT INTO a VALUES (1);"},
-		{2, "0002_b.sql", "CREATE TABLE b (x INTEGER); INSERT INTO missing VALUES (1);"},
+	ms := []sqldb.Migration{
+		{Version: 1, Name: "0001_a.sql", SQL: "CREATE TABLE a (x INTEGER); INSERT INTO a VALUES (1);"},
+		{Version: 2, Name: "0002_b.sql", SQL: "CREATE TABLE b (x INTEGER); INSERT INTO missing VALUES (1);"},
 	}
 	if err := migrate(ctx, w, path, ms, log); err == nil || !strings.Contains(err.Error(), "0002_b.sql") {
 		t.Errorf("migrate(broken 0002) = %v; want an error naming 0002_b.sql", err)
@@ -320,7 +285,7 @@ func TestMigrateAtomic(t *testing.T) {
 		t.Errorf("table b after failed 0002: count = %d, %v; want 0, nil", n, err)
 	}
 
-	ms[1].sql = "CREATE TABLE b (x INTEGER); INSERT INTO b SELECT x FROM a;"
+	ms[1].SQL = "CREATE TABLE b (x INTEGER); INSERT INTO b SELECT x FROM a;"
 	if err := migrate(ctx, w, path, ms, log); err != nil {
 		t.Fatalf("migrate(fixed 0002) = %v; want nil", err)
 	}
@@ -627,14 +592,14 @@ func TestUpgradeFromV3(t *testing.T) {
 	if err := e.r.QueryRowContext(ctx, `SELECT strict FROM pragma_table_list WHERE name = 'ssh_keys'`).Scan(&strict); err != nil || !strict {
 		t.Errorf("ssh_keys after upgrade: strict = %v, %v; want true, nil", strict, err)
 	}
-	objects, err := queryRows(ctx, e.r, scanString, `SELECT name FROM sqlite_schema WHERE tbl_name LIKE 'ssh_keys%' ORDER BY name`)
+	objects, err := sqldb.QueryRows(ctx, e.r, sqldb.ScanString, `SELECT name FROM sqlite_schema WHERE tbl_name LIKE 'ssh_keys%' ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := []string{"sqlite_autoindex_ssh_keys_1", "ssh_keys", "ssh_keys_user"}; !slices.Equal(objects, want) {
 		t.Errorf("schema objects of ssh_keys after upgrade = %q; want %q", objects, want)
 	}
-	cols, err := queryRows(ctx, e.r, scanString, `SELECT name FROM pragma_index_info('sqlite_autoindex_ssh_keys_1') ORDER BY seqno`)
+	cols, err := sqldb.QueryRows(ctx, e.r, sqldb.ScanString, `SELECT name FROM pragma_index_info('sqlite_autoindex_ssh_keys_1') ORDER BY seqno`)
 	if err != nil {
 		t.Fatal(err)
 	}

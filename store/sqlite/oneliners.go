@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 // AddOneliner implements store.Oneliners. A zero Posted is set to now,
@@ -52,7 +53,7 @@ func (e *engine) Oneliners(ctx context.Context, limit int) ([]store.Oneliner, er
 	if limit < 1 {
 		return nil, nil
 	}
-	list, err := queryRows(ctx, e.r, scanOneliner, `SELECT id, handle, text, posted FROM oneliners
+	list, err := sqldb.QueryRows(ctx, e.r, scanOneliner, `SELECT id, handle, text, posted FROM oneliners
 		ORDER BY posted DESC, id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: one-liners: %w", err)
@@ -72,7 +73,7 @@ func (e *engine) LastOnelinerBy(ctx context.Context, handle string) (time.Time, 
 }
 
 // scanOneliner reads id, handle, text, posted.
-func scanOneliner(row scanner) (store.Oneliner, error) {
+func scanOneliner(row sqldb.Scanner) (store.Oneliner, error) {
 	var o store.Oneliner
 	var posted int64
 	if err := row.Scan(&o.ID, &o.Handle, &o.Text, &posted); err != nil {

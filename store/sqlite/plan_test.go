@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 // TestQueryPlans checks that listing and counting messages, deleting a
@@ -43,7 +44,7 @@ func TestQueryPlans(t *testing.T) {
 		query{"delete a key", `DELETE FROM ssh_keys WHERE fingerprint = ? AND user_id = ?`, []any{"SHA256:x", 1}, "sqlite_autoindex_ssh_keys_1"},
 	)
 	for _, tt := range tests {
-		plan, err := queryRows(ctx, e.r, scanDetail, "EXPLAIN QUERY PLAN "+tt.sql, tt.args...)
+		plan, err := sqldb.QueryRows(ctx, e.r, scanDetail, "EXPLAIN QUERY PLAN "+tt.sql, tt.args...)
 		if err != nil {
 			t.Fatalf("%s: EXPLAIN QUERY PLAN = %v; want nil", tt.name, err)
 		}
@@ -64,7 +65,7 @@ func TestQueryPlans(t *testing.T) {
 }
 
 // scanDetail reads the detail of a row of EXPLAIN QUERY PLAN.
-func scanDetail(row scanner) (string, error) {
+func scanDetail(row sqldb.Scanner) (string, error) {
 	var id, parent, unused int
 	var detail string
 	err := row.Scan(&id, &parent, &unused, &detail)

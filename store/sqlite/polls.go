@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 // CreatePoll implements store.Polls. A poll with fewer than 2 or more
@@ -49,7 +50,7 @@ func (e *engine) Polls(ctx context.Context) ([]store.Poll, error) {
 	var polls []store.Poll
 	err := e.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		polls, err = queryRows(ctx, tx, scanPoll, `SELECT id, question, author, created FROM polls
+		polls, err = sqldb.QueryRows(ctx, tx, scanPoll, `SELECT id, question, author, created FROM polls
 			ORDER BY created DESC, id DESC`)
 		if err != nil {
 			return err
@@ -106,7 +107,7 @@ func (e *engine) Poll(ctx context.Context, id int64) (*store.Poll, error) {
 // (ON DELETE CASCADE).
 func (e *engine) DeletePoll(ctx context.Context, id int64) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM polls WHERE id = ?`, id))
+		return sqldb.RowsChanged(tx.ExecContext(ctx, `DELETE FROM polls WHERE id = ?`, id))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: delete poll %d: %w", id, err)
@@ -204,11 +205,11 @@ func countOptions(ctx context.Context, tx *sql.Tx, pollID int64) (int, error) {
 
 // pollOptions returns the options of the poll in order.
 func pollOptions(ctx context.Context, tx *sql.Tx, pollID int64) ([]string, error) {
-	return queryRows(ctx, tx, scanString, `SELECT text FROM poll_options WHERE poll_id = ? ORDER BY idx`, pollID)
+	return sqldb.QueryRows(ctx, tx, sqldb.ScanString, `SELECT text FROM poll_options WHERE poll_id = ? ORDER BY idx`, pollID)
 }
 
 // scanPoll reads id, question, author, created; Options is left empty.
-func scanPoll(row scanner) (store.Poll, error) {
+func scanPoll(row sqldb.Scanner) (store.Poll, error) {
 	var p store.Poll
 	var created int64
 	if err := row.Scan(&p.ID, &p.Question, &p.Author, &created); err != nil {

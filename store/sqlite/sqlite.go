@@ -17,6 +17,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 // busyTimeout is how long a connection waits for a lock another process
@@ -50,7 +51,7 @@ func Open(ctx context.Context, path string, opts Config) (*store.Store, error) {
 	if readers <= 0 {
 		readers = max(4, runtime.GOMAXPROCS(0))
 	}
-	ms, err := loadMigrations(migrationFiles, "migrations")
+	ms, err := sqldb.LoadMigrations(migrationFiles, "migrations", "sqlite")
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +105,7 @@ func Open(ctx context.Context, path string, opts Config) (*store.Store, error) {
 
 // setup checks the schema version before anything writes to the file,
 // switches it to WAL and applies the missing migrations.
-func (e *engine) setup(ctx context.Context, ms []migration, log *slog.Logger) error {
+func (e *engine) setup(ctx context.Context, ms []sqldb.Migration, log *slog.Logger) error {
 	have, err := userVersion(ctx, e.w)
 	if err != nil {
 		return err
@@ -193,62 +194,6 @@ func (e *engine) read(ctx context.Context, f func(tx *sql.Tx) error) error {
 	}
 	defer tx.Rollback()
 	return f(tx)
-}
-
-// querier is a *sql.DB or a *sql.Tx.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// scanner is a *sql.Row or a *sql.Rows, so that one scan function reads
-// a single row as well as each row of a list.
-type scanner interface{ Scan(dest ...any) error }
-
-// queryRows runs query on q and returns every row read by scan, in order;
-// nil if there are none. It keeps the rows' bookkeeping (Close, and the
-// error Next hides until Err) in one place rather than in every list.
-func queryRows[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return list, nil
-}
-
-// scanString reads a row of one text column.
-func scanString(row scanner) (string, error) {
-	var s string
-	err := row.Scan(&s)
-	return s, err
-}
-
-// rowsChanged takes what ExecContext returns and reports a statement
-// that changed no row as store.ErrNotFound: the row it names, or the one
-// it needs, does not exist.
-func rowsChanged(res sql.Result, err error) error {
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return store.ErrNotFound
-	}
-	return nil
 }
 
 // millis stores t as Unix milliseconds, the zero time as 0.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 // PutUpload implements store.Uploads. Uploaded is kept as given, the
@@ -37,7 +38,7 @@ func ownerID(id int64) any {
 
 const uploadColumns = `path, coalesce(owner_id, 0), owner, size, uploaded`
 
-func scanUpload(sc scanner) (store.Upload, error) {
+func scanUpload(sc sqldb.Scanner) (store.Upload, error) {
 	var u store.Upload
 	var uploaded int64
 	if err := sc.Scan(&u.Path, &u.OwnerID, &u.Owner, &u.Size, &uploaded); err != nil {
@@ -62,7 +63,7 @@ func (e *engine) Upload(ctx context.Context, path string) (store.Upload, error) 
 // DeleteUpload implements store.Uploads.
 func (e *engine) DeleteUpload(ctx context.Context, path string) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM uploads WHERE path = ?`, path))
+		return sqldb.RowsChanged(tx.ExecContext(ctx, `DELETE FROM uploads WHERE path = ?`, path))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: delete upload %q: %w", path, err)
@@ -90,7 +91,7 @@ func (e *engine) UploadsOf(ctx context.Context, owner int64) ([]store.Upload, er
 	if owner == 0 {
 		return nil, nil
 	}
-	ups, err := queryRows(ctx, e.r, scanUpload, `SELECT `+uploadColumns+` FROM uploads WHERE owner_id = ? ORDER BY path`, owner)
+	ups, err := sqldb.QueryRows(ctx, e.r, scanUpload, `SELECT `+uploadColumns+` FROM uploads WHERE owner_id = ? ORDER BY path`, owner)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: uploads of account %d: %w", owner, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
 const userColumns = `id, handle, password, real_name, location, email, encoding, created, last_call, calls, signature`
@@ -65,7 +66,7 @@ func readUser(ctx context.Context, tx *sql.Tx, where string, arg any) (*store.Us
 	if err != nil {
 		return nil, err
 	}
-	u.Groups, err = queryRows(ctx, tx, scanString, `SELECT grp FROM user_groups WHERE user_id = ? ORDER BY grp`, u.ID)
+	u.Groups, err = sqldb.QueryRows(ctx, tx, sqldb.ScanString, `SELECT grp FROM user_groups WHERE user_id = ? ORDER BY grp`, u.ID)
 	return u, err
 }
 
@@ -111,7 +112,7 @@ func saveUser(ctx context.Context, tx *sql.Tx, u *store.User) error {
 	if isUnique(err) {
 		return store.ErrExists
 	}
-	if err := rowsChanged(res, err); err != nil {
+	if err := sqldb.RowsChanged(res, err); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM user_groups WHERE user_id = ?`, u.ID); err != nil {
@@ -126,7 +127,7 @@ func saveUser(ctx context.Context, tx *sql.Tx, u *store.User) error {
 // messages and polls they wrote stay.
 func (e *engine) DeleteUser(ctx context.Context, handle string) error {
 	err := e.write(ctx, func(tx *sql.Tx) error {
-		return rowsChanged(tx.ExecContext(ctx, `DELETE FROM users WHERE handle_key = ?`, store.HandleKey(handle)))
+		return sqldb.RowsChanged(tx.ExecContext(ctx, `DELETE FROM users WHERE handle_key = ?`, store.HandleKey(handle)))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: delete user %q: %w", handle, err)
@@ -140,7 +141,7 @@ func (e *engine) ListUsers(ctx context.Context) ([]*store.User, error) {
 	var users []*store.User
 	err := e.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		users, err = queryRows(ctx, tx, scanUser, `SELECT `+userColumns+` FROM users ORDER BY handle_key`)
+		users, err = sqldb.QueryRows(ctx, tx, scanUser, `SELECT `+userColumns+` FROM users ORDER BY handle_key`)
 		if err != nil {
 			return err
 		}
@@ -193,7 +194,7 @@ func putGroups(ctx context.Context, tx *sql.Tx, id int64, groups []string) error
 }
 
 // scanUser reads one row of userColumns; Groups is left empty.
-func scanUser(row scanner) (*store.User, error) {
+func scanUser(row sqldb.Scanner) (*store.User, error) {
 	var u store.User
 	var created, lastCall int64
 	err := row.Scan(&u.ID, &u.Handle, &u.Password, &u.RealName, &u.Location, &u.Email,
