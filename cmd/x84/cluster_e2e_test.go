@@ -214,8 +214,10 @@ func TestStoreCopy(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "2 users") || !strings.Contains(string(out), "1 oneliners") {
 		t.Fatalf("x84 store copy: %v\n%s", err, out)
 	}
-	// Again: the database is not empty now.
-	out, err = exec.Command(x84Bin, "--data", old.dir, "store", "copy", "--to", url).CombinedOutput()
+	// Again, the URL from the environment: the database is not empty now.
+	again := exec.Command(x84Bin, "--data", old.dir, "store", "copy")
+	again.Env = append(os.Environ(), "X84_STORE_URL="+url)
+	out, err = again.CombinedOutput()
 	if exitCode(err) != 1 || !strings.Contains(string(out), "not empty") {
 		t.Fatalf("second copy: %v\n%s", err, out)
 	}

@@ -36,7 +36,7 @@ Usage:
   x84 [--data DIR] user ...       manage accounts, ssh keys and bans (x84 user help)
   x84 [--data DIR] keys           print the ssh host keys' fingerprints
   x84 [--data DIR] broadcast TEXT show TEXT to every caller on a running board
-  x84 [--data DIR] store copy --to URL  copy the board into an empty PostgreSQL database
+  x84 [--data DIR] store copy [--to URL]  copy the board into an empty PostgreSQL database
   x84 version                     print the version
   x84 help                        show this help
 

@@ -12,15 +12,18 @@ import (
 	"strings"
 
 	"github.com/x84bbs/x84"
+	"github.com/x84bbs/x84/internal/app"
 	"github.com/x84bbs/x84/store/postgres"
 )
 
 const storeUsage = `Usage:
-  x84 [--data DIR] store copy --to URL   copy the board's SQLite database (DIR/x84.db)
-                                         into an empty PostgreSQL database
+  x84 [--data DIR] store copy [--to URL]   copy the board's SQLite database (DIR/x84.db)
+                                           into an empty PostgreSQL database
 
-URL is a PostgreSQL URL, such as postgres://bbs@db.example:5432/bbs?sslmode=require.
-Stop the board first; then set [store] url (or X84_STORE_URL) to URL on every node.
+URL is a PostgreSQL URL, such as postgres://bbs@db.example:5432/bbs?sslmode=require;
+without --to, X84_STORE_URL gives it (which keeps a password out of the command
+line, as do PGPASSWORD and ~/.pgpass). Stop the board first; then set [store] url
+(or X84_STORE_URL) to URL on every node.
 `
 
 func storeCmd(data string, args []string, stdout, stderr io.Writer) int {
@@ -42,7 +45,10 @@ func storeCmd(data string, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if to == "" {
-		fmt.Fprintf(stderr, "x84 store copy: --to URL is required\n\n%s", storeUsage)
+		to = os.Getenv(app.StoreURLEnv)
+	}
+	if to == "" {
+		fmt.Fprintf(stderr, "x84 store copy: give the database: --to URL, or X84_STORE_URL\n\n%s", storeUsage)
 		return 2
 	}
 	dir, err := x84.DataDir(data)

@@ -353,6 +353,10 @@ func signal(c chan struct{}) {
 	}
 }
 
+// maxSessionsJSON bounds the sessions of one node read from the table
+// (about 40,000 callers).
+const maxSessionsJSON = 16 << 20
+
 // settle is how long the node gathers changes before it stores or reads
 // sessions: a burst of callers costs one write.
 const settle = 100 * time.Millisecond
@@ -490,8 +494,8 @@ func (n *Node) read(ctx context.Context) {
 	rctx, cancel := context.WithTimeout(ctx, n.cfg.Heartbeat)
 	defer cancel()
 	rows, err := n.db.QueryContext(rctx, `SELECT name, sessions FROM cluster_nodes
-		WHERE name <> $1 AND heartbeat > now() - make_interval(secs => $2)`,
-		n.cfg.Name, (n.cfg.NodeTimeout - n.cfg.Heartbeat).Seconds())
+		WHERE name <> $1 AND heartbeat > now() - make_interval(secs => $2) AND octet_length(sessions::text) <= $3`,
+		n.cfg.Name, (n.cfg.NodeTimeout - n.cfg.Heartbeat).Seconds(), maxSessionsJSON)
 	if err != nil {
 		n.log.Warn("cluster: read the other nodes", "err", err)
 		return
