@@ -275,7 +275,7 @@ func (s *server) errorLines() []string {
 	return append([]string(nil), s.errors...)
 }
 
-var listenRE = regexp.MustCompile(`msg=listening proto=telnet addr=(\S+)`)
+var listenRE = regexp.MustCompile(`msg=listening (?:host=\S+ )?proto=telnet addr=(\S+)`)
 
 // started is what one run has started: its servers and its schema, ended
 // by end once, by whoever comes first (the run's return or a signal).

@@ -67,7 +67,7 @@ func openTerminal(client *http.Client, addr string) (*websocket.Conn, error) {
 	return c, nil
 }
 
-var anyListenRE = regexp.MustCompile(`msg=listening proto=(\w+) addr=(\S+)`)
+var anyListenRE = regexp.MustCompile(`msg=listening (?:host=\S+ )?proto=(\w+) addr=(\S+)`)
 
 // startWebServer runs x84 with limits raised for n sessions, telnet and
 // the web on free ports, and returns it with the web's address.

@@ -45,10 +45,10 @@ func TestCluster(t *testing.T) {
 	beta := startX84(t, clusterConfig(url, "beta"))
 
 	alpha.addUser(t, "ann", "anns-password", false)
-	beta.addUser(t, "ben", "bens-password", false)
+	alpha.addUser(t, "ben", "bens-password", false)
 	beta.addUser(t, "cid", "cids-password", false)
 
-	// ann on alpha, ben (made on beta) on alpha too, cid on beta.
+	// ann on alpha; ben, whose account alpha made, on beta.
 	ann := newTmux(t, 80, 24, "telnet 127.0.0.1 "+alpha.port())
 	ann.login("ann", "anns-password")
 	ben := newTmux(t, 100, 30, "telnet 127.0.0.1 "+beta.port())

@@ -115,7 +115,7 @@ func (l *lockedBuf) String() string {
 	return l.b.String()
 }
 
-var listenRE = regexp.MustCompile(`msg=listening proto=(\w+) addr=(\S+)`)
+var listenRE = regexp.MustCompile(`msg=listening (?:host=\S+ )?proto=(\w+) addr=(\S+)`)
 
 // testConfig adds to conf what every test needs: free ports for every
 // listener (rlogin enabled too), whatever sections conf sets itself.

@@ -152,6 +152,10 @@ func prepare(cfg Config) (config.Config, *slog.Logger, error) {
 		out = os.Stderr
 	}
 	log := newLogger(out, conf.Log)
+	if StoreURL(conf) != "" {
+		// In a cluster every line says which node wrote it.
+		log = log.With("host", NodeName(conf))
+	}
 	if fi, err := os.Stat(cfg.Dir); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		log.Warn("data directory is readable by others; consider chmod 700", "dir", cfg.Dir, "mode", fi.Mode().Perm().String())
 	}

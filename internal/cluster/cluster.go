@@ -96,7 +96,7 @@ func Join(ctx context.Context, url string, cfg Config, reg *session.Registry, bu
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	n := &Node{cfg: cfg, db: stdlib.OpenDB(*cc), bus: bus, reg: reg, log: log.With("node", cfg.Name),
+	n := &Node{cfg: cfg, db: stdlib.OpenDB(*cc), bus: bus, reg: reg, log: log,
 		taken: map[int]bool{}, unfreed: map[int]bool{}, dirty: make(chan struct{}, 1), stale: make(chan struct{}, 1), bans: make(chan struct{}, 1)}
 	n.db.SetMaxOpenConns(5) // one holds the name's lock
 	if err := n.lockName(ctx); err != nil {

@@ -53,3 +53,37 @@ func TestUnreachable(t *testing.T) {
 		t.Fatalf("Open = %v", err)
 	}
 }
+
+// TestOpenTogether: nodes starting at once on a new database migrate it
+// once, and all of them open it.
+func TestOpenTogether(t *testing.T) {
+	url := pgtest.URL(t)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			s, err := Open(t.Context(), url, Config{MaxConns: 2})
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Errorf("Open = %v", err)
+		}
+	}
+	s, err := Open(t.Context(), url, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e := s.Closer.(*engine)
+	var applied int
+	if err := e.db.QueryRowContext(t.Context(), `SELECT count(*) FROM x84_schema`).Scan(&applied); err != nil {
+		t.Fatal(err)
+	}
+	if applied != 2 {
+		t.Errorf("x84_schema holds %d rows; want 2, each migration once", applied)
+	}
+}
