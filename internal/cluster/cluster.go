@@ -143,8 +143,15 @@ func (n *Node) lockName(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cluster: join: %w", err)
 	}
+	// Advisory locks are the database's: the schema is in the key, so
+	// boards in two schemas may each have a node of the same name.
+	var schema string
+	if err := conn.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		conn.Close()
+		return fmt.Errorf("cluster: join: %w", err)
+	}
 	h := fnv.New32a()
-	h.Write([]byte(n.cfg.Name))
+	h.Write([]byte(schema + "/" + n.cfg.Name))
 	var got bool
 	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1, $2)`, nameLock, int32(h.Sum32())).Scan(&got); err != nil {
 		conn.Close()

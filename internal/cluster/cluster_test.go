@@ -334,3 +334,10 @@ func TestNameTaken(t *testing.T) {
 		t.Fatalf("Join = %v; want ErrNameTaken", err)
 	}
 }
+
+// TestNameOtherSchema: a board in another schema of the same database
+// may have a node of the same name.
+func TestNameOtherSchema(t *testing.T) {
+	join(t, schema(t), fastConfig("same"))
+	join(t, schema(t), fastConfig("same"))
+}
