@@ -76,12 +76,48 @@ func interpret(body []byte, width int, ice bool) *canvas {
 			i++
 		case 0x1b:
 			i = in.escape(body, i+1)
+		case '|':
+			if n, ok := pipeCode(body[i+1:]); ok {
+				in.pipe(n)
+				i += 3
+				continue
+			}
+			in.put(b)
+			i++
 		default:
 			in.put(b)
 			i++
 		}
 	}
 	return in.c
+}
+
+// pipeCode reads the two digits after a '|' of a pipe colour code (|00
+// to |23), as Renegade, Mystic and their kin write colours in art and
+// text: ok is false for anything else, which is drawn as it is.
+func pipeCode(b []byte) (n int, ok bool) {
+	if len(b) < 2 || b[0] < '0' || b[0] > '9' || b[1] < '0' || b[1] > '9' {
+		return 0, false
+	}
+	n = int(b[0]-'0')*10 + int(b[1]-'0')
+	return n, n <= 23
+}
+
+// dosToANSI maps a DOS colour number (blue 1, red 4) to the palette's
+// ANSI order (red 1, blue 4).
+var dosToANSI = [8]color{0, 4, 2, 6, 1, 5, 3, 7}
+
+// pipe sets the pen as pipe code n says: |00–|15 the foreground, in DOS
+// order with 8–15 bright, |16–|23 the background. The colour is exact,
+// so it replaces bold, and reverse no longer applies.
+func (in *interp) pipe(n int) {
+	in.pen.reverse = false
+	if n < 16 {
+		in.pen.fg = 1 + dosToANSI[n%8] + color(n/8)*8
+		in.pen.bold = false
+		return
+	}
+	in.pen.bg = 1 + dosToANSI[n-16]
 }
 
 // col returns the cursor column with any pending wrap cancelled, as every

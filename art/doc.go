@@ -9,7 +9,9 @@
 // as the art and returns each row as UTF-8 text with SGR colours, clipped
 // to the caller's window rather than wrapped, so the art looks the same in
 // any window. A session's CP437 encoder turns the text back into the
-// original bytes for CP437 terminals.
+// original bytes for CP437 terminals. Pipe colour codes, as Renegade and
+// Mystic art writes them, are colours too: |00–|15 the foreground in DOS
+// order (|08–|15 bright), |16–|23 the background; any other '|' is drawn.
 //
 // The canvas grows downward as the art needs, up to MaxRows rows of at
 // most MaxCols columns; whatever lies below is cut off, so a hostile file

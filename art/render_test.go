@@ -94,6 +94,10 @@ var renderTests = []struct {
 	{"intermediate ignored", "\x1b[1 qok", 80, 0, reset + "ok" + end},
 	{"unknown final ignored", "\x1b[6nok\x1b[1;2r", 80, 0, reset + "ok" + end},
 	{"huge parameters", "\x1b[99999999999999999999Cx", 80, 0, reset + strings.Repeat(" ", 79) + "x" + end},
+	{"pipe colours", "|12red|07 grey|09|17blue on blue", 80, 0, reset + "\x1b[91mred \x1b[37mgrey\x1b[94;44mblue on blue" + end},
+	{"pipe dark grey after bold", "\x1b[1;31mA|08B|00C", 80, 0, reset + "\x1b[91mA\x1b[90mB\x1b[30mC" + end},
+	{"not pipe codes", "|24|1x|a|", 80, 0, reset + "|24|1x|a|" + end},
+	{"pipe at the end", "ok|1", 80, 0, reset + "ok|1" + end},
 	{"parameters past 16 ignored", "\x1b[" + strings.Repeat("1;", 40) + "31mx", 80, 0, reset + "\x1b[97mx" + end},
 }
 
