@@ -72,7 +72,20 @@ func New(cfg Config) (*Services, error) {
 	defaults.Positive(&cfg.ChatCrowdEvery, defaultChatCrowdEvery)
 	chat := &Chat{rooms: cfg.Rooms, log: log, crowd: crowds{rooms: cfg.Rooms, size: cfg.ChatCrowd, every: cfg.ChatCrowdEvery}}
 	oneliners := &Oneliners{store: cfg.Store.Oneliners, bus: cfg.Events, length: cfg.OnelinerLength, interval: cfg.OnelinerInterval, log: log}
-	oneliners.watch() // for the services' life, as long as the bus's
+	if bus, ok := cfg.Events.(ArrivalBus); ok {
+		// Before any subscriber hears of it: a screen woken by another
+		// node's one-liner must not read the wall as it was.
+		rooms, _ := cfg.Rooms.(*LocalRooms)
+		bus.SetArrive(func(ev events.Event) (events.Event, bool) {
+			if _, ok := ev.Data.(events.OnelinerPosted); ok {
+				oneliners.wall.stale()
+			}
+			if rooms != nil && rooms.shared {
+				return rooms.arrive(ev)
+			}
+			return ev, true
+		})
+	}
 	return &Services{
 		Oneliners:  oneliners,
 		Chat:       chat,

@@ -30,9 +30,10 @@ type Oneliners struct {
 
 // wall keeps the newest one-liners for List: every caller watching the
 // wall reloads it when a line is posted, and thousands of them should
-// cost one read of the store, not thousands. A post here or on another
-// node (its event) makes it stale; so does age, in case an event was
-// missed.
+// cost one read of the store, not thousands. A post here makes it stale,
+// and so does another node's, as its event arrives (New hooks a
+// cluster's bus) before any screen hears of it; so does age, in case an
+// event was missed.
 type wall struct {
 	mu      sync.Mutex
 	list    []store.Oneliner
@@ -51,11 +52,6 @@ func (w *wall) stale() {
 	w.gen++
 	w.at = time.Time{}
 	w.mu.Unlock()
-}
-
-// watch keeps the wall fresh from the bus; it returns the cancel.
-func (o *Oneliners) watch() func() {
-	return o.bus.Subscribe(events.TopicOneliner, func(events.Event) { o.wall.stale() })
 }
 
 // MaxLength is the longest one-liner, in characters.

@@ -226,6 +226,25 @@ func (c *countingOneliners) Oneliners(ctx context.Context, n int) ([]store.Oneli
 	return c.wall.Oneliners(ctx, n)
 }
 
+// arrivalBus is a cluster's bus in one process: every event passes the
+// arrival hook before the subscribers.
+type arrivalBus struct {
+	events.Local
+	arrive func(events.Event) (events.Event, bool)
+}
+
+func (b *arrivalBus) SetArrive(f func(events.Event) (events.Event, bool)) { b.arrive = f }
+
+func (b *arrivalBus) Publish(ev events.Event) {
+	if b.arrive != nil {
+		var ok bool
+		if ev, ok = b.arrive(ev); !ok {
+			return
+		}
+	}
+	b.Local.Deliver(ev)
+}
+
 // TestOnelinerWallShared: callers reloading the wall at once share one
 // read of the store; a post, here or announced by another node, makes
 // the next List read again, and the poster sees the line.
@@ -238,7 +257,7 @@ func TestOnelinerWallShared(t *testing.T) {
 	counting := &countingOneliners{wall: st.Oneliners}
 	wrapped := *st
 	wrapped.Oneliners = counting
-	bus := &events.Local{}
+	bus := &arrivalBus{}
 	svc, err := community.New(community.Config{Store: &wrapped, Events: bus, Presence: community.NewLocalPresence(&session.Registry{}), OnelinerInterval: -1})
 	if err != nil {
 		t.Fatal(err)

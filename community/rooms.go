@@ -114,13 +114,12 @@ type ArrivalBus interface {
 // NewSharedRooms returns the chat rooms of a node of a cluster: lines
 // said on any node go round the bus, and each node numbers and keeps
 // them as they arrive, so callers on every node see a room's lines in
-// one order. Members and Count are this node's. It takes bus's arrival
-// hook.
+// one order; other nodes' members are counted from their join and leave
+// lines. New (given them as Config.Rooms) hooks them to the bus's
+// arrivals.
 func NewSharedRooms(bus ArrivalBus, node string) *LocalRooms {
-	r := &LocalRooms{bus: bus, shared: true, node: node, rooms: map[string]*localRoom{},
+	return &LocalRooms{bus: bus, shared: true, node: node, rooms: map[string]*localRoom{},
 		remote: map[string]map[string]map[string]int{}}
-	bus.SetArrive(r.arrive)
-	return r
 }
 
 // countRemote adds delta to the sessions of handle on node in room. The

@@ -56,6 +56,8 @@ func TestSharedRooms(t *testing.T) {
 	var c fakeCluster
 	na, nb := c.node("a"), c.node("b")
 	ra, rb := NewSharedRooms(na, "a"), NewSharedRooms(nb, "b")
+	na.SetArrive(ra.arrive)
+	nb.SetArrive(rb.arrive)
 	ra.Enter("lounge", "ann")
 	rb.Enter("lounge", "ben")
 	var got []events.ChatLine

@@ -6,12 +6,12 @@
 // back: PostgreSQL delivers notifications in the order their transactions
 // committed, the same order on every node, so two callers on two nodes
 // see a room's chat lines in one order. An event is sent as
-// "SEQ JSON" (events.Marshal), where SEQ numbers the sender's events,
-// starting at its clock when it opens the bus, so that numbers grow
-// across restarts: a receiver drops an event numbered no higher than the
-// last it heard from that node (a batch sent twice). One over NOTIFY's
-// 8000-byte limit is written to the bus_spill table (made by the store's
-// migrations, pruned after a minute) and "SEQ @ID" sent.
+// "RUN:SEQ JSON" (events.Marshal), where RUN is random for each opening
+// of the bus and SEQ numbers its events: a receiver drops an event of a
+// run numbered no higher than the last it heard of that run (a batch sent
+// twice), whatever the clocks say. One over NOTIFY's 8000-byte limit is
+// written to the bus_spill table (made by the store's migrations, pruned
+// after a minute) and "RUN:SEQ @ID" sent.
 //
 // Two goroutines and two connections per bus: the sender batches queued
 // events into one round trip (a bounded queue: Publish never blocks; a

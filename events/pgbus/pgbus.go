@@ -86,6 +86,10 @@ type Bus struct {
 	// direct are own events delivered directly, whose echoes are skipped.
 	direct map[uint64]bool
 
+	// run tells this process's events from an earlier run's under the
+	// same node name: receivers keep the last number heard per run.
+	run string
+
 	dropped atomic.Uint64
 
 	cancel context.CancelFunc
@@ -124,9 +128,7 @@ func Open(ctx context.Context, url string, cfg Config) (*Bus, error) {
 	cc.RuntimeParams["application_name"] = appName("x84 bus " + cfg.Node)
 	b := &Bus{cfg: cfg, conn: cc, log: log, out: make(chan outgoing, cfg.Queue), ping: pingEvery,
 		pending: map[uint64]events.Event{}, direct: map[uint64]bool{},
-		// Numbers start at the clock, so that they keep growing across a
-		// restart and the others can drop what they heard already.
-		lastSeq: uint64(time.Now().UnixNano())}
+		run: strconv.FormatUint(rand.Uint64(), 36)}
 	b.local.Node = cfg.Node
 
 	// The first connection proves the server is there and names the
@@ -256,6 +258,10 @@ func track(set map[uint64]bool, seq uint64) {
 // events that were sent but not heard back; their echoes, should the
 // server have had them, are skipped.
 func (b *Bus) cutOff() {
+	// Delivery first: a Publish that finds the link down waits until
+	// the older events in flight are delivered.
+	b.deliverMu.Lock()
+	defer b.deliverMu.Unlock()
 	b.pubMu.Lock()
 	b.linked = false
 	seqs := make([]uint64, 0, len(b.pending))
@@ -271,7 +277,7 @@ func (b *Bus) cutOff() {
 	clear(b.pending)
 	b.pubMu.Unlock()
 	for _, ev := range evs {
-		b.DeliverLocal(ev)
+		b.deliverLocked(ev)
 	}
 }
 
@@ -298,6 +304,11 @@ func (b *Bus) ownEcho(seq uint64) (skip bool) {
 func (b *Bus) DeliverLocal(ev events.Event) {
 	b.deliverMu.Lock()
 	defer b.deliverMu.Unlock()
+	b.deliverLocked(ev)
+}
+
+// deliverLocked is DeliverLocal with deliverMu held.
+func (b *Bus) deliverLocked(ev events.Event) {
 	if f := b.arrive.Load(); f != nil {
 		var ok bool
 		if ev, ok = (*f)(ev); !ok {
@@ -341,6 +352,7 @@ func (b *Bus) send(ctx context.Context) {
 			if conn == nil {
 				if conn = b.connect(ctx, "sender"); conn == nil { // stopping
 					b.dropped.Add(uint64(len(batch)))
+					b.forget(batch)
 					b.flush(nil)
 					return
 				}
@@ -357,6 +369,7 @@ func (b *Bus) send(ctx context.Context) {
 			conn = nil
 			if ctx.Err() != nil || attempt == 1 {
 				b.dropped.Add(uint64(len(batch)))
+				b.forget(batch)
 				b.log.Warn("pgbus: events not sent", "events", len(batch), "err", err)
 				break
 			}
@@ -373,15 +386,29 @@ func (b *Bus) send(ctx context.Context) {
 	}
 }
 
+// forget drops sent-and-lost events from the ones awaited back, so a
+// later loss of the link does not deliver them as new.
+func (b *Bus) forget(batch []outgoing) {
+	b.pubMu.Lock()
+	for _, o := range batch {
+		delete(b.pending, o.seq)
+	}
+	b.pubMu.Unlock()
+}
+
 // fresh drops, and counts, the events of batch that waited longer than
 // maxAge.
 func (b *Bus) fresh(batch []outgoing) []outgoing {
+	var old []outgoing
 	kept := batch[:0]
 	for _, o := range batch {
 		if time.Since(o.at) <= maxAge {
 			kept = append(kept, o)
+		} else {
+			old = append(old, o)
 		}
 	}
+	b.forget(old)
 	if n := len(batch) - len(kept); n > 0 {
 		b.dropped.Add(uint64(n))
 		b.log.Warn("pgbus: events that waited too long for the database were dropped", "events", n)
@@ -403,6 +430,7 @@ func (b *Bus) flush(conn *pgx.Conn) {
 	}
 	if len(batch) == 0 || conn == nil {
 		b.dropped.Add(uint64(len(batch)))
+		b.forget(batch)
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), flushOnClose)
@@ -411,6 +439,7 @@ func (b *Bus) flush(conn *pgx.Conn) {
 		n := min(len(batch), maxBatch)
 		if err := b.notify(ctx, conn, batch[:n]); err != nil {
 			b.dropped.Add(uint64(len(batch)))
+			b.forget(batch)
 			return
 		}
 		batch = batch[n:]
@@ -425,7 +454,7 @@ func (b *Bus) notify(ctx context.Context, conn *pgx.Conn, batch []outgoing) erro
 	defer cancel()
 	var pb pgx.Batch
 	for _, o := range batch {
-		prefix := strconv.FormatUint(o.seq, 10) + " "
+		prefix := b.run + ":" + strconv.FormatUint(o.seq, 10) + " "
 		if len(prefix)+len(o.body) <= maxInline {
 			pb.Queue(`SELECT pg_notify($1, $2)`, b.channel, prefix+string(o.body))
 			continue
@@ -462,7 +491,7 @@ func (b *Bus) connect(ctx context.Context, who string) *pgx.Conn {
 // listen hears the channel and delivers what arrives, in order, and
 // links again after a loss.
 func (b *Bus) listen(ctx context.Context, conn *pgx.Conn) {
-	lastSeen := map[string]uint64{}
+	lastSeen := map[string]heard{}
 	for {
 		err := b.hear(ctx, conn, lastSeen)
 		conn.Close(context.Background())
@@ -492,7 +521,7 @@ func (b *Bus) listen(ctx context.Context, conn *pgx.Conn) {
 }
 
 // hear delivers notifications until the connection fails or ctx ends.
-func (b *Bus) hear(ctx context.Context, conn *pgx.Conn, lastSeen map[string]uint64) error {
+func (b *Bus) hear(ctx context.Context, conn *pgx.Conn, lastSeen map[string]heard) error {
 	for {
 		wctx, cancel := context.WithTimeout(ctx, b.ping)
 		n, err := conn.WaitForNotification(wctx)
@@ -518,10 +547,11 @@ func (b *Bus) hear(ctx context.Context, conn *pgx.Conn, lastSeen map[string]uint
 
 // arrived decodes one notification and delivers its event, unless it is
 // this node's own, delivered already, or another node's heard before.
-func (b *Bus) arrived(ctx context.Context, conn *pgx.Conn, payload string, lastSeen map[string]uint64) {
-	num, body, ok := strings.Cut(payload, " ")
+func (b *Bus) arrived(ctx context.Context, conn *pgx.Conn, payload string, lastSeen map[string]heard) {
+	head, body, ok := strings.Cut(payload, " ")
+	run, num, ok2 := strings.Cut(head, ":")
 	seq, err := strconv.ParseUint(num, 10, 64)
-	if !ok || err != nil {
+	if !ok || !ok2 || err != nil || run == "" {
 		b.bad("not an event", len(payload))
 		return
 	}
@@ -541,26 +571,30 @@ func (b *Bus) arrived(ctx context.Context, conn *pgx.Conn, payload string, lastS
 		b.bad(err.Error(), len(raw))
 		return
 	}
-	if ev.Node == b.cfg.Node {
-		if b.ownEcho(seq) {
-			return // delivered when it was published, while cut off
-		}
-	} else {
-		last := lastSeen[ev.Node]
-		if seq <= last {
-			return // heard already: a batch sent again after a lost reply
-		}
-		// A gap within one run of the node (its numbers start at its
-		// clock at start) means events were dropped on the way.
-		if last != 0 && seq > last+1 && seq-last < 1<<20 {
-			b.log.Warn("pgbus: events from a node were lost", "node", ev.Node, "missed", seq-last-1)
-		}
-		if len(lastSeen) >= maxTracked {
-			clear(lastSeen)
-		}
-		lastSeen[ev.Node] = seq
+	if ev.Node == b.cfg.Node && run != b.run {
+		return // an earlier run of this node, heard late
+	}
+	last := lastSeen[ev.Node]
+	if last.run == run && seq <= last.seq {
+		return // heard already: a batch sent again after a lost reply
+	}
+	if last.run == run && seq > last.seq+1 && ev.Node != b.cfg.Node {
+		b.log.Warn("pgbus: events from a node were lost", "node", ev.Node, "missed", seq-last.seq-1)
+	}
+	if len(lastSeen) >= maxTracked {
+		clear(lastSeen)
+	}
+	lastSeen[ev.Node] = heard{run, seq}
+	if ev.Node == b.cfg.Node && b.ownEcho(seq) {
+		return // delivered when it was published, while cut off
 	}
 	b.DeliverLocal(ev)
+}
+
+// heard is the last event heard from a node: its run and number.
+type heard struct {
+	run string
+	seq uint64
 }
 
 // bad counts an unreadable notification; another program may write to

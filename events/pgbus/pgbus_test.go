@@ -231,8 +231,9 @@ func TestQuiet(t *testing.T) {
 }
 
 // TestHeardOnce: a node's event heard again (a batch resent after a lost
-// reply), or older than one heard, is dropped; another program's noise
-// on the channel is counted and dropped.
+// reply), or older than one heard, is dropped, but a new run of the node
+// starts afresh; another program's noise on the channel is counted and
+// dropped.
 func TestHeardOnce(t *testing.T) {
 	url := cluster(t)
 	b := open(t, url, "b", Config{})
@@ -259,21 +260,22 @@ func TestHeardOnce(t *testing.T) {
 		}
 		return string(body)
 	}
-	send("100 " + say("first"))
-	send("100 " + say("first"))          // resent
-	send("99 " + say("older"))           // behind what was heard
-	send("not an event at all")          // noise
-	send("101 {\"topic\":\"broadcast\"") // broken
-	send("101 " + say("second"))
-	got := rb.wait(t, 2)
-	if a, b2 := got[0].Data.(events.Broadcast).Text, got[1].Data.(events.Broadcast).Text; a != "first" || b2 != "second" {
-		t.Fatalf("got %q, %q; want first, second", a, b2)
+	send("r1:100 " + say("first"))
+	send("r1:100 " + say("first"))          // resent
+	send("r1:99 " + say("older"))           // behind what was heard
+	send("not an event at all")             // noise
+	send("r1:101 {\"topic\":\"broadcast\"") // broken
+	send("r1:101 " + say("second"))
+	send("r2:1 " + say("after a restart")) // a new run starts afresh
+	got := rb.wait(t, 3)
+	if a, b2, c := got[0].Data.(events.Broadcast).Text, got[1].Data.(events.Broadcast).Text, got[2].Data.(events.Broadcast).Text; a != "first" || b2 != "second" || c != "after a restart" {
+		t.Fatalf("got %q, %q, %q; want first, second, after a restart", a, b2, c)
 	}
 	time.Sleep(100 * time.Millisecond)
 	rb.mu.Lock()
 	n := len(rb.got)
 	rb.mu.Unlock()
-	if n != 2 || b.Dropped() != 2 {
-		t.Errorf("delivered %d events and dropped %d; want 2 and 2", n, b.Dropped())
+	if n != 3 || b.Dropped() != 2 {
+		t.Errorf("delivered %d events and dropped %d; want 3 and 2", n, b.Dropped())
 	}
 }

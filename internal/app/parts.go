@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/x84bbs/x84/account"
@@ -50,6 +51,9 @@ type Parts struct {
 	// With a [store] url: the cluster's bus and this node's membership.
 	bus  *pgbus.Bus
 	node *cluster.Node
+	// joined is node once joined, for the bus's listener, which may call
+	// cutOff while Join runs.
+	joined atomic.Pointer[cluster.Node]
 }
 
 // NewParts builds the parts of the board in the data directory dir from
@@ -186,14 +190,15 @@ func (p *Parts) joinCluster(ctx context.Context, url string, cfg config.Config) 
 		p.bus = nil
 		return fmt.Errorf("x84: %w", err)
 	}
+	p.joined.Store(p.node)
 	return nil
 }
 
 // cutOff tells this node's callers what they missed while the node was
 // cut off from the cluster.
 func (p *Parts) cutOff(missed time.Duration) {
-	if p.node != nil {
-		p.node.Relinked()
+	if node := p.joined.Load(); node != nil {
+		node.Relinked()
 	}
 	p.bus.DeliverLocal(events.Event{Topic: events.TopicBroadcast, Data: events.Broadcast{Text: fmt.Sprintf(
 		"This node lost touch with the rest of the board for %v: chat lines and notices from that time were missed.",

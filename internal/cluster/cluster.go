@@ -165,6 +165,26 @@ func (n *Node) lockName(ctx context.Context) error {
 	return nil
 }
 
+// holdName makes sure the node still holds its name's lock, which a
+// database restart or a cut connection drops, and takes it again.
+// nameConn belongs to the run goroutine once Join returns.
+func (n *Node) holdName(ctx context.Context) {
+	pctx, cancel := context.WithTimeout(ctx, n.cfg.Heartbeat)
+	defer cancel()
+	if n.nameConn.PingContext(pctx) == nil {
+		return
+	}
+	n.nameConn.Close()
+	switch err := n.lockName(pctx); {
+	case errors.Is(err, ErrNameTaken):
+		n.log.Error("cluster: this node lost the lock on its name and another process has it now; stop one of them", "err", err)
+	case err != nil:
+		n.log.Warn("cluster: take the name's lock again", "err", err)
+	default:
+		n.log.Info("cluster: took the name's lock again")
+	}
+}
+
 // claim writes the node's row. A row of the same name is a dead node's
 // (this node holds the name's lock): it goes, and its numbers with it.
 func (n *Node) claim(ctx context.Context) error {
@@ -475,6 +495,7 @@ func (n *Node) beat(ctx context.Context) {
 	if n.write(ctx) != nil {
 		return
 	}
+	n.holdName(ctx)
 	n.freeLater()
 	bctx, cancel := context.WithTimeout(ctx, n.cfg.Heartbeat)
 	defer cancel()

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"hash/fnv"
 	"net"
 	"slices"
 	"strings"
@@ -340,4 +341,58 @@ func TestNameTaken(t *testing.T) {
 func TestNameOtherSchema(t *testing.T) {
 	join(t, schema(t), fastConfig("same"))
 	join(t, schema(t), fastConfig("same"))
+}
+
+// TestNameLockRegained: a node whose name's lock went with its
+// connection (a database restart) takes it again at its next heartbeat,
+// and a newcomer of the same name is refused after that.
+func TestNameLockRegained(t *testing.T) {
+	url := schema(t)
+	a := join(t, url, fastConfig("same"))
+	// The server ends the connection that holds the lock.
+	var pid int
+	if err := a.nameConn.QueryRowContext(t.Context(), `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	admin := joinRaw(t, url, fastConfig("admin"))
+	defer admin.leave(t)
+	if _, err := admin.db.ExecContext(t.Context(), `SELECT pg_terminate_backend($1)`, pid); err != nil {
+		t.Fatal(err)
+	}
+	// Until a's next heartbeat the lock is free: wait until someone (a)
+	// holds it again, testing it from another connection.
+	var schema string
+	if err := admin.db.QueryRowContext(t.Context(), `SELECT current_schema()`).Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	h := fnv.New32a()
+	h.Write([]byte(schema + "/same"))
+	conn, err := admin.db.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var free bool
+		if err := conn.QueryRowContext(t.Context(), `SELECT pg_try_advisory_lock($1, $2)`, nameLock, int32(h.Sum32())).Scan(&free); err != nil {
+			t.Fatal(err)
+		}
+		if !free {
+			break
+		}
+		conn.ExecContext(t.Context(), `SELECT pg_advisory_unlock($1, $2)`, nameLock, int32(h.Sum32()))
+		if time.Now().After(deadline) {
+			t.Fatal("a never took its name's lock again")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	bus, err := pgbus.Open(t.Context(), url, pgbus.Config{Node: "same"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bus.Close()
+	if _, err = Join(t.Context(), url, fastConfig("same"), &session.Registry{}, bus); !errors.Is(err, ErrNameTaken) {
+		t.Fatalf("a newcomer's Join = %v; want ErrNameTaken", err)
+	}
 }
