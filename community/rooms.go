@@ -1,6 +1,7 @@
 package community
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -152,11 +153,46 @@ func (r *LocalRooms) countRemote(room, node, handle string, delta int) {
 	}
 }
 
+// LocalMembers returns this node's members: sessions by handle by room,
+// for the other nodes of a cluster.
+func (r *LocalRooms) LocalMembers() map[string]map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make(map[string]map[string]int, len(r.rooms))
+	for name, rm := range r.rooms {
+		if len(rm.members) > 0 {
+			out[name] = maps.Clone(rm.members)
+		}
+	}
+	return out
+}
+
+// SetRemote replaces what this node knows of another node's members with
+// that node's own account of them (LocalMembers, as it last stored it),
+// correcting what its join and leave lines left wrong.
+func (r *LocalRooms) SetRemote(node string, members map[string]map[string]int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.forgetLocked(node)
+	for room, hs := range members {
+		for h, n := range hs {
+			if n > 0 && h != "" {
+				r.countRemote(room, node, h, n)
+			}
+		}
+	}
+}
+
 // ForgetNode drops the members a node that left the cluster had in every
 // room.
 func (r *LocalRooms) ForgetNode(node string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.forgetLocked(node)
+}
+
+// forgetLocked is ForgetNode with r.mu held.
+func (r *LocalRooms) forgetLocked(node string) {
 	for room, byNode := range r.remote {
 		delete(byNode, node)
 		if len(byNode) == 0 {

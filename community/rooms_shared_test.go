@@ -1,6 +1,7 @@
 package community
 
 import (
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -98,6 +99,14 @@ func TestSharedRooms(t *testing.T) {
 	rb.Say(events.ChatLine{Room: "lounge", Handle: "cid", Act: events.ChatJoin, Others: 4})
 	if n := ra.Count("lounge"); n != 6 {
 		t.Errorf("Count on a after a crowd came = %d; want 6", n)
+	}
+	// b's own account, as its node stores it, corrects a's counts.
+	ra.SetRemote("b", map[string]map[string]int{"lounge": {"ben": 1, "cid": 2}})
+	if n, m := ra.Count("lounge"), ra.Members("lounge"); n != 4 || !slices.Equal(m, []string{"ann", "ben", "cid"}) {
+		t.Errorf("a after b's account: %d in the lounge, %v; want 4: ann, ben, cid", n, m)
+	}
+	if got := rb.LocalMembers(); !maps.Equal(got["lounge"], map[string]int{"ben": 1}) {
+		t.Errorf("b's own members: %v", got)
 	}
 	ra.ForgetNode("b")
 	if n := ra.Count("lounge"); n != 1 {

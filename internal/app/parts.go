@@ -71,6 +71,7 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		presence = p.node.Presence()
 		shared := community.NewSharedRooms(p.bus, p.node.Name())
 		p.node.OnGone(shared.ForgetNode)
+		p.node.ShareRooms(shared)
 		rooms = shared
 	}
 	var err error

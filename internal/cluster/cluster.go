@@ -62,6 +62,7 @@ type Node struct {
 	bans   chan struct{} // another node changed the bans
 	onBans atomic.Pointer[func(context.Context)]
 	onGone atomic.Pointer[func(string)]
+	rooms  atomic.Pointer[Rooms]
 	live   map[string]bool // the other nodes read last (run's goroutine)
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -122,6 +123,17 @@ func Join(ctx context.Context, url string, cfg Config, reg *session.Registry, bu
 // OnBans makes f run (on the node's goroutine) when another node made or
 // lifted a ban: f reads the bans again.
 func (n *Node) OnBans(f func(context.Context)) { n.onBans.Store(&f) }
+
+// Rooms is what a node shares of its chat rooms: its members, and the
+// other nodes' as they stored them (*community.LocalRooms).
+type Rooms interface {
+	LocalMembers() map[string]map[string]int
+	SetRemote(node string, members map[string]map[string]int)
+}
+
+// ShareRooms makes the node store r's members with its sessions and hand
+// r the other nodes' at every read.
+func (n *Node) ShareRooms(r Rooms) { n.rooms.Store(&r) }
 
 // OnGone makes f run (on the node's goroutine) with the name of each
 // node that left the cluster, or died: f forgets what it kept of it.
@@ -473,13 +485,22 @@ func (n *Node) write(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	members := map[string]map[string]int{}
+	if r := n.rooms.Load(); r != nil {
+		members = (*r).LocalMembers()
+	}
+	rooms, err := json.Marshal(members)
+	if err != nil {
+		return err
+	}
 	wctx, cancel := context.WithTimeout(ctx, n.cfg.Heartbeat)
 	defer cancel()
-	res, err := n.db.ExecContext(wctx, `UPDATE cluster_nodes SET heartbeat = now(), sessions = $2 WHERE name = $1`, n.cfg.Name, body)
+	const update = `UPDATE cluster_nodes SET heartbeat = now(), sessions = $2, rooms = $3 WHERE name = $1`
+	res, err := n.db.ExecContext(wctx, update, n.cfg.Name, body, rooms)
 	if err == nil {
 		if k, _ := res.RowsAffected(); k == 0 {
 			if err = n.rejoin(wctx); err == nil {
-				_, err = n.db.ExecContext(wctx, `UPDATE cluster_nodes SET sessions = $2 WHERE name = $1`, n.cfg.Name, body)
+				_, err = n.db.ExecContext(wctx, update, n.cfg.Name, body, rooms)
 			}
 		}
 	}
@@ -521,8 +542,9 @@ func (n *Node) beat(ctx context.Context) {
 func (n *Node) read(ctx context.Context) {
 	rctx, cancel := context.WithTimeout(ctx, n.cfg.Heartbeat)
 	defer cancel()
-	rows, err := n.db.QueryContext(rctx, `SELECT name, sessions FROM cluster_nodes
-		WHERE name <> $1 AND heartbeat > now() - make_interval(secs => $2) AND octet_length(sessions::text) <= $3`,
+	rows, err := n.db.QueryContext(rctx, `SELECT name, sessions, rooms FROM cluster_nodes
+		WHERE name <> $1 AND heartbeat > now() - make_interval(secs => $2)
+		AND octet_length(sessions::text) + octet_length(rooms::text) <= $3`,
 		n.cfg.Name, (n.cfg.NodeTimeout - n.cfg.Heartbeat).Seconds(), maxSessionsJSON)
 	if err != nil {
 		n.log.Warn("cluster: read the other nodes", "err", err)
@@ -531,14 +553,19 @@ func (n *Node) read(ctx context.Context) {
 	defer rows.Close()
 	var all []session.Snapshot
 	live := map[string]bool{}
+	rooms := map[string]map[string]map[string]int{}
 	for rows.Next() {
 		var name string
-		var body []byte
-		if err := rows.Scan(&name, &body); err != nil {
+		var body, roomBody []byte
+		if err := rows.Scan(&name, &body, &roomBody); err != nil {
 			n.log.Warn("cluster: read the other nodes", "err", err)
 			return
 		}
 		live[name] = true
+		var members map[string]map[string]int
+		if json.Unmarshal(roomBody, &members) == nil {
+			rooms[name] = members
+		}
 		var list []wireSession
 		if err := json.Unmarshal(body, &list); err != nil {
 			n.log.Warn("cluster: a node's sessions are unreadable", "other", term.Sanitize(name), "err", err)
@@ -561,6 +588,11 @@ func (n *Node) read(ctx context.Context) {
 		}
 	}
 	n.live = live
+	if r := n.rooms.Load(); r != nil {
+		for name, members := range rooms {
+			(*r).SetRemote(name, members)
+		}
+	}
 	slices.SortFunc(all, func(a, b session.Snapshot) int { return cmp.Compare(a.Node, b.Node) })
 	n.mu.Lock()
 	changed := !slices.EqualFunc(n.remote, all, sameSnapshot)

@@ -396,3 +396,45 @@ func TestNameLockRegained(t *testing.T) {
 		t.Fatalf("a newcomer's Join = %v; want ErrNameTaken", err)
 	}
 }
+
+// fakeRooms is a node's chat rooms: its own members, and what it was
+// told of the others'.
+type fakeRooms struct {
+	own    map[string]map[string]int
+	mu     sync.Mutex
+	remote map[string]map[string]map[string]int
+}
+
+func (f *fakeRooms) LocalMembers() map[string]map[string]int { return f.own }
+
+func (f *fakeRooms) SetRemote(node string, m map[string]map[string]int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.remote == nil {
+		f.remote = map[string]map[string]map[string]int{}
+	}
+	f.remote[node] = m
+}
+
+// TestRoomsShared: each node stores its rooms' members with its
+// sessions, and the others are given them as they read.
+func TestRoomsShared(t *testing.T) {
+	url := schema(t)
+	a, b := join(t, url, fastConfig("a")), join(t, url, fastConfig("b"))
+	a.ShareRooms(&fakeRooms{own: map[string]map[string]int{"lounge": {"ann": 1}, "page:1:2:3": {"ann": 1}}})
+	rb := &fakeRooms{}
+	b.ShareRooms(rb)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		rb.mu.Lock()
+		got := rb.remote["a"]
+		rb.mu.Unlock()
+		if got["lounge"]["ann"] == 1 && got["page:1:2:3"]["ann"] == 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("b was told of a's rooms: %v", got)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -7,7 +7,8 @@
 // the lowest number no node holds, from node_numbers, so numbers are
 // unique across the cluster.
 //
-// Who's online: each node stores its sessions (a JSON array) in its row,
+// Who's online: each node stores its sessions (a JSON array), and its
+// chat rooms' members (ShareRooms), in its row,
 // shortly after a call starts or ends (changes are gathered for 100ms,
 // then one write and a NodeSessions event on the bus) and at every
 // heartbeat. The others read the rows on that event and at every
