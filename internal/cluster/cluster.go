@@ -261,8 +261,15 @@ func (n *Node) Take() (int, error) {
 		switch {
 		case err == nil:
 			n.mu.Lock()
+			mine := n.taken[num]
 			n.taken[num] = true
 			n.mu.Unlock()
+			if mine {
+				// A session here still has it: another node took it while
+				// this one was taken for dead and has freed it since. The
+				// row is back where it belongs; find another.
+				continue
+			}
 			return num, nil
 		case errors.Is(err, sql.ErrNoRows):
 			continue // another node took it first
