@@ -150,6 +150,7 @@ func (p *Parts) openFiles(dir string, cfg config.Config) error {
 		MaxLogValue:        cfg.Log.MaxValue,
 		Uploads:            p.Store.Uploads,
 		Tagged:             p.Store.Files.Tags,
+		Exclusive:          p.fileAreaLock(),
 		Logger:             p.Log,
 	})
 	if err != nil {
@@ -221,6 +222,15 @@ func NodeName(cfg config.Config) string {
 		return fmt.Sprintf("%s:%d", host, cfg.Telnet.Port)
 	}
 	return fmt.Sprintf("%s:pid%d", host, os.Getpid())
+}
+
+// fileAreaLock is the lock the nodes of a cluster share around changes
+// to the file area they share; nil on a board of one process.
+func (p *Parts) fileAreaLock() func(context.Context) (func(), error) {
+	if p.node == nil {
+		return nil
+	}
+	return p.node.FileAreaLock()
 }
 
 // Close releases what the parts hold open: the file area, and this

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,6 +70,8 @@ type Node struct {
 	unsub  func()
 	// nameConn holds the name's advisory lock.
 	nameConn *sql.Conn
+	// schemaKey keys the board's locks shared by the nodes (its schema).
+	schemaKey int32
 }
 
 // ErrNameTaken means a live node already has this node's name.
@@ -162,6 +165,11 @@ func (n *Node) lockName(ctx context.Context) error {
 		conn.Close()
 		return fmt.Errorf("cluster: join: %w", err)
 	}
+	if n.nameConn == nil { // the first time, in Join: others read it after
+		hs := fnv.New32a()
+		hs.Write([]byte(schema))
+		n.schemaKey = int32(hs.Sum32())
+	}
 	h := fnv.New32a()
 	h.Write([]byte(schema + "/" + n.cfg.Name))
 	var got bool
@@ -175,6 +183,36 @@ func (n *Node) lockName(ctx context.Context) error {
 	}
 	n.nameConn = conn
 	return nil
+}
+
+// fileLock is the first key of the lock the nodes share around changes
+// to the shared file area ("x84" and 3).
+const fileLock = 0x78383403
+
+// FileAreaLock returns the lock the nodes sharing this board's file
+// area take around an upload's commit, a rename or a removal
+// (filearea.Config.Exclusive): a PostgreSQL advisory lock, held on a
+// connection of its own until released.
+func (n *Node) FileAreaLock() func(ctx context.Context) (func(), error) {
+	return func(ctx context.Context) (func(), error) {
+		conn, err := n.db.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, $2)`, fileLock, n.schemaKey); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		return func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			// A connection that cannot unlock is dropped, which unlocks.
+			if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1, $2)`, fileLock, n.schemaKey); err != nil {
+				conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+			conn.Close()
+		}, nil
+	}
 }
 
 // holdName makes sure the node still holds its name's lock, which a

@@ -91,6 +91,12 @@ type Config struct {
 	// the files a user tagged in the terminal's Files screen; the
 	// read-only folder TaggedDir lists them.
 	Tagged func(ctx context.Context, userID int64) ([]string, error)
+	// Exclusive, if set, holds a lock shared by every process serving
+	// this file area (the nodes of a cluster, on one shared folder) while
+	// an upload is committed, or a file renamed or removed, and returns
+	// its release: the checks of a name's owner and of a user's quota
+	// then hold across processes, as commitMu makes them hold within one.
+	Exclusive func(ctx context.Context) (release func(), err error)
 	// Logger receives one record per refused operation, upload and
 	// change; nil discards them.
 	Logger *slog.Logger
@@ -116,8 +122,10 @@ type Area struct {
 
 	// commitMu serialises the changes that must stay in step with the
 	// upload records: committing an upload, Rename and Remove. It is
-	// held during store calls and file system renames.
-	commitMu sync.Mutex
+	// held during store calls and file system renames. Take it with
+	// lockCommit, which adds Config.Exclusive.
+	commitMu  sync.Mutex
+	exclusive func(ctx context.Context) (func(), error)
 
 	// mu guards the maps below. Lock order: commitMu -> mu.
 	mu sync.Mutex
@@ -155,6 +163,7 @@ func Open(cfg Config) (*Area, error) {
 		limits:    cfg,
 		uploads:   cfg.Uploads,
 		tagged:    cfg.Tagged,
+		exclusive: cfg.Exclusive,
 		log:       cfg.Logger,
 		pending:   make(map[int64]store.UploadUsage),
 		sessions:  make(map[int64]int),
@@ -331,6 +340,25 @@ func (a *Area) resolve(rel string) (string, error) {
 // of its parents, which must not be renamed or removed.
 func (a *Area) protected(rel string) bool {
 	return rel == "." || rel == a.uploadDir || strings.HasPrefix(a.uploadDir, rel+"/")
+}
+
+// lockCommit takes commitMu and, with it, the lock other processes
+// serving the area hold for the same changes. Call the returned release
+// when done.
+func (a *Area) lockCommit(ctx context.Context) (release func(), err error) {
+	a.commitMu.Lock()
+	if a.exclusive == nil {
+		return a.commitMu.Unlock, nil
+	}
+	done, err := a.exclusive(ctx)
+	if err != nil {
+		a.commitMu.Unlock()
+		return nil, fmt.Errorf("filearea: the file area is busy elsewhere: %w", err)
+	}
+	return func() {
+		done()
+		a.commitMu.Unlock()
+	}, nil
 }
 
 // reserve adds delta to the uploads in progress of the account and

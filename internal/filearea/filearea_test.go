@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -689,4 +690,44 @@ func TestAnonymous(t *testing.T) {
 	if _, err := e.up.Upload(t.Context(), "uploads/x"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("record for a refused put: %v", err)
 	}
+}
+
+// TestExclusive: committing an upload, a rename and a removal hold the
+// lock every process serving the area shares (Config.Exclusive), and a
+// lock that cannot be had refuses the change, leaving no file.
+func TestExclusive(t *testing.T) {
+	var held, taken atomic.Int32
+	fail := atomic.Bool{}
+	e := newEnv(t, Config{Exclusive: func(ctx context.Context) (func(), error) {
+		if fail.Load() {
+			return nil, errors.New("the database is away")
+		}
+		if held.Add(1) != 1 {
+			t.Error("the lock was taken twice at once")
+		}
+		taken.Add(1)
+		return func() { held.Add(-1) }, nil
+	}})
+	c := e.connect(t, alice)
+	if err := c.put("/uploads/a.txt", []byte("a")); err != nil {
+		t.Fatal(err)
+	}
+	op := e.connect(t, sysop) // renames and removals are the sysop's
+	if err := op.Rename("/uploads/a.txt", "/uploads/b.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if err := op.Remove("/uploads/b.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if n := taken.Load(); n != 3 {
+		t.Errorf("the lock was taken %d times; want 3 (commit, rename, remove)", n)
+	}
+	fail.Store(true)
+	if err := c.put("/uploads/c.txt", []byte("c")); err == nil {
+		t.Error("an upload was committed without the lock")
+	}
+	if names := e.names(t, "uploads"); slices.Contains(names, "c.txt") {
+		t.Errorf("uploads holds %v", names)
+	}
+	e.noTemps(t)
 }

@@ -630,8 +630,11 @@ func (s *session) rename(r *sftp.Request, replace bool) error {
 	case s.a.protected(from) || s.a.protected(to):
 		return s.refuse(r.Method, from, denied("the area's root and upload folder stay where they are"))
 	}
-	s.a.commitMu.Lock()
-	defer s.a.commitMu.Unlock()
+	release, err := s.a.lockCommit(s.ctx)
+	if err != nil {
+		return s.refuse(r.Method, from, err)
+	}
+	defer release()
 	fi, err := s.a.root.Lstat(from)
 	if err != nil {
 		return s.refuse(r.Method, from, err)
@@ -675,8 +678,11 @@ func (s *session) remove(op, rel string) error {
 	if s.a.protected(rel) {
 		return s.refuse(op, rel, denied("the area's root and upload folder stay where they are"))
 	}
-	s.a.commitMu.Lock()
-	defer s.a.commitMu.Unlock()
+	release, err := s.a.lockCommit(s.ctx)
+	if err != nil {
+		return s.refuse(op, rel, err)
+	}
+	defer release()
 	fi, err := s.a.root.Lstat(rel)
 	if err != nil {
 		return s.refuse(op, rel, err)

@@ -448,8 +448,11 @@ func (u *upload) Close() error {
 // name, or the user's usage.
 func (u *upload) commit(size int64) error {
 	a, s := u.s.a, u.s
-	a.commitMu.Lock()
-	defer a.commitMu.Unlock()
+	release, err := a.lockCommit(s.ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	t, err := s.check(u.rel)
 	if err != nil {
 		return err
