@@ -21,7 +21,9 @@
 // A Library finds art by name. The default art is built into the binary
 // (drawn by the generator in internal/mkart: go generate ./art). A sysop
 // replaces any of it by putting a file of the same name in the override
-// directory, DATA/art/NAME.ans; x84 reads it on every Load and falls back
+// directory, DATA/art/NAME.ans, and may add variants (NAME2.ans,
+// NAME-xmas.ans: the name, then anything but a letter), of which Load
+// picks one at random; x84 reads it on every Load and falls back
 // to the built-in art, with an OverrideError to log, when it cannot be
 // used.
 //

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // builtin is the default art, compiled into the binary.
@@ -54,7 +56,8 @@ func NewLibrary(overrideDir string) *Library {
 }
 
 // Load returns the art called name (without ".ans"): overrideDir/name.ans
-// if it exists, else the built-in art. A name that is not a plain file
+// or one of its variants, chosen at random (see pickVariant), if any
+// exists, else the built-in art. A name that is not a plain file
 // name (a path, "..", a leading dot) is an ErrBadName error.
 //
 // When an override file exists but cannot be read or parsed, Load returns
@@ -103,7 +106,13 @@ func (l *Library) override(name string) (*Art, error) {
 		return nil, &OverrideError{Path: l.dir, Err: err}
 	}
 	defer root.Close()
-	file := name + ".ans"
+	file, err := pickVariant(root, name)
+	if err != nil {
+		return nil, &OverrideError{Path: l.dir, Err: err}
+	}
+	if file == "" {
+		return nil, nil
+	}
 	path := filepath.Join(l.dir, file)
 	f, err := root.Open(file)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -125,6 +134,41 @@ func (l *Library) override(name string) (*Art, error) {
 		return nil, &OverrideError{Path: path, Err: err}
 	}
 	return a, nil
+}
+
+// maxVariants bounds the files of the override directory looked at for
+// one name's variants.
+const maxVariants = 1000
+
+// pickVariant returns the file to show for name: one of NAME.ans and its
+// variants (NAME2.ans, NAME-xmas.ans, NAME_b.ans: NAME, then anything
+// not starting with a letter), chosen at random so that callers see a
+// different screen now and then; "" when there is none.
+func pickVariant(root *os.Root, name string) (string, error) {
+	dir, err := root.Open(".")
+	if err != nil {
+		return "", err
+	}
+	defer dir.Close()
+	entries, err := dir.ReadDir(maxVariants)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	var files []string
+	for _, e := range entries {
+		base, ok := strings.CutSuffix(e.Name(), ".ans")
+		rest, ok2 := strings.CutPrefix(base, name)
+		if !ok || !ok2 || !validName(base) {
+			continue
+		}
+		if rest == "" || !unicode.IsLetter(rune(rest[0])) {
+			files = append(files, e.Name())
+		}
+	}
+	if len(files) == 0 {
+		return "", nil
+	}
+	return files[rand.IntN(len(files))], nil
 }
 
 // Names returns the names Load can find, sorted: the built-in ones and

@@ -265,3 +265,31 @@ func TestConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestLoadVariants: a sysop's NAME.ans and its variants (NAME2.ans,
+// NAME-xmas.ans) are shown in turn at random; NAMEother.ans is another
+// name's art.
+func TestLoadVariants(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"main.ans":      "plain",
+		"main2.ans":     "second",
+		"main-xmas.ans": "festive",
+		"mainmenu.ans":  "another screen",
+	})
+	l := NewLibrary(dir)
+	seen := map[string]int{}
+	for range 200 {
+		a, err := l.Load("main")
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[string(a.Body)]++
+	}
+	if len(seen) != 3 || seen["another screen"] > 0 {
+		t.Errorf("Load(main) 200 times showed %v; want plain, second and festive", seen)
+	}
+	if a, err := l.Load("mainmenu"); err != nil || string(a.Body) != "another screen" {
+		t.Errorf("Load(mainmenu) = %v, %v", a, err)
+	}
+}
