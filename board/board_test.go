@@ -1,6 +1,7 @@
 package board_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -58,6 +59,8 @@ type settings struct {
 	// sysop.
 	Setup bool
 	Doors []board.Door
+	// ArtDir is the sysop's art folder; "" is an empty one.
+	ArtDir string
 }
 
 func newFixture(t *testing.T, set settings) *fixture {
@@ -89,7 +92,7 @@ func newFixture(t *testing.T, set settings) *fixture {
 		t.Fatal(err)
 	}
 	f.board, err = board.New(board.Config{Name: set.Name, MaxLoginAttempts: set.MaxLoginAttempts, LoginTimeout: set.LoginTimeout,
-		Store: st, Events: f.bus, Accounts: f.accts, Community: f.svc, Art: art.NewLibrary(t.TempDir()),
+		Store: st, Events: f.bus, Accounts: f.accts, Community: f.svc, Art: art.NewLibrary(cmp.Or(set.ArtDir, t.TempDir())),
 		Doors: set.Doors, DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)

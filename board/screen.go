@@ -55,7 +55,10 @@ func (b *Board) header(s *session.Session, name string, maxRows int) int {
 		s.WriteString(ui.MoveTo(1, 2) + StyleTitle + ui.Truncate(b.cfg.Name, sz.Cols-2) + ui.Reset)
 		return 3
 	}
-	rows := min(a.Height(), maxRows, max(sz.Rows-6, 1))
+	// A screen names the rows it can spare in the smallest window; a
+	// larger window gives taller art (a sysop's own) up to half of what
+	// the screen leaves.
+	rows := min(a.Height(), max(maxRows, (sz.Rows-6)/2), max(sz.Rows-6, 1))
 	s.WriteString(ui.MoveTo(1, 1) + a.Render(sz.Cols, rows))
 	return rows + 1
 }
