@@ -328,6 +328,18 @@ func (s *server) addUser(t testing.TB, name, password string, sysop bool) {
 	}
 }
 
+// postOneliner posts a one-liner from the main menu and returns the wall
+// once it shows the line.
+func (tm *tmux) postOneliner(text string) string {
+	tm.t.Helper()
+	tm.keys("o")
+	tm.waitScreen("add a one-liner")
+	tm.keys("a")
+	tm.waitScreen("Say:")
+	tm.keys(text, "Enter")
+	return tm.waitScreen(text)
+}
+
 // login logs in at the login screen shown in tm.
 func (tm *tmux) login(handle, password string) {
 	tm.waitScreen("Handle:")
