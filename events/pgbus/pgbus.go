@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/store/postgres"
 )
 
 // maxInline is the longest NOTIFY payload sent as it is; PostgreSQL
@@ -110,12 +111,10 @@ func Open(ctx context.Context, url string, cfg Config) (*Bus, error) {
 	if cfg.Node == "" {
 		return nil, errors.New("pgbus: no node name")
 	}
-	cc, err := pgx.ParseConfig(url)
+	// Named for the server's pg_stat_activity: whose connection it is.
+	cc, err := postgres.ConnConfig(url, "x84 bus "+cfg.Node, 0)
 	if err != nil {
-		return nil, fmt.Errorf("pgbus: the database URL is not valid")
-	}
-	if cc.ConnectTimeout == 0 {
-		cc.ConnectTimeout = 10 * time.Second
+		return nil, fmt.Errorf("pgbus: %w", err)
 	}
 	if cfg.Queue <= 0 {
 		cfg.Queue = defaultQueue
@@ -124,8 +123,6 @@ func Open(ctx context.Context, url string, cfg Config) (*Bus, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	// Named for the server's pg_stat_activity: whose connection it is.
-	cc.RuntimeParams["application_name"] = appName("x84 bus " + cfg.Node)
 	b := &Bus{cfg: cfg, conn: cc, log: log, out: make(chan outgoing, cfg.Queue), ping: pingEvery,
 		pending: map[uint64]events.Event{}, direct: map[uint64]bool{},
 		run: strconv.FormatUint(rand.Uint64(), 36)}
@@ -166,14 +163,6 @@ func channelName(schema string) string {
 		c = c[:63]
 	}
 	return c
-}
-
-// appName cuts s to what application_name keeps (63 bytes).
-func appName(s string) string {
-	if len(s) > 63 {
-		s = s[:63]
-	}
-	return s
 }
 
 // Close sends what is queued (for up to two seconds), stops listening

@@ -16,13 +16,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/session"
+	"github.com/x84bbs/x84/store/postgres"
 	"github.com/x84bbs/x84/term"
 )
 
@@ -88,14 +88,10 @@ func Join(ctx context.Context, url string, cfg Config, reg *session.Registry, bu
 	if cfg.Heartbeat <= 0 || cfg.NodeTimeout < 3*cfg.Heartbeat {
 		return nil, fmt.Errorf("cluster: node timeout %v must be at least three heartbeats (%v)", cfg.NodeTimeout, cfg.Heartbeat)
 	}
-	cc, err := pgx.ParseConfig(url)
+	cc, err := postgres.ConnConfig(url, "x84 cluster "+cfg.Name, 0)
 	if err != nil {
-		return nil, errors.New("cluster: the database URL is not valid")
+		return nil, fmt.Errorf("cluster: %w", err)
 	}
-	if cc.ConnectTimeout == 0 {
-		cc.ConnectTimeout = 10 * time.Second
-	}
-	cc.RuntimeParams["application_name"] = "x84 cluster " + cfg.Name // in pg_stat_activity
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

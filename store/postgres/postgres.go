@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -60,19 +61,9 @@ func open(ctx context.Context, url string, opts Config) (*engine, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	cc, err := pgx.ParseConfig(url)
+	cc, err := ConnConfig(url, "x84 store", opts.ConnectTimeout)
 	if err != nil {
-		// pgx's message may quote the URL, password and all.
-		return nil, fmt.Errorf("postgres: the database URL is not valid: %w", redact(err))
-	}
-	if cc.ConnectTimeout == 0 {
-		cc.ConnectTimeout = opts.ConnectTimeout
-		if cc.ConnectTimeout == 0 {
-			cc.ConnectTimeout = 10 * time.Second
-		}
-	}
-	if cc.RuntimeParams["application_name"] == "" {
-		cc.RuntimeParams["application_name"] = "x84 store" // in pg_stat_activity
+		return nil, err
 	}
 	ms, err := sqldb.LoadMigrations(migrationFiles, "migrations", "postgres")
 	if err != nil {
@@ -95,6 +86,26 @@ func open(ctx context.Context, url string, opts Config) (*engine, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// ConnConfig parses a database URL for a connection of x84's: one that
+// gives up connecting after timeout (10s if zero) unless the URL says
+// otherwise, and names itself app in the server's pg_stat_activity
+// unless the URL names it. A bad URL is an error that never quotes it
+// (it may hold a password). The event bus and the cluster dial with it
+// too.
+func ConnConfig(url, app string, timeout time.Duration) (*pgx.ConnConfig, error) {
+	cc, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: the database URL is not valid: %w", redact(err))
+	}
+	if cc.ConnectTimeout == 0 {
+		cc.ConnectTimeout = cmp.Or(timeout, 10*time.Second)
+	}
+	if cc.RuntimeParams["application_name"] == "" {
+		cc.RuntimeParams["application_name"] = app[:min(len(app), 63)] // what the server keeps
+	}
+	return cc, nil
 }
 
 // where names the server and database for messages, without the
