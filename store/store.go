@@ -447,6 +447,40 @@ type Polls interface {
 	Results(ctx context.Context, pollID int64, handle string) (counts []int, mine int, err error)
 }
 
+// Bounds of a script's saved data, checked by every engine.
+const (
+	MaxScriptName  = 64       // bytes in a script's name
+	MaxScriptKey   = 200      // bytes in a key
+	MaxScriptValue = 64 << 10 // bytes in a value
+	MaxScriptKeys  = 10000    // keys one script may hold
+)
+
+// ScriptValue is one saved key of a script.
+type ScriptValue struct {
+	Key     string
+	Value   string
+	Updated time.Time
+}
+
+// ScriptData keeps the state sysops' scripts save (high scores, the
+// automessage, a BBS list): per script, keys and string values. An empty
+// name or key, or a name, key or value beyond the bounds above, is
+// refused with an error; a Set that would give a script more than
+// MaxScriptKeys keys returns ErrLimit.
+type ScriptData interface {
+	// GetScriptValue returns the value of key, or ErrNotFound.
+	GetScriptValue(ctx context.Context, script, key string) (string, error)
+	// SetScriptValue saves value under key, replacing any.
+	SetScriptValue(ctx context.Context, script, key, value string) error
+	// DeleteScriptValue removes key; removing a missing key is not an
+	// error.
+	DeleteScriptValue(ctx context.Context, script, key string) error
+	// ListScriptValues returns at most limit keys starting with prefix,
+	// sorted by key (bytewise), beginning after the key after ("" for
+	// the first page).
+	ListScriptValues(ctx context.Context, script, prefix, after string, limit int) ([]ScriptValue, error)
+}
+
 // Store groups the stores of one engine, one field per concern.
 type Store struct {
 	Users     Users
@@ -458,6 +492,8 @@ type Store struct {
 	Files     Files
 	Messages  Messages
 	Polls     Polls
+	// ScriptData is the key–value store of sysops' scripts.
+	ScriptData ScriptData
 	// Closer releases the engine's resources.
 	Closer io.Closer
 }
