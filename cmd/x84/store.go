@@ -76,7 +76,7 @@ func storeCmd(data string, args []string, stdout, stderr io.Writer) int {
 	}
 	var parts []string
 	var total int64
-	for _, t := range []string{"users", "messages", "oneliners", "calls", "polls", "bans", "ssh_keys", "uploads", "file_records"} {
+	for _, t := range []string{"users", "messages", "oneliners", "calls", "polls", "bans", "ssh_keys", "uploads", "file_records", "script_data"} {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[t], strings.ReplaceAll(t, "_", " ")))
 	}
 	for _, n := range counts {

@@ -58,7 +58,8 @@ func cols(spec string) []column {
 }
 
 // copyTables is the schema both engines share at SQLite's version
-// sqliteVersion (PostgreSQL's 0001).
+// sqliteVersion (PostgreSQL's 0001 and 0004; 0002 and 0003 are the
+// cluster's own).
 var copyTables = []copyTable{
 	{"users", cols("id:id handle handle_key password real_name location email encoding created:t last_call:t0 calls signature")},
 	{"user_groups", cols("user_id grp")},
@@ -75,12 +76,13 @@ var copyTables = []copyTable{
 	{"file_records", cols("path dir description downloads added:t")},
 	{"transfer_totals", cols("user_id up_files up_bytes down_files down_bytes")},
 	{"file_tags", cols("user_id path seq")},
+	{"script_data", cols("script key value updated:t")},
 }
 
 // sqliteVersion is the SQLite schema version whose tables copyTables
 // describes; a file at another version is refused rather than copied
 // wrong.
-const sqliteVersion = 6
+const sqliteVersion = 7
 
 // CopyProgress reports a copy under way: the table being copied, the
 // rows copied from it so far and its number of rows.
@@ -97,9 +99,10 @@ var ErrNotEmpty = errors.New("postgres: the database is not empty")
 // copy is whole or not at all. The SQLite file is migrated first if an
 // older x84 wrote it (as starting the board would). dst's schema is made
 // if needed; a database that holds any account, call, one-liner, message,
-// poll, ban or file record is refused with ErrNotEmpty. progress, if not
-// nil, is called as rows go, at most every 100ms per table, and at the
-// end of each table. It returns the rows copied per table.
+// poll, ban, file record or script's value is refused with ErrNotEmpty.
+// progress, if not nil, is called as rows go, at most every 100ms per
+// table, and at the end of each table. It returns the rows copied per
+// table.
 func CopyFromSQLite(ctx context.Context, path, dst string, progress func(CopyProgress)) (map[string]int64, error) {
 	// Opening through the engine migrates the file to the version this
 	// binary knows, then it is read with a plain read-only connection.

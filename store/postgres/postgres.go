@@ -32,6 +32,10 @@ type Config struct {
 	MaxConns int
 	// ConnectTimeout bounds each attempt to connect. Zero means 10s.
 	ConnectTimeout time.Duration
+	// MaxScriptKeys is the most keys one script may keep in ScriptData.
+	// Zero, or more than store.MaxScriptKeys, means store.MaxScriptKeys;
+	// tests lower it to reach the limit quickly.
+	MaxScriptKeys int
 }
 
 // Open connects to the PostgreSQL database at url (a postgres:// URL or
@@ -49,7 +53,8 @@ func Open(ctx context.Context, url string, opts Config) (*store.Store, error) {
 	return &store.Store{
 		Users: e, Calls: e, Oneliners: e, Bans: e, Keys: e, Uploads: e,
 		Files: e, Messages: e, Polls: e,
-		Closer: e,
+		ScriptData: scripts{e: e, maxKeys: sqldb.ScriptKeyLimit(opts.MaxScriptKeys)},
+		Closer:     e,
 	}, nil
 }
 

@@ -33,6 +33,10 @@ type Config struct {
 	// parallel on them while the single writer works. Zero means
 	// GOMAXPROCS, and at least 4.
 	Readers int
+	// MaxScriptKeys is the most keys one script may keep in ScriptData.
+	// Zero, or more than store.MaxScriptKeys, means store.MaxScriptKeys;
+	// tests lower it to reach the limit quickly.
+	MaxScriptKeys int
 }
 
 // Open opens the database file at path, creating it with mode 0600 if it
@@ -99,7 +103,8 @@ func Open(ctx context.Context, path string, opts Config) (*store.Store, error) {
 	return &store.Store{
 		Users: e, Calls: e, Oneliners: e, Bans: e, Keys: e, Uploads: e,
 		Files: e, Messages: e, Polls: e,
-		Closer: e,
+		ScriptData: scripts{e: e, maxKeys: sqldb.ScriptKeyLimit(opts.MaxScriptKeys)},
+		Closer:     e,
 	}, nil
 }
 

@@ -17,10 +17,7 @@ import (
 // Run closes it at the end of each subtest.
 func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 	t.Helper()
-	tests := []struct {
-		name string
-		f    func(t *testing.T, s *store.Store)
-	}{
+	runTests(t, open, []suiteTest{
 		{"CreateUser", testCreateUser},
 		{"UserLookup", testUserLookup},
 		{"HandleClash", testHandleClash},
@@ -92,9 +89,41 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"VotesDeletePoll", testVotesDeletePoll},
 		{"Times", testTimes},
 		{"Text", testText},
+		{"ScriptGetSet", testScriptGetSet},
+		{"ScriptDelete", testScriptDelete},
+		{"ScriptIsolation", testScriptIsolation},
+		{"ScriptList", testScriptList},
+		{"ScriptPaging", testScriptPaging},
+		{"ScriptListMax", testScriptListMax},
+		{"ScriptBounds", testScriptBounds},
 		{"Concurrent", testConcurrent},
 		{"CommunityConcurrent", testCommunityConcurrent},
-	}
+	})
+}
+
+// RunLimited runs the part of the suite that needs limits lowered, so
+// that reaching them takes a few writes. open must return a fresh, empty
+// store that lets a script keep at most maxScriptKeys keys
+// (store.MaxScriptKeys in production); RunLimited closes it at the end of
+// each subtest. An engine's tests call it beside Run.
+func RunLimited(t *testing.T, open func(t *testing.T, maxScriptKeys int) *store.Store) {
+	t.Helper()
+	runTests(t, func(t *testing.T) *store.Store { return open(t, scriptLimit) }, []suiteTest{
+		{"ScriptLimit", testScriptLimit},
+		{"ScriptLimitConcurrent", testScriptLimitConcurrent},
+	})
+}
+
+// suiteTest is one subtest of the suite.
+type suiteTest struct {
+	name string
+	f    func(t *testing.T, s *store.Store)
+}
+
+// runTests runs each test on a store of its own from open, and closes
+// it.
+func runTests(t *testing.T, open func(t *testing.T) *store.Store, tests []suiteTest) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := open(t)
