@@ -8,7 +8,8 @@
 // makes an Art, and Art.Render interprets it on a virtual canvas as wide
 // as the art and returns each row as UTF-8 text with SGR colours, clipped
 // to the caller's window rather than wrapped, so the art looks the same in
-// any window. A session's CP437 encoder turns the text back into the
+// any window; Art.Lines gives the same rows one by one, for a viewer that
+// pages. A session's CP437 encoder turns the text back into the
 // original bytes for CP437 terminals. Pipe colour codes, as Renegade and
 // Mystic art writes them, are colours too: |00–|15 the foreground in DOS
 // order (|08–|15 bright), |16–|23 the background; any other '|' is drawn.
@@ -26,6 +27,13 @@
 // picks one at random; x84 reads it on every Load and falls back
 // to the built-in art, with an OverrideError to log, when it cannot be
 // used.
+//
+// The gallery is art to look at for its own sake, shown by the board's
+// art viewer: the pieces built into x84 and the sysop's in
+// DATA/art/gallery, named "gallery/NAME" (Library.Gallery lists them;
+// a sysop's file replaces a built-in one of the same name, and has no
+// variants). Library.Describe reads just a piece's SAUCE record, for a
+// list, and Art.Facts says what the record says, for an info panel.
 //
 // Concurrency: Split, Join and Parse keep no state. An Art and a Library
 // are safe for concurrent use once made, as long as nobody changes an

@@ -61,6 +61,32 @@ func (a *Art) Height() int {
 // iCE colours is SGR 5. A row exactly maxCols wide relies on the terminal
 // holding the wrap at the last column, as xterm, VT100s and SyncTERM do.
 func (a *Art) Render(maxCols, maxRows int) string {
+	return a.draw(maxCols, maxRows, "\r\n", nil)
+}
+
+// Lines draws the art as Render does, for a viewer that pages through it
+// or places rows itself: one string per row of the art, with no line
+// end. Each row's SGR sequences start from reset attributes (as after
+// the previous row, or ui.Reset) and the row ends with "\x1b[0m"; a blank
+// row is just that. Empty art has no lines.
+func (a *Art) Lines(maxCols int) []string {
+	var ends []int
+	text := a.draw(maxCols, 0, "", &ends)
+	lines := make([]string, len(ends))
+	start := len(sgrReset)
+	for i, end := range ends {
+		lines[i] = text[start:end]
+		start = end
+	}
+	return lines
+}
+
+// sgrReset ends every row and starts every rendering.
+const sgrReset = "\x1b[0m"
+
+// draw renders the art (see Render): a reset, then each row followed by
+// eol. With ends non-nil it also records where each row ends.
+func (a *Art) draw(maxCols, maxRows int, eol string, ends *[]int) string {
 	c := interpret(a.Body, a.Width(), a.ice())
 	h := c.height()
 	if maxRows > 0 {
@@ -72,15 +98,19 @@ func (a *Art) Render(maxCols, maxRows int) string {
 	if h == 0 {
 		return ""
 	}
+	if ends != nil {
+		*ends = make([]int, 0, h)
+	}
 	var sb strings.Builder
 	sb.Grow(h * (maxCols*2 + 16))
-	sb.WriteString("\x1b[0m")
+	sb.WriteString(sgrReset)
 	for y := range h {
 		var row []cell
 		if y < len(c.rows) {
 			row = c.rows[y]
 		}
-		row = row[:min(visibleLen(row), maxCols)]
+		// Blanks that clipping leaves at the end are left out too.
+		row = row[:visibleLen(row[:min(len(row), maxCols)])]
 		var cur attr
 		for _, cl := range row {
 			want := attr{fg: cl.fg, bg: cl.bg, blink: cl.blink}
@@ -94,7 +124,11 @@ func (a *Art) Render(maxCols, maxRows int) string {
 			}
 			sb.WriteRune(term.CP437Glyph(cl.ch))
 		}
-		sb.WriteString("\x1b[0m\r\n")
+		sb.WriteString(sgrReset)
+		if ends != nil {
+			*ends = append(*ends, sb.Len())
+		}
+		sb.WriteString(eol)
 	}
 	return sb.String()
 }

@@ -289,6 +289,15 @@ func FuzzRender(f *testing.F) {
 		if h := a.Height(); (out == "") != (h == 0) {
 			t.Fatalf("Render = %q but Height = %d", out, h)
 		}
+		if rows <= 0 {
+			joined := ""
+			if lines := a.Lines(cols); len(lines) > 0 {
+				joined = reset + strings.Join(lines, "\r\n") + "\r\n"
+			}
+			if joined != out {
+				t.Fatalf("Lines(%d) joined = %q; Render = %q", cols, joined, out)
+			}
+		}
 	})
 }
 

@@ -1,9 +1,10 @@
 // Command mkart draws x84's built-in ANSI art and writes it, with SAUCE
-// records, to art/ans:
+// records, to art/ans (the gallery's pieces to art/ans/gallery):
 //
 //	go run ./art/internal/mkart [-o art/ans]
 //
-// The pictures are drawn in pieces.go; this file only writes them out.
+// The pictures are drawn in pieces.go and gallery.go; this file only
+// writes them out.
 package main
 
 import (
@@ -17,7 +18,8 @@ import (
 	"github.com/x84bbs/x84/art"
 )
 
-// piece is one art file: its name (without .ans), SAUCE title and drawing.
+// piece is one art file: its name (without .ans, with a folder for the
+// gallery's), SAUCE title and drawing.
 type piece struct {
 	name, title string
 	draw        func(*sheet)
@@ -27,6 +29,9 @@ type piece struct {
 func build(p piece) ([]byte, error) {
 	var s sheet
 	p.draw(&s)
+	if !s.ice && s.brightBackground() {
+		return nil, fmt.Errorf("%s: bright backgrounds in a piece without iCE colours", p.name)
+	}
 	body, err := s.ansi()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p.name, err)
@@ -36,12 +41,13 @@ func build(p piece) ([]byte, error) {
 		Author: "x84",
 		Group:  "x84",
 		// A fixed date, so regenerating changes only what the drawing did.
-		Date:     time.Date(2026, time.November, 25, 0, 0, 0, 0, time.UTC),
-		DataType: art.DataTypeCharacter,
-		FileType: art.FileTypeANSI,
-		Width:    width,
-		Height:   len(s.rows),
-		Font:     "IBM VGA",
+		Date:      time.Date(2026, time.November, 25, 0, 0, 0, 0, time.UTC),
+		DataType:  art.DataTypeCharacter,
+		FileType:  art.FileTypeANSI,
+		Width:     width,
+		Height:    len(s.rows),
+		ICEColors: s.ice,
+		Font:      "IBM VGA",
 	})
 }
 
@@ -62,9 +68,12 @@ func write(dir string) error {
 		if err != nil {
 			return err
 		}
-		path := filepath.Join(dir, p.name+".ans")
+		path := filepath.Join(dir, filepath.FromSlash(p.name)+".ans")
 		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
 			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
 		}
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			return err

@@ -4,7 +4,7 @@ import "strings"
 
 // pieces returns every file mkart writes.
 func pieces() []piece {
-	return []piece{
+	return append([]piece{
 		{"login", "x84", login},
 		{"newuser", "x84 new user", newUser},
 		{"main", "x84 main menu", mainMenu},
@@ -13,7 +13,7 @@ func pieces() []piece {
 		{"who", "x84 who's online", section("WHO'S ONLINE", "callers on the board right now")},
 		{"profile", "x84 profile", section("PROFILE", "you, as the board knows you")},
 		{"goodbye", "x84 goodbye", goodbye},
-	}
+	}, galleryPieces()...)
 }
 
 // cool is the board's gradient from the top of a letter to its foot.

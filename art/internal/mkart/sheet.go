@@ -33,16 +33,31 @@ const (
 const width = 80
 
 // cell is one character of a sheet: a glyph in a foreground colour (0–15)
-// on a background colour (0–7, since the art is drawn without iCE
-// colours).
+// on a background colour (0–7, or 0–15 in a piece drawn for iCE colours,
+// where blink means a bright background).
 type cell struct {
 	r      rune
 	fg, bg int
 }
 
 // sheet is a drawing, width columns wide, grown downward as it is drawn.
+// A drawing for iCE colours sets ice, and may then use bright
+// backgrounds.
 type sheet struct {
 	rows [][width]cell
+	ice  bool
+}
+
+// brightBackground reports whether any cell has a bright background.
+func (s *sheet) brightBackground() bool {
+	for _, row := range s.rows {
+		for _, c := range row {
+			if c.bg >= 8 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // at returns the cell at column x of row y, growing the sheet as needed.
@@ -96,8 +111,9 @@ func (s *sheet) paint(x, y int, glyphs, mask string) {
 }
 
 // ansi encodes the sheet as CP437 ANSI art in the style DOS editors
-// wrote: bright colours as bold (SGR 1), lines ended with CR LF and
-// trailing blanks left out.
+// wrote: bright colours as bold (SGR 1), bright backgrounds as blink (SGR
+// 5, for iCE colours), lines ended with CR LF and trailing blanks left
+// out.
 func (s *sheet) ansi() ([]byte, error) {
 	out := []byte("\x1b[0m")
 	for _, row := range s.rows {
@@ -134,19 +150,22 @@ func appendSGR(out []byte, cur, want cell) []byte {
 		return out
 	}
 	var p []string
-	if cur.fg >= 8 && want.fg < 8 {
-		// Only a reset turns bold off in DOS.
+	if cur.fg >= 8 && want.fg < 8 || cur.bg >= 8 && want.bg < 8 {
+		// Only a reset turns bold or blink off in DOS.
 		p = append(p, "0")
 		cur = cell{fg: grey, bg: black}
 	}
 	if want.fg >= 8 && cur.fg < 8 {
 		p = append(p, "1")
 	}
+	if want.bg >= 8 && cur.bg < 8 {
+		p = append(p, "5")
+	}
 	if want.fg%8 != cur.fg%8 {
 		p = append(p, strconv.Itoa(30+want.fg%8))
 	}
-	if want.bg != cur.bg {
-		p = append(p, strconv.Itoa(40+want.bg))
+	if want.bg%8 != cur.bg%8 {
+		p = append(p, strconv.Itoa(40+want.bg%8))
 	}
 	return append(out, "\x1b["+strings.Join(p, ";")+"m"...)
 }
