@@ -79,6 +79,10 @@ type Board struct {
 	// Areas are the public message areas' tags: lower-case letters,
 	// digits and '-', 1 to 16 characters, at least one.
 	Areas []string `toml:"areas"`
+	// Theme names the colours, box characters and prompts of the
+	// board's screens: a built-in theme ("default", "plain") or
+	// DATA/themes/NAME.toml. 1 to 32 letters, digits, '-' or '_'.
+	Theme string `toml:"theme"`
 }
 
 // Server holds limits shared by every front end.
@@ -306,6 +310,7 @@ func Default() Config {
 			ChatCrowd:        20,
 			ChatCrowdEvery:   Duration(time.Second),
 			Areas:            []string{"general", "x84"},
+			Theme:            "default",
 		},
 		Server: Server{
 			MaxSessions:   2000,
@@ -525,7 +530,21 @@ func (b Board) check() *problem {
 		intIn("chat_crowd", b.ChatCrowd, 2, 100000),
 		durationIn("chat_crowd_every", b.ChatCrowdEvery, Duration(100*time.Millisecond), Duration(time.Minute)),
 		areaTags("areas", b.Areas),
+		themeName("theme", b.Theme),
 	)
+}
+
+// themeName checks a theme's name, which becomes a file name
+// (DATA/themes/NAME.toml): no separators, dots or spaces.
+func themeName(key, name string) *problem {
+	ok := len(name) >= 1 && len(name) <= 32
+	for _, r := range name {
+		ok = ok && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+	}
+	if !ok {
+		return problemf(key, "must be 1 to 32 letters, digits, '-' or '_' (got %q)", name)
+	}
+	return nil
 }
 
 // areaTags checks the message areas' tags.

@@ -28,6 +28,7 @@ func TestParse(t *testing.T) {
 		{"every section", `
 [board]
 name = "Dream World"
+theme = "Night_Sky-2"
 [server]
 max_sessions = 10
 max_per_address = 2
@@ -46,6 +47,7 @@ level = "debug"
 format = "json"
 `, func(c *Config) {
 			c.Board.Name = "Dream World"
+			c.Board.Theme = "Night_Sky-2"
 			c.Server = Server{
 				MaxSessions:   10,
 				MaxPerAddress: 2,
@@ -216,6 +218,8 @@ func TestParseErrors(t *testing.T) {
 
 		// Values.
 		{"empty board name", "[board]\nname = \"\"\n", `config: x84.toml:2: board.name: must not be empty`},
+		{"theme with a slash", "[board]\ntheme = \"../x\"\n", `config: x84.toml:2: board.theme: must be 1 to 32 letters, digits, '-' or '_' (got "../x")`},
+		{"empty theme", "[board]\n\ntheme = \"\"\n", `config: x84.toml:3: board.theme: must be 1 to 32 letters, digits, '-' or '_' (got "")`},
 		{"escape in board name", "[board]\nname = \"x\\u001b[2Jx\"\n", `config: x84.toml:2: board.name: must not contain control characters (got "x\x1b[2Jx")`},
 		{"no sessions", "[server]\nmax_sessions = 0\n", `config: x84.toml:2: server.max_sessions: must be at least 1 (got 0)`},
 		{"negative per address", "[server]\nmax_per_address = -1\n", `config: x84.toml:2: server.max_per_address: must be at least 1 (got -1)`},

@@ -25,8 +25,9 @@
 // dotted key. Only the first problem is reported: unknown keys and wrong
 // types in file order, then out-of-range values in section order.
 //
-// BurntSushi/toml does not expose where keys are set, so this package keeps
-// its own small TOML scanner (locate.go) that finds the line of a key.
+// BurntSushi/toml does not expose where keys are set, so the line of a key
+// is found by a small TOML scanner of x84's own, in package
+// internal/tomlpos (which the board's theme files use too).
 //
 // # Adding a section
 //
@@ -45,8 +46,8 @@
 //
 // # Dependencies
 //
-// This package imports nothing of x84's, so that any package may import
-// it. A package that wants a section in its own types converts it itself:
+// This package imports nothing of x84's but internal/tomlpos, which
+// imports nothing of x84's either, so that any package may import it. A package that wants a section in its own types converts it itself:
 // auth.RulesFromConfig, auth.HasherFromConfig and auth.BanConfigFromConfig
 // turn [Accounts] and [Ban] into package auth's types.
 //

@@ -47,3 +47,20 @@ type syntaxError struct{ pe toml.ParseError }
 
 func (e syntaxError) Error() string { return e.pe.Message }
 func (e syntaxError) Unwrap() error { return e.pe }
+
+// keyString formats a key for an error: "door[2].command" for a key in
+// the second [[door]] table.
+func keyString(key []string) string {
+	var b strings.Builder
+	for i, part := range key {
+		if strings.HasPrefix(part, "#") {
+			b.WriteString("[" + part[1:] + "]")
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(toml.Key{part}.String())
+	}
+	return b.String()
+}

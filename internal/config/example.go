@@ -27,6 +27,9 @@ chat_crowd = 20
 chat_crowd_every = "1s"
 # The public message areas: lower-case tags of 1 to 16 letters, digits or '-'.
 areas = ["general", "x84"]
+# The screens' colours, box characters and prompts: "default", "plain"
+# (high contrast, ASCII boxes) or a theme of DATA/themes/NAME.toml.
+theme = "default"
 
 [server]
 # Most sessions at once, over all protocols.

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"encoding"
 	"errors"
 	"fmt"
@@ -12,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/x84bbs/x84/internal/tomlpos"
 )
 
 // Load reads the configuration file at path. A missing file is not an
@@ -38,41 +39,18 @@ func Parse(name string, data []byte) (Config, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return Config{}, &Error{File: name, Line: syntaxLine(data, pe), Key: pe.LastKey, Err: syntaxError{pe}}
+			return Config{}, &Error{File: name, Line: tomlpos.SyntaxLine(data, pe), Key: pe.LastKey, Err: syntaxError{pe}}
 		}
 		return Config{}, &Error{File: name, Err: err}
 	}
 	c := Default()
 	if key, err := decode(&c, doc, md.Keys()); err != nil {
-		return Config{}, &Error{File: name, Line: lineOf(data, key), Key: keyString(key), Err: err}
+		return Config{}, &Error{File: name, Line: tomlpos.LineOf(data, key), Key: keyString(key), Err: err}
 	}
 	if key, err := c.check(md.IsDefined); err != nil {
-		return Config{}, &Error{File: name, Line: lineOf(data, key), Key: keyString(key), Err: err}
+		return Config{}, &Error{File: name, Line: tomlpos.LineOf(data, key), Key: keyString(key), Err: err}
 	}
 	return c, nil
-}
-
-// syntaxLine returns the line of a syntax error. It counts lines up to the
-// error's offset, because toml reports an error found at the newline ending
-// a line (such as "[telnet" with no "]") as being on the next line.
-func syntaxLine(data []byte, pe toml.ParseError) int {
-	body := data[bomLen(data):] // toml's offsets do not count the mark
-	if start := pe.Position.Start; pe.Position.Line > 0 && start >= 0 && start <= len(body) {
-		return 1 + bytes.Count(body[:start], []byte("\n"))
-	}
-	return pe.Position.Line
-}
-
-// bomLen returns the length of the byte order mark that data starts with,
-// if any; toml skips UTF-8 and UTF-16 ones.
-func bomLen(data []byte) int {
-	switch {
-	case bytes.HasPrefix(data, []byte("\xef\xbb\xbf")):
-		return 3
-	case bytes.HasPrefix(data, []byte("\xff\xfe")), bytes.HasPrefix(data, []byte("\xfe\xff")):
-		return 2
-	}
-	return 0
 }
 
 // check runs every section's check and returns the first problem with

@@ -1,6 +1,7 @@
-package config
+package tomlpos
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -92,4 +93,61 @@ func FuzzLocateKey(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestLineOf(t *testing.T) {
+	doors := "[board]\nname = 'x'\n\n[[door]]\nname = 'a'\ncommand = 'x'\n\n[[door]]\nname = 'b'\n\n[door.env]\nA = '1'\n\n[[door]]\ncommand = 'y'\n"
+	tests := []struct {
+		name string
+		src  string
+		key  []string
+		want int
+	}{
+		{"plain key", "[board]\nname = 'x'\n", []string{"board", "name"}, 2},
+		{"key in first table", doors, []string{"door", "#1", "command"}, 6},
+		{"key in third table", doors, []string{"door", "#3", "command"}, 15},
+		{"key not set: the header", doors, []string{"door", "#2", "command"}, 8},
+		{"sub-table", doors, []string{"door", "#2", "env"}, 11},
+		{"no such table", doors, []string{"door", "#4", "command"}, 0},
+		{"bad index", doors, []string{"door", "#x", "command"}, 0},
+		{"missing", "a = 1\n", []string{"b"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := LineOf([]byte(tt.src), tt.key); got != tt.want {
+				t.Errorf("LineOf(%q, %q) = %d; want %d", tt.src, tt.key, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSyntaxLine(t *testing.T) {
+	tests := []struct {
+		src  string
+		want int
+	}{
+		{"a = 1\n[telnet\nport = 1\n", 2},
+		{"\ufeffa = 1\nb = \n", 2},
+		{"a = 1\nb = 2\nc = x\n", 3},
+	}
+	for _, tt := range tests {
+		var doc map[string]any
+		_, err := toml.Decode(tt.src, &doc)
+		var pe toml.ParseError
+		if !errors.As(err, &pe) {
+			t.Errorf("toml.Decode(%q) = %v; want a ParseError", tt.src, err)
+			continue
+		}
+		if got := SyntaxLine([]byte(tt.src), pe); got != tt.want {
+			t.Errorf("SyntaxLine(%q) = %d; want %d", tt.src, got, tt.want)
+		}
+	}
+}
+
+func TestBOMLen(t *testing.T) {
+	for in, want := range map[string]int{"\xef\xbb\xbfa": 3, "\xff\xfea": 2, "\xfe\xffa": 2, "a = 1": 0, "": 0} {
+		if got := BOMLen([]byte(in)); got != want {
+			t.Errorf("BOMLen(%q) = %d; want %d", in, got, want)
+		}
+	}
 }

@@ -1,4 +1,4 @@
-package config
+package tomlpos
 
 import (
 	"bytes"
@@ -6,13 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/BurntSushi/toml"
 )
 
 // locateKey returns the 1-based line of src where key, or a key inside
-// it, is first set, or 0 if it is not found. BurntSushi/toml keeps key
-// positions to itself, so errors found after parsing use this.
+// it, is first set, or 0 if it is not found.
 //
 // It understands the parts of TOML that decide which key a line sets:
 // [table] and [[array]] headers, bare, quoted and dotted keys, inline
@@ -40,7 +37,7 @@ type locator struct {
 }
 
 func (l *locator) document() {
-	l.pos = bomLen(l.src)
+	l.pos = BOMLen(l.src)
 	var table []string
 	for l.found < 0 {
 		l.skipSpace(true)
@@ -348,11 +345,12 @@ func unescape(s string) string {
 	return b.String()
 }
 
-// lineOf returns the line of key, as locateKey does, for keys that may
-// name a table of an array ("door", "#2", "command"): the line in that
-// table where the key is set, or its [[door]] header when the file does
-// not set the key.
-func lineOf(src []byte, key []string) int {
+// LineOf returns the 1-based line of src where key, or a key inside it,
+// is first set, or 0 if it is not found. A part "#N" of key names the
+// N-th (1-based) table of an array of tables: for "door", "#2",
+// "command" it is the line in the second [[door]] table where command is
+// set, or that table's header when the table does not set it.
+func LineOf(src []byte, key []string) int {
 	j := slices.IndexFunc(key, func(part string) bool { return strings.HasPrefix(part, "#") })
 	if j < 1 {
 		return locateKey(src, key)
@@ -363,7 +361,7 @@ func lineOf(src []byte, key []string) int {
 	}
 	table, rest := strings.Join(key[:j], "."), key[j+1:]
 	header := -1
-	for i, line := range strings.Split(string(src[bomLen(src):]), "\n") {
+	for i, line := range strings.Split(string(src[BOMLen(src):]), "\n") {
 		t := strings.TrimSpace(line)
 		if header < 0 || t != "" && t[0] == '[' {
 			if name, _, ok := strings.Cut(strings.TrimPrefix(t, "[["), "]]"); ok && strings.HasPrefix(t, "[[") && strings.Join(strings.Fields(name), "") == table {
@@ -392,19 +390,14 @@ func lineOf(src []byte, key []string) int {
 	return header + 1
 }
 
-// keyString formats a key for an error: "door[2].command" for a key in
-// the second [[door]] table.
-func keyString(key []string) string {
-	var b strings.Builder
-	for i, part := range key {
-		if strings.HasPrefix(part, "#") {
-			b.WriteString("[" + part[1:] + "]")
-			continue
-		}
-		if i > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(toml.Key{part}.String())
+// BOMLen returns the length of the byte order mark that data starts with,
+// if any; toml skips UTF-8 and UTF-16 ones.
+func BOMLen(data []byte) int {
+	switch {
+	case bytes.HasPrefix(data, []byte("\xef\xbb\xbf")):
+		return 3
+	case bytes.HasPrefix(data, []byte("\xff\xfe")), bytes.HasPrefix(data, []byte("\xfe\xff")):
+		return 2
 	}
-	return b.String()
+	return 0
 }
