@@ -107,6 +107,15 @@ const (
 	FilesDir = app.FilesDir
 	// TLSDir is where the web server keeps its self-signed certificate.
 	TLSDir = app.TLSDir
+	// ThemeDir is where a sysop's themes replace or add to the built-in
+	// themes.
+	ThemeDir = app.ThemeDir
+	// MenuDir is where a sysop's menu files replace the built-in menus of
+	// the same name.
+	MenuDir = app.MenuDir
+	// ScriptDir is where a sysop's scripts replace the built-in scripts
+	// of the same name.
+	ScriptDir = app.ScriptDir
 )
 
 // DataDir returns the data directory Run would use for dir: dir itself

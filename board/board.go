@@ -16,6 +16,7 @@ import (
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/internal/defaults"
+	"github.com/x84bbs/x84/menus"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
@@ -54,6 +55,18 @@ type Config struct {
 	// DataDir is the board's data directory: doors' working directories
 	// are made under DataDir/doors unless they name their own.
 	DataDir string
+	// MenuDir holds the sysop's menu files (DATA/menus), which replace
+	// the built-in menus of the same name; "" means the built-in only.
+	MenuDir string
+	// Scripts runs the scripts menu entries name; nil leaves those
+	// entries off.
+	Scripts ScriptRunner
+	// Theme names the screens' theme (see LoadTheme): a built-in one or
+	// a file of ThemeDir. Default "default".
+	Theme string
+	// ThemeDir holds a sysop's themes, NAME.toml (typically
+	// DATA/themes); "" means the built-in themes only.
+	ThemeDir string
 }
 
 // Board is the default board. Build one with New, add your own screens to
@@ -70,6 +83,11 @@ type Board struct {
 	who  whoCache
 	// doors are the Doors menu's programs.
 	doors []*doorEntry
+	// menus are the menu files; screens are what they may open.
+	menus   *menus.Set
+	screens map[string]screen
+	// theme is the screens' look, shared by every call.
+	theme *Theme
 }
 
 // New returns the default board with its standard menu.
@@ -87,19 +105,37 @@ func New(cfg Config) (*Board, error) {
 	if cfg.Art == nil {
 		cfg.Art = art.NewLibrary("")
 	}
-	b := &Board{cfg: cfg, log: cfg.Logger, Menu: &Menu{}}
+	if cfg.Theme == "" {
+		cfg.Theme = "default"
+	}
+	theme, err := LoadTheme(cfg.ThemeDir, cfg.Theme)
+	if err != nil {
+		return nil, err
+	}
+	b := &Board{cfg: cfg, log: cfg.Logger, theme: theme}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
-	b.Menu.addStandard()
+	b.Menu = &Menu{board: b}
 	if err := b.addDoors(cfg.Doors); err != nil {
 		return nil, err
 	}
-	if err := b.addFiles(); err != nil {
-		return nil, err
+	b.addStandardScreens()
+	set, err := menus.NewSet(cfg.MenuDir, BuiltinMenus(), b.log)
+	if err != nil {
+		return nil, fmt.Errorf("board: %w", err)
 	}
+	b.menus = set
 	return b, nil
 }
+
+// ReloadMenus reads the sysop's menu files now, rather than at the next
+// menu drawn after a second; the server calls it on SIGHUP.
+func (b *Board) ReloadMenus() { b.menus.Reload() }
+
+// MenuProblems returns the sysop's menu files that were refused, each
+// naming its file, line and key.
+func (b *Board) MenuProblems() []error { return b.menus.Problems() }
 
 // Name returns the BBS's name.
 func (b *Board) Name() string { return b.cfg.Name }
@@ -124,6 +160,10 @@ func (b *Board) Art() *art.Library { return b.cfg.Art }
 // Log returns the board's logger.
 func (b *Board) Log() *slog.Logger { return b.log }
 
+// Theme returns the board's theme, which every call starts with. It is
+// shared: treat it as read-only.
+func (b *Board) Theme() *Theme { return b.theme }
+
 // Call is one caller's visit, as screens see it: the session and the
 // account logged in.
 type Call struct {
@@ -132,6 +172,10 @@ type Call struct {
 	// User is the caller's account; for an anonymous caller it is not
 	// stored and its ID is 0.
 	User *store.User
+	// Theme is the call's look: the palette (c.Theme.Text, c.Theme.Key
+	// …), box characters and prompts. It is the board's theme, shared
+	// with other calls: replace it rather than change it.
+	Theme *Theme
 
 	// previousCall is when the caller called before this call (zero on
 	// the first); User.LastCall is this call once the account is re-read.
@@ -140,6 +184,10 @@ type Call struct {
 	newMessages, newLetters int
 	newErr                  error
 	reading                 *community.Reading
+	// menuDepth is how many menus deep the caller is; menuRedraw draws
+	// the innermost again.
+	menuDepth  int
+	menuRedraw func()
 }
 
 // errAccountGone ends the call of a user whose account was deleted or
@@ -245,7 +293,7 @@ func (b *Board) loginInTime(ctx context.Context, s *session.Session) (*store.Use
 	defer s.SetDeadline(time.Time{}, nil)
 	u, err := b.login(ctx, s)
 	if err != nil && ctx.Err() == nil && (errors.Is(err, errLoginTime) || !time.Now().Before(deadline)) {
-		s.WriteString(ui.ClearScreen + "\r\nYou took too long to log in. Goodbye.\r\n")
+		s.WriteString(ui.ClearScreen + "\r\n" + b.theme.Strings.LoginTooSlow + "\r\n")
 		return nil, errLoginTime
 	}
 	return u, err
@@ -260,7 +308,7 @@ func ignoreLogoff(err error) error {
 
 // startCall records the call and makes the session the caller's.
 func (b *Board) startCall(ctx context.Context, s *session.Session, u *store.User) (*Call, error) {
-	c := &Call{Session: s, Board: b, User: u, reading: b.cfg.Community.Messages.Reading(u)}
+	c := &Call{Session: s, Board: b, User: u, Theme: b.theme, reading: b.cfg.Community.Messages.Reading(u)}
 	s.SetUser(u.Handle)
 	switch u.Encoding {
 	case store.EncodingUTF8, store.EncodingCP437:

@@ -61,6 +61,8 @@ type settings struct {
 	Doors []board.Door
 	// ArtDir is the sysop's art folder; "" is an empty one.
 	ArtDir string
+	// Theme and ThemeDir are the board's theme and the sysop's themes.
+	Theme, ThemeDir string
 }
 
 func newFixture(t *testing.T, set settings) *fixture {
@@ -93,7 +95,7 @@ func newFixture(t *testing.T, set settings) *fixture {
 	}
 	f.board, err = board.New(board.Config{Name: set.Name, MaxLoginAttempts: set.MaxLoginAttempts, LoginTimeout: set.LoginTimeout,
 		Store: st, Events: f.bus, Accounts: f.accts, Community: f.svc, Art: art.NewLibrary(cmp.Or(set.ArtDir, t.TempDir())),
-		Doors: set.Doors, DataDir: t.TempDir()})
+		Doors: set.Doors, DataDir: t.TempDir(), Theme: set.Theme, ThemeDir: set.ThemeDir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,13 +58,13 @@ func (c *Call) RunChat(ctx context.Context, m *community.Member, title string) e
 		c.WriteString(ui.ClearScreen)
 		drawChatLines(c, lines)
 		drawChatBar(c, m, title, status)
-		c.WriteString(ui.MoveTo(sz.Rows, 1) + StyleLabel + "> " + ui.Reset)
+		c.WriteString(ui.MoveTo(sz.Rows, 1) + c.Theme.Label + "> " + ui.Reset)
 		return sz.Rows, 3
 	}
 	row, col := draw()
 	for {
 		// As wide as the window allows (the field follows resizes).
-		f := &ui.Field{Row: row, Col: col, Max: community.ChatLineMax, Width: community.ChatLineMax, Style: "\x1b[0;37m", Value: keep}
+		f := &ui.Field{Row: row, Col: col, Max: community.ChatLineMax, Width: community.ChatLineMax, Style: c.Theme.Text, Value: keep}
 		keep = ""
 		f.Relayout = func() (int, int) { row, col = draw(); return row, col }
 		f.OnEvent = func(ev events.Event) {
@@ -150,7 +150,7 @@ func (c *Call) RunChat(ctx context.Context, m *community.Member, title string) e
 			keep = text // to send again, not to type again
 		}
 		row, col = c.Size().Rows, 3
-		c.WriteString(ui.MoveTo(row, 1) + ui.ClearEOL + StyleLabel + "> " + ui.Reset)
+		c.WriteString(ui.MoveTo(row, 1) + ui.ClearEOL + c.Theme.Label + "> " + ui.Reset)
 		drawChatBar(c, m, title, status)
 	}
 }
@@ -202,14 +202,14 @@ func scrollChatLines(c *Call, lines, fresh []events.ChatLine) {
 	if len(fresh) == 1 {
 		// The usual case in a busy room: one new line, whose output is
 		// the same for every caller with a window this size.
-		if out, ok := c.Board.chatRows.scroll(fresh[0], width, height); ok {
+		if out, ok := c.Board.chatRows.scroll(fresh[0], c.Theme, width, height); ok {
 			c.WriteString(out)
 			return
 		}
 	}
 	var rows []string
 	for _, l := range fresh {
-		rows = append(rows, c.Board.chatRows.format(l, width)...)
+		rows = append(rows, c.Board.chatRows.format(l, c.Theme, width)...)
 	}
 	if len(rows) >= height {
 		drawChatLines(c, lines)
@@ -238,7 +238,7 @@ func drawChatLines(c *Call, lines []events.ChatLine) {
 	width := max(sz.Cols-1, 10)
 	var rows []string
 	for _, l := range lines {
-		rows = append(rows, c.Board.chatRows.format(l, width)...)
+		rows = append(rows, c.Board.chatRows.format(l, c.Theme, width)...)
 	}
 	if len(rows) > height {
 		rows = rows[len(rows)-height:]
@@ -256,8 +256,8 @@ func drawChatLines(c *Call, lines []events.ChatLine) {
 }
 
 // chatRowCache keeps the rows of the newest chat lines, formatted for a
-// width: in a room of thousands, the callers whose windows are as wide
-// would each format the same line.
+// theme and a width: in a room of thousands, the callers whose windows
+// are as wide would each format the same line.
 type chatRowCache struct {
 	mu   sync.Mutex
 	rows [64]chatRows // a ring: the newest lines of the busiest rooms
@@ -268,6 +268,7 @@ type chatRows struct {
 	room  string
 	seq   uint64
 	at    time.Time // with room and seq, names the line even if a room is made anew
+	theme *Theme
 	width int
 	rows  []string // shared: never changed once made
 	// The line's scrollOutput for a conversation height rows tall (the
@@ -276,23 +277,23 @@ type chatRows struct {
 	out    string
 }
 
-// format returns formatChatLine(l, width), made once for every caller.
-// Lines that are not the room's (Seq 0: notices) are not kept.
-func (c *chatRowCache) format(l events.ChatLine, width int) []string {
+// format returns formatChatLine(l, t, width), made once for every
+// caller. Lines that are not the room's (Seq 0: notices) are not kept.
+func (c *chatRowCache) format(l events.ChatLine, t *Theme, width int) []string {
 	if l.Seq == 0 {
-		return formatChatLine(l, width)
+		return formatChatLine(l, t, width)
 	}
 	c.mu.Lock()
 	for _, r := range c.rows {
-		if r.seq == l.Seq && r.width == width && r.room == l.Room && r.at.Equal(l.At) {
+		if r.seq == l.Seq && r.width == width && r.theme == t && r.room == l.Room && r.at.Equal(l.At) {
 			c.mu.Unlock()
 			return r.rows
 		}
 	}
 	c.mu.Unlock()
-	rows := formatChatLine(l, width)
+	rows := formatChatLine(l, t, width)
 	c.mu.Lock()
-	c.rows[c.next] = chatRows{room: l.Room, seq: l.Seq, at: l.At, width: width, rows: rows}
+	c.rows[c.next] = chatRows{room: l.Room, seq: l.Seq, at: l.At, theme: t, width: width, rows: rows}
 	c.next = (c.next + 1) % len(c.rows)
 	c.mu.Unlock()
 	return rows
@@ -301,8 +302,8 @@ func (c *chatRowCache) format(l events.ChatLine, width int) []string {
 // scroll returns scrollOutput for the one line l, made once for every
 // caller with the same window; false when it does not fit (the caller
 // redraws) or l is not the room's.
-func (c *chatRowCache) scroll(l events.ChatLine, width, height int) (string, bool) {
-	rows := c.format(l, width)
+func (c *chatRowCache) scroll(l events.ChatLine, t *Theme, width, height int) (string, bool) {
+	rows := c.format(l, t, width)
 	if len(rows) >= height || l.Seq == 0 {
 		return "", false
 	}
@@ -310,7 +311,7 @@ func (c *chatRowCache) scroll(l events.ChatLine, width, height int) (string, boo
 	defer c.mu.Unlock()
 	for i := range c.rows {
 		r := &c.rows[i]
-		if r.seq == l.Seq && r.width == width && r.room == l.Room && r.at.Equal(l.At) {
+		if r.seq == l.Seq && r.width == width && r.theme == t && r.room == l.Room && r.at.Equal(l.At) {
 			if r.height != height || r.out == "" {
 				r.height, r.out = height, scrollOutput(r.rows, height)
 			}
@@ -320,20 +321,20 @@ func (c *chatRowCache) scroll(l events.ChatLine, width, height int) (string, boo
 	return scrollOutput(rows, height), true // pushed out of the ring meanwhile
 }
 
-func formatChatLine(l events.ChatLine, width int) []string {
-	when := StyleDim + l.At.Local().Format("15:04") + " "
+func formatChatLine(l events.ChatLine, t *Theme, width int) []string {
+	when := t.Dim + l.At.Local().Format("15:04") + " "
 	var text string
 	switch l.Act {
 	case events.ChatJoin:
-		text = StyleDim + "-- " + crowdText(l, "joins", "join")
+		text = t.Dim + "-- " + crowdText(l, "joins", "join")
 	case events.ChatLeave:
-		text = StyleDim + "-- " + crowdText(l, "leaves", "leave")
+		text = t.Dim + "-- " + crowdText(l, "leaves", "leave")
 	case events.ChatMe:
-		text = StyleKey + "* " + clean(l.Handle) + " " + clean(l.Text)
+		text = t.Key + "* " + clean(l.Handle) + " " + clean(l.Text)
 	case events.ChatSystem:
-		text = StyleError + "** " + clean(l.Text)
+		text = t.Error + "** " + clean(l.Text)
 	default:
-		text = StyleValue + "<" + clean(l.Handle) + "> " + StyleText + clean(l.Text)
+		text = t.Value + "<" + clean(l.Handle) + "> " + t.Text + clean(l.Text)
 	}
 	// Wrap by cells; colours restart on each wrapped row.
 	plain := ui.Wrap(stripSGR(text), width-6)
@@ -388,5 +389,5 @@ func drawChatBar(c *Call, m *community.Member, title, status string) {
 	if status != "" {
 		bar = " " + status + " "
 	}
-	c.WriteString("\x1b7" + ui.MoveTo(sz.Rows-1, 1) + "\x1b[0;1;37;44m" + ui.Pad(bar, sz.Cols) + ui.Reset + "\x1b8")
+	c.WriteString("\x1b7" + ui.MoveTo(sz.Rows-1, 1) + c.Theme.Bar + ui.Pad(bar, sz.Cols) + ui.Reset + "\x1b8")
 }

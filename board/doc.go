@@ -31,8 +31,8 @@
 //		c.SetActivity("reading a fortune") // shown in who's online
 //		draw := func() {
 //			c.WriteString(ui.ClearScreen)
-//			c.Say(2, board.StyleTitle, "Hello, "+c.User.Handle)
-//			c.Say(4, "", board.KeyHelp("any key", "back"))
+//			c.Say(2, c.Theme.Title, "Hello, "+c.User.Handle)
+//			c.Say(4, "", c.KeyHelp("any key", "back"))
 //		}
 //		draw()
 //		return c.AnyKey(ctx, draw) // a key: back to the menu
@@ -56,14 +56,25 @@
 //     (c.Inbox().WatchUpdates on the board's Events). Read keys with it,
 //     not with ReadKey, which also returns for notices and resizes.
 //     Call.AnyKey waits for any key the same way ("press a key").
-//   - Say writes a message on a row; Ask reads a line in a ui.Field after
-//     a label and follows resizes; Confirm asks yes or no; Call.Box shows
-//     a message box; Call.Header draws a screen's art (a sysop's
-//     DATA/art/NAME.ans replaces the built-in).
-//   - KeyHelp formats key hints ("[a] add  [q] back"); IsQuit tells the
-//     keys that leave a screen (q, Esc, Enter).
-//   - The palette: StyleText, StyleLabel, StyleValue, StyleKey,
-//     StyleTitle, StyleError, StyleOK, StyleDim.
+//   - Call.Say writes a message on a row; Call.Ask reads a line in a
+//     ui.Field after a label and follows resizes; Call.Confirm asks yes
+//     or no; Call.Box shows a message box; Call.Header draws a screen's
+//     art (a sysop's DATA/art/NAME.ans replaces the built-in).
+//   - Call.KeyHelp formats key hints ("[a] add  [q] back"); IsQuit tells
+//     the keys that leave a screen (q, Esc, Enter).
+//   - The palette is the call's Theme (the sysop's [board] theme):
+//     c.Theme.Text, Label, Value, Key, Title, Error, OK, Dim and Bar,
+//     SGR sequences to write before text; c.Theme.Box holds the box
+//     characters and c.Theme.Strings what the built-in screens say.
+//
+// # Themes
+//
+// A theme is a TOML file: the built-in "default" and "plain", or a
+// sysop's DATA/themes/NAME.toml, which replaces a built-in theme of the
+// same name or adds one (LoadTheme). It sets colours as pipe codes
+// (package markup), box characters and strings; keys it leaves out keep
+// the default theme's values. board/themes/default.toml documents every
+// key.
 //
 // Screens redraw on a resize (NextKey calls their draw function), use
 // ui's widgets for input (they refuse control characters and follow

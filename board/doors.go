@@ -53,14 +53,9 @@ type doorEntry struct {
 	inUse int
 }
 
-// doorsKey is the main menu's key for the Doors menu.
-const doorsKey = 'd'
-
-// addDoors checks the configured doors and puts the Doors menu on the
-// main menu when there are any.
+// addDoors checks the configured doors; the Doors screen lists them.
 func (b *Board) addDoors(doors []Door) error {
 	keys := map[rune]string{}
-	allSysop := true
 	for _, d := range doors {
 		format, err := door.ParseFormat(d.Dropfile)
 		if err != nil {
@@ -83,12 +78,8 @@ func (b *Board) addDoors(doors []Door) error {
 			Dropfile: format, DropDir: d.DropfileDir, Encoding: enc,
 			TimeLimit: d.TimeLimit, Env: d.Env, Path: d.Path,
 		}})
-		allSysop = allSysop && d.SysopOnly
 	}
-	if len(doors) == 0 {
-		return nil
-	}
-	return b.Menu.Add(Entry{Key: doorsKey, Label: "Doors", SysopOnly: allSysop, Run: doorsScreen})
+	return nil
 }
 
 // label is the door's text on the menu.
@@ -135,13 +126,13 @@ func doorsScreen(ctx context.Context, c *Call) error {
 		m := &ui.Menu{Items: items, Selected: selected}
 		layout := func() (int, int, int) {
 			c.WriteString(ui.ClearScreen)
-			c.Say(1, StyleTitle, "Doors on "+clean(c.Board.cfg.Name))
-			c.Say(c.Size().Rows, "", KeyHelp("arrows", "choose", "Enter", "play", "q", "back"))
+			c.Say(1, c.Theme.Title, "Doors on "+clean(c.Board.cfg.Name))
+			c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", "play", "q", c.Theme.Strings.Back))
 			if msg != "" {
-				c.Say(c.Size().Rows-1, StyleError, msg)
+				c.Say(c.Size().Rows-1, c.Theme.Error, msg)
 			}
 			if len(doors) == 0 {
-				c.Say(3, StyleText, "No doors are open to you.")
+				c.Say(3, c.Theme.Text, "No doors are open to you.")
 			}
 			m.Rows = max(1, min(len(items), c.Size().Rows-5))
 			return 3, 3, c.Size().Cols - 4
@@ -241,10 +232,10 @@ func (c *Call) windowFor(ctx context.Context, d *doorEntry) (bool, error) {
 	draw := func() {
 		sz := c.Size()
 		c.WriteString(ui.ClearScreen)
-		c.Say(1, StyleTitle, clean(d.label()))
-		c.Say(3, StyleText, fmt.Sprintf("This door needs a window of at least %d×%d; yours is %d×%d.",
+		c.Say(1, c.Theme.Title, clean(d.label()))
+		c.Say(3, c.Theme.Text, fmt.Sprintf("This door needs a window of at least %d×%d; yours is %d×%d.",
 			d.cfg.MinCols, d.cfg.MinRows, sz.Cols, sz.Rows))
-		c.Say(4, StyleText, "Make your window larger, press Enter to play anyway, or Esc to go back.")
+		c.Say(4, c.Theme.Text, "Make your window larger, press Enter to play anyway, or Esc to go back.")
 	}
 	if !small() {
 		return true, nil

@@ -3,13 +3,20 @@ package board
 import (
 	"context"
 	"time"
+
+	"github.com/x84bbs/x84/store"
 )
 
 // For the tests of package board_test.
 var (
-	OnelinerLines = onelinerLines
-	StripSGR      = stripSGR
+	StripSGR = stripSGR
 )
+
+// OnelinerLines formats the one-liners' wall in the default theme.
+func OnelinerLines(entries []store.Oneliner, width int, now time.Time) []string {
+	t, _ := defaultTheme()
+	return onelinerLines(entries, t, width, now)
+}
 
 // Location is who's online's view of where handle is from, through the
 // board's shared cache; ForgetLocation drops it, as an edit does.

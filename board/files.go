@@ -15,18 +15,6 @@ import (
 	"github.com/x84bbs/x84/ui"
 )
 
-// filesKey is the main menu's key for the file areas.
-const filesKey = 'f'
-
-// addFiles puts the Files screen on the main menu when the board has
-// file areas.
-func (b *Board) addFiles() error {
-	if b.cfg.Files == nil {
-		return nil
-	}
-	return b.Menu.Add(Entry{Key: filesKey, Label: "Files", Run: filesScreen})
-}
-
 // areaKeys are the keys of the areas in the Files menu, in order; s, n
 // and t are the menu's own.
 const areaKeys = "123456789abcdeghijklmoprsuvwxyz"
@@ -42,7 +30,11 @@ func filesScreen(ctx context.Context, c *Call) error {
 		} else {
 			c.Board.log.Error("files: open", "user", c.User.Handle, "err", err)
 		}
-		show := func() { c.WriteString(ui.ClearScreen); c.Say(2, StyleError, msg); c.Say(4, StyleDim, "Press a key.") }
+		show := func() {
+			c.WriteString(ui.ClearScreen)
+			c.Say(2, c.Theme.Error, msg)
+			c.Say(4, c.Theme.Dim, c.Theme.Strings.PressKey)
+		}
 		show()
 		return c.AnyKey(ctx, show)
 	}
@@ -76,8 +68,8 @@ func filesScreen(ctx context.Context, c *Call) error {
 		m := &ui.Menu{Items: items, Selected: selected}
 		layout := func() (int, int, int) {
 			c.WriteString(ui.ClearScreen)
-			c.Say(1, StyleTitle, "File areas of "+clean(c.Board.cfg.Name))
-			c.Say(c.Size().Rows, "", KeyHelp("arrows", "choose", "Enter", "open", "q", "back"))
+			c.Say(1, c.Theme.Title, "File areas of "+clean(c.Board.cfg.Name))
+			c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", "open", "q", c.Theme.Strings.Back))
 			m.Rows = max(1, c.Size().Rows-4)
 			m.Width = min(c.Size().Cols-4, 76)
 			return 3, 3, m.Width
@@ -99,7 +91,7 @@ func filesScreen(ctx context.Context, c *Call) error {
 			v.load = func() ([]files.Entry, error) { return br.List(a) }
 		case items[i].Key == 's':
 			redraw := func() { layout() }
-			text, err := Ask(ctx, c.Session, 0, "Search for: ", &ui.Field{Max: 40}, redraw)
+			text, err := c.Ask(ctx, 0, "Search for: ", &ui.Field{Max: 40}, redraw)
 			if errors.Is(err, ui.ErrCancel) || strings.TrimSpace(text) == "" {
 				continue
 			}
@@ -196,9 +188,9 @@ func (v *fileView) draw() {
 		}
 		title += fmt.Sprintf(" (%s, %s)", count(len(v.entries), "file"), files.SizeString(total))
 	}
-	c.Say(1, StyleTitle, title)
+	c.Say(1, c.Theme.Title, title)
 	nameW := min(28, max(12, sz.Cols/3))
-	c.Say(2, StyleLabel, "  "+ui.Pad("Name", nameW)+" "+ui.PadLeft("Size", 9)+"  "+ui.Pad("Date", 10)+" "+ui.PadLeft("DLs", 4)+"  Description")
+	c.Say(2, c.Theme.Label, "  "+ui.Pad("Name", nameW)+" "+ui.PadLeft("Size", 9)+"  "+ui.Pad("Date", 10)+" "+ui.PadLeft("DLs", 4)+"  Description")
 	b.Reset()
 	for i := range rows {
 		n := v.top + i
@@ -209,28 +201,28 @@ func (v *fileView) draw() {
 		e := v.entries[n]
 		mark := " "
 		if e.Tagged {
-			mark = StyleKey + "*" + StyleText
+			mark = c.Theme.Key + "*" + c.Theme.Text
 		}
-		style := StyleText
+		style := c.Theme.Text
 		if n == v.sel {
 			style = "\x1b[0;30;46m"
 		}
 		desc, _, _ := strings.Cut(e.Description, "\n")
 		line := ui.Pad(e.Name, nameW) + " " + ui.PadLeft(files.SizeString(e.Size), 9) + "  " +
 			e.Modified.Format("2006-01-02") + " " + ui.PadLeft(fmt.Sprint(e.Downloads), 4) + "  " + desc
-		b.WriteString(StyleText + " " + mark + style + ui.Truncate(line, sz.Cols-3) + ui.Reset)
+		b.WriteString(c.Theme.Text + " " + mark + style + ui.Truncate(line, sz.Cols-3) + ui.Reset)
 	}
 	c.WriteString(b.String())
 	if len(v.entries) == 0 {
-		c.Say(3, StyleDim, "No files here.")
+		c.Say(3, c.Theme.Dim, "No files here.")
 	} else if e := v.entries[v.sel]; e.Description != "" {
 		first, _, _ := strings.Cut(e.Description, "\n")
-		c.Say(sz.Rows-2, StyleDim, first)
+		c.Say(sz.Rows-2, c.Theme.Dim, first)
 	}
 	if v.msg != "" {
-		style := StyleText
+		style := c.Theme.Text
 		if v.msgErr {
-			style = StyleError
+			style = c.Theme.Error
 		}
 		c.Say(sz.Rows-1, style, v.msg)
 	}
@@ -247,8 +239,8 @@ func (v *fileView) draw() {
 		}
 		help = append(help, "e", "describe", "x", "delete")
 	}
-	help = append(help, "q", "back")
-	c.Say(sz.Rows, "", KeyHelp(help...))
+	help = append(help, "q", c.Theme.Strings.Back)
+	c.Say(sz.Rows, "", c.KeyHelp(help...))
 }
 
 func (v *fileView) run(ctx context.Context) error {
@@ -361,10 +353,10 @@ func (v *fileView) view(ctx context.Context) error {
 	draw := func() {
 		sz := c.Size()
 		c.WriteString(ui.ClearScreen)
-		c.Say(1, StyleTitle, e.Name+"  "+files.SizeString(e.Size)+"  "+e.Modified.Format("2006-01-02"))
+		c.Say(1, c.Theme.Title, e.Name+"  "+files.SizeString(e.Size)+"  "+e.Modified.Format("2006-01-02"))
 		list.Top, list.Left, list.Width, list.Height = 3, 2, sz.Cols-2, max(1, sz.Rows-4)
 		list.Draw(c.Session)
-		c.Say(sz.Rows, "", KeyHelp("arrows", "scroll", "q", "back"))
+		c.Say(sz.Rows, "", c.KeyHelp("arrows", "scroll", "q", c.Theme.Strings.Back))
 	}
 	return browse(ctx, c, list, draw)
 }
@@ -372,7 +364,7 @@ func (v *fileView) view(ctx context.Context) error {
 func (v *fileView) describe(ctx context.Context) error {
 	e := &v.entries[v.sel]
 	first, _, _ := strings.Cut(e.Description, "\n")
-	text, err := Ask(ctx, v.c.Session, 0, "Description: ", &ui.Field{Max: 200, Value: first}, v.draw)
+	text, err := v.c.Ask(ctx, 0, "Description: ", &ui.Field{Max: 200, Value: first}, v.draw)
 	if errors.Is(err, ui.ErrCancel) {
 		return nil
 	}
@@ -394,7 +386,7 @@ func (v *fileView) remove(ctx context.Context) error {
 		return err
 	}
 	v.draw()
-	ok, err := Confirm(ctx, v.c.Session, v.c.Size().Rows-1, "Delete "+e.Name+" for good?")
+	ok, err := v.c.Confirm(ctx, v.c.Size().Rows-1, "Delete "+e.Name+" for good?")
 	if err != nil || !ok {
 		return err
 	}
@@ -436,8 +428,8 @@ func (v *fileView) release(ctx context.Context) error {
 	layout := func() (int, int, int) {
 		c := v.c
 		c.WriteString(ui.ClearScreen)
-		c.Say(1, StyleTitle, "Release "+e.Name+" into which area?")
-		c.Say(c.Size().Rows, "", KeyHelp("arrows", "choose", "Enter", "release here", "q", "back"))
+		c.Say(1, c.Theme.Title, "Release "+e.Name+" into which area?")
+		c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", "release here", "q", c.Theme.Strings.Back))
 		m.Rows = max(1, c.Size().Rows-4)
 		return 3, 3, c.Size().Cols - 4
 	}
@@ -450,7 +442,7 @@ func (v *fileView) release(ctx context.Context) error {
 		return err
 	}
 	first, _, _ := strings.Cut(e.Description, "\n")
-	desc, err := Ask(ctx, v.c.Session, 0, "Description: ", &ui.Field{Max: 200, Value: first}, func() { layout() })
+	desc, err := v.c.Ask(ctx, 0, "Description: ", &ui.Field{Max: 200, Value: first}, func() { layout() })
 	if errors.Is(err, ui.ErrCancel) {
 		return nil
 	}

@@ -20,20 +20,20 @@ func lastCallers(ctx context.Context, c *Call) error {
 	draw := func() {
 		top := c.Header("lastcallers", 4)
 		sz := c.Size()
-		c.WriteString(ui.MoveTo(top, 2) + StyleTitle + callRow(sz.Cols-2, "Handle", "From", "When", "Calls") + ui.Reset)
+		c.WriteString(ui.MoveTo(top, 2) + c.Theme.Title + callRow(sz.Cols-2, "Handle", "From", "When", "Calls") + ui.Reset)
 		list.Top, list.Left, list.Width, list.Height = top+1, 2, sz.Cols-2, max(1, sz.Rows-top-2)
-		list.Lines = callLines(calls, list.Width, time.Now())
+		list.Lines = callLines(calls, c.Theme, list.Width, time.Now())
 		list.Draw(c.Session)
-		c.Say(sz.Rows, "", KeyHelp("q", "back"))
+		c.Say(sz.Rows, "", c.KeyHelp("q", c.Theme.Strings.Back))
 	}
 	return browse(ctx, c, list, draw)
 }
 
-func callLines(calls []store.Call, width int, now time.Time) []string {
+func callLines(calls []store.Call, t *Theme, width int, now time.Time) []string {
 	lines := make([]string, len(calls))
 	for i, call := range calls {
 		when := call.At.Local().Format("Mon Jan 02 15:04") + " (" + lastCallText(call.At, now) + ")"
-		lines[i] = StyleText + callRow(width, clean(call.Handle), clean(call.Location), when, fmt.Sprint(call.Calls))
+		lines[i] = t.Text + callRow(width, clean(call.Handle), clean(call.Location), when, fmt.Sprint(call.Calls))
 	}
 	return lines
 }

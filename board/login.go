@@ -3,9 +3,9 @@ package board
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/x84bbs/x84/account"
@@ -27,15 +27,16 @@ type loginScreen struct {
 }
 
 func (l *loginScreen) draw() {
-	s, b := l.s, l.b
-	row := b.header(s, "login", 12)
+	s, b, t := l.s, l.b, l.b.theme
+	row := b.header(s, t, "login", 12)
 	sz := s.Size()
 	lines := []string{
-		fmt.Sprintf("%s:: %sConnected to %s%s%s, node %d.", StyleLabel, StyleText, StyleValue, clean(b.cfg.Name), StyleText, s.Node()),
-		StyleText + "Log in with your handle. New here? Type " + StyleKey + "new" + StyleText + " to apply for an account.",
+		t.Label + ":: " + t.Text + fill(t.Strings.LoginConnected,
+			"board", t.Value+clean(b.cfg.Name)+t.Text, "node", strconv.Itoa(s.Node())),
+		t.Text + fill(t.Strings.LoginHelp, "new", t.Key+"new"+t.Text),
 	}
 	if b.cfg.Accounts.AllowAnonymous() {
-		lines = append(lines, StyleText+"Just looking around? Log in as "+StyleKey+"anonymous"+StyleText+".")
+		lines = append(lines, t.Text+fill(t.Strings.LoginAnonymous, "anonymous", t.Key+"anonymous"+t.Text))
 	}
 	// Keep the prompts on screen on a short window.
 	row = min(row, max(1, sz.Rows-len(lines)-5))
@@ -44,8 +45,9 @@ func (l *loginScreen) draw() {
 	}
 	row += len(lines) + 1
 	l.handle, l.password, l.message = row, row+1, row+3
-	s.WriteString(ui.MoveTo(l.handle, 2) + StyleLabel + "Handle:   " + ui.Reset + StyleValue + ui.Truncate(l.typed, 24) + ui.Reset)
-	s.WriteString(ui.MoveTo(l.password, 2) + StyleLabel + "Password: " + ui.Reset)
+	w := l.fieldCol() - 2
+	s.WriteString(ui.MoveTo(l.handle, 2) + t.Label + ui.Pad(t.Strings.LoginHandle, w) + ui.Reset + t.Value + ui.Truncate(l.typed, 24) + ui.Reset)
+	s.WriteString(ui.MoveTo(l.password, 2) + t.Label + ui.Pad(t.Strings.LoginPassword, w) + ui.Reset)
 	if l.msg != "" {
 		Say(s, l.message, l.msgStyle, l.msg)
 	}
@@ -67,7 +69,7 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 	}
 	isWord := func(s string) bool { return accounts.Intent(s) != account.IntentLogin }
 	if offered != "" && !isWord(offered) {
-		l.msg, l.msgStyle = "Press Esc to log in with another handle.", StyleDim
+		l.msg, l.msgStyle = b.theme.Strings.LoginOtherHandle, b.theme.Dim
 	}
 	for {
 		l.typed = ""
@@ -102,7 +104,7 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 			}
 			return u, err
 		case intent == account.IntentLeave:
-			s.WriteString(ui.MoveTo(l.message, 2) + ui.ClearEOL + StyleText + "Goodbye!" + ui.Reset + "\r\n")
+			s.WriteString(ui.MoveTo(l.message, 2) + ui.ClearEOL + b.theme.Text + b.theme.Strings.LoginLeave + ui.Reset + "\r\n")
 			return nil, ErrLogoff
 		case intent == account.IntentGuest:
 			return account.Guest(), nil
@@ -125,16 +127,16 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 		failures++
 		b.log.Info("login failed", "node", s.Node(), "handle", clean(handle), "remote", addr.String(), "failures", failures)
 		if errors.Is(err, account.ErrBanned) {
-			Say(s, l.message, StyleError, "Too many failed logins from your address; it is banned for a while.")
+			Say(s, l.message, b.theme.Error, "Too many failed logins from your address; it is banned for a while.")
 			s.WriteString("\r\n")
 			return nil, err
 		}
 		if failures >= b.cfg.MaxLoginAttempts {
-			Say(s, l.message, StyleError, "Too many failed logins. Goodbye.")
+			Say(s, l.message, b.theme.Error, b.theme.Strings.LoginTooMany)
 			s.WriteString("\r\n")
 			return nil, ErrLogoff
 		}
-		l.msg, l.msgStyle = "Login failed: no such handle, or a wrong password.", StyleError
+		l.msg, l.msgStyle = b.theme.Strings.LoginFailed, b.theme.Error
 	}
 }
 
@@ -150,16 +152,27 @@ func (l *loginScreen) passwordField() *ui.Field {
 	return f
 }
 
+// fieldCol is the column of the fields, after the longer label and a
+// space (12 with the default theme's "Handle:" and "Password:").
+func (l *loginScreen) fieldCol() int {
+	ss := l.b.theme.Strings
+	return 2 + min(max(ui.Width(ss.LoginHandle), ui.Width(ss.LoginPassword))+1, maxLoginLabel)
+}
+
+// maxLoginLabel bounds the cells of the login labels, which a theme sets,
+// so that the fields stay on an 80-column screen.
+const maxLoginLabel = 30
+
 // field returns a login field on a row; it follows the screen through
 // resizes.
 func (l *loginScreen) field(row, width int, mask rune) *ui.Field {
-	f := &ui.Field{Row: row, Col: 12, Max: width, Width: width, Mask: mask}
+	f := &ui.Field{Row: row, Col: l.fieldCol(), Max: width, Width: width, Mask: mask, Style: l.b.theme.Bar}
 	f.Relayout = func() (int, int) {
 		l.draw()
 		if mask != 0 {
-			return l.password, 12
+			return l.password, l.fieldCol()
 		}
-		return l.handle, 12
+		return l.handle, l.fieldCol()
 	}
 	return f
 }

@@ -10,13 +10,13 @@ import (
 // call.
 func logoff(ctx context.Context, c *Call) error {
 	sz := c.Size()
-	ok, err := Confirm(ctx, c.Session, sz.Rows, "Log off now?")
+	ok, err := c.Confirm(ctx, sz.Rows, c.Theme.Strings.LogoffAsk)
 	if err != nil || !ok {
 		return err
 	}
 	c.SetActivity("logging off")
 	row := c.Header("goodbye", 12)
-	c.Say(row, StyleText, "Thanks for calling "+clean(c.Board.cfg.Name)+", "+clean(c.User.Handle)+". Call again soon!")
+	c.Say(row, c.Theme.Text, fill(c.Theme.Strings.LogoffThanks, "board", clean(c.Board.cfg.Name), "handle", clean(c.User.Handle)))
 	c.WriteString(ui.MoveTo(min(row+2, sz.Rows), 1) + ui.Reset + "\r\n")
 	return ErrLogoff
 }

@@ -2,102 +2,66 @@ package board
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
-	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/markup"
+	"github.com/x84bbs/x84/menus"
 	"github.com/x84bbs/x84/ui"
 )
 
-// mainMenu shows the menu and runs the screens picked until the caller
-// logs off or goes away.
+// mainMenu runs the main menu until the caller logs off or goes away.
 func (b *Board) mainMenu(ctx context.Context, c *Call) error {
-	m := &ui.Menu{}
-	selected := 0
-	for {
-		c.SetActivity("main menu")
-		// The account may have changed since the last visit: the sysop
-		// edits it, or locks it.
-		if err := c.refreshUser(ctx); err != nil {
-			return err
-		}
-		c.newMessages, c.newLetters, c.newErr = c.reading.NewCounts(ctx)
-		// Shared with every caller at the menu: one copy, not thousands.
-		view := b.Menu.view(c.Sysop())
-		entries := view.entries
-		m.Items = view.items
-		m.Selected = selected
-		// On a short window the art gives way, so that the menu never
-		// runs into the status line.
-		layout := func() (int, int, int) {
-			sz := c.Size()
-			m.Width = sz.Cols - 4
-			top := 0
-			for _, art := range []int{mainArtRows, 0} {
-				top = b.drawMain(c, art)
-				m.Rows = max(1, sz.Rows-top-1)
-				if m.Height() <= m.Rows {
-					break
-				}
-			}
-			return top, 3, m.Width
-		}
-		m.Relayout = layout
-		i, err := c.runMenu(ctx, m)
-		if errors.Is(err, ui.ErrCancel) {
-			continue // Esc or q: the menu stays; log off with its entry
-		}
-		if err != nil {
-			return err
-		}
-		selected = i
-		e := entries[i]
-		if err := e.Run(ctx, c); err != nil {
-			// A connection to the database that broke is not the caller's.
-			if sessionOver(ctx, err) && !store.Unavailable(err) {
-				return err
-			}
-			b.log.Error("screen failed", "screen", e.Label, "user", c.User.Handle, "err", err)
-			why := "Sorry, that screen failed. Press a key."
-			if store.Unavailable(err) {
-				why = "The board's database cannot be reached just now; try again in a moment. Press a key."
-			}
-			failed := func() { c.Say(c.Size().Rows, StyleError, why) }
-			failed()
-			if err := c.AnyKey(ctx, failed); err != nil {
-				return err
-			}
-		}
-	}
+	return b.runMenu(ctx, c, mainMenuName)
 }
 
-// mainArtRows is the most rows of art above the main menu.
-const mainArtRows = 6
-
-// drawMain draws the menu's header (artRows rows of art at most) and
-// greeting, and returns the row where the entries start.
-func (b *Board) drawMain(c *Call, artRows int) int {
-	row := c.Header("main", artRows)
+// drawMenu draws a menu's header (artRows rows of art at most), its title
+// or the greeting, and its prompt on the bottom row, and returns the row
+// where the entries start.
+func (b *Board) drawMenu(c *Call, menu *menus.Menu, artRows int) int {
+	row := 1
+	if menu.Art != "" {
+		row = c.Header(menu.Art, artRows)
+	} else {
+		c.WriteString(ui.ClearScreen)
+	}
 	sz := c.Size()
-	greeting := fmt.Sprintf("%sWelcome, %s%s%s.", StyleText, StyleValue, clean(c.User.Handle), StyleText)
+	opts := c.markup(menu.Title, menu.Prompt)
+	if menu.Greeting {
+		row = b.drawGreeting(c, row)
+	} else {
+		c.Say(row, c.Theme.Title, markup.Render(menu.Title, opts))
+		row++
+	}
+	if menu.Prompt != "" {
+		// The prompt's own colours, if any, come after the dim default.
+		c.WriteString(ui.MoveTo(sz.Rows, 2) + c.Theme.Dim + ui.Truncate(markup.Render(menu.Prompt, opts), sz.Cols-2) + ui.Reset)
+	}
+	return row + 1
+}
+
+// drawGreeting writes the welcome and the caller's news at row and
+// returns the row after them.
+func (b *Board) drawGreeting(c *Call, row int) int {
+	greeting := fmt.Sprintf("%sWelcome, %s%s%s.", c.Theme.Text, c.Theme.Value, clean(c.User.Handle), c.Theme.Text)
 	if !c.Anonymous() {
 		if c.previousCall.IsZero() {
 			greeting += " This is your first call."
 		} else {
-			greeting += fmt.Sprintf(" This is your call number %s%d%s.", StyleValue, c.User.Calls, StyleText)
+			greeting += fmt.Sprintf(" This is your call number %s%d%s.", c.Theme.Value, c.User.Calls, c.Theme.Text)
 			greeting += " You last called " + lastCallText(c.previousCall, time.Now()) + "."
 		}
 	}
 	c.Say(row, "", greeting)
 	if c.newErr == nil && !c.Anonymous() {
-		c.Say(row+1, "", StyleText+"New for you: "+StyleValue+count(c.newMessages, "message")+StyleText+
-			" and "+StyleValue+count(c.newLetters, "letter")+StyleText+".")
+		c.Say(row+1, "", c.Theme.Text+"New for you: "+c.Theme.Value+count(c.newMessages, "message")+c.Theme.Text+
+			" and "+c.Theme.Value+count(c.newLetters, "letter")+c.Theme.Text+".")
 		row++
 	}
-	c.WriteString(ui.MoveTo(sz.Rows, 2) + StyleDim + ui.Truncate(
-		clean(c.User.Handle)+"@"+clean(b.cfg.Name)+" · arrows and Enter, or an entry's key", sz.Cols-2) + ui.Reset)
-	return row + 2
+	return row + 1
 }
 
 func lastCallText(t, now time.Time) string {
@@ -109,4 +73,35 @@ func lastCallText(t, now time.Time) string {
 	default:
 		return a + " ago"
 	}
+}
+
+// markup returns how sysop text is written for the caller: the values of
+// the @-codes that texts use, and the colours the terminal has.
+func (c *Call) markup(texts ...string) markup.Options {
+	o := markup.Options{Colors: markup.ColorsFor(c.Info().Term)}
+	uses := func(name string) bool {
+		return slices.ContainsFunc(texts, func(t string) bool { return strings.Contains(t, "@"+name) })
+	}
+	if !slices.ContainsFunc(texts, func(t string) bool { return strings.Contains(t, "@") }) {
+		return o
+	}
+	now := time.Now()
+	sz := c.Size()
+	o.Vars = markup.Vars{
+		markup.VarUser:     c.User.Handle,
+		markup.VarNode:     strconv.Itoa(c.Node()),
+		markup.VarBBS:      c.Board.cfg.Name,
+		markup.VarTimeLeft: "unlimited",
+		markup.VarDate:     now.Format(markup.DateFormat),
+		markup.VarTime:     now.Format(markup.TimeFormat),
+		markup.VarCalls:    strconv.Itoa(c.User.Calls),
+		markup.VarLocation: c.User.Location,
+		markup.VarCols:     strconv.Itoa(sz.Cols),
+		markup.VarRows:     strconv.Itoa(sz.Rows),
+	}
+	// Counting every session is not free: only when asked for.
+	if uses(markup.VarOnline) {
+		o.Vars[markup.VarOnline] = strconv.Itoa(len(c.Board.cfg.Community.Presence.Online()))
+	}
+	return o
 }

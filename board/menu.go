@@ -2,15 +2,44 @@ package board
 
 import (
 	"context"
+	"embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"sync"
 	"unicode"
 
+	"github.com/x84bbs/x84/menus"
+	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/ui"
 )
 
-// Entry is one choice on the main menu.
+// builtinMenus are the default board's menus; a sysop's DATA/menus/NAME.toml
+// replaces one.
+//
+//go:embed menus/*.toml
+var builtinMenus embed.FS
+
+// BuiltinMenus returns the default board's menu files, NAME.toml at the
+// root, for a sysop to copy.
+func BuiltinMenus() fs.FS {
+	sub, err := fs.Sub(builtinMenus, "menus")
+	if err != nil {
+		panic(err) // the embedded folder is fixed
+	}
+	return sub
+}
+
+// mainMenuName is the menu a call starts in.
+const mainMenuName = "main"
+
+// maxMenuDepth bounds how many menus deep a caller may go, so that menus
+// that open each other cannot grow a call without end.
+const maxMenuDepth = 8
+
+// Entry is one choice on the main menu added in Go, by a sysop's own
+// board.
 type Entry struct {
 	// Key picks the entry (a letter or digit; case does not matter).
 	Key rune
@@ -23,95 +52,337 @@ type Entry struct {
 	Run func(ctx context.Context, c *Call) error
 }
 
-// Menu is the main menu's registry of entries. Screens added by later
-// features or by a sysop's own board plug in here without changing the
-// menu's code. It is safe for concurrent use.
+// Menu holds the entries a sysop's own board adds to the main menu in
+// Go; they come before the main menu file's log off entry. The menus
+// themselves are files (see package menus). It is safe for concurrent
+// use.
 type Menu struct {
-	mu      sync.Mutex
-	entries []Entry
-	// views are what callers and sysops see, made once and shared by
-	// every caller at the menu (read only); a change makes them anew.
-	views [2]*menuView
+	mu    sync.Mutex
+	board *Board
+	added []Entry
+	// views are what callers and sysops see of each menu, made once and
+	// shared by every caller at it (read only). A menu file read anew is
+	// a new *menus.Menu, and so a new view.
+	views map[viewKey]*menuView
 }
 
-// menuView is the menu as one kind of caller sees it.
+type viewKey struct {
+	menu  *menus.Menu
+	sysop bool
+}
+
+// maxViews bounds the views kept; past it they are made afresh.
+const maxViews = 256
+
+// menuView is a menu as one kind of caller sees it.
 type menuView struct {
 	entries []Entry
 	items   []ui.MenuItem
 }
 
-// Add puts an entry on the menu, before the standard logoff entry. Its
-// key must be free.
+// Add puts an entry on the main menu, before its log off entry. Its key
+// must be free.
 func (m *Menu) Add(e Entry) error {
-	if e.Run == nil || e.Label == "" || !(unicode.IsLetter(e.Key) || unicode.IsDigit(e.Key)) {
-		return fmt.Errorf("board: menu entry %q needs a letter or digit key, a label and a screen", e.Label)
+	if e.Run == nil || e.Label == "" || !(unicode.IsLetter(e.Key) || unicode.IsDigit(e.Key)) || unicode.ToLower(e.Key) == 'q' {
+		return fmt.Errorf("board: menu entry %q needs a letter or digit key other than q, a label and a screen", e.Label)
 	}
+	taken := m.Entries(true)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, x := range m.entries {
+	for _, x := range taken {
 		if unicode.ToLower(x.Key) == unicode.ToLower(e.Key) {
 			return fmt.Errorf("board: menu key %q is taken by %q", e.Key, x.Label)
 		}
 	}
-	// Keep logoff last: it is where callers expect it.
-	n := len(m.entries)
-	if n > 0 && m.entries[n-1].Key == logoffKey {
-		m.entries = append(m.entries[:n-1], e, m.entries[n-1])
-	} else {
-		m.entries = append(m.entries, e)
-	}
-	m.views = [2]*menuView{}
+	m.added = append(m.added, e)
+	clear(m.views)
 	return nil
 }
 
-// Entries returns the entries a caller may see, in menu order.
-func (m *Menu) Entries(sysop bool) []Entry { return slices.Clone(m.view(sysop).entries) }
-
-// view returns the shared view for a caller or a sysop.
-func (m *Menu) view(sysop bool) *menuView {
-	i := 0
-	if sysop {
-		i = 1
+// Entries returns the main menu's entries a caller (or a sysop) may see,
+// in menu order.
+func (m *Menu) Entries(sysop bool) []Entry {
+	if m.board == nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		return slices.Clone(m.added)
 	}
+	main := m.board.menus.Get(mainMenuName)
+	if main == nil {
+		return nil
+	}
+	return slices.Clone(m.view(main, sysop).entries)
+}
+
+// view returns the shared view of menu for a caller or a sysop.
+func (m *Menu) view(menu *menus.Menu, sysop bool) *menuView {
+	key := viewKey{menu, sysop}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if v := m.views[i]; v != nil {
+	if v := m.views[key]; v != nil {
 		return v
 	}
+	b := m.board
 	v := &menuView{}
-	for _, e := range m.entries {
+	add := func(e Entry) {
 		if !e.SysopOnly || sysop {
 			v.entries = append(v.entries, e)
 			v.items = append(v.items, ui.MenuItem{Key: e.Key, Label: e.Label})
 		}
 	}
-	m.views[i] = v
+	isMain := menu.Name == mainMenuName
+	// The file's entries first claim their keys, so that one added in Go
+	// never takes the key of an entry further down.
+	var entries []Entry
+	var kinds []menus.Kind
+	taken := map[rune]bool{}
+	for _, fe := range menu.Entries {
+		if e, ok := b.entry(fe, sysop); ok {
+			entries = append(entries, e)
+			kinds = append(kinds, fe.Kind)
+			taken[fe.Key] = true
+		}
+	}
+	addedGo := !isMain
+	for i, e := range entries {
+		if kinds[i] == menus.Logoff && !addedGo {
+			b.addGoEntries(m.added, taken, add)
+			addedGo = true
+		}
+		add(e)
+	}
+	if !addedGo {
+		b.addGoEntries(m.added, taken, add)
+	}
+	if len(m.views) >= maxViews {
+		clear(m.views)
+	}
+	if m.views == nil {
+		m.views = map[viewKey]*menuView{}
+	}
+	m.views[key] = v
 	return v
 }
 
-const logoffKey = 'g'
-
-// addStandard puts the default board's screens on the menu.
-func (m *Menu) addStandard() {
-	for _, e := range []Entry{
-		{Key: 'w', Label: "Who's online", Run: whoOnline},
-		{Key: 'o', Label: "One-liners", Run: oneliners},
-		{Key: 'c', Label: "Chat", Run: chatScreen},
-		{Key: 'm', Label: "Messages", Run: messageAreas},
-		{Key: 'v', Label: "Voting booth", Run: voting},
-		{Key: 'l', Label: "Last callers", Run: lastCallers},
-		{Key: 'p', Label: "Your profile", Run: profile},
-		{Key: 'k', Label: "Keyboard test", Run: keyTestScreen},
-		{Key: 'u', Label: "User list", SysopOnly: true, Run: userList},
-		{Key: 'b', Label: "Broadcast", SysopOnly: true, Run: func(ctx context.Context, c *Call) error {
-			redraw := func() { c.Board.drawMain(c, mainArtRows) }
-			redraw()
-			return broadcastScreen(ctx, c, redraw)
-		}},
-		{Key: logoffKey, Label: "Goodbye (log off)", Run: logoff},
-	} {
-		if err := m.Add(e); err != nil {
-			panic(err) // the standard menu is fixed; a clash is a bug here
+// addGoEntries adds the entries a sysop's board added in Go whose keys
+// the menu file leaves free.
+func (b *Board) addGoEntries(added []Entry, taken map[rune]bool, add func(Entry)) {
+	for _, e := range added {
+		k := unicode.ToLower(e.Key)
+		if taken[k] {
+			b.log.Warn("menus: an entry added in Go has a key the main menu file uses; the file's entry wins", "key", string(e.Key), "label", e.Label)
+			continue
 		}
+		taken[k] = true
+		add(e)
+	}
+}
+
+// screen is a screen a menu file can name.
+type screen struct {
+	run func(ctx context.Context, c *Call) error
+	// shown reports whether the screen is there for a caller (or a
+	// sysop); nil means always.
+	shown func(sysop bool) bool
+}
+
+// AddScreen names a screen, so that menu files can open it with
+// screen = "name". It must be called before the board serves anyone; a
+// name that is taken is an error.
+func (b *Board) AddScreen(name string, run func(ctx context.Context, c *Call) error) error {
+	if !menus.ValidName(name) || run == nil {
+		return fmt.Errorf("board: screen %q needs a name of lower-case letters, digits, '-' or '_' and a function", name)
+	}
+	if _, ok := b.screens[name]; ok {
+		return fmt.Errorf("board: a screen is already named %q", name)
+	}
+	b.screens[name] = screen{run: run}
+	return nil
+}
+
+// addStandardScreens names the default board's screens.
+func (b *Board) addStandardScreens() {
+	sysopOnly := func(sysop bool) bool { return sysop }
+	b.screens = map[string]screen{
+		"who":         {run: whoOnline},
+		"oneliners":   {run: oneliners},
+		"chat":        {run: chatScreen},
+		"messages":    {run: messageAreas},
+		"voting":      {run: voting},
+		"lastcallers": {run: lastCallers},
+		"profile":     {run: profile},
+		"keytest":     {run: keyTestScreen},
+		"gallery":     {run: artGallery},
+		"userlist":    {run: userList, shown: sysopOnly},
+		"broadcast": {shown: sysopOnly, run: func(ctx context.Context, c *Call) error {
+			return broadcastScreen(ctx, c, c.redrawMenu)
+		}},
+		"logoff": {run: logoff},
+		"doors": {run: doorsScreen, shown: func(sysop bool) bool {
+			return slices.ContainsFunc(b.doors, func(d *doorEntry) bool { return !d.cfg.SysopOnly || sysop })
+		}},
+		"files": {run: filesScreen, shown: func(bool) bool { return b.cfg.Files != nil }},
+	}
+}
+
+// entry makes a menu file's entry into one a caller runs; false when the
+// caller cannot have it (a sysop's entry, or a screen, menu, door or
+// script this board lacks).
+func (b *Board) entry(fe menus.Entry, sysop bool) (Entry, bool) {
+	e := Entry{Key: fe.Key, Label: fe.Label, SysopOnly: fe.Sysop}
+	if fe.Sysop && !sysop {
+		return e, false
+	}
+	switch fe.Kind {
+	case menus.Screen:
+		s, ok := b.screens[fe.Target]
+		if !ok || s.shown != nil && !s.shown(sysop) {
+			return e, false
+		}
+		e.Run = s.run
+	case menus.Submenu:
+		if b.menus.Get(fe.Target) == nil {
+			return e, false
+		}
+		e.Run = func(ctx context.Context, c *Call) error { return b.runMenu(ctx, c, fe.Target) }
+	case menus.Door:
+		i := slices.IndexFunc(b.doors, func(d *doorEntry) bool { return d.cfg.Name == fe.Target })
+		if i < 0 || b.doors[i].cfg.SysopOnly && !sysop {
+			return e, false
+		}
+		d := b.doors[i]
+		e.Run = func(ctx context.Context, c *Call) error { return c.runOneDoor(ctx, d) }
+	case menus.Art:
+		e.Run = func(ctx context.Context, c *Call) error { return c.ShowArt(ctx, fe.Target) }
+	case menus.Script:
+		if b.cfg.Scripts == nil || !b.cfg.Scripts.Has(fe.Target) {
+			return e, false
+		}
+		e.Run = func(ctx context.Context, c *Call) error { return b.cfg.Scripts.Run(ctx, c, fe.Target) }
+	case menus.Logoff:
+		e.Run = logoff
+	default:
+		return e, false
+	}
+	return e, true
+}
+
+// runOneDoor runs a door a menu entry names, and shows how it ended.
+func (c *Call) runOneDoor(ctx context.Context, d *doorEntry) error {
+	msg, err := c.runDoor(ctx, d)
+	if err != nil || msg == "" {
+		return err
+	}
+	show := func() { c.redrawMenu(); c.Say(c.Size().Rows, c.Theme.Text, msg) }
+	show()
+	return c.AnyKey(ctx, show)
+}
+
+// ScriptRunner runs sysops' scripts as screens (package script).
+type ScriptRunner interface {
+	// Has reports whether a script of the name exists.
+	Has(name string) bool
+	// Run runs the script for the caller; it returns when the caller
+	// leaves it.
+	Run(ctx context.Context, c *Call, name string) error
+}
+
+// runMenu shows the named menu and runs the entries picked until the
+// caller goes back (Esc or q; not from the main menu), logs off or goes
+// away.
+func (b *Board) runMenu(ctx context.Context, c *Call, name string) error {
+	if c.menuDepth >= maxMenuDepth {
+		show := func() {
+			c.redrawMenu()
+			c.Say(c.Size().Rows, c.Theme.Error, "Those menus go too deep; go back first. Press a key.")
+		}
+		show()
+		return c.AnyKey(ctx, show)
+	}
+	c.menuDepth++
+	outer := c.menuRedraw
+	defer func() { c.menuDepth--; c.menuRedraw = outer }()
+	m := &ui.Menu{}
+	selected := 0
+	for {
+		menu := b.menus.Get(name)
+		if menu == nil {
+			b.log.Error("menus: no such menu", "menu", name)
+			return nil
+		}
+		c.SetActivity(menuActivity(menu))
+		// The account may have changed since the last visit: the sysop
+		// edits it, or locks it.
+		if err := c.refreshUser(ctx); err != nil {
+			return err
+		}
+		if menu.Greeting {
+			c.newMessages, c.newLetters, c.newErr = c.reading.NewCounts(ctx)
+		}
+		// Shared with every caller at the menu: one copy, not thousands.
+		view := b.Menu.view(menu, c.Sysop())
+		m.Items = view.items
+		m.Selected = min(selected, max(len(view.items)-1, 0))
+		// On a short window the art gives way, so that the menu never
+		// runs into the status line.
+		layout := func() (int, int, int) {
+			sz := c.Size()
+			m.Width = sz.Cols - 4
+			top := 0
+			for _, art := range []int{menu.ArtRows, 0} {
+				top = b.drawMenu(c, menu, art)
+				m.Rows = max(1, sz.Rows-top-1)
+				if m.Height() <= m.Rows {
+					break
+				}
+			}
+			return top, 3, m.Width
+		}
+		m.Relayout = layout
+		c.menuRedraw = func() { b.drawMenu(c, menu, menu.ArtRows) }
+		i, err := c.runMenu(ctx, m)
+		if errors.Is(err, ui.ErrCancel) {
+			if name == mainMenuName && c.menuDepth == 1 {
+				continue // Esc or q: the menu stays; log off with its entry
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		selected = i
+		e := view.entries[i]
+		if err := e.Run(ctx, c); err != nil {
+			// A connection to the database that broke is not the caller's.
+			if sessionOver(ctx, err) && !store.Unavailable(err) {
+				return err
+			}
+			b.log.Error("screen failed", "screen", e.Label, "user", c.User.Handle, "err", err)
+			why := c.Theme.Strings.ScreenFailed
+			if store.Unavailable(err) {
+				why = c.Theme.Strings.DatabaseAway
+			}
+			failed := func() { c.Say(c.Size().Rows, c.Theme.Error, why) }
+			failed()
+			if err := c.AnyKey(ctx, failed); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// menuActivity is what who's online says of a caller at menu.
+func menuActivity(menu *menus.Menu) string {
+	if menu.Name == mainMenuName {
+		return "main menu"
+	}
+	return "menu: " + menu.Name
+}
+
+// redrawMenu draws the menu the caller is in again, for screens that
+// draw over it (a broadcast typed on its bottom row).
+func (c *Call) redrawMenu() {
+	if c.menuRedraw != nil {
+		c.menuRedraw()
 	}
 }

@@ -76,10 +76,10 @@ func messageAreas(ctx context.Context, c *Call) error {
 		}
 		layout := func() (int, int, int) {
 			c.WriteString(ui.ClearScreen)
-			c.Say(1, StyleTitle, "Messages on "+clean(b.cfg.Name))
-			c.Say(c.Size().Rows, "", KeyHelp("arrows", "choose", "Enter", "open", "q", "back"))
+			c.Say(1, c.Theme.Title, "Messages on "+clean(b.cfg.Name))
+			c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", "open", "q", c.Theme.Strings.Back))
 			if msg != "" {
-				c.Say(c.Size().Rows-1, StyleError, msg)
+				c.Say(c.Size().Rows-1, c.Theme.Error, msg)
 			}
 			m.Rows = len(items)
 			return 3, 3, c.Size().Cols - 4
@@ -88,6 +88,7 @@ func messageAreas(ctx context.Context, c *Call) error {
 		if _, err := c.ShowNotices(ctx); err != nil {
 			return err
 		}
+		c.Theme.styleMenu(m)
 		m.Top, m.Left, m.Width = layout()
 		stop := c.Inbox().WatchUpdates(b.cfg.Events, events.TopicMessage)
 		i, err := m.Run(ctx, c.Session)
@@ -118,8 +119,8 @@ func messageAreas(ctx context.Context, c *Call) error {
 func notForAnonymous(ctx context.Context, c *Call, text string) error {
 	draw := func() {
 		c.WriteString(ui.ClearScreen)
-		c.Say(2, StyleText, text)
-		c.Say(4, "", KeyHelp("any key", "back"))
+		c.Say(2, c.Theme.Text, text)
+		c.Say(4, "", c.KeyHelp(c.Theme.Strings.AnyKey, c.Theme.Strings.Back))
 	}
 	draw()
 	return c.AnyKey(ctx, draw)
@@ -167,7 +168,7 @@ func messageList(ctx context.Context, c *Call, p place) error {
 	draw := func() {
 		sz := c.Size()
 		c.WriteString(ui.ClearScreen)
-		c.Say(1, StyleTitle, p.title+": "+count(len(msgs), "message"))
+		c.Say(1, c.Theme.Title, p.title+": "+count(len(msgs), "message"))
 		height := max(sz.Rows-4, 1)
 		if cursor < offset {
 			offset = cursor
@@ -182,14 +183,14 @@ func messageList(ctx context.Context, c *Call, p place) error {
 			if n >= len(msgs) {
 				continue
 			}
-			c.WriteString(listRow(msgs[n], depths[n], reading.Unread(p.area, msgs[n].ID), n == cursor, sz.Cols))
+			c.WriteString(listRow(c.Theme, msgs[n], depths[n], reading.Unread(p.area, msgs[n].ID), n == cursor, sz.Cols))
 		}
 		if len(msgs) == 0 {
-			c.Say(3, StyleDim, "No messages yet.")
+			c.Say(3, c.Theme.Dim, "No messages yet.")
 		}
-		c.Say(sz.Rows, "", KeyHelp("Enter", "read", "u", "next unread", "n", "new", "q", "back"))
+		c.Say(sz.Rows, "", c.KeyHelp("Enter", "read", "u", "next unread", "n", "new", "q", c.Theme.Strings.Back))
 		if msg != "" {
-			c.Say(sz.Rows-1, StyleError, msg)
+			c.Say(sz.Rows-1, c.Theme.Error, msg)
 		}
 	}
 	draw()
@@ -256,17 +257,17 @@ func messageList(ctx context.Context, c *Call, p place) error {
 }
 
 // listRow formats one message in a list.
-func listRow(m store.Message, depth int, unread, selected bool, width int) string {
+func listRow(t *Theme, m store.Message, depth int, unread, selected bool, width int) string {
 	mark := " "
 	if unread {
-		mark = StyleKey + "*" + StyleText
+		mark = t.Key + "*" + t.Text
 	}
 	who := m.From
 	subject := strings.Repeat("  ", min(depth, threadDepth)) + clean(m.Subject)
-	line := fmt.Sprintf("%s%s%s %6d  %s %s %s", StyleText, mark, StyleText, m.ID,
+	line := fmt.Sprintf("%s%s%s %6d  %s %s %s", t.Text, mark, t.Text, m.ID,
 		ui.Pad(subject, max(width-42, 10)), ui.Pad(clean(who), 16), m.Created.Local().Format("Jan 02 15:04"))
 	if selected {
-		line = "\x1b[0;1;37;44m" + ui.Pad(stripSGR(line), width) + ui.Reset
+		line = t.Bar + ui.Pad(stripSGR(line), width) + ui.Reset
 	}
 	return ui.Truncate(line, width)
 }
@@ -297,20 +298,20 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 			}
 			head = append(head, [2]string{"Subject", clean(m.Subject)})
 			for j, h := range head {
-				c.WriteString(ui.MoveTo(1+j, 2) + StyleLabel + ui.Pad(h[0], 9) + StyleValue + ui.Truncate(h[1], sz.Cols-12) + ui.Reset)
+				c.WriteString(ui.MoveTo(1+j, 2) + c.Theme.Label + ui.Pad(h[0], 9) + c.Theme.Value + ui.Truncate(h[1], sz.Cols-12) + ui.Reset)
 			}
-			c.WriteString(ui.MoveTo(1, max(sz.Cols-10, 1)) + StyleDim + fmt.Sprintf("#%d", m.ID) + ui.Reset)
+			c.WriteString(ui.MoveTo(1, max(sz.Cols-10, 1)) + c.Theme.Dim + fmt.Sprintf("#%d", m.ID) + ui.Reset)
 			top := len(head) + 2
-			c.WriteString(ui.MoveTo(top-1, 1) + StyleDim + strings.Repeat("─", sz.Cols) + ui.Reset)
+			c.WriteString(ui.MoveTo(top-1, 1) + c.Theme.Dim + strings.Repeat(c.Theme.Box.Horizontal, sz.Cols) + ui.Reset)
 			body = ui.Wrap(term.SanitizeText(m.Body), sz.Cols-2)
 			height := max(sz.Rows-top-1, 1)
 			scroll = max(0, min(scroll, len(body)-height))
 			for j := range height {
 				c.WriteString(ui.MoveTo(top+j, 2) + ui.ClearEOL)
 				if n := scroll + j; n < len(body) {
-					style := StyleText
+					style := c.Theme.Text
 					if strings.HasPrefix(body[n], ">") {
-						style = "\x1b[0;36m"
+						style = c.Theme.Label
 					}
 					c.WriteString(style + body[n] + ui.Reset)
 				}
@@ -323,7 +324,7 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 			if reading.MayDelete(m) {
 				keys = append(keys[:6], "d", "delete", "q", "list")
 			}
-			c.Say(sz.Rows, "", KeyHelp(keys...)+StyleDim+more)
+			c.Say(sz.Rows, "", c.KeyHelp(keys...)+c.Theme.Dim+more)
 			if msg != "" {
 				c.Say(sz.Rows, msgStyle, msg)
 				msg = ""
@@ -353,13 +354,13 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 					i++
 					break next
 				}
-				msg, msgStyle = "That was the last one.", StyleDim
+				msg, msgStyle = "That was the last one.", c.Theme.Dim
 			case k.Code == term.KeyLeft || k.Code == term.KeyRune && k.Rune == 'p':
 				if i > 0 {
 					i--
 					break next
 				}
-				msg, msgStyle = "That was the first one.", StyleDim
+				msg, msgStyle = "That was the first one.", c.Theme.Dim
 			case k.Code == term.KeyRune && k.Rune == 'r':
 				d := draft{area: m.Area, parent: &m}
 				if m.Area == "" {
@@ -368,12 +369,12 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 				if msg, err = compose(ctx, c, d); err != nil {
 					return i, err
 				}
-				msgStyle = StyleError
+				msgStyle = c.Theme.Error
 				if msg == "" {
-					msg, msgStyle = "Your reply is posted.", StyleOK
+					msg, msgStyle = "Your reply is posted.", c.Theme.OK
 				}
 			case k.Code == term.KeyRune && k.Rune == 'd' && reading.MayDelete(m):
-				sure, err := Confirm(ctx, c.Session, c.Size().Rows, fmt.Sprintf("Delete message #%d?", m.ID))
+				sure, err := c.Confirm(ctx, c.Size().Rows, fmt.Sprintf("Delete message #%d?", m.ID))
 				if err != nil {
 					return i, err
 				}
@@ -401,7 +402,7 @@ func compose(ctx context.Context, c *Call, d draft) (string, error) {
 	c.SetActivity("writing a message")
 	sz := c.Size()
 	c.WriteString(ui.ClearScreen)
-	c.Say(1, StyleTitle, "New message")
+	c.Say(1, c.Theme.Title, "New message")
 	if d.area == mailArea && d.to == "" {
 		u, m, err := askHandle(ctx, c, 3, "To: ", func() { c.WriteString(ui.ClearScreen) })
 		if errors.Is(err, ui.ErrCancel) {
@@ -419,8 +420,8 @@ func compose(ctx context.Context, c *Call, d draft) (string, error) {
 			subject = "Re: " + subject
 		}
 	}
-	c.WriteString(ui.MoveTo(4, 2) + ui.ClearEOL + StyleLabel + "Subject: " + ui.Reset)
-	f := &ui.Field{Row: 4, Col: 11, Max: community.SubjectMax, Width: min(community.SubjectMax, sz.Cols-12), Value: ui.Truncate(subject, community.SubjectMax)}
+	c.WriteString(ui.MoveTo(4, 2) + ui.ClearEOL + c.Theme.Label + "Subject: " + ui.Reset)
+	f := &ui.Field{Row: 4, Col: 11, Max: community.SubjectMax, Width: min(community.SubjectMax, sz.Cols-12), Value: ui.Truncate(subject, community.SubjectMax), Style: c.Theme.Bar}
 	subject, err := f.Read(ctx, c.Session)
 	if errors.Is(err, ui.ErrCancel) {
 		return "", nil

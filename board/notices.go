@@ -74,7 +74,8 @@ func (c *Call) answerPage(ctx context.Context, p events.Page) error {
 	return c.RunChat(ctx, pages.Answer(p, c.User.Handle), "a private chat with "+clean(p.From))
 }
 
-// Box draws a message box in the middle of the screen. With ask set it
+// Box draws a message box in the middle of the screen, in the call's
+// theme (its box characters and colour, its prompts). With ask set it
 // asks yes or no; otherwise it waits for any key. A resize draws it
 // again on a cleared screen (the caller redraws the screen after it), and
 // live updates that come meanwhile are handed back to the screen after.
@@ -83,19 +84,21 @@ func (c *Call) Box(ctx context.Context, title, text string, ask bool) (bool, err
 		sz := c.Size()
 		width := max(min(sz.Cols-4, 70), 10)
 		lines := append([]string{title, ""}, ui.Wrap(text, width-4)...)
-		prompt := "Press a key."
+		t := c.Theme
+		prompt := t.Strings.PressKey
 		if ask {
-			prompt = "[y/N]"
+			prompt = t.Strings.YesNo
 		}
 		lines = append(lines, "", prompt)
 		top := max(1, (sz.Rows-len(lines)-2)/2)
 		left := max(1, (sz.Cols-width)/2)
 		var out strings.Builder
-		out.WriteString(ui.MoveTo(top, left) + "\x1b[0;1;37;44m" + "┌" + strings.Repeat("─", width-2) + "┐")
+		b := &t.Box
+		out.WriteString(ui.MoveTo(top, left) + b.Style + b.TopLeft + strings.Repeat(b.Horizontal, width-2) + b.TopRight)
 		for i, l := range lines {
-			out.WriteString(ui.MoveTo(top+1+i, left) + "│ " + ui.Pad(l, width-4) + " │")
+			out.WriteString(ui.MoveTo(top+1+i, left) + b.Vertical + " " + ui.Pad(l, width-4) + " " + b.Vertical)
 		}
-		out.WriteString(ui.MoveTo(top+1+len(lines), left) + "└" + strings.Repeat("─", width-2) + "┘" + ui.Reset)
+		out.WriteString(ui.MoveTo(top+1+len(lines), left) + b.BottomLeft + strings.Repeat(b.Horizontal, width-2) + b.BottomRight + ui.Reset)
 		c.WriteString(out.String())
 	}
 	draw()

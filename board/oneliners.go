@@ -36,14 +36,14 @@ func oneliners(ctx context.Context, c *Call) error {
 		top := c.Header("oneliners", 4)
 		sz := c.Size()
 		list.Top, list.Left, list.Width, list.Height = top, 2, sz.Cols-2, max(1, sz.Rows-top-1)
-		list.Lines = onelinerLines(entries, list.Width, time.Now())
+		list.Lines = onelinerLines(entries, c.Theme, list.Width, time.Now())
 		list.Offset = len(list.Lines) // newest, at the bottom, in view
 		list.Draw(c.Session)
 		prompt = sz.Rows
 		if status != "" {
-			c.Say(prompt, StyleError, status+" "+KeyHelp("Enter", "ok"))
+			c.Say(prompt, c.Theme.Error, status+" "+c.KeyHelp("Enter", "ok"))
 		} else {
-			c.Say(prompt, "", KeyHelp("a", "add a one-liner", "q", "back"))
+			c.Say(prompt, "", c.KeyHelp("a", "add a one-liner", "q", c.Theme.Strings.Back))
 		}
 	}
 	if err := load(); err != nil {
@@ -88,7 +88,7 @@ func oneliners(ctx context.Context, c *Call) error {
 
 // onelinerLines formats the wall, oldest first so the newest is at the
 // bottom: "handle  text  when".
-func onelinerLines(entries []store.Oneliner, width int, now time.Time) []string {
+func onelinerLines(entries []store.Oneliner, t *Theme, width int, now time.Time) []string {
 	lines := make([]string, 0, len(entries))
 	for i := len(entries) - 1; i >= 0; i-- {
 		o := entries[i]
@@ -96,13 +96,13 @@ func onelinerLines(entries []store.Oneliner, width int, now time.Time) []string 
 		if now.Sub(o.Posted) < 24*time.Hour {
 			when = o.Posted.Local().Format("15:04")
 		}
-		head := StyleValue + ui.PadLeft(clean(o.Handle), 14) + StyleDim + " │ " + StyleText
+		head := t.Value + ui.PadLeft(clean(o.Handle), 14) + t.Dim + " " + t.Box.Vertical + " " + t.Text
 		// A line too long for the window goes on under itself.
 		textW := max(10, width-ui.Width(head)-7)
 		parts := ui.Wrap(clean(o.Text), textW)
-		lines = append(lines, ui.Truncate(head+ui.Pad(parts[0], textW)+StyleDim+" "+ui.PadLeft(when, 6), width))
+		lines = append(lines, ui.Truncate(head+ui.Pad(parts[0], textW)+t.Dim+" "+ui.PadLeft(when, 6), width))
 		for _, p := range parts[1:] {
-			lines = append(lines, ui.Truncate(strings.Repeat(" ", 15)+StyleDim+"│ "+StyleText+p, width))
+			lines = append(lines, ui.Truncate(strings.Repeat(" ", 15)+t.Dim+t.Box.Vertical+" "+t.Text+p, width))
 		}
 	}
 	return lines
@@ -123,9 +123,9 @@ func addOneliner(ctx context.Context, c *Call, row int, redraw func() int) (stri
 	}
 	c.SetActivity("writing a one-liner")
 	defer c.SetActivity("reading one-liners")
-	label := StyleLabel + "Say: " + ui.Reset
+	label := c.Theme.Label + "Say: " + ui.Reset
 	c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + label)
-	f := &ui.Field{Row: row, Col: 7, Max: oneliners.MaxLength()} // narrower in a narrow window
+	f := &ui.Field{Row: row, Col: 7, Max: oneliners.MaxLength(), Style: c.Theme.Bar} // narrower in a narrow window
 	f.Relayout = func() (int, int) {
 		r := redraw()
 		c.WriteString(ui.MoveTo(r, 2) + ui.ClearEOL + label)

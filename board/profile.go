@@ -33,8 +33,8 @@ func profile(ctx context.Context, c *Call) error {
 	if c.Anonymous() {
 		draw := func() {
 			c.Header("profile", 4)
-			c.Say(6, StyleText, "You are visiting without an account: log in as new to apply for one.")
-			c.Say(8, "", KeyHelp("q", "back"))
+			c.Say(6, c.Theme.Text, "You are visiting without an account: log in as new to apply for one.")
+			c.Say(8, "", c.KeyHelp("q", c.Theme.Strings.Back))
 		}
 		draw()
 		return c.AnyKey(ctx, draw)
@@ -47,12 +47,12 @@ func profile(ctx context.Context, c *Call) error {
 		for i, it := range profileItems {
 			key := "   "
 			if it.key != 0 {
-				key = StyleText + "[" + StyleKey + string(it.key) + StyleText + "]"
+				key = c.Theme.Text + "[" + c.Theme.Key + string(it.key) + c.Theme.Text + "]"
 			}
-			c.WriteString(ui.MoveTo(top+i, 2) + key + " " + StyleLabel + ui.Pad(it.label, profileValueCol-6) + StyleValue +
+			c.WriteString(ui.MoveTo(top+i, 2) + key + " " + c.Theme.Label + ui.Pad(it.label, profileValueCol-6) + c.Theme.Value +
 				ui.Truncate(profileValue(c, i), sz.Cols-20) + ui.Reset)
 		}
-		c.Say(top+len(profileItems)+1, "", KeyHelp("n/l/e/p/c/k/s", "change", "v", "view someone's", "q", "back"))
+		c.Say(top+len(profileItems)+1, "", c.KeyHelp("n/l/e/p/c/k/s", "change", "v", "view someone's", "q", c.Theme.Strings.Back))
 		if msg != "" {
 			c.Say(top+len(profileItems)+2, msgStyle, msg)
 		}
@@ -80,7 +80,7 @@ func profile(ctx context.Context, c *Call) error {
 					return err
 				}
 			}
-			msg, msgStyle = m, StyleError
+			msg, msgStyle = m, c.Theme.Error
 			draw()
 			continue
 		}
@@ -152,7 +152,7 @@ func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw
 		field, value = account.Encoding, nextEncoding(u.Encoding)
 	case 's':
 		field = account.Signature
-		value, err = Ask(ctx, c.Session, row, "", &ui.Field{Col: profileValueCol, Max: account.SignatureMax, Value: u.Signature}, redraw)
+		value, err = c.Ask(ctx, row, "", &ui.Field{Col: profileValueCol, Max: account.SignatureMax, Value: u.Signature}, redraw)
 	case 'p':
 		return changePassword(ctx, c, msgRow, redraw)
 	case 'k':
@@ -166,7 +166,7 @@ func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw
 	fresh, err := accounts.SetField(ctx, u.ID, field, value)
 	c.Board.from.forget(u.Handle)
 	if errors.Is(err, account.ErrInvalid) {
-		return ruleMessage(err), StyleError, nil
+		return ruleMessage(err), c.Theme.Error, nil
 	}
 	if err := c.changed(fresh, err); err != nil {
 		return "", "", err
@@ -178,7 +178,7 @@ func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw
 		}
 		c.SetEncoding(enc)
 	}
-	return "Saved.", StyleOK, nil
+	return "Saved.", c.Theme.OK, nil
 }
 
 func nextEncoding(e string) string {
@@ -195,7 +195,7 @@ func nextEncoding(e string) string {
 func changePassword(ctx context.Context, c *Call, row int, redraw func()) (string, string, error) {
 	accounts := c.Board.cfg.Accounts
 	ask := func(label string) (string, error) {
-		return Ask(ctx, c.Session, row, ui.Pad(label, 15), &ui.Field{Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)
+		return c.Ask(ctx, row, ui.Pad(label, 15), &ui.Field{Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)
 	}
 	current, err := ask("Current:")
 	if err != nil {
@@ -204,7 +204,7 @@ func changePassword(ctx context.Context, c *Call, row int, redraw func()) (strin
 	remote := addrOf(c.Session.Info().RemoteAddr)
 	switch err := accounts.VerifyFrom(ctx, c.User.Handle, current, remote); {
 	case errors.Is(err, account.ErrWrongPassword):
-		return "That is not your current password.", StyleError, nil
+		return "That is not your current password.", c.Theme.Error, nil
 	case err != nil:
 		return "", "", c.changed(nil, err)
 	}
@@ -213,24 +213,24 @@ func changePassword(ctx context.Context, c *Call, row int, redraw func()) (strin
 		return "", "", ignoreCancel(err)
 	}
 	if err := accounts.CheckPassword(fresh); err != nil {
-		return ruleMessage(err), StyleError, nil
+		return ruleMessage(err), c.Theme.Error, nil
 	}
 	again, err := ask("Again:")
 	if err != nil {
 		return "", "", ignoreCancel(err)
 	}
 	if again != fresh {
-		return "The two passwords differ; nothing changed.", StyleError, nil
+		return "The two passwords differ; nothing changed.", c.Theme.Error, nil
 	}
 	u, err := accounts.ChangePassword(ctx, c.User.Handle, current, fresh, remote)
 	switch {
 	case errors.Is(err, account.ErrWrongPassword):
-		return "That is not your current password.", StyleError, nil
+		return "That is not your current password.", c.Theme.Error, nil
 	case errors.Is(err, account.ErrInvalid):
-		return ruleMessage(err), StyleError, nil
+		return ruleMessage(err), c.Theme.Error, nil
 	}
 	if err := c.changed(u, err); err != nil {
 		return "", "", err
 	}
-	return "Password changed.", StyleOK, nil
+	return "Password changed.", c.Theme.OK, nil
 }

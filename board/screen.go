@@ -4,26 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
-)
-
-// The board's palette: SGR sequences that start afresh (attributes
-// reset), for Say, KeyHelp and screens' own text.
-const (
-	StyleText  = "\x1b[0;37m"   // ordinary text
-	StyleLabel = "\x1b[0;36m"   // a field's label
-	StyleValue = "\x1b[0;1;37m" // a value, a name
-	StyleKey   = "\x1b[0;1;33m" // a key to press
-	StyleTitle = "\x1b[0;1;36m" // a screen's title
-	StyleError = "\x1b[0;1;31m" // a refusal, an error
-	StyleOK    = "\x1b[0;1;32m" // done
-	StyleDim   = "\x1b[0;90m"   // hints, times
 )
 
 // count says how many of a thing there are: "1 message", "2 messages".
@@ -39,9 +25,11 @@ func count(n int, noun string) string {
 // (fewer on a short window). It returns the first free row. Missing art
 // is logged and replaced by the board's name; with maxRows 0 there is no
 // art.
-func (c *Call) Header(name string, maxRows int) int { return c.Board.header(c.Session, name, maxRows) }
+func (c *Call) Header(name string, maxRows int) int {
+	return c.Board.header(c.Session, c.Theme, name, maxRows)
+}
 
-func (b *Board) header(s *session.Session, name string, maxRows int) int {
+func (b *Board) header(s *session.Session, t *Theme, name string, maxRows int) int {
 	sz := s.Size()
 	s.WriteString(ui.ClearScreen)
 	if maxRows <= 0 {
@@ -52,7 +40,7 @@ func (b *Board) header(s *session.Session, name string, maxRows int) int {
 		b.log.Warn("art", "name", name, "err", err)
 	}
 	if a == nil {
-		s.WriteString(ui.MoveTo(1, 2) + StyleTitle + ui.Truncate(b.cfg.Name, sz.Cols-2) + ui.Reset)
+		s.WriteString(ui.MoveTo(1, 2) + t.Title + ui.Truncate(b.cfg.Name, sz.Cols-2) + ui.Reset)
 		return 3
 	}
 	// A screen names the rows it can spare in the smallest window; a
@@ -81,9 +69,15 @@ func readKeyTimeout(ctx context.Context, s *session.Session, d time.Duration) (t
 // Confirm asks a yes/no question on a row; only y says yes. Esc, Enter
 // and n say no, and so does a resize (the screen redraws, and asks again
 // if it must).
-func Confirm(ctx context.Context, s *session.Session, row int, question string) (bool, error) {
+func (c *Call) Confirm(ctx context.Context, row int, question string) (bool, error) {
+	return confirm(ctx, c.Session, c.Theme, row, question)
+}
+
+// confirm is Call.Confirm for the screens before a call starts (the
+// application).
+func confirm(ctx context.Context, s *session.Session, t *Theme, row int, question string) (bool, error) {
 	draw := func() {
-		s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + StyleText + question + " " + StyleKey + "[y/N]" + ui.Reset + " ")
+		s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + t.Text + question + " " + t.Key + t.Strings.YesNo + ui.Reset + " ")
 	}
 	draw()
 	for {
@@ -108,7 +102,9 @@ func Confirm(ctx context.Context, s *session.Session, row int, question string) 
 // over the value a screen shows there. A resize runs redraw (which draws
 // the screen), then draws the label and the field again. A zero f.Width
 // runs to the window's edge, f.Max at most. Esc returns ui.ErrCancel.
-func Ask(ctx context.Context, s *session.Session, row int, label string, f *ui.Field, redraw func()) (string, error) {
+// The field is in the theme's Bar colour unless f.Style says otherwise.
+func (c *Call) Ask(ctx context.Context, row int, label string, f *ui.Field, redraw func()) (string, error) {
+	s, t := c.Session, c.Theme
 	col := f.Col
 	place := func() (int, int) {
 		r := row
@@ -116,12 +112,15 @@ func Ask(ctx context.Context, s *session.Session, row int, label string, f *ui.F
 			r = s.Size().Rows
 		}
 		if label != "" {
-			s.WriteString(ui.MoveTo(r, 2) + ui.ClearEOL + StyleLabel + label + ui.Reset)
+			s.WriteString(ui.MoveTo(r, 2) + ui.ClearEOL + t.Label + label + ui.Reset)
 			col = 2 + ui.Width(label)
 		} else {
 			s.WriteString(ui.MoveTo(r, col) + ui.ClearEOL) // the value edited in place
 		}
 		return r, col
+	}
+	if f.Style == "" {
+		f.Style = t.Bar
 	}
 	f.Row, f.Col = place() // the field keeps to the window as it changes
 	f.Relayout = func() (int, int) { redraw(); return place() }
@@ -139,8 +138,9 @@ func ignoreCancel(err error) error {
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
-// Say writes a message in a style (the palette's) on a row, clearing the
-// rest of the row; a message too long for the window is cut.
+// Say writes a message in a style (a Theme's colour, such as
+// c.Theme.Error) on a row, clearing the rest of the row; a message too
+// long for the window is cut.
 func Say(s *session.Session, row int, style, msg string) {
 	s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + style + ui.Truncate(msg, s.Size().Cols-2) + ui.Reset)
 }
@@ -177,18 +177,9 @@ func ago(t, now time.Time) string {
 	return fmt.Sprintf("%dy", int(d/(365*24*time.Hour)))
 }
 
-// KeyHelp formats key hints: KeyHelp("a", "add", "q", "back") gives
-// "[a] add  [q] back" in the board's colours.
-func KeyHelp(pairs ...string) string {
-	var b strings.Builder
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if i > 0 {
-			b.WriteString("  ")
-		}
-		fmt.Fprintf(&b, "%s[%s%s%s]%s %s", StyleText, StyleKey, pairs[i], StyleText, StyleText, pairs[i+1])
-	}
-	return b.String() + ui.Reset
-}
+// KeyHelp formats key hints in the call's theme (see Theme.KeyHelp):
+// KeyHelp("a", "add", "q", "back") gives "[a] add  [q] back".
+func (c *Call) KeyHelp(pairs ...string) string { return c.Theme.KeyHelp(pairs...) }
 
 // IsQuit reports whether k leaves a screen: q, Esc or Enter.
 func IsQuit(k term.Key) bool {
@@ -274,6 +265,7 @@ func (c *Call) runMenu(ctx context.Context, m *ui.Menu) (int, error) {
 	if _, err := c.ShowNotices(ctx); err != nil {
 		return 0, err
 	}
+	c.Theme.styleMenu(m)
 	m.Top, m.Left, m.Width = m.Relayout()
 	i, err := m.Run(ctx, c.Session)
 	if noticeErr != nil && sessionOver(ctx, noticeErr) {

@@ -45,8 +45,8 @@ func (c *Call) chooseProtocol(ctx context.Context, title string, files int, redr
 	offer = append(offer, "Esc", "cancel")
 	draw := func() {
 		redraw()
-		c.Say(c.Size().Rows-1, StyleText, title)
-		c.Say(c.Size().Rows, "", KeyHelp(offer...))
+		c.Say(c.Size().Rows-1, c.Theme.Text, title)
+		c.Say(c.Size().Rows, "", c.KeyHelp(offer...))
 	}
 	draw()
 	for {
@@ -71,9 +71,9 @@ func (c *Call) transferIntro(lines ...string) {
 	var b strings.Builder
 	b.WriteString(ui.ClearScreen + "\r\n")
 	for _, l := range lines {
-		b.WriteString(StyleText + " " + l + ui.Reset + "\r\n")
+		b.WriteString(c.Theme.Text + " " + l + ui.Reset + "\r\n")
 	}
-	b.WriteString(StyleDim + " Press Ctrl-X five times to cancel." + ui.Reset + "\r\n\r\n")
+	b.WriteString(c.Theme.Dim + " Press Ctrl-X five times to cancel." + ui.Reset + "\r\n\r\n")
 	c.WriteString(b.String())
 }
 
@@ -134,20 +134,20 @@ func (c *Call) webLinks(ctx context.Context, br *files.Browser, paths []string) 
 		url := "/files/" + token
 		name := clean(p[strings.LastIndexByte(p, '/')+1:])
 		// OSC 8 makes the name a link the browser terminal opens.
-		lines = append(lines, "\x1b]8;;"+url+"\x1b\\"+StyleValue+name+ui.Reset+"\x1b]8;;\x1b\\  "+StyleDim+url+ui.Reset)
+		lines = append(lines, "\x1b]8;;"+url+"\x1b\\"+c.Theme.Value+name+ui.Reset+"\x1b]8;;\x1b\\  "+c.Theme.Dim+url+ui.Reset)
 	}
 	draw := func() {
 		c.WriteString(ui.ClearScreen)
-		c.Say(1, StyleTitle, "Download links")
-		c.Say(2, StyleText, fmt.Sprintf("Click a name to download it. Each link works once, for %s, from this browser.",
+		c.Say(1, c.Theme.Title, "Download links")
+		c.Say(2, c.Theme.Text, fmt.Sprintf("Click a name to download it. Each link works once, for %s, from this browser.",
 			c.Board.cfg.Files.LinkLifetime().Round(time.Second)))
 		for i, l := range lines {
 			c.WriteString(ui.MoveTo(4+i, 2) + l)
 		}
 		if more > 0 {
-			c.Say(c.Size().Rows-1, StyleText, fmt.Sprintf("%s more: download these, then ask again.", count(more, "file")))
+			c.Say(c.Size().Rows-1, c.Theme.Text, fmt.Sprintf("%s more: download these, then ask again.", count(more, "file")))
 		}
-		c.Say(c.Size().Rows, "", KeyHelp("any key", "back"))
+		c.Say(c.Size().Rows, "", c.KeyHelp(c.Theme.Strings.AnyKey, c.Theme.Strings.Back))
 	}
 	draw()
 	return "", false, c.AnyKey(ctx, draw)
@@ -268,7 +268,7 @@ func (c *Call) receiveFiles(ctx context.Context, br *files.Browser, area files.A
 	var name string
 	if !p.batch {
 		// XMODEM carries no name: ask for it.
-		name, err = Ask(ctx, c.Session, 0, "File name: ", &ui.Field{Max: 64}, func() {})
+		name, err = c.Ask(ctx, 0, "File name: ", &ui.Field{Max: 64}, func() {})
 		if errors.Is(err, ui.ErrCancel) || strings.TrimSpace(name) == "" {
 			return "", false, nil
 		}

@@ -16,7 +16,7 @@ import (
 
 // askHandle asks for a user's handle on a row and returns the account.
 func askHandle(ctx context.Context, c *Call, row int, question string, redraw func()) (*store.User, string, error) {
-	h, err := Ask(ctx, c.Session, row, question, &ui.Field{Max: 32, Width: 20}, redraw)
+	h, err := c.Ask(ctx, row, question, &ui.Field{Max: 32, Width: 20}, redraw)
 	if err != nil {
 		return nil, "", err
 	}
@@ -35,7 +35,7 @@ func askHandle(ctx context.Context, c *Call, row int, question string, redraw fu
 func viewProfile(ctx context.Context, c *Call, u *store.User) error {
 	draw := func() {
 		top := c.Header("profile", 4)
-		c.Say(top, StyleTitle, "Profile of "+clean(u.Handle))
+		c.Say(top, c.Theme.Title, "Profile of "+clean(u.Handle))
 		top += 2
 		rows := [][2]string{
 			{"Handle", clean(u.Handle)},
@@ -45,18 +45,18 @@ func viewProfile(ctx context.Context, c *Call, u *store.User) error {
 			{"Member since", u.Created.Local().Format("Jan 02 2006")},
 		}
 		for i, r := range rows {
-			c.WriteString(ui.MoveTo(top+i, 3) + StyleLabel + ui.Pad(r[0], 14) + StyleValue + ui.Truncate(r[1], c.Size().Cols-18) + ui.Reset)
+			c.WriteString(ui.MoveTo(top+i, 3) + c.Theme.Label + ui.Pad(r[0], 14) + c.Theme.Value + ui.Truncate(r[1], c.Size().Cols-18) + ui.Reset)
 		}
 		row := top + len(rows) + 1
 		if sig := strings.TrimSpace(u.Signature); sig != "" {
 			for i, l := range ui.Wrap(term.SanitizeText(sig), c.Size().Cols-6) {
 				if i < 4 {
-					c.WriteString(ui.MoveTo(row+i, 3) + StyleDim + l + ui.Reset)
+					c.WriteString(ui.MoveTo(row+i, 3) + c.Theme.Dim + l + ui.Reset)
 				}
 			}
 			row += 5
 		}
-		c.Say(min(row, c.Size().Rows), "", KeyHelp("q", "back"))
+		c.Say(min(row, c.Size().Rows), "", c.KeyHelp("q", c.Theme.Strings.Back))
 	}
 	draw()
 	for {
@@ -72,7 +72,7 @@ func viewProfile(ctx context.Context, c *Call, u *store.User) error {
 // its new value, for the account service to check and store.
 func editContact(ctx context.Context, c *Call, u *store.User, key rune, row, col int, redraw func()) (account.Field, string, error) {
 	read := func(value string, max int) (string, error) {
-		return Ask(ctx, c.Session, row, "", &ui.Field{Col: col, Max: max, Value: value}, redraw)
+		return c.Ask(ctx, row, "", &ui.Field{Col: col, Max: max, Value: value}, redraw)
 	}
 	var v string
 	var err error
@@ -114,13 +114,13 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 	}
 	draw := func() {
 		c.WriteString(ui.ClearScreen)
-		c.Say(1, StyleTitle, "Editing "+clean(u.Handle)+" · "+count(u.Calls, "call")+" · last "+lastCallText(u.LastCall, time.Now()))
+		c.Say(1, c.Theme.Title, "Editing "+clean(u.Handle)+" · "+count(u.Calls, "call")+" · last "+lastCallText(u.LastCall, time.Now()))
 		top = 3
 		for i, it := range items {
-			c.WriteString(ui.MoveTo(top+i, 2) + StyleText + "[" + StyleKey + string(it.key) + StyleText + "] " +
-				StyleLabel + ui.Pad(it.label, editorValueCol-6) + StyleValue + ui.Truncate(it.value(), c.Size().Cols-20) + ui.Reset)
+			c.WriteString(ui.MoveTo(top+i, 2) + c.Theme.Text + "[" + c.Theme.Key + string(it.key) + c.Theme.Text + "] " +
+				c.Theme.Label + ui.Pad(it.label, editorValueCol-6) + c.Theme.Value + ui.Truncate(it.value(), c.Size().Cols-20) + ui.Reset)
 		}
-		c.Say(top+len(items)+1, "", KeyHelp("q", "back"))
+		c.Say(top+len(items)+1, "", c.KeyHelp("q", c.Theme.Strings.Back))
 		if msg != "" {
 			c.Say(top+len(items)+2, msgStyle, msg)
 		}
@@ -155,7 +155,7 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		// A sysop cannot lock themselves out by mistake: taking away
 		// one's own rights is for another sysop.
 		if u.ID == c.User.ID && strings.ContainsRune("skd", k.Rune) {
-			msg, msgStyle = "Not your own account: another sysop can do that.", StyleError
+			msg, msgStyle = "Not your own account: another sysop can do that.", c.Theme.Error
 			draw()
 			continue
 		}
@@ -167,12 +167,12 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		case errors.Is(err, store.ErrNotFound):
 			return nil // deleted meanwhile: back to the list
 		case errors.Is(err, account.ErrInvalid):
-			msg, msgStyle = ruleMessage(err), StyleError
+			msg, msgStyle = ruleMessage(err), c.Theme.Error
 		case err != nil:
 			return err
 		default:
 			*u = *saved
-			msg, msgStyle = "Saved.", StyleOK
+			msg, msgStyle = "Saved.", c.Theme.OK
 			b.log.Info("sysop edited a user", "sysop", c.User.Handle, "user", u.Handle, "field", items[i].label)
 		}
 		draw()
@@ -196,7 +196,7 @@ func editAccount(ctx context.Context, c *Call, u *store.User, key rune, row int,
 		defer c.Board.from.forget(u.Handle)
 		return accounts.SetField(ctx, u.ID, field, v)
 	case 'p':
-		v, err := Ask(ctx, c.Session, row, "", &ui.Field{Col: editorValueCol, Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)
+		v, err := c.Ask(ctx, row, "", &ui.Field{Col: editorValueCol, Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +209,7 @@ func editAccount(ctx context.Context, c *Call, u *store.User, key rune, row int,
 	case 'k':
 		return accounts.SetLocked(ctx, u.Handle, !u.InGroup(store.GroupLocked))
 	case 'd':
-		sure, err := Confirm(ctx, c.Session, row, "Delete "+clean(u.Handle)+" for good?")
+		sure, err := c.Confirm(ctx, row, "Delete "+clean(u.Handle)+" for good?")
 		if err != nil || !sure {
 			return nil, err
 		}

@@ -41,17 +41,17 @@ func userList(ctx context.Context, c *Call) error {
 		if filter != "" {
 			title += " matching " + clean(filter)
 		}
-		c.Say(1, StyleTitle, title)
-		c.WriteString(ui.MoveTo(3, 2) + StyleTitle + userRow(sz.Cols-2, "Handle", "Real name", "Location", "Groups", "Calls", "Last call") + ui.Reset)
+		c.Say(1, c.Theme.Title, title)
+		c.WriteString(ui.MoveTo(3, 2) + c.Theme.Title + userRow(sz.Cols-2, "Handle", "Real name", "Location", "Groups", "Calls", "Last call") + ui.Reset)
 		list.Top, list.Left, list.Width, list.Height = 4, 2, sz.Cols-2, max(1, sz.Rows-5)
 		now := time.Now()
 		list.Lines = list.Lines[:0]
 		for _, u := range users {
-			list.Lines = append(list.Lines, StyleText+userRow(list.Width, clean(u.Handle), clean(u.RealName), clean(u.Location),
+			list.Lines = append(list.Lines, c.Theme.Text+userRow(list.Width, clean(u.Handle), clean(u.RealName), clean(u.Location),
 				strings.Join(u.Groups, ","), fmt.Sprint(u.Calls), lastCallText(u.LastCall, now)))
 		}
 		list.Draw(c.Session)
-		c.Say(sz.Rows, "", KeyHelp("e", "edit a user", "/", "search", "q", "back"))
+		c.Say(sz.Rows, "", c.KeyHelp("e", "edit a user", "/", "search", "q", c.Theme.Strings.Back))
 	}
 	draw()
 	for {
@@ -79,10 +79,10 @@ func userList(ctx context.Context, c *Call) error {
 			}
 			draw()
 			if msg != "" {
-				c.Say(row, StyleError, msg)
+				c.Say(row, c.Theme.Error, msg)
 			}
 		case k.Code == term.KeyRune && k.Rune == '/':
-			v, err := Ask(ctx, c.Session, row, "Search: ", &ui.Field{Max: 32, Width: 20, Value: filter}, draw)
+			v, err := c.Ask(ctx, row, "Search: ", &ui.Field{Max: 32, Width: 20, Value: filter}, draw)
 			if err != nil && !errors.Is(err, ui.ErrCancel) {
 				return err
 			}

@@ -27,30 +27,30 @@ func voting(ctx context.Context, c *Call) error {
 		draw := func() {
 			sz := c.Size()
 			c.WriteString(ui.ClearScreen)
-			c.Say(1, StyleTitle, "The voting booth")
+			c.Say(1, c.Theme.Title, "The voting booth")
 			for i, p := range polls {
 				if 3+i >= sz.Rows-1 {
 					break
 				}
 				mark := " "
 				if _, mine, err := b.cfg.Community.Polls.Results(ctx, p.ID, c.User); err == nil && mine >= 0 {
-					mark = StyleOK + "✓"
+					mark = c.Theme.OK + "✓"
 				}
 				key := string(rune('a' + i))
 				if i >= 26 {
 					key = " "
 				}
-				c.WriteString(ui.MoveTo(3+i, 2) + StyleText + "[" + StyleKey + key + StyleText + "] " + mark + " " +
-					StyleValue + ui.Truncate(clean(p.Question), sz.Cols-10) + ui.Reset)
+				c.WriteString(ui.MoveTo(3+i, 2) + c.Theme.Text + "[" + c.Theme.Key + key + c.Theme.Text + "] " + mark + " " +
+					c.Theme.Value + ui.Truncate(clean(p.Question), sz.Cols-10) + ui.Reset)
 			}
 			if len(polls) == 0 {
-				c.Say(3, StyleDim, "No polls yet.")
+				c.Say(3, c.Theme.Dim, "No polls yet.")
 			}
-			keys := []string{"a-z", "open a poll", "q", "back"}
+			keys := []string{"a-z", "open a poll", "q", c.Theme.Strings.Back}
 			if c.Sysop() {
-				keys = []string{"a-z", "open a poll", "+", "new poll", "q", "back"}
+				keys = []string{"a-z", "open a poll", "+", "new poll", "q", c.Theme.Strings.Back}
 			}
-			c.Say(sz.Rows, "", KeyHelp(keys...))
+			c.Say(sz.Rows, "", c.KeyHelp(keys...))
 			if msg != "" {
 				c.Say(sz.Rows-1, msgStyle, msg)
 			}
@@ -68,7 +68,7 @@ func voting(ctx context.Context, c *Call) error {
 			if msg, err = newPoll(ctx, c); err != nil {
 				return err
 			}
-			msgStyle = StyleError
+			msgStyle = c.Theme.Error
 		case k.Code == term.KeyRune && k.Rune >= 'a' && int(k.Rune-'a') < len(polls) && k.Mod == 0:
 			if err := showPoll(ctx, c, polls[k.Rune-'a']); err != nil {
 				return err
@@ -94,8 +94,8 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 		draw := func() {
 			sz := c.Size()
 			c.WriteString(ui.ClearScreen)
-			c.Say(1, StyleTitle, clean(p.Question))
-			c.Say(2, StyleDim, "asked by "+clean(p.Author)+" on "+p.Created.Local().Format("Jan 02 2006"))
+			c.Say(1, c.Theme.Title, clean(p.Question))
+			c.Say(2, c.Theme.Dim, "asked by "+clean(p.Author)+" on "+p.Created.Local().Format("Jan 02 2006"))
 			total := 0
 			for _, n := range counts {
 				total += n
@@ -118,20 +118,20 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 				}
 				mark := "  "
 				if i == mine {
-					mark = StyleOK + "✓ "
+					mark = c.Theme.OK + "✓ "
 				}
-				row := StyleKey + fmt.Sprintf("%d", (i+1)%10) + " " + mark + StyleText +
-					ui.Pad(clean(o), labelW) + " " + "\x1b[0;36m" + strings.Repeat("█", bar) + strings.Repeat("░", barW-bar) +
-					StyleValue + fmt.Sprintf(" %3d%% %4d", pct, n)
+				row := c.Theme.Key + fmt.Sprintf("%d", (i+1)%10) + " " + mark + c.Theme.Text +
+					ui.Pad(clean(o), labelW) + " " + c.Theme.Label + strings.Repeat("█", bar) + strings.Repeat("░", barW-bar) +
+					c.Theme.Value + fmt.Sprintf(" %3d%% %4d", pct, n)
 				// A very narrow window loses the end of the row, never wraps it.
 				c.WriteString(ui.MoveTo(4+i, 2) + ui.Truncate(row, sz.Cols-2) + ui.Reset)
 			}
-			c.Say(5+len(p.Options), StyleText, count(total, "vote"))
-			keys := []string{"1-9,0", "vote", "q", "back"}
+			c.Say(5+len(p.Options), c.Theme.Text, count(total, "vote"))
+			keys := []string{"1-9,0", "vote", "q", c.Theme.Strings.Back}
 			if c.Sysop() {
-				keys = []string{"1-9,0", "vote", "d", "delete the poll", "q", "back"}
+				keys = []string{"1-9,0", "vote", "d", "delete the poll", "q", c.Theme.Strings.Back}
 			}
-			c.Say(sz.Rows, "", KeyHelp(keys...))
+			c.Say(sz.Rows, "", c.KeyHelp(keys...))
 			if msg != "" {
 				c.Say(sz.Rows-1, msgStyle, msg)
 			}
@@ -162,16 +162,16 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 			switch err := b.cfg.Community.Polls.Vote(ctx, c.User, c.Node(), p.ID, choice); {
 			case errors.Is(err, community.ErrNotAllowed):
 			case errors.Is(err, community.ErrAnonymous):
-				msg, msgStyle = "Log in with an account to vote.", StyleError
+				msg, msgStyle = "Log in with an account to vote.", c.Theme.Error
 			case errors.Is(err, store.ErrNotFound):
 				return nil // deleted meanwhile: back to the list
 			case err != nil:
 				return err
 			default:
-				msg, msgStyle = "Your vote is counted.", StyleOK
+				msg, msgStyle = "Your vote is counted.", c.Theme.OK
 			}
 		case k.Code == term.KeyRune && k.Rune == 'd' && c.Sysop():
-			sure, err := Confirm(ctx, c.Session, c.Size().Rows, "Delete this poll and its votes?")
+			sure, err := c.Confirm(ctx, c.Size().Rows, "Delete this poll and its votes?")
 			if err != nil {
 				return err
 			}
@@ -185,10 +185,10 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 // newPoll lets a sysop ask a question with 2 to 10 answers.
 func newPoll(ctx context.Context, c *Call) (string, error) {
 	c.WriteString(ui.ClearScreen)
-	c.Say(1, StyleTitle, "New poll: the question, then the answers (an empty answer ends the list).")
+	c.Say(1, c.Theme.Title, "New poll: the question, then the answers (an empty answer ends the list).")
 	ask := func(row int, label string, max int) (string, error) {
-		c.WriteString(ui.MoveTo(row, 2) + StyleLabel + ui.Pad(label, 10) + ui.Reset)
-		f := &ui.Field{Row: row, Col: 13, Max: max, Width: min(max, c.Size().Cols-14)}
+		c.WriteString(ui.MoveTo(row, 2) + c.Theme.Label + ui.Pad(label, 10) + ui.Reset)
+		f := &ui.Field{Row: row, Col: 13, Max: max, Width: min(max, c.Size().Cols-14), Style: c.Theme.Bar}
 		v, err := f.Read(ctx, c.Session)
 		return strings.TrimSpace(v), err
 	}

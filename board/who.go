@@ -35,18 +35,18 @@ func whoOnline(ctx context.Context, c *Call) error {
 		lastDraw = time.Now()
 		top := c.Header("who", 4)
 		sz := c.Size()
-		c.WriteString(ui.MoveTo(top, 2) + StyleTitle + whoRow(sz.Cols-2, "Node", "Handle", "Activity", "Idle", "From", "Via") + ui.Reset)
+		c.WriteString(ui.MoveTo(top, 2) + c.Theme.Title + whoRow(sz.Cols-2, "Node", "Handle", "Activity", "Idle", "From", "Via") + ui.Reset)
 		list.Top, list.Left, list.Width, list.Height = top+1, 2, sz.Cols-2, max(1, sz.Rows-top-2)
 		list.Lines, tableMade = whoLines(ctx, c, list.Width)
 		list.Draw(c.Session)
-		keys := []string{"p", "page", "q", "back"}
+		keys := []string{"p", "page", "q", c.Theme.Strings.Back}
 		if c.Sysop() {
-			keys = []string{"p", "page", "d", "disconnect", "b", "broadcast", "q", "back"}
+			keys = []string{"p", "page", "d", "disconnect", "b", "broadcast", "q", c.Theme.Strings.Back}
 		}
 		if status != "" {
 			c.Say(sz.Rows, statusStyle, status)
 		} else {
-			c.Say(sz.Rows, "", fmt.Sprintf("%s%d online  %s", StyleText, len(list.Lines), KeyHelp(keys...)))
+			c.Say(sz.Rows, "", fmt.Sprintf("%s%d online  %s", c.Theme.Text, len(list.Lines), c.KeyHelp(keys...)))
 		}
 	}
 	draw()
@@ -110,11 +110,11 @@ func whoOnline(ctx context.Context, c *Call) error {
 		case IsQuit(k):
 			return nil
 		case k.Code == term.KeyRune && k.Mod == 0 && k.Rune == 'p':
-			if err := act(pageSomeone, StyleError); err != nil {
+			if err := act(pageSomeone, c.Theme.Error); err != nil {
 				return err
 			}
 		case k.Code == term.KeyRune && k.Mod == 0 && k.Rune == 'd' && c.Sysop():
-			if err := act(disconnectNode, StyleOK); err != nil {
+			if err := act(disconnectNode, c.Theme.OK); err != nil {
 				return err
 			}
 		case k.Code == term.KeyRune && k.Mod == 0 && k.Rune == 'b' && c.Sysop():
@@ -130,7 +130,7 @@ func whoOnline(ctx context.Context, c *Call) error {
 
 // askNode asks for a node number on the bottom row.
 func askNode(ctx context.Context, c *Call, question string, redraw func()) (int, error) {
-	v, err := Ask(ctx, c.Session, 0, question, &ui.Field{Max: 5, Width: 6, Accept: isDigit}, redraw)
+	v, err := c.Ask(ctx, 0, question, &ui.Field{Max: 5, Width: 6, Accept: isDigit}, redraw)
 	if err != nil {
 		return 0, err
 	}
@@ -188,7 +188,7 @@ func disconnectNode(ctx context.Context, c *Call, redraw func()) (string, error)
 		who = "the caller logging in"
 	}
 	who = fmt.Sprintf("%s (node %d)", who, node)
-	sure, err := Confirm(ctx, c.Session, c.Size().Rows, "Disconnect "+who+"?")
+	sure, err := c.Confirm(ctx, c.Size().Rows, "Disconnect "+who+"?")
 	if err != nil {
 		return "", err
 	}
@@ -200,7 +200,7 @@ func disconnectNode(ctx context.Context, c *Call, redraw func()) (string, error)
 		return fmt.Sprintf("The caller on node %d left meanwhile.", node), nil
 	}
 	c.Board.log.Info("sysop disconnects a node", "sysop", c.User.Handle, "node", node, "user", target.User)
-	c.Say(c.Size().Rows, StyleText, "Disconnecting "+who+"…") // the caller reads why first
+	c.Say(c.Size().Rows, c.Theme.Text, "Disconnecting "+who+"…") // the caller reads why first
 	if !presence.Disconnect(node, "You have been disconnected by the sysop.") {
 		return fmt.Sprintf("No one is on node %d.", node), nil
 	}
@@ -214,7 +214,7 @@ func whoLines(ctx context.Context, c *Call, width int) ([]string, time.Time) {
 	t := c.Board.who.table(ctx, c.Board, width)
 	lines := slices.Clone(t.rows)
 	if i := slices.Index(t.nodes, c.Node()); i >= 0 {
-		lines[i] = StyleValue + strings.TrimPrefix(lines[i], StyleText)
+		lines[i] = c.Theme.Value + strings.TrimPrefix(lines[i], c.Theme.Text)
 	}
 	return lines, t.made
 }

@@ -109,7 +109,7 @@ func (w *whoCache) table(ctx context.Context, b *Board, width int) *whoTable {
 			from = loc
 		}
 		t.nodes = append(t.nodes, sn.Node)
-		t.rows = append(t.rows, StyleText+whoRow(width, fmt.Sprint(sn.Node), clean(handle), clean(sn.Activity),
+		t.rows = append(t.rows, b.theme.Text+whoRow(width, fmt.Sprint(sn.Node), clean(handle), clean(sn.Activity),
 			idleText(now.Sub(sn.LastInput)), clean(from), string(sn.Kind)))
 	}
 	w.tables[width] = t

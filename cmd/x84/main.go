@@ -37,6 +37,7 @@ Usage:
   x84 [--data DIR] keys           print the ssh host keys' fingerprints
   x84 [--data DIR] broadcast TEXT show TEXT to every caller on a running board
   x84 [--data DIR] store copy [--to URL]  copy the board into an empty PostgreSQL database
+  x84 [--data DIR] menus copy|check  copy the built-in menus to edit, or check yours
   x84 version                     print the version
   x84 help                        show this help
 
@@ -46,7 +47,8 @@ Flags:
 
 By default callers reach the board with telnet on 127.0.0.1:6023, ssh (and
 sftp) on 127.0.0.1:6022 and a browser at https://127.0.0.1:8443/; rlogin is
-off until x84.toml enables it. SIGHUP reloads the web certificate.
+off until x84.toml enables it. SIGHUP reloads the web certificate and the
+menus.
 `
 
 func main() {
@@ -84,6 +86,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return broadcastCmd(*data, args, stdout, stderr)
 	case "store":
 		return storeCmd(*data, args, stdout, stderr)
+	case "menus":
+		return menusCmd(*data, args, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "x84 %s (%s %s/%s)\n", x84.Version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0

@@ -8,8 +8,8 @@
 //	go run ./examples/custom-board --data /tmp/mybbs
 //
 // The screens use only x84's public packages: the board's toolkit (Call,
-// NextKey, Say, Ask, KeyHelp, the palette), ui's widgets and the
-// services.
+// NextKey, Say, Ask, KeyHelp, the colours of the call's Theme), ui's
+// widgets and the services.
 package main
 
 import (
@@ -42,9 +42,9 @@ func fortune(ctx context.Context, c *board.Call) error {
 	c.SetActivity("reading a fortune") // shown in who's online
 	draw := func() {
 		c.WriteString(ui.ClearScreen)
-		c.Say(3, board.StyleTitle, "Your fortune, "+c.User.Handle+":")
-		c.Say(5, board.StyleValue, fortunes[c.User.Calls%len(fortunes)])
-		c.Say(7, "", board.KeyHelp("any key", "back"))
+		c.Say(3, c.Theme.Title, "Your fortune, "+c.User.Handle+":")
+		c.Say(5, c.Theme.Value, fortunes[c.User.Calls%len(fortunes)])
+		c.Say(7, "", c.KeyHelp("any key", "back"))
 	}
 	draw()
 	return c.AnyKey(ctx, draw)
@@ -64,17 +64,17 @@ func graffiti(ctx context.Context, c *board.Call) error {
 	status, style := "", ""
 	draw := func() {
 		c.WriteString(ui.ClearScreen)
-		c.Say(1, board.StyleTitle, "The graffiti wall")
+		c.Say(1, c.Theme.Title, "The graffiti wall")
 		list, err := oneliners.List(ctx, wallSize)
 		if err != nil {
-			c.Say(3, board.StyleError, "The wall cannot be read now.")
+			c.Say(3, c.Theme.Error, "The wall cannot be read now.")
 		}
 		for i, o := range list {
 			// Stored text is sanitised already; handles come from the
 			// account rules.
-			c.Say(3+i, board.StyleText, fmt.Sprintf("%-16s %s", o.Handle, o.Text))
+			c.Say(3+i, c.Theme.Text, fmt.Sprintf("%-16s %s", o.Handle, o.Text))
 		}
-		c.Say(4+wallSize, "", board.KeyHelp("a", "add", "q", "back"))
+		c.Say(4+wallSize, "", c.KeyHelp("a", "add", "q", "back"))
 		if status != "" {
 			c.Say(5+wallSize, style, status)
 		}
@@ -101,7 +101,7 @@ func graffiti(ctx context.Context, c *board.Call) error {
 // to tell the caller.
 func add(ctx context.Context, c *board.Call, redraw func()) (string, string) {
 	oneliners := c.Board.Community().Oneliners
-	text, err := board.Ask(ctx, c.Session, 6+wallSize, "Spray: ", &ui.Field{Max: oneliners.MaxLength()}, redraw)
+	text, err := c.Ask(ctx, 6+wallSize, "Spray: ", &ui.Field{Max: oneliners.MaxLength()}, redraw)
 	if err != nil {
 		return "", "" // Esc, or the call ended (the next key says so)
 	}
@@ -109,15 +109,15 @@ func add(ctx context.Context, c *board.Call, redraw func()) (string, string) {
 	var wait *community.WaitError
 	switch {
 	case err == nil:
-		return "Sprayed.", board.StyleOK
+		return "Sprayed.", c.Theme.OK
 	case errors.As(err, &wait):
-		return wait.Error(), board.StyleError
+		return wait.Error(), c.Theme.Error
 	case errors.Is(err, community.ErrAnonymous):
-		return "Log in with an account to spray.", board.StyleError
+		return "Log in with an account to spray.", c.Theme.Error
 	case errors.Is(err, community.ErrEmpty):
 		return "", ""
 	}
-	return "That did not stick: " + err.Error(), board.StyleError
+	return "That did not stick: " + err.Error(), c.Theme.Error
 }
 
 func main() {

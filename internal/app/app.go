@@ -28,6 +28,9 @@ const (
 	ArtDir       = "art"      // a sysop's art, replacing the built-in art of the same name
 	FilesDir     = "files"    // the file area's default folder
 	TLSDir       = "tls"      // the web server's self-signed certificate
+	ThemeDir     = "themes"   // a sysop's themes, replacing the built-in themes of the same name
+	MenuDir      = "menus"    // a sysop's menus, replacing the built-in menus of the same name
+	ScriptDir    = "scripts"  // a sysop's scripts, replacing the built-in scripts of the same name
 )
 
 // Config configures Run. Dir is required.
@@ -89,7 +92,7 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.Ready(n.addrs)
 	}
 	n.start()
-	err = n.wait(ctx, cfg.Reload)
+	err = n.wait(ctx, cfg.Reload, h)
 	n.shutdown()
 	return err
 }
@@ -287,8 +290,8 @@ func (n *node) start() {
 }
 
 // wait serves until ctx ends or a service fails, whose error it returns,
-// reloading the web certificate whenever reload asks.
-func (n *node) wait(ctx context.Context, reload <-chan struct{}) error {
+// reloading the web certificate and h's menus whenever reload asks.
+func (n *node) wait(ctx context.Context, reload <-chan struct{}, h session.Handler) error {
 	for {
 		select {
 		case <-ctx.Done():
@@ -297,6 +300,12 @@ func (n *node) wait(ctx context.Context, reload <-chan struct{}) error {
 			return err
 		case <-reload:
 			n.reloadWeb()
+			// The default board, or one built on it, reads its menu
+			// files at once.
+			if b, ok := h.(interface{ ReloadMenus() }); ok {
+				b.ReloadMenus()
+				n.log.Info("reloaded the menus")
+			}
 		}
 	}
 }

@@ -125,7 +125,10 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		Logger:           log,
 		Doors:            boardDoors(cfg.Doors),
 		DataDir:          dir,
+		MenuDir:          filepath.Join(dir, MenuDir),
 		Files:            p.Files,
+		Theme:            cfg.Board.Theme,
+		ThemeDir:         filepath.Join(dir, ThemeDir),
 	}
 	return p, nil
 }

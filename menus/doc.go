@@ -1,0 +1,37 @@
+// Package menus reads the board's menus from TOML files, so that a sysop
+// changes what callers see without Go or a restart.
+//
+// A menu is one file, NAME.toml, in the sysop's menu folder (DATA/menus)
+// or among the board's built-in menus; the sysop's file of a name
+// replaces the built-in one. A file holds the menu's title, its art, a
+// prompt for the bottom line, and its entries:
+//
+//	title = "Games"
+//	art = "games"        # header art (DATA/art/games.ans); optional
+//	art_rows = 6         # rows of art on the smallest window
+//	prompt = "|08Pick a game, or q to go back"
+//
+//	[[entry]]
+//	key = "b"
+//	label = "Falling blocks"
+//	script = "blocks"    # DATA/scripts/blocks.js
+//
+//	[[entry]]
+//	key = "s"
+//	label = "Sysop's corner"
+//	menu = "sysop"       # another menu file
+//	sysop = true         # shown to sysops only
+//
+// Each entry has exactly one action: screen (a built-in screen by name),
+// menu, door (a configured door by name), art (a full-screen art
+// display), script, or logoff = true. An entry whose screen, menu, door
+// or script does not exist on this board is left off the menu, so one
+// set of files serves boards with and without doors or file areas.
+//
+// A file with an error is refused whole: the error names the file, the
+// line and the key, and the board keeps the last good version of that
+// menu (the built-in one when the file was never good). A Set looks at
+// the folder at most once a second, when a caller draws a menu, so an
+// edit shows on the next menu drawn; Reload looks at once (the board
+// calls it on SIGHUP).
+package menus
