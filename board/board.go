@@ -61,6 +61,9 @@ type Config struct {
 	// Scripts runs the scripts menu entries name; nil leaves those
 	// entries off.
 	Scripts ScriptRunner
+	// CallerColors lets callers colour their one-liners with pipe codes;
+	// false shows the codes as typed.
+	CallerColors bool
 	// Theme names the screens' theme (see LoadTheme): a built-in one or
 	// a file of ThemeDir. Default "default".
 	Theme string

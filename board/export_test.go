@@ -12,10 +12,11 @@ var (
 	StripSGR = stripSGR
 )
 
-// OnelinerLines formats the one-liners' wall in the default theme.
-func OnelinerLines(entries []store.Oneliner, width int, now time.Time) []string {
+// OnelinerLines formats the one-liners' wall in the default theme, with
+// callers' pipe colour codes shown as colours when colors is set.
+func OnelinerLines(entries []store.Oneliner, width int, now time.Time, colors bool) []string {
 	t, _ := defaultTheme()
-	return onelinerLines(entries, t, width, now)
+	return onelinerLines(entries, t, width, now, colors)
 }
 
 // Location is who's online's view of where handle is from, through the

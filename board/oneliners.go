@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84/community"
+	"github.com/x84bbs/x84/markup"
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
@@ -36,7 +37,7 @@ func oneliners(ctx context.Context, c *Call) error {
 		top := c.Header("oneliners", 4)
 		sz := c.Size()
 		list.Top, list.Left, list.Width, list.Height = top, 2, sz.Cols-2, max(1, sz.Rows-top-1)
-		list.Lines = onelinerLines(entries, c.Theme, list.Width, time.Now())
+		list.Lines = onelinerLines(entries, c.Theme, list.Width, time.Now(), c.Board.cfg.CallerColors)
 		list.Offset = len(list.Lines) // newest, at the bottom, in view
 		list.Draw(c.Session)
 		prompt = sz.Rows
@@ -88,7 +89,7 @@ func oneliners(ctx context.Context, c *Call) error {
 
 // onelinerLines formats the wall, oldest first so the newest is at the
 // bottom: "handle  text  when".
-func onelinerLines(entries []store.Oneliner, t *Theme, width int, now time.Time) []string {
+func onelinerLines(entries []store.Oneliner, t *Theme, width int, now time.Time, colors bool) []string {
 	lines := make([]string, 0, len(entries))
 	for i := len(entries) - 1; i >= 0; i-- {
 		o := entries[i]
@@ -99,7 +100,18 @@ func onelinerLines(entries []store.Oneliner, t *Theme, width int, now time.Time)
 		head := t.Value + ui.PadLeft(clean(o.Handle), 14) + t.Dim + " " + t.Box.Vertical + " " + t.Text
 		// A line too long for the window goes on under itself.
 		textW := max(10, width-ui.Width(head)-7)
-		parts := ui.Wrap(clean(o.Text), textW)
+		text := clean(o.Text)
+		var parts []string
+		switch {
+		case colors && markup.Width(text, nil) <= textW:
+			// Coloured by the caller where the sysop allows it; a
+			// line that must wrap loses its colours instead.
+			parts = []string{markup.RenderCaller(text, markup.Options{}) + t.Text}
+		case colors:
+			parts = ui.Wrap(markup.Strip(text, nil), textW)
+		default:
+			parts = ui.Wrap(text, textW)
+		}
 		lines = append(lines, ui.Truncate(head+ui.Pad(parts[0], textW)+t.Dim+" "+ui.PadLeft(when, 6), width))
 		for _, p := range parts[1:] {
 			lines = append(lines, ui.Truncate(strings.Repeat(" ", 15)+t.Dim+t.Box.Vertical+" "+t.Text+p, width))

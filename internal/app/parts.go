@@ -128,6 +128,7 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		MenuDir:          filepath.Join(dir, MenuDir),
 		Files:            p.Files,
 		Theme:            cfg.Board.Theme,
+		CallerColors:     cfg.Board.CallerColors,
 		ThemeDir:         filepath.Join(dir, ThemeDir),
 	}
 	return p, nil

@@ -83,6 +83,9 @@ type Board struct {
 	// board's screens: a built-in theme ("default", "plain") or
 	// DATA/themes/NAME.toml. 1 to 32 letters, digits, '-' or '_'.
 	Theme string `toml:"theme"`
+	// CallerColors lets callers colour their one-liners with pipe codes
+	// (|00 to |23); off, the codes show as typed.
+	CallerColors bool `toml:"caller_colors"`
 }
 
 // Server holds limits shared by every front end.

@@ -30,6 +30,9 @@ areas = ["general", "x84"]
 # The screens' colours, box characters and prompts: "default", "plain"
 # (high contrast, ASCII boxes) or a theme of DATA/themes/NAME.toml.
 theme = "default"
+# Let callers colour their one-liners with pipe codes |00 to |23 (text that
+# would be invisible is left uncoloured); off, the codes show as typed.
+caller_colors = false
 
 [server]
 # Most sessions at once, over all protocols.
