@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"sync"
 	"syscall"
 	"time"
 
@@ -91,6 +92,11 @@ type Board struct {
 	screens map[string]screen
 	// theme is the screens' look, shared by every call.
 	theme *Theme
+	// clashes are the keys of Go entries a menu file took, warned of.
+	clashes sync.Map
+	// artMissing holds the header art names looked for, so that a
+	// missing one is logged once.
+	artMissing sync.Map
 }
 
 // New returns the default board with its standard menu.

@@ -63,6 +63,10 @@ type settings struct {
 	ArtDir string
 	// Theme and ThemeDir are the board's theme and the sysop's themes.
 	Theme, ThemeDir string
+	// MenuDir is the sysop's menu folder; "" is none.
+	MenuDir string
+	// Scripts runs script entries; nil leaves them off.
+	Scripts board.ScriptRunner
 }
 
 func newFixture(t *testing.T, set settings) *fixture {
@@ -95,7 +99,8 @@ func newFixture(t *testing.T, set settings) *fixture {
 	}
 	f.board, err = board.New(board.Config{Name: set.Name, MaxLoginAttempts: set.MaxLoginAttempts, LoginTimeout: set.LoginTimeout,
 		Store: st, Events: f.bus, Accounts: f.accts, Community: f.svc, Art: art.NewLibrary(cmp.Or(set.ArtDir, t.TempDir())),
-		Doors: set.Doors, DataDir: t.TempDir(), Theme: set.Theme, ThemeDir: set.ThemeDir})
+		Doors: set.Doors, DataDir: t.TempDir(), Theme: set.Theme, ThemeDir: set.ThemeDir,
+		MenuDir: set.MenuDir, Scripts: set.Scripts})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"slices"
 	"sync"
+	"time"
 	"unicode"
 
 	"github.com/x84bbs/x84/menus"
@@ -57,22 +58,29 @@ type Entry struct {
 // themselves are files (see package menus). It is safe for concurrent
 // use.
 type Menu struct {
+	addMu sync.Mutex // one Add at a time, from its check to its change
 	mu    sync.Mutex
 	board *Board
 	added []Entry
 	// views are what callers and sysops see of each menu, made once and
-	// shared by every caller at it (read only). A menu file read anew is
-	// a new *menus.Menu, and so a new view.
+	// shared by every caller at it (read only). They hold while the
+	// menus do (their generation) and for viewLife at most, since a
+	// script an entry names may come or go.
 	views map[viewKey]*menuView
 }
 
 type viewKey struct {
 	menu  *menus.Menu
 	sysop bool
+	gen   uint64 // the menus' generation
+	epoch int64  // the time, in viewLife steps
 }
 
 // maxViews bounds the views kept; past it they are made afresh.
-const maxViews = 256
+const maxViews = 1024
+
+// viewLife is how long a view is shared before it is made again.
+const viewLife = 5 * time.Second
 
 // menuView is a menu as one kind of caller sees it.
 type menuView struct {
@@ -86,14 +94,15 @@ func (m *Menu) Add(e Entry) error {
 	if e.Run == nil || e.Label == "" || !(unicode.IsLetter(e.Key) || unicode.IsDigit(e.Key)) || unicode.ToLower(e.Key) == 'q' {
 		return fmt.Errorf("board: menu entry %q needs a letter or digit key other than q, a label and a screen", e.Label)
 	}
-	taken := m.Entries(true)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, x := range taken {
+	m.addMu.Lock()
+	defer m.addMu.Unlock()
+	for _, x := range m.Entries(true) {
 		if unicode.ToLower(x.Key) == unicode.ToLower(e.Key) {
 			return fmt.Errorf("board: menu key %q is taken by %q", e.Key, x.Label)
 		}
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.added = append(m.added, e)
 	clear(m.views)
 	return nil
@@ -116,14 +125,18 @@ func (m *Menu) Entries(sysop bool) []Entry {
 
 // view returns the shared view of menu for a caller or a sysop.
 func (m *Menu) view(menu *menus.Menu, sysop bool) *menuView {
-	key := viewKey{menu, sysop}
+	b := m.board
+	key := viewKey{menu: menu, sysop: sysop, gen: b.menus.Generation(), epoch: time.Now().UnixNano() / int64(viewLife)}
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if v := m.views[key]; v != nil {
+	v := m.views[key]
+	added := m.added
+	m.mu.Unlock()
+	if v != nil {
 		return v
 	}
-	b := m.board
-	v := &menuView{}
+	// Made without the lock: it looks at menus and scripts on disk. Two
+	// callers may make it at once; one view is kept.
+	v = &menuView{}
 	add := func(e Entry) {
 		if !e.SysopOnly || sysop {
 			v.entries = append(v.entries, e)
@@ -146,14 +159,16 @@ func (m *Menu) view(menu *menus.Menu, sysop bool) *menuView {
 	addedGo := !isMain
 	for i, e := range entries {
 		if kinds[i] == menus.Logoff && !addedGo {
-			b.addGoEntries(m.added, taken, add)
+			b.addGoEntries(added, taken, add)
 			addedGo = true
 		}
 		add(e)
 	}
 	if !addedGo {
-		b.addGoEntries(m.added, taken, add)
+		b.addGoEntries(added, taken, add)
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if len(m.views) >= maxViews {
 		clear(m.views)
 	}
@@ -170,6 +185,9 @@ func (b *Board) addGoEntries(added []Entry, taken map[rune]bool, add func(Entry)
 	for _, e := range added {
 		k := unicode.ToLower(e.Key)
 		if taken[k] {
+			if _, warned := b.clashes.LoadOrStore(k, true); warned {
+				continue
+			}
 			b.log.Warn("menus: an entry added in Go has a key the main menu file uses; the file's entry wins", "key", string(e.Key), "label", e.Label)
 			continue
 		}
@@ -321,6 +339,9 @@ func (b *Board) runMenu(ctx context.Context, c *Call, name string) error {
 		}
 		// Shared with every caller at the menu: one copy, not thousands.
 		view := b.Menu.view(menu, c.Sysop())
+		if len(view.items) == 0 {
+			return c.emptyMenu(ctx, menu)
+		}
 		m.Items = view.items
 		m.Selected = min(selected, max(len(view.items)-1, 0))
 		// On a short window the art gives way, so that the menu never
@@ -369,6 +390,27 @@ func (b *Board) runMenu(ctx context.Context, c *Call, name string) error {
 			}
 		}
 	}
+}
+
+// emptyMenu tells a caller whom a menu offers nothing (a sysop's file
+// with only sysop entries, or screens this board lacks), and takes them
+// back, or off the board from the main menu, which has no way back.
+func (c *Call) emptyMenu(ctx context.Context, menu *menus.Menu) error {
+	c.Board.log.Error("menus: a menu has no entry for a caller", "menu", menu.Name, "user", c.User.Handle)
+	then := "Press a key to go back."
+	if c.menuDepth == 1 {
+		then = "Press a key to log off."
+	}
+	show := func() {
+		c.WriteString(ui.ClearScreen)
+		c.Say(2, c.Theme.Error, "Nothing on this menu is open to you; the sysop has been told.")
+		c.Say(4, c.Theme.Text, then)
+	}
+	show()
+	if err := c.AnyKey(ctx, show); err != nil || c.menuDepth > 1 {
+		return err
+	}
+	return ErrLogoff
 }
 
 // menuActivity is what who's online says of a caller at menu.

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84/community"
-	"github.com/x84bbs/x84/markup"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/markup"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"

@@ -37,7 +37,10 @@ func (b *Board) header(s *session.Session, t *Theme, name string, maxRows int) i
 	}
 	a, err := b.cfg.Art.Load(name)
 	if err != nil {
-		b.log.Warn("art", "name", name, "err", err)
+		// Once per name: every caller draws the header at every menu.
+		if _, told := b.artMissing.LoadOrStore(name, true); !told {
+			b.log.Warn("art", "name", name, "err", err)
+		}
 	}
 	if a == nil {
 		s.WriteString(ui.MoveTo(1, 2) + t.Title + ui.Truncate(b.cfg.Name, sz.Cols-2) + ui.Reset)

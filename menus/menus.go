@@ -18,7 +18,7 @@ import (
 
 // Bounds of a menu file.
 const (
-	MaxFileSize   = 64 << 10 // bytes in one file
+	MaxFileSize   = 16 << 10 // bytes in one file; the main menu is about 3 KiB
 	MaxEntries    = 40       // entries in one menu
 	MaxTitle      = 60       // characters in a title or a label
 	MaxPrompt     = 200      // characters in a prompt (codes included)
@@ -31,12 +31,12 @@ type Kind int
 
 // The actions an entry may have.
 const (
-	Screen Kind = iota + 1 // a built-in screen
-	Submenu                // another menu
-	Door                   // a configured door
-	Art                    // a full-screen art display
-	Script                 // a sysop's script
-	Logoff                 // end the call
+	Screen  Kind = iota + 1 // a built-in screen
+	Submenu                 // another menu
+	Door                    // a configured door
+	Art                     // a full-screen art display
+	Script                  // a sysop's script
+	Logoff                  // end the call
 )
 
 func (k Kind) String() string {
@@ -127,11 +127,15 @@ type fileEntry struct {
 }
 
 // nameRE is what a menu's name, and a screen's, door's, art's or
-// script's, may look like. Art may sit one folder down ("gallery/logo").
+// script's, may look like. Art may be in the gallery ("gallery/logo").
 var (
 	nameRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
-	artNameRE = regexp.MustCompile(`^([a-z0-9][a-z0-9_-]{0,31}/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+	artNameRE = regexp.MustCompile(`^(gallery/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 )
+
+// shape keeps hostile files from the parser, whose cost grows with the
+// square of dotted keys and nested tables; menus need neither.
+var shape = tomlpos.Shape{MaxLine: 1024, MaxDepth: 8}
 
 // typeErrRE reads the decoder's error for a value of the wrong type.
 var typeErrRE = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "([^"]*)"\): (.*)$`)
@@ -147,6 +151,9 @@ func Parse(path, name string, data []byte) (*Menu, error) {
 	}
 	if !utf8.Valid(data) {
 		return nil, &Error{File: path, Err: errors.New("the file is not UTF-8 text")}
+	}
+	if line, err := shape.Check(data); err != nil {
+		return nil, &Error{File: path, Line: line, Err: err}
 	}
 	var f file
 	md, err := toml.Decode(string(data), &f)
@@ -225,7 +232,7 @@ func (f *file) check(name string) (*Menu, []string, error) {
 	case !text(m.Title, MaxTitle):
 		return nil, []string{"title"}, fmt.Errorf("must be 1 to %d characters without control characters", MaxTitle)
 	case m.Art != "" && !artNameRE.MatchString(m.Art):
-		return nil, []string{"art"}, fmt.Errorf("%q is not an art name (letters, digits, '.', '_', '-', optionally in one folder)", m.Art)
+		return nil, []string{"art"}, fmt.Errorf("%q is not an art name (letters, digits, '.', '_', '-', perhaps after gallery/)", m.Art)
 	case m.ArtRows < 0 || m.ArtRows > MaxArtRows:
 		return nil, []string{"art_rows"}, fmt.Errorf("must be between 0 and %d (got %d)", MaxArtRows, m.ArtRows)
 	case m.Prompt != "" && !text(m.Prompt, MaxPrompt):
