@@ -91,7 +91,7 @@ type Strings struct {
 // Limits on theme files.
 const (
 	// maxThemeSize bounds a theme file; the default theme is about 3 KiB.
-	maxThemeSize = 64 << 10
+	maxThemeSize = 16 << 10
 	// maxThemeString bounds a string of a theme, in characters.
 	maxThemeString = 200
 	// themeColors is the colour depth themes are rendered for: the
@@ -295,6 +295,11 @@ func parseTheme(name, path string, data []byte, base *Theme) (*Theme, error) {
 		return &ThemeError{File: path, Line: tomlpos.LineOf(data, key), Key: key.String(), Err: err}
 	}
 	var doc map[string]any
+	// The parser's cost grows with the square of dotted keys and nested
+	// tables, which no theme needs.
+	if line, err := (tomlpos.Shape{MaxLine: 1024, MaxDepth: 8}).Check(data); err != nil {
+		return nil, &ThemeError{File: path, Line: line, Err: err}
+	}
 	md, err := toml.Decode(string(data), &doc)
 	if err != nil {
 		var pe toml.ParseError

@@ -170,12 +170,18 @@ func TestLoadThemeFiles(t *testing.T) {
 		}
 	}
 
-	// A file larger than 64 KiB is refused, whatever it holds.
-	big := "# " + strings.Repeat("x", 64<<10) + "\n"
+	// A file larger than 16 KiB is refused, whatever it holds.
+	big := "# " + strings.Repeat("x", 16<<10) + "\n"
 	writeTheme(t, dir, "big", big)
 	_, err = board.LoadTheme(dir, "big")
-	if err == nil || !strings.Contains(err.Error(), "larger than 65536 bytes") {
+	if err == nil || !strings.Contains(err.Error(), "larger than 16384 bytes") {
 		t.Errorf("LoadTheme(big) = %v; want a size error", err)
+	}
+	// Dotted keys and nested tables, which cost the parser the square of
+	// their length, are refused before it sees them.
+	writeTheme(t, dir, "dots", "name = \"dots\"\n"+strings.Repeat("a.", 600)+"b = 1\n")
+	if _, err = board.LoadTheme(dir, "dots"); err == nil || !strings.Contains(err.Error(), "dots.toml:2: the line is longer than 1024 bytes") {
+		t.Errorf("LoadTheme(dots) = %v", err)
 	}
 
 	// A link out of the directory is not followed.
