@@ -31,6 +31,17 @@ type Config struct {
 	Doors    Doors    `toml:"door"` // [[door]] tables
 	Store    Store    `toml:"store"`
 	Cluster  Cluster  `toml:"cluster"`
+	Scripts  Scripts  `toml:"scripts"`
+}
+
+// Scripts bounds sysops' scripts (DATA/scripts/NAME.js).
+type Scripts struct {
+	// TimeLimit is how long a script's JavaScript may run between two
+	// waits for the caller before it is stopped (10ms to 1m).
+	TimeLimit Duration `toml:"time_limit"`
+	// MemoryMiB is how much a script may grow the heap between two
+	// waits before it is stopped (1 to 4096).
+	MemoryMiB int `toml:"memory_mib"`
 }
 
 // Store chooses where the board's records live.
@@ -395,6 +406,7 @@ func Default() Config {
 		Log:     Log{Level: "info", Format: "text", MaxValue: 256, SFTPLinesPerSecond: 5},
 		Store:   Store{MaxConns: 16},
 		Cluster: Cluster{Heartbeat: Duration(5 * time.Second), NodeTimeout: Duration(15 * time.Second)},
+		Scripts: Scripts{TimeLimit: Duration(2 * time.Second), MemoryMiB: 64},
 	}
 }
 
@@ -496,6 +508,13 @@ func prefix(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+func (s Scripts) check() *problem {
+	return firstProblem(
+		durationIn("time_limit", s.TimeLimit, Duration(10*time.Millisecond), Duration(time.Minute)),
+		intIn("memory_mib", s.MemoryMiB, 1, 4096),
+	)
 }
 
 func (c Cluster) check() *problem {

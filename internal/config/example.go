@@ -228,6 +228,14 @@ heartbeat = "5s"
 # online everywhere (at least three heartbeats, at most 10m).
 node_timeout = "15s"
 
+[scripts]
+# How long a script's JavaScript may run between two waits for the caller
+# before it is stopped, with a message to the caller (10ms to 1m).
+time_limit = "2s"
+# How much a script may grow the heap between two waits before it is
+# stopped (1 to 4096 MiB; measured for the whole process, see the README).
+memory_mib = 64
+
 [log]
 # Least severe messages logged: debug, info, warn or error.
 level = "info"
