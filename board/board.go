@@ -336,9 +336,10 @@ func (b *Board) startCall(ctx context.Context, s *session.Session, u *store.User
 	return c, nil
 }
 
-// sessionOver reports whether err means the caller is gone (or the board
-// is stopping), as opposed to a screen failing.
-func sessionOver(ctx context.Context, err error) bool {
+// SessionOver reports whether err means the caller is gone (or the board
+// is stopping), as opposed to a screen failing: a screen returns such an
+// error as it is, and reports the others.
+func SessionOver(ctx context.Context, err error) bool {
 	return ctx.Err() != nil || errors.Is(err, io.EOF) || errors.Is(err, session.ErrClosed) ||
 		errors.Is(err, session.ErrIdle) || errors.Is(err, ErrLogoff) || hungUp(err)
 }

@@ -1351,7 +1351,7 @@ func TestSessionOver(t *testing.T) {
 		{errors.New("sqlite: disk I/O error"), false},
 	} {
 		if got := board.SessionOver(t.Context(), tt.err); got != tt.want {
-			t.Errorf("sessionOver(%v) = %v; want %v", tt.err, got, tt.want)
+			t.Errorf("SessionOver(%v) = %v; want %v", tt.err, got, tt.want)
 		}
 	}
 }

@@ -28,9 +28,6 @@ func (b *Board) Location(handle string) string {
 
 func (b *Board) ForgetLocation(handle string) { b.from.forget(handle) }
 
-// SessionOver tells a caller leaving from a screen failing.
-var SessionOver = sessionOver
-
 // WhoRows is who's online's shared table for a width, and when it was made.
 func (b *Board) WhoRows(width int) ([]string, time.Time) {
 	t := b.who.table(context.Background(), b, width)

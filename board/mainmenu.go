@@ -29,7 +29,7 @@ func (b *Board) drawMenu(c *Call, menu *menus.Menu, artRows int) int {
 		c.WriteString(ui.ClearScreen)
 	}
 	sz := c.Size()
-	opts := c.markup(menu.Title, menu.Prompt)
+	opts := c.Markup(menu.Title, menu.Prompt)
 	if menu.Greeting {
 		row = b.drawGreeting(c, row)
 	} else {
@@ -75,9 +75,9 @@ func lastCallText(t, now time.Time) string {
 	}
 }
 
-// markup returns how sysop text is written for the caller: the values of
+// Markup returns how sysop text is written for the caller: the values of
 // the @-codes that texts use, and the colours the terminal has.
-func (c *Call) markup(texts ...string) markup.Options {
+func (c *Call) Markup(texts ...string) markup.Options {
 	o := markup.Options{Colors: markup.ColorsFor(c.Info().Term)}
 	uses := func(name string) bool {
 		return slices.ContainsFunc(texts, func(t string) bool { return strings.Contains(t, "@"+name) })

@@ -375,7 +375,7 @@ func (b *Board) runMenu(ctx context.Context, c *Call, name string) error {
 		e := view.entries[i]
 		if err := e.Run(ctx, c); err != nil {
 			// A connection to the database that broke is not the caller's.
-			if sessionOver(ctx, err) && !store.Unavailable(err) {
+			if SessionOver(ctx, err) && !store.Unavailable(err) {
 				return err
 			}
 			b.log.Error("screen failed", "screen", e.Label, "user", c.User.Handle, "err", err)

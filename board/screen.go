@@ -271,7 +271,7 @@ func (c *Call) runMenu(ctx context.Context, m *ui.Menu) (int, error) {
 	c.Theme.styleMenu(m)
 	m.Top, m.Left, m.Width = m.Relayout()
 	i, err := m.Run(ctx, c.Session)
-	if noticeErr != nil && sessionOver(ctx, noticeErr) {
+	if noticeErr != nil && SessionOver(ctx, noticeErr) {
 		return 0, noticeErr
 	}
 	return i, err

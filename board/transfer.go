@@ -202,7 +202,7 @@ func (c *Call) sendFiles(ctx context.Context, br *files.Browser, paths []string)
 	drain(t)
 	t.End()
 	bt.Done(sent) // what went whole counts, even if the caller hung up
-	if sessionOver(ctx, err) {
+	if SessionOver(ctx, err) {
 		return "", false, err
 	}
 	took := time.Since(start)
@@ -310,7 +310,7 @@ func (c *Call) receiveFiles(ctx context.Context, br *files.Browser, area files.A
 	drain(t)
 	t.End()
 	ferr := r.Finish(got, err)
-	if sessionOver(ctx, err) {
+	if SessionOver(ctx, err) {
 		return "", false, err
 	}
 	c.Board.log.Info("files: upload", "user", c.User.Handle, "protocol", p.name, "files", len(r.Created),

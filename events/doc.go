@@ -4,7 +4,7 @@
 // A Bus publishes an Event to everyone subscribed to its topic. Every
 // event's Data is one of this package's payload types (Presence,
 // OnelinerPosted, Broadcast, Page, Mail, ChatLine, MessageChanged,
-// VoteChanged), each with a byte encoding: Marshal turns an event into
+// VoteChanged, Script), each with a byte encoding: Marshal turns an event into
 // bytes and Unmarshal turns them back, so that any event can cross a
 // process boundary. Local is the bus within one process; Encoded is a bus
 // that sends every event through the encoding, as a bus between processes
@@ -23,6 +23,7 @@
 //	                   BansChanged     a ban made or lifted
 //	chat:ROOM          ChatLine        a line said in a chat room
 //	user:HANDLEKEY     Page, Mail      notices for one user, on all their sessions
+//	script:NAME        Script          an event of a sysop's script, to its other runs
 //
 // Delivery never blocks the publisher: a subscriber's deliver function is
 // called on the publisher's goroutine and must only hand the event over

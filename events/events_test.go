@@ -77,6 +77,7 @@ func samples() []Event {
 		{Topic: TopicCluster, Data: NodeSessions{}},
 		{Topic: TopicCluster, Data: Disconnect{Host: "bbs2:6023", Node: 7, Line: "Bye."}},
 		{Topic: TopicCluster, Data: BansChanged{}},
+		{Topic: ScriptTopic("blocks"), Data: Script{Name: "top", Data: `{"score":12}`, From: "erin", FromNode: 2, Run: 99}},
 	}
 }
 

@@ -131,7 +131,7 @@ func (BansChanged) payload() kind    { return kindBansChanged }
 // allKinds lists every payload kind, for the tests that check each one
 // round-trips.
 var allKinds = [...]kind{kindPresence, kindOneliner, kindBroadcast, kindPage, kindMail, kindChatLine, kindMessageChanged, kindVoteChanged,
-	kindNodeSessions, kindDisconnect, kindBansChanged}
+	kindNodeSessions, kindDisconnect, kindBansChanged, kindScript}
 
 // decodeInto returns a pointer to a zero payload of kind k, for
 // unmarshalling, and a function that returns the decoded value.
@@ -170,6 +170,9 @@ func decodeInto(k kind) (any, func() Payload) {
 	case kindBansChanged:
 		var p BansChanged
 		return &p, func() Payload { return p }
+	case kindScript:
+		var p Script
+		return &p, func() Payload { return p }
 	}
 	return nil, nil
 }
@@ -194,6 +197,8 @@ func fits(topic string, k kind) bool {
 		return k == kindChatLine
 	case len(topic) > len("user:") && topic[:len("user:")] == "user:":
 		return k == kindPage || k == kindMail
+	case len(topic) > len("script:") && topic[:len("script:")] == "script:":
+		return k == kindScript
 	}
 	return false
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/x84bbs/x84/internal/config"
 	"github.com/x84bbs/x84/internal/filearea"
 	"github.com/x84bbs/x84/internal/metrics"
+	"github.com/x84bbs/x84/script"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
@@ -111,6 +112,16 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		p.Close()
 		return nil, err
 	}
+	scripts, err := script.New(script.Config{
+		Dir:     filepath.Join(dir, ScriptDir),
+		Builtin: script.Builtin(),
+		Limits:  script.Limits{Time: cfg.Scripts.TimeLimit.D(), MemoryMiB: cfg.Scripts.MemoryMiB},
+		Logger:  log,
+	})
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
 	p.Board = board.Config{
 		Name:             cfg.Board.Name,
 		MaxLoginAttempts: cfg.Accounts.MaxLoginAttempts,
@@ -129,6 +140,7 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		Files:            p.Files,
 		Theme:            cfg.Board.Theme,
 		CallerColors:     cfg.Board.CallerColors,
+		Scripts:          scripts,
 		ThemeDir:         filepath.Join(dir, ThemeDir),
 	}
 	return p, nil

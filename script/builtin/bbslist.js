@@ -1,0 +1,481 @@
+// bbslist.js: a list of other boards that callers keep up together.
+// Anyone with an account may add a board, one a day; whoever added an
+// entry, and any sysop, may change or delete it. Each address is listed
+// once.
+//
+// Saved data (this script's bbs.data):
+//   bbs/<id, 6 digits>     {"name","address","sysop","software",
+//                           "description","addedBy","added","updated"}
+//   last/<handle, lower>   the date the caller last added a board
+
+"use strict";
+
+var MAX_ENTRIES = 5000;
+
+// The fields of an entry, in the order they are asked for.
+var FIELDS = [
+  { name: "name", label: "Name", max: 40, required: true },
+  { name: "address", label: "Address", max: 100, required: true, hint: "telnet://host:port or ssh://host:port" },
+  { name: "sysop", label: "Sysop", max: 30 },
+  { name: "software", label: "Software", max: 30 },
+  { name: "description", label: "Description", max: 160 }
+];
+
+// ---- helpers shared by the bundled scripts (each script stands alone) ----
+
+// Text a caller typed may hold "|12" or "@USER@", which bbs.write would
+// show as a colour or a value. plain marks each "|" and "@" in such text
+// and put writes text in pieces cut at the marks: bbs.write reads codes
+// only within one call, so none can be made of what a caller typed. The
+// colours in force at a cut are written again after it.
+var CUT = "\uE000";
+var CODES = /\|(?:[01]\d|2[0-3])/g;
+
+function plain(s) {
+  return String(s == null ? "" : s).replace(/\uE000/g, "").replace(/[|@]/g, "$&" + CUT);
+}
+
+function put(s) {
+  var parts = String(s).split(CUT);
+  var fg = "", bg = "";
+  for (var i = 0; i < parts.length; i++) {
+    var piece = fg + bg + parts[i];
+    if (parts[i] !== "") bbs.write(piece);
+    var codes = piece.match(CODES) || [];
+    for (var j = 0; j < codes.length; j++) {
+      if (+codes[j].slice(1) < 16) fg = codes[j];
+      else bg = codes[j];
+    }
+  }
+}
+
+// clip cuts text holding colour codes (and the marks of plain) to w
+// characters as shown.
+function clip(text, w) {
+  var out = "";
+  var n = 0;
+  var tokens = String(text).match(/\|(?:[01]\d|2[0-3])|\uE000|[\s\S]/g) || [];
+  for (var i = 0; i < tokens.length; i++) {
+    var t = tokens[i];
+    if (t.length === 1 && t !== CUT) {
+      if (n >= w) break;
+      n++;
+    }
+    out += t;
+  }
+  return out;
+}
+
+function fit(s, w) {
+  s = String(s == null ? "" : s);
+  if (s.length > w) return s.slice(0, Math.max(0, w));
+  while (s.length < w) s += " ";
+  return s;
+}
+
+// clean trims a field and turns runs of white space into one space.
+function clean(s) {
+  return String(s == null ? "" : s).replace(/\s+/g, " ").replace(/^ | $/g, "");
+}
+
+function today() {
+  var d = new Date();
+  return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
+}
+
+function handle() {
+  return bbs.user && bbs.user.handle ? String(bbs.user.handle) : "";
+}
+
+// anonymous reports whether the caller has no account to save to.
+function anonymous() {
+  if (bbs.user && typeof bbs.user.anonymous === "boolean") return bbs.user.anonymous;
+  var h = handle();
+  return h === "" || h.toLowerCase() === "anonymous";
+}
+
+function sysop() {
+  return !!(bbs.user && bbs.user.sysop);
+}
+
+function lower(k) {
+  return typeof k === "string" && k.length === 1 ? k.toLowerCase() : k;
+}
+
+function parse(v) {
+  if (typeof v !== "string") return null;
+  try {
+    return JSON.parse(v);
+  } catch (e) {
+    return null;
+  }
+}
+
+// wrap breaks plain text into lines of at most w characters, at spaces
+// where it can.
+function wrap(text, w) {
+  w = Math.max(1, w);
+  var out = [];
+  var line = "";
+  var words = String(text).split(" ");
+  for (var i = 0; i < words.length; i++) {
+    var word = words[i];
+    while (word.length > w) {
+      if (line !== "") out.push(line);
+      out.push(word.slice(0, w));
+      word = word.slice(w);
+      line = "";
+    }
+    if (line === "") line = word;
+    else if (line.length + 1 + word.length <= w) line += " " + word;
+    else {
+      out.push(line);
+      line = word;
+    }
+  }
+  out.push(line);
+  return out;
+}
+
+function listAll(prefix, max) {
+  var out = [];
+  var after = "";
+  while (out.length < max) {
+    var page = bbs.data.list(prefix, Math.min(1000, max - out.length), after) || [];
+    for (var i = 0; i < page.length; i++) out.push(page[i]);
+    if (page.length < 1000) break;
+    after = page[page.length - 1].key;
+  }
+  return out;
+}
+
+// status writes a one-line message on the last row.
+function status(text) {
+  var s = bbs.size();
+  bbs.moveTo(s.rows, 1);
+  bbs.write(fit("", s.cols - 1));
+  bbs.moveTo(s.rows, 1);
+  put(clip(text, s.cols - 1));
+}
+
+// say writes a line on the last row and scrolls the screen up, as a
+// line editor does; prompts and questions come on the last row.
+function say(text) {
+  status(text);
+  bbs.write("\n");
+}
+
+// choose shows a list with a highlighted row the caller moves with the
+// arrows (or j/k), and returns {key, index} for any other key, "timeout"
+// if none comes. o holds title, header, count, row(i) (plain text, drawn
+// as typed), empty, help, index, and note, a message shown instead of
+// help until the next key.
+function choose(o) {
+  var sel = Math.max(0, Math.min(o.index || 0, o.count - 1));
+  var top = 0;
+  var drawn = -1;
+  var full = true;
+  for (var n = 0; n < 100000; n++) {
+    var s = bbs.size();
+    var page = Math.max(1, s.rows - 3);
+    if (sel < top) {
+      top = sel;
+      full = true;
+    }
+    if (sel >= top + page) {
+      top = sel - page + 1;
+      full = true;
+    }
+    if (full) {
+      bbs.clear();
+      put("|11" + plain(fit(o.title, s.cols - 1)));
+      bbs.moveTo(2, 1);
+      bbs.write("|08" + fit(o.header, s.cols - 1));
+      for (var i = top; i < o.count && i < top + page; i++) listRow(o, i, i === sel, 3 + i - top, s.cols);
+      if (o.count === 0) {
+        bbs.moveTo(4, 3);
+        bbs.write("|08" + o.empty);
+      }
+      status(o.note || o.help);
+      o.note = "";
+      full = false;
+    } else if (drawn !== sel) {
+      listRow(o, drawn, false, 3 + drawn - top, s.cols);
+      listRow(o, sel, true, 3 + sel - top, s.cols);
+    }
+    drawn = sel;
+    var k = lower(bbs.key(600000));
+    if (k === null) return { key: "timeout", index: sel };
+    var last = Math.max(0, o.count - 1);
+    switch (k) {
+      case "up": case "k":
+        sel = Math.max(0, sel - 1);
+        break;
+      case "down": case "j":
+        sel = Math.min(last, sel + 1);
+        break;
+      case "pgup":
+        sel = Math.max(0, sel - page);
+        break;
+      case "pgdn":
+        sel = Math.min(last, sel + page);
+        break;
+      case "home":
+        sel = 0;
+        break;
+      case "end":
+        sel = last;
+        break;
+      case "redraw":
+        full = true;
+        break;
+      default:
+        return { key: k, index: sel };
+    }
+  }
+  return { key: "q", index: sel };
+}
+
+function listRow(o, i, on, row, cols) {
+  if (i < 0 || i >= o.count) return;
+  bbs.moveTo(row, 1);
+  put((on ? "|17|15" : "|07") + plain(fit(o.row(i), cols - 1)));
+}
+
+// ---- entries ----
+
+// address checks a typed address and returns it in one form,
+// "telnet://host:port" or "ssh://host:port", so that two ways of writing
+// the same board compare equal; or {error} saying what is wrong.
+function address(s) {
+  s = clean(s).toLowerCase();
+  var proto = "telnet";
+  var m = /^([a-z]+):\/\/(.*)$/.exec(s);
+  if (m) {
+    if (m[1] !== "telnet" && m[1] !== "ssh") return { error: "Only telnet:// and ssh:// addresses can be listed." };
+    proto = m[1];
+    s = m[2];
+  }
+  s = s.replace(/\/+$/, "");
+  var host, port;
+  if ((m = /^\[([0-9a-f:.]+)\](?::(\d{1,5}))?$/.exec(s))) {
+    host = "[" + m[1] + "]";
+    port = m[2];
+  } else if ((m = /^([a-z0-9.-]+)(?::(\d{1,5}))?$/.exec(s))) {
+    host = m[1].replace(/\.$/, "");
+    port = m[2];
+    var labels = host.split(".");
+    if (host.length > 253 || labels.length < 2) return { error: "Give the board's full host name, like bbs.example.org." };
+    for (var i = 0; i < labels.length; i++) {
+      if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(labels[i])) return { error: "\"" + host + "\" is not a host name." };
+    }
+  } else {
+    return { error: "Write the address as host:port, for example bbs.example.org:23." };
+  }
+  var p = port === undefined ? (proto === "ssh" ? 22 : 23) : parseInt(port, 10);
+  if (!(p >= 1 && p <= 65535)) return { error: "The port must be between 1 and 65535." };
+  return { address: proto + "://" + host + ":" + p };
+}
+
+// load returns the entries sorted by name, the highest id in use, and
+// whether the list is as long as it may be.
+function load() {
+  var items = [];
+  var high = 0;
+  var all = listAll("bbs/", MAX_ENTRIES);
+  for (var i = 0; i < all.length; i++) {
+    var id = parseInt(all[i].key.slice(4), 10) || 0;
+    high = Math.max(high, id);
+    var e = parse(all[i].value);
+    if (!e || typeof e.name !== "string" || typeof e.address !== "string") continue;
+    e.key = all[i].key;
+    items.push(e);
+  }
+  items.sort(function (a, b) {
+    var x = a.name.toLowerCase(), y = b.name.toLowerCase();
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  return { items: items, high: high, full: all.length >= MAX_ENTRIES };
+}
+
+// taken returns the entry, other than the one with key skip, that lists
+// addr, or null.
+function taken(addr, skip) {
+  var list = load().items;
+  for (var i = 0; i < list.length; i++) {
+    if (list[i].key === skip) continue;
+    var a = address(list[i].address);
+    if ((a.address || list[i].address) === addr) return list[i];
+  }
+  return null;
+}
+
+function mayChange(e) {
+  return sysop() || (!anonymous() && typeof e.addedBy === "string" && e.addedBy.toLowerCase() === handle().toLowerCase());
+}
+
+function lastKey() {
+  return "last/" + handle().toLowerCase();
+}
+
+// ask asks for each field of an entry (starting from old's values when
+// editing), checking each as it is typed; null means cancelled.
+function ask(old) {
+  var e = {};
+  for (var i = 0; i < FIELDS.length; i++) {
+    var f = FIELDS[i];
+    var label = "|07" + fit(f.label + ":", 13);
+    var value = old ? String(old[f.name] || "") : "";
+    if (f.hint) say("|08" + f.hint);
+    for (var tries = 0; ; tries++) {
+      if (tries >= 10) return null;
+      var v = bbs.prompt(label, { max: f.max, value: value });
+      if (v === null) return null;
+      v = clean(v).slice(0, f.max);
+      value = v;
+      if (f.required && v === "") {
+        say("|12" + f.label + " cannot be empty.");
+        continue;
+      }
+      if (f.name === "address") {
+        var a = address(v);
+        if (a.error) {
+          say("|12" + plain(a.error));
+          continue;
+        }
+        var dup = taken(a.address, old ? old.key : "");
+        if (dup) {
+          say("|12" + plain(a.address) + " is already listed, as " + plain(dup.name) + ".");
+          continue;
+        }
+        v = a.address;
+      }
+      break;
+    }
+    say(label + "|15" + plain(v));
+    e[f.name] = v;
+  }
+  return e;
+}
+
+// view shows one entry; it returns the key pressed.
+function view(e) {
+  for (var n = 0; n < 1000; n++) {
+    var s = bbs.size();
+    var w = Math.max(10, s.cols - 15);
+    bbs.clear();
+    put("|11" + plain(fit(e.name, s.cols - 1)));
+    var rows = [["Address", e.address], ["Sysop", e.sysop], ["Software", e.software]];
+    var row = 3;
+    for (var i = 0; i < rows.length; i++) {
+      bbs.moveTo(row++, 1);
+      put("|08" + fit(rows[i][0], 13) + "|15" + plain(fit(rows[i][1] || "", w)));
+    }
+    var desc = wrap(e.description || "", w);
+    for (var j = 0; j < desc.length && row < s.rows - 2; j++) {
+      bbs.moveTo(row++, 1);
+      put("|08" + fit(j === 0 ? "Description" : "", 13) + "|07" + plain(desc[j]));
+    }
+    bbs.moveTo(Math.min(row + 1, s.rows - 1), 1);
+    put("|08" + plain(fit("Added by " + (e.addedBy || "?") + " on " + (e.added || "?") +
+      (e.updated ? ", changed " + e.updated : ""), s.cols - 1)));
+    status(mayChange(e) ? "|15e|08dit  |15d|08elete  |15q|08 back" : "|15q|08 back");
+    var k = lower(bbs.key(600000));
+    if (k !== "redraw") return k;
+  }
+  return "q";
+}
+
+function add(loaded) {
+  bbs.clear();
+  bbs.moveTo(bbs.size().rows, 1);
+  say("|11Add a board");
+  if (anonymous()) {
+    say("Log in to add a board to the list.");
+    bbs.pause();
+    return false;
+  }
+  if (loaded.full) {
+    say("The list is full: no more boards can be added.");
+    bbs.pause();
+    return false;
+  }
+  if (!sysop() && bbs.data.get(lastKey()) === today()) {
+    say("You have added a board today already; you can add another tomorrow.");
+    bbs.pause();
+    return false;
+  }
+  say("|08Esc cancels.");
+  var e = ask(null);
+  if (!e) return false;
+  if (!bbs.confirm("Add this board to the list?")) return false;
+  e.addedBy = handle();
+  e.added = today();
+  bbs.data.set("bbs/" + ("00000" + (loaded.high + 1)).slice(-6), JSON.stringify(e));
+  bbs.data.set(lastKey(), today());
+  bbs.log("bbslist: added " + e.address);
+  return true;
+}
+
+function edit(old) {
+  bbs.clear();
+  bbs.moveTo(bbs.size().rows, 1);
+  say("|11Change " + plain(old.name));
+  say("|08Enter keeps a value; Esc cancels.");
+  var e = ask(old);
+  if (!e) return false;
+  if (!bbs.confirm("Save the changes?")) return false;
+  e.addedBy = old.addedBy;
+  e.added = old.added;
+  e.updated = today();
+  bbs.data.set(old.key, JSON.stringify(e));
+  bbs.log("bbslist: changed " + e.address);
+  return true;
+}
+
+function remove(e) {
+  var s = bbs.size();
+  bbs.moveTo(s.rows - 1, 1);
+  put("|12" + plain(fit(e.name + "  " + e.address, s.cols - 1)));
+  if (!bbs.confirm("Delete this board from the list?")) return false;
+  bbs.data.delete(e.key);
+  bbs.log("bbslist: deleted " + e.address);
+  return true;
+}
+
+function main() {
+  var index = 0;
+  var note = "";
+  for (var n = 0; n < 10000; n++) {
+    var loaded = load();
+    var list = loaded.items;
+    var s = bbs.size();
+    var nameW = Math.min(30, Math.max(12, Math.floor((s.cols - 4) / 2)));
+    var c = choose({
+      title: "Other boards (" + list.length + ")",
+      header: " " + fit("Name", nameW) + "  Address",
+      empty: "No boards are listed yet.",
+      count: list.length,
+      index: index,
+      note: note,
+      help: "|15Enter|08 view  |15a|08dd  |15e|08dit  |15d|08elete  |15q|08uit",
+      row: function (i) {
+        return " " + fit(list[i].name, nameW) + "  " + list[i].address.replace(/^telnet:\/\//, "");
+      }
+    });
+    index = c.index;
+    note = "";
+    var e = list[index];
+    var k = c.key;
+    if (k === "timeout" || k === "q" || k === "esc") return;
+    if ((k === "enter" || k === "right" || k === "l" || k === "v") && e) k = view(e);
+    if (k === "a") add(loaded);
+    else if (k === "e" && e && mayChange(e)) edit(e);
+    else if (k === "d" && e && mayChange(e)) remove(e);
+    else if ((k === "e" || k === "d") && e) {
+      note = "|12Only whoever added " + plain(fit(e.name, 30).replace(/\s+$/, "")) + ", or a sysop, can change it.";
+    }
+  }
+}
+
+main();

@@ -1,0 +1,99 @@
+// Package script runs sysops' JavaScript screens. A sysop puts
+// DATA/scripts/NAME.js on the board and a menu entry names it; Engine.Run
+// runs it for a caller as a screen, in a JavaScript runtime of its own
+// (github.com/dop251/goja, ECMAScript 5.1 with most of ES2015 and later),
+// until it ends or the caller leaves. docs/scripts.md is the sysop's
+// reference to the API, the global object bbs.
+//
+// # Files
+//
+// A script is a file NAME.js of Config.Dir, NAME being 1 to 32 of a–z,
+// 0–9, '_' and '-'; the file is opened through an os.Root, so no name or
+// symbolic link reaches outside the folder. A sysop's file replaces a
+// built-in script (Config.Builtin) of the same name. Programs are
+// compiled once and kept; each run looks at the file's size and
+// modification time (one stat) and compiles it again when either
+// changed, so an edit takes effect at the next run. A script that does
+// not compile, or is larger than Limits.MaxFileSize, is not run: the
+// caller reads that it has an error, the log gets the error with its
+// file, line and column.
+//
+// # The sandbox
+//
+// Each run has a fresh runtime holding only the standard ECMAScript
+// globals, bbs, and console (whose functions write to the log as
+// bbs.log does). There is no require, no timers, no file, network or
+// process access: everything a script does to the world goes through
+// bbs, and so through the board's services and their rules (the
+// one-liners' length and interval, who may read which message) and the
+// store's bounds. Text a script writes is sysop text: escape sequences
+// and control characters in it are removed, and pipe colours and
+// @-codes rendered (package markup), so a script cannot send the
+// terminal anything but text, colours and the cursor moves of the API.
+// What scripts get back from other callers (handles, one-liners,
+// messages) is plain data, cleaned again when written.
+//
+// # Limits
+//
+// A run is stopped, the caller told why and the log told where, when:
+//
+//   - its JavaScript runs longer than Limits.Time between two waits for
+//     the caller (bbs.key, prompt, confirm, form, pause, sleep,
+//     showArt; a sleep or a key's timeout waits 10 ms at least, so that
+//     a loop of them cannot spin). The time a write waits for a slow
+//     connection does not count; calls to the board's services and
+//     store do, so a loop of them is stopped like any other. Describing
+//     what a script threw (its message may be a getter) is watched the
+//     same way. A watchdog goroutine samples the run every few
+//     milliseconds while the JavaScript runs and interrupts it (goja's
+//     Runtime.Interrupt, which no try/catch or finally can intercept);
+//     it sleeps while the script waits, so a waiting script costs no
+//     CPU.
+//   - the heap grows by more than Limits.MemoryMiB during such a span.
+//     Go has no per-goroutine memory accounting, so this is an
+//     approximation: the watchdog reads the process's heap
+//     (runtime/metrics /memory/classes/heap/objects:bytes) when the
+//     span starts and at each sample, and when the growth passes the
+//     limit it collects garbage (runtime.GC) and looks again, stopping
+//     the script only if the heap is still over. The measure is of the
+//     whole process, so other sessions' allocations in the same span
+//     count too (spans are short: they end at every wait; but a busy
+//     board's live heap can grow for other reasons), and memory a
+//     script keeps a little at a time across many waits is not caught:
+//     the limit stops runaway allocation, it is not a quota.
+//   - its calls nest deeper than Limits.CallStack.
+//
+// goja cannot interrupt a built-in function while it runs, and some can
+// make a huge value in a single call. The runtime's String.prototype
+// repeat, padStart and padEnd, the Array.prototype methods that walk or
+// copy the whole array, Array.from, Function.prototype.apply,
+// Reflect.apply and construct, JSON.stringify, and the ArrayBuffer and
+// typed array constructors are therefore wrapped with checks of the
+// sizes involved (from Limits.MemoryMiB: strings of half as many
+// characters as bytes, arrays of a sixteenth as many elements) that
+// throw a RangeError before the call; JSON.stringify and join estimate
+// the text they would make, shared parts counted each time they are
+// reached, and refuse values nested more than 1000 deep. Not guarded:
+// String.prototype.replace, split and the regular expression methods,
+// and what toJSON methods or a replacer give JSON.stringify, whose cost
+// is bounded by their inputs but can multiply them. The guards cost
+// about 120 KB of heap and 0.2 ms at the start of each run (the
+// runtime makes its built-ins lazily; wrapping makes them).
+//
+// A script that throws, or a Go panic in an API call, ends the run the
+// same way: the caller reads the message ("The script NAME failed: …")
+// and presses a key, and Run returns nil, back to the menu. Only the end
+// of the call (the caller hung up, the session closed or idled out, the
+// board stopping) is returned as an error, as every screen returns it.
+//
+// # Concurrency
+//
+// An Engine is safe for concurrent use; its cache of programs is
+// guarded by a mutex held only to read or store an entry. A run belongs
+// to the goroutine that called Run, with two exceptions: its watchdog's
+// goroutine, started and waited for by Run, which shares the run's
+// timing under a leaf mutex and calls Runtime.Interrupt; and the
+// delivery of bbs.events, which the bus calls on the publisher's
+// goroutine and which only appends to a bounded queue under a leaf
+// mutex. Every goroutine of a run has ended when Run returns.
+package script
