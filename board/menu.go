@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -216,6 +217,17 @@ func (b *Board) AddScreen(name string, run func(ctx context.Context, c *Call) er
 	}
 	b.screens[name] = screen{run: run}
 	return nil
+}
+
+// StandardScreens returns the names of the default board's screens, which
+// menu files open with screen = "name"; "doors" and "files" are shown
+// only on boards with doors and file areas.
+func StandardScreens() []string {
+	b := &Board{}
+	b.addStandardScreens()
+	names := slices.Collect(maps.Keys(b.screens))
+	slices.Sort(names)
+	return names
 }
 
 // addStandardScreens names the default board's screens.

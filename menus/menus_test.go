@@ -228,7 +228,7 @@ func TestCheck(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "main.toml", "title = \"M\"\n[[entry]]\nkey = \"x\"\nlabel = \"X\"\nmenu = \"nowhere\"\n", time.Now())
 	write(t, dir, "bad.toml", "title = 1\n", time.Now())
-	errs := Check(dir, builtin)
+	errs := Check(dir, builtin, nil)
 	if len(errs) != 3 || !strings.Contains(errs[1].Error(), "no log off entry") {
 		t.Fatalf("Check = %v", errs)
 	}
@@ -266,4 +266,14 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestCheckTargets(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "main.toml", "title = \"M\"\n[[entry]]\nkey = \"w\"\nlabel = \"W\"\nscreen = \"whoo\"\n"+
+		"[[entry]]\nkey = \"b\"\nlabel = \"B\"\nscript = \"blocks\"\n[[entry]]\nkey = \"g\"\nlabel = \"G\"\nlogoff = true\n", time.Now())
+	errs := Check(dir, builtin, func(k Kind, target string) bool { return target == "blocks" })
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `entry "w" opens screen "whoo", which this board does not have`) {
+		t.Fatalf("Check = %v", errs)
+	}
 }

@@ -323,12 +323,16 @@ func (s *Set) read(name string) (*Menu, error) {
 }
 
 // Check reads every menu file in dir and returns the problems found: a
-// file that does not parse, or an entry that opens a menu that exists
-// neither in dir nor in builtin. Built-in menus the files replace are not
-// checked.
-func Check(dir string, builtin fs.FS) []error {
+// file that does not parse, a main menu without a log off entry, an entry
+// that opens a menu that exists neither in dir nor in builtin, and, when
+// exists is non-nil, an entry whose screen, door or script exists
+// reports as missing. Built-in menus the files replace are not checked.
+func Check(dir string, builtin fs.FS, exists func(kind Kind, target string) bool) []error {
 	s, err := NewSet(dir, builtin, nil)
 	if err != nil {
+		return []error{err}
+	}
+	if _, err := os.Stat(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return []error{err}
 	}
 	errs := s.Problems()
@@ -341,8 +345,11 @@ func Check(dir string, builtin fs.FS) []error {
 			errs = append(errs, fmt.Errorf("%s: the main menu has no log off entry (logoff = true) for callers", name))
 		}
 		for _, e := range m.Entries {
-			if e.Kind == Submenu && s.Get(e.Target) == nil {
+			switch {
+			case e.Kind == Submenu && s.Get(e.Target) == nil:
 				errs = append(errs, fmt.Errorf("%s: entry %q opens menu %q, which does not exist", name, string(e.Key), e.Target))
+			case (e.Kind == Screen || e.Kind == Door || e.Kind == Script) && exists != nil && !exists(e.Kind, e.Target):
+				errs = append(errs, fmt.Errorf("%s: entry %q opens %s %q, which this board does not have (callers do not see the entry)", name, string(e.Key), e.Kind, e.Target))
 			}
 		}
 	}

@@ -7,10 +7,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/x84bbs/x84"
 	"github.com/x84bbs/x84/board"
+	"github.com/x84bbs/x84/internal/config"
 	"github.com/x84bbs/x84/menus"
+	"github.com/x84bbs/x84/script"
 )
 
 const menusUsage = `Usage:
@@ -49,7 +52,12 @@ func menusCmd(data string, args []string, stdout, stderr io.Writer) int {
 	if cmd == "copy" {
 		return copyMenus(menuDir, stdout, stderr)
 	}
-	errs := menus.Check(menuDir, board.BuiltinMenus())
+	exists, err := boardHas(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "x84 menus check: %v\n", err)
+		return 1
+	}
+	errs := menus.Check(menuDir, board.BuiltinMenus(), exists)
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "x84 menus check: %v\n", err)
 	}
@@ -58,6 +66,31 @@ func menusCmd(data string, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "The menus in %s are good.\n", menuDir)
 	return 0
+}
+
+// boardHas reports what the board in dir has for menu entries to open:
+// the standard screens, the doors of its configuration, and its scripts.
+func boardHas(dir string) (func(menus.Kind, string) bool, error) {
+	conf, err := config.Load(filepath.Join(dir, x84.ConfigFile))
+	if err != nil {
+		return nil, err
+	}
+	scripts, err := script.New(script.Config{Dir: filepath.Join(dir, x84.ScriptDir), Builtin: script.Builtin()})
+	if err != nil {
+		return nil, err
+	}
+	screens := board.StandardScreens()
+	return func(k menus.Kind, target string) bool {
+		switch k {
+		case menus.Screen:
+			return slices.Contains(screens, target)
+		case menus.Door:
+			return slices.ContainsFunc(conf.Doors, func(d config.Door) bool { return d.Name == target })
+		case menus.Script:
+			return scripts.Has(target)
+		}
+		return true
+	}, nil
 }
 
 // copyMenus writes the built-in menus into dir, leaving alone any file

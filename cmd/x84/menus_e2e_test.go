@@ -88,6 +88,13 @@ func TestMenuFiles(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "are good") {
 		t.Errorf("x84 menus check: %v\n%s", err, out)
 	}
+	// A screen, door or script the board lacks is not an error in the
+	// file (the entry is left off), but check names it.
+	writeMenu(t, filepath.Join(s.dir, "menus", "games.toml"), []byte("title = \"Games\"\n[[entry]]\nkey = \"b\"\nlabel = \"Blocks\"\nscript = \"blocks\"\n[[entry]]\nkey = \"t\"\nlabel = \"Trek\"\ndoor = \"trek\"\n"))
+	out, err = exec.Command(x84Bin, "--data", s.dir, "menus", "check").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `games: entry "t" opens door "trek", which this board does not have`) || strings.Contains(string(out), "blocks") {
+		t.Errorf("x84 menus check with a missing door: %v\n%s", err, out)
+	}
 }
 
 // writeMenu replaces a menu file and waits until the board will look at
