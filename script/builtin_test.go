@@ -281,8 +281,8 @@ func TestNews(t *testing.T) {
 	if got := f.saved("news", "seen/erin"); got != "2" {
 		t.Errorf("seen/erin = %q; want 2", got)
 	}
-	if got := f.saved("news", "news/000003"); got != "" {
-		t.Errorf("a caller's 'a' added a bulletin: %q", got)
+	if list, err := f.store.ScriptData.ListScriptValues(t.Context(), "news", "news/", "", 100); err != nil || len(list) != 2 {
+		t.Errorf("saved bulletins = %+v (%v); want the two, none added by a caller's 'a'", list, err)
 	}
 
 	c = f.run(u, "news")
@@ -481,4 +481,153 @@ func TestBundledNarrowWindow(t *testing.T) {
 		c.Type("q")
 		c.ends(t)
 	}
+}
+
+// fill answers the questions of a form in order, each with its answer.
+func fill(c *caller, answers [][2]string) {
+	for _, a := range answers {
+		c.WaitFor(a[0])
+		c.Type(a[1] + "\r")
+	}
+}
+
+// boardForm returns the answers that add a board called name at addr.
+func boardForm(name, addr string) [][2]string {
+	return [][2]string{{"Name:", name}, {"Address:", addr}, {"Sysop:", ""}, {"Software:", ""}, {"Description:", ""}}
+}
+
+// Two callers add boards at the same time: erin opens the list and
+// types hers, bob adds his meanwhile, then erin saves. Both stay listed,
+// and the dates of adds on earlier days are deleted.
+func TestBBSListAddTogether(t *testing.T) {
+	f := newFixture(t, bundled())
+	for _, k := range []string{"last/erin", "last/zed"} {
+		if err := f.store.ScriptData.SetScriptValue(t.Context(), "bbslist", k, "2000-01-01"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := f.run(f.addUser("erin"), "bbslist")
+	a.WaitFor("No boards are listed yet.")
+	a.Type("a")
+	fill(a, boardForm("Erin's Place", "erin.example.org"))
+	a.WaitFor("Add this board to the list?")
+
+	b := f.run(f.addUser("bob"), "bbslist")
+	b.WaitFor("No boards are listed yet.")
+	b.Type("a")
+	fill(b, boardForm("Bob's Place", "bob.example.org"))
+	b.WaitFor("Add this board to the list?")
+	b.Type("y")
+	b.WaitFor("Other boards (1)")
+
+	a.Type("y")
+	a.waitUntil(t, "both boards listed", func(s string) bool {
+		return strings.Contains(s, "Other boards (2)") && strings.Contains(s, "Erin's Place") && strings.Contains(s, "Bob's Place")
+	})
+	for _, c := range []*caller{a, b} {
+		c.Type("q")
+		c.ends(t)
+	}
+
+	list, err := f.store.ScriptData.ListScriptValues(t.Context(), "bbslist", "bbs/", "", 100)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("saved entries = %+v (%v); want erin's and bob's", list, err)
+	}
+	today := time.Now().Format(time.DateOnly)
+	for key, want := range map[string]string{"last/erin": today, "last/bob": today, "last/zed": ""} {
+		if got := f.saved("bbslist", key); got != want {
+			t.Errorf("%s = %q; want %q", key, got, want)
+		}
+	}
+}
+
+// Two sysops publish bulletins at the same time; both are kept.
+func TestNewsAddTogether(t *testing.T) {
+	f := newFixture(t, bundled())
+	a := f.run(f.addUser("root", store.GroupSysop), "news")
+	b := f.run(f.addUser("ops", store.GroupSysop), "news")
+	for _, c := range []*caller{a, b} {
+		c.WaitFor("No bulletins yet.")
+		c.WaitFor("dd")
+	}
+	for i, c := range []*caller{a, b} {
+		c.Type("a")
+		fill(c, [][2]string{{"Title:", []string{"From root", "From ops"}[i]}, {"1:", "Some news."}, {"2:", "/s"}})
+		c.WaitFor("Publish this bulletin?")
+	}
+	b.Type("y")
+	b.WaitFor("Enter read")
+	a.Type("y")
+	a.waitUntil(t, "both bulletins listed", func(s string) bool {
+		return strings.Contains(s, "From root") && strings.Contains(s, "From ops") && strings.Contains(s, "Enter read")
+	})
+	for _, c := range []*caller{a, b} {
+		c.Type("q")
+		c.ends(t)
+	}
+	list, err := f.store.ScriptData.ListScriptValues(t.Context(), "news", "news/", "", 100)
+	if err != nil || len(list) != 2 {
+		t.Errorf("saved bulletins = %+v (%v); want two", list, err)
+	}
+}
+
+// A bulletin too large to save is refused with a message, and its lines
+// come back so the sysop can shorten it.
+func TestNewsTooLarge(t *testing.T) {
+	f := newFixture(t, bundled())
+	c := f.run(f.addUser("root", store.GroupSysop), "news")
+	c.WaitFor("No bulletins yet.")
+	c.Resize(210, 24) // room for lines of 200 characters
+	c.WaitFor("dd")
+	c.Type("a")
+	c.WaitFor("Title:")
+	c.Type("Long\r")
+	c.WaitFor("1:")
+	line := strings.Repeat("€", 200) // 600 bytes
+	for i := range 110 {
+		c.Type(line + "\r")
+		c.WaitFor(strconv.Itoa(i+2) + ":")
+	}
+	c.Type("/s\r")
+	c.WaitFor("Publish this bulletin?")
+	c.Type("y")
+	c.WaitFor("at most 65536 can be saved, so nothing was.")
+	c.WaitFor("your lines come back to edit")
+	for range 10 {
+		c.Type("\x15/d\r") // Ctrl-U clears the line first
+	}
+	c.Type("\x15/s\r")
+	c.WaitFor("Publish this bulletin?")
+	c.Type("y")
+	c.WaitFor("Long")
+	c.Type("q")
+	c.ends(t)
+
+	var rec struct{ Body string }
+	list, err := f.store.ScriptData.ListScriptValues(t.Context(), "news", "news/", "", 100)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("saved bulletins = %+v (%v); want one", list, err)
+	}
+	if err := json.Unmarshal([]byte(list[0].Value), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Split(rec.Body, "\n"); len(got) != 100 || got[0] != line {
+		t.Errorf("saved body has %d lines; want the 100 left", len(got))
+	}
+}
+
+// Pressing q on the "bigger window" screen while "Quit this game?" is
+// asked leaves Blocks, as that screen says.
+func TestBlocksQuitSmallWindow(t *testing.T) {
+	f := newFixture(t, bundled())
+	c := f.run(f.addUser("erin"), "blocks")
+	c.WaitFor("Enter to play")
+	c.Type("\r")
+	c.WaitFor(wellFloor)
+	c.Type("q")
+	c.WaitFor("Quit this game?")
+	c.Resize(36, 20)
+	c.WaitFor("needs a bigger window")
+	c.Type("q")
+	c.ends(t)
 }

@@ -4,13 +4,15 @@
 // once.
 //
 // Saved data (this script's bbs.data):
-//   bbs/<id, 6 digits>     {"name","address","sysop","software",
+//   bbs/<id, 6 digits>[-<node>]   {"name","address","sysop","software",
 //                           "description","addedBy","added","updated"}
-//   last/<handle, lower>   the date the caller last added a board
+//   last/<handle, lower>   the date the caller last added a board; those
+//                          of earlier days are deleted at each add
 
 "use strict";
 
 var MAX_ENTRIES = 5000;
+var MAX_KEYS = 10000; // keys a script may save
 
 // The fields of an entry, in the order they are asked for.
 var FIELDS = [
@@ -96,6 +98,10 @@ function anonymous() {
 
 function sysop() {
   return !!(bbs.user && bbs.user.sysop);
+}
+
+function node() {
+  return bbs.user && bbs.user.node ? bbs.user.node | 0 : 0;
 }
 
 function lower(k) {
@@ -298,10 +304,10 @@ function load() {
   return { items: items, high: high, full: all.length >= MAX_ENTRIES };
 }
 
-// taken returns the entry, other than the one with key skip, that lists
-// addr, or null.
-function taken(addr, skip) {
-  var list = load().items;
+// taken returns the entry of list (default: the saved ones), other than
+// the one with key skip, that lists addr, or null.
+function taken(addr, skip, list) {
+  list = list || load().items;
   for (var i = 0; i < list.length; i++) {
     if (list[i].key === skip) continue;
     var a = address(list[i].address);
@@ -400,21 +406,53 @@ function add(loaded) {
     bbs.pause();
     return false;
   }
-  if (!sysop() && bbs.data.get(lastKey()) === today()) {
-    say("You have added a board today already; you can add another tomorrow.");
-    bbs.pause();
-    return false;
-  }
+  if (addedToday()) return false;
   say("|08Esc cancels.");
   var e = ask(null);
   if (!e) return false;
   if (!bbs.confirm("Add this board to the list?")) return false;
+  // Others may have added boards while this caller typed: look again.
+  var now = load();
+  if (now.full) {
+    say("|12The list filled up meanwhile: the board was not added.");
+    bbs.pause();
+    return false;
+  }
+  if (addedToday()) return false;
+  var dup = taken(e.address, "", now.items);
+  if (dup) {
+    say("|12" + plain(e.address) + " was added meanwhile, as " + plain(dup.name) + ".");
+    bbs.pause();
+    return false;
+  }
   e.addedBy = handle();
   e.added = today();
-  bbs.data.set("bbs/" + ("00000" + (loaded.high + 1)).slice(-6), JSON.stringify(e));
+  // The node in the key keeps two callers saving at once from taking the
+  // same one: each would have read the same highest id.
+  bbs.data.set("bbs/" + ("00000" + (now.high + 1)).slice(-6) + "-" + node(), JSON.stringify(e));
   bbs.data.set(lastKey(), today());
+  pruneLast();
   bbs.log("bbslist: added " + e.address);
   return true;
+}
+
+// addedToday tells a caller who is not a sysop and has added a board
+// today already so, and reports whether they have.
+function addedToday() {
+  if (sysop() || bbs.data.get(lastKey()) !== today()) return false;
+  say("You have added a board today already; you can add another tomorrow.");
+  bbs.pause();
+  return true;
+}
+
+// pruneLast deletes the dates of callers' adds before today: only
+// today's are needed, and every key counts toward the script's cap.
+function pruneLast() {
+  var day = today();
+  var all = listAll("last/", MAX_KEYS);
+  for (var i = 0; i < all.length; i++) {
+    if (all[i].value !== day) bbs.data.delete(all[i].key);
+  }
 }
 
 function edit(old) {

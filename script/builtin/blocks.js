@@ -576,13 +576,14 @@ Game.prototype.message = function (text, colour) {
   for (var l = 0; l < 2; l++) this.panelText(first + l, colour + plain(fit(lines[l], PANEL_W)));
 };
 
-// ask shows a question at the foot of the panel and waits for y or n.
+// ask shows a question at the foot of the panel and waits for y or n;
+// null means the caller left Blocks while the window was too small.
 Game.prototype.ask = function (question) {
   for (var n = 0; n < 100; n++) {
     this.message(question, "|14");
     var k = lower(bbs.key());
     if (k === "redraw") {
-      if (!this.resized()) return true;
+      if (!this.resized()) return null;
       continue;
     }
     this.panel.notice = null;
@@ -645,7 +646,9 @@ Game.prototype.play = function () {
         last = Date.now();
         break;
       case "q": case "esc":
-        if (this.ask("Quit this game? y/n")) return this.finish(true);
+        var quit = this.ask("Quit this game? y/n");
+        if (quit === null) return false;
+        if (quit) return this.finish(true);
         last = Date.now();
         break;
       case "redraw":

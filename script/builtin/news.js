@@ -3,7 +3,8 @@
 // pipe colour codes are shown as colours.
 //
 // Saved data (this script's bbs.data):
-//   news/<id, 6 digits>   {"title","date","author","body","updated"}
+//   news/<id, 6 digits>[-<node>]   {"title","date","author","body",
+//                         "updated"}
 //   seen/<handle, lower>  the highest id the caller had seen when they
 //                         last left, to mark newer bulletins as new
 
@@ -14,6 +15,7 @@ var MAX_TITLE = 60;
 var MAX_BODY_LINES = 200;
 var MAX_LINE = 200; // characters in one line of a body as typed
 var MAX_SHOWN_LINES = 5000; // lines of one laid-out body
+var MAX_VALUE = 65536; // bytes in a saved value
 
 // ---- helpers shared by the bundled scripts (each script stands alone) ----
 
@@ -96,6 +98,25 @@ function anonymous() {
 
 function sysop() {
   return !!(bbs.user && bbs.user.sysop);
+}
+
+function node() {
+  return bbs.user && bbs.user.node ? bbs.user.node | 0 : 0;
+}
+
+// utf8Len returns the bytes s takes in UTF-8, as the store counts them.
+function utf8Len(s) {
+  var n = 0;
+  for (var i = 0; i < s.length; i++) {
+    var c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 function lower(k) {
@@ -301,7 +322,7 @@ function load() {
     b.key = all[i].key;
     items.push(b);
   }
-  items.sort(function (a, b) { return b.id - a.id; });
+  items.sort(function (a, b) { return b.id - a.id || (a.key < b.key ? 1 : -1); });
   return { items: items, high: high, full: all.length >= MAX_NEWS };
 }
 
@@ -395,7 +416,7 @@ function editBody(old) {
   var s = bbs.size();
   var max = Math.max(20, Math.min(MAX_LINE, s.cols - 8));
   say("|08Type the text a line at a time; pipe colour codes work.");
-  if (old.length > 0) say("|08Enter keeps a line, |15/d|08 deletes it, |15/s|08 saves the rest as it is.");
+  if (old.length > 0) say("|08Enter keeps a line; |15Ctrl-U|08 clears it, then |15/d|08 deletes it, |15/s|08 saves the rest as it is.");
   say("|08A line of just |15/s|08 saves; Esc cancels.");
   var out = [];
   for (var i = 0; i < old.length; i++) {
@@ -425,7 +446,7 @@ function editBody(old) {
 
 // edit adds a bulletin (b null) or changes one; it returns true when
 // something was saved.
-function edit(b, high) {
+function edit(b) {
   bbs.clear();
   bbs.moveTo(bbs.size().rows, 1);
   say("|11" + (b ? "Edit a bulletin" : "A new bulletin"));
@@ -438,24 +459,50 @@ function edit(b, high) {
     return false;
   }
   say("|15Title:|07 " + plain(title));
-  var body = editBody(b ? b.body.split("\n") : []);
-  if (body === null) return false;
-  if (body.length === 0) {
-    say("|12A bulletin needs some text; nothing was saved.");
-    bbs.pause();
-    return false;
+  var lines = b ? b.body.split("\n") : [];
+  // A body that cannot be saved comes back to be shortened, not lost.
+  for (var tries = 0; tries < 100; tries++) {
+    var body = editBody(lines);
+    if (body === null) return false;
+    if (body.length === 0) {
+      say("|12A bulletin needs some text; nothing was saved.");
+      bbs.pause();
+      return false;
+    }
+    lines = body;
+    if (!bbs.confirm(b ? "Save the changes?" : "Publish this bulletin?")) return false;
+    var rec = {
+      title: title,
+      date: b ? b.date : today(),
+      author: b ? b.author : handle(),
+      body: body.join("\n")
+    };
+    if (b) rec.updated = today();
+    var value = JSON.stringify(rec);
+    var size = utf8Len(value);
+    if (size > MAX_VALUE) {
+      say("|12This bulletin takes " + size + " bytes; at most " + MAX_VALUE + " can be saved, so nothing was.");
+      say("|12Shorten it: your lines come back to edit.");
+      continue;
+    }
+    try {
+      bbs.data.set(b ? b.key : newKey(), value);
+    } catch (e) {
+      say("|12It could not be saved: " + plain(e && e.message ? e.message : e));
+      say("|12Your lines come back to edit; Esc gives up.");
+      continue;
+    }
+    bbs.log((b ? "news: edited " : "news: added ") + JSON.stringify(title));
+    return true;
   }
-  if (!bbs.confirm(b ? "Save the changes?" : "Publish this bulletin?")) return false;
-  var rec = {
-    title: title,
-    date: b ? b.date : today(),
-    author: b ? b.author : handle(),
-    body: body.join("\n")
-  };
-  if (b) rec.updated = today();
-  bbs.data.set(b ? b.key : keyOf(high + 1), JSON.stringify(rec));
-  bbs.log((b ? "news: edited " : "news: added ") + JSON.stringify(title));
-  return true;
+  return false;
+}
+
+// newKey returns the key for a new bulletin, chosen as it is saved: the
+// id after the highest in use now, and the node, so that two sysops
+// saving at once (who read the same highest id) never take the same key.
+function newKey() {
+  return keyOf(load().high + 1) + "-" + node();
 }
 
 function remove(b) {
@@ -497,9 +544,9 @@ function main() {
       status("|12There are " + MAX_NEWS + " bulletins: delete some first.");
       bbs.key(5000);
     } else if (c.key === "a" && sysop()) {
-      if (edit(null, news.high)) index = 0;
+      if (edit(null)) index = 0;
     } else if (c.key === "e" && sysop() && b) {
-      edit(b, news.high);
+      edit(b);
     } else if (c.key === "d" && sysop() && b) {
       remove(b);
     }
