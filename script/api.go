@@ -38,6 +38,9 @@ const (
 	logRate    = 10
 	// maxRowCol bounds bbs.moveTo's row and column.
 	maxRowCol = 1000
+	// maxTyped is how many keys typed during a bbs.sleep are kept for
+	// the next bbs.key (or confirm, or pause); more are dropped.
+	maxTyped = 64
 )
 
 // apiFunc is an API function as the runtime calls it.
@@ -56,17 +59,14 @@ func (r *run) fn(f apiFunc) apiFunc {
 	}
 }
 
-// waitFn wraps an API function that waits for the caller: its time and
-// what the heap does meanwhile are not the script's.
-func (r *run) waitFn(f apiFunc) apiFunc {
-	return func(call goja.FunctionCall) goja.Value {
-		if r.over != nil {
-			return goja.Undefined()
-		}
-		r.dog.pause()
-		defer r.dog.resume()
-		return f(call)
-	}
+// wait runs f, a wait for the caller: its time and what the heap does
+// meanwhile are not the script's. No JavaScript may run in f (the
+// watchdog does not look), so a wait function converts its arguments
+// before, and makes its result after, and f only reads and writes.
+func (r *run) wait(f func()) {
+	r.dog.pause()
+	defer r.dog.resume()
+	f()
 }
 
 // setup builds the script's global environment: the standard ECMAScript
@@ -81,6 +81,9 @@ func (r *run) setup() error {
 	r.errorCtor = ctor
 	// Guarded first: what the API calls is bounded as the script's is.
 	if err := r.guardBuiltins(); err != nil {
+		return err
+	}
+	if err := r.removeCompilers(); err != nil {
 		return err
 	}
 	if err := r.captureBuiltins(); err != nil {
@@ -98,13 +101,13 @@ func (r *run) setup() error {
 	set(bbs, "moveTo", r.fn(r.moveTo))
 	set(bbs, "size", r.fn(r.size))
 	set(bbs, "art", r.fn(r.art))
-	set(bbs, "showArt", r.waitFn(r.showArt))
-	set(bbs, "key", r.waitFn(r.key))
-	set(bbs, "prompt", r.waitFn(r.prompt))
-	set(bbs, "confirm", r.waitFn(r.confirm))
-	set(bbs, "pause", r.waitFn(r.pause))
-	set(bbs, "sleep", r.waitFn(r.sleep))
-	set(bbs, "form", r.waitFn(r.form))
+	set(bbs, "showArt", r.fn(r.showArt))
+	set(bbs, "key", r.fn(r.key))
+	set(bbs, "prompt", r.fn(r.prompt))
+	set(bbs, "confirm", r.fn(r.confirm))
+	set(bbs, "pause", r.fn(r.pause))
+	set(bbs, "sleep", r.fn(r.sleep))
+	set(bbs, "form", r.fn(r.form))
 	set(bbs, "log", r.fn(r.logLine))
 	set(bbs, "user", r.userObject())
 	boardObj := vm.NewObject()
@@ -315,7 +318,9 @@ func (r *run) art(call goja.FunctionCall) goja.Value {
 
 // bbs.showArt(name)
 func (r *run) showArt(call goja.FunctionCall) goja.Value {
-	err := r.c.ShowArt(r.ctx, text(call.Argument(0)))
+	name := text(call.Argument(0))
+	var err error
+	r.wait(func() { err = r.c.ShowArt(r.ctx, name) })
 	r.c.SetActivity(r.name)
 	r.curRow, r.curCol = 0, 0
 	switch {
@@ -331,13 +336,40 @@ func (r *run) showArt(call goja.FunctionCall) goja.Value {
 // bbs.key(timeoutMs) → a key's name, "redraw", or null after the timeout
 // (minWait at least)
 func (r *run) key(call goja.FunctionCall) goja.Value {
+	d := time.Duration(-1)
+	if t := call.Argument(0); !goja.IsUndefined(t) && !goja.IsNull(t) {
+		d = max(time.Duration(intArg(t, 0, 0, math.MaxInt32))*time.Millisecond, minWait)
+	}
 	if r.redrawDue {
 		r.redrawDue = false
 		return r.vm.ToValue("redraw")
 	}
+	for len(r.typed) > 0 {
+		k := r.typed[0]
+		r.typed = r.typed[1:]
+		if name := keyName(k); name != "" {
+			return r.vm.ToValue(name)
+		}
+	}
+	var (
+		name string
+		err  error
+	)
+	r.wait(func() { name, err = r.readKeyName(d) })
+	switch {
+	case err != nil:
+		return r.end(err)
+	case name == "":
+		return goja.Null()
+	}
+	return r.vm.ToValue(name)
+}
+
+// readKeyName waits for a key, for d at most if d >= 0, and returns its
+// name, "redraw", or "" when the time is up.
+func (r *run) readKeyName(d time.Duration) (string, error) {
 	ctx := r.ctx
-	if t := call.Argument(0); !goja.IsUndefined(t) && !goja.IsNull(t) {
-		d := max(time.Duration(intArg(t, 0, 0, math.MaxInt32))*time.Millisecond, minWait)
+	if d >= 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(r.ctx, d)
 		defer cancel()
@@ -347,29 +379,39 @@ func (r *run) key(call goja.FunctionCall) goja.Value {
 		if r.c.Inbox().Notices() > 0 {
 			shown, err := r.c.ShowNotices(r.ctx)
 			if err != nil {
-				return r.end(err)
+				return "", err
 			}
 			if shown {
-				return r.vm.ToValue("redraw")
+				return "redraw", nil
 			}
 		}
 		k, err := r.c.ReadKey(ctx)
 		if err != nil {
 			if r.ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-				return goja.Null()
+				return "", nil
 			}
-			return r.end(err)
+			return "", err
 		}
 		switch k.Code {
 		case term.KeyResize:
-			return r.vm.ToValue("redraw")
+			return "redraw", nil
 		case term.KeyNotice, term.KeyEvent:
 			continue // notices are shown at the top of the loop
 		}
 		if name := keyName(k); name != "" {
-			return r.vm.ToValue(name)
+			return name, nil
 		}
 	}
+}
+
+// nextKey is the next key: one typed during a bbs.sleep, else one read.
+func (r *run) nextKey() (term.Key, error) {
+	if len(r.typed) > 0 {
+		k := r.typed[0]
+		r.typed = r.typed[1:]
+		return k, nil
+	}
+	return r.c.ReadKey(r.ctx)
 }
 
 // fieldOptions are a prompt's or a form field's options.
@@ -450,8 +492,14 @@ func (r *run) prompt(call goja.FunctionCall) goja.Value {
 		return at, col + ui.Width(label)
 	}
 	f := r.newField(fo)
-	f.Row, f.Col = place()
-	v, ok := r.readField(f, place)
+	var (
+		v  string
+		ok bool
+	)
+	r.wait(func() {
+		f.Row, f.Col = place()
+		v, ok = r.readField(f, place)
+	})
 	r.curRow, r.curCol = 0, 0
 	if !ok {
 		return goja.Null()
@@ -475,25 +523,34 @@ func (r *run) confirm(call goja.FunctionCall) goja.Value {
 	draw := func() {
 		r.out(ui.MoveTo(r.c.Size().Rows, 2) + ui.ClearEOL + textStyle + question + " " + keyStyle + yesNo + ui.Reset + " ")
 	}
-	draw()
 	r.curRow, r.curCol = 0, 0
-	for {
-		k, err := r.c.ReadKey(r.ctx)
-		if err != nil {
-			return r.end(err)
+	var (
+		yes bool
+		err error
+	)
+	r.wait(func() {
+		draw()
+		for {
+			var k term.Key
+			if k, err = r.nextKey(); err != nil {
+				return
+			}
+			switch {
+			case k.Code == term.KeyResize:
+				r.redrawDue = true
+				draw()
+			case k.Code == term.KeyNotice, k.Code == term.KeyEvent:
+				// for the next bbs.key
+			default:
+				yes = k.Code == term.KeyRune && (k.Rune == 'y' || k.Rune == 'Y')
+				return
+			}
 		}
-		switch {
-		case k.Code == term.KeyResize:
-			r.redrawDue = true
-			draw()
-		case k.Code == term.KeyNotice, k.Code == term.KeyEvent:
-			// for the next bbs.key
-		case k.Code == term.KeyRune && (k.Rune == 'y' || k.Rune == 'Y'):
-			return r.vm.ToValue(true)
-		default:
-			return r.vm.ToValue(false)
-		}
+	})
+	if err != nil {
+		return r.end(err)
 	}
+	return r.vm.ToValue(yes)
 }
 
 // bbs.pause()
@@ -504,27 +561,62 @@ func (r *run) pause(goja.FunctionCall) goja.Value {
 		row = r.c.Size().Rows
 		r.c.Say(row, dim, pressKey)
 	}
-	draw()
 	r.curRow, r.curCol = 0, 0
-	err := r.c.AnyKey(r.ctx, func() { r.redrawDue = true; draw() })
+	var err error
+	r.wait(func() {
+		draw()
+		if len(r.typed) > 0 {
+			r.typed = r.typed[1:] // typed during a sleep: the key pressed
+		} else {
+			err = r.c.AnyKey(r.ctx, func() { r.redrawDue = true; draw() })
+		}
+		if err == nil {
+			r.out(ui.MoveTo(row, 1) + ui.ClearEOL)
+		}
+	})
 	if err != nil {
 		return r.end(err)
 	}
-	r.out(ui.MoveTo(row, 1) + ui.ClearEOL)
 	return goja.Undefined()
 }
 
 // bbs.sleep(ms), from minWait to maxSleep
 func (r *run) sleep(call goja.FunctionCall) goja.Value {
 	d := max(time.Duration(intArg(call.Argument(0), 0, 0, maxSleep.Milliseconds()))*time.Millisecond, minWait)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-r.ctx.Done():
-		return r.end(r.ctx.Err())
+	var err error
+	r.wait(func() { err = r.idle(d) })
+	if err != nil {
+		return r.end(err)
 	}
 	return goja.Undefined()
+}
+
+// idle waits for d, reading keys meanwhile: a read is what notices that
+// the caller hung up. Keys typed are kept for the next bbs.key (at most
+// maxTyped of them), a resize makes it say "redraw", and notices wait
+// for it.
+func (r *run) idle(d time.Duration) error {
+	ctx, cancel := context.WithTimeout(r.ctx, d)
+	defer cancel()
+	for {
+		k, err := r.c.ReadKey(ctx)
+		if err != nil {
+			if r.ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+				return nil
+			}
+			return err
+		}
+		switch k.Code {
+		case term.KeyResize:
+			r.redrawDue = true
+		case term.KeyNotice, term.KeyEvent:
+			// for the next bbs.key
+		default:
+			if len(r.typed) < maxTyped {
+				r.typed = append(r.typed, k)
+			}
+		}
+	}
 }
 
 // bbs.form([{name, label, max, password, value}]) → {name: value, …}, or null on Esc
@@ -564,23 +656,36 @@ func (r *run) form(call goja.FunctionCall) goja.Value {
 	drawLabel := func(i int) {
 		r.out(ui.MoveTo(top+i, col) + ui.ClearEOL + fields[i].label + ui.Reset)
 	}
-	for i := range fields {
-		drawLabel(i)
-	}
 	r.curRow, r.curCol = 0, 0
+	values := make([]string, 0, n)
+	r.wait(func() {
+		for i := range fields {
+			drawLabel(i)
+		}
+		for i, f := range fields {
+			uf := r.newField(f.opts)
+			place := func() (int, int) {
+				drawLabel(i)
+				return top + i, col + labelW + 1
+			}
+			uf.Row, uf.Col = place()
+			v, ok := r.readField(uf, place)
+			if !ok {
+				return
+			}
+			values = append(values, v)
+		}
+	})
+	if len(values) < n {
+		return goja.Null()
+	}
+	// Own properties, made after the wait: no setter of the script's
+	// (on Object.prototype) runs.
 	result := r.vm.NewObject()
 	for i, f := range fields {
-		uf := r.newField(f.opts)
-		place := func() (int, int) {
-			drawLabel(i)
-			return top + i, col + labelW + 1
+		if err := result.DefineDataProperty(f.name, r.vm.ToValue(values[i]), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE); err != nil {
+			panic(err) // a fresh object takes any property
 		}
-		uf.Row, uf.Col = place()
-		v, ok := r.readField(uf, place)
-		if !ok {
-			return goja.Null()
-		}
-		result.Set(f.name, v)
 	}
 	return result
 }

@@ -29,6 +29,24 @@ func TestBombs(t *testing.T) {
 		{"typed", `new Float64Array(2 ** 28)`},
 		{"publish-dag", `let a = [1]; for (let i = 0; i < 30; i++) a = [a, a]; bbs.events.publish("x", a)`},
 		{"dag-join", `let a = ["x".repeat(1e6)]; for (let i = 0; i < 12; i++) a = [a, a]; a.join()`},
+		{"str-concat", `"".concat.apply("", Array(1e5).fill("x".repeat(1e6)))`},
+		{"str-concat-obj", `"".concat.apply("", Array(1e3).fill({toString() { return "x".repeat(1e6); }}))`},
+		{"raw", `String.raw({raw: Array(1e4).fill("x".repeat(1e6))})`},
+		{"replace", `"x".repeat(1e4).replace(/x/g, "y".repeat(1e6))`},
+		{"replace-all", `"x".repeat(1e4).replaceAll("x", "y".repeat(1e6))`},
+		{"replace-quote", "\"x\".repeat(1e5).replace(/x/g, \"$`\")"},
+		{"replace-fn", `const y = "y".repeat(1e6); "x".repeat(1e4).replace(/x/g, () => y)`},
+		{"typed-join", `new Uint8Array(2e7).join("x".repeat(100))`},
+		{"typed-tostring", `const t = new Float64Array(1e7).fill(1.2345678901234567); t.toString()`},
+		{"flat", `Array(1e5).fill(Array(1e4).fill(0)).flat()`},
+		{"flat-deep", `let a = [1]; for (let i = 0; i < 1e5; i++) a = [a]; a.flat(Infinity)`},
+		{"split", `"x".repeat(3e7).split("")`},
+		{"entries", `Object.entries("x".repeat(3e7))`},
+		{"from-str", `Array.from("x".repeat(3e7))`},
+		{"spread-str", `[..."x".repeat(3e7)]`},
+		// A regular expression that backtracks for ever stops matching
+		// after maxMatch; a loop of them is stopped.
+		{"backtrack", `for (;;) /^(a+)+\1b$/.test("a".repeat(40))`},
 	}
 	f := newFixture(t, options{})
 	for _, b := range bombs {
@@ -83,6 +101,15 @@ var st = new Stack(); st.push(1, 2);
 check("subclass", st.top() + ":" + (st instanceof Array) + ":" + Array.isArray(st), "2:true:true");
 check("enumerable", Object.keys(Array.prototype).length, 0);
 try { "x".repeat(-1); out.push("no RangeError"); } catch (e) { check("native error", e instanceof RangeError, true); }
+check("str concat", "a".concat("b", 1, {toString() { return "c"; }}), "ab1c");
+check("raw", String.raw({raw: ["a", "b"]}, 1), "a1b");
+check("replace", "a-b-c".replace("-", "+") + "|" + "a-b-c".replaceAll("-", "$&$&") + "|" + "abc".replace(/b/g, (m) => m.toUpperCase()), "a+b-c|a--b--c|aBc");
+check("replace quote", "abc".replace("b", "[$\x60$']"), "a[ac]c");
+check("split", "a,b,,c".split(",").length + ":" + "abc".split("").join("|") + ":" + "a1b2c".split(/\d/, 2).join(), "4:a|b|c:a,b");
+check("entries", Object.entries("ab").join(";") + ":" + Object.keys({x: 1, y: 2}).join(), "0,a;1,b:x,y");
+check("string spread", [..."héllo"].length + ":" + Array.from("ab").join(), "5:a,b");
+check("flat", [1, [2, [3, [4]]]].flat().length + ":" + [1, [2, [3, [4]]]].flat(Infinity).join(), "3:1,2,3,4");
+check("typed join", new Uint8Array([1, 2]).join("-") + ":" + new Uint8Array([3, 4]).toString(), "1-2:3,4");
 bbs.print(out.length ? out.join("; ") : "all good");
 bbs.key();
 `)

@@ -40,7 +40,12 @@
 //   - its JavaScript runs longer than Limits.Time between two waits for
 //     the caller (bbs.key, prompt, confirm, form, pause, sleep,
 //     showArt; a sleep or a key's timeout waits 10 ms at least, so that
-//     a loop of them cannot spin). The time a write waits for a slow
+//     a loop of them cannot spin). A wait that returns in less than
+//     that (a key typed ahead, a call that throws on a bad argument)
+//     does not start a new span: only its own time is left out. A wait
+//     converts its arguments before it pauses the watchdog and makes
+//     its result after, so no JavaScript (a valueOf, a getter, a
+//     setter) runs unwatched. The time a write waits for a slow
 //     connection does not count; calls to the board's services and
 //     store do, so a loop of them is stopped like any other. Describing
 //     what a script threw (its message may be a getter) is watched the
@@ -58,10 +63,28 @@
 //     the script only if the heap is still over. The measure is of the
 //     whole process, so other sessions' allocations in the same span
 //     count too (spans are short: they end at every wait; but a busy
-//     board's live heap can grow for other reasons), and memory a
-//     script keeps a little at a time across many waits is not caught:
-//     the limit stops runaway allocation, it is not a quota.
+//     board's live heap can grow for other reasons); the limit stops
+//     runaway allocation, it is not a quota.
+//   - the heap grows by more than 4 × Limits.MemoryMiB since the run
+//     began (the base lowered by each collection): memory a script
+//     keeps a little at a time across many waits. This is measured
+//     when each wait ends, as well as in the samples, since spans
+//     between waits can be shorter than a sample; the same caveats
+//     apply, and other sessions' growth over a long run counts too.
 //   - its calls nest deeper than Limits.CallStack.
+//   - the caller hangs up: every wait reads keys (bbs.sleep too, keeping
+//     up to 64 typed keys for the next bbs.key, confirm or pause), and a
+//     read is what notices a hang-up on a direct connection.
+//
+// The parser and compiler recurse in Go for each level of nesting, and
+// a Go stack overflow is fatal to the process: a script file whose
+// brackets nest deeper than 1000 levels is refused before it is
+// compiled (nesting.go), and code cannot be made from text at run time
+// (eval is removed; Function and the generator and async function
+// constructors throw, see sandbox.go). Regular expressions that goja
+// hands to regexp2 (backreferences, lookaround) can backtrack for ever
+// inside one call: regexp2.DefaultMatchTimeout is set to 1 second for
+// the process, after which the match fails.
 //
 // goja cannot interrupt a built-in function while it runs, and some can
 // make a huge value in a single call. The runtime's String.prototype
@@ -73,10 +96,18 @@
 // characters as bytes, arrays of a sixteenth as many elements) that
 // throw a RangeError before the call; JSON.stringify and join estimate
 // the text they would make, shared parts counted each time they are
-// reached, and refuse values nested more than 1000 deep. Not guarded:
-// String.prototype.replace, split and the regular expression methods,
-// and what toJSON methods or a replacer give JSON.stringify, whose cost
-// is bounded by their inputs but can multiply them. The guards cost
+// reached, and refuse values nested more than 1000 deep. Also guarded:
+// String.prototype concat (objects converted first, so what is counted
+// is what is used), replace and replaceAll (estimated from the number
+// of possible matches and the replacement, $` and $' counted as the
+// whole string; a replacement function's results are counted as they
+// come), split, String.raw, the string iterator and Object.keys,
+// values, entries and getOwnPropertyNames of a string (an element per
+// character), Array.prototype.flat (its elements down to the depth),
+// and the typed arrays' join, toString and toLocaleString. Not guarded:
+// the other regular expression methods, and what toJSON methods or a
+// replacer give JSON.stringify, whose cost is bounded by their inputs
+// but can multiply them. The guards cost
 // about 120 KB of heap and 0.2 ms at the start of each run (the
 // runtime makes its built-ins lazily; wrapping makes them).
 //

@@ -277,9 +277,13 @@ func (e *Engine) readBounded(r io.Reader) (string, error) {
 }
 
 // compile compiles a script's source; a syntax error says the file, line
-// and column.
+// and column, and so does a nesting too deep for the compiler.
 func compile(name, src string) (*goja.Program, error) {
-	prg, err := goja.Compile(path.Clean(name+".js"), src, false)
+	file := path.Clean(name + ".js")
+	if err := checkNesting(file, src); err != nil {
+		return nil, err
+	}
+	prg, err := goja.Compile(file, src, false)
 	if err != nil {
 		return nil, errors.New(capText(err.Error(), maxLogError))
 	}

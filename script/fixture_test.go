@@ -26,7 +26,11 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// regexp2 keeps a clock goroutine for its match timeouts (see
+// regex.go) a while after the last match.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/dlclark/regexp2.runClock"))
+}
 
 // fixture is a board on a real SQLite file, with an event bus that
 // carries every event as bytes (as one between nodes does), and a script

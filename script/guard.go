@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/dop251/goja"
 )
@@ -72,6 +73,32 @@ func (r *run) guardBuiltins() error {
 			return err
 		}
 	}
+	if err := g.wrapCall(strProto, "concat", g.prepConcat); err != nil {
+		return err
+	}
+	for _, name := range []string{"replace", "replaceAll"} {
+		if err := g.wrapCall(strProto, name, g.prepReplace); err != nil {
+			return err
+		}
+	}
+	if err := g.wrap(strProto, "split", g.checkSplit); err != nil {
+		return err
+	}
+	if err := g.wrapSymbol(strProto, goja.SymIterator, g.checkThisChars); err != nil {
+		return err
+	}
+	if err := g.wrap(str, "raw", g.checkRaw); err != nil {
+		return err
+	}
+	objectCtor, err := object("Object")
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"keys", "values", "entries", "getOwnPropertyNames"} {
+		if err := g.wrap(objectCtor, name, g.checkArgChars); err != nil {
+			return err
+		}
+	}
 	arr, err := object("Array")
 	if err != nil {
 		return err
@@ -84,6 +111,8 @@ func (r *run) guardBuiltins() error {
 			check = g.checkConcat
 		case "join", "toString", "toLocaleString":
 			check = g.checkJoin
+		case "flat":
+			check = g.checkFlat
 		}
 		if arrProto.Get(name) == nil {
 			continue // not in this version of the runtime
@@ -122,6 +151,17 @@ func (r *run) guardBuiltins() error {
 	if err := g.wrap(json, "stringify", g.checkStringify); err != nil {
 		return err
 	}
+	// The typed arrays' methods are their own, on a prototype they share;
+	// only the text they make can be larger than the array.
+	if u8, ok := global.Get("Uint8Array").(*goja.Object); ok {
+		if typedProto := u8.Get("prototype").(*goja.Object).Prototype(); typedProto != nil {
+			for _, name := range []string{"join", "toString", "toLocaleString"} {
+				if err := g.wrap(typedProto, name, g.checkJoin); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	for _, name := range append([]string{"ArrayBuffer", "SharedArrayBuffer"}, typedArrays[:]...) {
 		if c, ok := global.Get(name).(*goja.Object); ok {
 			if err := global.Set(name, g.sizedConstructor(c)); err != nil {
@@ -149,6 +189,24 @@ func (g *guard) wrapSymbol(o *goja.Object, sym *goja.Symbol, check func(goja.Fun
 		return fmt.Errorf("script: the runtime has no function %s", sym)
 	}
 	return o.DefineDataPropertySymbol(sym, g.r.vm.ToValue(g.checked(orig, check)), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+}
+
+// wrapCall is wrap for a check that also gives the arguments orig gets
+// (converted to strings, say, so that what is checked is what is used).
+func (g *guard) wrapCall(o *goja.Object, name string, prep func(goja.FunctionCall) []goja.Value) error {
+	orig, ok := goja.AssertFunction(o.Get(name))
+	if !ok {
+		return fmt.Errorf("script: the runtime has no function %s", name)
+	}
+	f := func(call goja.FunctionCall) goja.Value {
+		args := prep(call)
+		v, err := orig(call.This, args...)
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}
+	return o.DefineDataProperty(name, g.r.vm.ToValue(f), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 }
 
 // checked calls orig after check. What orig throws passes through as it
@@ -391,4 +449,196 @@ func (g *guard) sizedConstructor(ctor *goja.Object) goja.Value {
 			return target.GetSymbol(sym)
 		},
 	}))
+}
+
+// chars is the length of v as a string in UTF-16 units, without
+// converting an object (which could run its toString): 0 for one.
+func (g *guard) chars(v goja.Value) float64 {
+	if v == nil {
+		return 0
+	}
+	if _, ok := v.(*goja.Object); ok || goja.IsUndefined(v) || goja.IsNull(v) {
+		return 0
+	}
+	if str, ok := v.(goja.String); ok {
+		return float64(str.Length()) // no copy of the text
+	}
+	return textLength(v) // a number, a boolean: short
+}
+
+// asText is v converted to a string now, once, when it is an object (its
+// toString runs here, watched): what is checked is what is used.
+func (g *guard) asText(v goja.Value) goja.Value {
+	if o, ok := v.(*goja.Object); ok {
+		return g.r.vm.ToValue(o.String())
+	}
+	return v
+}
+
+// "a".concat(b, c…): as long as the texts together.
+func (g *guard) prepConcat(call goja.FunctionCall) []goja.Value {
+	n := g.chars(call.This)
+	args := make([]goja.Value, len(call.Arguments))
+	for i, a := range call.Arguments {
+		args[i] = g.asText(a)
+		if n += g.chars(args[i]); n > float64(g.maxChars) {
+			g.tooLarge("String.prototype.concat")
+		}
+	}
+	return args
+}
+
+// s.replace(pattern, replacement) and replaceAll: the result is
+// estimated from how many matches there can be and what each becomes
+// ($` and $' can be as long as s). A replacement function's results are
+// counted as they come.
+func (g *guard) prepReplace(call goja.FunctionCall) []goja.Value {
+	n := g.chars(call.This)
+	pattern, repl := call.Argument(0), call.Argument(1)
+	args := append([]goja.Value(nil), call.Arguments...)
+	if len(args) < 2 {
+		return args
+	}
+	if f, ok := goja.AssertFunction(repl); ok {
+		total := n
+		args[1] = g.r.vm.ToValue(func(c goja.FunctionCall) goja.Value {
+			v, err := f(c.This, c.Arguments...)
+			if err != nil {
+				panic(err)
+			}
+			v = g.asText(v)
+			if total += g.chars(v); total > float64(g.maxChars) {
+				g.tooLarge("String.prototype.replace")
+			}
+			return v
+		})
+		return args
+	}
+	args[1] = g.asText(repl)
+	r := args[1].String()
+	matches := n + 1 // a global regular expression: once at every place
+	switch p := pattern.(type) {
+	case *goja.Object:
+		if p.ClassName() == "RegExp" && !p.Get("global").ToBoolean() {
+			matches = 1
+		}
+	default:
+		if pl := g.chars(p); pl > 0 {
+			matches = n/pl + 1
+		}
+	}
+	each := float64(len(r))
+	for i := 0; i+1 < len(r); i++ {
+		if r[i] == '$' && (r[i+1] == '`' || r[i+1] == '\'' || r[i+1] == '&') {
+			each += n
+		}
+	}
+	if n+matches*each > float64(g.maxChars) {
+		g.tooLarge("String.prototype.replace")
+	}
+	return args
+}
+
+// s.split(sep, limit): at most as many pieces as s has characters, or
+// as sep occurs, or limit.
+func (g *guard) checkSplit(call goja.FunctionCall) {
+	n := g.chars(call.This) + 1
+	if n <= float64(g.maxLen) {
+		return
+	}
+	if sep := call.Argument(0); !goja.IsUndefined(sep) {
+		if _, ok := sep.(*goja.Object); !ok && g.chars(sep) > 0 {
+			n = float64(strings.Count(call.This.String(), sep.String()) + 1)
+		}
+	} else {
+		n = 1
+	}
+	if l := call.Argument(1); !goja.IsUndefined(l) {
+		n = min(n, number(l))
+	}
+	if n > float64(g.maxLen) {
+		g.tooLarge("String.prototype.split")
+	}
+}
+
+// [...s], Array.from(s), for…of: as many elements as s has characters.
+func (g *guard) checkThisChars(call goja.FunctionCall) {
+	if g.chars(call.This) > float64(g.maxLen) {
+		g.tooLarge("a string of " + strconv.FormatFloat(g.chars(call.This), 'f', -1, 64) + " characters")
+	}
+}
+
+// Object.keys(s), Object.entries(s)…: an element for every character.
+func (g *guard) checkArgChars(call goja.FunctionCall) {
+	if g.chars(call.Argument(0)) > float64(g.maxLen) {
+		g.tooLarge("a string of " + strconv.FormatFloat(g.chars(call.Argument(0)), 'f', -1, 64) + " characters")
+	}
+}
+
+// String.raw({raw}, subs…): the raw texts and subs together. Objects
+// among them count as short, as in join.
+func (g *guard) checkRaw(call goja.FunctionCall) {
+	o, ok := call.Argument(0).(*goja.Object)
+	if !ok {
+		return
+	}
+	raw, ok := o.Get("raw").(*goja.Object)
+	if !ok {
+		return
+	}
+	n := length(raw)
+	if n > float64(g.maxLen) {
+		g.tooLarge("String.raw")
+	}
+	budget := float64(g.maxChars)
+	for i := int64(0); i < int64(n) && budget >= 0; i++ {
+		budget -= g.chars(raw.Get(strconv.FormatInt(i, 10))) + 16
+	}
+	for _, a := range call.Arguments[1:] {
+		budget -= g.chars(a)
+	}
+	if budget < 0 {
+		g.tooLarge("String.raw")
+	}
+}
+
+// a.flat(depth): the elements of a and of its arrays down to depth.
+func (g *guard) checkFlat(call goja.FunctionCall) {
+	depth := 1.0
+	if d := call.Argument(0); !goja.IsUndefined(d) {
+		depth = number(d)
+	}
+	budget := float64(g.maxLen)
+	if !g.flatFits(call.This, depth, &budget, 0) {
+		g.tooLarge("Array.prototype.flat")
+	}
+}
+
+// flatFits takes from budget the elements v flattens to, and reports
+// whether it lasted; an array deeper than maxNesting does not fit (flat
+// recurses in Go).
+func (g *guard) flatFits(v goja.Value, depth float64, budget *float64, level int) bool {
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return true
+	}
+	n := length(o)
+	if level > maxNesting || n > float64(g.maxLen) {
+		return false
+	}
+	if depth < 1 {
+		*budget -= n
+		return *budget >= 0
+	}
+	for i := int64(0); i < int64(n) && *budget >= 0; i++ {
+		e, ok := o.Get(strconv.FormatInt(i, 10)).(*goja.Object)
+		if ok && e.ClassName() == "Array" {
+			if !g.flatFits(e, depth-1, budget, level+1) {
+				return false
+			}
+		} else {
+			*budget--
+		}
+	}
+	return *budget >= 0
 }

@@ -49,6 +49,26 @@ var x = ;`, quick,
 			"The script slier was stopped: its calls nested too deep.", []string{"nested too deep", "slier.js:1"}},
 		{"caught", `try { for (;;) {} } catch (e) {} finally { bbs.print("finally ran"); }`, quick,
 			"The script caught was stopped: it ran too long.", []string{"ran too long"}},
+		// A wait that returns at once is no wait: the time goes on.
+		{"nowait", `for (;;) { try { bbs.form(null); } catch (e) {} }`, quick,
+			"The script nowait was stopped: it ran too long.", []string{"ran too long"}},
+		{"nowait2", `for (;;) { try { bbs.prompt("x", 5); } catch (e) {} }`, quick,
+			"The script nowait2 was stopped: it ran too long.", []string{"ran too long"}},
+		// The arguments of a wait are converted while the watchdog looks.
+		{"slyarg", `bbs.sleep({valueOf() { for (;;) {} }})`, quick,
+			"The script slyarg was stopped: it ran too long.", []string{"ran too long"}},
+		{"slykey", `bbs.key({valueOf() { for (;;) {} }})`, quick,
+			"The script slykey was stopped: it ran too long.", []string{"ran too long"}},
+		{"slylabel", `bbs.prompt({toString() { for (;;) {} }})`, quick,
+			"The script slylabel was stopped: it ran too long.", []string{"ran too long"}},
+		{"slyopt", `Object.defineProperty(Object.prototype, "max", {get() { for (;;) {} }}); bbs.prompt("x", {})`, quick,
+			"The script slyopt was stopped: it ran too long.", []string{"ran too long"}},
+		{"slyform", `bbs.form(new Proxy([], {get() { for (;;) {} }}))`, quick,
+			"The script slyform was stopped: it ran too long.", []string{"ran too long"}},
+		// What a script keeps across its waits is bounded too.
+		{"hoarder", `let a = []; for (;;) { for (let i = 0; i < 8; i++) a.push("x".repeat(1 << 20)); bbs.sleep(10); }`,
+			script.Limits{MemoryMiB: 16, Time: time.Minute},
+			"The script hoarder was stopped: it used too much memory.", []string{"script stopped", "too much memory"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -69,6 +69,8 @@ type run struct {
 	// redrawDue: something drew over the script's screen (a notice, a
 	// resize during a prompt); the next bbs.key returns "redraw".
 	redrawDue bool
+	// typed are keys typed during a bbs.sleep, for the next bbs.key.
+	typed []term.Key
 	// curRow and curCol are where bbs.moveTo (or bbs.clear) last put the
 	// cursor, for bbs.art and bbs.form; zero when unknown.
 	curRow, curCol int
@@ -106,7 +108,7 @@ func (r *run) start(prg *goja.Program) error {
 
 // exec runs the script, its time and memory watched.
 func (r *run) exec(prg *goja.Program) error {
-	r.dog.resume()
+	r.dog.begin()
 	defer r.dog.wait()
 	_, err := r.vm.RunProgram(prg)
 	return err
@@ -227,7 +229,7 @@ func where(stack []goja.StackFrame) string {
 // runs watched, as the script did: a getter of message or a toString of
 // the script's may run. One that fails or is stopped gives "an error".
 func (r *run) describe(ex *goja.Exception) (msg string) {
-	r.dog.resume()
+	r.dog.begin()
 	defer r.dog.wait()
 	defer func() {
 		if recover() != nil {

@@ -38,7 +38,13 @@ type watchdog struct {
 	// blockDepth counts the blocks under way.
 	blockDepth int
 	base       uint64 // the heap when it started to, lowered by collections
-	stopped    bool   // the script was interrupted; nothing more to watch
+	// runBase is the heap when the run began, lowered by collections:
+	// what the script keeps across its waits is bounded by runFactor ×
+	// memLimit above it.
+	runBase  uint64
+	begun    bool      // runBase is set
+	pausedAt time.Time // when the wait under way began
+	stopped  bool      // the script was interrupted; nothing more to watch
 
 	kick   chan struct{} // a slice of running began
 	done   chan struct{} // closed by stop
@@ -65,28 +71,75 @@ func (w *watchdog) stop() {
 	<-w.exited
 }
 
+// runFactor × memLimit is how much the heap may grow over a whole run,
+// across its waits.
+const runFactor = 4
+
 // pause marks the start of a wait for the caller: the time it takes does
-// not count, and nor does what the heap does meanwhile.
+// not count, and nor does what the heap does meanwhile. No JavaScript
+// may run until resume.
 func (w *watchdog) pause() {
 	w.mu.Lock()
-	w.running = false
+	w.running, w.pausedAt = false, time.Now()
 	w.mu.Unlock()
 }
 
 // wait is pause, for the end of the script.
 func (w *watchdog) wait() { w.pause() }
 
-// resume marks the end of a wait: the script's time and the heap are
-// measured from now.
-func (w *watchdog) resume() {
+// begin starts a new span of the script's time and heap, from now: the
+// run's start, or a description of how it ended.
+func (w *watchdog) begin() { w.restart(true) }
+
+// resume marks the end of a wait. A wait of minWait or more starts a
+// new span, measured from now; a shorter one (a key already typed, a
+// call that failed at once) only leaves its own time out, so that a loop
+// of waits that do not wait is still stopped.
+func (w *watchdog) resume() { w.restart(false) }
+
+func (w *watchdog) restart(fresh bool) {
 	metrics.Read(w.jsHeap)
+	heap := heapBytes(w.jsHeap)
 	w.mu.Lock()
-	w.running, w.start, w.base = true, time.Now(), heapBytes(w.jsHeap)
+	waited := time.Since(w.pausedAt)
+	if !w.begun {
+		w.runBase, w.begun = heap, true
+	}
+	if fresh || waited >= minWait {
+		w.start, w.base = time.Now(), heap
+	} else {
+		w.start = w.start.Add(waited)
+	}
+	w.running = true
+	over := !w.stopped && heap > w.runBase+runFactor*w.memLimit
 	w.mu.Unlock()
+	// What the script keeps across waits: the spans between them may be
+	// too short for the watchdog's samples, so it is looked at here.
+	if over {
+		w.checkRun()
+	}
 	select {
 	case w.kick <- struct{}{}:
 	default:
 	}
+}
+
+// checkRun stops the script if, once the garbage is collected, the heap
+// is still over the run's bound; else it lowers the run's base.
+func (w *watchdog) checkRun() {
+	runtime.GC()
+	metrics.Read(w.jsHeap)
+	now := heapBytes(w.jsHeap)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stopped {
+		return
+	}
+	if now > w.runBase+runFactor*w.memLimit {
+		w.interruptLocked(stopMemory)
+		return
+	}
+	w.runBase, w.base = min(w.runBase, now), min(w.base, now)
 }
 
 // block and unblock bracket a write, whose wait for a slow connection
@@ -104,7 +157,9 @@ func (w *watchdog) block() {
 func (w *watchdog) unblock() {
 	w.mu.Lock()
 	if w.blockDepth--; w.blockDepth == 0 {
-		w.start = w.start.Add(time.Since(w.blocked))
+		if w.running {
+			w.start = w.start.Add(time.Since(w.blocked))
+		}
 		w.blocked = time.Time{}
 	}
 	w.mu.Unlock()
@@ -160,11 +215,11 @@ func (w *watchdog) check() bool {
 		w.mu.Unlock()
 		return false
 	}
-	base := w.base
+	base, runBase := w.base, w.runBase
 	w.mu.Unlock()
 
 	metrics.Read(w.sample)
-	if heapBytes(w.sample) <= base+w.memLimit {
+	if h := heapBytes(w.sample); h <= base+w.memLimit && h <= runBase+runFactor*w.memLimit {
 		return true
 	}
 	// The heap holds garbage too, the script's and everyone else's:
@@ -179,11 +234,11 @@ func (w *watchdog) check() bool {
 	if !w.running || w.stopped {
 		return false
 	}
-	if now > w.base+w.memLimit {
+	if now > w.base+w.memLimit || now > w.runBase+runFactor*w.memLimit {
 		w.interruptLocked(stopMemory)
 		return false
 	}
-	w.base = min(w.base, now)
+	w.base, w.runBase = min(w.base, now), min(w.runBase, now)
 	return true
 }
 
