@@ -11,7 +11,6 @@ import (
 	"github.com/dop251/goja"
 
 	"github.com/x84bbs/x84/art"
-	"github.com/x84bbs/x84/board"
 	"github.com/x84bbs/x84/markup"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
@@ -111,7 +110,7 @@ func (r *run) setup() error {
 	set(bbs, "log", r.fn(r.logLine))
 	set(bbs, "user", r.userObject())
 	boardObj := vm.NewObject()
-	set(boardObj, "name", r.c.Board.Name())
+	set(boardObj, "name", r.c.BoardName)
 	r.freeze(boardObj)
 	set(bbs, "board", boardObj)
 	set(bbs, "oneliners", r.onelinersObject())
@@ -268,7 +267,7 @@ func (r *run) size(goja.FunctionCall) goja.Value {
 func (r *run) art(call goja.FunctionCall) goja.Value {
 	name := text(call.Argument(0))
 	maxRows := int(intArg(call.Argument(1), 0, 0, maxRowCol))
-	a, err := r.c.Board.Art().Load(name)
+	a, err := r.c.Art.Load(name)
 	if err != nil && !errors.Is(err, art.ErrNotFound) && !errors.Is(err, art.ErrBadName) {
 		r.log.Warn("art", "script", r.name, "name", name, "err", err)
 	}
@@ -325,7 +324,7 @@ func (r *run) showArt(call goja.FunctionCall) goja.Value {
 	r.curRow, r.curCol = 0, 0
 	switch {
 	case err == nil:
-	case board.SessionOver(r.ctx, err):
+	case r.c.Over(r.ctx, err):
 		return r.end(err)
 	default:
 		r.throw(term.Sanitize(err.Error()))
@@ -509,11 +508,8 @@ func (r *run) prompt(call goja.FunctionCall) goja.Value {
 
 // theme returns the call's theme.
 func (r *run) theme() (text, key, dim, yesNo, pressKey string) {
-	t := r.c.Theme
-	if t == nil {
-		t = r.c.Board.Theme()
-	}
-	return t.Text, t.Key, t.Dim, t.Strings.YesNo, t.Strings.PressKey
+	t := r.c.Style
+	return t.Text, t.Key, t.Dim, t.YesNo, t.PressKey
 }
 
 // bbs.confirm(question) → true for y, false for anything else
@@ -559,7 +555,8 @@ func (r *run) pause(goja.FunctionCall) goja.Value {
 	row := 0
 	draw := func() {
 		row = r.c.Size().Rows
-		r.c.Say(row, dim, pressKey)
+		sz := r.c.Size()
+		r.out(ui.MoveTo(row, 2) + ui.ClearEOL + dim + ui.Truncate(pressKey, sz.Cols-2) + ui.Reset)
 	}
 	r.curRow, r.curCol = 0, 0
 	var err error
@@ -713,7 +710,7 @@ func (r *run) userObject() *goja.Object {
 	o.Set("realName", u.RealName)
 	o.Set("location", u.Location)
 	o.Set("calls", u.Calls)
-	o.Set("sysop", r.c.Sysop())
+	o.Set("sysop", r.c.Sysop)
 	o.Set("node", r.c.Node())
 	r.freeze(o)
 	return o

@@ -8,7 +8,6 @@ import (
 
 	"github.com/dop251/goja"
 
-	"github.com/x84bbs/x84/board"
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/store"
 )
@@ -25,7 +24,7 @@ const (
 // sees: the end of the script when the call is over, else a JavaScript
 // error with the rule's message (or a general one, the error logged).
 func (r *run) fail(err error) goja.Value {
-	if board.SessionOver(r.ctx, err) {
+	if r.c.Over(r.ctx, err) {
 		return r.end(err)
 	}
 	var wait *community.WaitError
@@ -69,7 +68,7 @@ func (r *run) onelinersObject() *goja.Object {
 // bbs.oneliners.list(n) → [{handle, text, posted}], newest first
 func (r *run) onelinersList(call goja.FunctionCall) goja.Value {
 	n := int(intArg(call.Argument(0), 20, 1, maxOneliners))
-	list, err := r.c.Board.Community().Oneliners.List(r.ctx, n)
+	list, err := r.c.Community.Oneliners.List(r.ctx, n)
 	if err != nil {
 		return r.fail(err)
 	}
@@ -86,7 +85,7 @@ func (r *run) onelinersList(call goja.FunctionCall) goja.Value {
 
 // bbs.oneliners.post(text)
 func (r *run) onelinersPost(call goja.FunctionCall) goja.Value {
-	svc := r.c.Board.Community().Oneliners
+	svc := r.c.Community.Oneliners
 	_, err := svc.Post(r.ctx, r.c.User, text(call.Argument(0)))
 	if errors.Is(err, community.ErrTooLong) {
 		r.throw("A one-liner is at most " + strconv.Itoa(svc.MaxLength()) + " characters long.")
@@ -109,7 +108,7 @@ func (r *run) messagesObject() *goja.Object {
 
 // bbs.messages.areas() → the public areas' tags
 func (r *run) messageAreas(goja.FunctionCall) goja.Value {
-	areas := r.c.Board.Community().Messages.Areas()
+	areas := r.c.Community.Messages.Areas()
 	items := make([]any, len(areas))
 	for i, a := range areas {
 		items[i] = a
@@ -138,7 +137,7 @@ func (r *run) publicArea(area string) {
 	if r.c.Anonymous() {
 		r.throw("Log in with an account first.")
 	}
-	if !slices.Contains(r.c.Board.Community().Messages.Areas(), area) {
+	if !slices.Contains(r.c.Community.Messages.Areas(), area) {
 		r.throw("There is no message area called " + strconv.Quote(area) + ".")
 	}
 }
@@ -150,7 +149,7 @@ func (r *run) messagesList(call goja.FunctionCall) goja.Value {
 	r.publicArea(area)
 	// The store lists oldest first: the area's newest are at the end of
 	// the list the message screens read.
-	all, err := r.c.Board.Store().Messages.ListMessages(r.ctx, store.MessageQuery{Area: area, Limit: community.ListMax})
+	all, err := r.c.Store.Messages.ListMessages(r.ctx, store.MessageQuery{Area: area, Limit: community.ListMax})
 	if err != nil {
 		return r.fail(err)
 	}
@@ -169,7 +168,7 @@ func (r *run) messagesRead(call goja.FunctionCall) goja.Value {
 		r.throw("Log in with an account first.")
 	}
 	id := intArg(call.Argument(0), 0, 0, math53)
-	m, err := r.c.Board.Store().Messages.Message(r.ctx, id)
+	m, err := r.c.Store.Messages.Message(r.ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		r.throw("There is no message " + strconv.FormatInt(id, 10) + ".")
 	}
@@ -177,7 +176,7 @@ func (r *run) messagesRead(call goja.FunctionCall) goja.Value {
 		return r.fail(err)
 	}
 	me := store.HandleKey(r.c.User.Handle)
-	public := m.To == "" && slices.Contains(r.c.Board.Community().Messages.Areas(), m.Area)
+	public := m.To == "" && slices.Contains(r.c.Community.Messages.Areas(), m.Area)
 	letter := m.To != "" && (store.HandleKey(m.To) == me || store.HandleKey(m.From) == me)
 	if !public && !letter {
 		// The same answer as for a missing message: what others' letters
@@ -200,7 +199,7 @@ func (r *run) messagesPost(call goja.FunctionCall) goja.Value {
 	if area == "" {
 		r.throw("A message needs an area.")
 	}
-	reading := r.c.Board.Community().Messages.Reading(r.c.User)
+	reading := r.c.Community.Messages.Reading(r.c.User)
 	m, err := reading.Post(r.ctx, community.Draft{Area: area, Subject: text(o.Get("subject")), Body: text(o.Get("body"))})
 	if errors.Is(err, community.ErrTooLong) {
 		r.throw("Too long: a subject is at most " + strconv.Itoa(community.SubjectMax) + " characters, a body " +
@@ -214,7 +213,7 @@ func (r *run) messagesPost(call goja.FunctionCall) goja.Value {
 
 // bbs.who() → [{node, handle, activity, idle, host}]
 func (r *run) who(goja.FunctionCall) goja.Value {
-	online := r.c.Board.Community().Presence.Online()
+	online := r.c.Community.Presence.Online()
 	now := time.Now()
 	items := make([]any, len(online))
 	for i, s := range online {

@@ -29,7 +29,7 @@ func (r *run) dataObject() *goja.Object {
 // scriptData returns the store's script data, or throws on a board that
 // has none.
 func (r *run) scriptData() store.ScriptData {
-	d := r.c.Board.Store().ScriptData
+	d := r.c.Store.ScriptData
 	if d == nil {
 		r.throw("This board keeps no saved data for scripts.")
 	}

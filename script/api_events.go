@@ -107,7 +107,7 @@ func (r *run) publish(call goja.FunctionCall) goja.Value {
 	if !r.pubLimit.Allow() {
 		r.throw("too many events: at most " + strconv.Itoa(publishRate) + " a second")
 	}
-	r.c.Board.Events().Publish(events.Event{Topic: events.ScriptTopic(r.name), Data: events.Script{
+	r.c.Events.Publish(events.Event{Topic: events.ScriptTopic(r.name), Data: events.Script{
 		Name: name, Data: encoded, From: r.c.User.Handle, FromNode: r.c.Node(), Run: r.runID(),
 	}})
 	return goja.Undefined()
@@ -126,7 +126,7 @@ func (r *run) listen(call goja.FunctionCall) goja.Value {
 	name := r.eventName(call.Argument(0))
 	if r.events == nil {
 		r.events = &eventQueue{run: r.runID(), names: map[string]bool{}}
-		r.events.cancel = r.c.Board.Events().Subscribe(events.ScriptTopic(r.name), r.events.deliver)
+		r.events.cancel = r.c.Events.Subscribe(events.ScriptTopic(r.name), r.events.deliver)
 	}
 	q := r.events
 	q.mu.Lock()

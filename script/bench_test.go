@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/x84bbs/x84/board"
+	"github.com/x84bbs/x84/internal/app"
+	"github.com/x84bbs/x84/script"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
@@ -54,10 +56,10 @@ func (d *discardConn) Info() term.Info {
 func (d *discardConn) Resized() <-chan term.Size { return d.resized }
 
 // discardCall is a call on a discardConn.
-func (f *fixture) discardCall() (*board.Call, *discardConn, func()) {
+func (f *fixture) discardCall() (*script.Call, *discardConn, func()) {
 	conn := newDiscardConn()
 	s := session.New(conn, session.Config{})
-	c := &board.Call{Session: s, Board: f.board, User: &store.User{Handle: "bench"}, Theme: f.board.Theme()}
+	c := app.ScriptCall(&board.Call{Session: s, Board: f.board, User: &store.User{Handle: "bench"}, Theme: f.board.Theme()})
 	return c, conn, func() { s.Close() }
 }
 

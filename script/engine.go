@@ -16,7 +16,6 @@ import (
 
 	"github.com/dop251/goja"
 
-	"github.com/x84bbs/x84/board"
 	"github.com/x84bbs/x84/internal/defaults"
 	"github.com/x84bbs/x84/term"
 )
@@ -50,7 +49,7 @@ type Config struct {
 	Builtin fs.FS
 	Limits  Limits
 	// Logger receives the engine's log: scripts' errors, stops and
-	// bbs.log lines. Default: the board's logger of the call.
+	// bbs.log lines. Default: none.
 	Logger *slog.Logger
 }
 
@@ -296,10 +295,10 @@ func compile(name, src string) (*goja.Program, error) {
 // the log, and so is a name with no script; Run then returns nil, back
 // to the menu. Run returns an error only when the call is over: the
 // caller hung up, the session closed or idled out, ctx ended.
-func (e *Engine) Run(ctx context.Context, c *board.Call, name string) error {
+func (e *Engine) Run(ctx context.Context, c *Call, name string) error {
 	log := e.cfg.Logger
 	if log == nil {
-		log = c.Board.Log()
+		log = slog.New(slog.DiscardHandler)
 	}
 	p, err := e.load(name)
 	shown := capText(term.Sanitize(name), maxNameLen)

@@ -17,6 +17,7 @@ import (
 	"github.com/x84bbs/x84/board"
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/internal/app"
 	"github.com/x84bbs/x84/internal/auth"
 	"github.com/x84bbs/x84/internal/testterm"
 	"github.com/x84bbs/x84/script"
@@ -86,7 +87,7 @@ func newFixture(t testing.TB, o options) *fixture {
 		t.Fatal(err)
 	}
 	f.board, err = board.New(board.Config{Name: "Test BBS", Store: st, Events: f.bus, Accounts: f.accts,
-		Community: f.svc, Art: art.NewLibrary(f.artDir), DataDir: t.TempDir(), Scripts: f.engine, Logger: logger})
+		Community: f.svc, Art: art.NewLibrary(f.artDir), DataDir: t.TempDir(), Scripts: app.ScriptRunner(f.engine), Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func (f *fixture) run(u *store.User, name string) *caller {
 	h := session.HandlerFunc(func(ctx context.Context, s *session.Session) error {
 		s.SetUser(u.Handle)
 		call := &board.Call{Session: s, Board: f.board, User: u, Theme: f.board.Theme()}
-		err := f.engine.Run(ctx, call, name)
+		err := f.engine.Run(ctx, app.ScriptCall(call), name)
 		c.done <- err
 		if err == nil {
 			s.WriteString("\x1b[2J\x1b[HBack at the menu.")

@@ -12,7 +12,6 @@ import (
 	"github.com/dop251/goja"
 	"golang.org/x/time/rate"
 
-	"github.com/x84bbs/x84/board"
 	"github.com/x84bbs/x84/internal/logcap"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
@@ -52,7 +51,7 @@ const (
 type run struct {
 	e    *Engine
 	ctx  context.Context
-	c    *board.Call
+	c    *Call
 	name string
 	log  *slog.Logger
 	vm   *goja.Runtime
@@ -84,7 +83,7 @@ type run struct {
 
 // run runs a compiled script and turns how it ended into what the caller
 // sees and what Run returns.
-func (e *Engine) run(ctx context.Context, c *board.Call, name string, prg *goja.Program, log *slog.Logger) error {
+func (e *Engine) run(ctx context.Context, c *Call, name string, prg *goja.Program, log *slog.Logger) error {
 	c.SetActivity(name)
 	r := &run{e: e, ctx: ctx, c: c, name: name, log: log,
 		logLimit: rate.NewLimiter(logRate, logRate), pubLimit: rate.NewLimiter(publishRate, publishRate)}
@@ -258,11 +257,8 @@ func errorMessage(ex *goja.Exception) string {
 
 // tell shows the caller why a script ended, on a clear screen, and waits
 // for a key. It returns an error only when the call is over.
-func tell(ctx context.Context, c *board.Call, msg string) error {
-	theme := c.Theme
-	if theme == nil {
-		theme = c.Board.Theme()
-	}
+func tell(ctx context.Context, c *Call, msg string) error {
+	theme := c.Style
 	draw := func() {
 		sz := c.Size()
 		var b strings.Builder
@@ -271,12 +267,12 @@ func tell(ctx context.Context, c *board.Call, msg string) error {
 		for i, l := range lines {
 			b.WriteString(ui.MoveTo(2+i, 2) + theme.Error + ui.Truncate(l, sz.Cols-2))
 		}
-		b.WriteString(ui.MoveTo(3+len(lines), 2) + theme.Dim + theme.Strings.PressKey + ui.Reset)
+		b.WriteString(ui.MoveTo(3+len(lines), 2) + theme.Dim + theme.PressKey + ui.Reset)
 		c.WriteString(b.String())
 	}
 	draw()
 	err := c.AnyKey(ctx, draw)
-	if err != nil && !board.SessionOver(ctx, err) {
+	if err != nil && !c.Over(ctx, err) {
 		return nil // a failure to read a key is no reason to end the call
 	}
 	return err

@@ -140,7 +140,7 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		Files:            p.Files,
 		Theme:            cfg.Board.Theme,
 		CallerColors:     cfg.Board.CallerColors,
-		Scripts:          scripts,
+		Scripts:          ScriptRunner(scripts),
 		ThemeDir:         filepath.Join(dir, ThemeDir),
 	}
 	return p, nil
