@@ -96,6 +96,7 @@ func (r *run) setup() error {
 	}
 	set(bbs, "write", r.fn(r.write))
 	set(bbs, "print", r.fn(r.print))
+	set(bbs, "writePlain", r.fn(r.writePlain))
 	set(bbs, "clear", r.fn(r.clear))
 	set(bbs, "moveTo", r.fn(r.moveTo))
 	set(bbs, "size", r.fn(r.size))
@@ -235,6 +236,40 @@ func (r *run) write(call goja.FunctionCall) goja.Value {
 // bbs.print(text)
 func (r *run) print(call goja.FunctionCall) goja.Value {
 	r.writeText(text(call.Argument(0)) + "\n")
+	return goja.Undefined()
+}
+
+// bbs.writePlain(text, colour) writes text as it is, with no pipe or
+// @-codes (a caller's one-liner, a handle), in an optional colour given
+// as pipe codes ("|15", "|14|17"); control sequences are removed and
+// "\n" starts a new line.
+func (r *run) writePlain(call goja.FunctionCall) goja.Value {
+	s, spec := text(call.Argument(0)), ""
+	if a := call.Argument(1); !goja.IsUndefined(a) && !goja.IsNull(a) {
+		spec = text(a)
+	}
+	if len(s) > maxWrite {
+		r.throw("bbs.writePlain takes at most " + strconv.Itoa(maxWrite) + " bytes at a time")
+	}
+	var b strings.Builder
+	if spec != "" {
+		sgr, err := markup.Colour(spec, r.c.Markup().Colors)
+		if err != nil {
+			r.throw("bbs.writePlain: " + err.Error())
+		}
+		b.WriteString(sgr)
+	}
+	for i, line := range strings.Split(s, "\n") {
+		if i > 0 {
+			b.WriteString("\r\n")
+		}
+		b.WriteString(term.Sanitize(strings.TrimSuffix(line, "\r")))
+	}
+	if spec != "" {
+		b.WriteString(ui.Reset)
+	}
+	r.curRow, r.curCol = 0, 0
+	r.out(b.String())
 	return goja.Undefined()
 }
 

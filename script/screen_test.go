@@ -49,6 +49,39 @@ bbs.key();
 	}
 }
 
+// bbs.writePlain shows what a caller typed exactly: no pipe colour, no
+// @-code, no escape sequence, in the colour the script asks for.
+func TestWritePlain(t *testing.T) {
+	f := newFixture(t, options{})
+	u := f.addUser("erin")
+	f.write("plain", `
+bbs.clear();
+bbs.writePlain("said: |12red @USER@ @USER:5@ |\x1b[2J\nsecond", "|14");
+bbs.moveTo(5, 1);
+try { bbs.writePlain("x", "|99"); } catch (e) { bbs.write("refused: " + e.message); }
+bbs.key();
+`)
+	c := f.run(u, "plain")
+	scr := c.WaitFor("refused:")
+	if got := c.Line(0); got != "said: |12red @USER@ @USER:5@ |" {
+		t.Errorf("row 1 = %q; want the text as typed", got)
+	}
+	if got := c.Line(1); got != "second" {
+		t.Errorf("row 2 = %q; want the second line", got)
+	}
+	if !strings.Contains(scr, "refused: bbs.writePlain:") {
+		t.Errorf("a bad colour was not refused:\n%s", scr)
+	}
+	raw := c.Raw()
+	if bytes.Count(raw, []byte("\x1b[2J")) != 1 || !bytes.Contains(raw, []byte("\x1b[93msaid")) && !bytes.Contains(raw, []byte("\x1b[38;5;227msaid")) {
+		t.Errorf("writePlain's output: %q", raw)
+	}
+	c.Type("x")
+	if err := c.result(t); err != nil {
+		t.Errorf("Run = %v; want nil", err)
+	}
+}
+
 // bbs.key names every key as the API says, returns null when its time
 // is up, and "redraw" after a resize.
 func TestKeys(t *testing.T) {
