@@ -15,41 +15,14 @@ var HISTORY = 20; // messages kept
 
 // ---- helpers shared by the bundled scripts (each script stands alone) ----
 
-// Text a caller typed may hold "|12" or "@USER@", which bbs.write would
-// show as a colour or a value. plain marks each "|" and "@" in such text
-// and put writes text in pieces cut at the marks: bbs.write reads codes
-// only within one call, so none can be made of what a caller typed. The
-// colours in force at a cut are written again after it.
-var CUT = "\uE000";
-var CODES = /\|(?:[01]\d|2[0-3])/g;
-
-function plain(s) {
-  return String(s == null ? "" : s).replace(/\uE000/g, "").replace(/[|@]/g, "$&" + CUT);
-}
-
-function put(s) {
-  var parts = String(s).split(CUT);
-  var fg = "", bg = "";
-  for (var i = 0; i < parts.length; i++) {
-    var piece = fg + bg + parts[i];
-    if (parts[i] !== "") bbs.write(piece);
-    var codes = piece.match(CODES) || [];
-    for (var j = 0; j < codes.length; j++) {
-      if (+codes[j].slice(1) < 16) fg = codes[j];
-      else bg = codes[j];
-    }
-  }
-}
-
-// clip cuts text holding colour codes (and the marks of plain) to w
-// characters as shown.
+// clip cuts text holding colour codes to w characters as shown.
 function clip(text, w) {
   var out = "";
   var n = 0;
-  var tokens = String(text).match(/\|(?:[01]\d|2[0-3])|\uE000|[\s\S]/g) || [];
+  var tokens = String(text).match(/\|(?:[01]\d|2[0-3])|[\s\S]/g) || [];
   for (var i = 0; i < tokens.length; i++) {
     var t = tokens[i];
-    if (t.length === 1 && t !== CUT) {
+    if (t.length === 1) {
       if (n >= w) break;
       n++;
     }
@@ -177,13 +150,13 @@ function show(m, row) {
     var parts = wrap(m.lines[i], w);
     for (var j = 0; j < parts.length && row < s.rows - 3; j++) {
       bbs.moveTo(row++, 3);
-      put("|15" + plain(parts[j]));
+      bbs.writePlain(parts[j], "|15");
     }
   }
   var by = "-- " + m.handle + (m.date ? ", " + m.date : "");
   by = fit(by, s.cols - 4).replace(/\s+$/, "");
   bbs.moveTo(row + 1, Math.max(3, w + 3 - by.length));
-  put("|03" + plain(by));
+  bbs.writePlain(by, "|03");
   return row + 2;
 }
 
@@ -193,7 +166,7 @@ function status(text) {
   bbs.moveTo(s.rows, 1);
   bbs.write(fit("", s.cols - 1));
   bbs.moveTo(s.rows, 1);
-  put(clip(text, s.cols - 1));
+  bbs.write(clip(text, s.cols - 1));
 }
 
 function screen() {

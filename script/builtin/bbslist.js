@@ -25,41 +25,14 @@ var FIELDS = [
 
 // ---- helpers shared by the bundled scripts (each script stands alone) ----
 
-// Text a caller typed may hold "|12" or "@USER@", which bbs.write would
-// show as a colour or a value. plain marks each "|" and "@" in such text
-// and put writes text in pieces cut at the marks: bbs.write reads codes
-// only within one call, so none can be made of what a caller typed. The
-// colours in force at a cut are written again after it.
-var CUT = "\uE000";
-var CODES = /\|(?:[01]\d|2[0-3])/g;
-
-function plain(s) {
-  return String(s == null ? "" : s).replace(/\uE000/g, "").replace(/[|@]/g, "$&" + CUT);
-}
-
-function put(s) {
-  var parts = String(s).split(CUT);
-  var fg = "", bg = "";
-  for (var i = 0; i < parts.length; i++) {
-    var piece = fg + bg + parts[i];
-    if (parts[i] !== "") bbs.write(piece);
-    var codes = piece.match(CODES) || [];
-    for (var j = 0; j < codes.length; j++) {
-      if (+codes[j].slice(1) < 16) fg = codes[j];
-      else bg = codes[j];
-    }
-  }
-}
-
-// clip cuts text holding colour codes (and the marks of plain) to w
-// characters as shown.
+// clip cuts text holding colour codes to w characters as shown.
 function clip(text, w) {
   var out = "";
   var n = 0;
-  var tokens = String(text).match(/\|(?:[01]\d|2[0-3])|\uE000|[\s\S]/g) || [];
+  var tokens = String(text).match(/\|(?:[01]\d|2[0-3])|[\s\S]/g) || [];
   for (var i = 0; i < tokens.length; i++) {
     var t = tokens[i];
-    if (t.length === 1 && t !== CUT) {
+    if (t.length === 1) {
       if (n >= w) break;
       n++;
     }
@@ -155,13 +128,28 @@ function listAll(prefix, max) {
   return out;
 }
 
-// status writes a one-line message on the last row.
+// status writes a one-line message on the last row, cut to the window:
+// text with colour codes, or a list of such text and [text, colour]
+// pairs, text a caller typed, which is written as typed.
 function status(text) {
   var s = bbs.size();
   bbs.moveTo(s.rows, 1);
   bbs.write(fit("", s.cols - 1));
   bbs.moveTo(s.rows, 1);
-  put(clip(text, s.cols - 1));
+  var pieces = Array.isArray(text) ? text : [text];
+  var left = s.cols - 1;
+  for (var i = 0; i < pieces.length && left > 0; i++) {
+    var p = pieces[i];
+    if (Array.isArray(p)) {
+      var typed = String(p[0] == null ? "" : p[0]).slice(0, left);
+      left -= typed.length;
+      if (typed !== "") bbs.writePlain(typed, p[1]);
+    } else {
+      var cut = clip(p, left);
+      left -= cut.replace(/\|(?:[01]\d|2[0-3])/g, "").length;
+      bbs.write(cut);
+    }
+  }
 }
 
 // say writes a line on the last row and scrolls the screen up, as a
@@ -194,7 +182,7 @@ function choose(o) {
     }
     if (full) {
       bbs.clear();
-      put("|11" + plain(fit(o.title, s.cols - 1)));
+      bbs.writePlain(fit(o.title, s.cols - 1), "|11");
       bbs.moveTo(2, 1);
       bbs.write("|08" + fit(o.header, s.cols - 1));
       for (var i = top; i < o.count && i < top + page; i++) listRow(o, i, i === sel, 3 + i - top, s.cols);
@@ -245,7 +233,7 @@ function choose(o) {
 function listRow(o, i, on, row, cols) {
   if (i < 0 || i >= o.count) return;
   bbs.moveTo(row, 1);
-  put((on ? "|17|15" : "|07") + plain(fit(o.row(i), cols - 1)));
+  bbs.writePlain(fit(o.row(i), cols - 1), on ? "|17|15" : "|07");
 }
 
 // ---- entries ----
@@ -346,19 +334,19 @@ function ask(old) {
       if (f.name === "address") {
         var a = address(v);
         if (a.error) {
-          say("|12" + plain(a.error));
+          say([[a.error, "|12"]]);
           continue;
         }
         var dup = taken(a.address, old ? old.key : "");
         if (dup) {
-          say("|12" + plain(a.address) + " is already listed, as " + plain(dup.name) + ".");
+          say([[a.address, "|12"], "|12 is already listed, as ", [dup.name, "|12"], "|12."]);
           continue;
         }
         v = a.address;
       }
       break;
     }
-    say(label + "|15" + plain(v));
+    say([label, [v, "|15"]]);
     e[f.name] = v;
   }
   return e;
@@ -370,21 +358,23 @@ function view(e) {
     var s = bbs.size();
     var w = Math.max(10, s.cols - 15);
     bbs.clear();
-    put("|11" + plain(fit(e.name, s.cols - 1)));
+    bbs.writePlain(fit(e.name, s.cols - 1), "|11");
     var rows = [["Address", e.address], ["Sysop", e.sysop], ["Software", e.software]];
     var row = 3;
     for (var i = 0; i < rows.length; i++) {
       bbs.moveTo(row++, 1);
-      put("|08" + fit(rows[i][0], 13) + "|15" + plain(fit(rows[i][1] || "", w)));
+      bbs.write("|08" + fit(rows[i][0], 13));
+      bbs.writePlain(fit(rows[i][1] || "", w), "|15");
     }
     var desc = wrap(e.description || "", w);
     for (var j = 0; j < desc.length && row < s.rows - 2; j++) {
       bbs.moveTo(row++, 1);
-      put("|08" + fit(j === 0 ? "Description" : "", 13) + "|07" + plain(desc[j]));
+      bbs.write("|08" + fit(j === 0 ? "Description" : "", 13));
+      bbs.writePlain(desc[j], "|07");
     }
     bbs.moveTo(Math.min(row + 1, s.rows - 1), 1);
-    put("|08" + plain(fit("Added by " + (e.addedBy || "?") + " on " + (e.added || "?") +
-      (e.updated ? ", changed " + e.updated : ""), s.cols - 1)));
+    bbs.writePlain(fit("Added by " + (e.addedBy || "?") + " on " + (e.added || "?") +
+      (e.updated ? ", changed " + e.updated : ""), s.cols - 1), "|08");
     status(mayChange(e) ? "|15e|08dit  |15d|08elete  |15q|08 back" : "|15q|08 back");
     var k = lower(bbs.key(600000));
     if (k !== "redraw") return k;
@@ -421,7 +411,7 @@ function add(loaded) {
   if (addedToday()) return false;
   var dup = taken(e.address, "", now.items);
   if (dup) {
-    say("|12" + plain(e.address) + " was added meanwhile, as " + plain(dup.name) + ".");
+    say([[e.address, "|12"], "|12 was added meanwhile, as ", [dup.name, "|12"], "|12."]);
     bbs.pause();
     return false;
   }
@@ -458,7 +448,7 @@ function pruneLast() {
 function edit(old) {
   bbs.clear();
   bbs.moveTo(bbs.size().rows, 1);
-  say("|11Change " + plain(old.name));
+  say(["|11Change ", [old.name, "|11"]]);
   say("|08Enter keeps a value; Esc cancels.");
   var e = ask(old);
   if (!e) return false;
@@ -474,7 +464,7 @@ function edit(old) {
 function remove(e) {
   var s = bbs.size();
   bbs.moveTo(s.rows - 1, 1);
-  put("|12" + plain(fit(e.name + "  " + e.address, s.cols - 1)));
+  bbs.writePlain(fit(e.name + "  " + e.address, s.cols - 1), "|12");
   if (!bbs.confirm("Delete this board from the list?")) return false;
   bbs.data.delete(e.key);
   bbs.log("bbslist: deleted " + e.address);
@@ -511,7 +501,7 @@ function main() {
     else if (k === "e" && e && mayChange(e)) edit(e);
     else if (k === "d" && e && mayChange(e)) remove(e);
     else if ((k === "e" || k === "d") && e) {
-      note = "|12Only whoever added " + plain(fit(e.name, 30).replace(/\s+$/, "")) + ", or a sysop, can change it.";
+      note = ["|12Only whoever added ", [fit(e.name, 30).replace(/\s+$/, ""), "|12"], "|12, or a sysop, can change it."];
     }
   }
 }

@@ -57,32 +57,6 @@ var turns = SHAPES.map(function (shape) {
 
 // ---- helpers shared by the bundled scripts (each script stands alone) ----
 
-// Text a caller typed may hold "|12" or "@USER@", which bbs.write would
-// show as a colour or a value. plain marks each "|" and "@" in such text
-// and put writes text in pieces cut at the marks: bbs.write reads codes
-// only within one call, so none can be made of what a caller typed. The
-// colours in force at a cut are written again after it.
-var CUT = "\uE000";
-var CODE = /\|(?:[01]\d|2[0-3])/g;
-
-function plain(s) {
-  return String(s == null ? "" : s).replace(/\uE000/g, "").replace(/[|@]/g, "$&" + CUT);
-}
-
-function put(s) {
-  var parts = String(s).split(CUT);
-  var fg = "", bg = "";
-  for (var i = 0; i < parts.length; i++) {
-    var piece = fg + bg + parts[i];
-    if (parts[i] !== "") bbs.write(piece);
-    var codes = piece.match(CODE) || [];
-    for (var j = 0; j < codes.length; j++) {
-      if (+codes[j].slice(1) < 16) fg = codes[j];
-      else bg = codes[j];
-    }
-  }
-}
-
 // fit cuts or pads s to exactly w characters.
 function fit(s, w) {
   s = String(s == null ? "" : s);
@@ -225,8 +199,11 @@ function drawTable(rows, top, cols) {
     var r = rows[i];
     var mine = !anonymous() && r.handle.toLowerCase() === me;
     bbs.moveTo(top + 1 + i, 1);
-    put((mine ? "|14" : i === 0 ? "|11" : "|03") + fitRight(i + 1, 3) + "  " + plain(fit(r.handle, 20)) +
-      fitRight(r.score, 8) + (wide ? fitRight(r.lines | 0, 7) + "  " + plain(fit(r.date, 10)) : ""));
+    var colour = mine ? "|14" : i === 0 ? "|11" : "|03";
+    bbs.write(colour + fitRight(i + 1, 3) + "  ");
+    bbs.writePlain(fit(r.handle, 20), colour);
+    bbs.write(colour + fitRight(r.score, 8) + (wide ? fitRight(r.lines | 0, 7) + "  " : ""));
+    if (wide) bbs.writePlain(fit(r.date, 10), colour);
   }
 }
 
@@ -281,7 +258,8 @@ function lobby(again, message) {
     pollEvents();
     var s = bbs.size();
     bbs.clear();
-    put("|11B L O C K S|07   |08" + plain(fit(bbs.board && bbs.board.name ? bbs.board.name : "", s.cols - 15)));
+    bbs.write("|11B L O C K S|07   ");
+    bbs.writePlain(fit(bbs.board && bbs.board.name ? bbs.board.name : "", s.cols - 15), "|08");
     var rows = table();
     var top = 3;
     drawTable(rows, top, s.cols);
@@ -289,12 +267,12 @@ function lobby(again, message) {
     var lines = message ? wrap(message, s.cols - 1) : [];
     for (var i = 0; i < lines.length && row < s.rows - 1; i++, row++) {
       bbs.moveTo(row, 1);
-      put("|14" + plain(lines[i]));
+      bbs.writePlain(lines[i], "|14");
     }
     lines = notice ? wrap(notice, s.cols - 1) : [];
     for (var j = 0; j < lines.length && row < s.rows - 1; j++, row++) {
       bbs.moveTo(row, 1);
-      put("|13" + plain(lines[j]));
+      bbs.writePlain(lines[j], "|13");
     }
     bbs.moveTo(s.rows, 1);
     bbs.write(again ? "Play again? |15y|07/|15n|07 " : "|15Enter|07 to play, |15q|07 to leave ");
@@ -481,10 +459,12 @@ Game.prototype.full = function () {
   this.update();
 };
 
-// panelText writes text on panel row n.
-Game.prototype.panelText = function (n, text) {
+// panelText writes sysop text on panel row n, or with a colour, text as
+// typed (a caller's handle in a notice).
+Game.prototype.panelText = function (n, text, colour) {
   bbs.moveTo(this.top + n, this.px);
-  put(text);
+  if (colour === undefined) bbs.write(text);
+  else bbs.writePlain(text, colour);
 };
 
 // cellAt returns what cell x, y should show: 0 for empty, or shape + 1.
@@ -573,7 +553,7 @@ Game.prototype.message = function (text, colour) {
     if (lines[n] !== "" && lines[n].length + 1 + w.length > PANEL_W) n++;
     if (n < 2) lines[n] += (lines[n] === "" ? "" : " ") + w;
   }
-  for (var l = 0; l < 2; l++) this.panelText(first + l, colour + plain(fit(lines[l], PANEL_W)));
+  for (var l = 0; l < 2; l++) this.panelText(first + l, fit(lines[l], PANEL_W), colour);
 };
 
 // ask shows a question at the foot of the panel and waits for y or n;

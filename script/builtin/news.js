@@ -19,41 +19,14 @@ var MAX_VALUE = 65536; // bytes in a saved value
 
 // ---- helpers shared by the bundled scripts (each script stands alone) ----
 
-// Text a caller typed may hold "|12" or "@USER@", which bbs.write would
-// show as a colour or a value. plain marks each "|" and "@" in such text
-// and put writes text in pieces cut at the marks: bbs.write reads codes
-// only within one call, so none can be made of what a caller typed. The
-// colours in force at a cut are written again after it.
-var CUT = "\uE000";
-var CODES = /\|(?:[01]\d|2[0-3])/g;
-
-function plain(s) {
-  return String(s == null ? "" : s).replace(/\uE000/g, "").replace(/[|@]/g, "$&" + CUT);
-}
-
-function put(s) {
-  var parts = String(s).split(CUT);
-  var fg = "", bg = "";
-  for (var i = 0; i < parts.length; i++) {
-    var piece = fg + bg + parts[i];
-    if (parts[i] !== "") bbs.write(piece);
-    var codes = piece.match(CODES) || [];
-    for (var j = 0; j < codes.length; j++) {
-      if (+codes[j].slice(1) < 16) fg = codes[j];
-      else bg = codes[j];
-    }
-  }
-}
-
-// clip cuts text holding colour codes (and the marks of plain) to w
-// characters as shown.
+// clip cuts text holding colour codes to w characters as shown.
 function clip(text, w) {
   var out = "";
   var n = 0;
-  var tokens = String(text).match(/\|(?:[01]\d|2[0-3])|\uE000|[\s\S]/g) || [];
+  var tokens = String(text).match(/\|(?:[01]\d|2[0-3])|[\s\S]/g) || [];
   for (var i = 0; i < tokens.length; i++) {
     var t = tokens[i];
-    if (t.length === 1 && t !== CUT) {
+    if (t.length === 1) {
       if (n >= w) break;
       n++;
     }
@@ -145,13 +118,28 @@ function listAll(prefix, max) {
   return out;
 }
 
-// status writes a one-line message on the last row.
+// status writes a one-line message on the last row, cut to the window:
+// text with colour codes, or a list of such text and [text, colour]
+// pairs, text a caller typed, which is written as typed.
 function status(text) {
   var s = bbs.size();
   bbs.moveTo(s.rows, 1);
   bbs.write(fit("", s.cols - 1));
   bbs.moveTo(s.rows, 1);
-  put(clip(text, s.cols - 1));
+  var pieces = Array.isArray(text) ? text : [text];
+  var left = s.cols - 1;
+  for (var i = 0; i < pieces.length && left > 0; i++) {
+    var p = pieces[i];
+    if (Array.isArray(p)) {
+      var typed = String(p[0] == null ? "" : p[0]).slice(0, left);
+      left -= typed.length;
+      if (typed !== "") bbs.writePlain(typed, p[1]);
+    } else {
+      var cut = clip(p, left);
+      left -= cut.replace(/\|(?:[01]\d|2[0-3])/g, "").length;
+      bbs.write(cut);
+    }
+  }
 }
 
 // say writes a line on the last row and scrolls the screen up, as a
@@ -183,7 +171,7 @@ function choose(o) {
     }
     if (full) {
       bbs.clear();
-      put("|11" + plain(fit(o.title, s.cols - 1)));
+      bbs.writePlain(fit(o.title, s.cols - 1), "|11");
       bbs.moveTo(2, 1);
       bbs.write("|08" + fit(o.header, s.cols - 1));
       for (var i = top; i < o.count && i < top + page; i++) listRow(o, i, i === sel, 3 + i - top, s.cols);
@@ -233,7 +221,7 @@ function choose(o) {
 function listRow(o, i, on, row, cols) {
   if (i < 0 || i >= o.count) return;
   bbs.moveTo(row, 1);
-  put((on ? "|17|15" : "|07") + plain(fit(o.row(i), cols - 1)));
+  bbs.writePlain(fit(o.row(i), cols - 1), on ? "|17|15" : "|07");
 }
 
 // ---- laying out sysop text ----
@@ -347,10 +335,10 @@ function read(list, i) {
         s = bbs.size();
         bbs.clear();
         shown = [];
-        put("|15" + plain(fit(b.title, s.cols - 1)));
+        bbs.writePlain(fit(b.title, s.cols - 1), "|15");
         bbs.moveTo(2, 1);
-        put("|08" + plain(fit(String(b.date || "") + (b.author ? "  by " + b.author : "") +
-          (b.updated && b.updated !== b.date ? "  (updated " + b.updated + ")" : ""), s.cols - 1)));
+        bbs.writePlain(fit(String(b.date || "") + (b.author ? "  by " + b.author : "") +
+          (b.updated && b.updated !== b.date ? "  (updated " + b.updated + ")" : ""), s.cols - 1), "|08");
         redraw = false;
       }
       // Each row is written over what it showed before, padded only as
@@ -458,7 +446,7 @@ function edit(b) {
     bbs.pause();
     return false;
   }
-  say("|15Title:|07 " + plain(title));
+  say(["|15Title:|07 ", [title, "|07"]]);
   var lines = b ? b.body.split("\n") : [];
   // A body that cannot be saved comes back to be shortened, not lost.
   for (var tries = 0; tries < 100; tries++) {
@@ -488,7 +476,7 @@ function edit(b) {
     try {
       bbs.data.set(b ? b.key : newKey(), value);
     } catch (e) {
-      say("|12It could not be saved: " + plain(e && e.message ? e.message : e));
+      say(["|12It could not be saved: ", [e && e.message ? e.message : e, "|12"]]);
       say("|12Your lines come back to edit; Esc gives up.");
       continue;
     }
@@ -508,7 +496,7 @@ function newKey() {
 function remove(b) {
   var s = bbs.size();
   bbs.moveTo(s.rows - 1, 1);
-  put("|12" + plain(fit(b.title, s.cols - 1)));
+  bbs.writePlain(fit(b.title, s.cols - 1), "|12");
   if (!bbs.confirm("Delete this bulletin?")) return false;
   bbs.data.delete(b.key);
   bbs.log("news: deleted " + JSON.stringify(b.title));
