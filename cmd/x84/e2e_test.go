@@ -778,3 +778,26 @@ func TestUserCommands(t *testing.T) {
 		t.Errorf("x84 user list --json printed %s", out)
 	}
 }
+
+// logSays reports whether the server's log comes to hold text within
+// ten seconds. The log arrives through a pipe, so a line the server
+// wrote before drawing a screen can reach the test after the screen.
+func (s *server) logSays(text string) bool {
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(s.log.String(), text) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return true
+}
+
+// waitLog waits until the server's log holds text, failing the test if
+// it never does.
+func waitLog(t *testing.T, s *server, text string) {
+	t.Helper()
+	if !s.logSays(text) {
+		t.Fatalf("the log never said %q:\n%s", text, s.log.String())
+	}
+}

@@ -181,7 +181,7 @@ func TestFilesTelnetZmodem(t *testing.T) {
 	p.keys("q1")
 	p.wait("Files in Demo files (5 files")
 	p.wait("Bob's binary")
-	if !strings.Contains(s.log.String(), "files: download") {
+	if !s.logSays("files: download") {
 		t.Errorf("the log has no download line")
 	}
 }

@@ -106,15 +106,3 @@ func writeMenu(t *testing.T, path string, data []byte) {
 	}
 	time.Sleep(1100 * time.Millisecond)
 }
-
-// waitLog waits until the server's log holds text.
-func waitLog(t *testing.T, s *server, text string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(s.log.String(), text) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the log never said %q:\n%s", text, s.log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}

@@ -75,7 +75,7 @@ func TestSetupCode(t *testing.T) {
 	if scr := third.waitScreen("Create the account trent?"); strings.Contains(scr, "Setup code") {
 		t.Errorf("the setup code is asked for after it was spent:\n%s", scr)
 	}
-	if !strings.Contains(s.log.String(), `msg="setup code used; the board has its sysop" user=opal`) {
+	if !s.logSays(`msg="setup code used; the board has its sysop" user=opal`) {
 		t.Errorf("the log does not say who used the setup code:\n%s", s.log.String())
 	}
 }

@@ -300,7 +300,7 @@ func TestSFTPDropBoxAndOwnership(t *testing.T) {
 	if !strings.Contains(out, `"/uploads/3.txt": Failure`) {
 		t.Errorf("erin's 3rd file with a limit of 2:\n%s", out)
 	}
-	if !strings.Contains(s.log.String(), "at most 2 files in /uploads") {
+	if !s.logSays("at most 2 files in /uploads") {
 		t.Errorf("the log does not say why the 3rd file was refused")
 	}
 

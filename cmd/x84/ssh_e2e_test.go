@@ -319,7 +319,7 @@ func TestSFTPOverQuota(t *testing.T) {
 	if !strings.Contains(string(out), `write remote "/uploads/big.bin": Failure`) {
 		t.Errorf("sftp output lacks the refusal: %q", out)
 	}
-	if !strings.Contains(s.log.String(), "quota") {
+	if !s.logSays("quota") {
 		t.Errorf("the server did not log why it refused the upload")
 	}
 	uploads := filepath.Join(s.dir, "files", "uploads")
