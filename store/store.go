@@ -48,6 +48,20 @@ const (
 	GroupSysop = "sysop"
 	// GroupLocked's members may not log in (a sysop's ban of an account).
 	GroupLocked = "locked"
+	// GroupUnvalidated's members await a sysop's validation: they may log
+	// in, but access rules count their level as 0 and their other groups
+	// as absent.
+	GroupUnvalidated = "unvalidated"
+)
+
+// Security levels.
+const (
+	// MaxLevel is the highest security level, a sysop's.
+	MaxLevel = 255
+	// DefaultLevel is the level of accounts made before levels existed
+	// (other than sysops), and of new accounts unless the board says
+	// otherwise.
+	DefaultLevel = 10
 )
 
 // HandleKey returns the form in which handles are compared: Unicode NFC
@@ -84,7 +98,46 @@ type User struct {
 	// Signature is a short text shown under the user's profile and
 	// messages; may hold newlines.
 	Signature string
+	// Level is the security level, 0 to MaxLevel: message and file
+	// areas, doors, menu entries and scripts may require one.
+	Level int
+	// Accessible asks for screens of plain lines (no cursor movement,
+	// art or colour), for screen readers and braille displays.
+	Accessible bool
+	// Language is the tag of the language the user chose ("de"); ""
+	// follows the terminal's LANG, then the board's default.
+	Language string
+	// TOTP is the user's second factor; its Secret is "" when none.
+	TOTP TOTP
+	// Reset is a password reset mailed to the user and not yet used.
+	Reset Reset
 }
+
+// TOTP is a time-based one-time password second factor (RFC 6238).
+// These are secrets: never show or log them.
+type TOTP struct {
+	// Secret is the shared key, base32 without padding; "" when the
+	// user has no second factor.
+	Secret string
+	// LastStep is the time step of the last code accepted, so that a
+	// code is never accepted twice.
+	LastStep int64
+	// Recovery holds the hashes of the unused recovery codes.
+	Recovery []string
+}
+
+// Reset is a pending password reset.
+type Reset struct {
+	// Hash is the hash of the token mailed; "" when none is pending.
+	Hash string
+	// Expires is when the token stops working.
+	Expires time.Time
+	// Sent is when the last reset mail was sent (rate limit per user).
+	Sent time.Time
+}
+
+// Sysop reports whether the user is one of the board's sysops.
+func (u *User) Sysop() bool { return u.InGroup(GroupSysop) }
 
 // InGroup reports whether the user belongs to group g.
 func (u *User) InGroup(g string) bool {

@@ -30,6 +30,7 @@ const (
 	millis           // Unix milliseconds, never 0
 	millis0          // Unix milliseconds, 0 for the zero time (NULL here)
 	identity         // an id PostgreSQL would generate; copied as it is
+	boolean          // SQLite's INTEGER 0 or 1
 )
 
 // copyTable is one table, in an order that puts every table after the
@@ -51,6 +52,8 @@ func cols(spec string) []column {
 			c.kind = millis0
 		case "id":
 			c.kind = identity
+		case "b":
+			c.kind = boolean
 		}
 		cs = append(cs, c)
 	}
@@ -58,10 +61,11 @@ func cols(spec string) []column {
 }
 
 // copyTables is the schema both engines share at SQLite's version
-// sqliteVersion (PostgreSQL's 0001 and 0004; 0002 and 0003 are the
+// sqliteVersion (PostgreSQL's 0001, 0004 and 0005; 0002 and 0003 are the
 // cluster's own).
 var copyTables = []copyTable{
-	{"users", cols("id:id handle handle_key password real_name location email encoding created:t last_call:t0 calls signature")},
+	{"users", cols("id:id handle handle_key password real_name location email encoding created:t last_call:t0 calls signature " +
+		"level accessible:b language totp_secret totp_step recovery reset_hash reset_expires:t0 reset_sent:t0")},
 	{"user_groups", cols("user_id grp")},
 	{"calls", cols("id:id handle location at:t calls kind")},
 	{"oneliners", cols("id:id handle handle_key text posted:t")},
@@ -82,7 +86,7 @@ var copyTables = []copyTable{
 // sqliteVersion is the SQLite schema version whose tables copyTables
 // describes; a file at another version is refused rather than copied
 // wrong.
-const sqliteVersion = 7
+const sqliteVersion = 8
 
 // CopyProgress reports a copy under way: the table being copied, the
 // rows copied from it so far and its number of rows.
@@ -250,6 +254,13 @@ func (r *rowSource) Next() bool {
 			} else {
 				raw[i] = time.UnixMilli(ms).UTC()
 			}
+		case boolean:
+			n, ok := raw[i].(int64)
+			if !ok {
+				r.err = fmt.Errorf("column %s holds %T, not 0 or 1", c.name, raw[i])
+				return false
+			}
+			raw[i] = n != 0
 		}
 	}
 	r.vals = raw

@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
-const userColumns = `id, handle, password, real_name, location, email, encoding, created, last_call, calls, signature`
+const userColumns = `id, handle, password, real_name, location, email, encoding, created, last_call, calls, signature,
+	level, accessible, language, totp_secret, totp_step, recovery, reset_hash, reset_expires, reset_sent`
 
 // CreateUser implements store.Users.
 func (e *engine) CreateUser(ctx context.Context, u *store.User) error {
@@ -21,10 +23,13 @@ func (e *engine) CreateUser(ctx context.Context, u *store.User) error {
 	var id int64
 	err := e.write(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO users
-			(handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls, signature)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			(handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls, signature,
+			level, accessible, language, totp_secret, totp_step, recovery, reset_hash, reset_expires, reset_sent)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id`,
 			u.Handle, store.HandleKey(u.Handle), u.Password, u.RealName, u.Location, u.Email,
-			u.Encoding, ts(created), ts(u.LastCall), u.Calls, u.Signature).Scan(&id)
+			u.Encoding, ts(created), ts(u.LastCall), u.Calls, u.Signature,
+			u.Level, u.Accessible, u.Language, u.TOTP.Secret, u.TOTP.LastStep, strings.Join(u.TOTP.Recovery, " "),
+			u.Reset.Hash, ts(u.Reset.Expires), ts(u.Reset.Sent)).Scan(&id)
 		if isUnique(err) {
 			return store.ErrExists
 		}
@@ -46,12 +51,11 @@ func (e *engine) User(ctx context.Context, handle string) (*store.User, error) {
 	// One statement, one round trip: every screen of every caller asks
 	// (the main menu reads the caller's account each time it is drawn).
 	var groups []byte
-	var u store.User
-	err := e.db.QueryRowContext(ctx, `SELECT `+userColumns+`,
+	var u *store.User
+	row := e.db.QueryRowContext(ctx, `SELECT `+userColumns+`,
 		coalesce((SELECT json_agg(grp ORDER BY grp) FROM user_groups WHERE user_id = users.id), '[]')
-		FROM users WHERE handle_key = $1`, store.HandleKey(handle)).Scan(
-		&u.ID, &u.Handle, &u.Password, &u.RealName, &u.Location, &u.Email,
-		&u.Encoding, at(&u.Created), at(&u.LastCall), &u.Calls, &u.Signature, &groups)
+		FROM users WHERE handle_key = $1`, store.HandleKey(handle))
+	u, err := scanUserAnd(row, &groups)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = store.ErrNotFound
 	}
@@ -64,7 +68,7 @@ func (e *engine) User(ctx context.Context, handle string) (*store.User, error) {
 	if len(u.Groups) == 0 {
 		u.Groups = nil // as SQLite's engine gives it
 	}
-	return &u, nil
+	return u, nil
 }
 
 // readUser reads the account matching a condition on users (with $1 for
@@ -118,10 +122,12 @@ func (e *engine) ModifyUser(ctx context.Context, id int64, change func(*store.Us
 func saveUser(ctx context.Context, tx *sql.Tx, u *store.User) error {
 	res, err := tx.ExecContext(ctx, `UPDATE users SET
 		handle = $1, handle_key = $2, password = $3, real_name = $4, location = $5, email = $6,
-		encoding = $7, signature = $8
-		WHERE id = $9`,
+		encoding = $7, signature = $8, level = $9, accessible = $10, language = $11, totp_secret = $12,
+		totp_step = $13, recovery = $14, reset_hash = $15, reset_expires = $16, reset_sent = $17
+		WHERE id = $18`,
 		u.Handle, store.HandleKey(u.Handle), u.Password, u.RealName, u.Location, u.Email, u.Encoding,
-		u.Signature, u.ID)
+		u.Signature, u.Level, u.Accessible, u.Language, u.TOTP.Secret,
+		u.TOTP.LastStep, strings.Join(u.TOTP.Recovery, " "), u.Reset.Hash, ts(u.Reset.Expires), ts(u.Reset.Sent), u.ID)
 	if isUnique(err) {
 		return store.ErrExists
 	}
@@ -217,12 +223,20 @@ func putGroups(ctx context.Context, tx *sql.Tx, id int64, groups []string) error
 }
 
 // scanUser reads one row of userColumns; Groups is left empty.
-func scanUser(row sqldb.Scanner) (*store.User, error) {
+func scanUser(row sqldb.Scanner) (*store.User, error) { return scanUserAnd(row) }
+
+// scanUserAnd reads one row of userColumns followed by the columns
+// scanned into more.
+func scanUserAnd(row sqldb.Scanner, more ...any) (*store.User, error) {
 	var u store.User
-	err := row.Scan(&u.ID, &u.Handle, &u.Password, &u.RealName, &u.Location, &u.Email,
-		&u.Encoding, at(&u.Created), at(&u.LastCall), &u.Calls, &u.Signature)
-	if err != nil {
+	var recovery string
+	dest := append([]any{&u.ID, &u.Handle, &u.Password, &u.RealName, &u.Location, &u.Email,
+		&u.Encoding, at(&u.Created), at(&u.LastCall), &u.Calls, &u.Signature,
+		&u.Level, &u.Accessible, &u.Language, &u.TOTP.Secret, &u.TOTP.LastStep, &recovery,
+		&u.Reset.Hash, at(&u.Reset.Expires), at(&u.Reset.Sent)}, more...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
+	u.TOTP.Recovery = strings.Fields(recovery)
 	return &u, nil
 }

@@ -623,3 +623,38 @@ func TestUpgradeFromV3(t *testing.T) {
 		t.Errorf("foreign_key_check after upgrade = %d violations, %v; want 0", fk, err)
 	}
 }
+
+// TestUpgradeFromV7: migration 0008 gives sysops the highest level and
+// everyone else the default, and leaves no one with a second factor or
+// a reset pending.
+func TestUpgradeFromV7(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x84.db")
+	user := func(h string) string {
+		return `INSERT INTO users (handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls)
+			VALUES ('` + h + `', '` + store.HandleKey(h) + `', 'x', '', '', '', 'utf-8', 0, 0, 0)`
+	}
+	w := atVersion(t, path, 7, []stmt{
+		{user("Ada"), nil},
+		{user("Bo"), nil},
+		{`INSERT INTO user_groups (user_id, grp) SELECT id, 'sysop' FROM users WHERE handle = 'Ada'`, nil},
+		{`INSERT INTO user_groups (user_id, grp) SELECT id, 'users' FROM users WHERE handle = 'Bo'`, nil},
+	})
+	s := upgrade(t, w, path, 7)
+	for _, tt := range []struct {
+		handle string
+		level  int
+	}{
+		{"Ada", store.MaxLevel},
+		{"Bo", store.DefaultLevel},
+	} {
+		u, err := s.Users.User(t.Context(), tt.handle)
+		if err != nil {
+			t.Fatalf("User(%q) after upgrade = %v", tt.handle, err)
+		}
+		if u.Level != tt.level || u.Accessible || u.Language != "" || u.TOTP.Secret != "" ||
+			len(u.TOTP.Recovery) != 0 || u.Reset.Hash != "" || !u.Reset.Expires.IsZero() {
+			t.Errorf("User(%q) after upgrade: level %d, accessible %v, language %q, totp %+v, reset %+v; want level %d and nothing else set",
+				tt.handle, u.Level, u.Accessible, u.Language, u.TOTP, u.Reset, tt.level)
+		}
+	}
+}

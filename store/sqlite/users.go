@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/store/internal/sqldb"
 )
 
-const userColumns = `id, handle, password, real_name, location, email, encoding, created, last_call, calls, signature`
+const userColumns = `id, handle, password, real_name, location, email, encoding, created, last_call, calls, signature,
+	level, accessible, language, totp_secret, totp_step, recovery, reset_hash, reset_expires, reset_sent`
 
 // CreateUser implements store.Users.
 func (e *engine) CreateUser(ctx context.Context, u *store.User) error {
@@ -22,10 +24,13 @@ func (e *engine) CreateUser(ctx context.Context, u *store.User) error {
 	var id int64
 	err := e.write(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO users
-			(handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls, signature)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			(handle, handle_key, password, real_name, location, email, encoding, created, last_call, calls, signature,
+			level, accessible, language, totp_secret, totp_step, recovery, reset_hash, reset_expires, reset_sent)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			u.Handle, store.HandleKey(u.Handle), u.Password, u.RealName, u.Location, u.Email,
-			u.Encoding, millis(created), millis(u.LastCall), u.Calls, u.Signature).Scan(&id)
+			u.Encoding, millis(created), millis(u.LastCall), u.Calls, u.Signature,
+			u.Level, u.Accessible, u.Language, u.TOTP.Secret, u.TOTP.LastStep, strings.Join(u.TOTP.Recovery, " "),
+			u.Reset.Hash, millis(u.Reset.Expires), millis(u.Reset.Sent)).Scan(&id)
 		if isUnique(err) {
 			return store.ErrExists
 		}
@@ -105,10 +110,12 @@ func (e *engine) ModifyUser(ctx context.Context, id int64, change func(*store.Us
 func saveUser(ctx context.Context, tx *sql.Tx, u *store.User) error {
 	res, err := tx.ExecContext(ctx, `UPDATE users SET
 		handle = ?, handle_key = ?, password = ?, real_name = ?, location = ?, email = ?, encoding = ?,
-		signature = ?
+		signature = ?, level = ?, accessible = ?, language = ?, totp_secret = ?, totp_step = ?, recovery = ?,
+		reset_hash = ?, reset_expires = ?, reset_sent = ?
 		WHERE id = ?`,
 		u.Handle, store.HandleKey(u.Handle), u.Password, u.RealName, u.Location, u.Email, u.Encoding,
-		u.Signature, u.ID)
+		u.Signature, u.Level, u.Accessible, u.Language, u.TOTP.Secret, u.TOTP.LastStep, strings.Join(u.TOTP.Recovery, " "),
+		u.Reset.Hash, millis(u.Reset.Expires), millis(u.Reset.Sent), u.ID)
 	if isUnique(err) {
 		return store.ErrExists
 	}
@@ -196,13 +203,19 @@ func putGroups(ctx context.Context, tx *sql.Tx, id int64, groups []string) error
 // scanUser reads one row of userColumns; Groups is left empty.
 func scanUser(row sqldb.Scanner) (*store.User, error) {
 	var u store.User
-	var created, lastCall int64
+	var created, lastCall, resetExpires, resetSent int64
+	var recovery string
 	err := row.Scan(&u.ID, &u.Handle, &u.Password, &u.RealName, &u.Location, &u.Email,
-		&u.Encoding, &created, &lastCall, &u.Calls, &u.Signature)
+		&u.Encoding, &created, &lastCall, &u.Calls, &u.Signature,
+		&u.Level, &u.Accessible, &u.Language, &u.TOTP.Secret, &u.TOTP.LastStep, &recovery,
+		&u.Reset.Hash, &resetExpires, &resetSent)
 	if err != nil {
 		return nil, err
 	}
 	u.Created = fromMillis(created)
 	u.LastCall = fromMillis(lastCall)
+	u.TOTP.Recovery = strings.Fields(recovery)
+	u.Reset.Expires = fromMillis(resetExpires)
+	u.Reset.Sent = fromMillis(resetSent)
 	return &u, nil
 }

@@ -182,6 +182,7 @@ func newUser(handle string) *store.User {
 		Groups:   []string{"users"},
 		Encoding: store.EncodingUTF8,
 		Created:  base(),
+		Level:    store.DefaultLevel,
 		// Two lines, UTF-8, and the classic "-- " separator.
 		Signature: "-- \n" + handle + " ✶ x84\n",
 	}
@@ -247,6 +248,23 @@ func diffUser(got, want *store.User) []string {
 	}
 	if got.Signature != want.Signature {
 		field("Signature", got.Signature, want.Signature)
+	}
+	if got.Level != want.Level {
+		field("Level", got.Level, want.Level)
+	}
+	if got.Accessible != want.Accessible {
+		field("Accessible", got.Accessible, want.Accessible)
+	}
+	if got.Language != want.Language {
+		field("Language", got.Language, want.Language)
+	}
+	if got.TOTP.Secret != want.TOTP.Secret || got.TOTP.LastStep != want.TOTP.LastStep ||
+		!slices.Equal(got.TOTP.Recovery, want.TOTP.Recovery) {
+		field("TOTP", got.TOTP, want.TOTP)
+	}
+	if got.Reset.Hash != want.Reset.Hash || !sameTime(got.Reset.Expires, want.Reset.Expires) ||
+		!sameTime(got.Reset.Sent, want.Reset.Sent) {
+		field("Reset", got.Reset, want.Reset)
 	}
 	return d
 }

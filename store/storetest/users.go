@@ -35,6 +35,11 @@ func testCreateUser(t *testing.T, s *store.Store) {
 	v.Groups = []string{store.GroupSysop, "users"}
 	v.LastCall = base().Add(time.Hour)
 	v.Calls = 41
+	v.Level = store.MaxLevel
+	v.Accessible = true
+	v.Language = "de"
+	v.TOTP = store.TOTP{Secret: "JBSWY3DPEHPK3PXP", LastStep: 58_000_000, Recovery: []string{"h1", "h2"}}
+	v.Reset = store.Reset{Hash: "token-hash", Expires: base().Add(time.Hour), Sent: base()}
 	create(t, s, v)
 	if v.ID == 0 || v.ID == u.ID {
 		t.Errorf("CreateUser(%q): ID = %d; want non-zero and not %d", v.Handle, v.ID, u.ID)
@@ -202,6 +207,11 @@ func testUpdateUser(t *testing.T, s *store.Store) {
 	u.Email = "new@example.net"
 	u.Groups = []string{store.GroupSysop, "cosysop"}
 	u.Encoding = store.EncodingCP437
+	u.Level = 200
+	u.Accessible = true
+	u.Language = "de"
+	u.TOTP = store.TOTP{Secret: "JBSWY3DPEHPK3PXP", LastStep: 58_000_001, Recovery: []string{"a", "b", "c"}}
+	u.Reset = store.Reset{Hash: "token-hash", Expires: base().Add(15 * time.Minute), Sent: base()}
 	u.Created = base().Add(-24 * time.Hour)
 	u.LastCall = base().Add(time.Hour)
 	u.Calls = 99
