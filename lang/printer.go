@@ -1,0 +1,104 @@
+package lang
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// Languages returns the catalog's languages, the default first.
+func (c *Catalog) Languages() []Language { return c.langs }
+
+// Default returns the board's default language's tag.
+func (c *Catalog) Default() string { return c.def.String() }
+
+// Problems lists what the languages lack, one line per language, for
+// `x84 lang check` and the log.
+func (c *Catalog) Problems() []string { return c.problems }
+
+// Has reports whether id is a message of the reference catalog.
+func (c *Catalog) Has(id string) bool { _, ok := c.ref[id]; return ok }
+
+// Match returns the tag of the catalog's language that best serves
+// prefs, tried in order (each a BCP 47 tag or a POSIX locale such as
+// "de_DE.UTF-8"; empty and unparsable ones are skipped); the default
+// when none is served.
+func (c *Catalog) Match(prefs ...string) string {
+	for _, p := range prefs {
+		t, ok := parsePref(p)
+		if !ok {
+			continue
+		}
+		if _, i, conf := c.matcher.Match(t); conf >= language.High {
+			return c.tags[i].String()
+		}
+	}
+	return c.def.String()
+}
+
+// parsePref reads a language preference: a BCP 47 tag, or a POSIX
+// locale ("de_DE.UTF-8@euro"); "C" and "POSIX" name no language.
+func parsePref(p string) (language.Tag, bool) {
+	p = strings.TrimSpace(p)
+	if i := strings.IndexAny(p, ".@"); i >= 0 {
+		p = p[:i]
+	}
+	if p == "" || p == "C" || p == "POSIX" || len(p) > 35 {
+		return language.Und, false
+	}
+	t, err := language.Parse(strings.ReplaceAll(p, "_", "-"))
+	if err != nil || t == language.Und {
+		return language.Und, false
+	}
+	return t, true
+}
+
+// Printer returns a Printer for the first of prefs the catalog serves
+// (see Match).
+func (c *Catalog) Printer(prefs ...string) *Printer {
+	tag := c.Match(prefs...)
+	return &Printer{c: c, tag: tag, loc: i18n.NewLocalizer(c.bundle, tag)}
+}
+
+// Printer gives the messages of one language. Build one with
+// Catalog.Printer.
+type Printer struct {
+	c   *Catalog
+	tag string
+	loc *i18n.Localizer
+}
+
+// Tag returns the printer's language.
+func (p *Printer) Tag() string { return p.tag }
+
+// T returns message id with its placeholders filled from pairs: name,
+// value, name, value… A message missing from every catalog gives its id,
+// so that the mistake shows.
+func (p *Printer) T(id string, pairs ...string) string {
+	return p.localize(id, nil, pairs)
+}
+
+// N is T for a message with plural forms, chosen by n, which also fills
+// the placeholder {n}.
+func (p *Printer) N(id string, n int, pairs ...string) string {
+	return p.localize(id, n, append(pairs, "n", strconv.Itoa(n)))
+}
+
+func (p *Printer) localize(id string, count any, pairs []string) string {
+	data := make(map[string]string, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		data[pairs[i]] = pairs[i+1]
+	}
+	s, err := p.loc.Localize(&i18n.LocalizeConfig{
+		MessageID:      id,
+		TemplateData:   data,
+		PluralCount:    count,
+		TemplateParser: braceParser{},
+	})
+	if s == "" && err != nil {
+		return id
+	}
+	return s
+}
