@@ -361,6 +361,17 @@ func TestNameLockRegained(t *testing.T) {
 	if _, err := admin.db.ExecContext(t.Context(), `SELECT pg_terminate_backend($1)`, pid); err != nil {
 		t.Fatal(err)
 	}
+	// pg_terminate_backend only signals: until the backend has gone it
+	// still holds the lock, which the loop below would take for a's.
+	for gone := false; !gone; {
+		if err := admin.db.QueryRowContext(t.Context(),
+			`SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)`, pid).Scan(&gone); err != nil {
+			t.Fatal(err)
+		}
+		if !gone {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 	// Until a's next heartbeat the lock is free: wait until someone (a)
 	// holds it again, testing it from another connection.
 	var schema string
