@@ -3,6 +3,7 @@ package access
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/x84bbs/x84/store"
@@ -38,13 +39,34 @@ func (n Need) Allows(u *store.User) bool {
 func (n Need) IsZero() bool { return n.Level <= 0 && n.Group == "" }
 
 // Check reports a Need that cannot be met as written: a level out of
-// range or a malformed group name.
+// range, a malformed group name, or a group with a meaning to the board
+// (ErrReservedGroup).
 func (n Need) Check() error {
 	if n.Level < 0 || n.Level > store.MaxLevel {
 		return fmt.Errorf("level %d is not between 0 and %d", n.Level, store.MaxLevel)
 	}
-	if n.Group != "" {
-		return CheckGroup(n.Group)
+	if n.Group == "" {
+		return nil
+	}
+	if err := CheckGroup(n.Group); err != nil {
+		return err
+	}
+	return CheckNeedGroup(n.Group)
+}
+
+// ErrReservedGroup is wrapped by CheckNeedGroup's errors.
+var ErrReservedGroup = errors.New("not a group to require")
+
+// reservedGroups are the groups with a meaning to the board: each is
+// set by its own command, and none may be what something requires.
+var reservedGroups = []string{store.GroupSysop, store.GroupLocked, store.GroupUnvalidated}
+
+// CheckNeedGroup refuses a reserved group as what something requires:
+// sysops meet every need already, a locked account never logs in, and an
+// account awaiting validation counts as in no group.
+func CheckNeedGroup(name string) error {
+	if slices.Contains(reservedGroups, name) {
+		return fmt.Errorf("%w: %q has a meaning of its own (sysops meet every level and group; locked and unvalidated accounts count as in no group): require a level or another group", ErrReservedGroup, name)
 	}
 	return nil
 }
@@ -65,6 +87,43 @@ func (n Need) String() string {
 // Unvalidated reports whether u awaits a sysop's validation.
 func Unvalidated(u *store.User) bool {
 	return u != nil && u.InGroup(store.GroupUnvalidated)
+}
+
+// Level is u's security level as needs count it: store.MaxLevel for a
+// sysop, 0 for a guest or an account awaiting validation, else its own.
+// Door drop files and scripts are told this one.
+func Level(u *store.User) int {
+	switch {
+	case u == nil:
+		return 0
+	case u.Sysop():
+		return store.MaxLevel
+	case Unvalidated(u):
+		return 0
+	}
+	return u.Level
+}
+
+// ErrUnvalidated is the services' refusal of an account awaiting a
+// sysop's validation (CheckValidated). Its text is the sentence shown to
+// the caller.
+var ErrUnvalidated error = sentence("Your account awaits a sysop's validation.")
+
+// sentence is an error whose text is a whole sentence for a caller.
+type sentence string
+
+func (s sentence) Error() string { return string(s) }
+
+// CheckValidated returns ErrUnvalidated for an account awaiting a
+// sysop's validation, which may read what its level opens but not post
+// messages or letters, upload files or run doors, whatever a menu
+// offers; nil for anyone else (sysops, validated accounts, guests, whom
+// the services refuse by their own rules).
+func CheckValidated(u *store.User) error {
+	if Unvalidated(u) && !u.Sysop() {
+		return ErrUnvalidated
+	}
+	return nil
 }
 
 // ErrGroup is wrapped by CheckGroup's errors.

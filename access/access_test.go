@@ -2,6 +2,7 @@ package access
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/x84bbs/x84/store"
@@ -80,6 +81,65 @@ func TestString(t *testing.T) {
 	} {
 		if got := tt.need.String(); got != tt.want {
 			t.Errorf("%+v.String() = %q; want %q", tt.need, got, tt.want)
+		}
+	}
+}
+
+// The groups with a meaning to the board cannot be required.
+func TestCheckReservedGroup(t *testing.T) {
+	for _, tt := range []struct {
+		need     Need
+		reserved bool
+	}{
+		{Need{Group: store.GroupSysop}, true},
+		{Need{Group: store.GroupLocked}, true},
+		{Need{Level: 20, Group: store.GroupUnvalidated}, true},
+		{Need{Group: "sysops"}, false},
+		{Need{Group: "staff"}, false},
+	} {
+		err := tt.need.Check()
+		if got := errors.Is(err, ErrReservedGroup); got != tt.reserved {
+			t.Errorf("%+v.Check() = %v; want ErrReservedGroup %v", tt.need, err, tt.reserved)
+		}
+		if tt.reserved && !strings.Contains(err.Error(), `"`+tt.need.Group+`" has a meaning of its own`) {
+			t.Errorf("%+v.Check() = %q; want it to name the group", tt.need, err)
+		}
+	}
+}
+
+func TestCheckValidated(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		user *store.User
+		want error
+	}{
+		{"guest", nil, nil},
+		{"validated", &store.User{Level: 10}, nil},
+		{"unvalidated", &store.User{Level: 10, Groups: []string{store.GroupUnvalidated}}, ErrUnvalidated},
+		{"unvalidated sysop", &store.User{Groups: []string{store.GroupSysop, store.GroupUnvalidated}}, nil},
+	} {
+		if got := CheckValidated(tt.user); got != tt.want {
+			t.Errorf("%s: CheckValidated = %v; want %v", tt.name, got, tt.want)
+		}
+	}
+	if got := ErrUnvalidated.Error(); got != "Your account awaits a sysop's validation." {
+		t.Errorf("ErrUnvalidated = %q; want the sentence callers see", got)
+	}
+}
+
+func TestLevel(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		user *store.User
+		want int
+	}{
+		{"guest", nil, 0},
+		{"account", &store.User{Level: 42}, 42},
+		{"sysop", &store.User{Level: 10, Groups: []string{store.GroupSysop}}, 255},
+		{"unvalidated", &store.User{Level: 42, Groups: []string{store.GroupUnvalidated}}, 0},
+	} {
+		if got := Level(tt.user); got != tt.want {
+			t.Errorf("%s: Level = %d; want %d", tt.name, got, tt.want)
 		}
 	}
 }

@@ -74,17 +74,43 @@ type Config struct {
 	Sessions Sessions
 	// AllowAnonymous lets callers in as "anonymous", with no account.
 	AllowAnonymous bool
+	// NewLevel is the security level of new accounts other than sysops'
+	// (who get store.MaxLevel). Default (0) store.DefaultLevel; LevelZero
+	// asks for level 0.
+	NewLevel int
+	// Validation makes applicants wait for a sysop's validation
+	// (store.GroupUnvalidated; see Validate).
+	Validation bool
 	// FailDelay is the pause after a failed login. Default 700 ms;
 	// negative means none.
 	FailDelay time.Duration
 	// OnLogin, if non-nil, hears of every password login decided (ok or
 	// not) and of every key login of a proved key (an offered key that is
 	// not registered is no login: clients try their keys in turn), and
-	// OnBan of every address banned by failed logins (for metrics).
+	// OnBan of every address banned by failed logins (for metrics). For
+	// an account with two-factor login, a right password or key is not a
+	// login yet: OnLogin hears of it when the code is decided
+	// (LoginSecondFactor).
 	OnLogin func(ok bool)
 	OnBan   func()
 	// Logger receives the service's log. Default: none.
 	Logger *slog.Logger
+	// Reset configures password reset by e-mail (reset.go): none
+	// without Reset.Mailer. A Service with one has a worker that
+	// Shutdown stops.
+	Reset ResetConfig
+	// Issuer names the board in the authenticator apps of users who turn
+	// on two-factor login (NewTOTP). Default "x84".
+	Issuer string
+	// Now, if non-nil, is the clock that TOTP codes are checked against
+	// (for tests). Default time.Now.
+	Now func() time.Time
+	// TOTPMaxFailures wrong second-factor codes of one account within
+	// TOTPWindow of the first stop its codes being checked until the
+	// window ends (totp_throttle.go). Defaults DefaultTOTPMaxFailures and
+	// DefaultTOTPWindow.
+	TOTPMaxFailures int
+	TOTPWindow      time.Duration
 }
 
 // DefaultFailDelay is the pause after a failed login.
@@ -195,6 +221,9 @@ type Service struct {
 	// normalised (setupKey); "" when there is none: never made, spent, or
 	// the board has a sysop.
 	setupCode string
+
+	reset *resets // nil without a Mailer
+	codes *codeThrottle
 }
 
 // New checks cfg, fills in its defaults and makes the dummy hash that
@@ -217,6 +246,21 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.FailDelay == 0 {
 		cfg.FailDelay = DefaultFailDelay
 	}
+	if cfg.Issuer == "" {
+		cfg.Issuer = "x84"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.TOTPMaxFailures <= 0 {
+		cfg.TOTPMaxFailures = DefaultTOTPMaxFailures
+	}
+	if cfg.TOTPWindow <= 0 {
+		cfg.TOTPWindow = DefaultTOTPWindow
+	}
+	if err := defaultNewLevel(&cfg.NewLevel); err != nil {
+		return nil, err
+	}
 	s := &Service{cfg: cfg, log: cfg.Logger}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -226,6 +270,9 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("account: making the dummy hash: %w", err)
 	}
 	s.dummy = dummy
+	s.codes = newCodeThrottle(cfg.TOTPMaxFailures, cfg.TOTPWindow, s.log)
+	s.reset = startResets(s, cfg.Reset) // last: nothing fails after it
+	s.warnLoginShadows(ctx)
 	return s, nil
 }
 

@@ -36,6 +36,7 @@ func (s *Service) Apply(ctx context.Context, a Application) (*store.User, error)
 	if err != nil {
 		return nil, err
 	}
+	s.grant(u, true)
 	if a.SetupCode != "" {
 		return s.applyWithCode(ctx, u, a.SetupCode)
 	}
@@ -49,6 +50,7 @@ func (s *Service) Create(ctx context.Context, a Application, sysop bool) (*store
 	if err != nil {
 		return nil, err
 	}
+	s.grant(u, false)
 	if u, err = s.insert(ctx, u); err != nil {
 		return nil, err
 	}
@@ -112,6 +114,7 @@ func (s *Service) applyWithCode(ctx context.Context, u *store.User, code string)
 	}
 	defer s.setupMu.Unlock()
 	u.Groups = append(u.Groups, store.GroupSysop)
+	s.grant(u, true)
 	if u, err = s.insert(ctx, u); err != nil {
 		return nil, err // not spent: the applicant may choose another handle
 	}
@@ -246,7 +249,7 @@ func (s *Service) hasSysop(ctx context.Context) (bool, error) {
 }
 
 func (s *Service) checkApplication(a Application) error {
-	if err := invalid("handle", s.cfg.Rules.CheckHandle(a.Handle)); err != nil {
+	if err := s.checkNewHandle(a.Handle); err != nil {
 		return err
 	}
 	if err := s.CheckPassword(a.Password); err != nil {
@@ -267,7 +270,7 @@ func (s *Service) checkApplication(a Application) error {
 // refusal (ErrInvalid), ErrHandleTaken, or nil.
 func (s *Service) CheckHandle(ctx context.Context, handle string) error {
 	handle = strings.TrimSpace(handle)
-	if err := invalid("handle", s.cfg.Rules.CheckHandle(handle)); err != nil {
+	if err := s.checkNewHandle(handle); err != nil {
 		return err
 	}
 	switch _, err := s.cfg.Users.User(ctx, handle); {
@@ -278,6 +281,20 @@ func (s *Service) CheckHandle(ctx context.Context, handle string) error {
 	default:
 		return fmt.Errorf("account: %w", err)
 	}
+}
+
+// checkNewHandle checks a new account's handle against the rules, and
+// refuses the words of the login prompt whatever the rules reserve: an
+// account named "forgot" or "guest" could not log in at the login screen
+// once [mail] or anonymous callers are turned on.
+func (s *Service) checkNewHandle(handle string) error {
+	if err := invalid("handle", s.cfg.Rules.CheckHandle(handle)); err != nil {
+		return err
+	}
+	if s.Intent(handle) != IntentLogin || loginWord(handle) {
+		return &InvalidError{Field: "handle", Msg: "That name is reserved."}
+	}
+	return nil
 }
 
 // CheckPassword checks a new password against the rules.

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/x84bbs/x84/store"
@@ -89,6 +89,10 @@ func (s *Service) SetField(ctx context.Context, id int64, f Field, value string)
 		case Location:
 			u.Location = value
 		case Email:
+			if u.Email != value {
+				// A code mailed to the old address must not outlive it.
+				u.Reset.Hash, u.Reset.Expires = "", time.Time{}
+			}
 			u.Email = value
 		case Signature:
 			u.Signature = value
@@ -140,18 +144,40 @@ func (s *Service) SetPassword(ctx context.Context, handle, password string) erro
 	return err
 }
 
-// setPassword stores a hash of a password its callers checked.
+// setPassword stores a hash of a password its callers checked, and
+// spends any pending reset code: a code mailed before the change must not
+// undo it.
 func (s *Service) setPassword(ctx context.Context, id int64, password string) (*store.User, error) {
 	hash, err := s.cfg.Passwords.Hash(ctx, password)
 	if err != nil {
 		return nil, fmt.Errorf("account: %w", err)
 	}
-	return s.modify(ctx, id, func(u *store.User) { u.Password = hash })
+	return s.modify(ctx, id, func(u *store.User) {
+		u.Password = hash
+		u.Reset.Hash, u.Reset.Expires = "", time.Time{}
+	})
 }
 
-// SetSysop makes the user with the handle a sysop, or no longer one.
+// SetSysop makes the user with the handle a sysop, at store.MaxLevel and
+// validated, or no longer one: a sysop demoted goes back to
+// Config.NewLevel, as a new account (SetLevel changes it after), so that
+// a former sysop keeps no sysop's level. An account that was not a sysop
+// keeps its level.
 func (s *Service) SetSysop(ctx context.Context, handle string, sysop bool) (*store.User, error) {
-	return s.setGroup(ctx, handle, store.GroupSysop, sysop)
+	u, err := s.User(ctx, handle)
+	if err != nil {
+		return nil, err
+	}
+	return s.modify(ctx, u.ID, func(u *store.User) {
+		demoted := !sysop && u.Sysop()
+		u.Groups = withGroup(u.Groups, store.GroupSysop, sysop)
+		switch {
+		case sysop:
+			s.grant(u, false)
+		case demoted:
+			u.Level = s.cfg.NewLevel
+		}
+	})
 }
 
 // SetLocked locks the account with the handle, or unlocks it. A locked
@@ -171,16 +197,7 @@ func (s *Service) setGroup(ctx context.Context, handle, group string, in bool) (
 	}
 	// in is what the caller wants; the groups changed are those stored
 	// now, not a copy read earlier.
-	return s.modify(ctx, u.ID, func(u *store.User) {
-		i := slices.Index(u.Groups, group)
-		switch {
-		case in && i < 0:
-			u.Groups = append(slices.Clone(u.Groups), group)
-			slices.Sort(u.Groups) // as the store keeps them
-		case !in && i >= 0:
-			u.Groups = slices.Delete(slices.Clone(u.Groups), i, i+1)
-		}
-	})
+	return s.modify(ctx, u.ID, func(u *store.User) { u.Groups = withGroup(u.Groups, group, in) })
 }
 
 // Delete removes the account with the handle; the calls, one-liners and

@@ -40,6 +40,8 @@ type setup struct {
 	anonymous bool
 	// users, if non-nil, wraps the store's users.
 	users func(store.Users) store.Users
+	// config, if non-nil, changes the Service's Config last.
+	config func(*account.Config)
 }
 
 // fixture is a Service on a real SQLite store, with real hashing, rules
@@ -102,6 +104,9 @@ func newFixture(t testing.TB, su setup) *fixture {
 			t.Fatal(err)
 		}
 		cfg.Bans = f.banner
+	}
+	if su.config != nil {
+		su.config(&cfg)
 	}
 	f.svc, err = account.New(ctx, cfg)
 	if err != nil {

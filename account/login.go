@@ -46,7 +46,9 @@ func (s *Service) Login(ctx context.Context, handle, password string, remote net
 		return nil, s.failed(ctx, a, ErrLoginFailed)
 	}
 	a.release()
-	s.decided(true)
+	if !HasTOTP(u) { // else decided by the code (LoginSecondFactor)
+		s.decided(true)
+	}
 	if rehash {
 		if fresh, err := store.Rehash(ctx, s.cfg.Users, u, password, s.cfg.Passwords.Hash); err != nil {
 			s.log.Error("storing a rehashed password", "user", u.Handle, "err", err)
@@ -237,7 +239,9 @@ func (s *Service) LoginKey(ctx context.Context, handle, fingerprint string) (*st
 	case err != nil:
 		return nil, fmt.Errorf("account: key login: %w", err)
 	}
-	s.decided(true)
+	if !HasTOTP(u) { // else decided by the code (LoginSecondFactor)
+		s.decided(true)
+	}
 	return u, nil
 }
 
@@ -256,6 +260,14 @@ const (
 	// IntentGuest: "anonymous" or "guest", where anonymous callers are
 	// allowed: in without an account.
 	IntentGuest
+	// IntentAccessible: "a": the screens as plain lines of text, for a
+	// screen reader or a braille display (one letter, shorter than any
+	// handle, so that it is quick to type on any terminal).
+	IntentAccessible
+	// IntentReset: "forgot", where password reset by e-mail is offered
+	// (ResetOffered): the caller forgot their password. Front ends that
+	// cannot ask for a code (ssh) take the word as a handle.
+	IntentReset
 )
 
 // Words callers may type instead of a handle.
@@ -263,6 +275,8 @@ var (
 	applyWords = []string{"new", "apply"}
 	leaveWords = []string{"bye", "logoff", "logout", "quit", "exit", "g"}
 	guestWords = []string{"anonymous", "guest"}
+	plainWords = []string{"a"}
+	resetWords = []string{"forgot"}
 )
 
 // Intent says what a name asks for. The words are compared without
@@ -276,8 +290,25 @@ func (s *Service) Intent(name string) Intent {
 		return IntentLeave
 	case s.cfg.AllowAnonymous && slices.Contains(guestWords, w):
 		return IntentGuest
+	case slices.Contains(plainWords, w):
+		return IntentAccessible
+	case s.reset != nil && slices.Contains(resetWords, w):
+		return IntentReset
 	}
 	return IntentLogin
+}
+
+// loginWord reports whether name is one of the words of the login
+// prompt, whether or not the board's configuration turns it on now
+// ("forgot" without mail, "guest" without anonymous callers).
+func loginWord(name string) bool {
+	w := strings.ToLower(strings.TrimSpace(name))
+	for _, words := range [][]string{applyWords, leaveWords, guestWords, plainWords, resetWords} {
+		if slices.Contains(words, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // Guest returns the account of an anonymous caller: not stored, ID 0.

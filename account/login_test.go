@@ -413,6 +413,9 @@ func TestIntent(t *testing.T) {
 		{"guest", account.IntentLogin, account.IntentGuest},
 		{"erin", account.IntentLogin, account.IntentLogin},
 		{"newbie", account.IntentLogin, account.IntentLogin},
+		{"a", account.IntentAccessible, account.IntentAccessible},
+		{" A ", account.IntentAccessible, account.IntentAccessible},
+		{"alice", account.IntentLogin, account.IntentLogin},
 	}
 	for _, tt := range tests {
 		if got := closed.svc.Intent(tt.name); got != tt.closed {

@@ -24,6 +24,8 @@ type applyForm struct {
 	codeTries int
 	// the message under the fields (a hint, a refusal), in its style
 	msg, msgStyle string
+	// introduced: accessible mode said what the form is already.
+	introduced bool
 }
 
 // The application's fields, in order; the setup code is last, and asked
@@ -81,6 +83,10 @@ func (f *applyForm) questionRow() int {
 
 func (f *applyForm) draw() {
 	s := f.s
+	if s.Accessible() {
+		f.drawPlain()
+		return
+	}
 	row := f.b.header(s, f.b.theme, "newuser", 6)
 	Say(s, row, f.b.theme.Text, "Apply for an account on "+clean(f.b.cfg.Name)+". Esc cancels.")
 	f.top = row + 2
@@ -101,9 +107,11 @@ func (f *applyForm) draw() {
 }
 
 // say shows a message under the fields, in a style of the palette, and
-// keeps it for a redraw; "" clears it.
+// keeps it for a redraw; "" clears it. A message already showing is not
+// drawn again, except on plain screens, where it is a new line to read:
+// the caller hears each refusal.
 func (f *applyForm) say(style, msg string) {
-	if msg == f.msg && style == f.msgStyle {
+	if msg == f.msg && style == f.msgStyle && !f.s.Accessible() {
 		return
 	}
 	f.msg, f.msgStyle = msg, style
@@ -113,6 +121,10 @@ func (f *applyForm) say(style, msg string) {
 // showMessage draws the message, wrapped to the window on messageRows
 // rows at most.
 func (f *applyForm) showMessage() {
+	if f.s.Accessible() {
+		Say(f.s, 0, f.msgStyle, f.msg)
+		return
+	}
 	sz := f.s.Size()
 	width := max(1, sz.Cols-2) // short of the last column, which would wrap
 	lines := []string{}
@@ -146,7 +158,8 @@ func (f *applyForm) read(ctx context.Context, field, max int, mask rune, value s
 		if field == fSetup {
 			width = setupCodeWidth
 		}
-		fl := &ui.Field{Row: f.row(field), Col: fieldCol, Max: max, Width: min(width, f.s.Size().Cols-fieldCol-1), Mask: mask, Value: value, Style: f.b.theme.Bar}
+		fl := &ui.Field{Row: f.row(field), Col: fieldCol, Max: max, Width: min(width, f.s.Size().Cols-fieldCol-1), Mask: mask, Value: value, Style: f.b.theme.Bar,
+			Prompt: f.plainPrompt(field)}
 		if hint != nil {
 			// The field's own hint row would cut a long message: the form
 			// wraps it.
@@ -315,6 +328,9 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 			continue
 		}
 		if err != nil {
+			return nil, err
+		}
+		if u, err = f.keepPlain(ctx, u); err != nil {
 			return nil, err
 		}
 		welcome := "Welcome aboard, " + clean(u.Handle) + "!"

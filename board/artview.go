@@ -32,9 +32,12 @@ func (c *Call) ShowArt(ctx context.Context, name string) error {
 		if !errors.Is(err, art.ErrNotFound) && !errors.Is(err, art.ErrBadName) {
 			msg = "The art " + clean(name) + " cannot be shown; the sysop's log says why."
 		}
-		c.WriteString(ui.ClearScreen)
+		c.Clear()
 		_, err := c.Box(ctx, "No art to show", msg, false)
 		return err
+	}
+	if c.Accessible() {
+		return c.showArtPlain(ctx, a)
 	}
 	v := &artView{c: c, art: a, title: clean(a.Title())}
 	return v.run(ctx)
@@ -205,6 +208,9 @@ func (v *artView) drawInfo(b *strings.Builder) {
 // author and size, and shows the one chosen with ShowArt.
 func artGallery(ctx context.Context, c *Call) error {
 	c.SetActivity("art gallery")
+	if c.Accessible() {
+		return galleryPlain(ctx, c)
+	}
 	g := &galleryView{c: c}
 	g.load("")
 	g.draw()

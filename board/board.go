@@ -29,7 +29,8 @@ import (
 type Config struct {
 	// Name is the BBS's name. Default "x84".
 	Name string
-	// MaxLoginAttempts is how many wrong passwords end a call. Default 3.
+	// MaxLoginAttempts is how many wrong passwords, second-factor codes
+	// and reset codes, counted together, end a call. Default 3.
 	MaxLoginAttempts int
 	// LoginTimeout is how long a caller has to log in, or to apply for
 	// an account, before the call ends. Default 5 minutes.
@@ -90,8 +91,9 @@ type Board struct {
 	// menus are the menu files; screens are what they may open.
 	menus   *menus.Set
 	screens map[string]screen
-	// theme is the screens' look, shared by every call.
-	theme *Theme
+	// theme is the screens' look, shared by every call; plain is the
+	// same without colours, for accessible mode.
+	theme, plain *Theme
 	// clashes are the keys of Go entries a menu file took, warned of.
 	clashes sync.Map
 	// artMissing holds the header art names looked for, so that a
@@ -121,7 +123,7 @@ func New(cfg Config) (*Board, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Board{cfg: cfg, log: cfg.Logger, theme: theme}
+	b := &Board{cfg: cfg, log: cfg.Logger, theme: theme, plain: plainTheme(theme)}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
@@ -197,6 +199,12 @@ type Call struct {
 	// the innermost again.
 	menuDepth  int
 	menuRedraw func()
+	// private: the caller is inside something a menu entry that needs a
+	// level, a group or a sysop opened, which who's online must not name.
+	private bool
+	// greeted: the main menu greeted the caller in accessible mode,
+	// which says it once a call.
+	greeted bool
 }
 
 // errAccountGone ends the call of a user whose account was deleted or
@@ -205,7 +213,8 @@ var errAccountGone = fmt.Errorf("%w: the account was deleted or locked", ErrLogo
 
 // accountGone tells the caller, and ends the call.
 func (c *Call) accountGone() error {
-	c.WriteString(ui.ClearScreen + "\r\nYour account is no longer available. Goodbye.\r\n")
+	c.Clear()
+	c.WriteString("\r\nYour account is no longer available. Goodbye.\r\n")
 	return errAccountGone
 }
 
@@ -269,6 +278,9 @@ func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 			s.WriteString("This account is locked; ask the sysop.\r\n")
 			return nil
 		}
+		if err == nil && !u.Accessible && startPlain(s) {
+			writeLine(s, plainStartSSHText)
+		}
 	} else {
 		u, err = b.loginInTime(ctx, s)
 	}
@@ -281,7 +293,10 @@ func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 		}
 	}
 	if store.Unavailable(err) && ctx.Err() == nil {
-		s.WriteString(ui.Reset + "\r\n\r\nThe board's database cannot be reached just now. Please call again in a few minutes.\r\n")
+		if !s.Accessible() {
+			s.WriteString(ui.Reset)
+		}
+		s.WriteString("\r\n\r\nThe board's database cannot be reached just now. Please call again in a few minutes.\r\n")
 	}
 	return ignoreLogoff(err)
 }
@@ -302,7 +317,8 @@ func (b *Board) loginInTime(ctx context.Context, s *session.Session) (*store.Use
 	defer s.SetDeadline(time.Time{}, nil)
 	u, err := b.login(ctx, s)
 	if err != nil && ctx.Err() == nil && (errors.Is(err, errLoginTime) || !time.Now().Before(deadline)) {
-		s.WriteString(ui.ClearScreen + "\r\n" + b.theme.Strings.LoginTooSlow + "\r\n")
+		clearScreen(s)
+		s.WriteString("\r\n" + b.theme.Strings.LoginTooSlow + "\r\n")
 		return nil, errLoginTime
 	}
 	return u, err
@@ -317,7 +333,10 @@ func ignoreLogoff(err error) error {
 
 // startCall records the call and makes the session the caller's.
 func (b *Board) startCall(ctx context.Context, s *session.Session, u *store.User) (*Call, error) {
-	c := &Call{Session: s, Board: b, User: u, Theme: b.theme, reading: b.cfg.Community.Messages.Reading(u)}
+	if u.Accessible {
+		s.SetAccessible(true) // the account's choice, whatever the login screen was
+	}
+	c := &Call{Session: s, Board: b, User: u, Theme: b.themeFor(s), reading: b.cfg.Community.Messages.Reading(u)}
 	s.SetUser(u.Handle)
 	switch u.Encoding {
 	case store.EncodingUTF8, store.EncodingCP437:

@@ -15,11 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/art"
 	"github.com/x84bbs/x84/board"
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/internal/auth"
 	"github.com/x84bbs/x84/internal/testterm"
 	"github.com/x84bbs/x84/session"
@@ -67,6 +69,17 @@ type settings struct {
 	MenuDir string
 	// Scripts runs script entries; nil leaves them off.
 	Scripts board.ScriptRunner
+	// Validation makes applicants wait for a sysop's validation;
+	// AreaNeeds are what message areas require.
+	Validation bool
+	AreaNeeds  map[string]access.Need
+	// Reset offers password reset by e-mail, with its Mailer.
+	Reset account.ResetConfig
+	// Now, if set, is the account service's clock (two-factor codes).
+	Now func() time.Time
+	// FileAreas, if not nil, give the board a Files service with these
+	// areas, on a file area holding pub/a.txt (newFiles).
+	FileAreas []files.AreaConfig
 }
 
 func newFixture(t *testing.T, set settings) *fixture {
@@ -84,23 +97,25 @@ func newFixture(t *testing.T, set settings) *fixture {
 		hasher: &auth.Hasher{Time: 1, MemoryKiB: 64}}
 	presence := community.NewLocalPresence(f.reg)
 	f.accts, err = account.New(t.Context(), account.Config{Users: st.Users, Keys: st.Keys, Passwords: f.hasher,
-		Bans: banner, Sessions: presence, AllowAnonymous: set.AllowAnonymous})
+		Bans: banner, Sessions: presence, AllowAnonymous: set.AllowAnonymous, Validation: set.Validation,
+		Reset: set.Reset, Now: set.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { f.accts.Shutdown(context.Background()) })
 	if set.Setup {
 		if f.setupCode, err = f.accts.StartSetup(t.Context()); err != nil || f.setupCode == "" {
 			t.Fatalf("StartSetup() = %q, %v; want a code", f.setupCode, err)
 		}
 	}
-	f.svc, err = community.New(community.Config{Store: st, Events: f.bus, Presence: presence})
+	f.svc, err = community.New(community.Config{Store: st, Events: f.bus, Presence: presence, AreaNeeds: set.AreaNeeds})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.board, err = board.New(board.Config{Name: set.Name, MaxLoginAttempts: set.MaxLoginAttempts, LoginTimeout: set.LoginTimeout,
 		Store: st, Events: f.bus, Accounts: f.accts, Community: f.svc, Art: art.NewLibrary(cmp.Or(set.ArtDir, t.TempDir())),
 		Doors: set.Doors, DataDir: t.TempDir(), Theme: set.Theme, ThemeDir: set.ThemeDir,
-		MenuDir: set.MenuDir, Scripts: set.Scripts})
+		MenuDir: set.MenuDir, Scripts: set.Scripts, Files: newFiles(t, st, set.FileAreas)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +148,7 @@ func (f *fixture) addUser(handle, password string, groups ...string) {
 		f.t.Fatal(err)
 	}
 	if err := f.store.Users.CreateUser(f.t.Context(), &store.User{Handle: handle, Password: h, Groups: groups,
-		Location: "Springfield", Encoding: store.EncodingAuto}); err != nil {
+		Location: "Springfield", Encoding: store.EncodingAuto, Level: store.DefaultLevel}); err != nil {
 		f.t.Fatal(err)
 	}
 }

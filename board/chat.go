@@ -26,6 +26,9 @@ func chatScreen(ctx context.Context, c *Call) error {
 // appear as they are said.
 func (c *Call) RunChat(ctx context.Context, m *community.Member, title string) error {
 	defer m.Leave()
+	if c.Accessible() {
+		return c.runChatPlain(ctx, m, title)
+	}
 	room := m.Room()
 	defer c.SetActivity(c.Activity()) // back to the screen that called
 	// Pages that came meanwhile are told in the room, and asked again

@@ -18,7 +18,18 @@
 // the right code makes the applicant the sysop. The form checks each code
 // as it is typed and, after as many wrong codes as a login gets wrong
 // passwords (Config.MaxLoginAttempts), stops asking and goes on for an
-// ordinary account. A sysop's disconnect in who's online asks first, and
+// ordinary account. After a right password for an account with
+// two-factor login, the login screen asks for a code (the service's
+// LoginSecondFactor decides; a wrong code is a failed login); the
+// profile turns it on (secret and QR code, package internal/qrtext),
+// off, or makes new recovery codes, and the sysop's user editor removes
+// it. Where the account service offers password reset by e-mail
+// (ResetOffered), the login screen says so and takes "forgot" (reset.go):
+// a code mailed, or one mailed earlier, then a new password twice, and
+// the caller logs in with it as with any password (a second factor is
+// still asked); wrong codes count as failed logins, in one count for the
+// call with wrong passwords and second-factor codes.
+// A sysop's disconnect in who's online asks first, and
 // the caller reads why on their screen before the connection closes
 // (session.Session.Disconnect).
 //
@@ -30,7 +41,7 @@
 //	func fortune(ctx context.Context, c *board.Call) error {
 //		c.SetActivity("reading a fortune") // shown in who's online
 //		draw := func() {
-//			c.WriteString(ui.ClearScreen)
+//			c.Clear()
 //			c.Say(2, c.Theme.Title, "Hello, "+c.User.Handle)
 //			c.Say(4, "", c.KeyHelp("any key", "back"))
 //		}
@@ -47,6 +58,27 @@
 // Inbox) and carries the Board and the caller's account (User; an
 // anonymous caller's has ID 0).
 //
+// # Levels, groups and validation
+//
+// Menu entries (a file's level and group keys, Entry.Need for those
+// added in Go), doors (Door.Need), message areas and file areas may need
+// a security level or a group; package access decides, and what a caller
+// does not meet is not listed (the doors are refused too if a menu entry
+// names one directly). Menus are drawn for the caller's account as it is
+// at each menu (Call refreshes it), so a sysop's change counts from the
+// caller's next menu; callers of one level and groups share one view of
+// each menu; an entry picked is checked again against the account read
+// afresh, and refused with a line if the sysop took its need away
+// meanwhile. A caller whose account awaits validation reads a notice
+// after login, and whatever the menus offer, writes no message or
+// letter, runs no door and uploads nothing (access.CheckValidated, in
+// the services and in runDoor). Who's online does not name a message
+// area or door that needs something, nor a menu (and what it opens)
+// reached by an entry that does: activity.go says "reading messages",
+// "in a door", "in a menu". A door's drop file carries access.Level.
+// The sysop's user editor validates accounts and sets levels and groups
+// through the account service.
+//
 // # The toolkit
 //
 //   - Call.NextKey is a screen's safe point: it shows the notices waiting
@@ -56,6 +88,9 @@
 //     (c.Inbox().WatchUpdates on the board's Events). Read keys with it,
 //     not with ReadKey, which also returns for notices and resizes.
 //     Call.AnyKey waits for any key the same way ("press a key").
+//   - Call.Clear clears the screen for a screen to draw on; Call.Line
+//     and Call.Lines write lines of their own (accessible mode's way of
+//     saying things).
 //   - Call.Say writes a message on a row; Call.Ask reads a line in a
 //     ui.Field after a label and follows resizes; Call.Confirm asks yes
 //     or no; Call.Box shows a message box; Call.Header draws a screen's
@@ -82,6 +117,24 @@
 // before showing it (the services sanitise what they store), and return
 // ErrLogoff to end the call. See examples/custom-board for a whole
 // program with a screen that reads and writes through a service.
+//
+// # Accessible mode
+//
+// A caller who reads with a screen reader or a braille display has every
+// screen as plain lines of text (store.User.Accessible, or "a" at the
+// login screen, which offers it first when the terminal type suggests
+// such a caller). The mode is the session's
+// (session.Session.Accessible, so Call.Accessible), known before a Call
+// exists. The building blocks follow it: Call.Clear and Call.Header
+// write a blank line and the screen's title, Say and Line write lines,
+// KeyHelp says the keys in words, NextKey and AnyKey read a line (one
+// letter and Enter is a key), Ask, Confirm and Box ask on lines of their
+// own, menus (ui.Menu) are numbered lists, ui.Field echoes plainly,
+// ui.Editor is a line editor, and the theme has no colours. A screen
+// built from them works in both modes; one that draws with cursor
+// addressing of its own (ui.MoveTo, ui.ClearScreen, SGR) checks
+// c.Accessible() and writes lines instead, as the built-in screens do in
+// their plain*.go files. plain.go says what each building block does.
 //
 // Concurrency: a Board is shared by every session and safe for concurrent
 // use; a Call belongs to its session's goroutine.

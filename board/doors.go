@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/internal/door"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
@@ -42,6 +43,9 @@ type Door struct {
 	Path      string // the door's PATH; "" means door.DefaultPath
 	// MinCols and MinRows: a smaller window is asked to grow first.
 	MinCols, MinRows int
+	// Need lists and runs the door only for callers who meet it (see
+	// package access).
+	Need access.Need
 }
 
 // doorEntry is a configured door and how many callers are in it.
@@ -111,7 +115,7 @@ func (d *doorEntry) leave() {
 func doorsScreen(ctx context.Context, c *Call) error {
 	var doors []*doorEntry
 	for _, d := range c.Board.doors {
-		if !d.cfg.SysopOnly || c.Sysop() {
+		if d.allows(c.User) {
 			doors = append(doors, d)
 		}
 	}
@@ -125,7 +129,7 @@ func doorsScreen(ctx context.Context, c *Call) error {
 		}
 		m := &ui.Menu{Items: items, Selected: selected}
 		layout := func() (int, int, int) {
-			c.WriteString(ui.ClearScreen)
+			c.Clear()
 			c.Say(1, c.Theme.Title, "Doors on "+clean(c.Board.cfg.Name))
 			c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", "play", "q", c.Theme.Strings.Back))
 			if msg != "" {
@@ -162,6 +166,14 @@ func doorsScreen(ctx context.Context, c *Call) error {
 // the call (the caller hung up during the door).
 func (c *Call) runDoor(ctx context.Context, d *doorEntry) (string, error) {
 	name := clean(d.label())
+	if !d.allows(c.User) {
+		// Reached by a menu entry that asks less than the door does.
+		return name + " is not open to you.", nil
+	}
+	if err := access.CheckValidated(c.User); err != nil {
+		// Whatever a sysop's menus offer: doors wait for validation.
+		return err.Error(), nil
+	}
 	// The window first: a caller asked to resize holds no place.
 	if ok, err := c.windowFor(ctx, d); !ok || err != nil {
 		return "", err
@@ -170,12 +182,8 @@ func (c *Call) runDoor(ctx context.Context, d *doorEntry) (string, error) {
 		return fmt.Sprintf("%s is full: %d callers are in it. Try again later.", name, d.cfg.MaxNodes), nil
 	}
 	defer d.leave()
-	c.SetActivity("in door " + d.cfg.Name)
-	c.WriteString(ui.Reset + ui.ClearScreen)
-	level := 30
-	if c.Sysop() {
-		level = 100
-	}
+	c.SetActivity(c.doorActivity(d))
+	defer c.startDoorScreen(name)()
 	timeLeft := d.cfg.TimeLimit
 	if timeLeft <= 0 {
 		timeLeft = 256 * time.Minute // what x/84 told doors when there was no limit
@@ -186,8 +194,10 @@ func (c *Call) runDoor(ctx context.Context, d *doorEntry) (string, error) {
 		Drop: door.DropInfo{
 			BBSName: c.Board.cfg.Name, SysopName: "Sysop", UserNum: int(c.User.ID),
 			Handle: c.User.Handle, RealName: c.User.RealName, Location: c.User.Location,
-			Level: level, Sysop: c.Sysop(), Calls: c.User.Calls, LastCall: c.previousCall,
-			Now: time.Now(), TimeLeft: timeLeft, ANSI: true,
+			Level: access.Level(c.User), Sysop: c.Sysop(), Calls: c.User.Calls, LastCall: c.previousCall,
+			// Doors that read the drop file write plain text for callers
+			// on accessible screens.
+			Now: time.Now(), TimeLeft: timeLeft, ANSI: !c.Accessible(),
 		},
 	}
 	log := c.Board.log.With("door", d.cfg.Name, "user", c.User.Handle, "node", c.Node())
@@ -231,7 +241,7 @@ func (c *Call) windowFor(ctx context.Context, d *doorEntry) (bool, error) {
 	}
 	draw := func() {
 		sz := c.Size()
-		c.WriteString(ui.ClearScreen)
+		c.Clear()
 		c.Say(1, c.Theme.Title, clean(d.label()))
 		c.Say(3, c.Theme.Text, fmt.Sprintf("This door needs a window of at least %d×%d; yours is %d×%d.",
 			d.cfg.MinCols, d.cfg.MinRows, sz.Cols, sz.Rows))

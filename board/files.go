@@ -22,7 +22,7 @@ const areaKeys = "123456789abcdeghijklmoprsuvwxyz"
 // filesScreen lists the areas and the ways to find files, and runs the
 // file list picked.
 func filesScreen(ctx context.Context, c *Call) error {
-	br, err := c.Board.cfg.Files.Open(ctx, files.User{ID: c.User.ID, Handle: c.User.Handle, Sysop: c.Sysop()})
+	br, err := c.Board.cfg.Files.Open(ctx, files.User{ID: c.User.ID, Handle: c.User.Handle, Sysop: c.Sysop(), Account: c.User})
 	if err != nil {
 		msg := "Sorry, the file areas are not available now."
 		if errors.Is(err, filearea.ErrTooManySessions) {
@@ -31,7 +31,7 @@ func filesScreen(ctx context.Context, c *Call) error {
 			c.Board.log.Error("files: open", "user", c.User.Handle, "err", err)
 		}
 		show := func() {
-			c.WriteString(ui.ClearScreen)
+			c.Clear()
 			c.Say(2, c.Theme.Error, msg)
 			c.Say(4, c.Theme.Dim, c.Theme.Strings.PressKey)
 		}
@@ -67,7 +67,7 @@ func filesScreen(ctx context.Context, c *Call) error {
 			ui.MenuItem{Key: 't', Label: "Your tagged files"})
 		m := &ui.Menu{Items: items, Selected: selected}
 		layout := func() (int, int, int) {
-			c.WriteString(ui.ClearScreen)
+			c.Clear()
 			c.Say(1, c.Theme.Title, "File areas of "+clean(c.Board.cfg.Name))
 			c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", "open", "q", c.Theme.Strings.Back))
 			m.Rows = max(1, c.Size().Rows-4)
@@ -169,6 +169,10 @@ func (v *fileView) listRows() int { return max(1, v.c.Size().Rows-6) }
 
 func (v *fileView) draw() {
 	c := v.c
+	if c.Accessible() {
+		v.drawPlain()
+		return
+	}
 	sz := c.Size()
 	rows := v.listRows()
 	if v.sel < v.top {
@@ -244,6 +248,9 @@ func (v *fileView) draw() {
 }
 
 func (v *fileView) run(ctx context.Context) error {
+	if v.c.Accessible() {
+		return v.runPlain(ctx)
+	}
 	v.reload()
 	for {
 		v.c.SetActivity("browsing files")
@@ -349,6 +356,9 @@ func (v *fileView) view(ctx context.Context) error {
 		text = e.Description + "\n\n" + text
 	}
 	c := v.c
+	if c.Accessible() {
+		return v.viewPlain(ctx, e, text)
+	}
 	list := &ui.List{Lines: strings.Split(strings.TrimRight(text, "\n"), "\n")}
 	draw := func() {
 		sz := c.Size()
@@ -427,7 +437,7 @@ func (v *fileView) release(ctx context.Context) error {
 	m := &ui.Menu{Items: items}
 	layout := func() (int, int, int) {
 		c := v.c
-		c.WriteString(ui.ClearScreen)
+		c.Clear()
 		c.Say(1, c.Theme.Title, "Release "+e.Name+" into which area?")
 		c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", "release here", "q", c.Theme.Strings.Back))
 		m.Rows = max(1, c.Size().Rows-4)

@@ -72,8 +72,12 @@ func sshKeys(ctx context.Context, c *Call) error {
 
 func addKey(ctx context.Context, c *Call, row int, redraw func()) (string, string, error) {
 	label := c.Theme.Label + "Paste the key (one line from ~/.ssh/id_*.pub): " + ui.Reset
-	c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + label)
-	f := &ui.Field{Row: row + 1, Col: 2, Max: 2048, Style: c.Theme.Bar} // to the window's edge
+	if c.Accessible() {
+		c.Line(label)
+	} else {
+		c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + label)
+	}
+	f := &ui.Field{Row: row + 1, Col: 2, Max: 2048, Style: c.Theme.Bar, Prompt: "Key: "} // to the window's edge
 	f.Relayout = func() (int, int) {
 		redraw()
 		c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + label)

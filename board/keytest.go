@@ -34,6 +34,9 @@ func keyTestScreen(ctx context.Context, c *Call) error {
 // runKeyTest runs the terminal check until q is pressed.
 func runKeyTest(ctx context.Context, s *session.Session, quit string) error {
 	s.SetActivity("terminal check")
+	if s.Accessible() {
+		return runKeyTestPlain(ctx, s, quit)
+	}
 	var last string
 	var history []string
 	draw := func() {

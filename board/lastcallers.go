@@ -16,6 +16,9 @@ func lastCallers(ctx context.Context, c *Call) error {
 	if err != nil {
 		return err
 	}
+	if c.Accessible() {
+		return lastCallersPlain(ctx, c, calls)
+	}
 	list := &ui.List{}
 	draw := func() {
 		top := c.Header("lastcallers", 4)

@@ -24,10 +24,23 @@ type loginScreen struct {
 	password int
 	message  int
 	typed    string // the handle, while the password is asked for
+	// failures counts the call's wrong passwords, second-factor codes
+	// and reset codes (reset.go) together: MaxLoginAttempts of them end
+	// the call.
+	failures int
+	// introduced: accessible mode said the screen's lines already.
+	introduced bool
+	// startedPlain: the call started on plain screens (startPlain), which
+	// the screen's first line says.
+	startedPlain bool
 }
 
 func (l *loginScreen) draw() {
 	s, b, t := l.s, l.b, l.b.theme
+	if s.Accessible() {
+		l.drawPlain()
+		return
+	}
 	row := b.header(s, t, "login", 12)
 	sz := s.Size()
 	lines := []string{
@@ -38,6 +51,10 @@ func (l *loginScreen) draw() {
 	if b.cfg.Accounts.AllowAnonymous() {
 		lines = append(lines, t.Text+fill(t.Strings.LoginAnonymous, "anonymous", t.Key+"anonymous"+t.Text))
 	}
+	if b.cfg.Accounts.ResetOffered() {
+		lines = append(lines, t.Text+fill(t.Strings.LoginForgot, "forgot", t.Key+"forgot"+t.Text))
+	}
+	lines = append(lines, t.Text+fill(t.Strings.LoginAccessible, "a", t.Key+"a"+t.Text))
 	// Keep the prompts on screen on a short window.
 	row = min(row, max(1, sz.Rows-len(lines)-5))
 	for i, line := range lines {
@@ -56,9 +73,8 @@ func (l *loginScreen) draw() {
 // login runs the login screen until someone logs in or the call ends.
 func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, error) {
 	accounts := b.cfg.Accounts
-	l := &loginScreen{b: b, s: s}
+	l := &loginScreen{b: b, s: s, startedPlain: startPlain(s)}
 	addr := addrOf(s.Info().RemoteAddr)
-	failures := 0
 	// A name the caller gave its protocol (rlogin, ssh) is taken as typed
 	// at the first prompt: one of the words ("new") acts at once, and a
 	// handle goes straight on to the password (which the caller types
@@ -82,7 +98,7 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 		if offered != "" {
 			handle = offered
 		} else {
-			handle, err = l.field(l.handle, 24, 0).Read(ctx, s)
+			handle, err = l.handleField().Read(ctx, s)
 		}
 		offered = ""
 		if errors.Is(err, ui.ErrCancel) {
@@ -104,39 +120,58 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 			}
 			return u, err
 		case intent == account.IntentLeave:
-			s.WriteString(ui.MoveTo(l.message, 2) + ui.ClearEOL + b.theme.Text + b.theme.Strings.LoginLeave + ui.Reset + "\r\n")
+			Say(s, l.message, b.theme.Text, b.theme.Strings.LoginLeave)
+			s.WriteString("\r\n")
 			return nil, ErrLogoff
+		case intent == account.IntentAccessible:
+			l.switchPlain()
+			continue
 		case intent == account.IntentGuest:
 			return account.Guest(), nil
 		}
-		password, err := l.passwordField().Read(ctx, s)
-		if errors.Is(err, ui.ErrCancel) {
+		var password string
+		if accounts.Intent(handle) == account.IntentReset {
+			// A password set with a mailed code logs in as any would.
+			handle, password, err = l.forgot(ctx, addr)
+		} else if password, err = l.passwordField().Read(ctx, s); errors.Is(err, ui.ErrCancel) {
 			l.msg = ""
+		}
+		if errors.Is(err, ui.ErrCancel) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
 		u, err := accounts.Login(ctx, handle, password, addr)
+		if err == nil && account.HasTOTP(u) {
+			u, err = l.secondFactor(ctx, u, addr)
+			if errors.Is(err, ui.ErrCancel) {
+				l.msg = ""
+				continue
+			}
+		}
 		if err == nil {
 			return u, nil
 		}
 		if !errors.Is(err, account.ErrLoginFailed) && !errors.Is(err, account.ErrBanned) {
 			return nil, err
 		}
-		failures++
-		b.log.Info("login failed", "node", s.Node(), "handle", clean(handle), "remote", addr.String(), "failures", failures)
+		l.failures++
+		b.log.Info("login failed", "node", s.Node(), "handle", clean(handle), "remote", addr.String(), "failures", l.failures)
 		if errors.Is(err, account.ErrBanned) {
 			Say(s, l.message, b.theme.Error, "Too many failed logins from your address; it is banned for a while.")
 			s.WriteString("\r\n")
 			return nil, err
 		}
-		if failures >= b.cfg.MaxLoginAttempts {
+		if l.failures >= b.cfg.MaxLoginAttempts {
 			Say(s, l.message, b.theme.Error, b.theme.Strings.LoginTooMany)
 			s.WriteString("\r\n")
 			return nil, ErrLogoff
 		}
 		l.msg, l.msgStyle = b.theme.Strings.LoginFailed, b.theme.Error
+		if errors.As(err, new(codeRefused)) {
+			l.msg = b.theme.Strings.LoginCodeWrong
+		}
 	}
 }
 
@@ -166,7 +201,11 @@ const maxLoginLabel = 30
 // field returns a login field on a row; it follows the screen through
 // resizes.
 func (l *loginScreen) field(row, width int, mask rune) *ui.Field {
-	f := &ui.Field{Row: row, Col: l.fieldCol(), Max: width, Width: width, Mask: mask, Style: l.b.theme.Bar}
+	f := &ui.Field{Row: row, Col: l.fieldCol(), Max: width, Width: width, Mask: mask, Style: l.b.theme.Bar,
+		Prompt: l.b.theme.Strings.LoginHandle + " "}
+	if mask != 0 {
+		f.Prompt = l.b.theme.Strings.LoginPassword + " "
+	}
 	f.Relayout = func() (int, int) {
 		l.draw()
 		if mask != 0 {

@@ -17,6 +17,9 @@ func logoff(ctx context.Context, c *Call) error {
 	c.SetActivity("logging off")
 	row := c.Header("goodbye", 12)
 	c.Say(row, c.Theme.Text, fill(c.Theme.Strings.LogoffThanks, "board", clean(c.Board.cfg.Name), "handle", clean(c.User.Handle)))
-	c.WriteString(ui.MoveTo(min(row+2, sz.Rows), 1) + ui.Reset + "\r\n")
+	if !c.Accessible() {
+		c.WriteString(ui.MoveTo(min(row+2, sz.Rows), 1) + ui.Reset)
+	}
+	c.WriteString("\r\n")
 	return ErrLogoff
 }

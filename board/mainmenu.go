@@ -15,6 +15,9 @@ import (
 
 // mainMenu runs the main menu until the caller logs off or goes away.
 func (b *Board) mainMenu(ctx context.Context, c *Call) error {
+	if err := c.validationWait(ctx); err != nil {
+		return err
+	}
 	return b.runMenu(ctx, c, mainMenuName)
 }
 
@@ -22,11 +25,14 @@ func (b *Board) mainMenu(ctx context.Context, c *Call) error {
 // or the greeting, and its prompt on the bottom row, and returns the row
 // where the entries start.
 func (b *Board) drawMenu(c *Call, menu *menus.Menu, artRows int) int {
+	if c.Accessible() {
+		return b.drawMenuPlain(c, menu)
+	}
 	row := 1
 	if menu.Art != "" {
 		row = c.Header(menu.Art, artRows)
 	} else {
-		c.WriteString(ui.ClearScreen)
+		c.Clear()
 	}
 	sz := c.Size()
 	opts := c.Markup(menu.Title, menu.Prompt)
@@ -78,7 +84,7 @@ func lastCallText(t, now time.Time) string {
 // Markup returns how sysop text is written for the caller: the values of
 // the @-codes that texts use, and the colours the terminal has.
 func (c *Call) Markup(texts ...string) markup.Options {
-	o := markup.Options{Colors: markup.ColorsFor(c.Info().Term)}
+	o := markup.Options{Colors: markup.ColorsFor(c.Info().Term), NoColor: c.Accessible()}
 	uses := func(name string) bool {
 		return slices.ContainsFunc(texts, func(t string) bool { return strings.Contains(t, "@"+name) })
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/menus"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/ui"
@@ -49,6 +50,9 @@ type Entry struct {
 	Label string
 	// SysopOnly hides the entry from callers who are not sysops.
 	SysopOnly bool
+	// Need hides the entry from callers below its level or outside its
+	// group (see package access).
+	Need access.Need
 	// Run is the screen. It returns to the menu when it returns; returning
 	// ErrLogoff ends the call.
 	Run func(ctx context.Context, c *Call) error
@@ -63,18 +67,19 @@ type Menu struct {
 	mu    sync.Mutex
 	board *Board
 	added []Entry
-	// views are what callers and sysops see of each menu, made once and
-	// shared by every caller at it (read only). They hold while the
+	// views are what each audience (sysops; others by level and
+	// groups) sees of each menu, made once and shared by every caller at
+	// it (read only). They hold while the
 	// menus do (their generation) and for viewLife at most, since a
 	// script an entry names may come or go.
 	views map[viewKey]*menuView
 }
 
 type viewKey struct {
-	menu  *menus.Menu
-	sysop bool
-	gen   uint64 // the menus' generation
-	epoch int64  // the time, in viewLife steps
+	menu     *menus.Menu
+	audience audience
+	gen      uint64 // the menus' generation
+	epoch    int64  // the time, in viewLife steps
 }
 
 // maxViews bounds the views kept; past it they are made afresh.
@@ -83,7 +88,7 @@ const maxViews = 1024
 // viewLife is how long a view is shared before it is made again.
 const viewLife = 5 * time.Second
 
-// menuView is a menu as one kind of caller sees it.
+// menuView is a menu as one audience sees it.
 type menuView struct {
 	entries []Entry
 	items   []ui.MenuItem
@@ -97,7 +102,7 @@ func (m *Menu) Add(e Entry) error {
 	}
 	m.addMu.Lock()
 	defer m.addMu.Unlock()
-	for _, x := range m.Entries(true) {
+	for _, x := range m.EntriesFor(sysopUser()) {
 		if unicode.ToLower(x.Key) == unicode.ToLower(e.Key) {
 			return fmt.Errorf("board: menu key %q is taken by %q", e.Key, x.Label)
 		}
@@ -109,9 +114,19 @@ func (m *Menu) Add(e Entry) error {
 	return nil
 }
 
-// Entries returns the main menu's entries a caller (or a sysop) may see,
-// in menu order.
+// Entries returns the main menu's entries a sysop, or else an ordinary
+// caller at the default level (store.DefaultLevel, in no group), may
+// see, in menu order.
 func (m *Menu) Entries(sysop bool) []Entry {
+	if sysop {
+		return m.EntriesFor(sysopUser())
+	}
+	return m.EntriesFor(&store.User{Level: store.DefaultLevel})
+}
+
+// EntriesFor returns the main menu's entries the account u may see, in
+// menu order.
+func (m *Menu) EntriesFor(u *store.User) []Entry {
 	if m.board == nil {
 		m.mu.Lock()
 		defer m.mu.Unlock()
@@ -121,13 +136,13 @@ func (m *Menu) Entries(sysop bool) []Entry {
 	if main == nil {
 		return nil
 	}
-	return slices.Clone(m.view(main, sysop).entries)
+	return slices.Clone(m.view(main, u).entries)
 }
 
-// view returns the shared view of menu for a caller or a sysop.
-func (m *Menu) view(menu *menus.Menu, sysop bool) *menuView {
+// view returns the view of menu that u shares with its audience.
+func (m *Menu) view(menu *menus.Menu, u *store.User) *menuView {
 	b := m.board
-	key := viewKey{menu: menu, sysop: sysop, gen: b.menus.Generation(), epoch: time.Now().UnixNano() / int64(viewLife)}
+	key := viewKey{menu: menu, audience: audienceOf(u), gen: b.menus.Generation(), epoch: time.Now().UnixNano() / int64(viewLife)}
 	m.mu.Lock()
 	v := m.views[key]
 	added := m.added
@@ -139,7 +154,7 @@ func (m *Menu) view(menu *menus.Menu, sysop bool) *menuView {
 	// callers may make it at once; one view is kept.
 	v = &menuView{}
 	add := func(e Entry) {
-		if !e.SysopOnly || sysop {
+		if (!e.SysopOnly || u.Sysop()) && e.Need.Allows(u) {
 			v.entries = append(v.entries, e)
 			v.items = append(v.items, ui.MenuItem{Key: e.Key, Label: e.Label})
 		}
@@ -151,7 +166,7 @@ func (m *Menu) view(menu *menus.Menu, sysop bool) *menuView {
 	var kinds []menus.Kind
 	taken := map[rune]bool{}
 	for _, fe := range menu.Entries {
-		if e, ok := b.entry(fe, sysop); ok {
+		if e, ok := b.entry(fe, u); ok {
 			entries = append(entries, e)
 			kinds = append(kinds, fe.Kind)
 			taken[fe.Key] = true
@@ -200,9 +215,9 @@ func (b *Board) addGoEntries(added []Entry, taken map[rune]bool, add func(Entry)
 // screen is a screen a menu file can name.
 type screen struct {
 	run func(ctx context.Context, c *Call) error
-	// shown reports whether the screen is there for a caller (or a
-	// sysop); nil means always.
-	shown func(sysop bool) bool
+	// shown reports whether the screen is there for the account u; nil
+	// means always.
+	shown func(u *store.User) bool
 }
 
 // AddScreen names a screen, so that menu files can open it with
@@ -232,7 +247,7 @@ func StandardScreens() []string {
 
 // addStandardScreens names the default board's screens.
 func (b *Board) addStandardScreens() {
-	sysopOnly := func(sysop bool) bool { return sysop }
+	sysopOnly := (*store.User).Sysop
 	b.screens = map[string]screen{
 		"who":         {run: whoOnline},
 		"oneliners":   {run: oneliners},
@@ -248,25 +263,25 @@ func (b *Board) addStandardScreens() {
 			return broadcastScreen(ctx, c, c.redrawMenu)
 		}},
 		"logoff": {run: logoff},
-		"doors": {run: doorsScreen, shown: func(sysop bool) bool {
-			return slices.ContainsFunc(b.doors, func(d *doorEntry) bool { return !d.cfg.SysopOnly || sysop })
+		"doors": {run: doorsScreen, shown: func(u *store.User) bool {
+			return slices.ContainsFunc(b.doors, func(d *doorEntry) bool { return d.allows(u) })
 		}},
-		"files": {run: filesScreen, shown: func(bool) bool { return b.cfg.Files != nil }},
+		"files": {run: filesScreen, shown: func(*store.User) bool { return b.cfg.Files != nil }},
 	}
 }
 
-// entry makes a menu file's entry into one a caller runs; false when the
-// caller cannot have it (a sysop's entry, or a screen, menu, door or
-// script this board lacks).
-func (b *Board) entry(fe menus.Entry, sysop bool) (Entry, bool) {
-	e := Entry{Key: fe.Key, Label: fe.Label, SysopOnly: fe.Sysop}
-	if fe.Sysop && !sysop {
+// entry makes a menu file's entry into one the account u runs; false
+// when u cannot have it (a sysop's entry, a level or group u lacks, or a
+// screen, menu, door or script this board lacks).
+func (b *Board) entry(fe menus.Entry, u *store.User) (Entry, bool) {
+	e := Entry{Key: fe.Key, Label: fe.Label, SysopOnly: fe.Sysop, Need: fe.Need()}
+	if fe.Sysop && !u.Sysop() || !e.Need.Allows(u) {
 		return e, false
 	}
 	switch fe.Kind {
 	case menus.Screen:
 		s, ok := b.screens[fe.Target]
-		if !ok || s.shown != nil && !s.shown(sysop) {
+		if !ok || s.shown != nil && !s.shown(u) {
 			return e, false
 		}
 		e.Run = s.run
@@ -274,14 +289,14 @@ func (b *Board) entry(fe menus.Entry, sysop bool) (Entry, bool) {
 		if b.menus.Get(fe.Target) == nil {
 			return e, false
 		}
-		e.Run = func(ctx context.Context, c *Call) error { return b.runMenu(ctx, c, fe.Target) }
+		e.Run = privately(fe.Sysop, e.Need, func(ctx context.Context, c *Call) error { return b.runMenu(ctx, c, fe.Target) })
 	case menus.Door:
 		i := slices.IndexFunc(b.doors, func(d *doorEntry) bool { return d.cfg.Name == fe.Target })
-		if i < 0 || b.doors[i].cfg.SysopOnly && !sysop {
+		if i < 0 || !b.doors[i].allows(u) {
 			return e, false
 		}
 		d := b.doors[i]
-		e.Run = func(ctx context.Context, c *Call) error { return c.runOneDoor(ctx, d) }
+		e.Run = privately(fe.Sysop, e.Need, func(ctx context.Context, c *Call) error { return c.runOneDoor(ctx, d) })
 	case menus.Art:
 		e.Run = func(ctx context.Context, c *Call) error { return c.ShowArt(ctx, fe.Target) }
 	case menus.Script:
@@ -340,7 +355,7 @@ func (b *Board) runMenu(ctx context.Context, c *Call, name string) error {
 			b.log.Error("menus: no such menu", "menu", name)
 			return nil
 		}
-		c.SetActivity(menuActivity(menu))
+		c.SetActivity(c.menuActivity(menu))
 		// The account may have changed since the last visit: the sysop
 		// edits it, or locks it.
 		if err := c.refreshUser(ctx); err != nil {
@@ -350,7 +365,7 @@ func (b *Board) runMenu(ctx context.Context, c *Call, name string) error {
 			c.newMessages, c.newLetters, c.newErr = c.reading.NewCounts(ctx)
 		}
 		// Shared with every caller at the menu: one copy, not thousands.
-		view := b.Menu.view(menu, c.Sysop())
+		view := b.Menu.view(menu, c.User)
 		if len(view.items) == 0 {
 			return c.emptyMenu(ctx, menu)
 		}
@@ -385,6 +400,14 @@ func (b *Board) runMenu(ctx context.Context, c *Call, name string) error {
 		}
 		selected = i
 		e := view.entries[i]
+		// The menu was drawn for the account as it was: the sysop may
+		// have changed it since.
+		if ok, err := c.stillAllowed(ctx, e); !ok || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		if err := e.Run(ctx, c); err != nil {
 			// A connection to the database that broke is not the caller's.
 			if SessionOver(ctx, err) && !store.Unavailable(err) {
@@ -414,7 +437,7 @@ func (c *Call) emptyMenu(ctx context.Context, menu *menus.Menu) error {
 		then = "Press a key to log off."
 	}
 	show := func() {
-		c.WriteString(ui.ClearScreen)
+		c.Clear()
 		c.Say(2, c.Theme.Error, "Nothing on this menu is open to you; the sysop has been told.")
 		c.Say(4, c.Theme.Text, then)
 	}
@@ -423,14 +446,6 @@ func (c *Call) emptyMenu(ctx context.Context, menu *menus.Menu) error {
 		return err
 	}
 	return ErrLogoff
-}
-
-// menuActivity is what who's online says of a caller at menu.
-func menuActivity(menu *menus.Menu) string {
-	if menu.Name == mainMenuName {
-		return "main menu"
-	}
-	return "menu: " + menu.Name
 }
 
 // redrawMenu draws the menu the caller is in again, for screens that

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/store"
@@ -37,7 +38,7 @@ func messageAreas(ctx context.Context, c *Call) error {
 	for {
 		c.SetActivity("message areas")
 		places := []place{{area: mailArea, title: "Your mail"}}
-		for _, a := range b.cfg.Community.Messages.Areas() {
+		for _, a := range c.reading.Areas() { // those open to the caller
 			places = append(places, place{area: a, title: a})
 		}
 		items := make([]ui.MenuItem, len(places), len(places)+1)
@@ -54,6 +55,9 @@ func messageAreas(ctx context.Context, c *Call) error {
 					return err
 				}
 				items[i].Label = fmt.Sprintf("%-14s %4d, %d new", ui.Truncate(p.title, 14), total, unread)
+				if c.Accessible() {
+					items[i].Label = fmt.Sprintf("%s: %s, %d new", p.title, count(total, "message"), unread)
+				}
 			}
 			return nil
 		}
@@ -75,7 +79,7 @@ func messageAreas(ctx context.Context, c *Call) error {
 			return false
 		}
 		layout := func() (int, int, int) {
-			c.WriteString(ui.ClearScreen)
+			c.Clear()
 			c.Say(1, c.Theme.Title, "Messages on "+clean(b.cfg.Name))
 			c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", "open", "q", c.Theme.Strings.Back))
 			if msg != "" {
@@ -118,7 +122,7 @@ func messageAreas(ctx context.Context, c *Call) error {
 // notForAnonymous explains why a screen is closed to visitors.
 func notForAnonymous(ctx context.Context, c *Call, text string) error {
 	draw := func() {
-		c.WriteString(ui.ClearScreen)
+		c.Clear()
 		c.Say(2, c.Theme.Text, text)
 		c.Say(4, "", c.KeyHelp(c.Theme.Strings.AnyKey, c.Theme.Strings.Back))
 	}
@@ -128,6 +132,9 @@ func notForAnonymous(ctx context.Context, c *Call, text string) error {
 
 // messageList shows a place's messages in threads with a cursor.
 func messageList(ctx context.Context, c *Call, p place) error {
+	if c.Accessible() {
+		return messageListPlain(ctx, c, p)
+	}
 	b := c.Board
 	var msgs []store.Message
 	var depths []int
@@ -137,7 +144,7 @@ func messageList(ctx context.Context, c *Call, p place) error {
 	// load reads the list again (after a screen on top of it, or a post
 	// or deletion elsewhere); the cursor stays on its message.
 	load := func() error {
-		c.SetActivity("reading " + p.title)
+		c.SetActivity(c.readingActivity(p))
 		var at int64
 		if cursor < len(msgs) {
 			at = msgs[cursor].ID
@@ -285,6 +292,11 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 		scroll := 0
 		var body []string
 		draw := func() {
+			if c.Accessible() {
+				showMessagePlain(ctx, c, m, reading.MayDelete(m), msg)
+				msg = ""
+				return
+			}
 			sz := c.Size()
 			c.WriteString(ui.ClearScreen)
 			head := [][2]string{{"From", clean(m.From)}, {"Date", m.Created.Local().Format("Mon Jan 02 2006 15:04")}}
@@ -347,7 +359,7 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 				scroll = max(scroll-height, 0)
 			case k.Code == term.KeyPgDn || k.Code == term.KeyRune && k.Rune == ' ':
 				scroll += height
-			case IsQuit(k):
+			case c.choiceQuit(k):
 				return i, nil
 			case k.Code == term.KeyRight || k.Code == term.KeyRune && k.Rune == 'n':
 				if i+1 < len(msgs) {
@@ -381,6 +393,8 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 				if sure {
 					return i, reading.Delete(ctx, m)
 				}
+			case c.Accessible(): // the keys again, rather than silence
+				msg, msgStyle = noSuchKey(k), ""
 			default:
 				continue
 			}
@@ -399,12 +413,17 @@ type draft struct {
 // compose writes and posts a message or letter. It returns a message for
 // the caller when nothing was posted for a reason they should know.
 func compose(ctx context.Context, c *Call, d draft) (string, error) {
+	// Said before the caller writes anything: the service would refuse
+	// the post (access.ErrUnvalidated).
+	if err := access.CheckValidated(c.User); err != nil {
+		return err.Error(), nil
+	}
 	c.SetActivity("writing a message")
 	sz := c.Size()
-	c.WriteString(ui.ClearScreen)
+	c.Clear()
 	c.Say(1, c.Theme.Title, "New message")
 	if d.area == mailArea && d.to == "" {
-		u, m, err := askHandle(ctx, c, 3, "To: ", func() { c.WriteString(ui.ClearScreen) })
+		u, m, err := askHandle(ctx, c, 3, "To: ", c.Clear)
 		if errors.Is(err, ui.ErrCancel) {
 			return "", nil
 		}
@@ -420,8 +439,11 @@ func compose(ctx context.Context, c *Call, d draft) (string, error) {
 			subject = "Re: " + subject
 		}
 	}
-	c.WriteString(ui.MoveTo(4, 2) + ui.ClearEOL + c.Theme.Label + "Subject: " + ui.Reset)
-	f := &ui.Field{Row: 4, Col: 11, Max: community.SubjectMax, Width: min(community.SubjectMax, sz.Cols-12), Value: ui.Truncate(subject, community.SubjectMax), Style: c.Theme.Bar}
+	if !c.Accessible() {
+		c.WriteString(ui.MoveTo(4, 2) + ui.ClearEOL + c.Theme.Label + "Subject: " + ui.Reset)
+	}
+	f := &ui.Field{Row: 4, Col: 11, Max: community.SubjectMax, Width: min(community.SubjectMax, sz.Cols-12), Value: ui.Truncate(subject, community.SubjectMax), Style: c.Theme.Bar,
+		Prompt: "Subject: "}
 	subject, err := f.Read(ctx, c.Session)
 	if errors.Is(err, ui.ErrCancel) {
 		return "", nil
@@ -461,6 +483,8 @@ func compose(ctx context.Context, c *Call, d draft) (string, error) {
 		return "That user or message no longer exists.", nil
 	case errors.Is(err, community.ErrTooLong):
 		return "That message is too long to post.", nil
+	case errors.Is(err, access.ErrUnvalidated):
+		return err.Error(), nil
 	}
 	return "", err
 }

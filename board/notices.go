@@ -79,7 +79,13 @@ func (c *Call) answerPage(ctx context.Context, p events.Page) error {
 // asks yes or no; otherwise it waits for any key. A resize draws it
 // again on a cleared screen (the caller redraws the screen after it), and
 // live updates that come meanwhile are handed back to the screen after.
+//
+// In accessible mode the box is its title and text as lines, then the
+// question (answered with a line) or "Press Enter to go on".
 func (c *Call) Box(ctx context.Context, title, text string, ask bool) (bool, error) {
+	if c.Accessible() {
+		return c.plainBox(ctx, title, text, ask)
+	}
 	draw := func() {
 		sz := c.Size()
 		width := max(min(sz.Cols-4, 70), 10)

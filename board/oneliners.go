@@ -18,6 +18,9 @@ import (
 // lines others post appear at once.
 func oneliners(ctx context.Context, c *Call) error {
 	c.SetActivity("reading one-liners")
+	if c.Accessible() {
+		return onelinersPlain(ctx, c)
+	}
 	stop := c.Inbox().WatchUpdates(c.Board.cfg.Events, events.TopicOneliner)
 	defer stop()
 	list := &ui.List{}
@@ -136,8 +139,10 @@ func addOneliner(ctx context.Context, c *Call, row int, redraw func() int) (stri
 	c.SetActivity("writing a one-liner")
 	defer c.SetActivity("reading one-liners")
 	label := c.Theme.Label + "Say: " + ui.Reset
-	c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + label)
-	f := &ui.Field{Row: row, Col: 7, Max: oneliners.MaxLength(), Style: c.Theme.Bar} // narrower in a narrow window
+	if !c.Accessible() {
+		c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + label)
+	}
+	f := &ui.Field{Row: row, Col: 7, Max: oneliners.MaxLength(), Style: c.Theme.Bar, Prompt: "Say: "} // narrower in a narrow window
 	f.Relayout = func() (int, int) {
 		r := redraw()
 		c.WriteString(ui.MoveTo(r, 2) + ui.ClearEOL + label)

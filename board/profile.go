@@ -19,7 +19,7 @@ var profileItems = []struct {
 	label string
 }{
 	{0, "Handle"}, {'n', "Real name"}, {'l', "Location"}, {'e', "E-mail"}, {'p', "Password"},
-	{'c', "Encoding"}, {'k', "SSH keys"}, {'s', "Signature"}, {0, "Groups"}, {0, "Calls"}, {0, "Last call"},
+	{'c', "Encoding"}, {'k', "SSH keys"}, {'t', "Two-factor"}, {'s', "Signature"}, {'a', "Accessible"}, {0, "Groups"}, {0, "Calls"}, {0, "Last call"},
 	{0, "Member since"},
 }
 
@@ -42,6 +42,10 @@ func profile(ctx context.Context, c *Call) error {
 	msg, msgStyle := "", ""
 	var top int
 	draw := func() {
+		if c.Accessible() {
+			profilePlain(c, msg)
+			return
+		}
 		top = c.Header("profile", 4)
 		sz := c.Size()
 		for i, it := range profileItems {
@@ -52,7 +56,7 @@ func profile(ctx context.Context, c *Call) error {
 			c.WriteString(ui.MoveTo(top+i, 2) + key + " " + c.Theme.Label + ui.Pad(it.label, profileValueCol-6) + c.Theme.Value +
 				ui.Truncate(profileValue(c, i), sz.Cols-20) + ui.Reset)
 		}
-		c.Say(top+len(profileItems)+1, "", c.KeyHelp("n/l/e/p/c/k/s", "change", "v", "view someone's", "q", c.Theme.Strings.Back))
+		c.Say(top+len(profileItems)+1, "", c.KeyHelp("n/l/e/p/c/k/t/s/a", "change", "v", "view someone's", "q", c.Theme.Strings.Back))
 		if msg != "" {
 			c.Say(top+len(profileItems)+2, msgStyle, msg)
 		}
@@ -64,9 +68,16 @@ func profile(ctx context.Context, c *Call) error {
 			return err
 		}
 		switch {
-		case IsQuit(k):
+		case c.choiceQuit(k):
 			return nil
 		case k.Code != term.KeyRune || k.Mod != 0:
+			if c.Accessible() { // Enter alone: the keys again
+				profilePlain(c, noSuchKey(k))
+			}
+			continue
+		case k.Rune == 'r' && c.Accessible(): // the profile read out again
+			msg = ""
+			draw()
 			continue
 		case k.Rune == 'v':
 			row := top + len(profileItems) + 2
@@ -91,6 +102,9 @@ func profile(ctx context.Context, c *Call) error {
 			}
 		}
 		if row < 0 {
+			if c.Accessible() {
+				profilePlain(c, noSuchKey(k))
+			}
 			continue
 		}
 		msg, msgStyle, err = editProfile(ctx, c, k.Rune, top+row, top+len(profileItems)+2, draw)
@@ -116,6 +130,13 @@ func profileValue(c *Call, i int) string {
 		return "********"
 	case "SSH keys":
 		return "log in with ssh without a password"
+	case "Two-factor":
+		if account.HasTOTP(u) {
+			return "on: a code from your app at every login"
+		}
+		return "off"
+	case "Accessible":
+		return accessibleValue(c)
 	case "Signature":
 		if u.Signature == "" {
 			return "(none)"
@@ -152,11 +173,15 @@ func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw
 		field, value = account.Encoding, nextEncoding(u.Encoding)
 	case 's':
 		field = account.Signature
-		value, err = c.Ask(ctx, row, "", &ui.Field{Col: profileValueCol, Max: account.SignatureMax, Value: u.Signature}, redraw)
+		value, err = c.Ask(ctx, row, "", &ui.Field{Col: profileValueCol, Max: account.SignatureMax, Value: u.Signature, Prompt: "Signature: "}, redraw)
 	case 'p':
 		return changePassword(ctx, c, msgRow, redraw)
 	case 'k':
 		return "", "", sshKeys(ctx, c)
+	case 't':
+		return twoFactor(ctx, c)
+	case 'a':
+		return toggleAccessible(ctx, c)
 	default:
 		return "", "", nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/x84bbs/x84/account"
@@ -30,6 +31,9 @@ func (c *Call) Header(name string, maxRows int) int {
 }
 
 func (b *Board) header(s *session.Session, t *Theme, name string, maxRows int) int {
+	if s.Accessible() {
+		return b.plainHeader(s, name)
+	}
 	sz := s.Size()
 	s.WriteString(ui.ClearScreen)
 	if maxRows <= 0 {
@@ -79,6 +83,9 @@ func (c *Call) Confirm(ctx context.Context, row int, question string) (bool, err
 // confirm is Call.Confirm for the screens before a call starts (the
 // application).
 func confirm(ctx context.Context, s *session.Session, t *Theme, row int, question string) (bool, error) {
+	if s.Accessible() {
+		return plainConfirm(ctx, s, question)
+	}
 	draw := func() {
 		s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + t.Text + question + " " + t.Key + t.Strings.YesNo + ui.Reset + " ")
 	}
@@ -108,6 +115,17 @@ func confirm(ctx context.Context, s *session.Session, t *Theme, row int, questio
 // The field is in the theme's Bar colour unless f.Style says otherwise.
 func (c *Call) Ask(ctx context.Context, row int, label string, f *ui.Field, redraw func()) (string, error) {
 	s, t := c.Session, c.Theme
+	if c.Accessible() {
+		// The question on a line of its own; a value edited in place
+		// has no label, and the value typed so far says what it is.
+		if f.Prompt == "" {
+			f.Prompt = "New value: "
+			if label != "" {
+				f.Prompt = strings.TrimRight(label, " ") + " "
+			}
+		}
+		return f.Read(ctx, s)
+	}
 	col := f.Col
 	place := func() (int, int) {
 		r := row
@@ -144,7 +162,17 @@ func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 // Say writes a message in a style (a Theme's colour, such as
 // c.Theme.Error) on a row, clearing the rest of the row; a message too
 // long for the window is cut.
+//
+// In accessible mode the row means nothing: the message is a line of its
+// own, with no colour, and an empty one (which clears a row) writes
+// nothing.
 func Say(s *session.Session, row int, style, msg string) {
+	if s.Accessible() {
+		if msg != "" {
+			writeLine(s, msg)
+		}
+		return
+	}
 	s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + style + ui.Truncate(msg, s.Size().Cols-2) + ui.Reset)
 }
 
@@ -182,7 +210,13 @@ func ago(t, now time.Time) string {
 
 // KeyHelp formats key hints in the call's theme (see Theme.KeyHelp):
 // KeyHelp("a", "add", "q", "back") gives "[a] add  [q] back".
-func (c *Call) KeyHelp(pairs ...string) string { return c.Theme.KeyHelp(pairs...) }
+// In accessible mode it says them in words (see plainKeyHelp).
+func (c *Call) KeyHelp(pairs ...string) string {
+	if c.Accessible() {
+		return plainKeyHelp(pairs...)
+	}
+	return c.Theme.KeyHelp(pairs...)
+}
 
 // IsQuit reports whether k leaves a screen: q, Esc or Enter.
 func IsQuit(k term.Key) bool {
@@ -215,7 +249,14 @@ func browse(ctx context.Context, c *Call, list *ui.List, draw func()) error {
 // screens that follow live updates (Session.Event says which); others
 // ignore KeyEvent and read on. Use NextKey rather than ReadKey, which
 // also returns for the notices and resizes that NextKey handles.
+//
+// In accessible mode NextKey asks for a line instead (see plainKey): a
+// letter and Enter is that letter's key, Enter alone is Enter; updates
+// are not returned, and a resize redraws nothing.
 func (c *Call) NextKey(ctx context.Context, redraw func()) (term.Key, error) {
+	if c.Accessible() {
+		return c.plainKey(ctx, redraw)
+	}
 	for {
 		if c.Inbox().Notices() > 0 {
 			if _, err := c.ShowNotices(ctx); err != nil {
@@ -246,6 +287,9 @@ func (c *Call) Say(row int, style, msg string) { Say(c.Session, row, style, msg)
 // point: notices show meanwhile and live updates are ignored, redraw
 // running after a notice or a resize.
 func (c *Call) AnyKey(ctx context.Context, redraw func()) error {
+	if c.Accessible() {
+		return c.plainAnyKey(ctx)
+	}
 	for {
 		k, err := c.NextKey(ctx, redraw)
 		if err != nil || k.Code != term.KeyEvent {

@@ -75,6 +75,8 @@ type Strings struct {
 	LoginConnected   string // {board}, {node}
 	LoginHelp        string // {new}: the word that applies for an account
 	LoginAnonymous   string // {anonymous}: the word to type
+	LoginAccessible  string // {a}: the word for plain text screens
+	LoginForgot      string // {forgot}: the word for a forgotten password
 	LoginHandle      string // the handle field's label
 	LoginPassword    string // the password field's label
 	LoginFailed      string
@@ -82,6 +84,9 @@ type Strings struct {
 	LoginTooMany     string // too many failed logins: the call ends
 	LoginTooSlow     string // the login timed out: the call ends
 	LoginLeave       string // the caller left at the handle prompt
+	LoginCode        string // the two-factor code field's label
+	LoginCodeHelp    string // how to answer it
+	LoginCodeWrong   string // a code refused: a failed login
 	LogoffAsk        string
 	LogoffThanks     string // {board}, {handle}
 	ScreenFailed     string // a screen of the main menu failed
@@ -272,6 +277,8 @@ func (t *Theme) keys(name string) map[string]map[string]themeKey {
 			"login_connected":    text(&s.LoginConnected, "board", "node"),
 			"login_help":         text(&s.LoginHelp, "new"),
 			"login_anonymous":    text(&s.LoginAnonymous, "anonymous"),
+			"login_accessible":   text(&s.LoginAccessible, "a"),
+			"login_forgot":       text(&s.LoginForgot, "forgot"),
 			"login_handle":       text(&s.LoginHandle),
 			"login_password":     text(&s.LoginPassword),
 			"login_failed":       text(&s.LoginFailed),
@@ -279,6 +286,9 @@ func (t *Theme) keys(name string) map[string]map[string]themeKey {
 			"login_too_many":     text(&s.LoginTooMany),
 			"login_too_slow":     text(&s.LoginTooSlow),
 			"login_leave":        text(&s.LoginLeave),
+			"login_code":         text(&s.LoginCode),
+			"login_code_help":    text(&s.LoginCodeHelp),
+			"login_code_wrong":   text(&s.LoginCodeWrong),
 			"logoff_ask":         text(&s.LogoffAsk),
 			"logoff_thanks":      text(&s.LogoffThanks, "board", "handle"),
 			"screen_failed":      text(&s.ScreenFailed),

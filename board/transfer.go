@@ -62,12 +62,20 @@ func (c *Call) chooseProtocol(ctx context.Context, title string, files int, redr
 				return p, true, nil
 			}
 		}
+		if c.Accessible() { // the keys again, rather than silence
+			c.Lines(noSuchKey(k), c.KeyHelp(offer...))
+		}
 	}
 }
 
 // transferIntro clears the screen and tells the caller what is about to
 // happen: once the protocol starts, the screen is the protocol's.
 func (c *Call) transferIntro(lines ...string) {
+	if c.Accessible() {
+		c.WriteString("\r\n")
+		c.Lines(append(lines, "Press Ctrl-X five times to cancel.")...)
+		return
+	}
 	var b strings.Builder
 	b.WriteString(ui.ClearScreen + "\r\n")
 	for _, l := range lines {
@@ -125,7 +133,7 @@ func (c *Call) webLinks(ctx context.Context, br *files.Browser, paths []string) 
 	if n := min(files.MaxLinks, max(1, c.Size().Rows-6)); len(paths) > n {
 		paths, more = paths[:n], len(paths)-n
 	}
-	var lines []string
+	var lines, plain []string
 	for _, p := range paths {
 		token, err := br.Link(p, addr)
 		if err != nil {
@@ -135,8 +143,18 @@ func (c *Call) webLinks(ctx context.Context, br *files.Browser, paths []string) 
 		name := clean(p[strings.LastIndexByte(p, '/')+1:])
 		// OSC 8 makes the name a link the browser terminal opens.
 		lines = append(lines, "\x1b]8;;"+url+"\x1b\\"+c.Theme.Value+name+ui.Reset+"\x1b]8;;\x1b\\  "+c.Theme.Dim+url+ui.Reset)
+		plain = append(plain, name+": "+url)
 	}
 	draw := func() {
+		if c.Accessible() {
+			c.WriteString("\r\n")
+			c.Line(fmt.Sprintf("Download links: each works once, for %s, from this browser.", c.Board.cfg.Files.LinkLifetime().Round(time.Second)))
+			c.Lines(plain...)
+			if more > 0 {
+				c.Line(fmt.Sprintf("%s more: download these, then ask again.", count(more, "file")))
+			}
+			return
+		}
 		c.WriteString(ui.ClearScreen)
 		c.Say(1, c.Theme.Title, "Download links")
 		c.Say(2, c.Theme.Text, fmt.Sprintf("Click a name to download it. Each link works once, for %s, from this browser.",

@@ -34,6 +34,10 @@ func askHandle(ctx context.Context, c *Call, row int, question string, redraw fu
 // viewProfile shows another user's public profile.
 func viewProfile(ctx context.Context, c *Call, u *store.User) error {
 	draw := func() {
+		if c.Accessible() {
+			viewProfilePlain(c, u)
+			return
+		}
 		top := c.Header("profile", 4)
 		c.Say(top, c.Theme.Title, "Profile of "+clean(u.Handle))
 		top += 2
@@ -71,20 +75,22 @@ func viewProfile(ctx context.Context, c *Call, u *store.User) error {
 // n), location (l) or e-mail address (e) of u, and returns the field and
 // its new value, for the account service to check and store.
 func editContact(ctx context.Context, c *Call, u *store.User, key rune, row, col int, redraw func()) (account.Field, string, error) {
-	read := func(value string, max int) (string, error) {
-		return c.Ask(ctx, row, "", &ui.Field{Col: col, Max: max, Value: value}, redraw)
+	// Prompt names the field on plain screens, where the value typed
+	// so far (the present one, to edit) follows it.
+	read := func(label, value string, max int) (string, error) {
+		return c.Ask(ctx, row, "", &ui.Field{Col: col, Max: max, Value: value, Prompt: label + ": "}, redraw)
 	}
 	var v string
 	var err error
 	switch key {
 	case 'n':
-		v, err = read(u.RealName, 40)
+		v, err = read("Real name", u.RealName, 40)
 		return account.RealName, v, err
 	case 'l':
-		v, err = read(u.Location, 40)
+		v, err = read("Location", u.Location, 40)
 		return account.Location, v, err
 	case 'e':
-		v, err = read(u.Email, 64)
+		v, err = read("E-mail", u.Email, 64)
 		return account.Email, v, err
 	}
 	return 0, "", nil
@@ -110,9 +116,21 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		{'p', "Password", func() string { return "set a new one" }},
 		{'s', "Sysop", func() string { return yesNo(u.InGroup(store.GroupSysop)) }},
 		{'k', "Locked", func() string { return yesNo(u.InGroup(store.GroupLocked)) }},
+		{'v', "Validated", func() string { return validatedState(u) }},
+		{'a', "Level", func() string { return fmt.Sprint(u.Level) }},
+		{'g', "Groups", func() string { return groupsState(u) }},
+		{'f', "Two-factor", func() string { return twoFactorState(u) }},
 		{'d', "Delete", func() string { return "remove the account" }},
 	}
 	draw := func() {
+		if c.Accessible() {
+			lines := make([]string, len(items))
+			for i, it := range items {
+				lines[i] = plainItem(it.label, it.value(), it.key)
+			}
+			editUserPlain(c, u, lines, msg)
+			return
+		}
 		c.WriteString(ui.ClearScreen)
 		c.Say(1, c.Theme.Title, "Editing "+clean(u.Handle)+" · "+count(u.Calls, "call")+" · last "+lastCallText(u.LastCall, time.Now()))
 		top = 3
@@ -131,20 +149,22 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		if err != nil {
 			return err
 		}
-		if IsQuit(k) {
+		if c.choiceQuit(k) {
 			return nil
-		}
-		if k.Code != term.KeyRune || k.Mod != 0 {
-			continue
 		}
 		i := slices.IndexFunc(items, func(it struct {
 			key   rune
 			label string
 			value func() string
 		}) bool {
-			return it.key == k.Rune
+			return k.Code == term.KeyRune && k.Mod == 0 && it.key == k.Rune
 		})
 		if i < 0 {
+			if c.Accessible() { // the keys again, rather than silence
+				msg, msgStyle = noSuchKey(k), ""
+				draw()
+				msg = ""
+			}
 			continue
 		}
 		row := top + i
@@ -154,7 +174,7 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		}
 		// A sysop cannot lock themselves out by mistake: taking away
 		// one's own rights is for another sysop.
-		if u.ID == c.User.ID && strings.ContainsRune("skd", k.Rune) {
+		if u.ID == c.User.ID && strings.ContainsRune("skdf", k.Rune) {
 			msg, msgStyle = "Not your own account: another sysop can do that.", c.Theme.Error
 			draw()
 			continue
@@ -196,7 +216,7 @@ func editAccount(ctx context.Context, c *Call, u *store.User, key rune, row int,
 		defer c.Board.from.forget(u.Handle)
 		return accounts.SetField(ctx, u.ID, field, v)
 	case 'p':
-		v, err := c.Ask(ctx, row, "", &ui.Field{Col: editorValueCol, Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)
+		v, err := c.Ask(ctx, row, "", &ui.Field{Col: editorValueCol, Max: passwordFieldMax, Width: 32, Mask: '*', Prompt: "New password: "}, redraw)
 		if err != nil {
 			return nil, err
 		}
@@ -208,6 +228,10 @@ func editAccount(ctx context.Context, c *Call, u *store.User, key rune, row int,
 		return accounts.SetSysop(ctx, u.Handle, !u.InGroup(store.GroupSysop))
 	case 'k':
 		return accounts.SetLocked(ctx, u.Handle, !u.InGroup(store.GroupLocked))
+	case 'v', 'a', 'g':
+		return editAccess(ctx, c, u, key, row, redraw)
+	case 'f':
+		return removeTOTP(ctx, c, u, row)
 	case 'd':
 		sure, err := c.Confirm(ctx, row, "Delete "+clean(u.Handle)+" for good?")
 		if err != nil || !sure {

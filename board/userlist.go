@@ -35,6 +35,10 @@ func userList(ctx context.Context, c *Call) error {
 	}
 	list := &ui.List{}
 	draw := func() {
+		if c.Accessible() {
+			userListPlain(ctx, c, users, filter)
+			return
+		}
 		c.WriteString(ui.ClearScreen)
 		sz := c.Size()
 		title := fmt.Sprintf("Users of %s: %d", clean(c.Board.cfg.Name), len(users))

@@ -25,6 +25,10 @@ func voting(ctx context.Context, c *Call) error {
 			return err
 		}
 		draw := func() {
+			if c.Accessible() {
+				votingPlain(ctx, c, polls, msg)
+				return
+			}
 			sz := c.Size()
 			c.WriteString(ui.ClearScreen)
 			c.Say(1, c.Theme.Title, "The voting booth")
@@ -92,6 +96,10 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 			return err
 		}
 		draw := func() {
+			if c.Accessible() {
+				pollPlain(c, p, counts, mine, msg)
+				return
+			}
 			sz := c.Size()
 			c.WriteString(ui.ClearScreen)
 			c.Say(1, c.Theme.Title, clean(p.Question))
@@ -184,11 +192,13 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 
 // newPoll lets a sysop ask a question with 2 to 10 answers.
 func newPoll(ctx context.Context, c *Call) (string, error) {
-	c.WriteString(ui.ClearScreen)
+	c.Clear()
 	c.Say(1, c.Theme.Title, "New poll: the question, then the answers (an empty answer ends the list).")
 	ask := func(row int, label string, max int) (string, error) {
-		c.WriteString(ui.MoveTo(row, 2) + c.Theme.Label + ui.Pad(label, 10) + ui.Reset)
-		f := &ui.Field{Row: row, Col: 13, Max: max, Width: min(max, c.Size().Cols-14), Style: c.Theme.Bar}
+		if !c.Accessible() {
+			c.WriteString(ui.MoveTo(row, 2) + c.Theme.Label + ui.Pad(label, 10) + ui.Reset)
+		}
+		f := &ui.Field{Row: row, Col: 13, Max: max, Width: min(max, c.Size().Cols-14), Style: c.Theme.Bar, Prompt: label + " "}
 		v, err := f.Read(ctx, c.Session)
 		return strings.TrimSpace(v), err
 	}

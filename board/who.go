@@ -21,6 +21,9 @@ const whoRefresh = 5 * time.Second
 // departures as they happen.
 func whoOnline(ctx context.Context, c *Call) error {
 	c.SetActivity("who's online")
+	if c.Accessible() {
+		return whoPlain(ctx, c)
+	}
 	stop := c.Inbox().WatchUpdates(c.Board.cfg.Events, events.TopicPresence)
 	defer stop()
 	list := &ui.List{}

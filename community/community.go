@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"time"
 
+	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/internal/defaults"
 	"github.com/x84bbs/x84/store"
@@ -32,6 +34,9 @@ type Config struct {
 	// Areas are the public message areas' tags. Default "general",
 	// "x84".
 	Areas []string
+	// AreaNeeds are what areas require of their readers and writers, by
+	// tag; an area not listed requires nothing.
+	AreaNeeds map[string]access.Need
 	// Logger receives the services' log. Default: none.
 	Logger *slog.Logger
 }
@@ -91,7 +96,7 @@ func New(cfg Config) (*Services, error) {
 		Chat:       chat,
 		Pages:      &Pages{chat: chat, presence: cfg.Presence, bus: cfg.Events, log: log, last: map[string]time.Time{}},
 		Broadcasts: &Broadcasts{bus: cfg.Events, presence: cfg.Presence, log: log},
-		Messages:   &Messages{store: cfg.Store.Messages, bus: cfg.Events, areas: cfg.Areas, log: log},
+		Messages:   &Messages{store: cfg.Store.Messages, bus: cfg.Events, areas: cfg.Areas, needs: maps.Clone(cfg.AreaNeeds), log: log},
 		Polls:      &Polls{store: cfg.Store.Polls, bus: cfg.Events, log: log},
 		Presence:   cfg.Presence,
 	}, nil

@@ -22,6 +22,14 @@
 // departures, so that ten thousand callers entering at once are not
 // fifty million join lines.
 //
+// A public message area may require a security level or a group
+// (Config.AreaNeeds, checked by package access): Reading.Areas lists only
+// the areas the caller meets, and the Reading's other methods answer
+// ErrNoArea for the rest, as for an area that does not exist. Letters
+// (MailArea) are open to every account. An account awaiting a sysop's
+// validation reads what its level 0 opens but posts neither messages nor
+// letters (access.ErrUnvalidated), whatever a menu offers it.
+//
 // Errors are sentinels for errors.Is: ErrAnonymous, ErrEmpty,
 // ErrTooLong, ErrNotAllowed for every service; ErrTooFast for chat;
 // ErrNobodyThere, ErrPageSelf, ErrNotLoggedIn for pages; ErrNoSubject,

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
@@ -39,6 +40,7 @@ type Messages struct {
 	store store.Messages
 	bus   events.Bus
 	areas []string
+	needs map[string]access.Need // by area; see MayRead
 	log   *slog.Logger
 }
 
@@ -93,6 +95,9 @@ func (r *Reading) query(area string) store.MessageQuery {
 // Counts returns how many messages an area holds, and how many of them
 // are unread.
 func (r *Reading) Counts(ctx context.Context, area string) (total, unread int, err error) {
+	if !r.mayRead(area) {
+		return 0, 0, ErrNoArea
+	}
 	if anonymous(r.user) {
 		return 0, 0, nil
 	}
@@ -110,7 +115,7 @@ func (r *Reading) NewCounts(ctx context.Context) (public, private int, err error
 	if anonymous(r.user) {
 		return 0, 0, nil
 	}
-	for _, a := range r.m.areas {
+	for _, a := range r.Areas() {
 		n, err := r.unread(ctx, a)
 		if err != nil {
 			return 0, 0, err
@@ -155,6 +160,9 @@ func (r *Reading) unread(ctx context.Context, area string) (int, error) {
 // parent, replies in order of posting) with the depth of each, and
 // brings the caller's read pointer up to date.
 func (r *Reading) List(ctx context.Context, area string) ([]store.Message, []int, error) {
+	if !r.mayRead(area) {
+		return nil, nil, ErrNoArea
+	}
 	q := r.query(area)
 	q.Limit = ListMax
 	all, err := r.m.store.ListMessages(ctx, q)
@@ -180,6 +188,9 @@ func (r *Reading) Unread(area string, id int64) bool {
 // sees it, over which the stored pointer moves past every message read
 // in a row.
 func (r *Reading) MarkRead(ctx context.Context, area string, id int64, msgs []store.Message) error {
+	if !r.mayRead(area) {
+		return ErrNoArea
+	}
 	if to := r.state(area).read(id, msgs); to > 0 {
 		if err := r.m.store.SetLastRead(ctx, r.user.Handle, area, to); err != nil {
 			return fmt.Errorf("community: %w", err)
@@ -229,11 +240,16 @@ type Draft struct {
 // lines), a subject is needed (at most SubjectMax characters), an empty
 // body is not posted. The live screens hear of it, and a letter's
 // recipient gets a notice. It returns ErrAnonymous, ErrNoSubject,
-// ErrEmpty, ErrTooLong, ErrNoArea, or ErrNoRecipient when the recipient
-// or the parent is gone.
+// ErrEmpty, ErrTooLong, ErrNoArea, ErrNoRecipient when the recipient
+// or the parent is gone, or access.ErrUnvalidated for an account
+// awaiting a sysop's validation, which posts neither messages nor
+// letters.
 func (r *Reading) Post(ctx context.Context, d Draft) (*store.Message, error) {
 	if anonymous(r.user) {
 		return nil, ErrAnonymous
+	}
+	if err := access.CheckValidated(r.user); err != nil {
+		return nil, err
 	}
 	subject := strings.TrimSpace(term.Sanitize(d.Subject))
 	body := strings.TrimRight(term.SanitizeText(d.Body), " \n")
@@ -246,7 +262,7 @@ func (r *Reading) Post(ctx context.Context, d Draft) (*store.Message, error) {
 		return nil, ErrEmpty
 	case d.Area == MailArea && d.To == "":
 		return nil, ErrNoRecipient
-	case d.Area != MailArea && !slices.Contains(r.m.areas, d.Area):
+	case !r.mayRead(d.Area):
 		return nil, ErrNoArea
 	}
 	msg := &store.Message{Area: d.Area, From: r.user.Handle, Subject: subject, Body: body, Created: time.Now()}

@@ -220,6 +220,10 @@ func (c *countingOneliners) LastOnelinerBy(ctx context.Context, handle string) (
 	return c.wall.LastOnelinerBy(ctx, handle)
 }
 
+func (c *countingOneliners) DeleteOneliner(ctx context.Context, id int64) error {
+	return c.wall.DeleteOneliner(ctx, id)
+}
+
 func (c *countingOneliners) Oneliners(ctx context.Context, n int) ([]store.Oneliner, error) {
 	c.reads.Add(1)
 	time.Sleep(20 * time.Millisecond) // a database across a network

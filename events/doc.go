@@ -14,7 +14,7 @@
 // Topics and their payloads:
 //
 //	presence           Presence        a session started or ended, or a caller logged in
-//	oneliner           OnelinerPosted  a one-liner was posted
+//	oneliner           OnelinerPosted  a one-liner was posted or deleted
 //	broadcast          Broadcast       a message from the sysop to everyone
 //	message            MessageChanged  a message or letter was posted or deleted
 //	vote               VoteChanged     a vote was cast or a poll deleted

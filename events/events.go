@@ -10,7 +10,7 @@ const (
 	// TopicPresence: a session started or ended, or a caller logged in
 	// (Presence).
 	TopicPresence = "presence"
-	// TopicOneliner: a one-liner was posted (OnelinerPosted).
+	// TopicOneliner: a one-liner was posted or deleted (OnelinerPosted).
 	TopicOneliner = "oneliner"
 	// TopicBroadcast: a message from the sysop to every session
 	// (Broadcast).

@@ -14,7 +14,8 @@ type Payload interface {
 // changed.
 type Presence struct{}
 
-// OnelinerPosted: a one-liner was stored.
+// OnelinerPosted: a one-liner was stored, or the one with the ID was
+// deleted by a sysop: either way the wall changed.
 type OnelinerPosted struct {
 	ID int64 `json:"id"`
 }

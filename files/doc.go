@@ -20,6 +20,25 @@
 // deletes them. Download counts, descriptions, tags and each account's
 // totals live in store.Files.
 //
+// An area may be for sysops only, or need a security level or a group
+// (AreaConfig.Need, checked by package access against User.Account): a
+// caller who does not meet it does not see it in Areas or in searches,
+// and List and Receive refuse it (ErrNoArea). A path handed in (Tag,
+// Tagged, Prepare, View, Link, and so Redeem) is judged by the area that
+// holds it, the deepest area folder it lies in: a file of an area the
+// caller may not see is refused with ErrNoArea, and left out of Tagged
+// (its tag kept). New gives the file area an AccessHook with the same
+// rule, so sftp hides and refuses those folders too, for the account as
+// it stood when the sftp session began; a folder on the way to an area
+// the caller sees stays open, without its own files. What lies in no
+// area (a folder no [[files.area]] names, when the root is none) is
+// listed nowhere in the terminal but served over sftp, so keep private
+// files in an area with a need, or outside the file area.
+//
+// An account awaiting a sysop's validation reads what level 0 opens, but
+// uploads nothing, by the Files screen or sftp: Receive and the sftp
+// upload answer access.ErrUnvalidated.
+//
 // Limits: a caller tags at most Config.MaxTags files, and a batch is at
 // most Config.MaxBatch bytes; listings stop at MaxListed files and
 // searches at MaxFound matches; descriptions read from archives are

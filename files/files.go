@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/internal/diz"
 	"github.com/x84bbs/x84/internal/filearea"
 	"github.com/x84bbs/x84/internal/logcap"
@@ -48,6 +49,7 @@ var (
 	ErrSysop     = errors.New("only sysops may do that")
 	ErrNoUpload  = errors.New("uploads are not taken in this area")
 	ErrNotFound  = errors.New("no such file")
+	ErrNoArea    = errors.New("that file area is not open to you")
 )
 
 // AreaConfig is one [[files.area]] table.
@@ -56,6 +58,8 @@ type AreaConfig struct {
 	// Upload: "everyone" (or ""), "sysops" or "nobody".
 	Upload    string
 	SysopOnly bool
+	// Need is what a caller needs to see the area (see package access).
+	Need access.Need
 }
 
 // Config configures the service. Area and Store are required.
@@ -110,6 +114,8 @@ type Area struct {
 	Dir       string
 	Upload    string
 	SysopOnly bool
+	// Need is what a caller needs to see the area.
+	Need access.Need
 	// Review is the upload folder: sysops see every upload awaiting
 	// review there, a caller his own.
 	Review bool
@@ -144,7 +150,7 @@ func New(cfg Config) (*Service, error) {
 			up = "everyone"
 		}
 		s.areas = append(s.areas, Area{Name: a.Name, Description: a.Description,
-			Dir: "/" + strings.Trim(a.Dir, "/"), Upload: up, SysopOnly: a.SysopOnly})
+			Dir: clean(a.Dir), Upload: up, SysopOnly: a.SysopOnly, Need: a.Need})
 	}
 	if len(s.areas) == 0 {
 		s.areas = []Area{{Name: "Files", Description: "The board's files", Dir: "/", Upload: "everyone"}}
@@ -152,6 +158,7 @@ func New(cfg Config) (*Service, error) {
 	s.areas = append(s.areas, Area{Name: "Uploads", Description: "Uploads waiting for a sysop",
 		Dir: cfg.Area.UploadDir(), Upload: "everyone", Review: true})
 	cfg.Area.SetDownloadHook(sftpDownloads{s})
+	cfg.Area.SetAccessHook(sftpAccess{s})
 	return s, nil
 }
 
@@ -243,6 +250,9 @@ type User struct {
 	ID     int64
 	Handle string
 	Sysop  bool
+	// Account is the caller's account, which areas' needs are checked
+	// against; nil is a guest.
+	Account *store.User
 }
 
 // Browser is one caller's look at the file areas. Close it.
@@ -257,7 +267,7 @@ type Browser struct {
 // filearea.ErrTooManySessions when the caller has too many transfer
 // sessions (sftp included) open.
 func (s *Service) Open(ctx context.Context, u User) (*Browser, error) {
-	fs, err := s.cfg.Area.NewSession(ctx, filearea.User{ID: u.ID, Handle: u.Handle, Sysop: u.Sysop})
+	fs, err := s.cfg.Area.NewSession(ctx, filearea.User{ID: u.ID, Handle: u.Handle, Sysop: u.Sysop, Account: u.Account})
 	if err != nil {
 		return nil, err
 	}
@@ -274,18 +284,20 @@ func (b *Browser) SetActivity(f func(string)) { b.fs.Activity = f }
 func (b *Browser) Areas() []Area {
 	var out []Area
 	for _, a := range b.svc.areas {
-		if a.SysopOnly && !b.user.Sysop || a.Review && b.user.ID == 0 {
-			continue
+		if b.sees(a) {
+			out = append(out, a)
 		}
-		out = append(out, a)
 	}
 	return out
 }
 
-// MayUpload reports whether the caller may upload from area a.
+// MayUpload reports whether the caller may upload from area a: not a
+// guest, nor an account awaiting validation (Receive says why).
 func (b *Browser) MayUpload(a Area) bool {
 	switch {
 	case b.user.ID == 0:
+		return false
+	case !b.user.Sysop && access.CheckValidated(b.user.Account) != nil:
 		return false
 	case a.Upload == "nobody":
 		return false
@@ -311,6 +323,9 @@ type Entry struct {
 
 // List lists the files of area a, by name.
 func (b *Browser) List(a Area) ([]Entry, error) {
+	if !b.seesArea(a) {
+		return nil, ErrNoArea
+	}
 	tags, err := b.tagSet()
 	if err != nil {
 		return nil, err
@@ -436,14 +451,20 @@ func (b *Browser) tagSet() (map[string]bool, error) {
 	return m, nil
 }
 
-// Tag tags or untags a file for a batch download.
+// Tag tags or untags a file for a batch download. A file in an area
+// the caller may not see is not tagged (ErrNoArea); one may always be
+// untagged.
 func (b *Browser) Tag(p string, on bool) error {
 	if b.user.ID == 0 {
 		return ErrAnonymous
 	}
+	p = clean(p)
 	rel := strings.TrimPrefix(p, "/")
 	if !on {
 		return b.svc.cfg.Store.Untag(b.ctx, b.user.ID, rel)
+	}
+	if err := b.checkPaths(p); err != nil {
+		return err
 	}
 	err := b.svc.cfg.Store.Tag(b.ctx, b.user.ID, rel, b.svc.cfg.MaxTags)
 	if errors.Is(err, store.ErrLimit) {
@@ -453,7 +474,9 @@ func (b *Browser) Tag(p string, on bool) error {
 }
 
 // Tagged lists the caller's tagged files that still exist, in the order
-// tagged, with their total size. Tags of files gone are dropped.
+// tagged, with their total size. Tags of files gone are dropped; those
+// of files in areas the caller may not see (now) are left out, and kept
+// for when the area opens to him again.
 func (b *Browser) Tagged() ([]Entry, int64, error) {
 	if b.user.ID == 0 {
 		return nil, 0, nil
@@ -466,6 +489,9 @@ func (b *Browser) Tagged() ([]Entry, int64, error) {
 	var total int64
 	for _, t := range tags {
 		p := "/" + t
+		if b.checkPaths(p) != nil {
+			continue
+		}
 		fi, err := b.fs.Stat(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			b.svc.cfg.Store.Untag(b.ctx, b.user.ID, t) // the file is gone
@@ -511,8 +537,9 @@ type Batch struct {
 	once  sync.Once
 }
 
-// Prepare checks a download of the files at paths (the batch limit, the
-// ratio, that each file may be read) and returns it ready to send,
+// Prepare checks a download of the files at paths (each in an area the
+// caller sees, else ErrNoArea; the batch limit, the ratio, that each
+// file may be read) and returns it ready to send,
 // holding its size of the caller's allowance until Done (or Release)
 // is called: one of them must be.
 func (b *Browser) Prepare(paths []string) (*Batch, error) {
@@ -524,8 +551,12 @@ func (b *Browser) prepare(paths []string, hold bool) (*Batch, error) {
 	if b.user.ID == 0 {
 		return nil, ErrAnonymous
 	}
+	if err := b.checkPaths(paths...); err != nil {
+		return nil, err
+	}
 	bt := &Batch{b: b, paths: map[string]string{}}
 	for _, p := range paths {
+		p = clean(p)
 		fi, err := b.fs.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path.Base(p), ErrNotFound)
@@ -615,13 +646,22 @@ type Receiver struct {
 	Refused []string // names refused, with why (the first few)
 }
 
-// Receive starts taking uploads from area a.
+// Receive starts taking uploads from area a. An account awaiting a
+// sysop's validation gets access.ErrUnvalidated.
 func (b *Browser) Receive(a Area) (*Receiver, error) {
 	if b.user.ID == 0 {
 		return nil, ErrAnonymous
 	}
+	if !b.user.Sysop {
+		if err := access.CheckValidated(b.user.Account); err != nil {
+			return nil, err
+		}
+	}
 	if !b.MayUpload(a) {
 		return nil, ErrNoUpload
+	}
+	if !b.seesArea(a) {
+		return nil, ErrNoArea
 	}
 	return &Receiver{b: b, seen: map[string]bool{}}, nil
 }
@@ -747,7 +787,8 @@ func reason(err error) string {
 // system's, for the log.
 func Message(err error) (string, bool) {
 	for _, known := range []error{ErrAnonymous, ErrTooMany, ErrBatch, ErrRatio, ErrSysop, ErrNoUpload,
-		ErrNotFound, ErrTooManyRefused, ErrLink, filearea.ErrQuota, filearea.ErrTooLarge, filearea.ErrMaxFiles} {
+		ErrNotFound, ErrNoArea, ErrTooManyRefused, ErrLink, access.ErrUnvalidated,
+		filearea.ErrQuota, filearea.ErrTooLarge, filearea.ErrMaxFiles} {
 		if errors.Is(err, known) {
 			return strings.TrimPrefix(err.Error(), "filearea: "), true
 		}
@@ -800,7 +841,10 @@ func (b *Browser) Delete(p string) error {
 // bytes, cleaned of terminal control sequences. For a zip it is the
 // archive's description.
 func (b *Browser) View(p string) (string, error) {
-	f, err := b.fs.Peek(p)
+	if err := b.checkPaths(p); err != nil {
+		return "", err
+	}
+	f, err := b.fs.Peek(clean(p))
 	if err != nil {
 		return "", err
 	}

@@ -81,13 +81,21 @@ func (l *links) take(token string, addr netip.Addr) (link, bool) {
 }
 
 // Link makes a one-time link token for downloading the file at p from
-// the browser at addr, after the checks a transfer passes (the ratio,
-// the batch limit). The web server serves it at /files/TOKEN.
+// the browser at addr, after the checks a transfer passes (the file's
+// area, the ratio, the batch limit). The web server serves it at
+// /files/TOKEN.
 func (b *Browser) Link(p string, addr netip.Addr) (string, error) {
 	if _, err := b.prepare([]string{p}, false); err != nil {
 		return "", err
 	}
-	return b.svc.links.add(link{user: b.user, path: p, addr: addr.Unmap(),
+	u := b.user
+	if u.Account != nil {
+		// Redeem reads it on another goroutine, while the caller's
+		// screen may read the account again.
+		acct := *u.Account
+		u.Account = &acct
+	}
+	return b.svc.links.add(link{user: u, path: clean(p), addr: addr.Unmap(),
 		expires: time.Now().Add(b.svc.links.lifetime)}), nil
 }
 
@@ -111,7 +119,8 @@ type Download struct {
 func (d *Download) Done(whole bool) { d.done(whole) }
 
 // Redeem opens the file of a link, once; the link is gone afterwards.
-// Every failure to find a valid link is ErrLink.
+// Every failure to find a valid link is ErrLink. The download passes
+// Prepare's checks again (the file's area, the ratio).
 func (s *Service) Redeem(ctx context.Context, token string, addr netip.Addr) (*Download, error) {
 	ln, ok := s.links.take(token, addr)
 	if !ok {

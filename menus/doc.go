@@ -22,11 +22,25 @@
 //	menu = "sysop"       # another menu file
 //	sysop = true         # shown to sysops only
 //
+//	[[entry]]
+//	key = "e"
+//	label = "Elite doors"
+//	menu = "elite"
+//	level = 50           # shown to callers of security level 50 or more
+//	group = "elite"      # ... who are in the group elite
+//
 // Each entry has exactly one action: screen (a built-in screen by name),
 // menu, door (a configured door by name), art (a full-screen art
 // display), script, or logoff = true. An entry whose screen, menu, door
 // or script does not exist on this board is left off the menu, so one
 // set of files serves boards with and without doors or file areas.
+//
+// An entry with a level (0 to 255) or a group (see package access) is
+// left off the menu for callers who do not meet it; sysops meet every
+// one, and an account awaiting validation counts as level 0 in no group.
+// The groups sysop, locked and unvalidated cannot be required (sysop =
+// true is the sysops' entry).
+// The main menu must keep a log off entry that needs nothing.
 //
 // A file with an error is refused whole: the error names the file, the
 // line and the key, and the board keeps the last good version of that

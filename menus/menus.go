@@ -12,7 +12,9 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/internal/tomlpos"
+	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
 )
 
@@ -78,7 +80,15 @@ type Entry struct {
 	Target string // the screen, menu, door, art or script; "" for Logoff
 	// Sysop hides the entry from callers who are not sysops.
 	Sysop bool
+	// Level and Group hide the entry from callers below the security
+	// level or outside the group (see package access); 0 and "" need
+	// nothing.
+	Level int
+	Group string
 }
+
+// Need is what the entry requires of a caller besides Sysop.
+func (e Entry) Need() access.Need { return access.Need{Level: e.Level, Group: e.Group} }
 
 // Error is a menu file that cannot be used.
 type Error struct {
@@ -124,6 +134,8 @@ type fileEntry struct {
 	Script string `toml:"script"`
 	Logoff bool   `toml:"logoff"`
 	Sysop  bool   `toml:"sysop"`
+	Level  int    `toml:"level"`
+	Group  string `toml:"group"`
 }
 
 // nameRE is what a menu's name, and a screen's, door's, art's or
@@ -265,7 +277,7 @@ func (f *file) check(name string) (*Menu, []string, error) {
 const reservedKeys = "q"
 
 func (fe fileEntry) check() (Entry, string, error) {
-	e := Entry{Label: fe.Label, Sysop: fe.Sysop}
+	e := Entry{Label: fe.Label, Sysop: fe.Sysop, Level: fe.Level, Group: fe.Group}
 	r, size := utf8.DecodeRuneInString(fe.Key)
 	switch {
 	case fe.Key == "":
@@ -276,6 +288,14 @@ func (fe fileEntry) check() (Entry, string, error) {
 		return e, "key", fmt.Errorf("%q is the menu's own key (back)", fe.Key)
 	case !text(fe.Label, MaxTitle):
 		return e, "label", fmt.Errorf("must be 1 to %d characters without control characters", MaxTitle)
+	case fe.Level < 0 || fe.Level > store.MaxLevel:
+		return e, "level", fmt.Errorf("must be between 0 and %d (got %d)", store.MaxLevel, fe.Level)
+	case fe.Group != "" && access.CheckGroup(fe.Group) != nil:
+		return e, "group", fmt.Errorf("%q is not a group name: 1 to %d lower-case letters, digits, '-' and '_', starting with a letter", fe.Group, access.MaxGroupLen)
+	case fe.Group == store.GroupSysop:
+		return e, "group", fmt.Errorf("%q cannot be required: use sysop = true for an entry for sysops", fe.Group)
+	case fe.Group != "" && access.CheckNeedGroup(fe.Group) != nil:
+		return e, "group", fmt.Errorf("%q cannot be required: locked and unvalidated accounts count as in no group; require a level or another group", fe.Group)
 	}
 	e.Key = unicode.ToLower(r)
 	type action struct {

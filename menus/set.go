@@ -341,8 +341,8 @@ func Check(dir string, builtin fs.FS, exists func(kind Kind, target string) bool
 		if m == nil {
 			continue // removed meanwhile
 		}
-		if name == "main" && !slices.ContainsFunc(m.Entries, func(e Entry) bool { return e.Kind == Logoff && !e.Sysop }) {
-			errs = append(errs, fmt.Errorf("%s: the main menu has no log off entry (logoff = true) for callers", name))
+		if name == "main" && !slices.ContainsFunc(m.Entries, func(e Entry) bool { return e.Kind == Logoff && !e.Sysop && e.Need().IsZero() }) {
+			errs = append(errs, fmt.Errorf("%s: the main menu has no log off entry (logoff = true) for every caller (without sysop, level or group)", name))
 		}
 		for _, e := range m.Entries {
 			switch {

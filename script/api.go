@@ -10,6 +10,8 @@ import (
 
 	"github.com/dop251/goja"
 
+	"github.com/x84bbs/x84/access"
+	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/art"
 	"github.com/x84bbs/x84/markup"
 	"github.com/x84bbs/x84/term"
@@ -97,6 +99,7 @@ func (r *run) setup() error {
 	set(bbs, "write", r.fn(r.write))
 	set(bbs, "print", r.fn(r.print))
 	set(bbs, "writePlain", r.fn(r.writePlain))
+	set(bbs, "accessible", r.c.Accessible())
 	set(bbs, "clear", r.fn(r.clear))
 	set(bbs, "moveTo", r.fn(r.moveTo))
 	set(bbs, "size", r.fn(r.size))
@@ -204,6 +207,9 @@ func intArg(v goja.Value, def, lo, hi int64) int64 {
 // out writes to the caller. The time a slow connection makes it wait is
 // not the script's; a failed write means the call is over.
 func (r *run) out(s string) {
+	if s != "" {
+		r.midLine = !strings.HasSuffix(s, "\n")
+	}
 	r.dog.block()
 	_, err := r.c.WriteString(s)
 	r.dog.unblock()
@@ -224,7 +230,7 @@ func (r *run) writeText(s string) {
 		r.throw("bbs.write takes at most " + strconv.Itoa(maxWrite) + " bytes at a time")
 	}
 	r.curRow, r.curCol = 0, 0
-	r.out(r.render(s))
+	r.out(r.plainText(r.render(s)))
 }
 
 // bbs.write(text)
@@ -252,6 +258,9 @@ func (r *run) writePlain(call goja.FunctionCall) goja.Value {
 		r.throw("bbs.writePlain takes at most " + strconv.Itoa(maxWrite) + " bytes at a time")
 	}
 	var b strings.Builder
+	if r.c.Accessible() {
+		spec = "" // plain lines: no colour
+	}
 	if spec != "" {
 		sgr, err := markup.Colour(spec, r.c.Markup().Colors)
 		if err != nil {
@@ -269,13 +278,13 @@ func (r *run) writePlain(call goja.FunctionCall) goja.Value {
 		b.WriteString(ui.Reset)
 	}
 	r.curRow, r.curCol = 0, 0
-	r.out(b.String())
+	r.out(r.plainText(b.String()))
 	return goja.Undefined()
 }
 
 // bbs.clear()
 func (r *run) clear(goja.FunctionCall) goja.Value {
-	r.out(ui.ClearScreen)
+	r.out(r.clearScreen())
 	r.curRow, r.curCol = 1, 1
 	return goja.Undefined()
 }
@@ -284,7 +293,7 @@ func (r *run) clear(goja.FunctionCall) goja.Value {
 func (r *run) moveTo(call goja.FunctionCall) goja.Value {
 	row := int(intArg(call.Argument(0), 1, 1, maxRowCol))
 	col := int(intArg(call.Argument(1), 1, 1, maxRowCol))
-	r.out(ui.MoveTo(row, col))
+	r.out(r.moveSequence(row, col))
 	r.curRow, r.curCol = row, col
 	return goja.Undefined()
 }
@@ -306,7 +315,7 @@ func (r *run) art(call goja.FunctionCall) goja.Value {
 	if err != nil && !errors.Is(err, art.ErrNotFound) && !errors.Is(err, art.ErrBadName) {
 		r.log.Warn("art", "script", r.name, "name", name, "err", err)
 	}
-	if a == nil {
+	if a == nil || r.c.Accessible() { // plain lines have no pictures
 		return r.vm.ToValue(0)
 	}
 	sz := r.c.Size()
@@ -522,10 +531,14 @@ func (r *run) prompt(call goja.FunctionCall) goja.Value {
 		if at == 0 {
 			at = r.c.Size().Rows // the bottom row, wherever it is
 		}
-		r.out(ui.MoveTo(at, col) + ui.ClearEOL + label + ui.Reset)
+		if !r.c.Accessible() {
+			r.out(ui.MoveTo(at, col) + ui.ClearEOL + label + ui.Reset)
+		}
 		return at, col + ui.Width(label)
 	}
 	f := r.newField(fo)
+	f.Prompt = r.plainPrompt(label)
+	r.freshLine()
 	var (
 		v  string
 		ok bool
@@ -555,6 +568,9 @@ func (r *run) confirm(call goja.FunctionCall) goja.Value {
 		r.out(ui.MoveTo(r.c.Size().Rows, 2) + ui.ClearEOL + textStyle + question + " " + keyStyle + yesNo + ui.Reset + " ")
 	}
 	r.curRow, r.curCol = 0, 0
+	if r.c.Accessible() {
+		return r.confirmPlain(question)
+	}
 	var (
 		yes bool
 		err error
@@ -594,6 +610,9 @@ func (r *run) pause(goja.FunctionCall) goja.Value {
 		r.out(ui.MoveTo(row, 2) + ui.ClearEOL + dim + ui.Truncate(pressKey, sz.Cols-2) + ui.Reset)
 	}
 	r.curRow, r.curCol = 0, 0
+	if r.c.Accessible() {
+		return r.pausePlain()
+	}
 	var err error
 	r.wait(func() {
 		draw()
@@ -686,16 +705,20 @@ func (r *run) form(call goja.FunctionCall) goja.Value {
 	}
 	top = max(1, min(top, sz.Rows-n+1))
 	drawLabel := func(i int) {
-		r.out(ui.MoveTo(top+i, col) + ui.ClearEOL + fields[i].label + ui.Reset)
+		if !r.c.Accessible() {
+			r.out(ui.MoveTo(top+i, col) + ui.ClearEOL + fields[i].label + ui.Reset)
+		}
 	}
 	r.curRow, r.curCol = 0, 0
 	values := make([]string, 0, n)
+	r.freshLine()
 	r.wait(func() {
 		for i := range fields {
 			drawLabel(i)
 		}
 		for i, f := range fields {
 			uf := r.newField(f.opts)
+			uf.Prompt = r.plainPrompt(f.label)
 			place := func() (int, int) {
 				drawLabel(i)
 				return top + i, col + labelW + 1
@@ -747,6 +770,18 @@ func (r *run) userObject() *goja.Object {
 	o.Set("calls", u.Calls)
 	o.Set("sysop", r.c.Sysop)
 	o.Set("node", r.c.Node())
+	// Level and groups as the board counts them: none while the account
+	// awaits validation.
+	o.Set("level", access.Level(u))
+	groups := []any{}
+	if !access.Unvalidated(u) {
+		for _, g := range account.OrdinaryGroups(u) {
+			groups = append(groups, g)
+		}
+	}
+	list := r.vm.NewArray(groups...)
+	r.freeze(list)
+	o.Set("groups", list)
 	r.freeze(o)
 	return o
 }

@@ -2,12 +2,12 @@ package script
 
 import (
 	"errors"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/dop251/goja"
 
+	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/store"
 )
@@ -41,6 +41,8 @@ func (r *run) fail(err error) goja.Value {
 		r.throw("There is no such message area.")
 	case errors.Is(err, community.ErrNotAllowed):
 		r.throw("That is not allowed.")
+	case errors.Is(err, access.ErrUnvalidated):
+		r.throw(err.Error())
 	case store.Unavailable(err):
 		r.throw("The board's database cannot be reached just now.")
 	}
@@ -106,9 +108,9 @@ func (r *run) messagesObject() *goja.Object {
 	return o
 }
 
-// bbs.messages.areas() → the public areas' tags
+// bbs.messages.areas() → the tags of the public areas open to the caller
 func (r *run) messageAreas(goja.FunctionCall) goja.Value {
-	areas := r.c.Community.Messages.Areas()
+	areas := r.c.Community.Messages.Reading(r.c.User).Areas()
 	items := make([]any, len(areas))
 	for i, a := range areas {
 		items[i] = a
@@ -137,7 +139,9 @@ func (r *run) publicArea(area string) {
 	if r.c.Anonymous() {
 		r.throw("Log in with an account first.")
 	}
-	if !slices.Contains(r.c.Community.Messages.Areas(), area) {
+	// An area closed to the caller (its level or group) is answered as
+	// one that does not exist.
+	if area == community.MailArea || !r.c.Community.Messages.MayRead(r.c.User, area) {
 		r.throw("There is no message area called " + strconv.Quote(area) + ".")
 	}
 }
@@ -176,7 +180,7 @@ func (r *run) messagesRead(call goja.FunctionCall) goja.Value {
 		return r.fail(err)
 	}
 	me := store.HandleKey(r.c.User.Handle)
-	public := m.To == "" && slices.Contains(r.c.Community.Messages.Areas(), m.Area)
+	public := m.To == "" && m.Area != community.MailArea && r.c.Community.Messages.MayRead(r.c.User, m.Area)
 	letter := m.To != "" && (store.HandleKey(m.To) == me || store.HandleKey(m.From) == me)
 	if !public && !letter {
 		// The same answer as for a missing message: what others' letters

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/art"
 	"github.com/x84bbs/x84/board"
@@ -55,6 +56,7 @@ type options struct {
 	limits           script.Limits
 	onelinerInterval time.Duration
 	builtin          fs.FS
+	areaNeeds        map[string]access.Need
 }
 
 func newFixture(t testing.TB, o options) *fixture {
@@ -77,7 +79,7 @@ func newFixture(t testing.TB, o options) *fixture {
 		t.Fatal(err)
 	}
 	f.svc, err = community.New(community.Config{Store: st, Events: f.bus, Presence: presence,
-		OnelinerInterval: o.onelinerInterval, OnelinerLength: 40})
+		OnelinerInterval: o.onelinerInterval, OnelinerLength: 40, AreaNeeds: o.areaNeeds})
 	if err != nil {
 		t.Fatal(err)
 	}

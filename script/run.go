@@ -73,6 +73,12 @@ type run struct {
 	// curRow and curCol are where bbs.moveTo (or bbs.clear) last put the
 	// cursor, for bbs.art and bbs.form; zero when unknown.
 	curRow, curCol int
+	// midLine: the script's last output did not end a line, which a
+	// question in accessible mode then does; plainRow is the row
+	// bbs.moveTo last went to there, whose line the output is on
+	// (plain.go).
+	midLine  bool
+	plainRow int
 
 	logLimit   *rate.Limiter
 	logDropped int
@@ -259,6 +265,13 @@ func errorMessage(ex *goja.Exception) string {
 // for a key. It returns an error only when the call is over.
 func tell(ctx context.Context, c *Call, msg string) error {
 	theme := c.Style
+	if c.Accessible() {
+		// Plain lines: the message on a line of its own, then AnyKey's
+		// question; a resize has nothing to redraw.
+		draw := func() {}
+		c.WriteString("\r\n" + term.Sanitize(msg) + "\r\n")
+		return afterTell(ctx, c, c.AnyKey(ctx, draw))
+	}
 	draw := func() {
 		sz := c.Size()
 		var b strings.Builder
@@ -271,9 +284,14 @@ func tell(ctx context.Context, c *Call, msg string) error {
 		c.WriteString(b.String())
 	}
 	draw()
-	err := c.AnyKey(ctx, draw)
+	return afterTell(ctx, c, c.AnyKey(ctx, draw))
+}
+
+// afterTell is tell's result after the key: an error only when the call
+// is over, since a failure to read a key is no reason to end it.
+func afterTell(ctx context.Context, c *Call, err error) error {
 	if err != nil && !c.Over(ctx, err) {
-		return nil // a failure to read a key is no reason to end the call
+		return nil
 	}
 	return err
 }

@@ -41,10 +41,15 @@
 // the protocol learnt when the connection opened (kind, address, terminal
 // type, environment, the user name offered).
 //
+// SetAccessible puts a session in accessible mode, for a caller who reads
+// through a screen reader or a braille display: screens and widgets ask
+// Accessible and write plain lines, and so does the session's own idle
+// warning and a Disconnect's last line.
+//
 // Concurrency: a Session belongs to the goroutine running its handler.
 // Only Snapshot, Node, User, Activity, Size, Encoding, Info, Inbox (whose
-// methods are all safe), Disconnect and Close may be called from other
-// goroutines. A session on a term.DirectConn (telnet) has no goroutine of
+// methods are all safe), Accessible, SetAccessible, Disconnect and Close
+// may be called from other goroutines. A session on a term.DirectConn (telnet) has no goroutine of
 // its own: ReadKey reads the connection on the handler's goroutine, with
 // the read deadline set to its next timer, and whatever else it waits for
 // (an update or notice in the inbox, a window resize, a Disconnect, the

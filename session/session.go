@@ -73,6 +73,9 @@ type Session struct {
 	info  term.Info // as the protocol opened the connection
 	addr  string
 	inbox *Inbox
+	// accessible: the caller reads plain lines (SetAccessible); read by
+	// Disconnect from other goroutines too.
+	accessible atomic.Bool
 
 	// Owned by the handler goroutine.
 	dec *term.KeyDecoder
@@ -383,8 +386,12 @@ func (s *Session) Disconnect(line string) {
 		return
 	}
 	wrote := make(chan struct{})
+	last := "\r\n\x1b[0m\x1b[999;1H\x1b[2K" + line + "\r\n"
+	if s.Accessible() {
+		last = "\r\n" + line + "\r\n"
+	}
 	go func() {
-		s.conn.Write([]byte("\r\n\x1b[0m\x1b[999;1H\x1b[2K" + line + "\r\n"))
+		s.conn.Write([]byte(last))
 		close(wrote)
 	}()
 	linger := disconnectLinger
@@ -607,6 +614,11 @@ func (s *Session) setSize(sz term.Size) bool {
 func (s *Session) warnIdle() {
 	sz := s.Size()
 	left := s.cfg.IdleWarning.Round(time.Second)
+	if s.Accessible() {
+		// No bell: a control character a braille display may not render.
+		fmt.Fprintf(s, "\r\nIdle: you will be disconnected in %v unless you press a key.\r\n", left)
+		return
+	}
 	fmt.Fprintf(s, "\x1b7\x1b[%d;1H\x1b[0;1;7m Idle: you will be disconnected in %v unless you press a key. \x1b[0m\x1b[K\x1b8\a", sz.Rows, left)
 }
 

@@ -227,6 +227,9 @@ type Oneliners interface {
 	// LastOnelinerBy returns when the user with the handle last posted,
 	// or the zero time if never.
 	LastOnelinerBy(ctx context.Context, handle string) (time.Time, error)
+	// DeleteOneliner removes the one-liner with the ID (a sysop's
+	// moderation), or returns ErrNotFound.
+	DeleteOneliner(ctx context.Context, id int64) error
 }
 
 // TooSoonError means a one-liner was refused because its author posted

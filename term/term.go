@@ -62,6 +62,10 @@ type Info struct {
 	// UserVerified means the protocol authenticated User (an ssh password
 	// or key), so the board skips its own login.
 	UserVerified bool
+	// ScreenReader means the client said its user reads the screen with
+	// a screen reader (a MUD client's MTTS screen reader bit), so the
+	// board offers its plain-text screens.
+	ScreenReader bool
 }
 
 // Conn is a terminal connection: a byte stream plus what is known about the

@@ -104,8 +104,13 @@ const (
 
 // Run lets the caller edit the text. It returns the text when the caller
 // saves, ErrCancel when they abort, or the session's error. Run does not
-// change e.
+// change e. In accessible mode (session.Session.Accessible) the text is
+// written in a LineEditor instead, with the same text and limits.
 func (e *Editor) Run(ctx context.Context, s *session.Session) (string, error) {
+	if s.Accessible() {
+		le := &LineEditor{Text: e.Text, MaxLines: e.MaxLines, MaxBytes: e.MaxBytes, Title: e.Title, OnEvent: e.OnEvent}
+		return le.Run(ctx, s)
+	}
 	st := e.start(s.Size())
 	s.WriteString(st.render())
 	for {

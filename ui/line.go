@@ -55,6 +55,16 @@ type Field struct {
 	// afterwards. If nil the notices wait for the screen's next safe
 	// point, after the field.
 	OnNotice func()
+	// Prompt is the field's label in accessible mode, where Row and Col
+	// mean nothing: it starts the line the caller types on ("Handle: ").
+	// A full screen ignores it; the screen draws its label there.
+	Prompt string
+
+	// plain is the text being typed in accessible mode, for Interject.
+	plain *plainInput
+	// maxBytes, if set, bounds the text in bytes of UTF-8 too, in
+	// accessible mode (the LineEditor's lines, whose limit is in bytes).
+	maxBytes int
 }
 
 const defaultFieldStyle = "\x1b[0;1;37;44m"
@@ -63,7 +73,14 @@ const defaultFieldStyle = "\x1b[0;1;37;44m"
 // pressed. Esc returns ErrCancel. Editing keys: Left, Right, Home/Ctrl-A,
 // End/Ctrl-E, Backspace, Delete/Ctrl-D, Ctrl-U (clear), Ctrl-K (to end),
 // Ctrl-W (word back).
+//
+// In accessible mode (session.Session.Accessible) the field is a line of
+// its own: Prompt, then the text as typed, with no cursor movement and
+// no colour (see readPlain).
 func (f *Field) Read(ctx context.Context, s *session.Session) (string, error) {
+	if s.Accessible() {
+		return f.readPlain(ctx, s)
+	}
 	defaults.Positive(&f.Max, 80)
 	defaults.Positive(&f.Width, f.Max)
 	if f.Style == "" {

@@ -43,6 +43,9 @@ type Menu struct {
 	// KeyStyle, BarStyle and TextStyle colour the keys, the highlighted
 	// entry and the others.
 	KeyStyle, BarStyle, TextStyle string
+
+	// listed are the entries accessible mode read out last (runPlain).
+	listed []MenuItem
 }
 
 // layout returns the cell width, the columns and the rows the menu uses.
@@ -109,10 +112,15 @@ func (m *Menu) cell(b *strings.Builder, i, cellW, rows int) {
 }
 
 // Run shows the menu and returns the index of the entry picked. Esc and
-// q (when no entry has that key) return ErrCancel.
+// q (when no entry has that key) return ErrCancel. In accessible mode
+// (session.Session.Accessible) the menu is a numbered list and the choice
+// a line typed after it (see runPlain).
 func (m *Menu) Run(ctx context.Context, s *session.Session) (int, error) {
 	if len(m.Items) == 0 {
 		return 0, ErrCancel
+	}
+	if s.Accessible() {
+		return m.runPlain(ctx, s)
 	}
 	m.Selected = min(max(m.Selected, 0), len(m.Items)-1)
 	m.Draw(s)

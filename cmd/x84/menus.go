@@ -64,6 +64,12 @@ func menusCmd(data string, args []string, stdout, stderr io.Writer) int {
 	if len(errs) > 0 {
 		return 1
 	}
+	switch warning, err := newLevelWarning(dir); {
+	case err != nil:
+		fmt.Fprintf(stderr, "x84 menus check: %v\n", err)
+	case warning != "":
+		fmt.Fprintf(stderr, "x84 menus check: %s\n", warning)
+	}
 	fmt.Fprintf(stdout, "The menus in %s are good.\n", menuDir)
 	return 0
 }

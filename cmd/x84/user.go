@@ -32,6 +32,11 @@ const userUsage = `Usage:
   x84 user key add NAME FILE  register an ssh public key (FILE: a .pub file, or - for stdin)
   x84 user key list NAME
   x84 user key del NAME FINGERPRINT
+  x84 user validate NAME      end NAME's wait for validation ([access] validation)
+  x84 user level NAME LEVEL   set NAME's security level, 0 to 255
+  x84 user groups NAME GROUPS set NAME's groups: "staff,elite", or "" for none
+                              (sysop, locked and unvalidated have their own commands)
+  x84 user totp-off NAME      turn off NAME's two-factor login (a lost phone)
 
 With a server running, these go through its control socket (a ban takes
 effect at once); otherwise they work on the database directly.
@@ -49,9 +54,12 @@ func userCmd(data string, args []string, stdin io.Reader, stdout, stderr io.Writ
 	if sub == "key" {
 		return keyCmd(data, args, stdin, stdout, stderr)
 	}
+	if accessCmds[sub] != 0 {
+		return accessCmd(data, sub, args, stdout, stderr)
+	}
 	var sysop, fromStdin, asJSON bool
 	var name string
-	needName := map[string]bool{"add": true, "passwd": true, "del": true, "ban": true, "unban": true}
+	needName := map[string]bool{"add": true, "passwd": true, "del": true, "ban": true, "unban": true, "totp-off": true}
 	fs := flag.NewFlagSet("x84 user "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&data, "data", data, "data directory")
@@ -63,7 +71,7 @@ func userCmd(data string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from standard input")
 	case "list":
 		fs.BoolVar(&asJSON, "json", false, "print JSON")
-	case "del", "ban", "unban":
+	case "del", "ban", "unban", "totp-off":
 	default:
 		fmt.Fprintf(stderr, "x84 user: unknown command %q\n\n%s", sub, userUsage)
 		return 2
@@ -143,6 +151,11 @@ func userCmd(data string, args []string, stdin io.Reader, stdout, stderr io.Writ
 			return fail(stderr, sub, err)
 		}
 		fmt.Fprintf(stdout, "Unbanned %s.\n", p)
+	case "totp-off":
+		if err := admin.RemoveTOTP(ctx, name); err != nil {
+			return fail(stderr, sub, err)
+		}
+		fmt.Fprintf(stdout, "Turned off the two-factor login of %s.\n", name)
 	}
 	return 0
 }
@@ -230,13 +243,13 @@ func printUsers(w io.Writer, list []control.User, asJSON bool) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "HANDLE\tGROUPS\tCALLS\tLAST CALL\tLOCATION")
+	fmt.Fprintln(tw, "HANDLE\tGROUPS\tLEVEL\tCALLS\tLAST CALL\tLOCATION")
 	for _, u := range list {
 		last := "never"
 		if u.LastCall != nil {
 			last = u.LastCall.Local().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", term.Sanitize(u.Handle), strings.Join(u.Groups, ","), u.Calls, last, term.Sanitize(u.Location))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", term.Sanitize(u.Handle), strings.Join(u.Groups, ","), u.Level, u.Calls, last, term.Sanitize(u.Location))
 	}
 	tw.Flush()
 }

@@ -8,8 +8,9 @@
 //	go run ./examples/custom-board --data /tmp/mybbs
 //
 // The screens use only x84's public packages: the board's toolkit (Call,
-// NextKey, Say, Ask, KeyHelp, the colours of the call's Theme), ui's
-// widgets and the services.
+// Clear, NextKey, Say, Ask, KeyHelp, the colours of the call's Theme),
+// ui's widgets and the services. Built from these alone, they are plain
+// lines for callers on the accessible screens too.
 package main
 
 import (
@@ -41,7 +42,7 @@ var fortunes = []string{
 func fortune(ctx context.Context, c *board.Call) error {
 	c.SetActivity("reading a fortune") // shown in who's online
 	draw := func() {
-		c.WriteString(ui.ClearScreen)
+		c.Clear()
 		c.Say(3, c.Theme.Title, "Your fortune, "+c.User.Handle+":")
 		c.Say(5, c.Theme.Value, fortunes[c.User.Calls%len(fortunes)])
 		c.Say(7, "", c.KeyHelp("any key", "back"))
@@ -63,7 +64,7 @@ func graffiti(ctx context.Context, c *board.Call) error {
 	defer c.Inbox().WatchUpdates(c.Board.Events(), events.TopicOneliner)()
 	status, style := "", ""
 	draw := func() {
-		c.WriteString(ui.ClearScreen)
+		c.Clear()
 		c.Say(1, c.Theme.Title, "The graffiti wall")
 		list, err := oneliners.List(ctx, wallSize)
 		if err != nil {

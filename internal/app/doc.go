@@ -6,6 +6,7 @@
 // it), cmd/ and examples/ are the only packages that import the default
 // board.
 //
-// Concurrency: Run starts one goroutine per listener and waits for all of
+// Concurrency: Run starts one goroutine per listener, and one that
+// samples the metrics for the web admin's charts, and waits for all of
 // them before it returns.
 package app

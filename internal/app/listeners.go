@@ -121,6 +121,7 @@ func (n *node) listenWeb() error {
 		MaxConnsPerAddress: cfg.Server.MaxPerAddress,
 		OnRefuse:           p.met.Refused,
 		PublicWho:          cfg.Web.PublicWho,
+		Admin:              n.webAdmin(),
 	})
 	l, err := net.Listen("tcp", cfg.Web.ListenAddr())
 	if err != nil {

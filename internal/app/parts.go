@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/account"
 	"github.com/x84bbs/x84/art"
 	"github.com/x84bbs/x84/board"
@@ -49,6 +50,7 @@ type Parts struct {
 
 	banner *auth.Banner
 	met    *metrics.Metrics
+	mail   mailParts // [mail] (mail.go)
 	// With a [store] url: the cluster's bus and this node's membership.
 	bus  *pgbus.Bus
 	node *cluster.Node
@@ -75,9 +77,13 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		p.node.ShareRooms(shared)
 		rooms = shared
 	}
+	if err := p.openMail(cfg); err != nil {
+		p.Close()
+		return nil, err
+	}
 	var err error
 	p.Accounts, p.banner, err = newAccounts(ctx, cfg, st, account.Config{Sessions: presence,
-		OnLogin: p.met.Login, OnBan: p.met.Banned, Logger: log})
+		OnLogin: p.met.Login, OnBan: p.met.Banned, Logger: log, Reset: p.resetConfig(cfg)})
 	if err != nil {
 		p.Close()
 		return nil, err
@@ -102,6 +108,7 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		ChatCrowd:        cfg.Board.ChatCrowd,
 		ChatCrowdEvery:   cfg.Board.ChatCrowdEvery.D(),
 		Areas:            cfg.Board.Areas,
+		AreaNeeds:        areaNeeds(cfg.Access),
 		Logger:           log,
 	})
 	if err != nil {
@@ -174,7 +181,8 @@ func (p *Parts) openFiles(dir string, cfg config.Config) error {
 	}
 	areas := make([]files.AreaConfig, len(cfg.Files.Areas))
 	for i, a := range cfg.Files.Areas {
-		areas[i] = files.AreaConfig{Name: a.Name, Dir: a.Dir, Description: a.Description, Upload: a.Upload, SysopOnly: a.SysopOnly}
+		areas[i] = files.AreaConfig{Name: a.Name, Dir: a.Dir, Description: a.Description, Upload: a.Upload, SysopOnly: a.SysopOnly,
+			Need: access.Need{Level: a.Level, Group: a.Group}}
 	}
 	svc, err := files.New(files.Config{
 		Area: area, Store: p.Store.Files, Areas: areas,
@@ -252,7 +260,7 @@ func (p *Parts) fileAreaLock() func(context.Context) (func(), error) {
 // Close releases what the parts hold open: the file area, and this
 // node's place in the cluster. Call it once every session has ended.
 func (p *Parts) Close() error {
-	var errs []error
+	errs := []error{p.closeMail()}
 	if p.Area != nil {
 		errs = append(errs, p.Area.Close())
 	}
@@ -281,6 +289,9 @@ func newAccounts(ctx context.Context, cfg config.Config, st *store.Store, hooks 
 	ac.Users, ac.Keys, ac.Bans, ac.Rules = st.Users, st.Keys, banner, rules
 	ac.Passwords = auth.HasherFromConfig(cfg.Accounts)
 	ac.AllowAnonymous = cfg.Accounts.AllowAnonymous
+	ac.NewLevel, ac.Validation = newLevel(cfg.Access.NewLevel), cfg.Access.Validation
+	ac.Issuer = cfg.Board.Name // names the board in authenticator apps
+	ac.TOTPMaxFailures, ac.TOTPWindow = cfg.Accounts.TOTPMaxFailures, cfg.Accounts.TOTPWindow.D()
 	svc, err := account.New(ctx, ac)
 	return svc, banner, err
 }
@@ -309,6 +320,7 @@ func boardDoors(doors config.Doors) []board.Door {
 			MaxNodes: d.MaxNodes, TimeLimit: time.Duration(d.TimeLimit) * time.Minute,
 			SysopOnly: d.SysopOnly, Env: d.Env, Path: d.Path,
 			MinCols: d.MinCols, MinRows: d.MinRows,
+			Need: access.Need{Level: d.Level, Group: d.Group},
 		}
 	}
 	return out

@@ -41,7 +41,7 @@ const (
 // DefaultReserved returns the handles a zero Rules refuses: the login
 // prompt's commands and names that could pass for the board's staff.
 func DefaultReserved() []string {
-	return []string{"new", "apply", "bye", "logoff", "logout", "quit", "exit",
+	return []string{"new", "apply", "forgot", "bye", "logoff", "logout", "quit", "exit",
 		"sysop", "anonymous", "guest", "root", "admin", "all", "nobody", "x84"}
 }
 

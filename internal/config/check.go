@@ -30,7 +30,10 @@ type problem struct {
 	// table names, for an array of tables inside a section
 	// ([[files.area]]), the array; index is then which of its tables.
 	table string
-	err   error
+	// sub names, for a table inside a section ([access.areas.TAG]), the
+	// keys between the section and key.
+	sub []string
+	err error
 }
 
 func problemf(key, format string, args ...any) *problem {

@@ -24,14 +24,17 @@ type Config struct {
 	SSH      SSH      `toml:"ssh"`
 	Rlogin   Rlogin   `toml:"rlogin"`
 	Web      Web      `toml:"web"`
+	Admin    Admin    `toml:"admin"`
 	Files    Files    `toml:"files"`
 	Accounts Accounts `toml:"accounts"`
+	Access   Access   `toml:"access"`
 	Ban      Ban      `toml:"ban"`
 	Log      Log      `toml:"log"`
 	Doors    Doors    `toml:"door"` // [[door]] tables
 	Store    Store    `toml:"store"`
 	Cluster  Cluster  `toml:"cluster"`
 	Scripts  Scripts  `toml:"scripts"`
+	Mail     Mail     `toml:"mail"`
 }
 
 // Scripts bounds sysops' scripts (DATA/scripts/NAME.js).
@@ -249,9 +252,14 @@ type FileArea struct {
 	// default), "sysops" or "nobody". Uploads always wait in the upload
 	// folder for a sysop to release them.
 	Upload string `toml:"upload"`
-	// SysopOnly hides the area from callers who are not sysops in the
-	// Files screen; sftp still serves its folder.
+	// SysopOnly hides the area from callers who are not sysops, in the
+	// Files screen and over sftp.
 	SysopOnly bool `toml:"sysop_only"`
+	// Level and Group, if set, hide the area from callers below the
+	// level or outside the group, in the Files screen and over sftp.
+	// Two areas on one folder must need the same.
+	Level int    `toml:"level"`
+	Group string `toml:"group"`
 }
 
 // FileAreaUploads are the values of a file area's upload key.
@@ -266,7 +274,9 @@ type Accounts struct {
 	// HandlePattern is a regular expression (Go's RE2 syntax) that a
 	// handle must match whole.
 	HandlePattern string `toml:"handle_pattern"`
-	// Reserved handles are refused whatever their case; [] reserves none.
+	// Reserved handles are refused whatever their case; [] reserves
+	// none but the login prompt's words, which the account service
+	// always refuses.
 	Reserved         []string `toml:"reserved"`
 	PasswordMin      int      `toml:"password_min"`       // 1 to 128
 	MaxLoginAttempts int      `toml:"max_login_attempts"` // 1 to 100, per call
@@ -280,6 +290,11 @@ type Accounts struct {
 	Argon2MemoryKiB int `toml:"argon2_memory_kib"` // 1024 to 1048576
 	Argon2Time      int `toml:"argon2_time"`       // 1 to 100
 	Argon2Threads   int `toml:"argon2_threads"`    // 1 to 64
+	// TOTPMaxFailures wrong two-factor codes of one account within
+	// TOTPWindow of the first stop its codes being checked until the
+	// window ends (per node: each keeps its own count).
+	TOTPMaxFailures int      `toml:"totp_max_failures"` // 1 to 1000
+	TOTPWindow      Duration `toml:"totp_window"`       // 1m to 24h
 }
 
 // Ban configures login bans ("fail2ban"); auth.BanConfigFromConfig turns
@@ -368,6 +383,7 @@ func Default() Config {
 			HelloTimeout:      Duration(5 * time.Second),
 			PublicWho:         true,
 		},
+		Admin: defaultAdmin(),
 		Files: Files{
 			UploadDir:            "uploads",
 			MaxUploadMiB:         256,
@@ -393,7 +409,10 @@ func Default() Config {
 			Argon2MemoryKiB:  19456,
 			Argon2Time:       2,
 			Argon2Threads:    1,
+			TOTPMaxFailures:  5,
+			TOTPWindow:       Duration(15 * time.Minute),
 		},
+		Access: defaultAccess(),
 		Ban: Ban{
 			MaxFailures: 3,
 			Window:      Duration(30 * time.Second),
@@ -407,13 +426,14 @@ func Default() Config {
 		Store:   Store{MaxConns: 16},
 		Cluster: Cluster{Heartbeat: Duration(5 * time.Second), NodeTimeout: Duration(15 * time.Second)},
 		Scripts: Scripts{TimeLimit: Duration(2 * time.Second), MemoryMiB: 64},
+		Mail:    defaultMail(),
 	}
 }
 
 // defaultReserved returns the default reserved handles: the login prompt's
 // commands and names that could pass for the board's staff.
 func defaultReserved() []string {
-	return []string{"new", "apply", "bye", "logoff", "logout", "quit", "exit",
+	return []string{"new", "apply", "forgot", "bye", "logoff", "logout", "quit", "exit",
 		"sysop", "anonymous", "guest", "root", "admin", "all", "nobody", "x84"}
 }
 
@@ -718,6 +738,9 @@ func (f Files) check() *problem {
 			return p
 		}
 	}
+	if p := sharedFolders(f.Areas); p != nil {
+		return p
+	}
 	if f.MaxOpenFilesPerUser < f.MaxOpenFiles {
 		p := problemf("max_open_files_per_user", "max_open_files_per_user (%d) must not be less than max_open_files (%d)",
 			f.MaxOpenFilesPerUser, f.MaxOpenFiles)
@@ -745,9 +768,11 @@ func (a FileArea) check(uploadDir string, names map[string]bool) *problem {
 	}
 	names[strings.ToLower(a.Name)] = true
 	if a.Upload != "" {
-		return oneOf("upload", strings.ToLower(a.Upload), FileAreaUploads...)
+		if p := oneOf("upload", strings.ToLower(a.Upload), FileAreaUploads...); p != nil {
+			return p
+		}
 	}
-	return nil
+	return Need{Level: a.Level, Group: a.Group}.check()
 }
 
 func (a Accounts) check() *problem {
@@ -762,6 +787,8 @@ func (a Accounts) check() *problem {
 		intIn("argon2_memory_kib", a.Argon2MemoryKiB, 1024, 1<<20),
 		intIn("argon2_time", a.Argon2Time, 1, 100),
 		intIn("argon2_threads", a.Argon2Threads, 1, 64),
+		intIn("totp_max_failures", a.TOTPMaxFailures, 1, 1000),
+		durationIn("totp_window", a.TOTPWindow, Duration(time.Minute), Duration(24*time.Hour)),
 	); p != nil {
 		return p
 	}
@@ -842,6 +869,10 @@ type Door struct {
 	TimeLimit int `toml:"time_limit"`
 	// SysopOnly lists and runs the door for sysops only.
 	SysopOnly bool `toml:"sysop_only"`
+	// Level and Group, if set, list and run the door only for callers of
+	// at least the level and in the group.
+	Level int    `toml:"level"`
+	Group string `toml:"group"`
 	// Env holds extra environment variables for the door.
 	Env map[string]string `toml:"env"`
 	// Path is the door's PATH; "" means
@@ -935,5 +966,6 @@ func (d Door) check(names, keys map[string]bool) *problem {
 		intIn("time_limit", d.TimeLimit, 0, 1440),
 		intIn("min_cols", d.MinCols, 0, 1000),
 		intIn("min_rows", d.MinRows, 0, 1000),
+		Need{Level: d.Level, Group: d.Group}.check(),
 	)
 }

@@ -40,6 +40,12 @@
 //  4. Add every key, with its default and a one-line comment, to the text
 //     returned by [Example].
 //
+// A section may hold a table of tables whose names the sysop chooses
+// ([access.areas.TAG]): a field of type map[string]*T, T a struct, whose
+// check sets problem.sub to the keys between the section and the key at
+// fault. Rules across sections (an [access.areas] tag must be one of
+// [board] areas) are checked once every section is good.
+//
 // Decoding and checking find sections by reflection, so nothing else needs
 // wiring; the tests fail if a section lacks a check method, uses a field
 // type the decoder cannot set, or is missing from the example.

@@ -120,6 +120,32 @@ hello_timeout = "5s"
 # Let anyone read who is online at GET /api/who.
 public_who = true
 
+[admin]
+# Serve the web admin, for sysops, at /admin/ on the HTTPS server.
+enabled = true
+# End an admin session not used for this long, 1m to 24h.
+idle_timeout = "30m"
+# End any admin session this old, idle_timeout to 30 days.
+session_lifetime = "12h"
+# Time a sysop with two-factor login has to give the code, 30s to 30m.
+login_timeout = "5m"
+# Admin sessions held at once, logins waiting for a code included, 1 to 1000.
+max_sessions = 16
+# One sysop's sessions at once, 1 to 100: a new login ends the one unused longest.
+max_sessions_per_user = 4
+# Logins waiting for a code of one account, 1 to 100.
+max_pending_logins_per_user = 2
+# Logins waiting for a code from one address, 1 to 100: a new one ends the oldest.
+max_pending_logins_per_address = 2
+# The shortest IPv4 range the admin may ban, 1 to 32.
+min_ban_bits_ipv4 = 8
+# The shortest IPv6 range the admin may ban, 1 to 128.
+min_ban_bits_ipv6 = 16
+# Users, messages or one-liners on one admin page, 10 to 500.
+page_size = 50
+# Time between the points of the admin's charts of the last day, 1m to 1h.
+chart_interval = "5m"
+
 [files]
 # The file area's folder; "" means DATA/files.
 dir = ""
@@ -166,9 +192,12 @@ transfer_timeout = "1m"
 # # Who may upload from this area: everyone, sysops or nobody. Uploads wait
 # # in the upload folder until a sysop releases them.
 # upload = "everyone"
-# # Only sysops see the area in the Files screen (its folder is still
-# # served over sftp: keep private files outside the file area).
+# # Only sysops see the area, in the Files screen and over sftp.
 # sysop_only = false
+# # Only callers of this level (0 to 255) and in this group see it, in the
+# # Files screen and over sftp (areas sharing a folder must need the same).
+# level = 0
+# group = ""
 
 [accounts]
 # Shortest handle, 1 to 64 characters.
@@ -177,8 +206,9 @@ handle_min = 3
 handle_max = 16
 # Regular expression (Go RE2 syntax) a handle must match whole.
 handle_pattern = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-# Handles refused in any case: the login prompt's commands and staff-like names.
-reserved = ["new", "apply", "bye", "logoff", "logout", "quit", "exit", "sysop", "anonymous", "guest", "root", "admin", "all", "nobody", "x84"]
+# Handles refused in any case: the login prompt's commands and staff-like
+# names. The login prompt's words are refused even when not listed.
+reserved = ["new", "apply", "forgot", "bye", "logoff", "logout", "quit", "exit", "sysop", "anonymous", "guest", "root", "admin", "all", "nobody", "x84"]
 # Shortest password, 1 to 128 characters.
 password_min = 8
 # Wrong passwords before the call ends, 1 to 100.
@@ -193,6 +223,29 @@ argon2_memory_kib = 19456
 argon2_time = 2
 # Threads for each password hash, 1 to 64.
 argon2_threads = 1
+# Wrong two-factor codes of one account, 1 to 1000, within totp_window of
+# the first, after which its codes are refused unchecked until the window
+# ends. Each node of a cluster counts its own.
+totp_max_failures = 5
+# That window, 1m to 24h.
+totp_window = "15m"
+
+[access]
+# Security level of new accounts, 0 to 255 (sysops have 255). Menu entries,
+# message and file areas and doors may need a level or a group. The built-in
+# main menu's Messages, Voting booth, Files, Doors and Extras need level 10:
+# below it, new accounts do not see them (x84 menus check warns).
+new_level = 10
+# New accounts await a sysop's validation (x84 user validate NAME, or the user
+# editor): until then they count as level 0 in no group.
+validation = false
+
+# What a message area of [board] areas needs: a level, a group, or both.
+# Uncomment and edit:
+#
+# [access.areas.x84]
+# level = 20
+# group = "staff"
 
 [ban]
 # Failed logins from one address (for IPv6, one /64) that ban it, 1 to 1000...
@@ -236,6 +289,43 @@ time_limit = "2s"
 # stopped (1 to 4096 MiB; measured for the whole process, see the README).
 memory_mib = 64
 
+[mail]
+# The SMTP server that sends password reset codes: a host name or IP
+# address. Empty turns mail off, and with it "forgot" at the login screen.
+host = ""
+# Its port; 0 means 587 for starttls, 465 for tls and 25 for none.
+port = 0
+# starttls (TLS before anything is sent), tls (TLS from the start) or none
+# (clear text: only for a loopback host such as 127.0.0.1).
+tls = "starttls"
+# The user to log in to the server as (SMTP AUTH); empty sends without.
+user = ""
+# Its password; X84_MAIL_PASSWORD, when set, takes its place.
+password = ""
+# The sender, e.g. "x84 <bbs@example.org>"; required with a host.
+from = ""
+# Longest delivery of one mail to the server (1s to 10m).
+timeout = "30s"
+# Mails waiting to be sent (1 to 100000); more are dropped and logged.
+queue = 100
+# How long a mailed reset code works (1m to 24h).
+reset_lifetime = "15m"
+# Least time between two reset mails to one account ("0" to 24h). With
+# "0" every request mails a new code that replaces the pending one, so a
+# caller within the other limits can keep another's code changing.
+reset_interval = "10m"
+# Reset requests taken from one address (IPv6: one /64) within
+# reset_window (1 to 10000); more get the same answer and send nothing.
+reset_per_address = 5
+# The window of reset_per_address and reset_per_network (1m to 24h).
+reset_window = "1h"
+# Reset requests taken from the addresses of one network (an IPv4 /24, an
+# IPv6 /48) together within reset_window (reset_per_address to 100000).
+reset_per_network = 20
+# Reset mails the whole board sends in an hour (1 to 100000); past it,
+# requests send nothing and the log says so.
+reset_mails_per_hour = 100
+
 [log]
 # Least severe messages logged: debug, info, warn or error.
 level = "info"
@@ -273,6 +363,9 @@ sftp_lines_per_second = 5
 # time_limit = 0
 # # Listed and run for sysops only.
 # sysop_only = false
+# # Listed and run only for callers of this level (0 to 255) and in this group.
+# level = 0
+# group = ""
 # # Extra environment variables (TERM, LINES, COLUMNS, HOME, LANG, PATH are set).
 # env = { }
 # # The door's PATH ("" means /usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games).

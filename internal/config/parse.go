@@ -78,13 +78,14 @@ func (c Config) check(isSet func(key ...string) bool) (toml.Key, error) {
 			}
 			return append(key, elementPart(p.index), p.key), p.err
 		}
-		key := toml.Key{name, p.key}
+		key := append(append(toml.Key{name}, p.sub...), p.key)
 		if p.also != "" && !isSet(key...) {
 			key = toml.Key{name, p.also}
 		}
 		return key, p.err
 	}
-	return nil, nil
+	// Rules across sections.
+	return c.checkAreaTags()
 }
 
 // decode sets the fields of c from doc, one key at a time in file order
@@ -137,6 +138,13 @@ func resolve(root reflect.Value, key toml.Key) (reflect.Value, toml.Key, error) 
 			at = append(at, elementPart(v.Len()))
 			v = v.Index(v.Len() - 1)
 		}
+		if isTableMap(v) {
+			// A table of tables ([access.areas.TAG]): part names one,
+			// made when first seen.
+			v = tableIn(v, part)
+			at = append(at, part)
+			continue
+		}
 		if v.Kind() == reflect.Map {
 			// A key inside a map (env.FOO, [door.env.x]): the map is set
 			// whole from the document, which checks every value.
@@ -155,6 +163,28 @@ func resolve(root reflect.Value, key toml.Key) (reflect.Value, toml.Key, error) 
 		v = f
 	}
 	return v, at, nil
+}
+
+// isTableMap reports whether v is a table of tables, each with keys of
+// its own: a map of pointers to structs.
+func isTableMap(v reflect.Value) bool {
+	t := v.Type()
+	return t.Kind() == reflect.Map && t.Key().Kind() == reflect.String &&
+		t.Elem().Kind() == reflect.Pointer && t.Elem().Elem().Kind() == reflect.Struct
+}
+
+// tableIn returns the table of the map m named name, made if missing.
+func tableIn(m reflect.Value, name string) reflect.Value {
+	if m.IsNil() {
+		m.Set(reflect.MakeMap(m.Type()))
+	}
+	k := reflect.ValueOf(name)
+	e := m.MapIndex(k)
+	if !e.IsValid() {
+		e = reflect.New(m.Type().Elem().Elem())
+		m.SetMapIndex(k, e)
+	}
+	return e.Elem()
 }
 
 // isTableArray reports whether v is set from an array of tables.
@@ -230,7 +260,7 @@ func isText(v reflect.Value) bool {
 // set stores a TOML value in v, or says what v expected instead.
 func set(v reflect.Value, val any) error {
 	wrong := func() error { return fmt.Errorf("must be %s (got %s)", expected(v), describe(val)) }
-	if isTable(v) {
+	if isTable(v) || isTableMap(v) {
 		// The fields are set by keys of their own, which come later.
 		if _, ok := val.(map[string]any); !ok {
 			return wrong()
@@ -334,7 +364,7 @@ func expected(v reflect.Value) string {
 	if v.Type() == reflect.TypeFor[Duration]() {
 		return `a duration such as "30m" or "1.5s"`
 	}
-	if isTable(v) {
+	if isTable(v) || isTableMap(v) {
 		return "a table"
 	}
 	if isText(v) {

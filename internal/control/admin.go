@@ -25,6 +25,10 @@ import (
 //	GET    /v1/users/{handle}/keys        []Key
 //	POST   /v1/users/{handle}/keys        {"key"}  → {"fingerprint"}
 //	DELETE /v1/users/{handle}/keys?fingerprint=F
+//	POST   /v1/users/{handle}/validate                → {"was_waiting"}
+//	PUT    /v1/users/{handle}/level       {"level"}   (400 without "level")
+//	PUT    /v1/users/{handle}/groups      {"groups"}  → {"groups"} as stored
+//	DELETE /v1/users/{handle}/totp        two-factor login off (404 if it was)
 //
 // Errors are {"error": "..."} with 422 for a value the rules refuse (in
 // the rule's words), 400 for a malformed request, 404 for a missing user,
@@ -105,6 +109,8 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /v1/users/{handle}/keys", func(w http.ResponseWriter, r *http.Request) {
 		reply(w, struct{}{}, s.admin.DeleteKey(r.Context(), r.PathValue("handle"), r.URL.Query().Get("fingerprint")))
 	})
+	s.accessRoutes(mux)
+	s.totpRoutes(mux)
 }
 
 // decode reads a small JSON body; it answers 400 itself on failure.

@@ -19,11 +19,15 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"handle":"erin","password":"pw","sysop":true}`))
 	f.Add([]byte(`{"address":"192.0.2.0/24"}`))
 	f.Add([]byte(`{"text":`))
+	f.Add([]byte(`{"level":300}`))
+	f.Add([]byte(`{"groups":["staff","elite"]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkDecode[userRequest](t, body)
 		checkDecode[banRequest](t, body)
 		checkDecode[keyRequest](t, body)
 		checkDecode[broadcastRequest](t, body)
+		checkDecode[levelRequest](t, body)
+		checkDecode[groupsRequest](t, body)
 	})
 }
 

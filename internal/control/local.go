@@ -21,6 +21,14 @@ type Admin interface {
 	AddKey(ctx context.Context, handle, line string) (fingerprint string, err error)
 	ListKeys(ctx context.Context, handle string) ([]Key, error)
 	DeleteKey(ctx context.Context, handle, fingerprint string) error
+	// Validate, SetLevel and SetGroups change an account's access
+	// (access.go): Validate says whether the account was waiting,
+	// SetGroups returns the ordinary groups as stored.
+	Validate(ctx context.Context, handle string) (wasWaiting bool, err error)
+	SetLevel(ctx context.Context, handle string, level int) error
+	SetGroups(ctx context.Context, handle string, groups []string) ([]string, error)
+	// RemoveTOTP turns off a user's two-factor login (totp.go).
+	RemoveTOTP(ctx context.Context, handle string) error
 }
 
 // User is an account as the sysop's tools show it (no password hash).
@@ -30,7 +38,9 @@ type User struct {
 	Location string   `json:"location"`
 	Email    string   `json:"email"`
 	Groups   []string `json:"groups"`
-	Calls    int      `json:"calls"`
+	// Level is the security level, 0 to 255.
+	Level int `json:"level"`
+	Calls int `json:"calls"`
 	// LastCall is nil (null in JSON) for a user who never called.
 	LastCall *time.Time `json:"last_call"`
 	Created  time.Time  `json:"created"`
@@ -75,7 +85,7 @@ func (l *Local) ListUsers(ctx context.Context) ([]User, error) {
 	out := make([]User, len(list))
 	for i, u := range list {
 		out[i] = User{Handle: u.Handle, RealName: u.RealName, Location: u.Location, Email: u.Email,
-			Groups: slices.Clone(u.Groups), Calls: u.Calls, Created: u.Created}
+			Groups: slices.Clone(u.Groups), Level: u.Level, Calls: u.Calls, Created: u.Created}
 		if !u.LastCall.IsZero() {
 			last := u.LastCall
 			out[i].LastCall = &last

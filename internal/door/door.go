@@ -1,6 +1,7 @@
 package door
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -297,6 +298,8 @@ type run struct {
 
 	writeMu sync.Mutex // one writer to the caller at a time
 	done    bool       // the run is over: nothing more is written (writeMu)
+	// escaped: the door wrote an escape sequence (writeMu).
+	escaped bool
 	exited  chan struct{}
 	outDone chan struct{}
 	outErr  error // the caller's write error that stopped output
@@ -323,7 +326,7 @@ func (r *run) serve(ctx context.Context) (Result, error) {
 		defer limit.Stop()
 		if d > warnBefore {
 			warn := time.AfterFunc(d-warnBefore, func() {
-				r.say("\x1b7\x1b[1;1H\x1b[0;1;7m One minute left in this door. \x1b[0m\a\x1b8")
+				r.say(r.minuteLeft())
 			})
 			defer warn.Stop()
 		}
@@ -350,7 +353,7 @@ func (r *run) serve(ctx context.Context) (Result, error) {
 		res.Exit = r.cmd.ProcessState.ExitCode()
 	}
 	res.Duration = time.Since(r.start)
-	if res.Reason != HungUp && r.outErr == nil {
+	if res.Reason != HungUp && r.outErr == nil && r.needsReset() {
 		// Undo what a door may leave behind: colours, a scrolling region,
 		// a hidden cursor, the alternate screen.
 		r.say("\x1b[0m\x1b[r\x1b[?25h\x1b[?1049l")
@@ -442,6 +445,7 @@ func (r *run) output() {
 			}
 			r.writeMu.Lock()
 			_, werr := r.t.WriteRaw(out)
+			r.escaped = r.escaped || bytes.IndexByte(out, 0x1b) >= 0
 			r.writeMu.Unlock()
 			if werr != nil {
 				r.outErr = werr

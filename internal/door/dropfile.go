@@ -132,8 +132,8 @@ type DropInfo struct {
 	Handle    string // alias
 	RealName  string // "" means: use the handle
 	Location  string
-	// Level is the security level. x84 has none yet: the caller passes
-	// 100 for a sysop, 30 otherwise, as x/84 did.
+	// Level is the caller's security level, 0 to 255, as needs count it
+	// (access.Level: 255 for a sysop, 0 while awaiting validation).
 	Level    int
 	Sysop    bool
 	Calls    int           // number of calls

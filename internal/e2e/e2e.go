@@ -53,6 +53,8 @@ func Package(bin string) string {
 		return "tintin++"
 	case "sx", "rx", "sb", "rb", "sz", "rz":
 		return "lrzsz"
+	case "zbarimg":
+		return "zbar-tools"
 	}
 	return bin
 }

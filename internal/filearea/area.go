@@ -114,6 +114,7 @@ type Area struct {
 	uploads   store.Uploads
 	tagged    func(ctx context.Context, userID int64) ([]string, error)
 	downloads atomic.Pointer[DownloadHook] // SetDownloadHook's
+	access    atomic.Pointer[AccessHook]   // SetAccessHook's
 	log       *slog.Logger
 	// escape is the error os.Root wraps when a path or a symlink leads
 	// outside the root (os keeps its sentinel unexported; Open fetches

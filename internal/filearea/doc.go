@@ -24,18 +24,24 @@
 // # Rules
 //
 //   - Everyone may list, stat and download everything in the area but
-//     the upload folder (Config.UploadDir, x/84's drop box): there a user
-//     sees only his own uploads, and sysops see everything, until a sysop
-//     releases a file by moving it into the area. What a user may not see
-//     answers "no such file". Listings show symlinks as symlinks (lstat,
-//     as OpenSSH does); Stat, List and Get follow links only inside the
-//     area.
+//     the upload folder (Config.UploadDir, x/84's drop box) and what the
+//     board's AccessHook hides from him (SetAccessHook: the folders of
+//     file areas that need a level, a group or a sysop, as the user's
+//     account stood when the session began). In the drop box a user
+//     sees only his own uploads, and sysops see everything, until a
+//     sysop releases a file by moving it into the area. What a user may
+//     not see answers "no such file", and listings and the tagged folder
+//     leave it out; the hook judges a symlink's target, not the link.
+//     Listings show symlinks as symlinks (lstat, as OpenSSH does); Stat,
+//     List and Get follow links only inside the area.
 //   - Users upload only directly into the upload folder. Uploads belong
 //     to the account (User.ID, store.Upload.OwnerID), not the handle: a
 //     file there that exists may be replaced only by the account its
 //     upload record names; one without a record, or whose account was
 //     deleted, only by a sysop. Sysops may upload anywhere, but not over
-//     another user's upload either. Guests (ID 0) may not upload.
+//     another user's upload either. Guests (ID 0) may not upload, nor
+//     anyone the AccessHook's MayUpload refuses (an account awaiting a
+//     sysop's validation).
 //   - Config.MaxUpload bounds every file, Config.Quota the bytes and
 //     Config.MaxFiles the files one user keeps in the upload folder
 //     (store.Uploads.UploadUsage, with this upload, less the user's own

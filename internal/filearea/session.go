@@ -29,6 +29,9 @@ type User struct {
 	ID     int64
 	Handle string
 	Sysop  bool
+	// Account is the account as the session began, for the area's
+	// AccessHook; nil is a guest.
+	Account *store.User
 }
 
 // ActivityIdle is a session's activity while nothing is transferred.
@@ -38,7 +41,8 @@ const ActivityIdle = "file transfer"
 type Session struct {
 	// Activity, if set before Handlers is called, hears what the
 	// session is doing ("downloading /pub/x.zip", ActivityIdle), for
-	// who's online. Names in it are escaped as listings show them.
+	// who's online. Names in it are escaped as listings show them; a
+	// file the AccessHook keeps from some callers is "a file".
 	Activity func(string)
 
 	s    *session
@@ -80,9 +84,14 @@ func (s *session) transferStart(verb, rel string) {
 	if s.activity == nil {
 		return
 	}
-	// Names in the drop box are for its uploader and the sysops only.
+	// Names in the drop box are for its uploader and the sysops only,
+	// and those of areas closed to some callers for those who see them.
 	if _, in, err := s.dropBox(rel); err != nil || in || s.a.inUploads(rel) {
 		s.activity(verb + " (" + display(s.a.uploadDir) + ")")
+		return
+	}
+	if !s.openToAll(rel) {
+		s.activity(verb + " a file")
 		return
 	}
 	s.activity(verb + " " + logcap.Cut(display(rel), 60))
@@ -241,17 +250,23 @@ func (s *session) dropBoxLink(rel string, follow bool) (string, bool, error) {
 	return canon, canon == s.a.uploadDir || s.a.inUploads(canon), nil
 }
 
-// visible reports whether the user may see rel: anything outside the
-// drop box, and there only his own uploads (recorded directly in the
-// upload folder). An upload the session has open does not count: its
-// file exists only once committed.
+// visible reports whether the user may see rel: what the AccessHook
+// lets him see outside the drop box, and in it only his own uploads
+// (recorded directly in the upload folder). An upload the session has
+// open does not count: its file exists only once committed.
 func (s *session) visible(rel string, follow bool) (bool, error) {
 	if s.user.Sysop {
 		return true, nil
 	}
 	canon, in, err := s.dropBoxLink(rel, follow)
-	if err != nil || !in {
-		return !in, err
+	if err != nil {
+		return false, err
+	}
+	if !s.sees(canon) {
+		return false, nil
+	}
+	if !in {
+		return true, nil
 	}
 	if canon == s.a.uploadDir {
 		return true, nil
@@ -475,6 +490,9 @@ func (s *session) list(rel string) (listing, error) {
 		}
 		if mine != nil && !mine[path.Join(canon, e.Name())] {
 			continue
+		}
+		if !s.user.Sysop && !s.sees(path.Join(canon, e.Name())) {
+			continue // a folder of an area closed to the user, or a file of one
 		}
 		fi, err := e.Info() // lstat: symlinks are listed as such
 		if err != nil {

@@ -113,9 +113,12 @@ func (s *session) put(rel string, flags sftp.FileOpenFlags) (*upload, error) {
 	if err := s.wait(); err != nil {
 		return nil, s.refuse(op, rel, err)
 	}
+	refused := s.mayUpload()
 	switch {
 	case s.user.ID == 0:
 		return nil, s.refuse(op, rel, denied("anonymous uploads are not allowed"))
+	case refused != nil:
+		return nil, s.refuse(op, rel, refused)
 	case rel == ".":
 		return nil, s.refuse(op, rel, failure("is a directory"))
 	case s.inTagged(rel):

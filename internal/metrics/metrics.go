@@ -1,11 +1,14 @@
 // Package metrics keeps x84's counters in a private Prometheus registry
-// (never the global one), for the web server's /metrics endpoint.
+// (never the global one), for the web server's /metrics endpoint, and
+// (History) a day of the sessions and logins in memory, for the web
+// admin's charts.
 //
 // Concurrency: every method is safe for concurrent use.
 package metrics
 
 import (
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,6 +29,11 @@ type Metrics struct {
 	setup    *prometheus.HistogramVec
 	bytesIn  *prometheus.CounterVec
 	bytesOut *prometheus.CounterVec
+
+	// For History: the live sessions, and the logins' totals kept
+	// where they can be read without the registry's encoding.
+	reg                *session.Registry
+	loginsOK, loginsNo atomic.Uint64
 }
 
 // New registers the counters, and a gauge of live sessions by kind read
@@ -33,6 +41,7 @@ type Metrics struct {
 func New(reg *session.Registry) *Metrics {
 	m := &Metrics{
 		Registry: prometheus.NewRegistry(),
+		reg:      reg,
 		accepted: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "x84_sessions_started_total",
 			Help: "Sessions started, by connection kind."}, []string{"kind"}),
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "x84_connections_refused_total",
@@ -100,8 +109,10 @@ func (m *Metrics) Refused(_ netip.Addr, reason server.RefusalReason) {
 func (m *Metrics) Login(ok bool) {
 	if ok {
 		m.logins.WithLabelValues("ok").Inc()
+		m.loginsOK.Add(1)
 	} else {
 		m.logins.WithLabelValues("failed").Inc()
+		m.loginsNo.Add(1)
 	}
 }
 

@@ -344,7 +344,7 @@ func (s *Server) runSession(ctx context.Context, tc term.Conn, accepted time.Tim
 	node, err := s.Registry.Add(sess)
 	if err != nil {
 		s.log.Error("session refused: no node number", "err", err)
-		sess.WriteString(lastLine("The board cannot take calls just now. Please call again in a few minutes."))
+		sess.WriteString(lastLine(sess, "The board cannot take calls just now. Please call again in a few minutes."))
 		return
 	}
 	s.presence()
@@ -363,7 +363,7 @@ func (s *Server) runSession(ctx context.Context, tc term.Conn, accepted time.Tim
 	case s.shuttingDown():
 		s.goodbye(sess)
 	case errors.Is(err, session.ErrIdle):
-		sess.WriteString(lastLine("You have been idle too long. Goodbye!"))
+		sess.WriteString(lastLine(sess, "You have been idle too long. Goodbye!"))
 	}
 	s.log.Info("session end", "node", node, "remote", info.RemoteAddr, "user", sess.User(),
 		"dur", time.Since(accepted).Round(time.Millisecond), "reason", endReason(err))
@@ -408,7 +408,7 @@ func (s *Server) run(ctx context.Context, sess *session.Session) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error("session panic", "node", sess.Node(), "panic", r, "stack", logcap.Trusted(debug.Stack()))
-			sess.WriteString("\r\n\x1b[0mSorry, something went wrong on the board; the session must end.\r\n")
+			sess.WriteString(lastLine(sess, "Sorry, something went wrong on the board; the session must end."))
 			err = fmt.Errorf("server: panic: %v", r)
 		}
 	}()
@@ -424,13 +424,17 @@ func (s *Server) goodbye(sess *session.Session) {
 	if msg == "" {
 		msg = "The board is shutting down. Goodbye!"
 	}
-	sess.WriteString(lastLine(msg))
+	sess.WriteString(lastLine(sess, msg))
 }
 
 // lastLine is a session's last line, on the bottom row (where the idle
 // warning may be, which it replaces) and on a line of its own, cleared
-// of what the screen had there.
-func lastLine(msg string) string {
+// of what the screen had there; in accessible mode, a plain line of its
+// own, with no escape sequence.
+func lastLine(sess *session.Session, msg string) string {
+	if sess.Accessible() {
+		return "\r\n" + msg + "\r\n"
+	}
 	return "\x1b[999;1H\x1b[0m\x1b[2K" + msg + "\r\n"
 }
 

@@ -10,13 +10,26 @@
 // that key) is what logs the caller in, after checking that the key it
 // proved is the one noted.
 //
+// An account with two-factor login (account.HasTOTP) is not logged in by
+// its password or key alone: that first factor answers with a partial
+// success (ssh.PartialSuccessError) whose only next method is
+// keyboard-interactive, asking one question, "Verification code: ",
+// without echo. The account service checks the code (or a recovery
+// code); a wrong one is a failed login there (pause, ban strike) and an
+// authentication failure here, counted toward MaxAuthTries. An empty
+// answer is no try: the question is asked again. x/crypto/ssh keeps the
+// user name from changing after a partial success. The first factor
+// proven gives the caller AuthTimeout more, from then, to type the code.
+//
 // One connection serves one session channel: a shell with a pty (the
 // board), the sftp subsystem, or an exec/ptyless shell, which gets a line
 // saying an interactive terminal is needed and exit status 1. Other
 // channel types are refused.
 //
 // The sftp subsystem is pkg/sftp's RequestServer on the file area
-// (internal/filearea), behind a thin layer of x84's own: it announces and
+// (internal/filearea), as the account stands when the transfer starts:
+// the board's file areas hide what its level, groups or validation do
+// not open (the area's AccessHook). A thin layer of x84's own announces and
 // answers OpenSSH's limits@openssh.com extension, so that OpenSSH's
 // client reads and writes in 255 KiB chunks instead of 32 KiB, with as
 // many in flight as the handles announced: the file area's figure for a

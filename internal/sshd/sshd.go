@@ -92,23 +92,32 @@ func New(cfg Config) (*Protocol, error) {
 	return p, nil
 }
 
-// serverConfig returns the ssh configuration for one connection: its
-// authentication callbacks work within the connection's ctx, so that a
-// login in progress ends when the server shuts down. x/crypto/ssh copies
-// the configuration of each connection anyway.
-func (p *Protocol) serverConfig(ctx context.Context) *ssh.ServerConfig {
+// serverConfig returns the ssh configuration for one connection, conn:
+// its authentication callbacks work within the connection's ctx, so that
+// a login in progress ends when the server shuts down. x/crypto/ssh
+// copies the configuration of each connection anyway.
+func (p *Protocol) serverConfig(ctx context.Context, conn net.Conn) *ssh.ServerConfig {
 	sc := *p.config
+	// A first factor proven leaves the code to ask for (a partial
+	// success): the caller gets AuthTimeout from there to type it.
+	more := func(perms *ssh.Permissions, err error) (*ssh.Permissions, error) {
+		var partial *ssh.PartialSuccessError
+		if errors.As(err, &partial) {
+			p.moreTimeForCode(ctx, conn)
+		}
+		return perms, err
+	}
 	sc.PasswordCallback = func(c ssh.ConnMetadata, password []byte) (*ssh.Permissions, error) {
-		return p.checkPassword(ctx, c, string(password))
+		return more(p.checkPassword(ctx, c, string(password)))
 	}
 	sc.KeyboardInteractiveCallback = func(c ssh.ConnMetadata, client ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
-		return p.keyboardInteractive(ctx, c, client)
+		return more(p.keyboardInteractive(ctx, c, client))
 	}
 	sc.PublicKeyCallback = func(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 		return p.publicKey(ctx, c, key)
 	}
 	sc.VerifiedPublicKeyCallback = func(c ssh.ConnMetadata, key ssh.PublicKey, perms *ssh.Permissions, _ string) (*ssh.Permissions, error) {
-		return p.verifiedPublicKey(ctx, c, key, perms)
+		return more(p.verifiedPublicKey(ctx, c, key, perms))
 	}
 	return &sc
 }
@@ -135,7 +144,7 @@ func (p *Protocol) checkPassword(ctx context.Context, c ssh.ConnMetadata, passwo
 	u, err := p.cfg.Accounts.Login(ctx, user, password, addrOf(c))
 	switch {
 	case err == nil:
-		return &ssh.Permissions{Extensions: map[string]string{extUser: u.Handle}}, nil
+		return p.afterFirstFactor(ctx, u, &ssh.Permissions{Extensions: map[string]string{extUser: u.Handle}})
 	case errors.Is(err, account.ErrLoginFailed), errors.Is(err, account.ErrBanned), ctx.Err() != nil:
 	default:
 		p.log.Error("ssh: login", "remote", c.RemoteAddr().String(), "err", err)
@@ -177,7 +186,7 @@ func (p *Protocol) verifiedPublicKey(ctx context.Context, c ssh.ConnMetadata, ke
 		return nil, errAuth
 	}
 	perms.Extensions[extUser] = u.Handle
-	return perms, nil
+	return p.afterFirstFactor(ctx, u, perms)
 }
 
 // Open runs the ssh handshake and authentication on c, then waits for the
@@ -188,7 +197,7 @@ func (p *Protocol) Open(ctx context.Context, c net.Conn) (term.Conn, error) {
 	c.SetDeadline(time.Now().Add(p.cfg.AuthTimeout))
 	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
 	jc := newJoinConn(c)
-	sconn, chans, reqs, err := ssh.NewServerConn(jc, p.serverConfig(ctx))
+	sconn, chans, reqs, err := ssh.NewServerConn(jc, p.serverConfig(ctx, c))
 	if !stop() {
 		if err == nil {
 			sconn.Close()
@@ -331,7 +340,9 @@ func (p *Protocol) serveSFTP(ctx context.Context, sconn *ssh.ServerConn, ch ssh.
 	// still open when the client went away is discarded, not kept.
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	fs, err := p.cfg.Files.NewSession(sctx, filearea.User{ID: u.ID, Handle: u.Handle, Sysop: u.InGroup(store.GroupSysop)})
+	// The account as it is now: the file areas' levels and groups, and
+	// validation, count as the transfer begins.
+	fs, err := p.cfg.Files.NewSession(sctx, filearea.User{ID: u.ID, Handle: u.Handle, Sysop: u.InGroup(store.GroupSysop), Account: u})
 	if err != nil {
 		// sftp clients show what the server writes on stderr.
 		fmt.Fprintf(ch.Stderr(), "x84: %v\n", err)

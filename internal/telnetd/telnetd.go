@@ -57,6 +57,7 @@ func infoOf(t *telnet.Conn) term.Info {
 	}
 	info.Encoding = ChooseEncoding(f)
 	info.Colors = ChooseColors(f)
+	info.ScreenReader = f.MTTS&telnet.MTTSScreenReader != 0
 	return info
 }
 

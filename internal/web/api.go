@@ -211,6 +211,12 @@ func (s *Server) postOneliner(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.internal(w, r, err)
 		return
+	case account.HasTOTP(u):
+		// A password alone does not log in such an account, and basic
+		// authentication has no room for the code.
+		w.Header().Set("WWW-Authenticate", `Basic realm="x84", charset="UTF-8"`)
+		writeError(w, http.StatusUnauthorized, "this account uses two-factor login: post from the board")
+		return
 	}
 	o, err := s.cfg.Oneliners.Post(r.Context(), u, text)
 	var wait *community.WaitError

@@ -13,16 +13,21 @@
 //	                       (only with Config.PublicWho; 404 otherwise)
 //	GET  /api/oneliners    ?limit=N (1-100), newest first
 //	POST /api/oneliners    {"text": "..."} with HTTP basic auth of a board user
+//	                       (not one with two-factor login: 401 says so)
 //	GET  /api/lastcallers  ?limit=N (1-100), newest first
 //	GET  /healthz          {"status":"ok"}
 //	GET  /metrics          Prometheus text format; loopback or bearer token
 //	GET  /assets/...       the page's files, embedded from static/
+//	*    /admin/...        the web admin (Config.Admin, package webadmin), any
+//	                       method; /admin redirects to /admin/. HTML pages
+//	                       with a Content-Security-Policy of their own; 404
+//	                       without Config.Admin
 //
-// Errors are JSON, {"error": "..."}, with the status that fits: 404 for
-// an unknown path, 405 (with Allow) for a wrong method, 400 for bad
-// parameters or bodies, 401 for failed logins, 403 for bans and foreign
-// origins, 413 for bodies over the limit, 429 (with Retry-After) for
-// limits.
+// Errors are JSON, {"error": "..."} (the admin's are pages), with the
+// status that fits: 404 for an unknown path, 405 (with Allow) for a
+// wrong method, 400 for bad parameters or bodies, 401 for failed logins,
+// 403 for bans and foreign origins, 413 for bodies over the limit, 429
+// (with Retry-After) for limits.
 //
 // # Terminals
 //

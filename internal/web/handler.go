@@ -37,7 +37,11 @@ func (s *Server) Handler() http.Handler {
 	for p := range s.assets {
 		rt.handle(http.MethodGet, p, s.asset)
 	}
-	return s.secure(true, s.admit(rt))
+	var h http.Handler = rt
+	if s.cfg.Admin != nil {
+		h = withAdmin(s.cfg.Admin, rt)
+	}
+	return s.secure(true, s.admit(h))
 }
 
 // router routes by exact path, then method, answering 404 and 405 in

@@ -103,6 +103,10 @@ type Config struct {
 	LastCallersLimit int
 	// Name is the board's name, the page's title. Default "x84".
 	Name string
+	// Admin, if non-nil, serves every path under AdminPrefix (the web
+	// admin, package webadmin), behind the same headers, ban check and
+	// body limit as the rest. If nil, those paths answer 404.
+	Admin http.Handler
 
 	MaxBody           int64         // largest request body; default DefaultMaxBody
 	MaxMessage        int64         // largest WebSocket message; default DefaultMaxMessage

@@ -676,7 +676,30 @@ Game.prototype.finish = function (quit) {
 
 // ---- main ----
 
+// plainVisit is the game for a caller on accessible screens (a screen
+// reader, a braille display): the well is a picture that changes many
+// times a second, which plain lines cannot carry, so the caller hears
+// the high scores and how to play on a full screen.
+function plainVisit() {
+  bbs.print("Falling blocks is a picture game for full screens.");
+  bbs.print("Plain text screens cannot show it; to play, turn them off in your profile.");
+  var rows = table();
+  if (rows.length === 0) {
+    bbs.print("No scores yet.");
+  } else {
+    bbs.print("Best scores:");
+    for (var i = 0; i < rows.length; i++) {
+      bbs.writePlain((i + 1) + ". " + rows[i].handle + ": " + rows[i].score + " points, " + rows[i].lines + " lines, " + rows[i].date + ".\n");
+    }
+  }
+  bbs.pause();
+}
+
 function main() {
+  if (bbs.accessible) {
+    plainVisit();
+    return;
+  }
   bbs.events.listen(EVENT);
   if (!lobby(false, "")) return;
   for (var games = 0; games < 10000; games++) {

@@ -112,3 +112,14 @@ func scanOneliner(row sqldb.Scanner) (store.Oneliner, error) {
 	}
 	return o, nil
 }
+
+// DeleteOneliner implements store.Oneliners.
+func (e *engine) DeleteOneliner(ctx context.Context, id int64) error {
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		return sqldb.RowsChanged(tx.ExecContext(ctx, `DELETE FROM oneliners WHERE id = $1`, id))
+	})
+	if err != nil {
+		return failed("delete one-liner %d: %w", id, err)
+	}
+	return nil
+}

@@ -82,3 +82,14 @@ func scanOneliner(row sqldb.Scanner) (store.Oneliner, error) {
 	o.Posted = fromMillis(posted)
 	return o, nil
 }
+
+// DeleteOneliner implements store.Oneliners.
+func (e *engine) DeleteOneliner(ctx context.Context, id int64) error {
+	err := e.write(ctx, func(tx *sql.Tx) error {
+		return sqldb.RowsChanged(tx.ExecContext(ctx, `DELETE FROM oneliners WHERE id = ?`, id))
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: delete one-liner %d: %w", id, err)
+	}
+	return nil
+}

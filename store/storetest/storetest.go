@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"LastOnelinerBy", testLastOnelinerBy},
 		{"OnelinerGap", testOnelinerGap},
 		{"OnelinerGapConcurrent", testOnelinerGapConcurrent},
+		{"DeleteOneliner", testDeleteOneliner},
 		{"Bans", testBans},
 		{"AddKey", testAddKey},
 		{"KeysOrder", testKeysOrder},
