@@ -197,13 +197,7 @@ func TestUserEditorAccess(t *testing.T) {
 	f.addUser("rex", "password1", store.GroupSysop)
 	f.addUser("sue", "password1", store.GroupUnvalidated)
 	tt := f.call(80, 24, term.UTF8, "192.0.2.1:1000")
-	login(tt, "rex", "password1")
-	tt.WaitFor("[U] User list")
-	tt.Type("u")
-	tt.WaitFor("[e] edit a user")
-	tt.Type("e")
-	tt.WaitFor("Edit which user?")
-	tt.Type("sue\r")
+	editUser(tt, "rex", "sue")
 	tt.WaitFor("Validated  no: awaiting validation (v validates)")
 	tt.WaitFor("Level      10")
 	tt.WaitFor("Groups     none")
@@ -292,23 +286,22 @@ func TestUnvalidatedRefused(t *testing.T) {
 	tt.Type(" ")
 	tt.WaitFor("[G] Goodbye")
 
-	tt.Type("m")
-	tt.WaitFor("[W] Write a letter")
-	tt.Type("w")
-	if s := tt.WaitFor(why); strings.Contains(s, "To:") {
-		t.Errorf("the letter was begun before the refusal:\n%s", s)
+	for _, step := range []struct {
+		menu, offer, pick string // the menu's key, an item it offers, its key
+		never, what       string // what must not be seen, and what it would mean
+	}{
+		{"m", "[W] Write a letter", "w", "To:", "the letter was begun before the refusal"},
+		{"d", "[A] Arcade", "a", "IN THE DOOR", "the door ran"},
+	} {
+		tt.Type(step.menu)
+		tt.WaitFor(step.offer)
+		tt.Type(step.pick)
+		if s := tt.WaitFor(why); strings.Contains(s, step.never) {
+			t.Errorf("%s:\n%s", step.what, s)
+		}
+		tt.Type("q")
+		tt.WaitFor("[G] Goodbye")
 	}
-	tt.Type("q")
-	tt.WaitFor("[G] Goodbye")
-
-	tt.Type("d")
-	tt.WaitFor("[A] Arcade")
-	tt.Type("a")
-	if s := tt.WaitFor(why); strings.Contains(s, "IN THE DOOR") {
-		t.Errorf("the door ran:\n%s", s)
-	}
-	tt.Type("q")
-	tt.WaitFor("[G] Goodbye")
 
 	tt.Type("f")
 	tt.WaitFor("[1] Pub")
@@ -342,6 +335,18 @@ func TestDropFileLevel(t *testing.T) {
 		tt.Type("\r")
 		tt.WaitFor("[L] Level door")
 	}
+}
+
+// editUser logs the sysop in (password "password1") and opens the
+// user editor on the account handle.
+func editUser(tt *testterm.Term, sysop, handle string) {
+	login(tt, sysop, "password1")
+	tt.WaitFor("[U] User list")
+	tt.Type("u")
+	tt.WaitFor("[e] edit a user")
+	tt.Type("e")
+	tt.WaitFor("Edit which user?")
+	tt.Type(handle + "\r")
 }
 
 // activity is what who's online says the caller is doing.

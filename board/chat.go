@@ -29,26 +29,10 @@ func (c *Call) RunChat(ctx context.Context, m *community.Member, title string) e
 	if c.Accessible() {
 		return c.runChatPlain(ctx, m, title)
 	}
-	room := m.Room()
-	defer c.SetActivity(c.Activity()) // back to the screen that called
 	// Pages that came meanwhile are told in the room, and asked again
-	// once the caller has left it: the newest from each pager, if they
-	// still wait.
-	var pages []events.Event
-	defer func() {
-		for _, ev := range pages {
-			if c.Board.cfg.Community.Pages.Waiting(ev.Data.(events.Page)) {
-				c.Inbox().PostNotice(ev)
-			}
-		}
-	}()
-	if community.IsPrivateRoom(room) {
-		c.SetActivity("chatting privately") // who with is their business
-	} else {
-		c.SetActivity("chatting in " + title)
-	}
-	stop := c.Inbox().WatchUpdates(c.Board.cfg.Events, events.ChatTopic(room))
-	defer stop()
+	// once the caller has left it.
+	visit := c.enterChat(m.Room(), title)
+	defer visit.leave()
 	lines := m.Recent()
 	// Lines said since the watch began are both in the history and on
 	// their way as events: seen is the newest line held.
@@ -105,19 +89,7 @@ func (c *Call) RunChat(ctx context.Context, m *community.Member, title string) e
 			}
 		}
 		f.OnNotice = func() {
-			for _, n := range c.Inbox().TakeNotices() {
-				p, isPage := n.Data.(events.Page)
-				if isPage && !community.ForNode(p, c.Node()) {
-					continue
-				}
-				lines = append(lines, noticeLine(n))
-				if isPage && p.Room != room {
-					pages = slices.DeleteFunc(pages, func(ev events.Event) bool {
-						return ev.Data.(events.Page).From == p.From
-					})
-					pages = append(pages, n)
-				}
-			}
+			visit.takeNotices(func(l events.ChatLine) { lines = append(lines, l) })
 			drawChatLines(c, lines)
 			undrawn = undrawn[:0]
 		}

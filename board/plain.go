@@ -214,6 +214,20 @@ func (c *Call) readLine(ctx context.Context, question string, max int) (string, 
 	return strings.TrimSpace(v), err
 }
 
+// readChoice asks a menu's question and returns the answer in lower
+// case; leave says the caller pressed Esc or typed q.
+func (c *Call) readChoice(ctx context.Context, question string) (answer string, leave bool, err error) {
+	a, err := c.readLine(ctx, question, plainAnswerMax)
+	if errors.Is(err, ui.ErrCancel) {
+		return "", true, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	a = strings.ToLower(a)
+	return a, a == "q", nil
+}
+
 // plainKey is NextKey in accessible mode: it asks for a line, "Your
 // choice: ", and returns it as the key a screen reads (one character, in
 // lower case; Enter for an empty line, Esc for Esc). Notices waiting are

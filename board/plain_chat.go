@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/x84bbs/x84/community"
@@ -18,23 +17,8 @@ import (
 // the caller had typed (ui.Field.Interject). Notices come the same way.
 // The commands are RunChat's.
 func (c *Call) runChatPlain(ctx context.Context, m *community.Member, title string) error {
-	room := m.Room()
-	defer c.SetActivity(c.Activity())
-	var pages []events.Event
-	defer func() {
-		for _, ev := range pages {
-			if c.Board.cfg.Community.Pages.Waiting(ev.Data.(events.Page)) {
-				c.Inbox().PostNotice(ev)
-			}
-		}
-	}()
-	if community.IsPrivateRoom(room) {
-		c.SetActivity("chatting privately")
-	} else {
-		c.SetActivity("chatting in " + title)
-	}
-	stop := c.Inbox().WatchUpdates(c.Board.cfg.Events, events.ChatTopic(room))
-	defer stop()
+	visit := c.enterChat(m.Room(), title)
+	defer visit.leave()
 	recent := m.Recent()
 	seen := lastSeq(recent)
 	dropped := c.Inbox().Dropped()
@@ -69,19 +53,7 @@ func (c *Call) runChatPlain(ctx context.Context, m *community.Member, title stri
 			}
 		}
 		f.OnNotice = func() {
-			for _, n := range c.Inbox().TakeNotices() {
-				p, isPage := n.Data.(events.Page)
-				if isPage && !community.ForNode(p, c.Node()) {
-					continue
-				}
-				c.Line(chatSentence(noticeLine(n)))
-				if isPage && p.Room != room {
-					pages = slices.DeleteFunc(pages, func(ev events.Event) bool {
-						return ev.Data.(events.Page).From == p.From
-					})
-					pages = append(pages, n)
-				}
-			}
+			visit.takeNotices(func(l events.ChatLine) { c.Line(chatSentence(l)) })
 		}
 		text, err := f.Read(ctx, c.Session)
 		if errors.Is(err, ui.ErrCancel) {

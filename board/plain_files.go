@@ -2,7 +2,6 @@ package board
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/term"
-	"github.com/x84bbs/x84/ui"
 )
 
 // The file lists in accessible mode have no bar to move: the files are a
@@ -87,16 +85,11 @@ func (v *fileView) runPlain(ctx context.Context) error {
 		}
 		ask = append(ask, "l list", "q back")
 		question := strings.Join(ask, ", ")
-		a, err := c.readLine(ctx, strings.ToUpper(question[:1])+question[1:]+": ", plainAnswerMax)
-		if errors.Is(err, ui.ErrCancel) {
-			return nil
-		}
-		if err != nil {
+		a, leave, err := c.readChoice(ctx, strings.ToUpper(question[:1])+question[1:]+": ")
+		if leave || err != nil {
 			return err
 		}
-		switch a = strings.ToLower(a); {
-		case a == "q":
-			return nil
+		switch {
 		case a == "l" || a == "":
 			err = v.listPlain(ctx)
 		case a == "o" && !v.tagged:

@@ -2,7 +2,6 @@ package board
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
-	"github.com/x84bbs/x84/ui"
 )
 
 // messageListPlain is a place's messages in accessible mode: a numbered
@@ -68,16 +66,11 @@ func messageListPlain(ctx context.Context, c *Call, p place) error {
 		return err
 	}
 	for {
-		v, err := c.readLine(ctx, "Number to read, u next unread, n new message, l list, q back: ", plainAnswerMax)
-		if errors.Is(err, ui.ErrCancel) {
-			return nil
-		}
-		if err != nil {
+		v, leave, err := c.readChoice(ctx, "Number to read, u next unread, n new message, l list, q back: ")
+		if leave || err != nil {
 			return err
 		}
-		switch v = strings.ToLower(v); {
-		case v == "q":
-			return nil
+		switch {
 		case v == "l" || v == "":
 			err = list()
 		case v == "u":

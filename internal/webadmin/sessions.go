@@ -235,50 +235,41 @@ func (ss *sessions) get(id string, touch bool) (adminSession, bool) {
 	return *s, true
 }
 
+// change runs f, under the lock, on the session with the id if there is
+// one.
+func (ss *sessions) change(id string, f func(*adminSession)) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if s, ok := ss.byID[keyOf(id)]; ok {
+		f(s)
+	}
+}
+
 // setCredentials records the account's credentials as the session's own
 // change left them, so that the change does not end the session that
 // made it.
 func (ss *sessions) setCredentials(id string, c credentials) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if s, ok := ss.byID[keyOf(id)]; ok {
-		s.creds = c
-	}
+	ss.change(id, func(s *adminSession) { s.creds = c })
 }
 
 // takeFlash returns the session's notice and forgets it.
 func (ss *sessions) takeFlash(id string) flash {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	s, ok := ss.byID[keyOf(id)]
-	if !ok {
-		return flash{}
-	}
-	f := s.flash
-	s.flash = flash{}
+	var f flash
+	ss.change(id, func(s *adminSession) { f, s.flash = s.flash, flash{} })
 	return f
 }
 
 // setFlash leaves a notice for the session's next page.
 func (ss *sessions) setFlash(id string, f flash) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if s, ok := ss.byID[keyOf(id)]; ok {
-		s.flash = f
-	}
+	ss.change(id, func(s *adminSession) { s.flash = f })
 }
 
 // failedCode counts a wrong code of a pending login and returns the
 // count.
 func (ss *sessions) failedCode(id string) int {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	s, ok := ss.byID[keyOf(id)]
-	if !ok {
-		return 0
-	}
-	s.tries++
-	return s.tries
+	tries := 0
+	ss.change(id, func(s *adminSession) { s.tries++; tries = s.tries })
+	return tries
 }
 
 // remove ends the session with the id.

@@ -122,6 +122,11 @@ func (h *Handler) user(q *request) {
 	})
 }
 
+// isSelf says whether handle names the signed-in sysop's own account.
+func (q *request) isSelf(handle string) bool {
+	return store.HandleKey(handle) == store.HandleKey(q.user.Handle)
+}
+
 // changed finishes a change to a user: back to the user's page, with
 // the rule's words if it was refused.
 func (q *request) changed(handle string, err error, what string) {
@@ -227,7 +232,7 @@ func (h *Handler) userValidate(q *request) {
 func (h *Handler) userLock(q *request) {
 	handle := q.form("handle")
 	lock := q.form("locked") == "1"
-	if lock && store.HandleKey(handle) == store.HandleKey(q.user.Handle) {
+	if lock && q.isSelf(handle) {
 		q.refused(userLink(handle), "You cannot lock your own account here.")
 		return
 	}
@@ -244,7 +249,7 @@ func (h *Handler) userLock(q *request) {
 func (h *Handler) userSysop(q *request) {
 	handle := q.form("handle")
 	on := q.form("sysop") == "1"
-	if !on && store.HandleKey(handle) == store.HandleKey(q.user.Handle) {
+	if !on && q.isSelf(handle) {
 		q.refused(userLink(handle), "You cannot remove your own sysop rights here.")
 		return
 	}
@@ -261,7 +266,7 @@ func (h *Handler) userSysop(q *request) {
 // sessions end (the credentials changed), this one goes on.
 func (h *Handler) userRemoveTOTP(q *request) {
 	handle := q.form("handle")
-	self := store.HandleKey(handle) == store.HandleKey(q.user.Handle)
+	self := q.isSelf(handle)
 	if self {
 		err := h.cfg.Accounts.VerifyFrom(q.r.Context(), q.user.Handle, q.r.PostForm.Get("password"), remote(q.r))
 		if errors.Is(err, account.ErrWrongPassword) {
@@ -304,7 +309,7 @@ func (h *Handler) userDeleteForm(q *request) {
 // userDelete deletes the account once the sysop typed its handle again.
 func (h *Handler) userDelete(q *request) {
 	handle := q.form("handle")
-	if store.HandleKey(handle) == store.HandleKey(q.user.Handle) {
+	if q.isSelf(handle) {
 		q.refused(userLink(handle), "You cannot delete your own account here.")
 		return
 	}
