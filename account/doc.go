@@ -5,7 +5,9 @@
 //
 // Logging in (Login) takes the same time for an unknown handle as for a
 // wrong password (a dummy hash made when the Service is built is checked
-// instead), pauses after a failure, counts the failure toward the
+// instead), answers a failure FailDelay after the check began (so that
+// reading an account or not reading one makes no difference to the
+// time; the same for a wrong code), counts the failure toward the
 // caller's ban, refuses at once a caller banned meanwhile, and brings an
 // old hash up to date after a success. A locked account is answered on
 // every protocol exactly as a wrong password, whatever the password

@@ -110,12 +110,16 @@ type attempt struct {
 	s       *Service
 	remote  netip.Addr
 	counted bool // Begin allowed it and it has not ended
+	// start is when the check began: a failure is answered FailDelay
+	// after it, not after the work, so that the answer takes as long
+	// for an unknown handle (no account read) as for a known one.
+	start time.Time
 }
 
 // begin starts a password check for remote; false means it must not be
 // made.
 func (s *Service) begin(remote netip.Addr) (*attempt, bool) {
-	a := &attempt{s: s, remote: remote}
+	a := &attempt{s: s, remote: remote, start: time.Now()}
 	if at, ok := s.cfg.Bans.(Attempts); ok && remote.IsValid() {
 		if !at.Begin(remote) {
 			return nil, false
@@ -166,13 +170,13 @@ func (a *attempt) fail(ctx context.Context) bool {
 }
 
 // failed ends a failed check: it counts the failure toward the caller's
-// ban, then pauses, and returns ErrBanned if the caller is banned now,
-// else wrong. The strike comes first and is recorded even if ctx ends: a
-// caller who hangs up as soon as no welcome comes must not guess for
-// free.
+// ban, then pauses until FailDelay after the check began, and returns
+// ErrBanned if the caller is banned now, else wrong. The strike comes
+// first and is recorded even if ctx ends: a caller who hangs up as soon
+// as no welcome comes must not guess for free.
 func (s *Service) failed(ctx context.Context, a *attempt, wrong error) error {
 	banned := a.fail(context.WithoutCancel(ctx))
-	if err := sleep(ctx, s.cfg.FailDelay); err != nil {
+	if err := sleep(ctx, time.Until(a.start.Add(s.cfg.FailDelay))); err != nil {
 		return err
 	}
 	if banned {
