@@ -4,6 +4,8 @@ import (
 	"container/list"
 	"net/netip"
 	"time"
+
+	"github.com/x84bbs/x84/internal/auth"
 )
 
 // windowCounts counts requests per key (a caller's address or network)
@@ -72,7 +74,7 @@ func (c *windowCounts) len() int { return len(c.keys) }
 // callerPrefix is the unit a caller's requests are counted in, as bans
 // count failures: an IPv4 address, or an IPv6 address's /64.
 func callerPrefix(a netip.Addr) netip.Prefix {
-	return prefixOf(a, 32, 64)
+	return auth.CallerOf(a.Unmap().WithZone(""))
 }
 
 // networkPrefix is the network a caller's requests are also counted in:

@@ -334,7 +334,7 @@ func (b *Banner) Begin(addr netip.Addr) bool {
 		return true
 	}
 	now := b.now()
-	p := callerOf(addr)
+	p := CallerOf(addr)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if _, banned := b.activeLocked(addr, now); banned {
@@ -359,7 +359,7 @@ func (b *Banner) Release(addr netip.Addr) {
 		return
 	}
 	b.mu.Lock()
-	b.releaseLocked(callerOf(addr))
+	b.releaseLocked(CallerOf(addr))
 	b.mu.Unlock()
 }
 
@@ -394,7 +394,7 @@ func (b *Banner) fail(ctx context.Context, addr netip.Addr, begun bool) (banned,
 		return false, false, nil
 	}
 	now := b.now()
-	p := callerOf(addr)
+	p := CallerOf(addr)
 	b.mu.Lock()
 	if begun {
 		b.releaseLocked(p)
@@ -672,11 +672,12 @@ func normalAddr(a netip.Addr) (netip.Addr, bool) {
 	return a.Unmap().WithZone(""), true
 }
 
-// callerOf returns the unit whose failures are counted and banned
-// together: a normalised IPv4 address as a /32, or the /64 of an IPv6
-// address, as internal/server counts callers against its per-address
-// limit.
-func callerOf(addr netip.Addr) netip.Prefix {
+// CallerOf returns the unit whose failures are counted and banned
+// together, as internal/server counts callers against its per-address
+// limit and the account service its own limits: a normalised IPv4
+// address as a /32, or the /64 of an IPv6 address; the zero Prefix for
+// an invalid address.
+func CallerOf(addr netip.Addr) netip.Prefix {
 	if addr.Is6() {
 		p, _ := addr.Prefix(64)
 		return p

@@ -742,8 +742,8 @@ func TestBannerMemoryBound(t *testing.T) {
 		bound(fmt.Sprintf("address %d", i))
 	}
 	bn.mu.Lock()
-	_, oldest := bn.failures[callerOf(addr(0))]
-	_, newest := bn.failures[callerOf(addr(10*max-1))]
+	_, oldest := bn.failures[CallerOf(addr(0))]
+	_, newest := bn.failures[CallerOf(addr(10*max-1))]
 	bn.mu.Unlock()
 	if oldest || !newest {
 		t.Errorf("after %d addresses: oldest tracked = %v, newest = %v; want false, true", 10*max, oldest, newest)
@@ -885,8 +885,8 @@ func TestCallerOf(t *testing.T) {
 		{"::1", "::/64"},
 	}
 	for _, tt := range tests {
-		if got := callerOf(netip.MustParseAddr(tt.addr)); got != netip.MustParsePrefix(tt.want) {
-			t.Errorf("callerOf(%s) = %v; want %s", tt.addr, got, tt.want)
+		if got := CallerOf(netip.MustParseAddr(tt.addr)); got != netip.MustParsePrefix(tt.want) {
+			t.Errorf("CallerOf(%s) = %v; want %s", tt.addr, got, tt.want)
 		}
 	}
 }
