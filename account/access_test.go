@@ -3,6 +3,7 @@ package account_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/x84bbs/x84/access"
@@ -232,5 +233,28 @@ func TestSetSysopLevel(t *testing.T) {
 	}
 	if u, err := g.svc.SetSysop(g.ctx, "gus", false); err != nil || u.Level != 5 {
 		t.Errorf("SetSysop(gus, false) with NewLevel 5 = %+v, %v; want level 5", u, err)
+	}
+}
+
+func TestSetLanguage(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, setup{})
+	u, err := apply("lingo")(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ in, want string }{{"de", "de"}, {"pt-br", "pt-BR"}, {"", ""}} {
+		got, err := f.svc.SetLanguage(f.ctx, u.ID, tt.in)
+		if err != nil || got.Language != tt.want {
+			t.Errorf("SetLanguage(%q) = %v, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"not a tag", strings.Repeat("a", 40), "und"} {
+		if _, err := f.svc.SetLanguage(f.ctx, u.ID, bad); !errors.Is(err, account.ErrInvalid) {
+			t.Errorf("SetLanguage(%q) = %v; want ErrInvalid", bad, err)
+		}
+	}
+	if got := f.stored("lingo").Language; got != "" {
+		t.Errorf("stored language = %q; want the last good one, \"\"", got)
 	}
 }

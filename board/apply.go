@@ -87,8 +87,8 @@ func (f *applyForm) draw() {
 		f.drawPlain()
 		return
 	}
-	row := f.b.header(s, f.b.theme, "newuser", 6)
-	Say(s, row, f.b.theme.Text, "Apply for an account on "+clean(f.b.cfg.Name)+". Esc cancels.")
+	row := f.b.header(s, f.b.themeFor(f.s), "newuser", 6)
+	Say(s, row, f.b.themeFor(f.s).Text, "Apply for an account on "+clean(f.b.cfg.Name)+". Esc cancels.")
 	f.top = row + 2
 	values := [fieldCount]string{f.handle, strings.Repeat("*", len([]rune(f.password))), strings.Repeat("*", len([]rune(f.again))),
 		f.realName, f.location, f.email, ui.Pad(f.code, setupCodeWidth)}
@@ -97,11 +97,11 @@ func (f *applyForm) draw() {
 		note := ""
 		switch {
 		case i == fSetup:
-			note = f.b.theme.Dim + " (only the sysop has it; Enter to skip)"
+			note = f.b.themeFor(f.s).Dim + " (only the sysop has it; Enter to skip)"
 		case i >= fRealName && values[i] == "":
-			note = f.b.theme.Dim + " (optional)"
+			note = f.b.themeFor(f.s).Dim + " (optional)"
 		}
-		s.WriteString(ui.MoveTo(f.row(i), 2) + ui.Truncate(f.b.theme.Label+ui.Pad(applyLabels[i]+":", labelWidth)+f.b.theme.Value+values[i]+note, cols-2) + ui.Reset)
+		s.WriteString(ui.MoveTo(f.row(i), 2) + ui.Truncate(f.b.themeFor(f.s).Label+ui.Pad(applyLabels[i]+":", labelWidth)+f.b.themeFor(f.s).Value+values[i]+note, cols-2) + ui.Reset)
 	}
 	f.showMessage()
 }
@@ -147,7 +147,7 @@ func (f *applyForm) showMessage() {
 
 // confirm asks a yes or no question under the message.
 func (f *applyForm) confirm(ctx context.Context, question string) (bool, error) {
-	return confirm(ctx, f.s, f.b.theme, f.questionRow(), question)
+	return confirm(ctx, f.s, f.b.themeFor(f.s), f.questionRow(), question)
 }
 
 // read edits one field; check returns the message that keeps the caller
@@ -158,13 +158,13 @@ func (f *applyForm) read(ctx context.Context, field, max int, mask rune, value s
 		if field == fSetup {
 			width = setupCodeWidth
 		}
-		fl := &ui.Field{Row: f.row(field), Col: fieldCol, Max: max, Width: min(width, f.s.Size().Cols-fieldCol-1), Mask: mask, Value: value, Style: f.b.theme.Bar,
+		fl := &ui.Field{Row: f.row(field), Col: fieldCol, Max: max, Width: min(width, f.s.Size().Cols-fieldCol-1), Mask: mask, Value: value, Style: f.b.themeFor(f.s).Bar,
 			Prompt: f.plainPrompt(field)}
 		if hint != nil {
 			// The field's own hint row would cut a long message: the form
 			// wraps it.
 			fl.Hint = func(v string) string {
-				f.say(f.b.theme.Error, hint(v))
+				f.say(f.b.themeFor(f.s).Error, hint(v))
 				return ""
 			}
 		}
@@ -182,7 +182,7 @@ func (f *applyForm) read(ctx context.Context, field, max int, mask rune, value s
 			if sure {
 				return "", ui.ErrCancel
 			}
-			Say(f.s, f.questionRow(), f.b.theme.Text, "")
+			Say(f.s, f.questionRow(), f.b.themeFor(f.s).Text, "")
 			continue
 		}
 		if err != nil {
@@ -192,7 +192,7 @@ func (f *applyForm) read(ctx context.Context, field, max int, mask rune, value s
 			v = strings.TrimSpace(v) // a password is taken as typed: the rules judge it
 		}
 		if msg := check(v); msg != "" {
-			f.say(f.b.theme.Error, msg)
+			f.say(f.b.themeFor(f.s).Error, msg)
 			if mask == 0 {
 				value = v // to correct; a refused password is typed again
 			}
@@ -222,7 +222,7 @@ func (f *applyForm) readSetupCode(ctx context.Context) error {
 		}
 		err = accounts.CheckSetupCode(ctx, v)
 		if err == nil {
-			f.say(f.b.theme.OK, "That is the setup code: this account will be the sysop's.")
+			f.say(f.b.themeFor(f.s).OK, "That is the setup code: this account will be the sysop's.")
 			return nil
 		}
 		if !errors.Is(err, account.ErrSetupCode) {
@@ -238,14 +238,14 @@ func (f *applyForm) readSetupCode(ctx context.Context) error {
 		case !waiting:
 			f.setup = false
 			f.draw()
-			f.say(f.b.theme.Error, "The board has its sysop now: this will be an ordinary account.")
+			f.say(f.b.themeFor(f.s).Error, "The board has its sysop now: this will be an ordinary account.")
 		case f.codeTries >= f.b.cfg.MaxLoginAttempts:
 			f.setup = false
 			f.draw()
-			f.say(f.b.theme.Error, "That is not the setup code either: this will be an ordinary account.")
+			f.say(f.b.themeFor(f.s).Error, "That is not the setup code either: this will be an ordinary account.")
 		default:
 			f.draw()
-			f.say(f.b.theme.Error, "That is not the setup code. Type it again, or press Enter to skip.")
+			f.say(f.b.themeFor(f.s).Error, "That is not the setup code. Type it again, or press Enter to skip.")
 		}
 	}
 	return nil
@@ -299,7 +299,7 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 			}
 			f.password, f.again = "", ""
 			f.draw()
-			f.say(f.b.theme.Error, "The two passwords differ; type it again.")
+			f.say(f.b.themeFor(f.s).Error, "The two passwords differ; type it again.")
 		}
 		if f.realName, err = f.read(ctx, fRealName, 40, 0, f.realName, nil, ruled(field(account.RealName))); err != nil {
 			return nil, err
@@ -324,7 +324,7 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 			RealName: f.realName, Location: f.location, Email: f.email, SetupCode: f.code})
 		if errors.Is(err, account.ErrHandleTaken) {
 			f.draw()
-			f.say(f.b.theme.Error, "Someone just took that handle; choose another.")
+			f.say(f.b.themeFor(f.s).Error, "Someone just took that handle; choose another.")
 			continue
 		}
 		if err != nil {
@@ -340,7 +340,7 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 		case f.code != "":
 			welcome += " The setup code was spent meanwhile: yours is an ordinary account."
 		}
-		f.say(f.b.theme.OK, welcome)
+		f.say(f.b.themeFor(f.s).OK, welcome)
 		return u, nil
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/internal/defaults"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/menus"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
@@ -72,6 +73,10 @@ type Config struct {
 	// ThemeDir holds a sysop's themes, NAME.toml (typically
 	// DATA/themes); "" means the built-in themes only.
 	ThemeDir string
+	// Lang holds the languages the screens speak (see package lang);
+	// nil means the built-in catalogs, English by default. A theme's
+	// strings replace its default language's.
+	Lang *lang.Catalog
 }
 
 // Board is the default board. Build one with New, add your own screens to
@@ -91,9 +96,14 @@ type Board struct {
 	// menus are the menu files; screens are what they may open.
 	menus   *menus.Set
 	screens map[string]screen
-	// theme is the screens' look, shared by every call; plain is the
-	// same without colours, for accessible mode.
-	theme, plain *Theme
+	// theme is the screens' look as the theme file gives it; themes
+	// holds it per language and mode (themeFor), shared by every call.
+	theme  *Theme
+	themes sync.Map // themeKey → *Theme
+	// lang is what the screens say in each language; printers holds a
+	// printer per language, shared by every call.
+	lang     *lang.Catalog
+	printers sync.Map // tag → *lang.Printer
 	// clashes are the keys of Go entries a menu file took, warned of.
 	clashes sync.Map
 	// artMissing holds the header art names looked for, so that a
@@ -123,7 +133,12 @@ func New(cfg Config) (*Board, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Board{cfg: cfg, log: cfg.Logger, theme: theme, plain: plainTheme(theme)}
+	if cfg.Lang == nil {
+		if cfg.Lang, err = lang.Load(lang.Builtin(), "", ""); err != nil {
+			return nil, fmt.Errorf("board: %w", err)
+		}
+	}
+	b := &Board{cfg: cfg, log: cfg.Logger, theme: theme, lang: cfg.Lang}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
@@ -267,6 +282,7 @@ var ErrLogoff = errors.New("board: the caller logged off")
 // the main menu until the caller logs off.
 func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 	s.SetActivity("logging in")
+	b.chooseLanguage(s, nil)
 	// Broadcasts reach every session, shown once the caller is in.
 	defer s.Inbox().WatchNotices(b.cfg.Events, events.TopicBroadcast)()
 	var u *store.User
@@ -318,7 +334,7 @@ func (b *Board) loginInTime(ctx context.Context, s *session.Session) (*store.Use
 	u, err := b.login(ctx, s)
 	if err != nil && ctx.Err() == nil && (errors.Is(err, errLoginTime) || !time.Now().Before(deadline)) {
 		clearScreen(s)
-		s.WriteString("\r\n" + b.theme.Strings.LoginTooSlow + "\r\n")
+		s.WriteString("\r\n" + b.themeFor(s).Strings.LoginTooSlow + "\r\n")
 		return nil, errLoginTime
 	}
 	return u, err
@@ -336,6 +352,7 @@ func (b *Board) startCall(ctx context.Context, s *session.Session, u *store.User
 	if u.Accessible {
 		s.SetAccessible(true) // the account's choice, whatever the login screen was
 	}
+	b.chooseLanguage(s, u)
 	c := &Call{Session: s, Board: b, User: u, Theme: b.themeFor(s), reading: b.cfg.Community.Messages.Reading(u)}
 	s.SetUser(u.Handle)
 	switch u.Encoding {

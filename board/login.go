@@ -36,7 +36,7 @@ type loginScreen struct {
 }
 
 func (l *loginScreen) draw() {
-	s, b, t := l.s, l.b, l.b.theme
+	s, b, t := l.s, l.b, l.b.themeFor(l.s)
 	if s.Accessible() {
 		l.drawPlain()
 		return
@@ -85,7 +85,7 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 	}
 	isWord := func(s string) bool { return accounts.Intent(s) != account.IntentLogin }
 	if offered != "" && !isWord(offered) {
-		l.msg, l.msgStyle = b.theme.Strings.LoginOtherHandle, b.theme.Dim
+		l.msg, l.msgStyle = l.b.themeFor(l.s).Strings.LoginOtherHandle, l.b.themeFor(l.s).Dim
 	}
 	for {
 		l.typed = ""
@@ -120,7 +120,7 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 			}
 			return u, err
 		case intent == account.IntentLeave:
-			Say(s, l.message, b.theme.Text, b.theme.Strings.LoginLeave)
+			Say(s, l.message, l.b.themeFor(l.s).Text, l.b.themeFor(l.s).Strings.LoginLeave)
 			s.WriteString("\r\n")
 			return nil, ErrLogoff
 		case intent == account.IntentAccessible:
@@ -159,18 +159,18 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 		l.failures++
 		b.log.Info("login failed", "node", s.Node(), "handle", clean(handle), "remote", addr.String(), "failures", l.failures)
 		if errors.Is(err, account.ErrBanned) {
-			Say(s, l.message, b.theme.Error, "Too many failed logins from your address; it is banned for a while.")
+			Say(s, l.message, l.b.themeFor(l.s).Error, "Too many failed logins from your address; it is banned for a while.")
 			s.WriteString("\r\n")
 			return nil, err
 		}
 		if l.failures >= b.cfg.MaxLoginAttempts {
-			Say(s, l.message, b.theme.Error, b.theme.Strings.LoginTooMany)
+			Say(s, l.message, l.b.themeFor(l.s).Error, l.b.themeFor(l.s).Strings.LoginTooMany)
 			s.WriteString("\r\n")
 			return nil, ErrLogoff
 		}
-		l.msg, l.msgStyle = b.theme.Strings.LoginFailed, b.theme.Error
+		l.msg, l.msgStyle = l.b.themeFor(l.s).Strings.LoginFailed, l.b.themeFor(l.s).Error
 		if errors.As(err, new(codeRefused)) {
-			l.msg = b.theme.Strings.LoginCodeWrong
+			l.msg = l.b.themeFor(l.s).Strings.LoginCodeWrong
 		}
 	}
 }
@@ -190,7 +190,7 @@ func (l *loginScreen) passwordField() *ui.Field {
 // fieldCol is the column of the fields, after the longer label and a
 // space (12 with the default theme's "Handle:" and "Password:").
 func (l *loginScreen) fieldCol() int {
-	ss := l.b.theme.Strings
+	ss := l.b.themeFor(l.s).Strings
 	return 2 + min(max(ui.Width(ss.LoginHandle), ui.Width(ss.LoginPassword))+1, maxLoginLabel)
 }
 
@@ -201,10 +201,10 @@ const maxLoginLabel = 30
 // field returns a login field on a row; it follows the screen through
 // resizes.
 func (l *loginScreen) field(row, width int, mask rune) *ui.Field {
-	f := &ui.Field{Row: row, Col: l.fieldCol(), Max: width, Width: width, Mask: mask, Style: l.b.theme.Bar,
-		Prompt: l.b.theme.Strings.LoginHandle + " "}
+	f := &ui.Field{Row: row, Col: l.fieldCol(), Max: width, Width: width, Mask: mask, Style: l.b.themeFor(l.s).Bar,
+		Prompt: l.b.themeFor(l.s).Strings.LoginHandle + " "}
 	if mask != 0 {
-		f.Prompt = l.b.theme.Strings.LoginPassword + " "
+		f.Prompt = l.b.themeFor(l.s).Strings.LoginPassword + " "
 	}
 	f.Relayout = func() (int, int) {
 		l.draw()

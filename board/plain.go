@@ -98,12 +98,27 @@ func plainTheme(t *Theme) *Theme {
 	return &p
 }
 
-// themeFor returns the board's theme as a session is to see it.
+// themeView names a theme as a session sees it: in its language, plain
+// or not.
+type themeView struct {
+	tag   string
+	plain bool
+}
+
+// themeFor returns the board's theme as a session is to see it: the
+// strings in its language, plain in accessible mode.
 func (b *Board) themeFor(s *session.Session) *Theme {
-	if s.Accessible() {
-		return b.plain
+	p := s.Lang()
+	k := themeView{p.Tag(), s.Accessible()}
+	if t, ok := b.themes.Load(k); ok {
+		return t.(*Theme)
 	}
-	return b.theme
+	t := b.theme.speaking(p, p.Tag() == b.lang.Default())
+	if k.plain {
+		t = plainTheme(t)
+	}
+	got, _ := b.themes.LoadOrStore(k, t)
+	return got.(*Theme)
 }
 
 // setAccessible switches the call to plain screens, or back, theme

@@ -12,7 +12,7 @@ import (
 // Enter at the handle prompt), then only what the screen has to say; the
 // fields ask on lines of their own.
 func (l *loginScreen) drawPlain() {
-	s, b, t := l.s, l.b, l.b.theme
+	s, b, t := l.s, l.b, l.b.themeFor(l.s)
 	if l.startedPlain {
 		writeLine(s, plainStartText)
 	}
@@ -65,7 +65,7 @@ func (l *loginScreen) switchPlain() {
 	}
 	l.s.SetAccessible(on)
 	l.introduced = false
-	l.msg, l.msgStyle = fullOnText, l.b.theme.OK
+	l.msg, l.msgStyle = fullOnText, l.b.themeFor(l.s).OK
 	if on {
 		l.msg = ""
 	}

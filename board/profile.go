@@ -19,7 +19,7 @@ var profileItems = []struct {
 	label string
 }{
 	{0, "Handle"}, {'n', "Real name"}, {'l', "Location"}, {'e', "E-mail"}, {'p', "Password"},
-	{'c', "Encoding"}, {'k', "SSH keys"}, {'t', "Two-factor"}, {'s', "Signature"}, {'a', "Accessible"}, {0, "Groups"}, {0, "Calls"}, {0, "Last call"},
+	{'c', "Encoding"}, {'k', "SSH keys"}, {'t', "Two-factor"}, {'s', "Signature"}, {'a', "Accessible"}, {'g', "Language"}, {0, "Groups"}, {0, "Calls"}, {0, "Last call"},
 	{0, "Member since"},
 }
 
@@ -56,7 +56,7 @@ func profile(ctx context.Context, c *Call) error {
 			c.WriteString(ui.MoveTo(top+i, 2) + key + " " + c.Theme.Label + ui.Pad(it.label, profileValueCol-6) + c.Theme.Value +
 				ui.Truncate(profileValue(c, i), sz.Cols-20) + ui.Reset)
 		}
-		c.Say(top+len(profileItems)+1, "", c.KeyHelp("n/l/e/p/c/k/t/s/a", "change", "v", "view someone's", "q", c.Theme.Strings.Back))
+		c.Say(top+len(profileItems)+1, "", c.KeyHelp("n/l/e/p/c/k/t/s/a/g", "change", "v", "view someone's", "q", c.Theme.Strings.Back))
 		if msg != "" {
 			c.Say(top+len(profileItems)+2, msgStyle, msg)
 		}
@@ -137,6 +137,8 @@ func profileValue(c *Call, i int) string {
 		return "off"
 	case "Accessible":
 		return accessibleValue(c)
+	case "Language":
+		return languageValue(c)
 	case "Signature":
 		if u.Signature == "" {
 			return "(none)"
@@ -182,6 +184,8 @@ func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw
 		return twoFactor(ctx, c)
 	case 'a':
 		return toggleAccessible(ctx, c)
+	case 'g':
+		return nextLanguage(ctx, c)
 	default:
 		return "", "", nil
 	}

@@ -66,7 +66,7 @@ func (r *resetScreen) row(n int) int { return r.top + n }
 
 func (r *resetScreen) draw() {
 	l := r.l
-	s, b, t := l.s, l.b, l.b.theme
+	s, b, t := l.s, l.b, l.b.themeFor(l.s)
 	if s.Accessible() {
 		// The lines once; the fields ask on lines of their own.
 		if r.top == 0 {
@@ -108,7 +108,7 @@ func (r *resetScreen) say(style, msg string) {
 // resizes.
 func (r *resetScreen) field(ctx context.Context, n, maxLen, width int, mask rune) (string, error) {
 	r.asked = max(r.asked, n-resetRowHandle+1)
-	s, t := r.l.s, r.l.b.theme
+	s, t := r.l.s, r.l.b.themeFor(r.l.s)
 	if !s.Accessible() {
 		s.WriteString(ui.MoveTo(r.row(n), 2) + ui.ClearEOL + t.Label + resetLabels[n] + ui.Reset)
 	}
@@ -185,14 +185,14 @@ func (l *loginScreen) forgot(ctx context.Context, addr netip.Addr) (handle, pass
 		if err := accounts.RequestReset(ctx, r.handle, addr); err != nil {
 			return "", "", err
 		}
-		r.say(l.b.theme.OK, resetOnWay)
+		r.say(l.b.themeFor(l.s).OK, resetOnWay)
 	} else {
-		r.say(l.b.theme.Dim, resetAskCode)
+		r.say(l.b.themeFor(l.s).Dim, resetAskCode)
 	}
 	for {
 		r.code, err = r.field(ctx, resetRowCode, resetCodeMax, resetCodeWidth, 0)
 		if errors.Is(err, ui.ErrCancel) && mail {
-			l.msg, l.msgStyle = resetOnWay, l.b.theme.OK
+			l.msg, l.msgStyle = resetOnWay, l.b.themeFor(l.s).OK
 		}
 		if err != nil {
 			return "", "", err
@@ -206,15 +206,15 @@ func (l *loginScreen) forgot(ctx context.Context, addr netip.Addr) (handle, pass
 		switch {
 		case err == nil:
 			// Back on the login screen, where a second factor is asked.
-			l.typed, l.msg, l.msgStyle = r.handle, resetDone, l.b.theme.OK
+			l.typed, l.msg, l.msgStyle = r.handle, resetDone, l.b.themeFor(l.s).OK
 			l.draw()
 			return r.handle, password, nil
 		case errors.Is(err, account.ErrBanned):
-			r.say(l.b.theme.Error, resetBanned)
+			r.say(l.b.themeFor(l.s).Error, resetBanned)
 			l.s.WriteString("\r\n")
 			return "", "", err
 		case errors.Is(err, account.ErrInvalid):
-			r.say(l.b.theme.Error, ruleMessage(err))
+			r.say(l.b.themeFor(l.s).Error, ruleMessage(err))
 			password = "" // asked again, with the same code
 			continue
 		case !errors.Is(err, account.ErrResetCode):
@@ -226,11 +226,11 @@ func (l *loginScreen) forgot(ctx context.Context, addr netip.Addr) (handle, pass
 		l.failures++
 		l.b.log.Info("password reset code refused", "node", l.s.Node(), "handle", clean(r.handle), "remote", addr.String(), "failures", l.failures)
 		if l.failures >= l.b.cfg.MaxLoginAttempts {
-			r.say(l.b.theme.Error, l.b.theme.Strings.LoginTooMany)
+			r.say(l.b.themeFor(l.s).Error, l.b.themeFor(l.s).Strings.LoginTooMany)
 			l.s.WriteString("\r\n")
 			return "", "", ErrLogoff
 		}
-		r.say(l.b.theme.Error, resetWrong)
+		r.say(l.b.themeFor(l.s).Error, resetWrong)
 	}
 }
 
@@ -244,7 +244,7 @@ func (r *resetScreen) newPassword(ctx context.Context) (string, error) {
 			return "", err
 		}
 		if err := accounts.CheckPassword(pw); err != nil {
-			r.say(r.l.b.theme.Error, ruleMessage(err))
+			r.say(r.l.b.themeFor(r.l.s).Error, ruleMessage(err))
 			continue
 		}
 		again, err := r.field(ctx, resetRowAgain, passwordFieldMax, 24, '*')
@@ -252,7 +252,7 @@ func (r *resetScreen) newPassword(ctx context.Context) (string, error) {
 			return "", err
 		}
 		if again != pw {
-			r.say(r.l.b.theme.Error, resetDiffer)
+			r.say(r.l.b.themeFor(r.l.s).Error, resetDiffer)
 			continue
 		}
 		return pw, nil

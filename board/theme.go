@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,6 +20,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/x84bbs/x84/internal/tomlpos"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/markup"
 	"github.com/x84bbs/x84/ui"
 )
@@ -51,8 +53,12 @@ type Theme struct {
 
 	// Box draws message boxes and rules, and colours highlighted bars.
 	Box Box
-	// Strings are what the built-in screens say.
+	// Strings are what the built-in screens say, in the caller's
+	// language: the catalogs' [strings] table (package lang), with the
+	// theme file's own [strings] in the board's default language.
 	Strings Strings
+	// ownStrings are the strings the theme file sets, by key.
+	ownStrings map[string]string
 }
 
 // Box is how message boxes and rules are drawn: a colour (an SGR
@@ -167,7 +173,9 @@ func ValidThemeName(name string) bool {
 // LoadTheme returns the theme called name: dir/NAME.toml if there is
 // such a file (dir is typically DATA/themes; "" means none), else the
 // built-in theme of that name. A file sets only the keys it changes; the
-// others keep the default theme's values. A problem with the file is a
+// others keep the default theme's values. Its strings are the built-in
+// English, replaced by those the file sets; a board gives each caller
+// them in their language. A problem with the file is a
 // *ThemeError, a name found nowhere an ErrNoTheme error.
 //
 // The directory is opened as an os.Root, so no name or symbolic link can
@@ -196,7 +204,12 @@ func LoadTheme(dir, name string) (*Theme, error) {
 		}
 		path = file + " (built in)"
 	}
-	return parseTheme(name, path, data, base)
+	t, err := parseTheme(name, path, data, base)
+	if err != nil {
+		return nil, err
+	}
+	// In English until a board gives it its languages (themeFor).
+	return t.speaking(lang.Fallback(), true), nil
 }
 
 // readThemeFile reads file from dir and returns its contents and path;
@@ -320,6 +333,7 @@ func parseTheme(name, path string, data []byte, base *Theme) (*Theme, error) {
 	}
 	t := *base
 	t.Name = name
+	t.ownStrings = maps.Clone(base.ownStrings) // base's stays as it was
 	keys := t.keys(name)
 	for _, key := range md.Keys() {
 		val := valueOf(doc, key)
@@ -349,8 +363,30 @@ func parseTheme(name, path string, data []byte, base *Theme) (*Theme, error) {
 			return nil, fail(key, err)
 		}
 		*tk.dst = v
+		if table == "strings" {
+			if t.ownStrings == nil {
+				t.ownStrings = map[string]string{}
+			}
+			t.ownStrings[k] = v
+		}
 	}
 	return &t, nil
+}
+
+// speaking returns a copy of t whose Strings are p's language's: the
+// catalog's [strings] messages, replaced by the theme file's own where
+// own is true (the board's default language, which a theme is written
+// in).
+func (t *Theme) speaking(p *lang.Printer, own bool) *Theme {
+	c := *t
+	for k, tk := range c.keys(c.Name)["strings"] {
+		// Unfilled placeholders stay in braces, for the screen to fill.
+		*tk.dst = p.T("strings." + k)
+		if v, ok := t.ownStrings[k]; ok && own {
+			*tk.dst = v
+		}
+	}
+	return &c
 }
 
 // valueOf returns the value of key in a parsed document.

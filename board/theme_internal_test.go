@@ -3,11 +3,13 @@ package board
 import (
 	"reflect"
 	"testing"
+
+	"github.com/x84bbs/x84/lang"
 )
 
-// TestDefaultThemeComplete: the default theme's file sets every key, so
-// every other theme can fall back on it, and the other built-in themes
-// parse.
+// TestDefaultThemeComplete: the default theme's file sets every key but
+// the strings, which the English catalog sets, so every other theme can
+// fall back on it, and the other built-in themes parse.
 func TestDefaultThemeComplete(t *testing.T) {
 	data, err := builtinThemes.ReadFile("themes/default.toml")
 	if err != nil {
@@ -17,10 +19,14 @@ func TestDefaultThemeComplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	th = th.speaking(lang.Fallback(), true)
 	var walk func(v reflect.Value, path string)
 	walk = func(v reflect.Value, path string) {
 		for i := range v.NumField() {
 			f, name := v.Field(i), path+v.Type().Field(i).Name
+			if !v.Type().Field(i).IsExported() {
+				continue
+			}
 			if f.Kind() == reflect.Struct {
 				walk(f, name+".")
 				continue
@@ -59,7 +65,9 @@ func TestDefaultThemeComplete(t *testing.T) {
 func countStrings(v reflect.Value) int {
 	n := 0
 	for i := range v.NumField() {
-		if f := v.Field(i); f.Kind() == reflect.Struct {
+		if f := v.Field(i); !v.Type().Field(i).IsExported() {
+			continue
+		} else if f.Kind() == reflect.Struct {
 			n += countStrings(f)
 		} else {
 			n++

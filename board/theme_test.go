@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -84,7 +85,7 @@ logoff_thanks = "Bye from {board}, {handle}! {Braces} and {} stay as typed."
 	}
 	want := *def
 	want.Name, want.Key = "few", "\x1b[0;95m"
-	if *th != want {
+	if !reflect.DeepEqual(*th, want) {
 		t.Errorf("LoadTheme(few) = %+v; want the default theme with key |13: %+v", *th, want)
 	}
 	if th, err := board.LoadTheme(t.TempDir(), "empty"); err == nil || th != nil {

@@ -34,7 +34,7 @@ func (e codeRefused) Unwrap() error { return e.err }
 // ErrLoginFailed or ErrBanned; Esc as ui.ErrCancel. Enter alone is no
 // try: the code is asked again.
 func (l *loginScreen) secondFactor(ctx context.Context, u *store.User, addr netip.Addr) (*store.User, error) {
-	b, s, t := l.b, l.s, l.b.theme
+	b, s, t := l.b, l.s, l.b.themeFor(l.s)
 	row := l.password + 1
 	label := func() {
 		if !s.Accessible() {

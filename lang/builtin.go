@@ -5,10 +5,11 @@ import (
 	"io/fs"
 )
 
-//go:embed catalogs/*.toml
+//go:embed catalogs
 var catalogs embed.FS
 
-// Builtin returns the built-in catalogs, TAG.toml at the root.
+// Builtin returns the built-in catalogs: a folder per language, TAG/,
+// holding a file per screen or two.
 func Builtin() fs.FS {
 	sub, err := fs.Sub(catalogs, "catalogs")
 	if err != nil {

@@ -36,6 +36,22 @@ const Reference = "en"
 // shown where a caller picks a language.
 const NameID = "language.name"
 
+// freePrefixes are the tables of messages that only some languages have:
+// the texts of menu files and of scripts, which the board shows as
+// written unless the caller's language has its own (see Printer.Own).
+// They need no English original, and may use any placeholders.
+var freePrefixes = []string{"menus.", "scripts."}
+
+// free reports whether id is in a table of freePrefixes.
+func free(id string) bool {
+	for _, p := range freePrefixes {
+		if strings.HasPrefix(id, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // pluralForms are the keys of a message with plural forms.
 var pluralForms = []string{"zero", "one", "two", "few", "many", "other"}
 
@@ -57,6 +73,8 @@ type Catalog struct {
 	matcher  language.Matcher
 	langs    []Language
 	ref      map[string]*refMessage
+	// ids holds each language's own messages, by tag.
+	ids      map[string]map[string]bool
 	problems []string
 }
 
@@ -86,9 +104,14 @@ func (e *Error) Error() string {
 	return b.String() + ": " + e.Msg
 }
 
-// Load reads the built-in catalogs, TAG.toml files at builtin's root
-// (which must hold Reference's), and then the sysop's in dir, which may
-// be missing. def is the board's default language; "" means Reference.
+// Load reads the built-in catalogs, TAG.toml files or TAG/*.toml folders
+// at builtin's root (which must hold Reference's), and then the sysop's
+// TAG.toml files in dir, which may be missing. def is the board's
+// default language; "" means Reference.
+//
+// A sysop's file replaces the built-in messages it sets; a sysop's
+// English file may also add messages (for their menus and scripts),
+// which the other languages may then translate.
 func Load(builtin fs.FS, dir, def string) (*Catalog, error) {
 	if def == "" {
 		def = Reference
@@ -104,8 +127,9 @@ func Load(builtin fs.FS, dir, def string) (*Catalog, error) {
 	}
 	names := map[language.Tag]string{}
 	ids := map[language.Tag]map[string]bool{}
+	c.ref = map[string]*refMessage{}
 	for _, f := range files {
-		tag, msgs, err := c.parse(f)
+		tag, msgs, err := c.parse(f, ids[tagOf(f.tag)])
 		if err != nil {
 			return nil, err
 		}
@@ -122,6 +146,10 @@ func Load(builtin fs.FS, dir, def string) (*Catalog, error) {
 				names[tag] = m.Other
 			}
 		}
+	}
+	c.ids = make(map[string]map[string]bool, len(ids))
+	for t, m := range ids {
+		c.ids[t.String()] = m
 	}
 	if !slices.Contains(c.tags, defTag) {
 		return nil, fmt.Errorf("lang: the default language %q has no catalog", def)
@@ -141,7 +169,7 @@ func Load(builtin fs.FS, dir, def string) (*Catalog, error) {
 		c.langs = append(c.langs, Language{Tag: t.String(), Name: cmpOr(names[t], t.String())})
 		var missing []string
 		for id := range c.ref {
-			if !ids[t][id] {
+			if !ids[t][id] && !free(id) {
 				missing = append(missing, id)
 			}
 		}
@@ -171,30 +199,115 @@ type catalogFile struct {
 	name string // for errors: "builtin:de.toml" or the path
 	tag  string
 	data []byte
+	own  bool // the sysop's, which may replace built-in messages
+}
+
+// tagOf parses a catalog's tag, Und when it is not one (parse says so).
+func tagOf(s string) language.Tag {
+	t, _ := language.Parse(s)
+	return t
 }
 
 // catalogFiles reads the built-in catalogs, Reference's first, then the
 // sysop's, each language's after its built-in one so that the sysop's
 // messages replace the built-in ones.
 func catalogFiles(builtin fs.FS, dir string) ([]catalogFile, error) {
+	files, err := builtinFiles(builtin)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 || files[0].tag != Reference {
+		return nil, fmt.Errorf("lang: no built-in %s catalog", Reference)
+	}
+	if dir == "" {
+		return files, nil
+	}
+	// The folder is a root: no name or link in it reaches outside.
+	root, err := os.OpenRoot(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return files, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lang: %w", err)
+	}
+	defer root.Close()
+	own, err := fs.ReadDir(root.FS(), ".")
+	if err != nil {
+		return nil, fmt.Errorf("lang: %w", err)
+	}
+	n := 0
+	for _, e := range own {
+		tag, ok := strings.CutSuffix(e.Name(), ".toml")
+		if !ok || e.IsDir() {
+			continue
+		}
+		if n++; n > MaxLanguages {
+			return nil, fmt.Errorf("lang: %s holds more than %d catalogs", dir, MaxLanguages)
+		}
+		path := filepath.Join(dir, e.Name())
+		data, err := readBounded(root, e.Name(), path)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, catalogFile{name: path, tag: tag, data: data, own: true})
+	}
+	// The sysop's English first too: it may add messages the others
+	// translate.
+	slices.SortStableFunc(files, func(a, b catalogFile) int {
+		rank := func(f catalogFile) int {
+			r := 0
+			if f.own {
+				r += 2
+			}
+			if f.tag != Reference {
+				r++
+			}
+			return r
+		}
+		return rank(a) - rank(b)
+	})
+	return files, nil
+}
+
+// builtinFiles reads the built-in catalogs, TAG.toml or TAG/*.toml,
+// Reference's first.
+func builtinFiles(builtin fs.FS) ([]catalogFile, error) {
 	var files []catalogFile
 	entries, err := fs.ReadDir(builtin, ".")
 	if err != nil {
 		return nil, fmt.Errorf("lang: built-in catalogs: %w", err)
 	}
+	read := func(tag, name string) error {
+		data, err := fs.ReadFile(builtin, name)
+		if err != nil {
+			return fmt.Errorf("lang: built-in catalog %s: %w", name, err)
+		}
+		files = append(files, catalogFile{name: "builtin:" + name, tag: tag, data: data})
+		return nil
+	}
 	for _, e := range entries {
-		tag, ok := strings.CutSuffix(e.Name(), ".toml")
-		if !ok || e.IsDir() {
+		if e.IsDir() {
+			names, err := fs.Glob(builtin, e.Name()+"/*.toml")
+			if err != nil {
+				return nil, fmt.Errorf("lang: built-in catalogs: %w", err)
+			}
+			for _, n := range names {
+				if err := read(e.Name(), n); err != nil {
+					return nil, err
+				}
+			}
 			continue
 		}
-		data, err := fs.ReadFile(builtin, e.Name())
-		if err != nil {
-			return nil, fmt.Errorf("lang: built-in catalog %s: %w", e.Name(), err)
+		if tag, ok := strings.CutSuffix(e.Name(), ".toml"); ok {
+			if err := read(tag, e.Name()); err != nil {
+				return nil, err
+			}
 		}
-		files = append(files, catalogFile{name: "builtin:" + e.Name(), tag: tag, data: data})
 	}
 	slices.SortStableFunc(files, func(a, b catalogFile) int {
 		switch {
+		case a.tag == b.tag:
+			return 0
 		case a.tag == Reference:
 			return -1
 		case b.tag == Reference:
@@ -202,45 +315,20 @@ func catalogFiles(builtin fs.FS, dir string) ([]catalogFile, error) {
 		}
 		return 0
 	})
-	if len(files) == 0 || files[0].tag != Reference {
-		return nil, fmt.Errorf("lang: no built-in %s catalog", Reference)
-	}
-	if dir == "" {
-		return files, nil
-	}
-	own, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return files, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lang: %w", err)
-	}
-	n := 0
-	for _, e := range own {
-		tag, ok := strings.CutSuffix(e.Name(), ".toml")
-		if !ok || !e.Type().IsRegular() {
-			continue
-		}
-		if n++; n > MaxLanguages {
-			return nil, fmt.Errorf("lang: %s holds more than %d catalogs", dir, MaxLanguages)
-		}
-		path := filepath.Join(dir, e.Name())
-		data, err := readBounded(path)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, catalogFile{name: path, tag: tag, data: data})
-	}
 	return files, nil
 }
 
-// readBounded reads a sysop's catalog, refusing one over MaxFileSize.
-func readBounded(path string) ([]byte, error) {
-	f, err := os.Open(path)
+// readBounded reads a sysop's catalog, name in root (path for errors),
+// refusing one over MaxFileSize or one that is not a regular file.
+func readBounded(root *os.Root, name, path string) ([]byte, error) {
+	f, err := root.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("lang: %w", err)
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, &Error{File: path, Msg: "not a regular file"}
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("lang: %s: %w", path, err)

@@ -231,3 +231,74 @@ func BenchmarkT(b *testing.B) {
 		p.T("login.connected", "board", "x84", "node", "3")
 	}
 }
+
+// TestFolders: a language's built-in messages may be spread over the
+// files of a folder, but each is set in one only.
+func TestFolders(t *testing.T) {
+	fsys := fstest.MapFS{
+		"en/a.toml": {Data: []byte("[language]\nname = \"English\"\n[a]\nx = \"ex {v}\"\n")},
+		"en/b.toml": {Data: []byte("[b]\ny = \"why\"\n")},
+		"de/a.toml": {Data: []byte("[language]\nname = \"Deutsch\"\n[a]\nx = \"iks {v}\"\n")},
+		"de/b.toml": {Data: []byte("[b]\ny = \"wieso\"\n[menus.main]\ntitle = \"Hauptmenü\"\n")},
+	}
+	c := load(t, fsys, "", "")
+	de := c.Printer("de")
+	if got := de.T("b.y") + " " + de.T("a.x", "v", "1"); got != "wieso iks 1" {
+		t.Errorf("German from two files: %q", got)
+	}
+	if len(c.Problems()) != 0 {
+		t.Errorf("Problems() = %q; want none (menus.* need no English)", c.Problems())
+	}
+	if !de.Own("menus.main.title") || c.Printer("en").Own("menus.main.title") || !de.Own("a.x") {
+		t.Error("Own: want German to have menus.main.title and a.x, English not the menu's title")
+	}
+	fsys["de/c.toml"] = &fstest.MapFile{Data: []byte("[b]\ny = \"noch mal\"\n")}
+	if _, err := Load(fsys, "", ""); err == nil || !strings.Contains(err.Error(), "another built-in file") {
+		t.Errorf("a message in two built-in files: Load() = %v; want an error naming it", err)
+	}
+}
+
+// TestSysopAddsMessages: the sysop's English may add messages, for their
+// own menus and scripts, which their other catalogs then translate.
+func TestSysopAddsMessages(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "en.toml"), []byte("[games]\ntitle = \"Games for {who}\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "de.toml"), []byte("[games]\ntitle = \"Spiele für {who}\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := load(t, testFS(nil), dir, "")
+	if got := c.Printer("de").T("games.title", "who", "bob"); got != "Spiele für bob" {
+		t.Errorf("a sysop's message in German: %q", got)
+	}
+	// A link out of the folder is not followed.
+	outside := filepath.Join(t.TempDir(), "fr.toml")
+	if err := os.WriteFile(outside, []byte("[language]\nname = \"Français\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "fr.toml")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(testFS(nil), dir, ""); err == nil {
+		t.Error("Load() followed a link out of the sysop's folder")
+	}
+}
+
+func TestOr(t *testing.T) {
+	fsys := testFS(map[string]string{})
+	fsys["de.toml"] = &fstest.MapFile{Data: []byte("[language]\nname = \"Deutsch\"\n[menus.main]\ntitle = \"Hauptmenü von {who}\"\n")}
+	c := load(t, fsys, "", "")
+	de, en := c.Printer("de"), c.Printer("en")
+	for _, tt := range []struct{ got, want string }{
+		{de.Or("menus.main.title", "Main menu of {who}", "who", "x"), "Hauptmenü von x"},
+		{en.Or("menus.main.title", "Main menu of {who}", "who", "x"), "Main menu of x"},
+		{de.Or("menus.main.prompt", "Pick {one}", "one", "1"), "Pick 1"},
+		{en.Or("menus.x", "a { stray", "v", "1"), "a { stray"},
+		{en.Or("menus.x", "no pairs {kept}"), "no pairs {kept}"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("Or() = %q; want %q", tt.got, tt.want)
+		}
+	}
+}

@@ -16,9 +16,10 @@ import (
 )
 
 // parse reads one catalog file: its language from its name, its
-// messages checked against the reference (which the reference file
-// itself sets, being read first).
-func (c *Catalog) parse(f catalogFile) (language.Tag, []*i18n.Message, error) {
+// messages checked against the reference (which Reference's files set,
+// being read first). have holds the messages the language has so far,
+// so that a built-in message set in two files is caught.
+func (c *Catalog) parse(f catalogFile, have map[string]bool) (language.Tag, []*i18n.Message, error) {
 	fail := func(line int, id, format string, args ...any) error {
 		return &Error{File: f.name, Line: line, ID: id, Msg: fmt.Sprintf(format, args...)}
 	}
@@ -41,10 +42,7 @@ func (c *Catalog) parse(f catalogFile) (language.Tag, []*i18n.Message, error) {
 		}
 		return tag, nil, fail(0, "", "%v", err)
 	}
-	isRef := c.ref == nil
-	if isRef {
-		c.ref = map[string]*refMessage{}
-	}
+	isRef := f.tag == Reference
 	var msgs []*i18n.Message
 	var walk func(prefix []string, table map[string]any) error
 	walk = func(prefix []string, table map[string]any) error {
@@ -79,7 +77,10 @@ func (c *Catalog) parse(f catalogFile) (language.Tag, []*i18n.Message, error) {
 			default:
 				return fail(line(), id, "a message is a string, or a table of plural forms (one, other…)")
 			}
-			if err := c.check(m, isRef); err != nil {
+			if have[id] && !f.own {
+				return fail(line(), id, "the message is set in another built-in file too")
+			}
+			if err := c.check(m, isRef, f.own); err != nil {
 				return fail(line(), id, "%v", err)
 			}
 			msgs = append(msgs, m)
@@ -135,8 +136,10 @@ func forms(m *i18n.Message) []string {
 }
 
 // check checks a message's texts: sizes, placeholders, and against the
-// reference (or, reading the reference, records it).
-func (c *Catalog) check(m *i18n.Message, isRef bool) error {
+// reference (or, reading the reference, records it). own is a sysop's
+// file, whose English may replace a built-in message with one that uses
+// fewer of its placeholders, or add a message.
+func (c *Catalog) check(m *i18n.Message, isRef, own bool) error {
 	var names []string
 	for _, s := range forms(m) {
 		if len(s) > MaxMessage {
@@ -153,15 +156,16 @@ func (c *Catalog) check(m *i18n.Message, isRef bool) error {
 		}
 	}
 	plural := m.One != "" || m.Zero != "" || m.Two != "" || m.Few != "" || m.Many != ""
-	if isRef {
-		if _, dup := c.ref[m.ID]; dup {
-			return fmt.Errorf("the message is set twice")
-		}
+	ref, ok := c.ref[m.ID]
+	switch {
+	case isRef && !ok:
 		c.ref[m.ID] = &refMessage{plural: plural, names: names}
 		return nil
-	}
-	ref, ok := c.ref[m.ID]
-	if !ok {
+	case isRef && !own:
+		return fmt.Errorf("the message is set twice")
+	case !ok && free(m.ID):
+		return nil
+	case !ok:
 		return fmt.Errorf("there is no such message in %s", Reference)
 	}
 	for _, n := range names {

@@ -3,6 +3,7 @@ package lang
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -101,4 +102,50 @@ func (p *Printer) localize(id string, count any, pairs []string) string {
 		return id
 	}
 	return s
+}
+
+// Own reports whether the printer's language has message id itself,
+// rather than showing it in English: the board shows a menu file's text
+// as written unless the caller's language has its own.
+func (p *Printer) Own(id string) bool { return p.c.ids[p.tag][id] }
+
+// fallback is the built-in English, for text shown where no board has
+// chosen a language (see Fallback).
+var fallback = sync.OnceValue(func() *Printer {
+	c, err := Load(Builtin(), "", "")
+	if err != nil {
+		panic("lang: the built-in catalogs: " + err.Error()) // TestBuiltin
+	}
+	return c.Printer(Reference)
+})
+
+// Fallback returns a printer of the built-in English catalog, for the
+// sessions no board has given a language (tests, tools).
+func Fallback() *Printer { return fallback() }
+
+// Or returns the printer's language's own message id if it has one (see
+// Own), else text: for a sysop's words (menu files, scripts) written in
+// one language, with translations in the catalogs' menus and scripts
+// tables. Placeholders are filled from pairs in either; a text with a
+// stray brace is shown as written.
+func (p *Printer) Or(id, text string, pairs ...string) string {
+	if p.Own(id) {
+		return p.T(id, pairs...)
+	}
+	if len(pairs) == 0 {
+		return text
+	}
+	b, err := parseBraces(text)
+	if err != nil {
+		return text
+	}
+	data := make(map[string]string, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		data[pairs[i]] = pairs[i+1]
+	}
+	out, err := b.Execute(data)
+	if err != nil {
+		return text
+	}
+	return out
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/internal/defaults"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/term"
 )
 
@@ -76,6 +77,9 @@ type Session struct {
 	// accessible: the caller reads plain lines (SetAccessible); read by
 	// Disconnect from other goroutines too.
 	accessible atomic.Bool
+	// lang: the caller's language (SetLang); read by the idle warning
+	// and Disconnect from other goroutines too.
+	lang atomic.Pointer[lang.Printer]
 
 	// Owned by the handler goroutine.
 	dec *term.KeyDecoder

@@ -1,0 +1,26 @@
+package session
+
+import "github.com/x84bbs/x84/lang"
+
+// SetLang gives the session its caller's language: the board chooses it
+// when the call starts (from the terminal's LANG) and again at login
+// (the account's choice). Widgets, the idle warning and a Disconnect's
+// last line speak it. It may be called from any goroutine.
+func (s *Session) SetLang(p *lang.Printer) { s.lang.Store(p) }
+
+// Lang returns the caller's language (see SetLang); the built-in English
+// until a board sets one. It is safe to call from any goroutine.
+func (s *Session) Lang() *lang.Printer {
+	if p := s.lang.Load(); p != nil {
+		return p
+	}
+	return lang.Fallback()
+}
+
+// T returns the message id in the caller's language, with its
+// placeholders filled from pairs (name, value, …); see lang.Printer.T.
+func (s *Session) T(id string, pairs ...string) string { return s.Lang().T(id, pairs...) }
+
+// N is T for a message with plural forms, chosen by n; see
+// lang.Printer.N.
+func (s *Session) N(id string, n int, pairs ...string) string { return s.Lang().N(id, n, pairs...) }
