@@ -51,7 +51,6 @@ func (b *Board) chooseLanguage(s *session.Session, u *store.User) {
 // Languages returns the languages the board speaks, its default first.
 func (b *Board) Languages() []lang.Language { return b.lang.Languages() }
 
-
 // languageValue is the profile's line for the caller's language: its
 // own name, and whether the account chose it or the terminal did.
 func languageValue(c *Call) string {

@@ -67,12 +67,12 @@ type Language struct {
 
 // Catalog is every language the board speaks. Build one with Load.
 type Catalog struct {
-	bundle   *i18n.Bundle
-	def      language.Tag
-	tags     []language.Tag
-	matcher  language.Matcher
-	langs    []Language
-	ref      map[string]*refMessage
+	bundle  *i18n.Bundle
+	def     language.Tag
+	tags    []language.Tag
+	matcher language.Matcher
+	langs   []Language
+	ref     map[string]*refMessage
 	// ids holds each language's own messages, by tag.
 	ids      map[string]map[string]bool
 	problems []string
