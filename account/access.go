@@ -143,14 +143,20 @@ func checkGroups(groups []string) ([]string, error) {
 	for _, g := range groups {
 		if slices.Contains(reservedGroups, g) {
 			return nil, &InvalidError{Field: "groups", Msg: fmt.Sprintf(
-				"%q is not set with the other groups: sysop, locked and unvalidated have their own commands.", g)}
+				"%q is not set with the other groups: sysop, locked and unvalidated have their own commands.", g),
+				ID: "rules.group_reserved", Args: []string{"group", strconv.Quote(g)}}
 		}
 		if err := access.CheckGroup(g); err != nil {
 			// access says why after the name: "…: groups have 1 to 32
 			// characters".
 			msg := err.Error()
 			why := msg[strings.LastIndex(msg, ": ")+2:]
-			return nil, &InvalidError{Field: "groups", Msg: fmt.Sprintf("%q is not a group name: %s.", g, why)}
+			// The catalogs say the same, by the rule it breaks.
+			id, args := "rules.group_characters", []string{"group", strconv.Quote(g)}
+			if g == "" || len(g) > access.MaxGroupLen {
+				id, args = "rules.group_length", append(args, "max", strconv.Itoa(access.MaxGroupLen))
+			}
+			return nil, &InvalidError{Field: "groups", Msg: fmt.Sprintf("%q is not a group name: %s.", g, why), ID: id, Args: args}
 		}
 		out = append(out, g)
 	}
@@ -161,7 +167,8 @@ func checkGroups(groups []string) ([]string, error) {
 // CheckLevel refuses a security level outside 0 to store.MaxLevel.
 func CheckLevel(level int) error {
 	if level < 0 || level > store.MaxLevel {
-		return &InvalidError{Field: "level", Msg: fmt.Sprintf("Levels are whole numbers from 0 to %d.", store.MaxLevel)}
+		return &InvalidError{Field: "level", Msg: fmt.Sprintf("Levels are whole numbers from 0 to %d.", store.MaxLevel),
+			ID: "rules.level", Args: []string{"max", strconv.Itoa(store.MaxLevel)}}
 	}
 	return nil
 }

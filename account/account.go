@@ -173,9 +173,15 @@ type InvalidError struct {
 	// Field names what was refused: "handle", "password", "real name",
 	// "location", "e-mail", "signature", "encoding", "key", "address".
 	Field string
-	// Msg says why, for the caller: "Handles are 3 to 16 characters
-	// long."
+	// Msg says why, for the caller, in English: "Handles are 3 to 16
+	// characters long."
 	Msg string
+	// ID names Msg in the board's message catalogs, to show it in the
+	// caller's language ("rules.handle_length"), and Args are the values
+	// of its placeholders in pairs: name, value, … ID is "" when Msg is
+	// no catalog's (a sysop's own words, a custom Rules' error).
+	ID   string
+	Args []string
 }
 
 func (e *InvalidError) Error() string { return "account: " + e.Field + ": " + e.Msg }
@@ -196,16 +202,35 @@ func Message(err error) string {
 	return ""
 }
 
+// MessageID returns the message id and placeholder pairs of the rule
+// err breaks (an *InvalidError or an *auth.RuleError in its chain), for
+// showing Message(err) in the caller's language: Printer.T(id,
+// pairs...) gives, in English, the same text. ok is false when err
+// holds neither, or its text has no message id (a sysop's own words);
+// then Message(err) is shown as it is.
+func MessageID(err error) (id string, pairs []string, ok bool) {
+	var ie *InvalidError
+	if errors.As(err, &ie) {
+		return ie.ID, ie.Args, ie.ID != ""
+	}
+	var re *auth.RuleError
+	if errors.As(err, &re) {
+		return re.ID, re.Args, re.ID != ""
+	}
+	return "", nil, false
+}
+
 // invalid wraps a rule's error for field.
 func invalid(field string, err error) error {
 	if err == nil {
 		return nil
 	}
 	msg := Message(err)
+	id, args, _ := MessageID(err)
 	if msg == "" {
-		msg = "That is not allowed."
+		msg, id, args = "That is not allowed.", "rules.not_allowed", nil
 	}
-	return &InvalidError{Field: field, Msg: msg}
+	return &InvalidError{Field: field, Msg: msg, ID: id, Args: args}
 }
 
 // Service is the account service. Build one with New.

@@ -292,7 +292,7 @@ func (s *Service) checkNewHandle(handle string) error {
 		return err
 	}
 	if s.Intent(handle) != IntentLogin || loginWord(handle) {
-		return &InvalidError{Field: "handle", Msg: "That name is reserved."}
+		return &InvalidError{Field: "handle", Msg: "That name is reserved.", ID: "rules.reserved"}
 	}
 	return nil
 }

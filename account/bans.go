@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
+	"strings"
 
 	"github.com/x84bbs/x84/internal/auth"
 	"github.com/x84bbs/x84/internal/config"
@@ -48,7 +50,12 @@ func (s *Service) prefix(address string) (netip.Prefix, error) {
 	}
 	p, err := config.ParsePrefix(address)
 	if err != nil {
-		return netip.Prefix{}, &InvalidError{Field: "address", Msg: err.Error()}
+		// The catalogs say what ParsePrefix says, by what is wrong.
+		id := "rules.address_invalid"
+		if strings.Contains(address, "%") {
+			id = "rules.address_zone"
+		}
+		return netip.Prefix{}, &InvalidError{Field: "address", Msg: err.Error(), ID: id, Args: []string{"address", strconv.Quote(address)}}
 	}
 	// Named as the bans keep it: an IPv4 address written as IPv6
 	// (::ffff:a.b.c.d) is the IPv4 address it is.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -56,16 +57,17 @@ func (s *Service) CheckField(f Field, value string) error {
 		}
 	case Signature:
 		if utf8.RuneCountInString(value) > SignatureMax {
-			return &InvalidError{Field: f.String(), Msg: fmt.Sprintf("Signatures can have at most %d characters.", SignatureMax)}
+			return &InvalidError{Field: f.String(), Msg: fmt.Sprintf("Signatures can have at most %d characters.", SignatureMax),
+				ID: "rules.signature_long", Args: []string{"max", strconv.Itoa(SignatureMax)}}
 		}
 	case Encoding:
 		switch value {
 		case store.EncodingAuto, store.EncodingUTF8, store.EncodingCP437:
 		default:
-			return &InvalidError{Field: f.String(), Msg: "The encoding is auto, utf-8 or cp437."}
+			return &InvalidError{Field: f.String(), Msg: "The encoding is auto, utf-8 or cp437.", ID: "rules.encoding"}
 		}
 	default:
-		return &InvalidError{Field: f.String(), Msg: "That cannot be changed."}
+		return &InvalidError{Field: f.String(), Msg: "That cannot be changed.", ID: "rules.not_changeable"}
 	}
 	return invalid(f.String(), err)
 }

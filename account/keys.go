@@ -24,10 +24,10 @@ var ErrKeyTaken error = existsError("account: that key is registered already")
 func ParsePublicKey(handle, line string) (*store.PublicKey, error) {
 	key, comment, options, _, err := ssh.ParseAuthorizedKey([]byte(strings.TrimSpace(line)))
 	if err != nil {
-		return nil, &InvalidError{Field: "key", Msg: "That is not an ssh public key: paste the whole line of your .pub file."}
+		return nil, &InvalidError{Field: "key", Msg: "That is not an ssh public key: paste the whole line of your .pub file.", ID: "rules.key_invalid"}
 	}
 	if len(options) > 0 {
-		return nil, &InvalidError{Field: "key", Msg: "Remove the options before the key type."}
+		return nil, &InvalidError{Field: "key", Msg: "Remove the options before the key type.", ID: "rules.key_options"}
 	}
 	return &store.PublicKey{
 		Handle:      handle,

@@ -19,7 +19,7 @@ func (s *Service) SetLanguage(ctx context.Context, id int64, tag string) (*store
 	if tag != "" {
 		t, err := language.Parse(tag)
 		if err != nil || len(tag) > maxLanguageTag || t == language.Und {
-			return nil, &InvalidError{Field: "language", Msg: "That is not a language tag, such as en or de."}
+			return nil, &InvalidError{Field: "language", Msg: "That is not a language tag, such as en or de.", ID: "rules.language"}
 		}
 		tag = t.String()
 	}

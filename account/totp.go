@@ -123,7 +123,7 @@ func labelEscape(s string) string {
 func (s *Service) EnableTOTP(ctx context.Context, handle, secret, code string) (recovery []string, err error) {
 	secret = strings.ToUpper(strings.TrimSpace(secret))
 	if !validSecret(secret) {
-		return nil, &InvalidError{Field: "secret", Msg: "That is not a secret made by NewTOTP."}
+		return nil, &InvalidError{Field: "secret", Msg: "That is not a secret made by NewTOTP.", ID: "rules.totp_secret"}
 	}
 	u, err := s.User(ctx, handle)
 	if err != nil {

@@ -66,10 +66,17 @@ type Rules struct {
 }
 
 // RuleError is a value that breaks a rule. Msg is a short sentence meant
-// for the user, so a screen can show it as it is.
+// for the user, so a screen can show it as it is; ID names the same
+// sentence in the board's message catalogs, to show it in the caller's
+// language.
 type RuleError struct {
 	Field string // FieldHandle, FieldPassword…
-	Msg   string
+	Msg   string // in English
+	// ID is Msg's message id ("rules.handle_length"), and Args the
+	// values of its placeholders in pairs: name, value, … ID is "" when
+	// Msg is the sysop's own words (Rules.HandleHint), shown as written.
+	ID   string
+	Args []string
 }
 
 func (e *RuleError) Error() string { return "auth: " + e.Field + ": " + e.Msg }
@@ -82,16 +89,18 @@ func (e *RuleError) UserMessage() string { return e.Msg }
 type Validator struct {
 	r       Rules
 	pattern *regexp.Regexp
+	hintID  string // HandleHint's message id; "" for the sysop's own
 }
 
 // NewValidator fills in r's defaults and compiles its pattern. It fails
 // when the pattern does not compile or a limit is out of order.
 func NewValidator(r Rules) (*Validator, error) {
+	hintID := ""
 	if r.HandleHint == "" {
 		if r.HandlePattern == "" || r.HandlePattern == DefaultHandlePattern {
-			r.HandleHint = "Handles use letters, digits, '.', '_' and '-', and start with a letter or digit."
+			r.HandleHint, hintID = "Handles use letters, digits, '.', '_' and '-', and start with a letter or digit.", "rules.handle_characters"
 		} else {
-			r.HandleHint = "That handle does not fit this board's rules."
+			r.HandleHint, hintID = "That handle does not fit this board's rules.", "rules.handle_pattern"
 		}
 	}
 	if r.HandlePattern == "" {
@@ -133,7 +142,7 @@ func NewValidator(r Rules) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth: rules: handle pattern: %w", err)
 	}
-	return &Validator{r: r, pattern: re}, nil
+	return &Validator{r: r, pattern: re, hintID: hintID}, nil
 }
 
 // Rules returns the rules in force, defaults filled in; screens use the
@@ -151,17 +160,17 @@ func (v *Validator) CheckHandle(h string) error {
 		return err
 	}
 	if n := utf8.RuneCountInString(h); n < v.r.HandleMin || n > v.r.HandleMax {
-		return ruleErr(FieldHandle, "Handles are %d to %d characters long.", v.r.HandleMin, v.r.HandleMax)
+		return ruleErr(FieldHandle, "rules.handle_length", "Handles are %d to %d characters long.", "min", v.r.HandleMin, "max", v.r.HandleMax)
 	}
 	if !v.pattern.MatchString(h) {
-		return &RuleError{FieldHandle, v.r.HandleHint}
+		return &RuleError{Field: FieldHandle, Msg: v.r.HandleHint, ID: v.hintID}
 	}
 	// Handles may name files and directories, whatever the pattern says.
 	if strings.ContainsAny(h, `/\`) {
-		return &RuleError{FieldHandle, `Handles cannot contain / or \.`}
+		return &RuleError{Field: FieldHandle, Msg: `Handles cannot contain / or \.`, ID: "rules.handle_slash"}
 	}
 	if slices.ContainsFunc(v.r.Reserved, func(w string) bool { return strings.EqualFold(w, h) }) {
-		return &RuleError{FieldHandle, "That name is reserved."}
+		return &RuleError{Field: FieldHandle, Msg: "That name is reserved.", ID: "rules.reserved"}
 	}
 	return nil
 }
@@ -170,58 +179,60 @@ func (v *Validator) CheckHandle(h string) error {
 func (v *Validator) CheckPassword(p string) error {
 	n := utf8.RuneCountInString(p)
 	if n < v.r.PasswordMin {
-		return ruleErr(FieldPassword, "Passwords need at least %d characters.", v.r.PasswordMin)
+		return ruleErr(FieldPassword, "rules.password_short", "Passwords need at least %d characters.", "min", v.r.PasswordMin)
 	}
 	if err := checkText(FieldPassword, p); err != nil {
 		return err
 	}
 	if n > v.r.PasswordMax {
-		return ruleErr(FieldPassword, "Passwords can have at most %d characters.", v.r.PasswordMax)
+		return ruleErr(FieldPassword, "rules.password_long", "Passwords can have at most %d characters.", "max", v.r.PasswordMax)
 	}
 	return nil
 }
 
 // CheckRealName checks a real name; it may be empty.
 func (v *Validator) CheckRealName(s string) error {
-	return checkOptional(FieldRealName, s, v.r.RealNameMax, "Names can have at most %d characters.")
+	return checkOptional(FieldRealName, s, v.r.RealNameMax, "rules.realname_long", "Names can have at most %d characters.")
 }
 
 // CheckLocation checks a location; it may be empty.
 func (v *Validator) CheckLocation(s string) error {
-	return checkOptional(FieldLocation, s, v.r.LocationMax, "Locations can have at most %d characters.")
+	return checkOptional(FieldLocation, s, v.r.LocationMax, "rules.location_long", "Locations can have at most %d characters.")
 }
 
 // CheckEmail checks an e-mail address; it may be empty. It takes a bare
 // address only (name@example.org, not "Name <name@example.org>"), with
 // one @ and a domain with a dot.
 func (v *Validator) CheckEmail(s string) error {
-	const notEmail = "That does not look like an e-mail address."
-	if err := checkOptional(FieldEmail, s, v.r.EmailMax, "E-mail addresses can have at most %d characters."); err != nil || s == "" {
+	notEmail := func() error {
+		return &RuleError{Field: FieldEmail, Msg: "That does not look like an e-mail address.", ID: "rules.email_invalid"}
+	}
+	if err := checkOptional(FieldEmail, s, v.r.EmailMax, "rules.email_long", "E-mail addresses can have at most %d characters."); err != nil || s == "" {
 		return err
 	}
 	if strings.ContainsFunc(s, unicode.IsSpace) {
-		return &RuleError{FieldEmail, "E-mail addresses cannot contain spaces."}
+		return &RuleError{Field: FieldEmail, Msg: "E-mail addresses cannot contain spaces.", ID: "rules.email_spaces"}
 	}
 	if strings.Count(s, "@") != 1 {
-		return &RuleError{FieldEmail, notEmail}
+		return notEmail()
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil {
-		return &RuleError{FieldEmail, notEmail}
+		return notEmail()
 	}
 	if a.Name != "" || a.Address != s {
-		return &RuleError{FieldEmail, "Enter only the address, like name@example.org."}
+		return &RuleError{Field: FieldEmail, Msg: "Enter only the address, like name@example.org.", ID: "rules.email_bare"}
 	}
 	_, domain, _ := strings.Cut(s, "@")
 	// A dot-atom domain with a dot: no [192.0.2.1] literals or bare
 	// host names.
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, "[") || strings.HasSuffix(domain, ".") {
-		return &RuleError{FieldEmail, notEmail}
+		return notEmail()
 	}
 	return nil
 }
 
-func checkOptional(field, s string, max int, tooLong string) error {
+func checkOptional(field, s string, max int, id, tooLong string) error {
 	if s == "" {
 		return nil
 	}
@@ -229,7 +240,7 @@ func checkOptional(field, s string, max int, tooLong string) error {
 		return err
 	}
 	if utf8.RuneCountInString(s) > max {
-		return ruleErr(field, tooLong, max)
+		return ruleErr(field, id, tooLong, "max", max)
 	}
 	return nil
 }
@@ -241,20 +252,20 @@ func checkOptional(field, s string, max int, tooLong string) error {
 // at either end (which make two names look alike).
 func checkText(field, s string) error {
 	if !utf8.ValidString(s) {
-		return &RuleError{field, "That contains characters that are not allowed."}
+		return &RuleError{Field: field, Msg: "That contains characters that are not allowed.", ID: "rules.text_invalid"}
 	}
 	for _, r := range s {
 		switch {
 		case unicode.IsControl(r):
-			return &RuleError{field, "Control characters are not allowed."}
+			return &RuleError{Field: field, Msg: "Control characters are not allowed.", ID: "rules.text_control"}
 		case invisible(r):
-			return &RuleError{field, "Invisible or direction-changing characters are not allowed."}
+			return &RuleError{Field: field, Msg: "Invisible or direction-changing characters are not allowed.", ID: "rules.text_invisible"}
 		}
 	}
 	first, _ := utf8.DecodeRuneInString(s)
 	last, _ := utf8.DecodeLastRuneInString(s)
 	if s != "" && (unicode.IsSpace(first) || unicode.IsSpace(last)) {
-		return &RuleError{field, "Remove the spaces at the start and end."}
+		return &RuleError{Field: field, Msg: "Remove the spaces at the start and end.", ID: "rules.text_spaces"}
 	}
 	return nil
 }
@@ -273,6 +284,14 @@ func invisible(r rune) bool {
 	return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) || term.Invisible(r)
 }
 
-func ruleErr(field, format string, args ...any) *RuleError {
-	return &RuleError{field, fmt.Sprintf(format, args...)}
+// ruleErr makes a RuleError whose Msg is format filled with the numbers
+// of pairs (name, number, …), in order, and whose Args are the pairs.
+func ruleErr(field, id, format string, pairs ...any) *RuleError {
+	var nums []any
+	var args []string
+	for i := 0; i+1 < len(pairs); i += 2 {
+		nums = append(nums, pairs[i+1])
+		args = append(args, pairs[i].(string), fmt.Sprint(pairs[i+1]))
+	}
+	return &RuleError{Field: field, Msg: fmt.Sprintf(format, nums...), ID: id, Args: args}
 }
