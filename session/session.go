@@ -618,12 +618,13 @@ func (s *Session) setSize(sz term.Size) bool {
 func (s *Session) warnIdle() {
 	sz := s.Size()
 	left := s.cfg.IdleWarning.Round(time.Second)
+	msg := s.T("session.idle_warning", "time", left.String())
 	if s.Accessible() {
 		// No bell: a control character a braille display may not render.
-		fmt.Fprintf(s, "\r\nIdle: you will be disconnected in %v unless you press a key.\r\n", left)
+		fmt.Fprintf(s, "\r\n%s\r\n", msg)
 		return
 	}
-	fmt.Fprintf(s, "\x1b7\x1b[%d;1H\x1b[0;1;7m Idle: you will be disconnected in %v unless you press a key. \x1b[0m\x1b[K\x1b8\a", sz.Rows, left)
+	fmt.Fprintf(s, "\x1b7\x1b[%d;1H\x1b[0;1;7m %s \x1b[0m\x1b[K\x1b8\a", sz.Rows, msg)
 }
 
 // Write sends UTF-8 text to the terminal, transcoded to the session's

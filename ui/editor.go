@@ -2,13 +2,14 @@ package ui
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/internal/defaults"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
 )
@@ -94,14 +95,6 @@ const (
 	defaultStatusStyle = "\x1b[0;30;47m"
 )
 
-// The status line's texts.
-const (
-	editorKeys      = "^Z/F2 Save  Esc Menu  F10 Abort"
-	editorKeysShort = "^Z Save  Esc Menu"
-	editorMenu      = " Save, Abort, or Continue? [s/a/c] "
-	editorConfirm   = " Abort and lose your changes? [y/n] "
-)
-
 // Run lets the caller edit the text. It returns the text when the caller
 // saves, ErrCancel when they abort, or the session's error. Run does not
 // change e. In accessible mode (session.Session.Accessible) the text is
@@ -112,6 +105,7 @@ func (e *Editor) Run(ctx context.Context, s *session.Session) (string, error) {
 		return le.Run(ctx, s)
 	}
 	st := e.start(s.Size())
+	st.lang = s.Lang()
 	s.WriteString(st.render())
 	for {
 		k, err := s.ReadKey(ctx)
@@ -164,7 +158,8 @@ const (
 
 // editRun is the state of one Run.
 type editRun struct {
-	e                        Editor // settings with defaults
+	e                        Editor        // settings with defaults
+	lang                     *lang.Printer // the status line's language
 	win                      term.Size
 	top, left, width, height int
 	buf                      *textBuf
@@ -185,7 +180,7 @@ type editRun struct {
 
 // start fills in the defaults and lays out the text.
 func (e *Editor) start(win term.Size) *editRun {
-	st := &editRun{e: *e, win: win, goal: -1}
+	st := &editRun{e: *e, win: win, goal: -1, lang: lang.Fallback()}
 	defaults.Positive(&st.e.MaxLines, DefaultMaxLines)
 	defaults.Positive(&st.e.MaxBytes, DefaultMaxBytes)
 	if st.e.TextStyle == "" {
@@ -407,9 +402,9 @@ func (st *editRun) change(a, b pos, ins []rune) bool {
 	full := ""
 	switch n := len(st.buf.rows); {
 	case n > st.e.MaxLines && n > rows:
-		full = fmt.Sprintf("The text is full (%d lines).", st.e.MaxLines)
+		full = st.lang.N("ui.editor.full_lines", st.e.MaxLines)
 	case st.buf.size > st.e.MaxBytes && st.buf.size > size:
-		full = fmt.Sprintf("The text is full (%d bytes).", st.e.MaxBytes)
+		full = st.lang.N("ui.editor.full_bytes", st.e.MaxBytes)
 	}
 	if full == "" {
 		st.cur = end
@@ -629,21 +624,24 @@ func (st *editRun) statusLine() (string, int) {
 	}
 	switch st.mode {
 	case modeMenu:
-		return Pad(editorMenu, width), max(0, min(Width(editorMenu), width)-1)
+		q := st.lang.T("ui.editor.menu")
+		return Pad(q, width), max(0, min(Width(q), width)-1)
 	case modeConfirm:
-		return Pad(editorConfirm, width), max(0, min(Width(editorConfirm), width)-1)
+		q := st.lang.T("ui.editor.confirm")
+		return Pad(q, width), max(0, min(Width(q), width)-1)
 	}
-	mode := "Ins"
+	mode := st.lang.T("ui.editor.insert")
 	if st.overwrite {
-		mode = "Ovr"
+		mode = st.lang.T("ui.editor.overwrite")
 	}
-	help := editorKeys
+	help := st.lang.T("ui.editor.keys")
 	if st.msg != "" {
 		help = st.msg
 	}
 	// When the line is short, the title goes first, then the position,
 	// then the mode.
-	where := fmt.Sprintf("Ln %d/%d  Col %d", st.cur.row+1, len(st.buf.rows), runesWidth(st.row()[:st.cur.col])+1)
+	where := st.lang.T("ui.editor.position", "line", strconv.Itoa(st.cur.row+1), "lines", strconv.Itoa(len(st.buf.rows)),
+		"col", strconv.Itoa(runesWidth(st.row()[:st.cur.col])+1))
 	right := mode + "  " + where + "  " + help + " "
 	if Width(right) > width {
 		right = mode + "  " + help + " "
@@ -652,7 +650,7 @@ func (st *editRun) statusLine() (string, int) {
 		right = help + " "
 	}
 	if Width(right) > width && st.msg == "" {
-		right = editorKeysShort + " "
+		right = st.lang.T("ui.editor.keys_short") + " "
 	}
 	// The title gets what is left, always two spaces short of the mode.
 	left := " "

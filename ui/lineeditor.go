@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -53,24 +54,24 @@ func (e *LineEditor) Run(ctx context.Context, s *session.Session) (string, error
 	lines := e.startLines()
 	say := func(text string) { s.WriteString(term.Sanitize(text) + "\r\n") }
 	if e.Title != "" {
-		say("Writing: " + e.Title)
+		say(s.T("ui.lines.writing", "title", e.Title))
 	}
 	help := func() {
-		say("Type the text a line at a time, Enter after each line.")
-		say("A dot alone on a line sends it.")
-		say("Alone on a line: /l lists the text, /d deletes the last line,")
-		say("/a abandons the text, /? says this again.")
+		// A line of its own each, as the catalog breaks them.
+		for l := range strings.SplitSeq(s.T("ui.lines.help"), "\n") {
+			say(l)
+		}
 	}
 	help()
 	if len(lines) > 0 {
-		say(fmt.Sprintf("The text starts with %s of the message you answer, quoted; /l lists them.", countLines(len(lines))))
+		say(s.N("ui.lines.quoted", len(lines)))
 	}
 	full := func() {
 		if len(lines) >= e.MaxLines {
-			say(fmt.Sprintf("The text has %s, its most; send it with a dot alone on a line.", countLines(e.MaxLines)))
+			say(s.N("ui.lines.full_lines", e.MaxLines))
 			return
 		}
-		say(fmt.Sprintf("The text is %d bytes, its most; send it with a dot alone on a line.", e.MaxBytes))
+		say(s.N("ui.lines.full_bytes", e.MaxBytes))
 	}
 	offer := "" // a line refused as too long, offered again cut to fit
 	for {
@@ -81,7 +82,7 @@ func (e *LineEditor) Run(ctx context.Context, s *session.Session) (string, error
 		f.maxBytes = e.MaxBytes - textBytes(lines) - lineBreak(lines)
 		if len(lines) >= e.MaxLines || f.maxBytes < 1 {
 			full()
-			f.Prompt, f.maxBytes, f.Value = "Command: ", 16, ""
+			f.Prompt, f.maxBytes, f.Value = s.T("ui.lines.command"), 16, ""
 		}
 		f.Max = max(1, f.maxBytes)
 		offer = ""
@@ -90,7 +91,7 @@ func (e *LineEditor) Run(ctx context.Context, s *session.Session) (string, error
 		}
 		line, err := f.Read(ctx, s)
 		if errors.Is(err, ErrCancel) {
-			switch a, err := askLetter(ctx, s, "Send the text, abandon it, or continue writing? (s, a or c): "); {
+			switch a, err := askLetter(ctx, s, s.T("ui.lines.escape")); {
 			case err != nil:
 				return "", err
 			case a == 's':
@@ -108,7 +109,7 @@ func (e *LineEditor) Run(ctx context.Context, s *session.Session) (string, error
 			return strings.Join(lines, "\n"), nil
 		case "/l":
 			if len(lines) == 0 {
-				say("No lines yet.")
+				say(s.T("ui.lines.none"))
 			}
 			for i, l := range lines {
 				say(fmt.Sprintf("%d: %s", i+1, l))
@@ -116,17 +117,17 @@ func (e *LineEditor) Run(ctx context.Context, s *session.Session) (string, error
 			continue
 		case "/d":
 			if len(lines) == 0 {
-				say("No lines to delete.")
+				say(s.T("ui.lines.none_to_delete"))
 				continue
 			}
 			lines = lines[:len(lines)-1]
-			say(fmt.Sprintf("Line %d deleted.", len(lines)+1))
+			say(s.T("ui.lines.deleted", "line", strconv.Itoa(len(lines)+1)))
 			continue
 		case "/a":
 			if len(lines) == 0 {
 				return "", ErrCancel
 			}
-			if a, err := askLetter(ctx, s, "Abandon this text? (y or n): "); err != nil || a == 'y' {
+			if a, err := askLetter(ctx, s, s.T("ui.lines.abandon")); err != nil || a == 'y' {
 				return "", cmp.Or(err, ErrCancel)
 			}
 			continue
@@ -138,7 +139,7 @@ func (e *LineEditor) Run(ctx context.Context, s *session.Session) (string, error
 		case len(lines) >= e.MaxLines || room < 1:
 			// The Command prompt took no line; the limit was said.
 		case len(line) > room: // the field keeps within room; should it not, nothing is lost
-			say("That line would make the text too long; here it is cut to fit. Enter takes it.")
+			say(s.T("ui.lines.cut"))
 			offer = cutBytes(line, room)
 		default:
 			lines = append(lines, line)
@@ -187,13 +188,6 @@ func cutBytes(s string, n int) string {
 		n--
 	}
 	return s[:n]
-}
-
-func countLines(n int) string {
-	if n == 1 {
-		return "1 line"
-	}
-	return fmt.Sprintf("%d lines", n)
 }
 
 // askLetter asks a question on a line of its own and returns the first

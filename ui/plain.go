@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,11 +30,6 @@ type plainInput struct {
 	// rubbed anything out since.
 	toldFull bool
 }
-
-// fieldFullText is what a plain field says, on a line of its own, when
-// the caller types past its limit: a word rather than the bell, which is
-// a control character a braille display may not render.
-const fieldFullText = "(the field is full)"
 
 // readPlain is Read in accessible mode: Prompt and the text so far, then
 // each character echoed as it is typed (Mask for each, if set).
@@ -116,8 +110,10 @@ func (f *Field) plainRune(s *session.Session, in *plainInput, k term.Key) {
 	}
 	if !f.fits(in, k.Rune) {
 		if !in.toldFull {
+			// On a line of its own: a word rather than the bell, which
+			// is a control character a braille display may not render.
 			in.toldFull = true
-			s.WriteString("\r\n" + fieldFullText + "\r\n")
+			s.WriteString("\r\n" + s.T("ui.field.full") + "\r\n")
 			f.echoPlain(s)
 		}
 		return
@@ -224,7 +220,7 @@ func (m *Menu) runPlain(ctx context.Context, s *session.Session) (int, error) {
 	if !slices.Equal(m.listed, m.Items) {
 		m.writePlain(s)
 	}
-	f := &Field{Max: menuChoiceMax, Prompt: m.plainPrompt()}
+	f := &Field{Max: menuChoiceMax, Prompt: s.N("ui.menu.choose", len(m.Items))}
 	if m.OnEvent != nil {
 		f.OnEvent = func(ev events.Event) { m.OnEvent(ev) }
 	}
@@ -252,8 +248,7 @@ func (m *Menu) runPlain(ctx context.Context, s *session.Session) (int, error) {
 		if strings.EqualFold(v, "q") {
 			return 0, ErrCancel
 		}
-		s.WriteString(fmt.Sprintf("There is no choice %s here: type a number from 1 to %d, or Enter to hear the list again.\r\n",
-			term.Sanitize(v), len(m.Items)))
+		s.WriteString(s.T("ui.menu.no_choice", "choice", term.Sanitize(v), "last", strconv.Itoa(len(m.Items))) + "\r\n")
 	}
 }
 
@@ -274,22 +269,16 @@ func (m *Menu) plainChoice(v string) (int, bool) {
 	return 0, false
 }
 
-// plainPrompt is the question after the list.
-func (m *Menu) plainPrompt() string {
-	if len(m.Items) == 1 {
-		return "Your choice, 1, or Enter to list it: "
-	}
-	return fmt.Sprintf("Your choice, 1 to %d, or Enter to list them: ", len(m.Items))
-}
-
 // writePlain writes the numbered list.
 func (m *Menu) writePlain(s *session.Session) {
 	m.listed = slices.Clone(m.Items)
 	var b strings.Builder
 	for i, it := range m.Items {
-		fmt.Fprintf(&b, "%d. %s", i+1, term.Sanitize(it.Label))
+		number, label := strconv.Itoa(i+1), term.Sanitize(it.Label)
 		if !unicode.IsDigit(it.Key) && it.Key != 0 {
-			fmt.Fprintf(&b, ", key %c", unicode.ToLower(it.Key))
+			b.WriteString(s.T("ui.menu.item_key", "number", number, "label", label, "key", string(unicode.ToLower(it.Key))))
+		} else {
+			b.WriteString(s.T("ui.menu.item", "number", number, "label", label))
 		}
 		b.WriteString("\r\n")
 	}

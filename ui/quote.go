@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/term"
 )
 
@@ -14,13 +15,21 @@ import (
 // Lines that were already quoted gain one more '>' ("> hi" and "> > hi"
 // become ">> hi" and ">>> hi"), and blank lines become ">". Every line ends in "\n", so that the
 // reply starts on the line after the quote. Escape sequences and control
-// characters in the author and the text are dropped.
+// characters in the author and the text are dropped. The line saying
+// who wrote it is in English; QuoteIn says it in a caller's language.
 func Quote(author, text string, when time.Time, width int) string {
+	return QuoteIn(lang.Fallback(), author, text, when, width)
+}
+
+// QuoteIn is Quote with the line saying who wrote it in p's language
+// (the replying caller's: session.Session.Lang).
+func QuoteIn(p *lang.Printer, author, text string, when time.Time, width int) string {
 	var b strings.Builder
-	if !when.IsZero() {
-		b.WriteString("On " + when.Format("2006-01-02 15:04") + ", ")
+	if when.IsZero() {
+		b.WriteString(p.T("ui.quote.wrote", "author", term.Sanitize(author)) + "\n")
+	} else {
+		b.WriteString(p.T("ui.quote.wrote_on", "date", when.Format("2006-01-02 15:04"), "author", term.Sanitize(author)) + "\n")
 	}
-	b.WriteString(term.Sanitize(author) + " wrote:\n")
 	text = strings.TrimRight(cleanText(text), " \n")
 	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimRight(line, " ")

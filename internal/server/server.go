@@ -87,7 +87,8 @@ type Server struct {
 	// session starts (to count its traffic).
 	WrapConn func(term.Conn) term.Conn
 	// Goodbye is written to every session ended by Shutdown. Default
-	// "The board is shutting down. Goodbye!".
+	// "The board is shutting down. Goodbye!", in the caller's language
+	// (the message server.shutdown).
 	Goodbye string
 	// Logger receives connection logs. If nil, nothing is logged.
 	Logger *slog.Logger
@@ -344,7 +345,7 @@ func (s *Server) runSession(ctx context.Context, tc term.Conn, accepted time.Tim
 	node, err := s.Registry.Add(sess)
 	if err != nil {
 		s.log.Error("session refused: no node number", "err", err)
-		sess.WriteString(lastLine(sess, "The board cannot take calls just now. Please call again in a few minutes."))
+		sess.WriteString(lastLine(sess, sess.T("server.no_node")))
 		return
 	}
 	s.presence()
@@ -363,7 +364,7 @@ func (s *Server) runSession(ctx context.Context, tc term.Conn, accepted time.Tim
 	case s.shuttingDown():
 		s.goodbye(sess)
 	case errors.Is(err, session.ErrIdle):
-		sess.WriteString(lastLine(sess, "You have been idle too long. Goodbye!"))
+		sess.WriteString(lastLine(sess, sess.T("server.idle")))
 	}
 	s.log.Info("session end", "node", node, "remote", info.RemoteAddr, "user", sess.User(),
 		"dur", time.Since(accepted).Round(time.Millisecond), "reason", endReason(err))
@@ -408,12 +409,12 @@ func (s *Server) run(ctx context.Context, sess *session.Session) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error("session panic", "node", sess.Node(), "panic", r, "stack", logcap.Trusted(debug.Stack()))
-			sess.WriteString(lastLine(sess, "Sorry, something went wrong on the board; the session must end."))
+			sess.WriteString(lastLine(sess, sess.T("server.panic")))
 			err = fmt.Errorf("server: panic: %v", r)
 		}
 	}()
 	if s.Handler == nil {
-		sess.WriteString("This board is not ready yet; please call again later.\r\n")
+		sess.WriteString(sess.T("server.not_ready") + "\r\n")
 		return nil
 	}
 	return s.Handler.ServeSession(ctx, sess)
@@ -422,7 +423,7 @@ func (s *Server) run(ctx context.Context, sess *session.Session) (err error) {
 func (s *Server) goodbye(sess *session.Session) {
 	msg := s.Goodbye
 	if msg == "" {
-		msg = "The board is shutting down. Goodbye!"
+		msg = sess.T("server.shutdown")
 	}
 	sess.WriteString(lastLine(sess, msg))
 }
