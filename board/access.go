@@ -7,6 +7,7 @@ import (
 
 	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/account"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/ui"
 )
@@ -48,26 +49,27 @@ func (c *Call) validationWait(ctx context.Context) error {
 	if !access.Unvalidated(c.User) {
 		return nil
 	}
-	_, err := c.Box(ctx, "Your account awaits a sysop's validation;",
-		"until then only part of the board is open to you.", false)
+	_, err := c.Box(ctx, c.T("access.awaits_validation"), c.T("access.awaits_validation_text"), false)
 	return err
 }
 
-// validatedState is the user editor's "Validated" value.
-func validatedState(u *store.User) string {
+// validatedStateIn is the user editor's "Validated" value, in the
+// language of p (c.Lang()).
+func validatedStateIn(p *lang.Printer, u *store.User) string {
 	if access.Unvalidated(u) {
-		return "no: awaiting validation (v validates)"
+		return p.T("access.unvalidated")
 	}
-	return "yes"
+	return p.T("access.validated")
 }
 
-// groupsState is the user editor's "Groups" value: the ordinary groups,
+// groupsStateIn is the user editor's "Groups" value: the ordinary groups,
 // which the sysop edits there (sysop and locked have their own lines).
-func groupsState(u *store.User) string {
+// It is in the language of p.
+func groupsStateIn(p *lang.Printer, u *store.User) string {
 	if g := account.OrdinaryGroups(u); len(g) > 0 {
 		return clean(strings.Join(g, ", "))
 	}
-	return "none"
+	return p.T("access.no_groups")
 }
 
 // editAccess makes the user editor's change of u's access picked by key:
@@ -87,7 +89,7 @@ func editAccess(ctx context.Context, c *Call, u *store.User, key rune, row int, 
 		}
 		return accounts.Validate(ctx, u.Handle)
 	case 'a':
-		v, err := ask("Level", strconv.Itoa(u.Level), 3)
+		v, err := ask(c.T("access.level"), strconv.Itoa(u.Level), 3)
 		if err != nil {
 			return nil, err
 		}
@@ -97,7 +99,7 @@ func editAccess(ctx context.Context, c *Call, u *store.User, key rune, row int, 
 		}
 		return accounts.SetLevel(ctx, u.Handle, level)
 	case 'g':
-		v, err := ask("Groups", strings.Join(account.OrdinaryGroups(u), ","), 200)
+		v, err := ask(c.T("access.groups"), strings.Join(account.OrdinaryGroups(u), ","), 200)
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +122,7 @@ func (c *Call) stillAllowed(ctx context.Context, e Entry) (bool, error) {
 	c.Board.log.Info("menu entry no longer open to the caller", "entry", e.Label, "user", c.User.Handle)
 	show := func() {
 		c.redrawMenu()
-		c.Say(c.Size().Rows, c.Theme.Error, clean(e.Label)+" is no longer open to you. Press a key.")
+		c.Say(c.Size().Rows, c.Theme.Error, c.T("access.no_longer_open", "entry", clean(e.Label))+" "+c.Theme.Strings.PressKey)
 	}
 	show()
 	return false, c.AnyKey(ctx, show)

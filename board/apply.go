@@ -41,7 +41,25 @@ const (
 	fieldCount
 )
 
-var applyLabels = [fieldCount]string{"Handle", "Password", "Again", "Real name", "Location", "E-mail", "Setup code"}
+// label returns a field's label in the caller's language.
+func (f *applyForm) label(field int) string {
+	s := f.s
+	switch field {
+	case fHandle:
+		return s.T("apply.label.handle")
+	case fPassword:
+		return s.T("apply.label.password")
+	case fAgain:
+		return s.T("apply.label.again")
+	case fRealName:
+		return s.T("apply.label.real_name")
+	case fLocation:
+		return s.T("apply.label.location")
+	case fEmail:
+		return s.T("apply.label.email")
+	}
+	return s.T("apply.label.setup")
+}
 
 // setupCodeMax is the most characters the setup code field takes (the
 // code has 14, ABCD-EFGH-JKLM; spaces may be typed too), setupCodeWidth
@@ -51,12 +69,20 @@ const (
 	setupCodeWidth = 15
 )
 
-// labelWidth is the cells of the labels, fieldCol the column of the
-// fields after them.
-const (
-	labelWidth = 12
-	fieldCol   = 2 + labelWidth
-)
+// minLabelWidth is the fewest cells of the labels (with their colon and
+// a space); labelWidth gives the cells of the caller's language's,
+// fieldCol the column of the fields after them.
+const minLabelWidth = 12
+
+func (f *applyForm) labelWidth() int {
+	w := minLabelWidth
+	for i := range fieldCount {
+		w = max(w, ui.Width(f.label(i))+2)
+	}
+	return w
+}
+
+func (f *applyForm) fieldCol() int { return 2 + f.labelWidth() }
 
 // messageRows is how many rows a message under the fields may take: it is
 // wrapped to the window's width, so that none is cut on 80 columns.
@@ -88,20 +114,21 @@ func (f *applyForm) draw() {
 		return
 	}
 	row := f.b.header(s, f.b.themeFor(f.s), "newuser", 6)
-	Say(s, row, f.b.themeFor(f.s).Text, "Apply for an account on "+clean(f.b.cfg.Name)+". Esc cancels.")
+	Say(s, row, f.b.themeFor(f.s).Text, s.T("apply.intro", "board", clean(f.b.cfg.Name)))
 	f.top = row + 2
 	values := [fieldCount]string{f.handle, strings.Repeat("*", len([]rune(f.password))), strings.Repeat("*", len([]rune(f.again))),
 		f.realName, f.location, f.email, ui.Pad(f.code, setupCodeWidth)}
 	cols := s.Size().Cols
+	lw := f.labelWidth()
 	for i := range f.fields() {
 		note := ""
 		switch {
 		case i == fSetup:
-			note = f.b.themeFor(f.s).Dim + " (only the sysop has it; Enter to skip)"
+			note = f.b.themeFor(f.s).Dim + " " + s.T("apply.setup_note")
 		case i >= fRealName && values[i] == "":
-			note = f.b.themeFor(f.s).Dim + " (optional)"
+			note = f.b.themeFor(f.s).Dim + " " + s.T("apply.optional")
 		}
-		s.WriteString(ui.MoveTo(f.row(i), 2) + ui.Truncate(f.b.themeFor(f.s).Label+ui.Pad(applyLabels[i]+":", labelWidth)+f.b.themeFor(f.s).Value+values[i]+note, cols-2) + ui.Reset)
+		s.WriteString(ui.MoveTo(f.row(i), 2) + ui.Truncate(f.b.themeFor(f.s).Label+ui.Pad(f.label(i)+":", lw)+f.b.themeFor(f.s).Value+values[i]+note, cols-2) + ui.Reset)
 	}
 	f.showMessage()
 }
@@ -158,7 +185,8 @@ func (f *applyForm) read(ctx context.Context, field, max int, mask rune, value s
 		if field == fSetup {
 			width = setupCodeWidth
 		}
-		fl := &ui.Field{Row: f.row(field), Col: fieldCol, Max: max, Width: min(width, f.s.Size().Cols-fieldCol-1), Mask: mask, Value: value, Style: f.b.themeFor(f.s).Bar,
+		col := f.fieldCol()
+		fl := &ui.Field{Row: f.row(field), Col: col, Max: max, Width: min(width, f.s.Size().Cols-col-1), Mask: mask, Value: value, Style: f.b.themeFor(f.s).Bar,
 			Prompt: f.plainPrompt(field)}
 		if hint != nil {
 			// The field's own hint row would cut a long message: the form
@@ -170,12 +198,12 @@ func (f *applyForm) read(ctx context.Context, field, max int, mask rune, value s
 		}
 		fl.Relayout = func() (int, int) {
 			f.draw()
-			return f.row(field), fieldCol
+			return f.row(field), f.fieldCol()
 		}
 		v, err := fl.Read(ctx, f.s)
 		if errors.Is(err, ui.ErrCancel) {
 			f.say("", "")
-			sure, cerr := f.confirm(ctx, "Cancel the application?")
+			sure, cerr := f.confirm(ctx, f.s.T("apply.cancel_ask"))
 			if cerr != nil {
 				return "", cerr
 			}
@@ -222,7 +250,7 @@ func (f *applyForm) readSetupCode(ctx context.Context) error {
 		}
 		err = accounts.CheckSetupCode(ctx, v)
 		if err == nil {
-			f.say(f.b.themeFor(f.s).OK, "That is the setup code: this account will be the sysop's.")
+			f.say(f.b.themeFor(f.s).OK, f.s.T("apply.setup_ok"))
 			return nil
 		}
 		if !errors.Is(err, account.ErrSetupCode) {
@@ -238,14 +266,14 @@ func (f *applyForm) readSetupCode(ctx context.Context) error {
 		case !waiting:
 			f.setup = false
 			f.draw()
-			f.say(f.b.themeFor(f.s).Error, "The board has its sysop now: this will be an ordinary account.")
+			f.say(f.b.themeFor(f.s).Error, f.s.T("apply.setup_made"))
 		case f.codeTries >= f.b.cfg.MaxLoginAttempts:
 			f.setup = false
 			f.draw()
-			f.say(f.b.themeFor(f.s).Error, "That is not the setup code either: this will be an ordinary account.")
+			f.say(f.b.themeFor(f.s).Error, f.s.T("apply.setup_wrong_last"))
 		default:
 			f.draw()
-			f.say(f.b.themeFor(f.s).Error, "That is not the setup code. Type it again, or press Enter to skip.")
+			f.say(f.b.themeFor(f.s).Error, f.s.T("apply.setup_wrong"))
 		}
 	}
 	return nil
@@ -265,16 +293,16 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 	handleMsg := func(v string) string {
 		switch err := accounts.CheckHandle(ctx, v); {
 		case errors.Is(err, account.ErrHandleTaken):
-			return "That handle is taken."
+			return s.T("apply.handle_taken")
 		case errors.Is(err, account.ErrInvalid):
-			return ruleMessage(err)
+			return ruleMessageIn(s.Lang(), err)
 		}
 		return ""
 	}
 	ruled := func(check func(string) error) func(string) string {
 		return func(v string) string {
 			if err := check(v); err != nil {
-				return ruleMessage(err)
+				return ruleMessageIn(s.Lang(), err)
 			}
 			return ""
 		}
@@ -299,7 +327,7 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 			}
 			f.password, f.again = "", ""
 			f.draw()
-			f.say(f.b.themeFor(f.s).Error, "The two passwords differ; type it again.")
+			f.say(f.b.themeFor(f.s).Error, f.s.T("apply.passwords_differ"))
 		}
 		if f.realName, err = f.read(ctx, fRealName, 40, 0, f.realName, nil, ruled(field(account.RealName))); err != nil {
 			return nil, err
@@ -313,7 +341,7 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 		if err := f.readSetupCode(ctx); err != nil {
 			return nil, err
 		}
-		ok, err := f.confirm(ctx, "Create the account "+clean(f.handle)+"?")
+		ok, err := f.confirm(ctx, s.T("apply.create_ask", "handle", clean(f.handle)))
 		if err != nil {
 			return nil, err
 		}
@@ -324,7 +352,7 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 			RealName: f.realName, Location: f.location, Email: f.email, SetupCode: f.code})
 		if errors.Is(err, account.ErrHandleTaken) {
 			f.draw()
-			f.say(f.b.themeFor(f.s).Error, "Someone just took that handle; choose another.")
+			f.say(f.b.themeFor(f.s).Error, f.s.T("apply.handle_gone"))
 			continue
 		}
 		if err != nil {
@@ -333,12 +361,12 @@ func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, err
 		if u, err = f.keepPlain(ctx, u); err != nil {
 			return nil, err
 		}
-		welcome := "Welcome aboard, " + clean(u.Handle) + "!"
+		welcome := s.T("apply.welcome", "handle", clean(u.Handle))
 		switch {
 		case u.InGroup(store.GroupSysop):
-			welcome += " You are the sysop."
+			welcome = s.T("apply.welcome_sysop", "handle", clean(u.Handle))
 		case f.code != "":
-			welcome += " The setup code was spent meanwhile: yours is an ordinary account."
+			welcome = s.T("apply.welcome_spent", "handle", clean(u.Handle))
 		}
 		f.say(f.b.themeFor(f.s).OK, welcome)
 		return u, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/x84bbs/x84/art"
@@ -28,12 +29,12 @@ func (c *Call) ShowArt(ctx context.Context, name string) error {
 		c.Board.log.Warn("art", "name", name, "err", err)
 	}
 	if a == nil {
-		msg := "There is no art called " + clean(name) + "."
+		msg := c.T("art.missing", "name", clean(name))
 		if !errors.Is(err, art.ErrNotFound) && !errors.Is(err, art.ErrBadName) {
-			msg = "The art " + clean(name) + " cannot be shown; the sysop's log says why."
+			msg = c.T("art.broken", "name", clean(name))
 		}
 		c.Clear()
-		_, err := c.Box(ctx, "No art to show", msg, false)
+		_, err := c.Box(ctx, c.T("art.none_title"), msg, false)
 		return err
 	}
 	if c.Accessible() {
@@ -151,26 +152,27 @@ func (v *artView) status() string {
 	t := v.c.Theme
 	s := " " + t.Title + v.title + t.Text
 	n, rows := len(v.lines), v.rows()
-	info := "info"
+	info := v.c.T("art.key.info")
 	if v.info {
-		info = "hide info"
+		info = v.c.T("art.key.hide_info")
 	}
 	if n <= rows {
 		return s + "  " + v.c.KeyHelp(t.Strings.AnyKey, t.Strings.Back, "i", info)
 	}
 	last := min(v.top+rows, n)
-	s += fmt.Sprintf("  rows %d–%d of %d  ", v.top+1, last, n)
+	s += "  " + v.c.T("art.rows", "first", strconv.Itoa(v.top+1), "last", strconv.Itoa(last), "total", strconv.Itoa(n)) + "  "
+	scroll := v.c.T("art.key.scroll")
 	if last == n {
-		return s + t.Dim + "end " + v.c.KeyHelp(t.Strings.AnyKey, t.Strings.Back, "arrows", "scroll", "i", info)
+		return s + t.Dim + v.c.T("art.end") + " " + v.c.KeyHelp(t.Strings.AnyKey, t.Strings.Back, "arrows", scroll, "i", info)
 	}
-	return s + v.c.KeyHelp("space", "page", "arrows", "scroll", "i", info, "q", t.Strings.Back)
+	return s + v.c.KeyHelp("space", v.c.T("art.key.page"), "arrows", scroll, "i", info, "q", t.Strings.Back)
 }
 
 // drawInfo draws the info panel, what the art's SAUCE record says, in
 // the middle of the art's rows.
 func (v *artView) drawInfo(b *strings.Builder) {
 	sz := v.c.Size()
-	facts := v.art.Facts()
+	facts := artFacts(v.c, v.art)
 	labelW := 0
 	for _, f := range facts {
 		labelW = max(labelW, ui.Width(f.Label))
@@ -190,7 +192,7 @@ func (v *artView) drawInfo(b *strings.Builder) {
 		width = max(width, ui.Width(l))
 	}
 	width = min(max(width+4, 24), sz.Cols)
-	lines = append([]string{"About this art", ""}, lines...)
+	lines = append([]string{v.c.T("art.about"), ""}, lines...)
 	// The panel keeps to the art's rows, its last lines cut if need be.
 	lines = lines[:max(min(len(lines), v.rows()-2), 0)]
 	top := max(1, (v.rows()-len(lines)-2)/2+1)
@@ -202,6 +204,64 @@ func (v *artView) drawInfo(b *strings.Builder) {
 		b.WriteString(ui.MoveTo(top+1+i, left) + bx.Vertical + " " + ui.Pad(ui.Truncate(l, inner), inner) + " " + bx.Vertical)
 	}
 	b.WriteString(ui.MoveTo(top+1+len(lines), left) + bx.BottomLeft + strings.Repeat(bx.Horizontal, max(width-2, 0)) + bx.BottomRight + ui.Reset)
+}
+
+// artFacts are what the art's SAUCE record says, as art.Art.Facts gives
+// them, in the caller's language: title, author, group, date, size, font,
+// width × height and iCE colours; art without a record says so, and
+// gives its size and width × height as drawn.
+func artFacts(c *Call, a *art.Art) []art.Fact {
+	size := art.Fact{Label: c.T("art.fact.size"), Value: artSize(c, len(a.Body))}
+	dims := func(w, h int) art.Fact {
+		return art.Fact{Label: c.T("art.fact.dimensions"), Value: fmt.Sprintf("%d × %d", w, h)}
+	}
+	s := a.SAUCE
+	if s == nil {
+		return []art.Fact{{Label: "SAUCE", Value: c.T("art.fact.no_sauce")}, size, dims(a.Width(), a.Height())}
+	}
+	w, h := s.Width, s.Height
+	if w <= 0 {
+		w = a.Width()
+	}
+	if h <= 0 {
+		h = a.Height()
+	}
+	date := ""
+	if !s.Date.IsZero() {
+		date = s.Date.Format("2006-01-02")
+	}
+	orUnknown := func(v string) string {
+		if strings.TrimSpace(v) == "" {
+			return c.T("art.fact.unknown")
+		}
+		return v
+	}
+	ice := c.T("art.fact.no")
+	if s.ICEColors {
+		ice = c.T("art.fact.yes")
+	}
+	return []art.Fact{
+		{Label: c.T("art.fact.title"), Value: orUnknown(s.Title)},
+		{Label: c.T("art.fact.author"), Value: orUnknown(s.Author)},
+		{Label: c.T("art.fact.group"), Value: orUnknown(s.Group)},
+		{Label: c.T("art.fact.date"), Value: orUnknown(date)},
+		size,
+		{Label: c.T("art.fact.font"), Value: orUnknown(s.Font)},
+		dims(w, h),
+		{Label: c.T("art.fact.ice"), Value: ice},
+	}
+}
+
+// artSize says a size in bytes: "512 bytes", "12.3 KiB (12595 bytes)".
+func artSize(c *Call, n int) string {
+	bytes := c.N("art.bytes", n)
+	switch {
+	case n < 1024:
+		return bytes
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KiB (%s)", float64(n)/1024, bytes)
+	}
+	return fmt.Sprintf("%.1f MiB (%s)", float64(n)/(1024*1024), bytes)
 }
 
 // artGallery lists the gallery's pieces (art.Library.Gallery) by title,
@@ -303,16 +363,18 @@ func (g *galleryView) draw() {
 		b.WriteString(ui.MoveTo(row, 2) + style + ui.Truncate(msg, sz.Cols-2) + ui.Reset)
 	}
 	if len(g.names) == 0 {
-		say(1, t.Title, "Art gallery")
-		say(3, t.Text, "The gallery is empty.")
+		say(1, t.Title, c.T("art.gallery"))
+		say(3, t.Text, c.T("art.gallery_empty"))
 		say(5, "", c.KeyHelp(t.Strings.AnyKey, t.Strings.Back))
 		c.WriteString(b.String())
 		return
 	}
-	say(1, t.Title, "Art gallery: "+count(len(g.names), "piece"))
+	say(1, t.Title, c.N("art.gallery_count", len(g.names)))
+	sizeH := c.T("art.fact.size")
+	sizeW := max(9, ui.Width(sizeH))
 	authorW := min(20, max(sz.Cols/4, 8))
-	titleW := max(sz.Cols-authorW-16, 8)
-	say(2, t.Label, " "+ui.Pad("Title", titleW)+" "+ui.Pad("Author", authorW)+" "+ui.PadLeft("Size", 9))
+	titleW := max(sz.Cols-authorW-sizeW-7, 8)
+	say(2, t.Label, " "+ui.Pad(c.T("art.fact.title"), titleW)+" "+ui.Pad(c.T("art.fact.author"), authorW)+" "+ui.PadLeft(sizeH, sizeW))
 	rows := g.listRows()
 	if g.sel < g.top {
 		g.top = g.sel
@@ -334,8 +396,8 @@ func (g *galleryView) draw() {
 		if n == g.sel {
 			style = t.Bar
 		}
-		say(3+i, style, " "+ui.Pad(clean(p.Title()), titleW)+" "+ui.Pad(clean(author), authorW)+" "+ui.PadLeft(size, 9)+" ")
+		say(3+i, style, " "+ui.Pad(clean(p.Title()), titleW)+" "+ui.Pad(clean(author), authorW)+" "+ui.PadLeft(size, sizeW)+" ")
 	}
-	say(sz.Rows, "", c.KeyHelp("arrows", t.Strings.Choose, "Enter", "view", "q", t.Strings.Back))
+	say(sz.Rows, "", c.KeyHelp("arrows", t.Strings.Choose, "Enter", c.T("art.key.view"), "q", t.Strings.Back))
 	c.WriteString(b.String())
 }

@@ -229,7 +229,7 @@ var errAccountGone = fmt.Errorf("%w: the account was deleted or locked", ErrLogo
 // accountGone tells the caller, and ends the call.
 func (c *Call) accountGone() error {
 	c.Clear()
-	c.WriteString("\r\nYour account is no longer available. Goodbye.\r\n")
+	c.WriteString("\r\n" + c.T("call.account_gone") + "\r\n")
 	return errAccountGone
 }
 
@@ -291,11 +291,11 @@ func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 		// The protocol authenticated the caller (ssh): no second login.
 		u, err = b.cfg.Accounts.Current(ctx, info.User)
 		if errors.Is(err, account.ErrLocked) {
-			s.WriteString("This account is locked; ask the sysop.\r\n")
+			s.WriteString(s.T("call.locked") + "\r\n")
 			return nil
 		}
 		if err == nil && !u.Accessible && startPlain(s) {
-			writeLine(s, plainStartSSHText)
+			writeLine(s, s.T("login.plain_start_ssh"))
 		}
 	} else {
 		u, err = b.loginInTime(ctx, s)
@@ -312,7 +312,7 @@ func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
 		if !s.Accessible() {
 			s.WriteString(ui.Reset)
 		}
-		s.WriteString("\r\n\r\nThe board's database cannot be reached just now. Please call again in a few minutes.\r\n")
+		s.WriteString("\r\n\r\n" + s.T("call.database_away") + "\r\n")
 	}
 	return ignoreLogoff(err)
 }

@@ -14,7 +14,7 @@ func broadcastScreen(ctx context.Context, c *Call, redraw func()) error {
 	if !c.Sysop() {
 		return nil
 	}
-	text, err := c.Ask(ctx, 0, "Broadcast: ", &ui.Field{Max: 200}, redraw)
+	text, err := c.Ask(ctx, 0, c.T("broadcast.prompt"), &ui.Field{Max: 200}, redraw)
 	if errors.Is(err, ui.ErrCancel) {
 		return nil
 	}
@@ -26,11 +26,11 @@ func broadcastScreen(ctx context.Context, c *Call, redraw func()) error {
 	case errors.Is(err, community.ErrEmpty):
 		return nil
 	case errors.Is(err, community.ErrTooLong), errors.Is(err, community.ErrNotAllowed):
-		c.Say(c.Size().Rows, c.Theme.Error, "That was not sent.")
+		c.Say(c.Size().Rows, c.Theme.Error, c.T("broadcast.not_sent"))
 		return nil
 	case err != nil:
 		return err
 	}
-	c.Say(c.Size().Rows, c.Theme.OK, "Sent to "+count(n, "session")+".")
+	c.Say(c.Size().Rows, c.Theme.OK, c.N("broadcast.sent", n))
 	return nil
 }

@@ -5,19 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/ui"
 )
 
 // chatScreen is the public chat on the menu.
 func chatScreen(ctx context.Context, c *Call) error {
 	m := c.Board.cfg.Community.Chat.Join(community.PublicRoom, c.User.Handle)
-	return c.RunChat(ctx, m, "the lounge")
+	return c.RunChat(ctx, m, c.T("chat.lounge"))
 }
 
 // RunChat runs a chat room for the caller, who has joined it, until they
@@ -64,7 +66,7 @@ func (c *Call) RunChat(ctx context.Context, m *community.Member, title string) e
 				// a line below them says how many are gone for good.
 				dropped = c.Inbox().Dropped()
 				recent := m.Recent()
-				lines = append(recent, skippedLine(seen, recent)...)
+				lines = append(recent, skippedLine(c, seen, recent)...)
 				seen = lastSeq(lines)
 				undrawn = undrawn[:0]
 				drawChatLines(c, lines)
@@ -108,20 +110,20 @@ func (c *Call) RunChat(ctx context.Context, m *community.Member, title string) e
 		case text == "/quit" || text == "/q":
 			return nil
 		case text == "/who":
-			status = "Here: " + strings.Join(m.Members(), ", ")
+			status = c.T("chat.here", "handles", strings.Join(m.Members(), ", "))
 		case text == "/help" || text == "/?":
-			status = "/me does something · /who · /quit (or Esc)"
+			status = c.T("chat.help")
 		case text == "/me":
-			status = "Say what you do: /me waves"
+			status = c.T("chat.me_usage")
 		case strings.HasPrefix(text, "/me "):
 			said = m.Act(text[4:])
 		case strings.HasPrefix(text, "/"):
-			status = "Unknown command; /help lists them."
+			status = c.T("chat.unknown")
 		default:
 			said = m.Say(text)
 		}
 		if errors.Is(said, community.ErrTooFast) {
-			status = "Not so fast: one line a second, please."
+			status = c.T("chat.too_fast")
 			keep = text // to send again, not to type again
 		}
 		row, col = c.Size().Rows, 3
@@ -142,26 +144,27 @@ func lastSeq(lines []events.ChatLine) uint64 {
 
 // skippedLine returns a line saying how many lines were said between the
 // one numbered seen and the room's recent history, if any were; it goes
-// below the history, where the caller looks.
-func skippedLine(seen uint64, recent []events.ChatLine) []events.ChatLine {
+// below the history, where the caller looks, in the caller's language.
+func skippedLine(c *Call, seen uint64, recent []events.ChatLine) []events.ChatLine {
 	if len(recent) == 0 || seen == 0 || recent[0].Seq <= seen+1 {
 		return nil
 	}
 	n := recent[0].Seq - seen - 1
 	return []events.ChatLine{{Handle: "*", Act: events.ChatSystem, At: time.Now(),
-		Text: count(int(n), "line") + " skipped: your connection was slower than the room."}}
+		Text: c.N("chat.skipped", int(n))}}
 }
 
-// noticeLine shows a page, broadcast or letter inside a chat.
-func noticeLine(n events.Event) events.ChatLine {
+// noticeLine shows a page, broadcast or letter inside a chat, in the
+// caller's language.
+func noticeLine(c *Call, n events.Event) events.ChatLine {
 	l := events.ChatLine{Handle: "*", Act: events.ChatSystem, At: time.Now()}
 	switch d := n.Data.(type) {
 	case events.Page:
-		l.Text = fmt.Sprintf("%s (node %d) is paging you: leave this chat to answer.", clean(d.From), d.FromNode)
+		l.Text = c.T("chat.notice_page", "handle", clean(d.From), "node", strconv.Itoa(d.FromNode))
 	case events.Broadcast:
-		l.Text = "Broadcast: " + clean(d.Text)
+		l.Text = c.T("chat.notice_broadcast", "text", clean(d.Text))
 	case events.Mail:
-		l.Text = "You have mail. A new letter from " + clean(d.From) + ": " + clean(d.Subject)
+		l.Text = c.T("chat.notice_mail", "from", clean(d.From), "subject", clean(d.Subject))
 	}
 	return l
 }
@@ -177,14 +180,14 @@ func scrollChatLines(c *Call, lines, fresh []events.ChatLine) {
 	if len(fresh) == 1 {
 		// The usual case in a busy room: one new line, whose output is
 		// the same for every caller with a window this size.
-		if out, ok := c.Board.chatRows.scroll(fresh[0], c.Theme, width, height); ok {
+		if out, ok := c.Board.chatRows.scroll(fresh[0], c.Theme, c.Lang(), width, height); ok {
 			c.WriteString(out)
 			return
 		}
 	}
 	var rows []string
 	for _, l := range fresh {
-		rows = append(rows, c.Board.chatRows.format(l, c.Theme, width)...)
+		rows = append(rows, c.Board.chatRows.format(l, c.Theme, c.Lang(), width)...)
 	}
 	if len(rows) >= height {
 		drawChatLines(c, lines)
@@ -213,7 +216,7 @@ func drawChatLines(c *Call, lines []events.ChatLine) {
 	width := max(sz.Cols-1, 10)
 	var rows []string
 	for _, l := range lines {
-		rows = append(rows, c.Board.chatRows.format(l, c.Theme, width)...)
+		rows = append(rows, c.Board.chatRows.format(l, c.Theme, c.Lang(), width)...)
 	}
 	if len(rows) > height {
 		rows = rows[len(rows)-height:]
@@ -231,8 +234,8 @@ func drawChatLines(c *Call, lines []events.ChatLine) {
 }
 
 // chatRowCache keeps the rows of the newest chat lines, formatted for a
-// theme and a width: in a room of thousands, the callers whose windows
-// are as wide would each format the same line.
+// theme, a language and a width: in a room of thousands, the callers
+// whose windows are as wide would each format the same line.
 type chatRowCache struct {
 	mu   sync.Mutex
 	rows [64]chatRows // a ring: the newest lines of the busiest rooms
@@ -244,6 +247,7 @@ type chatRows struct {
 	seq   uint64
 	at    time.Time // with room and seq, names the line even if a room is made anew
 	theme *Theme
+	lang  string // the language's tag: joins and leaves are told in it
 	width int
 	rows  []string // shared: never changed once made
 	// The line's scrollOutput for a conversation height rows tall (the
@@ -252,23 +256,24 @@ type chatRows struct {
 	out    string
 }
 
-// format returns formatChatLine(l, t, width), made once for every
+// format returns formatChatLine(l, t, p, width), made once for every
 // caller. Lines that are not the room's (Seq 0: notices) are not kept.
-func (c *chatRowCache) format(l events.ChatLine, t *Theme, width int) []string {
+func (c *chatRowCache) format(l events.ChatLine, t *Theme, p *lang.Printer, width int) []string {
 	if l.Seq == 0 {
-		return formatChatLine(l, t, width)
+		return formatChatLine(l, t, p, width)
 	}
+	tag := p.Tag()
 	c.mu.Lock()
 	for _, r := range c.rows {
-		if r.seq == l.Seq && r.width == width && r.theme == t && r.room == l.Room && r.at.Equal(l.At) {
+		if r.seq == l.Seq && r.width == width && r.theme == t && r.lang == tag && r.room == l.Room && r.at.Equal(l.At) {
 			c.mu.Unlock()
 			return r.rows
 		}
 	}
 	c.mu.Unlock()
-	rows := formatChatLine(l, t, width)
+	rows := formatChatLine(l, t, p, width)
 	c.mu.Lock()
-	c.rows[c.next] = chatRows{room: l.Room, seq: l.Seq, at: l.At, theme: t, width: width, rows: rows}
+	c.rows[c.next] = chatRows{room: l.Room, seq: l.Seq, at: l.At, theme: t, lang: tag, width: width, rows: rows}
 	c.next = (c.next + 1) % len(c.rows)
 	c.mu.Unlock()
 	return rows
@@ -277,16 +282,17 @@ func (c *chatRowCache) format(l events.ChatLine, t *Theme, width int) []string {
 // scroll returns scrollOutput for the one line l, made once for every
 // caller with the same window; false when it does not fit (the caller
 // redraws) or l is not the room's.
-func (c *chatRowCache) scroll(l events.ChatLine, t *Theme, width, height int) (string, bool) {
-	rows := c.format(l, t, width)
+func (c *chatRowCache) scroll(l events.ChatLine, t *Theme, p *lang.Printer, width, height int) (string, bool) {
+	rows := c.format(l, t, p, width)
 	if len(rows) >= height || l.Seq == 0 {
 		return "", false
 	}
+	tag := p.Tag()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i := range c.rows {
 		r := &c.rows[i]
-		if r.seq == l.Seq && r.width == width && r.theme == t && r.room == l.Room && r.at.Equal(l.At) {
+		if r.seq == l.Seq && r.width == width && r.theme == t && r.lang == tag && r.room == l.Room && r.at.Equal(l.At) {
 			if r.height != height || r.out == "" {
 				r.height, r.out = height, scrollOutput(r.rows, height)
 			}
@@ -296,14 +302,16 @@ func (c *chatRowCache) scroll(l events.ChatLine, t *Theme, width, height int) (s
 	return scrollOutput(rows, height), true // pushed out of the ring meanwhile
 }
 
-func formatChatLine(l events.ChatLine, t *Theme, width int) []string {
+// formatChatLine formats a chat line in theme t, its joins and leaves in
+// p's language, wrapped to width.
+func formatChatLine(l events.ChatLine, t *Theme, p *lang.Printer, width int) []string {
 	when := t.Dim + l.At.Local().Format("15:04") + " "
 	var text string
 	switch l.Act {
 	case events.ChatJoin:
-		text = t.Dim + "-- " + crowdText(l, "joins", "join")
+		text = t.Dim + "-- " + crowdText(p, l, true)
 	case events.ChatLeave:
-		text = t.Dim + "-- " + crowdText(l, "leaves", "leave")
+		text = t.Dim + "-- " + crowdText(p, l, false)
 	case events.ChatMe:
 		text = t.Key + "* " + clean(l.Handle) + " " + clean(l.Text)
 	case events.ChatSystem:
@@ -324,13 +332,19 @@ func formatChatLine(l events.ChatLine, t *Theme, width int) []string {
 	return out
 }
 
-// crowdText names who came or went: one caller, or in a crowded room the
-// first of many ("ann and 212 others join").
-func crowdText(l events.ChatLine, one, many string) string {
-	if l.Others <= 0 {
-		return clean(l.Handle) + " " + one
+// crowdText names who came (join) or went: one caller, or in a crowded
+// room the first of many ("ann and 212 others join"), in p's language.
+func crowdText(p *lang.Printer, l events.ChatLine, join bool) string {
+	h := clean(l.Handle)
+	switch {
+	case l.Others <= 0 && join:
+		return p.T("chat.joins", "handle", h)
+	case l.Others <= 0:
+		return p.T("chat.leaves", "handle", h)
+	case join:
+		return p.N("chat.crowd_joins", l.Others, "handle", h)
 	}
-	return clean(l.Handle) + " and " + count(l.Others, "other") + " " + many
+	return p.N("chat.crowd_leaves", l.Others, "handle", h)
 }
 
 // leadStyle returns the SGR sequence a formatted line starts with.
@@ -360,7 +374,7 @@ func stripSGR(s string) string {
 
 func drawChatBar(c *Call, m *community.Member, title, status string) {
 	sz := c.Size()
-	bar := fmt.Sprintf(" %s · %d here · /who /me /quit ", title, m.Count())
+	bar := " " + c.T("chat.bar", "title", title, "count", strconv.Itoa(m.Count())) + " "
 	if status != "" {
 		bar = " " + status + " "
 	}

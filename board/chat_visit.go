@@ -22,9 +22,14 @@ type chatVisit struct {
 // leave undoes both.
 func (c *Call) enterChat(room, title string) *chatVisit {
 	v := &chatVisit{c: c, room: room, back: c.Activity()}
-	if community.IsPrivateRoom(room) {
+	// Activities are English (who's online shows them to everyone);
+	// title is in the caller's language.
+	switch {
+	case community.IsPrivateRoom(room):
 		c.SetActivity("chatting privately") // who with is their business
-	} else {
+	case room == community.PublicRoom:
+		c.SetActivity("chatting in the lounge")
+	default:
 		c.SetActivity("chatting in " + title)
 	}
 	v.stop = c.Inbox().WatchUpdates(c.Board.cfg.Events, events.ChatTopic(room))
@@ -53,7 +58,7 @@ func (v *chatVisit) takeNotices(say func(events.ChatLine)) {
 		if isPage && !community.ForNode(p, v.c.Node()) {
 			continue
 		}
-		say(noticeLine(n))
+		say(noticeLine(v.c, n))
 		if isPage && p.Room != v.room {
 			v.pages = slices.DeleteFunc(v.pages, func(ev events.Event) bool {
 				return ev.Data.(events.Page).From == p.From

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 	"unicode"
@@ -130,13 +131,13 @@ func doorsScreen(ctx context.Context, c *Call) error {
 		m := &ui.Menu{Items: items, Selected: selected}
 		layout := func() (int, int, int) {
 			c.Clear()
-			c.Say(1, c.Theme.Title, "Doors on "+clean(c.Board.cfg.Name))
-			c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", "play", "q", c.Theme.Strings.Back))
+			c.Say(1, c.Theme.Title, c.T("doors.title", "board", clean(c.Board.cfg.Name)))
+			c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", c.T("doors.key.play"), "q", c.Theme.Strings.Back))
 			if msg != "" {
 				c.Say(c.Size().Rows-1, c.Theme.Error, msg)
 			}
 			if len(doors) == 0 {
-				c.Say(3, c.Theme.Text, "No doors are open to you.")
+				c.Say(3, c.Theme.Text, c.T("doors.none"))
 			}
 			m.Rows = max(1, min(len(items), c.Size().Rows-5))
 			return 3, 3, c.Size().Cols - 4
@@ -168,18 +169,18 @@ func (c *Call) runDoor(ctx context.Context, d *doorEntry) (string, error) {
 	name := clean(d.label())
 	if !d.allows(c.User) {
 		// Reached by a menu entry that asks less than the door does.
-		return name + " is not open to you.", nil
+		return c.T("doors.not_open", "door", name), nil
 	}
 	if err := access.CheckValidated(c.User); err != nil {
 		// Whatever a sysop's menus offer: doors wait for validation.
-		return err.Error(), nil
+		return c.T("doors.unvalidated"), nil
 	}
 	// The window first: a caller asked to resize holds no place.
 	if ok, err := c.windowFor(ctx, d); !ok || err != nil {
 		return "", err
 	}
 	if !d.enter() {
-		return fmt.Sprintf("%s is full: %d callers are in it. Try again later.", name, d.cfg.MaxNodes), nil
+		return c.N("doors.full", d.cfg.MaxNodes, "door", name), nil
 	}
 	defer d.leave()
 	c.SetActivity(c.doorActivity(d))
@@ -205,7 +206,7 @@ func (c *Call) runDoor(ctx context.Context, d *doorEntry) (string, error) {
 	res, err := door.Run(ctx, &d.run, c.Session, caller, log)
 	if err != nil {
 		log.Error("door could not start", "err", err)
-		return fmt.Sprintf("Sorry, %s could not start. The sysop can read why in the log.", name), nil
+		return c.T("doors.failed", "door", name), nil
 	}
 	log.Info("door ended", "reason", string(res.Reason), "exit", res.Exit,
 		"duration", res.Duration.Round(time.Millisecond), "dropped_input", res.DroppedInput)
@@ -221,7 +222,7 @@ func (c *Call) runDoor(ctx context.Context, d *doorEntry) (string, error) {
 		}
 		return "", errCallerLeft
 	case door.TimeLimit:
-		return fmt.Sprintf("Your time in %s is up.", name), nil
+		return c.T("doors.time_up", "door", name), nil
 	}
 	return "", nil
 }
@@ -243,9 +244,9 @@ func (c *Call) windowFor(ctx context.Context, d *doorEntry) (bool, error) {
 		sz := c.Size()
 		c.Clear()
 		c.Say(1, c.Theme.Title, clean(d.label()))
-		c.Say(3, c.Theme.Text, fmt.Sprintf("This door needs a window of at least %d×%d; yours is %d×%d.",
-			d.cfg.MinCols, d.cfg.MinRows, sz.Cols, sz.Rows))
-		c.Say(4, c.Theme.Text, "Make your window larger, press Enter to play anyway, or Esc to go back.")
+		c.Say(3, c.Theme.Text, c.T("doors.window_small", "cols", strconv.Itoa(d.cfg.MinCols), "rows", strconv.Itoa(d.cfg.MinRows),
+			"your_cols", strconv.Itoa(sz.Cols), "your_rows", strconv.Itoa(sz.Rows)))
+		c.Say(4, c.Theme.Text, c.T("doors.window_help"))
 	}
 	if !small() {
 		return true, nil

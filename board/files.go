@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/internal/filearea"
 	"github.com/x84bbs/x84/term"
@@ -24,9 +26,9 @@ const areaKeys = "123456789abcdeghijklmoprsuvwxyz"
 func filesScreen(ctx context.Context, c *Call) error {
 	br, err := c.Board.cfg.Files.Open(ctx, files.User{ID: c.User.ID, Handle: c.User.Handle, Sysop: c.Sysop(), Account: c.User})
 	if err != nil {
-		msg := "Sorry, the file areas are not available now."
+		msg := c.T("files.unavailable")
 		if errors.Is(err, filearea.ErrTooManySessions) {
-			msg = "You have too many file transfers open (sftp included). Close one and try again."
+			msg = c.T("files.too_many_sessions")
 		} else {
 			c.Board.log.Error("files: open", "user", c.User.Handle, "err", err)
 		}
@@ -62,14 +64,14 @@ func filesScreen(ctx context.Context, c *Call) error {
 		}
 		shown := len(items)
 		items = append(items,
-			ui.MenuItem{Key: 's', Label: "Search names and descriptions"},
-			ui.MenuItem{Key: 'n', Label: "New files since your last call"},
-			ui.MenuItem{Key: 't', Label: "Your tagged files"})
+			ui.MenuItem{Key: 's', Label: c.T("files.search")},
+			ui.MenuItem{Key: 'n', Label: c.T("files.new")},
+			ui.MenuItem{Key: 't', Label: c.T("files.tagged")})
 		m := &ui.Menu{Items: items, Selected: selected}
 		layout := func() (int, int, int) {
 			c.Clear()
-			c.Say(1, c.Theme.Title, "File areas of "+clean(c.Board.cfg.Name))
-			c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", "open", "q", c.Theme.Strings.Back))
+			c.Say(1, c.Theme.Title, c.T("files.title", "board", clean(c.Board.cfg.Name)))
+			c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", c.T("files.key.open"), "q", c.Theme.Strings.Back))
 			m.Rows = max(1, c.Size().Rows-4)
 			m.Width = min(c.Size().Cols-4, 76)
 			return 3, 3, m.Width
@@ -87,29 +89,29 @@ func filesScreen(ctx context.Context, c *Call) error {
 		switch {
 		case i < shown:
 			a := areas[i]
-			v.title, v.area = "Files in "+clean(a.Name), &a
+			v.title, v.area = c.T("files.in_area", "area", clean(a.Name)), &a
 			v.load = func() ([]files.Entry, error) { return br.List(a) }
 		case items[i].Key == 's':
 			redraw := func() { layout() }
-			text, err := c.Ask(ctx, 0, "Search for: ", &ui.Field{Max: 40}, redraw)
+			text, err := c.Ask(ctx, 0, c.T("files.search_prompt")+" ", &ui.Field{Max: 40}, redraw)
 			if errors.Is(err, ui.ErrCancel) || strings.TrimSpace(text) == "" {
 				continue
 			}
 			if err != nil {
 				return err
 			}
-			v.title = "Files matching " + clean(strings.TrimSpace(text))
+			v.title = c.T("files.matching", "text", clean(strings.TrimSpace(text)))
 			v.load = func() ([]files.Entry, error) { return br.Search(text) }
 		case items[i].Key == 'n':
 			since := c.previousCall
-			v.title = "New files since your last call"
+			v.title = c.T("files.new")
 			if since.IsZero() {
 				since = time.Now().AddDate(0, 0, -7)
-				v.title = "New files of the last week"
+				v.title = c.T("files.new_week")
 			}
 			v.load = func() ([]files.Entry, error) { return br.NewSince(since) }
 		default:
-			v.title, v.tagged = "Your tagged files", true
+			v.title, v.tagged = c.T("files.tagged"), true
 			v.load = func() ([]files.Entry, error) {
 				es, _, err := br.Tagged()
 				return es, err
@@ -138,22 +140,27 @@ type fileView struct {
 	msgErr  bool
 }
 
-// sorts are the orders the list cycles through with o.
+// sorts are the orders the list cycles through with o; name says the
+// order in the caller's language.
 var sorts = []struct {
-	name string
+	name func(c *Call) string
 	cmp  func(a, b files.Entry) int
 }{
-	{"name", func(a, b files.Entry) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) }},
-	{"newest", func(a, b files.Entry) int { return b.Modified.Compare(a.Modified) }},
-	{"largest", func(a, b files.Entry) int { return cmp.Compare(b.Size, a.Size) }},
-	{"most downloaded", func(a, b files.Entry) int { return cmp.Compare(b.Downloads, a.Downloads) }},
+	{func(c *Call) string { return c.T("files.sort.name") },
+		func(a, b files.Entry) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) }},
+	{func(c *Call) string { return c.T("files.sort.newest") },
+		func(a, b files.Entry) int { return b.Modified.Compare(a.Modified) }},
+	{func(c *Call) string { return c.T("files.sort.largest") },
+		func(a, b files.Entry) int { return cmp.Compare(b.Size, a.Size) }},
+	{func(c *Call) string { return c.T("files.sort.downloads") },
+		func(a, b files.Entry) int { return cmp.Compare(b.Downloads, a.Downloads) }},
 }
 
 func (v *fileView) reload() {
 	es, err := v.load()
 	if err != nil {
 		v.c.Board.log.Error("files: list", "user", v.c.User.Handle, "err", err)
-		v.say(true, "Sorry, the list could not be read.")
+		v.say(true, v.c.T("files.read_failed"))
 	}
 	v.entries = es
 	if !v.tagged {
@@ -190,11 +197,15 @@ func (v *fileView) draw() {
 		for _, e := range v.entries {
 			total += e.Size
 		}
-		title += fmt.Sprintf(" (%s, %s)", count(len(v.entries), "file"), files.SizeString(total))
+		title = c.T("files.totals", "title", title, "files", c.N("files.count", len(v.entries)), "size", files.SizeString(total))
 	}
 	c.Say(1, c.Theme.Title, title)
 	nameW := min(28, max(12, sz.Cols/3))
-	c.Say(2, c.Theme.Label, "  "+ui.Pad("Name", nameW)+" "+ui.PadLeft("Size", 9)+"  "+ui.Pad("Date", 10)+" "+ui.PadLeft("DLs", 4)+"  Description")
+	// The columns are as wide as their values, or their headings when
+	// those are wider.
+	sizeH, dateH, dlsH := c.T("files.col.size"), c.T("files.col.date"), c.T("files.col.downloads")
+	sizeW, dateW, dlsW := max(9, ui.Width(sizeH)), max(10, ui.Width(dateH)), max(4, ui.Width(dlsH))
+	c.Say(2, c.Theme.Label, "  "+ui.Pad(c.T("files.col.name"), nameW)+" "+ui.PadLeft(sizeH, sizeW)+"  "+ui.Pad(dateH, dateW)+" "+ui.PadLeft(dlsH, dlsW)+"  "+c.T("files.col.description"))
 	b.Reset()
 	for i := range rows {
 		n := v.top + i
@@ -212,13 +223,13 @@ func (v *fileView) draw() {
 			style = "\x1b[0;30;46m"
 		}
 		desc, _, _ := strings.Cut(e.Description, "\n")
-		line := ui.Pad(e.Name, nameW) + " " + ui.PadLeft(files.SizeString(e.Size), 9) + "  " +
-			e.Modified.Format("2006-01-02") + " " + ui.PadLeft(fmt.Sprint(e.Downloads), 4) + "  " + desc
+		line := ui.Pad(e.Name, nameW) + " " + ui.PadLeft(files.SizeString(e.Size), sizeW) + "  " +
+			ui.Pad(e.Modified.Format("2006-01-02"), dateW) + " " + ui.PadLeft(fmt.Sprint(e.Downloads), dlsW) + "  " + desc
 		b.WriteString(c.Theme.Text + " " + mark + style + ui.Truncate(line, sz.Cols-3) + ui.Reset)
 	}
 	c.WriteString(b.String())
 	if len(v.entries) == 0 {
-		c.Say(3, c.Theme.Dim, "No files here.")
+		c.Say(3, c.Theme.Dim, c.T("files.empty"))
 	} else if e := v.entries[v.sel]; e.Description != "" {
 		first, _, _ := strings.Cut(e.Description, "\n")
 		c.Say(sz.Rows-2, c.Theme.Dim, first)
@@ -230,18 +241,19 @@ func (v *fileView) draw() {
 		}
 		c.Say(sz.Rows-1, style, v.msg)
 	}
-	help := []string{"arrows", "move", "space", "tag", "v", "view", "d", "download", "b", "batch"}
+	help := []string{"arrows", c.T("files.key.move"), "space", c.T("files.key.tag"), "v", c.T("files.key.view"),
+		"d", c.T("files.key.download"), "b", c.T("files.key.batch")}
 	if v.area != nil && v.br.MayUpload(*v.area) {
-		help = append(help, "u", "upload")
+		help = append(help, "u", c.T("files.key.upload"))
 	}
 	if !v.tagged {
-		help = append(help, "o", "sort")
+		help = append(help, "o", c.T("files.key.sort"))
 	}
 	if v.c.Sysop() {
 		if v.area != nil && v.area.Review {
-			help = append(help, "r", "release")
+			help = append(help, "r", c.T("files.key.release"))
 		}
-		help = append(help, "e", "describe", "x", "delete")
+		help = append(help, "e", c.T("files.key.describe"), "x", c.T("files.key.delete"))
 	}
 	help = append(help, "q", c.Theme.Strings.Back)
 	c.Say(sz.Rows, "", c.KeyHelp(help...))
@@ -279,7 +291,7 @@ func (v *fileView) run(ctx context.Context) error {
 		case k.Code == term.KeyRune && k.Rune == 'o' && !v.tagged:
 			v.sortBy = (v.sortBy + 1) % len(sorts)
 			v.reload()
-			v.say(false, "Sorted by "+sorts[v.sortBy].name+".")
+			v.say(false, v.c.T("files.sorted", "order", sorts[v.sortBy].name(v.c)))
 		case k.Code == term.KeyRune && k.Rune == 'u' && v.area != nil:
 			if err := v.upload(ctx); err != nil {
 				return err
@@ -324,21 +336,91 @@ func (v *fileView) tag() {
 	}
 	e.Tagged = !e.Tagged
 	if e.Tagged {
-		v.say(false, "Tagged "+e.Name+". Press b to download your tagged files.")
+		v.say(false, v.c.T("files.tag_done", "name", e.Name))
 	} else {
-		v.say(false, "Untagged "+e.Name+".")
+		v.say(false, v.c.T("files.untag_done", "name", e.Name))
 	}
 	v.sel = min(v.sel+1, len(v.entries)-1)
 }
 
-// fileReason is an error's text for the caller (files.Message), or a
-// plain apology, the error logged, for one not meant for callers.
+// fileReason is an error's text for the caller (files.Message, in the
+// caller's language where fileMessage knows it), or a plain apology, the
+// error logged, for one not meant for callers.
 func (c *Call) fileReason(err error) string {
 	if msg, ok := files.Message(err); ok {
+		if t := c.fileMessage(err, msg); t != "" {
+			return t
+		}
 		return msg
 	}
 	c.Board.log.Error("files", "user", c.User.Handle, "err", err)
-	return "Sorry, that failed."
+	return c.T("files.failed")
+}
+
+// fileMessage says the files service's refusals and the file area's
+// limits in the caller's language: msg is files.Message's English text
+// for err. It returns "" for an error it does not know, or whose text is
+// not the one expected (a detail it cannot take apart), so that the
+// caller reads the English rather than a wrong translation.
+func (c *Call) fileMessage(err error, msg string) string {
+	text := func(e error) string { return strings.TrimPrefix(e.Error(), "filearea: ") }
+	switch {
+	case msg == text(files.ErrAnonymous):
+		return c.T("files.error.anonymous")
+	case msg == text(files.ErrTooMany):
+		return c.T("files.error.too_many")
+	case msg == text(files.ErrBatch):
+		return c.T("files.error.batch")
+	case msg == text(files.ErrRatio):
+		return c.T("files.error.ratio")
+	case msg == text(files.ErrSysop):
+		return c.T("files.error.sysop")
+	case msg == text(files.ErrNoUpload):
+		return c.T("files.error.no_upload")
+	case msg == text(files.ErrNotFound):
+		return c.T("files.error.not_found")
+	case msg == text(files.ErrNoArea):
+		return c.T("files.error.no_area")
+	case msg == text(files.ErrTooManyRefused):
+		return c.T("files.error.too_many_refused")
+	case msg == text(access.ErrUnvalidated):
+		return c.T("files.error.unvalidated")
+	case msg == text(filearea.ErrTooLarge):
+		return c.T("files.error.too_large")
+	case msg == text(filearea.ErrQuota):
+		return c.T("files.error.quota")
+	case msg == text(filearea.ErrMaxFiles):
+		return c.T("files.error.max_files")
+	case msg == "that is not a text file": // files.Browser.View's
+		return c.T("files.error.not_text")
+	case errors.Is(err, files.ErrRatio):
+		if left, ok := strings.CutPrefix(msg, text(files.ErrRatio)+" ("); ok {
+			if left, ok := strings.CutSuffix(left, " left)"); ok {
+				return c.T("files.error.ratio_left", "left", left)
+			}
+		}
+	case errors.Is(err, files.ErrNotFound):
+		if name, ok := strings.CutSuffix(msg, ": "+text(files.ErrNotFound)); ok {
+			return c.T("files.error.not_found_name", "name", name)
+		}
+	case errors.Is(err, filearea.ErrTooLarge):
+		if size, ok := strings.CutPrefix(msg, text(filearea.ErrTooLarge)+" of "); ok {
+			return c.T("files.error.too_large_of", "size", size)
+		}
+	case errors.Is(err, filearea.ErrQuota):
+		if size, ok := strings.CutPrefix(msg, "upload exceeds your quota of "); ok {
+			return c.T("files.error.quota_of", "size", size)
+		}
+	case errors.Is(err, filearea.ErrMaxFiles):
+		if rest, ok := strings.CutPrefix(msg, "you may keep at most "); ok {
+			if num, folder, ok := strings.Cut(rest, " files in "); ok {
+				if n, err := strconv.Atoi(num); err == nil {
+					return c.N("files.error.max_files_in", n, "folder", folder)
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // view shows a text file, or an archive's description, a page at a time.
@@ -350,7 +432,7 @@ func (v *fileView) view(ctx context.Context) error {
 		return nil
 	}
 	if text == "" {
-		text = "(no description)"
+		text = v.c.T("files.no_description")
 	}
 	if e.Description != "" && !strings.Contains(text, e.Description) {
 		text = e.Description + "\n\n" + text
@@ -366,7 +448,7 @@ func (v *fileView) view(ctx context.Context) error {
 		c.Say(1, c.Theme.Title, e.Name+"  "+files.SizeString(e.Size)+"  "+e.Modified.Format("2006-01-02"))
 		list.Top, list.Left, list.Width, list.Height = 3, 2, sz.Cols-2, max(1, sz.Rows-4)
 		list.Draw(c.Session)
-		c.Say(sz.Rows, "", c.KeyHelp("arrows", "scroll", "q", c.Theme.Strings.Back))
+		c.Say(sz.Rows, "", c.KeyHelp("arrows", c.T("files.key.scroll"), "q", c.Theme.Strings.Back))
 	}
 	return browse(ctx, c, list, draw)
 }
@@ -374,7 +456,7 @@ func (v *fileView) view(ctx context.Context) error {
 func (v *fileView) describe(ctx context.Context) error {
 	e := &v.entries[v.sel]
 	first, _, _ := strings.Cut(e.Description, "\n")
-	text, err := v.c.Ask(ctx, 0, "Description: ", &ui.Field{Max: 200, Value: first}, v.draw)
+	text, err := v.c.Ask(ctx, 0, v.c.T("files.description_prompt")+" ", &ui.Field{Max: 200, Value: first}, v.draw)
 	if errors.Is(err, ui.ErrCancel) {
 		return nil
 	}
@@ -386,7 +468,7 @@ func (v *fileView) describe(ctx context.Context) error {
 		return nil
 	}
 	e.Description = strings.TrimSpace(text)
-	v.say(false, "Description saved.")
+	v.say(false, v.c.T("files.description_saved"))
 	return nil
 }
 
@@ -396,7 +478,7 @@ func (v *fileView) remove(ctx context.Context) error {
 		return err
 	}
 	v.draw()
-	ok, err := v.c.Confirm(ctx, v.c.Size().Rows-1, "Delete "+e.Name+" for good?")
+	ok, err := v.c.Confirm(ctx, v.c.Size().Rows-1, v.c.T("files.delete_ask", "name", e.Name))
 	if err != nil || !ok {
 		return err
 	}
@@ -406,7 +488,7 @@ func (v *fileView) remove(ctx context.Context) error {
 	}
 	v.c.Board.log.Info("files: deleted", "by", v.c.User.Handle, "path", e.Path)
 	v.reload()
-	v.say(false, "Deleted "+e.Name+".")
+	v.say(false, v.c.T("files.deleted", "name", e.Name))
 	return nil
 }
 
@@ -438,8 +520,8 @@ func (v *fileView) release(ctx context.Context) error {
 	layout := func() (int, int, int) {
 		c := v.c
 		c.Clear()
-		c.Say(1, c.Theme.Title, "Release "+e.Name+" into which area?")
-		c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", "release here", "q", c.Theme.Strings.Back))
+		c.Say(1, c.Theme.Title, c.T("files.release_ask", "name", e.Name))
+		c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", c.T("files.key.release_here"), "q", c.Theme.Strings.Back))
 		m.Rows = max(1, c.Size().Rows-4)
 		return 3, 3, c.Size().Cols - 4
 	}
@@ -452,7 +534,7 @@ func (v *fileView) release(ctx context.Context) error {
 		return err
 	}
 	first, _, _ := strings.Cut(e.Description, "\n")
-	desc, err := v.c.Ask(ctx, 0, "Description: ", &ui.Field{Max: 200, Value: first}, func() { layout() })
+	desc, err := v.c.Ask(ctx, 0, v.c.T("files.description_prompt")+" ", &ui.Field{Max: 200, Value: first}, func() { layout() })
 	if errors.Is(err, ui.ErrCancel) {
 		return nil
 	}
@@ -465,7 +547,7 @@ func (v *fileView) release(ctx context.Context) error {
 	}
 	v.c.Board.log.Info("files: released", "by", v.c.User.Handle, "path", e.Path, "area", targets[i].Name)
 	v.reload()
-	v.say(false, "Released "+e.Name+" into "+clean(targets[i].Name)+".")
+	v.say(false, v.c.T("files.released", "name", e.Name, "area", clean(targets[i].Name)))
 	return nil
 }
 
@@ -477,7 +559,7 @@ func (v *fileView) batch(ctx context.Context) error {
 		return nil
 	}
 	if len(tagged) == 0 {
-		v.say(true, "You have no tagged files: tag some with the space bar first.")
+		v.say(true, v.c.T("files.none_tagged"))
 		return nil
 	}
 	paths := make([]string, len(tagged))

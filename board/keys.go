@@ -22,16 +22,16 @@ func sshKeys(ctx context.Context, c *Call) error {
 	draw := func() {
 		top = c.Header("profile", 4)
 		sz := c.Size()
-		c.Say(top, c.Theme.Title, "Your ssh keys: log in with ssh as "+clean(c.User.Handle)+" and one of these, no password needed.")
+		c.Say(top, c.Theme.Title, c.T("keys.title", "handle", clean(c.User.Handle)))
 		for i, k := range keys {
 			line := fmt.Sprintf("%s%2d%s  %s %s%s %s", c.Theme.Key, i+1, c.Theme.Text, k.Key[:strings.IndexByte(k.Key+" ", ' ')],
 				c.Theme.Value, k.Fingerprint, c.Theme.Dim+clean(k.Comment))
 			c.Say(top+2+i, "", ui.Truncate(line, sz.Cols-2))
 		}
 		if len(keys) == 0 {
-			c.Say(top+2, c.Theme.Dim, "No keys yet.")
+			c.Say(top+2, c.Theme.Dim, c.T("keys.none"))
 		}
-		c.Say(top+3+max(len(keys), 1), "", c.KeyHelp("a", "add a key", "d", "delete one", "q", c.Theme.Strings.Back))
+		c.Say(top+3+max(len(keys), 1), "", c.KeyHelp("a", c.T("keys.add"), "d", c.T("keys.delete"), "q", c.Theme.Strings.Back))
 		if msg != "" {
 			c.Say(top+4+max(len(keys), 1), msgStyle, msg)
 		}
@@ -71,13 +71,13 @@ func sshKeys(ctx context.Context, c *Call) error {
 }
 
 func addKey(ctx context.Context, c *Call, row int, redraw func()) (string, string, error) {
-	label := c.Theme.Label + "Paste the key (one line from ~/.ssh/id_*.pub): " + ui.Reset
+	label := c.Theme.Label + c.T("keys.paste") + " " + ui.Reset
 	if c.Accessible() {
 		c.Line(label)
 	} else {
 		c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + label)
 	}
-	f := &ui.Field{Row: row + 1, Col: 2, Max: 2048, Style: c.Theme.Bar, Prompt: "Key: "} // to the window's edge
+	f := &ui.Field{Row: row + 1, Col: 2, Max: 2048, Style: c.Theme.Bar, Prompt: c.T("keys.key") + " "} // to the window's edge
 	f.Relayout = func() (int, int) {
 		redraw()
 		c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + label)
@@ -93,17 +93,17 @@ func addKey(ctx context.Context, c *Call, row int, redraw func()) (string, strin
 	k, err := c.Board.cfg.Accounts.AddKey(ctx, c.User.Handle, line)
 	switch {
 	case errors.Is(err, account.ErrKeyTaken):
-		return "That key is registered already.", c.Theme.Error, nil
+		return c.T("keys.taken"), c.Theme.Error, nil
 	case errors.Is(err, account.ErrInvalid):
-		return ruleMessage(err), c.Theme.Error, nil
+		return ruleMessageIn(c.Lang(), err), c.Theme.Error, nil
 	case err != nil:
 		return "", "", err
 	}
-	return "Added " + k.Fingerprint + ".", c.Theme.OK, nil
+	return c.T("keys.added", "fingerprint", k.Fingerprint), c.Theme.OK, nil
 }
 
 func deleteKey(ctx context.Context, c *Call, keys []store.PublicKey, row int, redraw func()) (string, string, error) {
-	v, err := c.Ask(ctx, row, "Delete key number: ", &ui.Field{Max: 3, Width: 4, Accept: isDigit}, redraw)
+	v, err := c.Ask(ctx, row, c.T("keys.delete_number")+" ", &ui.Field{Max: 3, Width: 4, Accept: isDigit}, redraw)
 	if err != nil {
 		return "", "", ignoreCancel(err)
 	}
@@ -114,5 +114,5 @@ func deleteKey(ctx context.Context, c *Call, keys []store.PublicKey, row int, re
 	if err := c.Board.cfg.Accounts.DeleteKey(ctx, c.User.Handle, keys[n-1].Fingerprint); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return "", "", err
 	}
-	return "Deleted " + keys[n-1].Fingerprint + ".", c.Theme.OK, nil
+	return c.T("keys.deleted", "fingerprint", keys[n-1].Fingerprint), c.Theme.OK, nil
 }

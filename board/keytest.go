@@ -3,11 +3,13 @@ package board
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
+	"github.com/x84bbs/x84/ui"
 )
 
 // keyHistory is how many keys the check remembers.
@@ -18,20 +20,21 @@ const keyHistory = 64
 // follows window resizes, and ends the session when q is pressed.
 func KeyTest() session.Handler {
 	return session.HandlerFunc(func(ctx context.Context, s *session.Session) error {
-		if err := runKeyTest(ctx, s, "q ends the session"); err != nil {
+		if err := runKeyTest(ctx, s, s.T("keytest.quit_session")); err != nil {
 			return err
 		}
-		s.WriteString("\x1b[0m\r\n\r\n Goodbye! Thanks for calling.\r\n")
+		s.WriteString("\x1b[0m\r\n\r\n " + s.T("keytest.goodbye") + "\r\n")
 		return nil
 	})
 }
 
 // keyTestScreen is the terminal check on the main menu.
 func keyTestScreen(ctx context.Context, c *Call) error {
-	return runKeyTest(ctx, c.Session, "q goes back to the menu")
+	return runKeyTest(ctx, c.Session, c.T("keytest.quit_menu"))
 }
 
-// runKeyTest runs the terminal check until q is pressed.
+// runKeyTest runs the terminal check until q is pressed; quit says what
+// q does, in the caller's language.
 func runKeyTest(ctx context.Context, s *session.Session, quit string) error {
 	s.SetActivity("terminal check")
 	if s.Accessible() {
@@ -91,19 +94,24 @@ func drawKeyTest(s *session.Session, last string, history []string, quit string)
 	sz := sn.Size
 	var b strings.Builder
 	b.WriteString("\x1b[0m\x1b[H\x1b[2J")
-	title := " x84 · terminal check "
+	title := " " + s.T("keytest.title") + " "
 	fmt.Fprintf(&b, "\x1b[%d;1H\x1b[1;37;44m%s\x1b[K\x1b[0m", rowTitle, clip(title, sz.Cols))
 	facts := []struct{ k, v string }{
-		{"Terminal type", sn.Term},
-		{"Window size", fmt.Sprintf("%d × %d", sz.Cols, sz.Rows)},
-		{"Encoding", string(sn.Encoding)},
-		{"Connected by", fmt.Sprintf("%s from %s, node %d", sn.Kind, sn.RemoteAddr, sn.Node)},
+		{s.T("keytest.terminal_type"), sn.Term},
+		{s.T("keytest.window_size"), fmt.Sprintf("%d × %d", sz.Cols, sz.Rows)},
+		{s.T("keytest.encoding"), string(sn.Encoding)},
+		{s.T("keytest.connected_by"), s.T("keytest.connection", "kind", string(sn.Kind), "addr", sn.RemoteAddr, "node", strconv.Itoa(sn.Node))},
+	}
+	// The labels' column fits the widest label (14 in English).
+	labelWidth := 14
+	for _, f := range facts {
+		labelWidth = max(labelWidth, ui.Width(f.k)+1)
 	}
 	for i, f := range facts {
-		line := fmt.Sprintf(" %-14s \x1b[1m%s\x1b[0m", f.k, f.v)
+		line := " " + ui.Pad(f.k, labelWidth) + " \x1b[1m" + f.v + "\x1b[0m"
 		fmt.Fprintf(&b, "\x1b[%d;1H%s", rowFacts+i, clipANSI(line, sz.Cols))
 	}
-	fmt.Fprintf(&b, "\x1b[%d;1H%s", rowHelp, clip(" Press any key to see its name; "+quit+".", sz.Cols))
+	fmt.Fprintf(&b, "\x1b[%d;1H%s", rowHelp, clip(" "+s.T("keytest.help", "quit", quit), sz.Cols))
 	s.WriteString(b.String())
 	drawKeyLines(s, last, history)
 }
@@ -113,9 +121,10 @@ func drawKeyLines(s *session.Session, last string, history []string) {
 	sz := s.Size()
 	var b strings.Builder
 	if last == "" {
-		last = "(none yet)"
+		last = s.T("keytest.none_yet")
 	}
-	fmt.Fprintf(&b, "\x1b[%d;1H\x1b[K %s", rowLastKey, clipANSI("Last key: \x1b[1;33m"+last+"\x1b[0m", sz.Cols-1))
+	label := s.T("keytest.last_key") + " "
+	fmt.Fprintf(&b, "\x1b[%d;1H\x1b[K %s", rowLastKey, clipANSI(label+"\x1b[1;33m"+last+"\x1b[0m", sz.Cols-1))
 	// The history fills the rows left, newest last, wrapped at the width.
 	width := max(sz.Cols-2, 10)
 	lines := wrapWords(strings.Join(history, " "), width)
@@ -129,7 +138,7 @@ func drawKeyLines(s *session.Session, last string, history []string) {
 			b.WriteString(" " + lines[i])
 		}
 	}
-	fmt.Fprintf(&b, "\x1b[%d;%dH", rowLastKey, min(sz.Cols, 12+utf8.RuneCountInString(last)))
+	fmt.Fprintf(&b, "\x1b[%d;%dH", rowLastKey, min(sz.Cols, 2+ui.Width(label)+utf8.RuneCountInString(last)))
 	s.WriteString(b.String())
 }
 

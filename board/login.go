@@ -159,7 +159,7 @@ func (b *Board) login(ctx context.Context, s *session.Session) (*store.User, err
 		l.failures++
 		b.log.Info("login failed", "node", s.Node(), "handle", clean(handle), "remote", addr.String(), "failures", l.failures)
 		if errors.Is(err, account.ErrBanned) {
-			Say(s, l.message, l.b.themeFor(l.s).Error, "Too many failed logins from your address; it is banned for a while.")
+			Say(s, l.message, l.b.themeFor(l.s).Error, l.s.T("login.banned"))
 			s.WriteString("\r\n")
 			return nil, err
 		}

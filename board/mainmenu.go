@@ -2,12 +2,12 @@ package board
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/markup"
 	"github.com/x84bbs/x84/menus"
 	"github.com/x84bbs/x84/ui"
@@ -35,16 +35,17 @@ func (b *Board) drawMenu(c *Call, menu *menus.Menu, artRows int) int {
 		c.Clear()
 	}
 	sz := c.Size()
-	opts := c.Markup(menu.Title, menu.Prompt)
+	title, prompt := c.menuText(menu.Name, "title", menu.Title), c.menuText(menu.Name, "prompt", menu.Prompt)
+	opts := c.Markup(title, prompt)
 	if menu.Greeting {
 		row = b.drawGreeting(c, row)
 	} else {
-		c.Say(row, c.Theme.Title, markup.Render(menu.Title, opts))
+		c.Say(row, c.Theme.Title, markup.Render(title, opts))
 		row++
 	}
-	if menu.Prompt != "" {
+	if prompt != "" {
 		// The prompt's own colours, if any, come after the dim default.
-		c.WriteString(ui.MoveTo(sz.Rows, 2) + c.Theme.Dim + ui.Truncate(markup.Render(menu.Prompt, opts), sz.Cols-2) + ui.Reset)
+		c.WriteString(ui.MoveTo(sz.Rows, 2) + c.Theme.Dim + ui.Truncate(markup.Render(prompt, opts), sz.Cols-2) + ui.Reset)
 	}
 	return row + 1
 }
@@ -52,33 +53,49 @@ func (b *Board) drawMenu(c *Call, menu *menus.Menu, artRows int) int {
 // drawGreeting writes the welcome and the caller's news at row and
 // returns the row after them.
 func (b *Board) drawGreeting(c *Call, row int) int {
-	greeting := fmt.Sprintf("%sWelcome, %s%s%s.", c.Theme.Text, c.Theme.Value, clean(c.User.Handle), c.Theme.Text)
-	if !c.Anonymous() {
-		if c.previousCall.IsZero() {
-			greeting += " This is your first call."
-		} else {
-			greeting += fmt.Sprintf(" This is your call number %s%d%s.", c.Theme.Value, c.User.Calls, c.Theme.Text)
-			greeting += " You last called " + lastCallText(c.previousCall, time.Now()) + "."
-		}
-	}
-	c.Say(row, "", greeting)
+	value := func(s string) string { return c.Theme.Value + s + c.Theme.Text }
+	c.Say(row, "", c.Theme.Text+c.greeting(value))
 	if c.newErr == nil && !c.Anonymous() {
-		c.Say(row+1, "", c.Theme.Text+"New for you: "+c.Theme.Value+count(c.newMessages, "message")+c.Theme.Text+
-			" and "+c.Theme.Value+count(c.newLetters, "letter")+c.Theme.Text+".")
+		c.Say(row+1, "", c.Theme.Text+c.news(value))
 		row++
 	}
 	return row + 1
 }
 
-func lastCallText(t, now time.Time) string {
-	switch a := ago(t, now); a {
-	case "never":
-		return a
-	case "now":
-		return "just now"
-	default:
-		return a + " ago"
+// greeting is the main menu's welcome: the caller's handle, and for an
+// account which call this is and when the last was, each value passed
+// through value (its colour).
+func (c *Call) greeting(value func(string) string) string {
+	greeting := c.T("menu.welcome", "handle", value(clean(c.User.Handle)))
+	if c.Anonymous() {
+		return greeting
 	}
+	if c.previousCall.IsZero() {
+		return greeting + " " + c.T("menu.first_call")
+	}
+	return greeting + " " + c.T("menu.call_number", "calls", value(strconv.Itoa(c.User.Calls)),
+		"when", c.lastCalled(c.previousCall, time.Now()))
+}
+
+// news is the caller's unread messages and letters, the counts passed
+// through value (their colour).
+func (c *Call) news(value func(string) string) string {
+	return c.T("menu.news", "messages", value(c.N("menu.messages", c.newMessages)),
+		"letters", value(c.N("menu.letters", c.newLetters)))
+}
+
+// lastCalled says when t was, seen at now, in the caller's language
+// ("3d ago", "just now", "never").
+func (c *Call) lastCalled(t, now time.Time) string { return lastCallIn(c.Lang(), t, now) }
+
+func lastCallIn(p *lang.Printer, t, now time.Time) string {
+	switch {
+	case t.IsZero():
+		return p.T("menu.last_call.never")
+	case now.Sub(t) < time.Minute:
+		return p.T("menu.last_call.now")
+	}
+	return p.T("menu.last_call.ago", "ago", agoIn(p, t, now))
 }
 
 // Markup returns how sysop text is written for the caller: the values of
@@ -97,7 +114,7 @@ func (c *Call) Markup(texts ...string) markup.Options {
 		markup.VarUser:     c.User.Handle,
 		markup.VarNode:     strconv.Itoa(c.Node()),
 		markup.VarBBS:      c.Board.cfg.Name,
-		markup.VarTimeLeft: "unlimited",
+		markup.VarTimeLeft: c.T("menu.time_left"),
 		markup.VarDate:     now.Format(markup.DateFormat),
 		markup.VarTime:     now.Format(markup.TimeFormat),
 		markup.VarCalls:    strconv.Itoa(c.User.Calls),

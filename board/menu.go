@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/x84bbs/x84/access"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/menus"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/ui"
@@ -91,7 +92,105 @@ const viewLife = 5 * time.Second
 // menuView is a menu as one audience sees it.
 type menuView struct {
 	entries []Entry
-	items   []ui.MenuItem
+	items   []ui.MenuItem // labels as written
+	// shown holds the items in each language the view was drawn in
+	// (see itemsFor), by printer.
+	mu    sync.Mutex
+	shown map[*lang.Printer][]ui.MenuItem
+}
+
+// maxShown bounds the languages a view keeps its items in.
+const maxShown = 16
+
+// itemsFor returns the view's items with their labels in the caller's
+// language (see menuText), made once per language and shared.
+func (v *menuView) itemsFor(c *Call, menu string) []ui.MenuItem {
+	p := c.Lang()
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if items, ok := v.shown[p]; ok {
+		return items
+	}
+	items, copied := v.items, false // as written, unless a label is translated
+	for i, it := range v.items {
+		label := c.menuText(menu, entryField(it.Key), it.Label)
+		if label == it.Label {
+			continue
+		}
+		if !copied {
+			items, copied = slices.Clone(v.items), true
+		}
+		items[i].Label = label
+	}
+	if len(v.shown) >= maxShown || v.shown == nil {
+		v.shown = map[*lang.Printer][]ui.MenuItem{}
+	}
+	v.shown[p] = items
+	return items
+}
+
+// Menu files are written in one language (the built-in ones in English).
+// A caller sees each of a file's texts in their own language when the
+// catalogs have it: menus.NAME.title, menus.NAME.prompt and
+// menus.NAME.entry.KEY (the entries a board adds in Go too, on the main
+// menu), else as written.
+
+// entryField is the field of an entry's label in a menu's messages:
+// "entry.w".
+func entryField(key rune) string { return "entry." + string(unicode.ToLower(key)) }
+
+// menuText returns a menu file's text — field "title", "prompt" or
+// entryField(key) of the menu called menu — in the caller's language.
+// The board's own translations are of its built-in menus' words: where
+// a sysop's file says something else, only a translation the sysop wrote
+// (in DATA/lang) replaces it.
+func (c *Call) menuText(menu, field, text string) string {
+	id := "menus." + menu + "." + field
+	p := c.Lang()
+	if p.Own(id) && c.Board.translatesOther(p, menu, field, text, id) {
+		return text
+	}
+	return p.Or(id, text)
+}
+
+// builtinLang is the board's own catalogs, without the sysop's.
+var builtinLang = sync.OnceValue(func() *lang.Catalog {
+	c, err := lang.Load(lang.Builtin(), "", "")
+	if err != nil {
+		panic("board: the built-in catalogs: " + err.Error()) // lang's TestBuiltin
+	}
+	return c
+})
+
+// translatesOther reports whether p's message id is the board's own
+// translation of a built-in menu's text that a sysop's file changed to
+// text.
+func (b *Board) translatesOther(p *lang.Printer, menu, field, text, id string) bool {
+	builtin := b.menus.Builtin(menu)
+	if builtin == nil {
+		return false // the sysop's own menu: the translations are theirs
+	}
+	if orig, ok := menuField(builtin, field); ok && orig == text {
+		return false
+	}
+	own := builtinLang().Printer(p.Tag())
+	return own.Tag() == p.Tag() && own.Own(id) && own.T(id) == p.T(id)
+}
+
+// menuField returns the text of a menu's field (see menuText).
+func menuField(m *menus.Menu, field string) (string, bool) {
+	switch field {
+	case "title":
+		return m.Title, true
+	case "prompt":
+		return m.Prompt, true
+	}
+	for _, e := range m.Entries {
+		if entryField(e.Key) == field {
+			return e.Label, true
+		}
+	}
+	return "", false
 }
 
 // Add puts an entry on the main menu, before its log off entry. Its key
@@ -339,7 +438,7 @@ func (b *Board) runMenu(ctx context.Context, c *Call, name string) error {
 	if c.menuDepth >= maxMenuDepth {
 		show := func() {
 			c.redrawMenu()
-			c.Say(c.Size().Rows, c.Theme.Error, "Those menus go too deep; go back first. Press a key.")
+			c.Say(c.Size().Rows, c.Theme.Error, c.T("menu.too_deep"))
 		}
 		show()
 		return c.AnyKey(ctx, show)
@@ -369,7 +468,7 @@ func (b *Board) runMenu(ctx context.Context, c *Call, name string) error {
 		if len(view.items) == 0 {
 			return c.emptyMenu(ctx, menu)
 		}
-		m.Items = view.items
+		m.Items = view.itemsFor(c, menu.Name)
 		m.Selected = min(selected, max(len(view.items)-1, 0))
 		// On a short window the art gives way, so that the menu never
 		// runs into the status line.
@@ -402,7 +501,10 @@ func (b *Board) runMenu(ctx context.Context, c *Call, name string) error {
 		e := view.entries[i]
 		// The menu was drawn for the account as it was: the sysop may
 		// have changed it since.
-		if ok, err := c.stillAllowed(ctx, e); !ok || err != nil {
+		// (It names the entry as the caller saw it.)
+		shown := e
+		shown.Label = m.Items[i].Label
+		if ok, err := c.stillAllowed(ctx, shown); !ok || err != nil {
 			if err != nil {
 				return err
 			}
@@ -432,13 +534,13 @@ func (b *Board) runMenu(ctx context.Context, c *Call, name string) error {
 // back, or off the board from the main menu, which has no way back.
 func (c *Call) emptyMenu(ctx context.Context, menu *menus.Menu) error {
 	c.Board.log.Error("menus: a menu has no entry for a caller", "menu", menu.Name, "user", c.User.Handle)
-	then := "Press a key to go back."
+	then := c.T("menu.empty_back")
 	if c.menuDepth == 1 {
-		then = "Press a key to log off."
+		then = c.T("menu.empty_logoff")
 	}
 	show := func() {
 		c.Clear()
-		c.Say(2, c.Theme.Error, "Nothing on this menu is open to you; the sysop has been told.")
+		c.Say(2, c.Theme.Error, c.T("menu.empty"))
 		c.Say(4, c.Theme.Text, then)
 	}
 	show()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/x84bbs/x84/access"
@@ -32,11 +33,13 @@ type place struct {
 func messageAreas(ctx context.Context, c *Call) error {
 	b := c.Board
 	if c.Anonymous() {
-		return notForAnonymous(ctx, c, "Log in with an account to read and write messages.")
+		return notForAnonymous(ctx, c, c.T("messages.anonymous"))
 	}
 	msg := ""
 	for {
 		c.SetActivity("message areas")
+		// The mailbox's title stays English (who's online's activity);
+		// placeTitle says it in the caller's language.
 		places := []place{{area: mailArea, title: "Your mail"}}
 		for _, a := range c.reading.Areas() { // those open to the caller
 			places = append(places, place{area: a, title: a})
@@ -46,7 +49,7 @@ func messageAreas(ctx context.Context, c *Call) error {
 			items[i].Key = rune('1' + i - 1)
 		}
 		items[0].Key = 'm'
-		items = append(items, ui.MenuItem{Key: 'w', Label: "Write a letter"})
+		items = append(items, ui.MenuItem{Key: 'w', Label: c.T("messages.write_letter")})
 		// recount labels each place with its messages and new ones.
 		recount := func() error {
 			for i, p := range places {
@@ -54,9 +57,11 @@ func messageAreas(ctx context.Context, c *Call) error {
 				if err != nil {
 					return err
 				}
-				items[i].Label = fmt.Sprintf("%-14s %4d, %d new", ui.Truncate(p.title, 14), total, unread)
+				title := placeTitle(c, p)
+				items[i].Label = c.T("messages.area_row", "title", fmt.Sprintf("%-14s", ui.Truncate(title, 14)),
+					"total", fmt.Sprintf("%4d", total), "new", strconv.Itoa(unread))
 				if c.Accessible() {
-					items[i].Label = fmt.Sprintf("%s: %s, %d new", p.title, count(total, "message"), unread)
+					items[i].Label = c.N("messages.area_row_plain", total, "title", title, "new", strconv.Itoa(unread))
 				}
 			}
 			return nil
@@ -80,8 +85,8 @@ func messageAreas(ctx context.Context, c *Call) error {
 		}
 		layout := func() (int, int, int) {
 			c.Clear()
-			c.Say(1, c.Theme.Title, "Messages on "+clean(b.cfg.Name))
-			c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", "open", "q", c.Theme.Strings.Back))
+			c.Say(1, c.Theme.Title, c.T("messages.title", "board", clean(b.cfg.Name)))
+			c.Say(c.Size().Rows, "", c.KeyHelp("arrows", c.Theme.Strings.Choose, "Enter", c.T("messages.key_open"), "q", c.Theme.Strings.Back))
 			if msg != "" {
 				c.Say(c.Size().Rows-1, c.Theme.Error, msg)
 			}
@@ -117,6 +122,15 @@ func messageAreas(ctx context.Context, c *Call) error {
 			return err
 		}
 	}
+}
+
+// placeTitle is a place's title in the caller's language (the mailbox's
+// place.title stays English: it is also who's online's activity).
+func placeTitle(c *Call, p place) string {
+	if p.area == mailArea {
+		return c.T("messages.your_mail")
+	}
+	return p.title
 }
 
 // notForAnonymous explains why a screen is closed to visitors.
@@ -175,7 +189,7 @@ func messageList(ctx context.Context, c *Call, p place) error {
 	draw := func() {
 		sz := c.Size()
 		c.WriteString(ui.ClearScreen)
-		c.Say(1, c.Theme.Title, p.title+": "+count(len(msgs), "message"))
+		c.Say(1, c.Theme.Title, c.N("messages.list_title", len(msgs), "title", placeTitle(c, p)))
 		height := max(sz.Rows-4, 1)
 		if cursor < offset {
 			offset = cursor
@@ -193,9 +207,9 @@ func messageList(ctx context.Context, c *Call, p place) error {
 			c.WriteString(listRow(c.Theme, msgs[n], depths[n], reading.Unread(p.area, msgs[n].ID), n == cursor, sz.Cols))
 		}
 		if len(msgs) == 0 {
-			c.Say(3, c.Theme.Dim, "No messages yet.")
+			c.Say(3, c.Theme.Dim, c.T("messages.none"))
 		}
-		c.Say(sz.Rows, "", c.KeyHelp("Enter", "read", "u", "next unread", "n", "new", "q", c.Theme.Strings.Back))
+		c.Say(sz.Rows, "", c.KeyHelp("Enter", c.T("messages.key_read"), "u", c.T("messages.key_next_unread"), "n", c.T("messages.key_new"), "q", c.Theme.Strings.Back))
 		if msg != "" {
 			c.Say(sz.Rows-1, c.Theme.Error, msg)
 		}
@@ -240,7 +254,7 @@ func messageList(ctx context.Context, c *Call, p place) error {
 		case k.Code == term.KeyRune && k.Rune == 'u':
 			i := slices.IndexFunc(msgs, func(m store.Message) bool { return reading.Unread(p.area, m.ID) })
 			if i < 0 {
-				msg = "No unread messages here."
+				msg = c.T("messages.no_unread")
 				break
 			}
 			if cursor, err = readMessages(ctx, c, p, msgs, i); err != nil {
@@ -299,18 +313,25 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 			}
 			sz := c.Size()
 			c.WriteString(ui.ClearScreen)
-			head := [][2]string{{"From", clean(m.From)}, {"Date", m.Created.Local().Format("Mon Jan 02 2006 15:04")}}
+			labels := headerLabels(c)
+			head := [][2]string{{labels[0], clean(m.From)}, {labels[1], m.Created.Local().Format("Mon Jan 02 2006 15:04")}}
 			if m.To != "" {
-				head = append(head, [2]string{"To", clean(m.To)})
+				head = append(head, [2]string{labels[2], clean(m.To)})
 			} else {
-				head = append(head, [2]string{"Area", clean(m.Area)})
+				head = append(head, [2]string{labels[3], clean(m.Area)})
 			}
 			if m.Parent != 0 {
-				head = append(head, [2]string{"Reply to", fmt.Sprintf("#%d", m.Parent)})
+				head = append(head, [2]string{labels[4], fmt.Sprintf("#%d", m.Parent)})
 			}
-			head = append(head, [2]string{"Subject", clean(m.Subject)})
+			head = append(head, [2]string{labels[5], clean(m.Subject)})
+			// The labels' column is as wide as the longest label, and one more.
+			labelW := 0
+			for _, l := range labels {
+				labelW = max(labelW, ui.Width(l))
+			}
+			labelW++
 			for j, h := range head {
-				c.WriteString(ui.MoveTo(1+j, 2) + c.Theme.Label + ui.Pad(h[0], 9) + c.Theme.Value + ui.Truncate(h[1], sz.Cols-12) + ui.Reset)
+				c.WriteString(ui.MoveTo(1+j, 2) + c.Theme.Label + ui.Pad(h[0], labelW) + c.Theme.Value + ui.Truncate(h[1], sz.Cols-3-labelW) + ui.Reset)
 			}
 			c.WriteString(ui.MoveTo(1, max(sz.Cols-10, 1)) + c.Theme.Dim + fmt.Sprintf("#%d", m.ID) + ui.Reset)
 			top := len(head) + 2
@@ -330,13 +351,9 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 			}
 			more := ""
 			if scroll+height < len(body) {
-				more = "  (more: PgDn)"
+				more = "  " + c.T("messages.more")
 			}
-			keys := []string{"n", "next", "p", "previous", "r", "reply", "q", "list"}
-			if reading.MayDelete(m) {
-				keys = append(keys[:6], "d", "delete", "q", "list")
-			}
-			c.Say(sz.Rows, "", c.KeyHelp(keys...)+c.Theme.Dim+more)
+			c.Say(sz.Rows, "", c.KeyHelp(readerKeys(c, reading.MayDelete(m))...)+c.Theme.Dim+more)
 			if msg != "" {
 				c.Say(sz.Rows, msgStyle, msg)
 				msg = ""
@@ -366,13 +383,13 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 					i++
 					break next
 				}
-				msg, msgStyle = "That was the last one.", c.Theme.Dim
+				msg, msgStyle = c.T("messages.last"), c.Theme.Dim
 			case k.Code == term.KeyLeft || k.Code == term.KeyRune && k.Rune == 'p':
 				if i > 0 {
 					i--
 					break next
 				}
-				msg, msgStyle = "That was the first one.", c.Theme.Dim
+				msg, msgStyle = c.T("messages.first"), c.Theme.Dim
 			case k.Code == term.KeyRune && k.Rune == 'r':
 				d := draft{area: m.Area, parent: &m}
 				if m.Area == "" {
@@ -383,10 +400,10 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 				}
 				msgStyle = c.Theme.Error
 				if msg == "" {
-					msg, msgStyle = "Your reply is posted.", c.Theme.OK
+					msg, msgStyle = c.T("messages.reply_posted"), c.Theme.OK
 				}
 			case k.Code == term.KeyRune && k.Rune == 'd' && reading.MayDelete(m):
-				sure, err := c.Confirm(ctx, c.Size().Rows, fmt.Sprintf("Delete message #%d?", m.ID))
+				sure, err := c.Confirm(ctx, c.Size().Rows, c.T("messages.delete_confirm", "id", strconv.FormatInt(m.ID, 10)))
 				if err != nil {
 					return i, err
 				}
@@ -394,13 +411,30 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 					return i, reading.Delete(ctx, m)
 				}
 			case c.Accessible(): // the keys again, rather than silence
-				msg, msgStyle = noSuchKey(k), ""
+				msg, msgStyle = c.noSuchKey(k), ""
 			default:
 				continue
 			}
 			draw()
 		}
 	}
+}
+
+// headerLabels are the labels of a message's header in the reader:
+// from, date, to, area, reply to, subject.
+func headerLabels(c *Call) [6]string {
+	return [6]string{c.T("messages.label_from"), c.T("messages.label_date"), c.T("messages.label_to"),
+		c.T("messages.label_area"), c.T("messages.label_reply_to"), c.T("messages.label_subject")}
+}
+
+// readerKeys are the reader's keys and their meanings, d among them when
+// the caller may delete the message.
+func readerKeys(c *Call, mayDelete bool) []string {
+	keys := []string{"n", c.T("messages.key_next"), "p", c.T("messages.key_previous"), "r", c.T("messages.key_reply")}
+	if mayDelete {
+		keys = append(keys, "d", c.T("messages.key_delete"))
+	}
+	return append(keys, "q", c.T("messages.key_list"))
 }
 
 // draft is a message about to be written.
@@ -421,9 +455,9 @@ func compose(ctx context.Context, c *Call, d draft) (string, error) {
 	c.SetActivity("writing a message")
 	sz := c.Size()
 	c.Clear()
-	c.Say(1, c.Theme.Title, "New message")
+	c.Say(1, c.Theme.Title, c.T("messages.new_title"))
 	if d.area == mailArea && d.to == "" {
-		u, m, err := askHandle(ctx, c, 3, "To: ", c.Clear)
+		u, m, err := askHandle(ctx, c, 3, c.T("messages.to_prompt"), c.Clear)
 		if errors.Is(err, ui.ErrCancel) {
 			return "", nil
 		}
@@ -439,11 +473,13 @@ func compose(ctx context.Context, c *Call, d draft) (string, error) {
 			subject = "Re: " + subject
 		}
 	}
+	label := c.T("messages.subject_prompt")
+	col := 2 + ui.Width(label)
 	if !c.Accessible() {
-		c.WriteString(ui.MoveTo(4, 2) + ui.ClearEOL + c.Theme.Label + "Subject: " + ui.Reset)
+		c.WriteString(ui.MoveTo(4, 2) + ui.ClearEOL + c.Theme.Label + label + ui.Reset)
 	}
-	f := &ui.Field{Row: 4, Col: 11, Max: community.SubjectMax, Width: min(community.SubjectMax, sz.Cols-12), Value: ui.Truncate(subject, community.SubjectMax), Style: c.Theme.Bar,
-		Prompt: "Subject: "}
+	f := &ui.Field{Row: 4, Col: col, Max: community.SubjectMax, Width: min(community.SubjectMax, sz.Cols-col-1), Value: ui.Truncate(subject, community.SubjectMax), Style: c.Theme.Bar,
+		Prompt: label}
 	subject, err := f.Read(ctx, c.Session)
 	if errors.Is(err, ui.ErrCancel) {
 		return "", nil
@@ -452,37 +488,37 @@ func compose(ctx context.Context, c *Call, d draft) (string, error) {
 		return "", err
 	}
 	if strings.TrimSpace(subject) == "" {
-		return "A message needs a subject.", nil
+		return c.T("messages.need_subject"), nil
 	}
 	start := ""
 	if d.parent != nil {
-		start = ui.Quote(d.parent.From, d.parent.Body, d.parent.Created.Local(), sz.Cols-1) + "\n"
+		start = ui.QuoteIn(c.Lang(), d.parent.From, d.parent.Body, d.parent.Created.Local(), sz.Cols-1) + "\n"
 	}
 	title := subject
 	if d.to != "" {
-		title = "To " + d.to + ": " + subject
+		title = c.T("messages.editor_title", "to", d.to, "subject", subject)
 	}
 	ed := &ui.Editor{Text: start, Title: ui.Truncate(title, sz.Cols/2)}
 	body, err := ed.Run(ctx, c.Session)
 	if errors.Is(err, ui.ErrCancel) {
-		return "Nothing was posted.", nil
+		return c.T("messages.not_posted"), nil
 	}
 	if err != nil {
 		return "", err
 	}
 	if strings.TrimRight(term.SanitizeText(body), " \n") == strings.TrimRight(start, " \n") {
-		return "An empty message was not posted.", nil
+		return c.T("messages.empty"), nil
 	}
 	_, err = c.reading.Post(ctx, community.Draft{Area: d.area, To: d.to, Subject: subject, Body: body, Parent: d.parent})
 	switch {
 	case errors.Is(err, community.ErrNoSubject):
-		return "A message needs a subject.", nil
+		return c.T("messages.need_subject"), nil
 	case errors.Is(err, community.ErrEmpty):
-		return "An empty message was not posted.", nil
+		return c.T("messages.empty"), nil
 	case errors.Is(err, community.ErrNoRecipient):
-		return "That user or message no longer exists.", nil
+		return c.T("messages.no_recipient"), nil
 	case errors.Is(err, community.ErrTooLong):
-		return "That message is too long to post.", nil
+		return c.T("messages.too_long"), nil
 	case errors.Is(err, access.ErrUnvalidated):
 		return err.Error(), nil
 	}

@@ -2,7 +2,7 @@ package board
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/x84bbs/x84/community"
@@ -37,9 +37,9 @@ func (c *Call) showEach(ctx context.Context, notices []events.Event) error {
 				err = c.answerPage(ctx, d)
 			}
 		case events.Broadcast:
-			_, err = c.Box(ctx, "Broadcast from the sysop:", clean(d.Text), false)
+			_, err = c.Box(ctx, c.T("notices.broadcast_title"), clean(d.Text), false)
 		case events.Mail:
-			_, err = c.Box(ctx, "You have mail.", "A new letter from "+clean(d.From)+": "+clean(d.Subject), false)
+			_, err = c.Box(ctx, c.T("notices.mail_title"), c.T("notices.mail_text", "from", clean(d.From), "subject", clean(d.Subject)), false)
 		}
 		if err != nil {
 			return err
@@ -53,15 +53,15 @@ func (c *Call) showEach(ctx context.Context, notices []events.Event) error {
 // leaving the caller alone in a room; a refusal is told in the room.
 func (c *Call) answerPage(ctx context.Context, p events.Page) error {
 	pages := c.Board.cfg.Community.Pages
-	who := fmt.Sprintf("%s (node %d)", clean(p.From), p.FromNode)
+	who := []string{"handle", clean(p.From), "node", strconv.Itoa(p.FromNode)}
 	gone := func() error {
-		_, err := c.Box(ctx, who+" paged you,", "but has stopped waiting.", false)
+		_, err := c.Box(ctx, c.T("notices.page_gone_title", who...), c.T("notices.page_gone_text"), false)
 		return err
 	}
 	if !pages.Waiting(p) {
 		return gone()
 	}
-	ok, err := c.Box(ctx, who+" is paging you.", "Join a private chat?", true)
+	ok, err := c.Box(ctx, c.T("notices.page_title", who...), c.T("notices.page_question"), true)
 	switch {
 	case err != nil:
 		return err
@@ -71,7 +71,7 @@ func (c *Call) answerPage(ctx context.Context, p events.Page) error {
 		pages.Decline(p, c.User.Handle)
 		return nil
 	}
-	return c.RunChat(ctx, pages.Answer(p, c.User.Handle), "a private chat with "+clean(p.From))
+	return c.RunChat(ctx, pages.Answer(p, c.User.Handle), c.T("chat.private_title", "handle", clean(p.From)))
 }
 
 // Box draws a message box in the middle of the screen, in the call's

@@ -45,9 +45,9 @@ func oneliners(ctx context.Context, c *Call) error {
 		list.Draw(c.Session)
 		prompt = sz.Rows
 		if status != "" {
-			c.Say(prompt, c.Theme.Error, status+" "+c.KeyHelp("Enter", "ok"))
+			c.Say(prompt, c.Theme.Error, status+" "+c.KeyHelp("Enter", c.T("oneliners.key_ok")))
 		} else {
-			c.Say(prompt, "", c.KeyHelp("a", "add a one-liner", "q", c.Theme.Strings.Back))
+			c.Say(prompt, "", c.KeyHelp("a", c.T("oneliners.key_add"), "q", c.Theme.Strings.Back))
 		}
 	}
 	if err := load(); err != nil {
@@ -130,23 +130,25 @@ func addOneliner(ctx context.Context, c *Call, row int, redraw func() int) (stri
 	var wait *community.WaitError
 	switch err := oneliners.Wait(ctx, c.User); {
 	case errors.Is(err, community.ErrAnonymous):
-		return "Log in with an account to post one-liners.", nil
+		return c.T("oneliners.anonymous"), nil
 	case errors.As(err, &wait):
-		return wait.Error(), nil
+		return onelinerWaitText(c, wait.Wait), nil
 	case err != nil:
 		return "", err
 	}
 	c.SetActivity("writing a one-liner")
 	defer c.SetActivity("reading one-liners")
-	label := c.Theme.Label + "Say: " + ui.Reset
+	say := c.T("oneliners.say_prompt")
+	col := 2 + ui.Width(say)
+	label := c.Theme.Label + say + ui.Reset
 	if !c.Accessible() {
 		c.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + label)
 	}
-	f := &ui.Field{Row: row, Col: 7, Max: oneliners.MaxLength(), Style: c.Theme.Bar, Prompt: "Say: "} // narrower in a narrow window
+	f := &ui.Field{Row: row, Col: col, Max: oneliners.MaxLength(), Style: c.Theme.Bar, Prompt: say} // narrower in a narrow window
 	f.Relayout = func() (int, int) {
 		r := redraw()
 		c.WriteString(ui.MoveTo(r, 2) + ui.ClearEOL + label)
-		return r, 7
+		return r, col
 	}
 	text, err := f.Read(ctx, c.Session)
 	if errors.Is(err, ui.ErrCancel) {
@@ -160,7 +162,20 @@ func addOneliner(ctx context.Context, c *Call, row int, redraw func() int) (stri
 	case errors.Is(err, community.ErrEmpty):
 		return "", nil
 	case errors.As(err, &wait):
-		return wait.Error(), nil
+		return onelinerWaitText(c, wait.Wait), nil
 	}
 	return "", err
+}
+
+// onelinerWaitText is a community.WaitError in the caller's language:
+// how long is left to wait, rounded up as community.WaitText rounds it.
+func onelinerWaitText(c *Call, d time.Duration) string {
+	switch s := int((d + time.Second - 1) / time.Second); {
+	case s <= 90:
+		return c.N("oneliners.wait_seconds", s)
+	case s <= 90*60:
+		return c.N("oneliners.wait_minutes", (s+59)/60)
+	default:
+		return c.N("oneliners.wait_hours", (s+3599)/3600)
+	}
 }

@@ -3,11 +3,11 @@ package board
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"unicode"
 
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
@@ -32,7 +32,7 @@ import (
 // little of its own:
 //
 //   - Call.Header writes a blank line and the screen's title instead of
-//     its art (plainTitles); Call.Clear writes a blank line.
+//     its art (plainTitle); Call.Clear writes a blank line.
 //   - Call.Say, Call.Line and Call.Lines write a line (its colour and
 //     every other control sequence removed); Say's row means nothing.
 //   - Call.KeyHelp says the keys in words ("Keys: a, add; q, back."),
@@ -160,20 +160,27 @@ func clearScreen(s *session.Session) {
 	s.WriteString(ui.ClearScreen)
 }
 
-// plainTitles are what accessible mode says instead of a screen's header
+// plainTitle is what accessible mode says instead of a screen's header
 // art, by the art's name; a name not here (a menu's art, whose title
 // follows) says nothing.
-var plainTitles = map[string]string{
-	"who":         "Who's online",
-	"oneliners":   "One-liners",
-	"lastcallers": "Last callers",
-	"profile":     "Your profile",
+func plainTitle(s *session.Session, name string) string {
+	switch name {
+	case "who":
+		return s.T("plain.title_who")
+	case "oneliners":
+		return s.T("plain.title_oneliners")
+	case "lastcallers":
+		return s.T("plain.title_lastcallers")
+	case "profile":
+		return s.T("plain.title_profile")
+	}
+	return ""
 }
 
 // plainHeader is Header in accessible mode: a blank line and the
 // screen's title, or the board's name at the login screen.
 func (b *Board) plainHeader(s *session.Session, name string) int {
-	title := plainTitles[name]
+	title := plainTitle(s, name)
 	if name == "login" {
 		title = b.cfg.Name
 	}
@@ -185,9 +192,9 @@ func (b *Board) plainHeader(s *session.Session, name string) int {
 }
 
 // plainKeyHelp is KeyHelp in accessible mode: "Keys: a, add; q, back."
-// A lightbar's hints (arrows, and Enter for the entry under the bar) are
-// left out: the plain list says how to choose.
-func plainKeyHelp(pairs ...string) string {
+// in the language of p. A lightbar's hints (arrows, and Enter for the
+// entry under the bar) are left out: the plain list says how to choose.
+func plainKeyHelp(p *lang.Printer, pairs ...string) string {
 	lightbar := false
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if pairs[i] == "arrows" {
@@ -204,7 +211,7 @@ func plainKeyHelp(pairs ...string) string {
 	if len(said) == 0 {
 		return ""
 	}
-	return "Keys: " + strings.Join(said, "; ") + "."
+	return p.T("plain.keys", "keys", strings.Join(said, "; "))
 }
 
 // plainAnswerMax bounds the answers typed at accessible mode's questions
@@ -256,7 +263,7 @@ func (c *Call) plainKey(ctx context.Context, redraw func()) (term.Key, error) {
 			}
 			redraw()
 		}
-		v, err := c.readLine(ctx, "Your choice: ", plainAnswerMax)
+		v, err := c.readLine(ctx, c.T("plain.your_choice")+" ", plainAnswerMax)
 		switch {
 		case errors.Is(err, ui.ErrCancel):
 			return term.Key{Code: term.KeyEscape}, nil
@@ -271,28 +278,41 @@ func (c *Call) plainKey(ctx context.Context, redraw func()) (term.Key, error) {
 			// other key here.
 			return term.Key{Code: term.KeyRune, Rune: unicode.ToLower(r[0])}, nil
 		}
-		c.Line("Type one letter or digit, then Enter.")
+		c.Line(c.T("plain.one_letter"))
 	}
 }
 
 // plainAnyKey is AnyKey in accessible mode: "Press Enter to go on."
 func (c *Call) plainAnyKey(ctx context.Context) error {
-	_, err := c.readLine(ctx, "Press Enter to go on. ", plainAnswerMax)
+	_, err := c.readLine(ctx, c.T("plain.enter_goes_on")+" ", plainAnswerMax)
 	return ignoreCancel(err)
 }
 
 // plainConfirm is confirm in accessible mode: the question and "(y or
-// n)" on a line, answered with a line; y or yes says yes.
+// n)" on a line, answered with a line; y or yes says yes, and so do the
+// caller's language's (see isYes).
 func plainConfirm(ctx context.Context, s *session.Session, question string) (bool, error) {
-	v, err := (&ui.Field{Prompt: question + " (y or n): ", Max: plainAnswerMax}).Read(ctx, s)
+	v, err := (&ui.Field{Prompt: s.T("plain.confirm", "question", question) + " ", Max: plainAnswerMax}).Read(ctx, s)
 	if errors.Is(err, ui.ErrCancel) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	v = strings.ToLower(strings.TrimSpace(v))
-	return v == "y" || v == "yes", nil
+	return isYes(s, v), nil
+}
+
+// isYes reports whether a line typed answers yes: y or yes, or the
+// caller's language's yes key or word (common.yes_key, common.yes_word:
+// j or ja in German), in any case.
+func isYes(s *session.Session, v string) bool {
+	v = strings.TrimSpace(v)
+	for _, yes := range []string{"y", "yes", s.T("common.yes_key"), s.T("common.yes_word")} {
+		if strings.EqualFold(v, yes) {
+			return true
+		}
+	}
+	return false
 }
 
 // pageLines writes lines a screenful at a time, asking "More?" after
@@ -305,7 +325,7 @@ func (c *Call) pageLines(ctx context.Context, lines []string) (bool, error) {
 		if i > 0 && i%per == 0 {
 			c.WriteString(b.String())
 			b.Reset()
-			v, err := c.readLine(ctx, fmt.Sprintf("More? %d lines left. Enter goes on, q stops: ", len(lines)-i), plainAnswerMax)
+			v, err := c.readLine(ctx, c.N("plain.more", len(lines)-i)+" ", plainAnswerMax)
 			if errors.Is(err, ui.ErrCancel) || err == nil && strings.EqualFold(v, "q") {
 				return false, nil
 			}
@@ -341,9 +361,9 @@ func (c *Call) plainBox(ctx context.Context, title, text string, ask bool) (bool
 	}()
 	c.WriteString("\r\n") // no bell: a control character, which braille may not render
 	c.Lines(title, text)
-	question := "Press Enter to go on. "
+	question := c.T("plain.enter_goes_on") + " "
 	if ask {
-		question = "Yes or no? (y or n): "
+		question = c.T("plain.yes_or_no") + " "
 	}
 	f := &ui.Field{Prompt: question, Max: plainAnswerMax}
 	f.OnEvent = func(ev events.Event) {
@@ -358,6 +378,5 @@ func (c *Call) plainBox(ctx context.Context, title, text string, ask bool) (bool
 	if err != nil {
 		return false, err
 	}
-	v = strings.ToLower(strings.TrimSpace(v))
-	return ask && (v == "y" || v == "yes"), nil
+	return ask && isYes(c.Session, v), nil
 }

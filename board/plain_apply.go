@@ -15,7 +15,7 @@ func (f *applyForm) drawPlain() {
 	}
 	f.introduced = true
 	f.b.plainHeader(f.s, "newuser")
-	writeLine(f.s, "Apply for an account on "+clean(f.b.cfg.Name)+". Esc cancels.")
+	writeLine(f.s, f.s.T("apply.intro", "board", clean(f.b.cfg.Name)))
 	if f.msg != "" {
 		writeLine(f.s, f.msg)
 	}
@@ -24,14 +24,14 @@ func (f *applyForm) drawPlain() {
 // plainPrompt is a field's question in accessible mode: its label, and
 // what the full screen says beside it.
 func (f *applyForm) plainPrompt(field int) string {
-	p := applyLabels[field]
+	p := f.label(field)
 	switch {
 	case field == fSetup:
-		p += " (only the sysop has it; Enter to skip)"
+		p += " " + f.s.T("apply.setup_note")
 	case field == fAgain:
-		p = "Password again"
+		p = f.s.T("apply.label.again_plain")
 	case field >= fRealName:
-		p += " (optional)"
+		p += " " + f.s.T("apply.optional")
 	}
 	return p + ": "
 }

@@ -18,8 +18,8 @@ import (
 // group, comments) when it has one.
 func (c *Call) showArtPlain(ctx context.Context, a *art.Art) error {
 	c.WriteString("\r\n")
-	c.Line("Art: " + clean(a.Title()) + ". The picture is skipped on plain text screens.")
-	lines := artFactsPlain(a)
+	c.Line(c.T("art.plain_skipped", "title", clean(a.Title())))
+	lines := artFactsPlain(c, a)
 	if len(lines) > 0 {
 		if _, err := c.pageLines(ctx, lines); err != nil {
 			return err
@@ -29,9 +29,9 @@ func (c *Call) showArtPlain(ctx context.Context, a *art.Art) error {
 }
 
 // artFactsPlain are what a piece's SAUCE record says, as lines.
-func artFactsPlain(a *art.Art) []string {
+func artFactsPlain(c *Call, a *art.Art) []string {
 	var lines []string
-	for _, f := range a.Facts() {
+	for _, f := range artFacts(c, a) {
 		lines = append(lines, f.Label+": "+clean(f.Value)+".")
 	}
 	if s := a.SAUCE; s != nil {
@@ -52,12 +52,12 @@ func galleryPlain(ctx context.Context, c *Call) error {
 	names := lib.Gallery()
 	c.WriteString("\r\n")
 	if len(names) == 0 {
-		c.Line("Art gallery: the gallery is empty.")
+		c.Line(c.T("art.plain_empty"))
 		return c.AnyKey(ctx, func() {})
 	}
 	list := func() error {
-		c.Line("Art gallery: " + count(len(names), "piece") + ".")
-		c.Line("Plain text screens skip the pictures and read what their records say.")
+		c.Line(c.N("art.plain_count", len(names)))
+		c.Line(c.T("art.plain_note"))
 		lines := make([]string, len(names))
 		for i, n := range names {
 			p, err := lib.Describe(n)
@@ -65,10 +65,11 @@ func galleryPlain(ctx context.Context, c *Call) error {
 				c.Board.log.Warn("art", "name", n, "err", err)
 				p = art.Piece{Name: n, Size: -1}
 			}
-			line := fmt.Sprintf("%d. %s", i+1, clean(p.Title()))
+			piece := clean(p.Title())
 			if p.SAUCE != nil && p.SAUCE.Author != "" {
-				line += " by " + clean(p.SAUCE.Author)
+				piece = c.T("art.plain_by", "title", piece, "author", clean(p.SAUCE.Author))
 			}
+			line := fmt.Sprintf("%d. %s", i+1, piece)
 			if p.Size >= 0 {
 				line += ", " + files.SizeString(p.Size)
 			}
@@ -81,7 +82,7 @@ func galleryPlain(ctx context.Context, c *Call) error {
 		return err
 	}
 	for {
-		v, err := c.readLine(ctx, "Number of a piece, l list, q back: ", plainAnswerMax)
+		v, err := c.readLine(ctx, c.T("art.plain_number")+", l "+c.T("art.plain_list")+", q "+c.Theme.Strings.Back+": ", plainAnswerMax)
 		switch {
 		case errors.Is(err, ui.ErrCancel):
 			return nil
@@ -94,7 +95,7 @@ func galleryPlain(ctx context.Context, c *Call) error {
 		default:
 			n, convErr := strconv.Atoi(v)
 			if convErr != nil || n < 1 || n > len(names) {
-				c.Line(fmt.Sprintf("There is no piece %s: type a number from 1 to %d.", term.Sanitize(v), len(names)))
+				c.Line(c.T("art.plain_no_such", "number", term.Sanitize(v), "last", strconv.Itoa(len(names))))
 				continue
 			}
 			err = c.ShowArt(ctx, names[n-1])

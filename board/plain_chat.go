@@ -3,11 +3,11 @@ package board
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/ui"
 )
 
@@ -23,13 +23,13 @@ func (c *Call) runChatPlain(ctx context.Context, m *community.Member, title stri
 	seen := lastSeq(recent)
 	dropped := c.Inbox().Dropped()
 	c.WriteString("\r\n")
-	c.Line(fmt.Sprintf("Chat: %s, %s here. Type a line and Enter to say it; /who, /me, /help; /quit or Esc leaves.", title, count(m.Count(), "caller")))
+	c.Line(c.N("chat.plain_intro", m.Count(), "title", title))
 	for _, l := range recent {
-		c.Line(chatSentence(l))
+		c.Line(chatSentence(c.Lang(), l))
 	}
 	keep := ""
 	for {
-		f := &ui.Field{Prompt: "Say: ", Max: community.ChatLineMax, Value: keep}
+		f := &ui.Field{Prompt: c.T("chat.say_prompt"), Max: community.ChatLineMax, Value: keep}
 		keep = ""
 		f.OnEvent = func(ev events.Event) {
 			l, ok := ev.Data.(events.ChatLine)
@@ -39,9 +39,9 @@ func (c *Call) runChatPlain(ctx context.Context, m *community.Member, title stri
 				dropped = c.Inbox().Dropped()
 				latest := m.Recent()
 				var said []string
-				for _, l := range append(latest, skippedLine(seen, latest)...) {
+				for _, l := range append(latest, skippedLine(c, seen, latest)...) {
 					if l.Seq == 0 || l.Seq > seen {
-						said = append(said, chatSentence(l))
+						said = append(said, chatSentence(c.Lang(), l))
 					}
 				}
 				seen = max(seen, lastSeq(latest))
@@ -49,11 +49,11 @@ func (c *Call) runChatPlain(ctx context.Context, m *community.Member, title stri
 			case l.Seq <= seen:
 			default:
 				seen = l.Seq
-				f.Interject(c.Session, chatSentence(l))
+				f.Interject(c.Session, chatSentence(c.Lang(), l))
 			}
 		}
 		f.OnNotice = func() {
-			visit.takeNotices(func(l events.ChatLine) { c.Line(chatSentence(l)) })
+			visit.takeNotices(func(l events.ChatLine) { c.Line(chatSentence(c.Lang(), l)) })
 		}
 		text, err := f.Read(ctx, c.Session)
 		if errors.Is(err, ui.ErrCancel) {
@@ -67,36 +67,36 @@ func (c *Call) runChatPlain(ctx context.Context, m *community.Member, title stri
 		switch {
 		case text == "":
 		case text == "/quit" || text == "/q":
-			c.Line("You left the chat.")
+			c.Line(c.T("chat.left"))
 			return nil
 		case text == "/who":
-			c.Line("Here: " + strings.Join(m.Members(), ", ") + ".")
+			c.Line(c.T("chat.here", "handles", strings.Join(m.Members(), ", ")) + ".")
 		case text == "/help" || text == "/?":
-			c.Line("/me does something, /who says who is here, /quit or Esc leaves.")
+			c.Line(c.T("chat.plain_help"))
 		case text == "/me":
-			c.Line("Say what you do: /me waves")
+			c.Line(c.T("chat.me_usage"))
 		case strings.HasPrefix(text, "/me "):
 			said = m.Act(text[4:])
 		case strings.HasPrefix(text, "/"):
-			c.Line("Unknown command; /help lists them.")
+			c.Line(c.T("chat.unknown"))
 		default:
 			said = m.Say(text)
 		}
 		if errors.Is(said, community.ErrTooFast) {
-			c.Line("Not so fast: one line a second, please. Press Enter to say it again.")
+			c.Line(c.T("chat.plain_too_fast"))
 			keep = text
 		}
 	}
 }
 
 // chatSentence is a chat line as accessible mode says it: who, then
-// what, with no time and no colour.
-func chatSentence(l events.ChatLine) string {
+// what, with no time and no colour; joins and leaves in p's language.
+func chatSentence(p *lang.Printer, l events.ChatLine) string {
 	switch l.Act {
 	case events.ChatJoin:
-		return crowdText(l, "joins", "join") + "."
+		return crowdText(p, l, true) + "."
 	case events.ChatLeave:
-		return crowdText(l, "leaves", "leave") + "."
+		return crowdText(p, l, false) + "."
 	case events.ChatMe:
 		return clean(l.Handle) + " " + clean(l.Text)
 	case events.ChatSystem:

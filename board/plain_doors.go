@@ -9,8 +9,8 @@ import "github.com/x84bbs/x84/ui"
 // line says so.
 func (c *Call) startDoorScreen(name string) (end func()) {
 	if c.Accessible() {
-		c.Line(name + " is a door, a program of its own: it draws full screens, which a screen reader may not read well. Plain screens come back when it ends.")
-		return func() { c.WriteString("\r\n" + plainLine("Back from "+name+".")) }
+		c.Line(c.T("doors.plain_warning", "door", name))
+		return func() { c.WriteString("\r\n" + plainLine(c.T("doors.plain_back", "door", name))) }
 	}
 	c.WriteString(ui.Reset + ui.ClearScreen)
 	return func() {}

@@ -3,9 +3,10 @@ package board
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/term"
@@ -18,39 +19,42 @@ import (
 
 // drawPlain says which list this is: its title and totals.
 func (v *fileView) drawPlain() {
-	title := v.title
+	c := v.c
 	var total int64
 	for _, e := range v.entries {
 		total += e.Size
 	}
-	title += fmt.Sprintf(": %s, %s", count(len(v.entries), "file"), files.SizeString(total))
+	n, size := c.N("files.count", len(v.entries)), files.SizeString(total)
+	title := c.T("files.plain.totals", "title", v.title, "files", n, "size", size)
 	if !v.tagged {
-		title += ", by " + sorts[v.sortBy].name
+		title = c.T("files.plain.totals_sorted", "title", v.title, "files", n, "size", size, "order", sorts[v.sortBy].name(c))
 	}
-	v.c.WriteString("\r\n")
-	v.c.Line(title + ".")
+	c.WriteString("\r\n")
+	c.Line(title)
 }
 
 // listPlain reads the list out, a screenful at a time.
 func (v *fileView) listPlain(ctx context.Context) error {
 	v.drawPlain()
 	if len(v.entries) == 0 {
-		v.c.Line("No files here.")
+		v.c.Line(v.c.T("files.empty"))
 		return nil
 	}
 	lines := make([]string, len(v.entries))
 	for i, e := range v.entries {
-		lines[i] = fmt.Sprintf("%d. %s", i+1, fileSentence(e))
+		lines[i] = fmt.Sprintf("%d. %s", i+1, fileSentence(v.c, e))
 	}
 	_, err := v.c.pageLines(ctx, lines)
 	return err
 }
 
 // fileSentence is a file as a list reads it aloud.
-func fileSentence(e files.Entry) string {
-	s := fmt.Sprintf("%s, %s, %s, %s", e.Name, files.SizeString(e.Size), e.Modified.Format("Jan 2 2006"), count(int(e.Downloads), "download"))
+func fileSentence(c *Call, e files.Entry) string {
+	pairs := []string{"name", e.Name, "size", files.SizeString(e.Size), "date", e.Modified.Format("Jan 2 2006"),
+		"downloads", c.N("files.downloads", int(e.Downloads))}
+	s := c.T("files.plain.file", pairs...)
 	if e.Tagged {
-		s += ", tagged"
+		s = c.T("files.plain.file_tagged", pairs...)
 	}
 	if desc, _, _ := strings.Cut(e.Description, "\n"); desc != "" {
 		s += ": " + clean(desc)
@@ -73,19 +77,20 @@ func (v *fileView) runPlain(ctx context.Context) error {
 		}
 		var ask []string
 		if len(v.entries) > 0 {
-			ask = append(ask, "number of a file")
+			ask = append(ask, c.T("files.plain.number"))
 		}
-		ask = append(ask, "b download your tagged files")
+		ask = append(ask, "b "+c.T("files.plain.batch"))
 		mayUpload := v.area != nil && v.br.MayUpload(*v.area)
 		if mayUpload {
-			ask = append(ask, "u upload")
+			ask = append(ask, "u "+c.T("files.key.upload"))
 		}
 		if !v.tagged {
-			ask = append(ask, "o sort")
+			ask = append(ask, "o "+c.T("files.key.sort"))
 		}
-		ask = append(ask, "l list", "q back")
+		ask = append(ask, "l "+c.T("files.plain.list"), "q "+c.Theme.Strings.Back)
 		question := strings.Join(ask, ", ")
-		a, leave, err := c.readChoice(ctx, strings.ToUpper(question[:1])+question[1:]+": ")
+		first, size := utf8.DecodeRuneInString(question)
+		a, leave, err := c.readChoice(ctx, string(unicode.ToUpper(first))+question[size:]+": ")
 		if leave || err != nil {
 			return err
 		}
@@ -103,7 +108,7 @@ func (v *fileView) runPlain(ctx context.Context) error {
 		default:
 			n, convErr := strconv.Atoi(a)
 			if convErr != nil || n < 1 || n > len(v.entries) {
-				c.Line(fmt.Sprintf("There is no file %s here.", term.Sanitize(a)))
+				c.Line(c.T("files.plain.no_such", "number", term.Sanitize(a)))
 				continue
 			}
 			v.sel = n - 1
@@ -120,19 +125,20 @@ func (v *fileView) runPlain(ctx context.Context) error {
 func (v *fileView) fileMenuPlain(ctx context.Context) error {
 	c := v.c
 	e := v.entries[v.sel]
-	c.Line(fileSentence(e))
-	tag := "tag it"
+	c.Line(fileSentence(c, e))
+	tag := c.T("files.plain.tag_it")
 	if e.Tagged {
-		tag = "untag it"
+		tag = c.T("files.plain.untag_it")
 	}
-	keys := []string{"t", tag, "v", "view it", "d", "download it"}
+	keys := []string{"t", tag, "v", c.T("files.plain.view_it"), "d", c.T("files.plain.download_it")}
+	mayRelease := c.Sysop() && v.area != nil && v.area.Review
 	if c.Sysop() {
-		if v.area != nil && v.area.Review {
-			keys = append(keys, "r", "release it")
+		if mayRelease {
+			keys = append(keys, "r", c.T("files.plain.release_it"))
 		}
-		keys = append(keys, "e", "describe it", "x", "delete it")
+		keys = append(keys, "e", c.T("files.plain.describe_it"), "x", c.T("files.plain.delete_it"))
 	}
-	keys = append(keys, "q", "back to the list")
+	keys = append(keys, "q", c.T("files.plain.back"))
 	c.Line(c.KeyHelp(keys...))
 	k, err := c.NextKey(ctx, func() {})
 	if err != nil || k.Code != term.KeyRune {
@@ -145,7 +151,7 @@ func (v *fileView) fileMenuPlain(ctx context.Context) error {
 		return v.view(ctx)
 	case r == 'd':
 		return v.download(ctx, []string{e.Path})
-	case r == 'r' && slices.Contains(keys, "r"):
+	case r == 'r' && mayRelease:
 		return v.release(ctx)
 	case r == 'e' && c.Sysop():
 		return v.describe(ctx)
@@ -160,10 +166,10 @@ func (v *fileView) fileMenuPlain(ctx context.Context) error {
 func (v *fileView) viewPlain(ctx context.Context, e files.Entry, text string) error {
 	c := v.c
 	c.WriteString("\r\n")
-	c.Line(e.Name + ", " + files.SizeString(e.Size) + ", " + e.Modified.Format("Jan 2 2006") + ":")
+	c.Line(c.T("files.plain.view_head", "name", e.Name, "size", files.SizeString(e.Size), "date", e.Modified.Format("Jan 2 2006")))
 	read, err := c.pageLines(ctx, strings.Split(strings.TrimRight(text, "\n"), "\n"))
 	if err == nil && read {
-		c.Line("End of " + e.Name + ".")
+		c.Line(c.T("files.plain.view_end", "name", e.Name))
 	}
 	return err
 }

@@ -1,8 +1,6 @@
 package board
 
 import (
-	"fmt"
-
 	"github.com/x84bbs/x84/term"
 )
 
@@ -18,10 +16,12 @@ func (c *Call) choiceQuit(k term.Key) bool {
 }
 
 // noSuchKey is what a plain screen says of a key it has no use for (a
-// letter not among its keys, Enter alone), before saying its keys again.
-func noSuchKey(k term.Key) string {
+// letter not among its keys, Enter alone), before saying its keys again,
+// in the caller's language.
+func (c *Call) noSuchKey(k term.Key) string {
+	p := c.Lang()
 	if k.Code == term.KeyRune && k.Mod == 0 {
-		return fmt.Sprintf("There is no key %s here.", term.Sanitize(string(k.Rune)))
+		return p.T("plain.no_such_key", "key", term.Sanitize(string(k.Rune)))
 	}
-	return "Type one of the keys, then Enter."
+	return p.T("plain.type_a_key")
 }

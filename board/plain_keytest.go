@@ -2,7 +2,7 @@ package board
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/x84bbs/x84/session"
@@ -17,12 +17,12 @@ func runKeyTestPlain(ctx context.Context, s *session.Session, quit string) error
 	var b strings.Builder
 	b.WriteString("\r\n")
 	for _, l := range []string{
-		"Terminal check.",
-		"Terminal type: " + sn.Term + ".",
-		fmt.Sprintf("Window size: %d columns by %d rows.", sn.Size.Cols, sn.Size.Rows),
-		"Encoding: " + string(sn.Encoding) + ".",
-		fmt.Sprintf("Connected by %s from %s, node %d.", sn.Kind, sn.RemoteAddr, sn.Node),
-		"Press any key to hear its name; " + quit + ".",
+		s.T("keytest.plain_title"),
+		s.T("keytest.plain_terminal", "term", sn.Term),
+		s.T("keytest.plain_size", "cols", strconv.Itoa(sn.Size.Cols), "rows", strconv.Itoa(sn.Size.Rows)),
+		s.T("keytest.plain_encoding", "encoding", string(sn.Encoding)),
+		s.T("keytest.plain_connected", "kind", string(sn.Kind), "addr", sn.RemoteAddr, "node", strconv.Itoa(sn.Node)),
+		s.T("keytest.plain_help", "quit", quit),
 	} {
 		b.WriteString(plainLine(l))
 	}
@@ -38,15 +38,15 @@ func runKeyTestPlain(ctx context.Context, s *session.Session, quit string) error
 			// One also follows an idle warning, to redraw: no resize.
 			if sz := s.Size(); sz != size {
 				size = sz
-				writeLine(s, fmt.Sprintf("Window resized: %d columns by %d rows.", sz.Cols, sz.Rows))
+				writeLine(s, s.T("keytest.plain_resized", "cols", strconv.Itoa(sz.Cols), "rows", strconv.Itoa(sz.Rows)))
 			}
 			continue
 		case k.Code == term.KeyEvent, k.Code == term.KeyNotice:
 			continue
 		case k.Code == term.KeyRune && k.Rune == 'q' && k.Mod == 0:
-			writeLine(s, "End of the terminal check.")
+			writeLine(s, s.T("keytest.plain_end"))
 			return nil
 		}
-		writeLine(s, "Key: "+describeKey(k))
+		writeLine(s, s.T("keytest.plain_key", "key", describeKey(k)))
 	}
 }

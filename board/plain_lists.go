@@ -2,7 +2,7 @@ package board
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/x84bbs/x84/markup"
@@ -22,20 +22,22 @@ func whoPlain(ctx context.Context, c *Call) error {
 	draw := func() {
 		c.plainHeaderLine("who")
 		sessions := c.Board.cfg.Community.Presence.Online()
-		lines := []string{"Online: " + count(len(sessions), "caller") + "."}
+		lines := []string{c.N("who.plain_online", len(sessions))}
 		now := time.Now()
 		for _, sn := range sessions {
 			handle := clean(sn.User)
 			if handle == "" {
-				handle = "someone logging in"
+				handle = c.T("who.plain_logging_in")
 			}
-			line := fmt.Sprintf("Node %d: %s, %s, idle %s", sn.Node, handle, clean(sn.Activity), idleText(now.Sub(sn.LastInput)))
+			node, activity, idle, kind := strconv.Itoa(sn.Node), clean(sn.Activity), idleText(c.Lang(), now.Sub(sn.LastInput)), string(sn.Kind)
+			var line string
 			if loc, ok := c.Board.from.location(ctx, c.Board, sn.User); ok && sn.User != "" && loc != "" {
-				line += ", from " + clean(loc)
+				line = c.T("who.plain_session_from", "node", node, "handle", handle, "activity", activity, "idle", idle, "from", clean(loc), "via", kind)
+			} else {
+				line = c.T("who.plain_session", "node", node, "handle", handle, "activity", activity, "idle", idle, "via", kind)
 			}
-			line += ", by " + string(sn.Kind) + "."
 			if sn.Node == c.Node() {
-				line += " That is you."
+				line += " " + c.T("who.plain_you")
 			}
 			lines = append(lines, line)
 		}
@@ -66,7 +68,7 @@ func whoPlain(ctx context.Context, c *Call) error {
 			continue
 		case k.Code == term.KeyRune && k.Rune == 'r':
 		default:
-			c.Lines(noSuchKey(k), whoKeysPlain(c))
+			c.Lines(c.noSuchKey(k), whoKeysPlain(c))
 			continue
 		}
 		status = ""
@@ -82,9 +84,9 @@ func whoPlain(ctx context.Context, c *Call) error {
 // whoKeysPlain says the keys of who's online, a sysop's included.
 func whoKeysPlain(c *Call) string {
 	if c.Sysop() {
-		return c.KeyHelp("p", "page", "d", "disconnect", "b", "broadcast", "r", "read the list again", "q", c.Theme.Strings.Back)
+		return c.KeyHelp("p", c.T("who.key_page"), "d", c.T("who.key_disconnect"), "b", c.T("who.key_broadcast"), "r", c.T("who.key_reread"), "q", c.Theme.Strings.Back)
 	}
-	return c.KeyHelp("p", "page", "r", "read the list again", "q", c.Theme.Strings.Back)
+	return c.KeyHelp("p", c.T("who.key_page"), "r", c.T("who.key_reread"), "q", c.Theme.Strings.Back)
 }
 
 // plainHeaderLine writes a screen's title after a blank line, as Header
@@ -99,10 +101,10 @@ func onelinersPlain(ctx context.Context, c *Call) error {
 	draw := func(entries []store.Oneliner) {
 		c.plainHeaderLine("oneliners")
 		if len(entries) == 0 {
-			c.Line("No one-liners yet.")
+			c.Line(c.T("lists.oneliners_none"))
 		}
-		c.Lines(onelinerSentences(entries, time.Now())...)
-		c.Line(c.KeyHelp("a", "add a one-liner", "r", "read them again", "q", c.Theme.Strings.Back))
+		c.Lines(onelinerSentences(c, entries, time.Now())...)
+		c.Line(onelinerKeysPlain(c))
 	}
 	load := func() ([]store.Oneliner, error) { return oneliners.List(ctx, c.Board.cfg.OnelinerCount) }
 	entries, err := load()
@@ -129,7 +131,7 @@ func onelinersPlain(ctx context.Context, c *Call) error {
 			}
 		case k.Code == term.KeyRune && k.Rune == 'r':
 		default:
-			c.Line(c.KeyHelp("a", "add a one-liner", "r", "read them again", "q", c.Theme.Strings.Back))
+			c.Line(onelinerKeysPlain(c))
 			continue
 		}
 		if entries, err = load(); err != nil {
@@ -139,17 +141,25 @@ func onelinersPlain(ctx context.Context, c *Call) error {
 	}
 }
 
+// onelinerKeysPlain says the keys of the one-liners in accessible mode.
+func onelinerKeysPlain(c *Call) string {
+	return c.KeyHelp("a", c.T("lists.oneliners_key_add"), "r", c.T("lists.oneliners_key_reread"), "q", c.Theme.Strings.Back)
+}
+
 // onelinerSentences are the one-liners as accessible mode reads them,
 // oldest first. Callers' colour codes are taken out.
-func onelinerSentences(entries []store.Oneliner, now time.Time) []string {
+func onelinerSentences(c *Call, entries []store.Oneliner, now time.Time) []string {
 	lines := make([]string, 0, len(entries))
 	for i := len(entries) - 1; i >= 0; i-- {
 		o := entries[i]
-		when := o.Posted.Local().Format("Jan 2")
+		handle, text := clean(o.Handle), markup.Strip(clean(o.Text), nil)
+		var line string
 		if now.Sub(o.Posted) < 24*time.Hour {
-			when = "at " + o.Posted.Local().Format("15:04")
+			line = c.T("lists.oneliner_today", "handle", handle, "text", text, "time", o.Posted.Local().Format("15:04"))
+		} else {
+			line = c.T("lists.oneliner", "handle", handle, "text", text, "date", o.Posted.Local().Format("Jan 2"))
 		}
-		lines = append(lines, clean(o.Handle)+" says: "+markup.Strip(clean(o.Text), nil)+" ("+when+")")
+		lines = append(lines, line)
 	}
 	return lines
 }
@@ -160,13 +170,14 @@ func lastCallersPlain(ctx context.Context, c *Call, calls []store.Call) error {
 	now := time.Now()
 	lines := make([]string, len(calls))
 	for i, call := range calls {
-		line := clean(call.Handle)
+		handle, at, ago, number := clean(call.Handle), call.At.Local().Format("Mon Jan 2 15:04"), c.lastCalled(call.At, now), strconv.Itoa(call.Calls)
 		if loc := clean(call.Location); loc != "" {
-			line += " from " + loc
+			lines[i] = c.T("lastcallers.plain_call_from", "handle", handle, "from", loc, "when", at, "ago", ago, "number", number)
+		} else {
+			lines[i] = c.T("lastcallers.plain_call", "handle", handle, "when", at, "ago", ago, "number", number)
 		}
-		lines[i] = fmt.Sprintf("%s, %s (%s), call number %d.", line, call.At.Local().Format("Mon Jan 2 15:04"), lastCallText(call.At, now), call.Calls)
 	}
-	if err := c.plainBrowse(ctx, lines, "No calls yet."); err != nil {
+	if err := c.plainBrowse(ctx, lines, c.T("lastcallers.none")); err != nil {
 		return err
 	}
 	return c.AnyKey(ctx, func() {})

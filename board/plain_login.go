@@ -14,7 +14,7 @@ import (
 func (l *loginScreen) drawPlain() {
 	s, b, t := l.s, l.b, l.b.themeFor(l.s)
 	if l.startedPlain {
-		writeLine(s, plainStartText)
+		writeLine(s, s.T("login.plain_start", "a", "a"))
 	}
 	if !l.introduced || l.msg == "" {
 		l.introduced = true
@@ -30,7 +30,7 @@ func (l *loginScreen) drawPlain() {
 			lines = append(lines, fill(t.Strings.LoginForgot, "forgot", "forgot"))
 		}
 		if !l.startedPlain { // its first line said so
-			lines = append(lines, plainOffText)
+			lines = append(lines, s.T("login.plain_off", "a", "a"))
 		}
 		for _, line := range lines {
 			writeLine(s, line)
@@ -42,19 +42,6 @@ func (l *loginScreen) drawPlain() {
 	}
 }
 
-// What the login screen says of the plain screens, in them, and after
-// leaving them.
-const (
-	plainOffText = "Plain text screens are on. Type a to go back to full screens."
-	// plainStartText is the first line of a call that started on plain
-	// screens because of its terminal type (startPlain).
-	plainStartText = "Plain text screens. Type a at the handle prompt for full screens."
-	// plainStartSSHText is its line for a caller ssh logged in, who sees
-	// no handle prompt.
-	plainStartSSHText = "Plain text screens, for your terminal type. Your profile switches them."
-	fullOnText        = "Full screens are back. Type a for plain text screens again."
-)
-
 // switchPlain switches the login screen, and the call after it, to plain
 // screens or back: the caller typed "a" at the handle prompt. Plain
 // screens start with the screen's lines, which say how to leave them.
@@ -65,7 +52,7 @@ func (l *loginScreen) switchPlain() {
 	}
 	l.s.SetAccessible(on)
 	l.introduced = false
-	l.msg, l.msgStyle = fullOnText, l.b.themeFor(l.s).OK
+	l.msg, l.msgStyle = l.s.T("login.full_on", "a", "a"), l.b.themeFor(l.s).OK
 	if on {
 		l.msg = ""
 	}

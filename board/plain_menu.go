@@ -1,9 +1,6 @@
 package board
 
 import (
-	"fmt"
-	"time"
-
 	"github.com/x84bbs/x84/markup"
 	"github.com/x84bbs/x84/menus"
 )
@@ -14,8 +11,9 @@ import (
 // how to use the lightbar.
 func (b *Board) drawMenuPlain(c *Call, menu *menus.Menu) int {
 	c.WriteString("\r\n")
-	if title := markup.Render(menu.Title, c.Markup(menu.Title)); title != "" {
-		c.Line(title)
+	title := c.menuText(menu.Name, "title", menu.Title)
+	if line := markup.Render(title, c.Markup(title)); line != "" {
+		c.Line(line)
 	}
 	if menu.Greeting && !c.greeted {
 		c.greeted = true
@@ -26,20 +24,13 @@ func (b *Board) drawMenuPlain(c *Call, menu *menus.Menu) int {
 
 // greetingPlain is the main menu's welcome, as lines.
 func (b *Board) greetingPlain(c *Call) []string {
-	greeting := fmt.Sprintf("Welcome, %s.", clean(c.User.Handle))
-	if !c.Anonymous() {
-		if c.previousCall.IsZero() {
-			greeting += " This is your first call."
-		} else {
-			greeting += fmt.Sprintf(" This is your call number %d. You last called %s.", c.User.Calls, lastCallText(c.previousCall, time.Now()))
-		}
-	}
-	lines := []string{greeting}
+	plain := func(s string) string { return s }
+	lines := []string{c.greeting(plain)}
 	if c.newErr == nil && !c.Anonymous() {
-		lines = append(lines, "New for you: "+count(c.newMessages, "message")+" and "+count(c.newLetters, "letter")+".")
+		lines = append(lines, c.news(plain))
 	}
 	if !c.User.Accessible && !c.Anonymous() {
-		lines = append(lines, "Plain text screens are on for this call. To have them at every call, turn them on in your profile.")
+		lines = append(lines, c.T("menu.plain_hint"))
 	}
 	return lines
 }

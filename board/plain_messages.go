@@ -36,14 +36,14 @@ func messageListPlain(ctx context.Context, c *Call, p place) error {
 		return n
 	}
 	summary := func() string {
-		return fmt.Sprintf("%s: %s, %d unread.", p.title, count(len(msgs), "message"), unread())
+		return c.N("messages.plain_summary", len(msgs), "title", placeTitle(c, p), "unread", strconv.Itoa(unread()))
 	}
 	list := func() error {
 		c.WriteString("\r\n")
 		c.Line(summary())
 		lines := make([]string, len(msgs))
 		for i, m := range msgs {
-			lines[i] = fmt.Sprintf("%d. %s", i+1, messageSentence(m, depths[i] > 0, reading.Unread(p.area, m.ID)))
+			lines[i] = fmt.Sprintf("%d. %s", i+1, messageSentence(c, m, depths[i] > 0, reading.Unread(p.area, m.ID)))
 		}
 		_, err := c.pageLines(ctx, lines)
 		return err
@@ -56,7 +56,7 @@ func messageListPlain(ctx context.Context, c *Call, p place) error {
 			return err
 		}
 		c.WriteString("\r\n")
-		c.Line("Back at the list. " + summary())
+		c.Line(c.T("messages.back_at_list", "summary", summary()))
 		return nil
 	}
 	if err := load(); err != nil {
@@ -66,7 +66,7 @@ func messageListPlain(ctx context.Context, c *Call, p place) error {
 		return err
 	}
 	for {
-		v, leave, err := c.readChoice(ctx, "Number to read, u next unread, n new message, l list, q back: ")
+		v, leave, err := c.readChoice(ctx, c.T("messages.plain_prompt"))
 		if leave || err != nil {
 			return err
 		}
@@ -76,7 +76,7 @@ func messageListPlain(ctx context.Context, c *Call, p place) error {
 		case v == "u":
 			i := slices.IndexFunc(msgs, func(m store.Message) bool { return reading.Unread(p.area, m.ID) })
 			if i < 0 {
-				c.Line("No unread messages here.")
+				c.Line(c.T("messages.no_unread"))
 				continue
 			}
 			err = read(i)
@@ -93,7 +93,7 @@ func messageListPlain(ctx context.Context, c *Call, p place) error {
 		default:
 			n, convErr := strconv.Atoi(v)
 			if convErr != nil || n < 1 || n > len(msgs) {
-				c.Line(fmt.Sprintf("There is no message %s here: type a number from 1 to %d.", term.Sanitize(v), len(msgs)))
+				c.Line(c.T("messages.plain_no_such", "number", term.Sanitize(v), "max", strconv.Itoa(len(msgs))))
 				continue
 			}
 			err = read(n - 1)
@@ -105,15 +105,17 @@ func messageListPlain(ctx context.Context, c *Call, p place) error {
 }
 
 // messageSentence is a message in a list, read aloud.
-func messageSentence(m store.Message, reply, unread bool) string {
-	s := clean(m.Subject)
-	if unread {
-		s = "New: " + s
+func messageSentence(c *Call, m store.Message, reply, unread bool) string {
+	pairs := []string{"subject", clean(m.Subject), "from", clean(m.From), "date", m.Created.Local().Format("Jan 2 15:04")}
+	switch {
+	case unread && reply:
+		return c.T("messages.sentence_new_reply", pairs...)
+	case unread:
+		return c.T("messages.sentence_new", pairs...)
+	case reply:
+		return c.T("messages.sentence_reply", pairs...)
 	}
-	if reply {
-		s += ", a reply"
-	}
-	return fmt.Sprintf("%s, by %s, %s.", s, clean(m.From), m.Created.Local().Format("Jan 2 15:04"))
+	return c.T("messages.sentence", pairs...)
 }
 
 // showMessagePlain shows a message in accessible mode: who wrote it to
@@ -121,31 +123,26 @@ func messageSentence(m store.Message, reply, unread bool) string {
 // keys. With msg (what the last key did: "Your reply is posted") it says
 // that and the keys only.
 func showMessagePlain(ctx context.Context, c *Call, m store.Message, mayDelete bool, msg string) {
-	keys := []string{"n", "next", "p", "previous", "r", "reply", "q", "list"}
-	if mayDelete {
-		keys = []string{"n", "next", "p", "previous", "r", "reply", "d", "delete", "q", "list"}
-	}
+	keys := readerKeys(c, mayDelete)
 	if msg != "" {
 		c.Lines(msg, c.KeyHelp(keys...))
 		return
 	}
-	head := fmt.Sprintf("Message %d, from %s", m.ID, clean(m.From))
+	id, from, date := strconv.FormatInt(m.ID, 10), clean(m.From), m.Created.Local().Format("Mon Jan 2 2006 15:04")
+	head := c.T("messages.plain_head_area", "id", id, "from", from, "area", clean(m.Area), "date", date)
 	if m.To != "" {
-		head += " to " + clean(m.To)
-	} else {
-		head += " in " + clean(m.Area)
+		head = c.T("messages.plain_head_to", "id", id, "from", from, "to", clean(m.To), "date", date)
 	}
-	head += ", " + m.Created.Local().Format("Mon Jan 2 2006 15:04") + "."
 	if m.Parent != 0 {
-		head += fmt.Sprintf(" A reply to message %d.", m.Parent)
+		head += " " + c.T("messages.plain_head_reply", "parent", strconv.FormatInt(m.Parent, 10))
 	}
 	c.WriteString("\r\n")
-	c.Lines(head, "Subject: "+clean(m.Subject))
+	c.Lines(head, c.T("messages.subject_prompt")+clean(m.Subject))
 	body := strings.Split(strings.TrimRight(term.SanitizeText(m.Body), "\n "), "\n")
 	if read, err := c.pageLines(ctx, body); err != nil || !read {
-		c.Line("Message not read to its end.")
+		c.Line(c.T("messages.plain_not_to_end"))
 	} else {
-		c.Line("End of the message.")
+		c.Line(c.T("messages.plain_end"))
 	}
 	c.Line(c.KeyHelp(keys...))
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
@@ -15,11 +16,11 @@ import (
 func accessibleValue(c *Call) string {
 	switch {
 	case c.User.Accessible:
-		return "on: plain text screens at every call"
+		return c.T("profile.accessible_on")
 	case c.Accessible():
-		return "off, but on for this call"
+		return c.T("profile.accessible_this_call")
 	}
-	return "off"
+	return c.T("profile.off")
 }
 
 // toggleAccessible turns the caller's accessible screens on or off, for
@@ -34,9 +35,9 @@ func toggleAccessible(ctx context.Context, c *Call) (string, string, error) {
 	}
 	c.setAccessible(c.User.Accessible)
 	if c.User.Accessible {
-		return "Accessible screens are on: plain text, now and at every call.", c.Theme.OK, nil
+		return c.T("profile.accessible_saved_on"), c.Theme.OK, nil
 	}
-	return "Accessible screens are off: full screens from now on.", c.Theme.OK, nil
+	return c.T("profile.accessible_saved_off"), c.Theme.OK, nil
 }
 
 // profilePlain is the profile in accessible mode: each item a line, with
@@ -48,37 +49,36 @@ func profilePlain(c *Call, msg string) {
 		c.plainHeaderLine("profile")
 		lines := make([]string, 0, len(profileItems))
 		for i, it := range profileItems {
-			lines = append(lines, plainItem(it.label, profileValue(c, i), it.key))
+			lines = append(lines, plainItemIn(c.Lang(), profileLabel(c, it.id), profileValue(c, i), it.key))
 		}
 		c.Lines(lines...)
 	}
-	c.Line(c.KeyHelp("a letter above", "change that", "v", "view someone's profile", "r", "read the profile again", "q", c.Theme.Strings.Back))
+	c.Line(c.KeyHelp(c.T("profile.plain_letter"), c.T("profile.plain_change"), "v", c.T("profile.plain_view"), "r", c.T("profile.plain_read_again"), "q", c.Theme.Strings.Back))
 }
 
 // viewProfilePlain is another user's profile in accessible mode.
 func viewProfilePlain(c *Call, u *store.User) {
 	c.WriteString("\r\n")
-	c.Lines("Profile of "+clean(u.Handle),
-		"Location: "+clean(u.Location),
-		"Calls: "+fmt.Sprint(u.Calls),
-		"Last call: "+lastCallText(u.LastCall, time.Now()),
-		"Member since: "+u.Created.Local().Format("Jan 2 2006"))
+	c.Lines(c.T("profile.of", "handle", clean(u.Handle)),
+		profileLabel(c, "location")+": "+clean(u.Location),
+		profileLabel(c, "calls")+": "+fmt.Sprint(u.Calls),
+		profileLabel(c, "last_call")+": "+c.lastCalled(u.LastCall, time.Now()),
+		profileLabel(c, "member_since")+": "+u.Created.Local().Format("Jan 2 2006"))
 	if sig := strings.TrimSpace(u.Signature); sig != "" {
-		c.Line("Signature: " + strings.Join(strings.Fields(term.SanitizeText(sig)), " "))
+		c.Line(profileLabel(c, "signature") + ": " + strings.Join(strings.Fields(term.SanitizeText(sig)), " "))
 	}
 	c.Line(c.KeyHelp("Enter", c.Theme.Strings.Back))
 }
 
-// plainItem is an item of a form read aloud: "Location: Springfield (l
-// changes it)"; an empty value is "(none)", and an item with no key
-// cannot be changed.
-func plainItem(label, value string, key rune) string {
+// plainItemIn is an item of a form read aloud: "Location: Springfield
+// (l changes it)"; an empty value is "(none)", and an item with no key
+// cannot be changed, in the language of p (c.Lang()).
+func plainItemIn(p *lang.Printer, label, value string, key rune) string {
 	if value == "" {
-		value = "(none)"
+		value = p.T("common.none")
 	}
-	line := label + ": " + value
 	if key != 0 {
-		line += fmt.Sprintf(" (%c changes it)", key)
+		return p.T("plain.item_key", "label", label, "value", value, "key", string(key))
 	}
-	return line
+	return p.T("plain.item", "label", label, "value", value)
 }

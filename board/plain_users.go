@@ -2,7 +2,6 @@ package board
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -12,30 +11,27 @@ import (
 // userListPlain is the sysop's user list in accessible mode: each
 // account a sentence, a screenful at a time, then the keys.
 func userListPlain(ctx context.Context, c *Call, users []*store.User, filter string) {
-	title := fmt.Sprintf("Users of %s: %d", clean(c.Board.cfg.Name), len(users))
-	if filter != "" {
-		title += " matching " + clean(filter)
-	}
 	c.WriteString("\r\n")
-	c.Line(title + ".")
+	c.Line(userListTitle(c, len(users), filter) + ".")
 	now := time.Now()
+	and := " " + c.T("users.plain_and") + " "
 	lines := make([]string, len(users))
 	for i, u := range users {
 		line := clean(u.Handle)
 		if name := clean(u.RealName); name != "" {
-			line += " (" + name + ")"
+			line = c.T("users.plain_named", "who", line, "name", name)
 		}
 		if loc := clean(u.Location); loc != "" {
-			line += " from " + loc
+			line = c.T("users.plain_from", "who", line, "location", loc)
 		}
 		if len(u.Groups) > 0 {
-			line += ", groups " + strings.Join(u.Groups, " and ")
+			line = c.T("users.plain_groups", "who", line, "groups", strings.Join(u.Groups, and))
 		}
-		lines[i] = fmt.Sprintf("%s, %s, last call %s.", line, count(u.Calls, "call"), lastCallText(u.LastCall, now))
+		lines[i] = c.N("users.plain_user", u.Calls, "who", line, "last", c.lastCalled(u.LastCall, now))
 	}
 	// An error here is the session's, and the next question meets it.
 	c.pageLines(ctx, lines)
-	c.Line(c.KeyHelp("e", "edit a user", "/", "search", "q", c.Theme.Strings.Back))
+	c.Line(userListKeys(c))
 }
 
 // editUserPlain is the user editor in accessible mode: the account's
@@ -45,8 +41,8 @@ func editUserPlain(c *Call, u *store.User, items []string, msg string) {
 		c.Line(msg)
 	} else {
 		c.WriteString("\r\n")
-		c.Line("Editing " + clean(u.Handle) + ": " + count(u.Calls, "call") + ", last call " + lastCallText(u.LastCall, time.Now()) + ".")
+		c.Line(c.N("usereditor.plain_title", u.Calls, "handle", clean(u.Handle), "last", c.lastCalled(u.LastCall, time.Now())))
 		c.Lines(items...)
 	}
-	c.Line(c.KeyHelp("a letter above", "change that", "q", c.Theme.Strings.Back))
+	c.Line(c.KeyHelp(c.T("usereditor.plain_key_letter"), c.T("usereditor.plain_key_change"), "q", c.Theme.Strings.Back))
 }

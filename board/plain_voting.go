@@ -3,6 +3,7 @@ package board
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/x84bbs/x84/store"
 )
@@ -11,24 +12,24 @@ import (
 // with its letter, and whether the caller voted.
 func votingPlain(ctx context.Context, c *Call, polls []store.Poll, msg string) {
 	c.WriteString("\r\n")
-	c.Line("The voting booth: " + count(len(polls), "poll") + ".")
+	c.Line(c.N("voting.plain_title", len(polls)))
 	for i, p := range polls {
 		if i >= 26 {
-			c.Line(fmt.Sprintf("%d more polls have no letter; the sysop can delete old ones.", len(polls)-i))
+			c.Line(c.N("voting.plain_no_letter", len(polls)-i))
 			break
 		}
 		line := fmt.Sprintf("%c. %s", 'a'+i, clean(p.Question))
 		if _, mine, err := c.Board.cfg.Community.Polls.Results(ctx, p.ID, c.User); err == nil && mine >= 0 {
-			line += " (you voted)"
+			line += " " + c.T("voting.plain_you_voted")
 		}
 		c.Line(line)
 	}
 	if msg != "" {
 		c.Line(msg)
 	}
-	keys := []string{"a to z", "open a poll", "q", c.Theme.Strings.Back}
+	keys := []string{c.T("voting.plain_key_letters"), c.T("voting.key_open"), "q", c.Theme.Strings.Back}
 	if c.Sysop() {
-		keys = []string{"a to z", "open a poll", "+", "new poll", "q", c.Theme.Strings.Back}
+		keys = []string{c.T("voting.plain_key_letters"), c.T("voting.key_open"), "+", c.T("voting.key_new"), "q", c.Theme.Strings.Back}
 	}
 	c.Line(c.KeyHelp(keys...))
 }
@@ -44,21 +45,21 @@ func pollPlain(c *Call, p store.Poll, counts []int, mine int, msg string) {
 		total += n
 	}
 	c.WriteString("\r\n")
-	c.Lines(clean(p.Question), "Asked by "+clean(p.Author)+" on "+p.Created.Local().Format("Jan 2 2006")+"; "+count(total, "vote")+".")
+	c.Lines(clean(p.Question), c.N("voting.plain_asked_by", total, "author", clean(p.Author), "date", p.Created.Local().Format("Jan 2 2006")))
 	for i, o := range p.Options {
 		pct := 0
 		if total > 0 {
 			pct = counts[i] * 100 / total
 		}
-		line := fmt.Sprintf("%d. %s: %s, %d%%.", (i+1)%10, clean(o), count(counts[i], "vote"), pct)
+		line := c.N("voting.plain_answer", counts[i], "number", strconv.Itoa((i+1)%10), "answer", clean(o), "percent", strconv.Itoa(pct))
 		if i == mine {
-			line += " Your vote."
+			line += " " + c.T("voting.plain_your_vote")
 		}
 		c.Line(line)
 	}
-	keys := []string{"a number", "vote", "q", c.Theme.Strings.Back}
+	keys := []string{c.T("voting.plain_key_number"), c.T("voting.key_vote"), "q", c.Theme.Strings.Back}
 	if c.Sysop() {
-		keys = []string{"a number", "vote", "d", "delete the poll", "q", c.Theme.Strings.Back}
+		keys = []string{c.T("voting.plain_key_number"), c.T("voting.key_vote"), "d", c.T("voting.key_delete"), "q", c.Theme.Strings.Back}
 	}
 	c.Line(c.KeyHelp(keys...))
 }

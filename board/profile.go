@@ -14,18 +14,65 @@ import (
 )
 
 // profileItems are the profile's rows; those with a key can be edited.
+// Their ids name them for profileLabel and profileValue, whatever the
+// caller's language.
 var profileItems = []struct {
-	key   rune
-	label string
+	key rune
+	id  string
 }{
-	{0, "Handle"}, {'n', "Real name"}, {'l', "Location"}, {'e', "E-mail"}, {'p', "Password"},
-	{'c', "Encoding"}, {'k', "SSH keys"}, {'t', "Two-factor"}, {'s', "Signature"}, {'a', "Accessible"}, {'g', "Language"}, {0, "Groups"}, {0, "Calls"}, {0, "Last call"},
-	{0, "Member since"},
+	{0, "handle"}, {'n', "real_name"}, {'l', "location"}, {'e', "email"}, {'p', "password"},
+	{'c', "encoding"}, {'k', "ssh_keys"}, {'t', "two_factor"}, {'s', "signature"}, {'a', "accessible"}, {'g', "language"}, {0, "groups"}, {0, "calls"}, {0, "last_call"},
+	{0, "member_since"},
+}
+
+// profileLabel is the label of the profile's item id in the caller's
+// language.
+func profileLabel(c *Call, id string) string {
+	switch id {
+	case "handle":
+		return c.T("profile.label.handle")
+	case "real_name":
+		return c.T("profile.label.real_name")
+	case "location":
+		return c.T("profile.label.location")
+	case "email":
+		return c.T("profile.label.email")
+	case "password":
+		return c.T("profile.label.password")
+	case "encoding":
+		return c.T("profile.label.encoding")
+	case "ssh_keys":
+		return c.T("profile.label.ssh_keys")
+	case "two_factor":
+		return c.T("profile.label.two_factor")
+	case "signature":
+		return c.T("profile.label.signature")
+	case "accessible":
+		return c.T("profile.label.accessible")
+	case "language":
+		return c.T("profile.label.language")
+	case "groups":
+		return c.T("profile.label.groups")
+	case "calls":
+		return c.T("profile.label.calls")
+	case "last_call":
+		return c.T("profile.label.last_call")
+	case "member_since":
+		return c.T("profile.label.member_since")
+	}
+	return id
 }
 
 // profileValueCol is the column of the profile's values, where a field
-// edits them in place ("[n] " from column 2, then the label).
-const profileValueCol = 19
+// edits them in place ("[n] " from column 2, then the label): after the
+// widest label of the caller's language (19 in English).
+func profileValueCol(c *Call) int {
+	w := 0
+	for _, it := range profileItems {
+		w = max(w, ui.Width(profileLabel(c, it.id)))
+	}
+	return 6 + w + 1
+}
 
 // profile shows the caller's account and lets them change it.
 func profile(ctx context.Context, c *Call) error {
@@ -33,7 +80,7 @@ func profile(ctx context.Context, c *Call) error {
 	if c.Anonymous() {
 		draw := func() {
 			c.Header("profile", 4)
-			c.Say(6, c.Theme.Text, "You are visiting without an account: log in as new to apply for one.")
+			c.Say(6, c.Theme.Text, c.T("profile.anonymous", "new", "new"))
 			c.Say(8, "", c.KeyHelp("q", c.Theme.Strings.Back))
 		}
 		draw()
@@ -48,15 +95,16 @@ func profile(ctx context.Context, c *Call) error {
 		}
 		top = c.Header("profile", 4)
 		sz := c.Size()
+		col := profileValueCol(c)
 		for i, it := range profileItems {
 			key := "   "
 			if it.key != 0 {
 				key = c.Theme.Text + "[" + c.Theme.Key + string(it.key) + c.Theme.Text + "]"
 			}
-			c.WriteString(ui.MoveTo(top+i, 2) + key + " " + c.Theme.Label + ui.Pad(it.label, profileValueCol-6) + c.Theme.Value +
-				ui.Truncate(profileValue(c, i), sz.Cols-20) + ui.Reset)
+			c.WriteString(ui.MoveTo(top+i, 2) + key + " " + c.Theme.Label + ui.Pad(profileLabel(c, it.id), col-6) + c.Theme.Value +
+				ui.Truncate(profileValue(c, i), sz.Cols-col-1) + ui.Reset)
 		}
-		c.Say(top+len(profileItems)+1, "", c.KeyHelp("n/l/e/p/c/k/t/s/a/g", "change", "v", "view someone's", "q", c.Theme.Strings.Back))
+		c.Say(top+len(profileItems)+1, "", c.KeyHelp("n/l/e/p/c/k/t/s/a/g", c.T("profile.change"), "v", c.T("profile.view"), "q", c.Theme.Strings.Back))
 		if msg != "" {
 			c.Say(top+len(profileItems)+2, msgStyle, msg)
 		}
@@ -72,7 +120,7 @@ func profile(ctx context.Context, c *Call) error {
 			return nil
 		case k.Code != term.KeyRune || k.Mod != 0:
 			if c.Accessible() { // Enter alone: the keys again
-				profilePlain(c, noSuchKey(k))
+				profilePlain(c, c.noSuchKey(k))
 			}
 			continue
 		case k.Rune == 'r' && c.Accessible(): // the profile read out again
@@ -81,7 +129,7 @@ func profile(ctx context.Context, c *Call) error {
 			continue
 		case k.Rune == 'v':
 			row := top + len(profileItems) + 2
-			u, m, err := askHandle(ctx, c, row, "Whose profile? ", draw)
+			u, m, err := askHandle(ctx, c, row, c.T("profile.whose")+" ", draw)
 			switch {
 			case errors.Is(err, ui.ErrCancel):
 			case err != nil:
@@ -103,7 +151,7 @@ func profile(ctx context.Context, c *Call) error {
 		}
 		if row < 0 {
 			if c.Accessible() {
-				profilePlain(c, noSuchKey(k))
+				profilePlain(c, c.noSuchKey(k))
 			}
 			continue
 		}
@@ -117,45 +165,45 @@ func profile(ctx context.Context, c *Call) error {
 
 func profileValue(c *Call, i int) string {
 	u := c.User
-	switch profileItems[i].label {
-	case "Handle":
+	switch profileItems[i].id {
+	case "handle":
 		return clean(u.Handle)
-	case "Real name":
+	case "real_name":
 		return clean(u.RealName)
-	case "Location":
+	case "location":
 		return clean(u.Location)
-	case "E-mail":
+	case "email":
 		return clean(u.Email)
-	case "Password":
+	case "password":
 		return "********"
-	case "SSH keys":
-		return "log in with ssh without a password"
-	case "Two-factor":
+	case "ssh_keys":
+		return c.T("profile.ssh_keys_value")
+	case "two_factor":
 		if account.HasTOTP(u) {
-			return "on: a code from your app at every login"
+			return c.T("profile.two_factor_on")
 		}
-		return "off"
-	case "Accessible":
+		return c.T("profile.off")
+	case "accessible":
 		return accessibleValue(c)
-	case "Language":
+	case "language":
 		return languageValue(c)
-	case "Signature":
+	case "signature":
 		if u.Signature == "" {
-			return "(none)"
+			return c.T("common.none")
 		}
 		return clean(u.Signature)
-	case "Encoding":
+	case "encoding":
 		if u.Encoding == store.EncodingAuto || u.Encoding == "" {
-			return fmt.Sprintf("auto (now %s)", c.Encoding())
+			return c.T("profile.encoding_auto", "encoding", string(c.Encoding()))
 		}
 		return u.Encoding
-	case "Groups":
+	case "groups":
 		return strings.Join(u.Groups, ", ")
-	case "Calls":
+	case "calls":
 		return fmt.Sprint(u.Calls)
-	case "Last call":
-		return lastCallText(u.LastCall, time.Now())
-	case "Member since":
+	case "last_call":
+		return c.lastCalled(u.LastCall, time.Now())
+	case "member_since":
 		return u.Created.Local().Format("Jan 02 2006")
 	}
 	return ""
@@ -170,12 +218,12 @@ func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw
 	var err error
 	switch key {
 	case 'n', 'l', 'e':
-		field, value, err = editContact(ctx, c, u, key, row, profileValueCol, redraw)
+		field, value, err = editContact(ctx, c, u, key, row, profileValueCol(c), redraw)
 	case 'c':
 		field, value = account.Encoding, nextEncoding(u.Encoding)
 	case 's':
 		field = account.Signature
-		value, err = c.Ask(ctx, row, "", &ui.Field{Col: profileValueCol, Max: account.SignatureMax, Value: u.Signature, Prompt: "Signature: "}, redraw)
+		value, err = c.Ask(ctx, row, "", &ui.Field{Col: profileValueCol(c), Max: account.SignatureMax, Value: u.Signature, Prompt: profileLabel(c, "signature") + ": "}, redraw)
 	case 'p':
 		return changePassword(ctx, c, msgRow, redraw)
 	case 'k':
@@ -195,7 +243,7 @@ func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw
 	fresh, err := accounts.SetField(ctx, u.ID, field, value)
 	c.Board.from.forget(u.Handle)
 	if errors.Is(err, account.ErrInvalid) {
-		return ruleMessage(err), c.Theme.Error, nil
+		return ruleMessageIn(c.Lang(), err), c.Theme.Error, nil
 	}
 	if err := c.changed(fresh, err); err != nil {
 		return "", "", err
@@ -207,7 +255,7 @@ func editProfile(ctx context.Context, c *Call, key rune, row, msgRow int, redraw
 		}
 		c.SetEncoding(enc)
 	}
-	return "Saved.", c.Theme.OK, nil
+	return c.T("profile.saved"), c.Theme.OK, nil
 }
 
 func nextEncoding(e string) string {
@@ -223,43 +271,48 @@ func nextEncoding(e string) string {
 // changePassword asks for the current password, then the new one twice.
 func changePassword(ctx context.Context, c *Call, row int, redraw func()) (string, string, error) {
 	accounts := c.Board.cfg.Accounts
-	ask := func(label string) (string, error) {
-		return c.Ask(ctx, row, ui.Pad(label, 15), &ui.Field{Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)
+	labels := []string{c.T("profile.password_current"), c.T("profile.password_new"), c.T("profile.password_again")}
+	width := 15 // the labels' column: 15 in English, wider for longer labels
+	for _, l := range labels {
+		width = max(width, ui.Width(l)+2)
 	}
-	current, err := ask("Current:")
+	ask := func(label string) (string, error) {
+		return c.Ask(ctx, row, ui.Pad(label, width), &ui.Field{Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)
+	}
+	current, err := ask(labels[0])
 	if err != nil {
 		return "", "", ignoreCancel(err)
 	}
 	remote := addrOf(c.Session.Info().RemoteAddr)
 	switch err := accounts.VerifyFrom(ctx, c.User.Handle, current, remote); {
 	case errors.Is(err, account.ErrWrongPassword):
-		return "That is not your current password.", c.Theme.Error, nil
+		return c.T("profile.password_wrong"), c.Theme.Error, nil
 	case err != nil:
 		return "", "", c.changed(nil, err)
 	}
-	fresh, err := ask("New password:")
+	fresh, err := ask(labels[1])
 	if err != nil {
 		return "", "", ignoreCancel(err)
 	}
 	if err := accounts.CheckPassword(fresh); err != nil {
-		return ruleMessage(err), c.Theme.Error, nil
+		return ruleMessageIn(c.Lang(), err), c.Theme.Error, nil
 	}
-	again, err := ask("Again:")
+	again, err := ask(labels[2])
 	if err != nil {
 		return "", "", ignoreCancel(err)
 	}
 	if again != fresh {
-		return "The two passwords differ; nothing changed.", c.Theme.Error, nil
+		return c.T("profile.password_differ"), c.Theme.Error, nil
 	}
 	u, err := accounts.ChangePassword(ctx, c.User.Handle, current, fresh, remote)
 	switch {
 	case errors.Is(err, account.ErrWrongPassword):
-		return "That is not your current password.", c.Theme.Error, nil
+		return c.T("profile.password_wrong"), c.Theme.Error, nil
 	case errors.Is(err, account.ErrInvalid):
-		return ruleMessage(err), c.Theme.Error, nil
+		return ruleMessageIn(c.Lang(), err), c.Theme.Error, nil
 	}
 	if err := c.changed(u, err); err != nil {
 		return "", "", err
 	}
-	return "Password changed.", c.Theme.OK, nil
+	return c.T("profile.password_changed"), c.Theme.OK, nil
 }

@@ -16,18 +16,6 @@ import (
 // rules (the same answer for every handle, limits, single use, strikes)
 // are the account service's.
 
-// What the reset screen says.
-const (
-	resetTitle   = "Forgotten password"
-	resetIntro   = "A code mailed to your account's e-mail address lets you set a new password."
-	resetOnWay   = "If that account has an e-mail address, a code is on its way."
-	resetAskCode = "Type the code from the mail (Esc: back to the login screen)."
-	resetWrong   = "That code is wrong, used or expired."
-	resetDiffer  = "The passwords differ; type the new one again."
-	resetDone    = "Your password is changed."
-	resetBanned  = "Too many failed logins from your address; it is banned for a while."
-)
-
 // resetCodeMax takes a code with dashes or spaces to spare; resetCodeWidth
 // shows a code with its dashes (34).
 const (
@@ -56,11 +44,29 @@ const (
 	resetRowMessage = resetRowAgain + 2
 )
 
-var resetLabels = [...]string{resetRowHandle: "Handle:", resetRowCode: "Code:", resetRowPassword: "New password:", resetRowAgain: "Again:"}
+// label returns the label of the field on row n in the caller's language.
+func (r *resetScreen) label(n int) string {
+	s := r.l.s
+	switch n {
+	case resetRowHandle:
+		return s.T("reset.label.handle")
+	case resetRowCode:
+		return s.T("reset.label.code")
+	case resetRowPassword:
+		return s.T("reset.label.new_password")
+	}
+	return s.T("reset.label.again")
+}
 
-// resetFieldCol is the column of the reset screen's fields: after the
-// longest label.
-const resetFieldCol = 2 + len("New password:") + 1
+// fieldCol is the column of the reset screen's fields: after the
+// longest label and a space.
+func (r *resetScreen) fieldCol() int {
+	w := 0
+	for n := resetRowHandle; n <= resetRowAgain; n++ {
+		w = max(w, ui.Width(r.label(n)))
+	}
+	return 2 + w + 1
+}
 
 func (r *resetScreen) row(n int) int { return r.top + n }
 
@@ -71,7 +77,7 @@ func (r *resetScreen) draw() {
 		// The lines once; the fields ask on lines of their own.
 		if r.top == 0 {
 			r.top = b.header(s, t, "login", 0)
-			for _, line := range []string{resetTitle, resetIntro} {
+			for _, line := range []string{s.T("reset.title"), s.T("reset.intro")} {
 				writeLine(s, line)
 			}
 		}
@@ -82,15 +88,16 @@ func (r *resetScreen) draw() {
 	}
 	row := b.header(s, t, "login", 12)
 	row = min(row, max(1, s.Size().Rows-12))
-	Say(s, row, t.Title, resetTitle)
-	Say(s, row+1, t.Text, resetIntro)
+	Say(s, row, t.Title, s.T("reset.title"))
+	Say(s, row+1, t.Text, s.T("reset.intro"))
 	r.top = row + 3
-	Say(s, r.row(resetRowChoice), "", t.KeyHelp("m", "mail me a code", "c", "I have a code", "q", t.Strings.Back))
+	Say(s, r.row(resetRowChoice), "", t.KeyHelp("m", s.T("reset.key_mail"), "c", s.T("reset.key_code"), "q", t.Strings.Back))
 	values := [...]string{resetRowHandle: clean(r.handle), resetRowCode: clean(r.code)}
+	col := r.fieldCol()
 	for n := resetRowHandle; n < resetRowHandle+r.asked; n++ {
-		s.WriteString(ui.MoveTo(r.row(n), 2) + ui.ClearEOL + t.Label + resetLabels[n] + ui.Reset)
+		s.WriteString(ui.MoveTo(r.row(n), 2) + ui.ClearEOL + t.Label + r.label(n) + ui.Reset)
 		if n < len(values) && values[n] != "" {
-			s.WriteString(ui.MoveTo(r.row(n), resetFieldCol) + t.Value + ui.Truncate(values[n], resetCodeWidth) + ui.Reset)
+			s.WriteString(ui.MoveTo(r.row(n), col) + t.Value + ui.Truncate(values[n], resetCodeWidth) + ui.Reset)
 		}
 	}
 	if r.msg != "" {
@@ -110,13 +117,14 @@ func (r *resetScreen) field(ctx context.Context, n, maxLen, width int, mask rune
 	r.asked = max(r.asked, n-resetRowHandle+1)
 	s, t := r.l.s, r.l.b.themeFor(r.l.s)
 	if !s.Accessible() {
-		s.WriteString(ui.MoveTo(r.row(n), 2) + ui.ClearEOL + t.Label + resetLabels[n] + ui.Reset)
+		s.WriteString(ui.MoveTo(r.row(n), 2) + ui.ClearEOL + t.Label + r.label(n) + ui.Reset)
 	}
-	f := &ui.Field{Row: r.row(n), Col: resetFieldCol, Max: maxLen, Width: min(width, s.Size().Cols-resetFieldCol-1),
-		Mask: mask, Style: t.Bar, Prompt: resetLabels[n] + " "}
+	col := r.fieldCol()
+	f := &ui.Field{Row: r.row(n), Col: col, Max: maxLen, Width: min(width, s.Size().Cols-col-1),
+		Mask: mask, Style: t.Bar, Prompt: r.label(n) + " "}
 	f.Relayout = func() (int, int) {
 		r.draw()
-		return r.row(n), resetFieldCol
+		return r.row(n), r.fieldCol()
 	}
 	v, err := f.Read(ctx, s)
 	if mask == 0 {
@@ -131,7 +139,7 @@ func (r *resetScreen) choice(ctx context.Context) (mail bool, err error) {
 	s := r.l.s
 	if s.Accessible() {
 		for {
-			v, err := (&ui.Field{Prompt: "Type m to be mailed a code, c if you have one, q to go back: ", Max: plainAnswerMax}).Read(ctx, s)
+			v, err := (&ui.Field{Prompt: s.T("reset.plain_choice") + " ", Max: plainAnswerMax}).Read(ctx, s)
 			if err != nil {
 				return false, err
 			}
@@ -185,14 +193,14 @@ func (l *loginScreen) forgot(ctx context.Context, addr netip.Addr) (handle, pass
 		if err := accounts.RequestReset(ctx, r.handle, addr); err != nil {
 			return "", "", err
 		}
-		r.say(l.b.themeFor(l.s).OK, resetOnWay)
+		r.say(l.b.themeFor(l.s).OK, l.s.T("reset.on_way"))
 	} else {
-		r.say(l.b.themeFor(l.s).Dim, resetAskCode)
+		r.say(l.b.themeFor(l.s).Dim, l.s.T("reset.ask_code"))
 	}
 	for {
 		r.code, err = r.field(ctx, resetRowCode, resetCodeMax, resetCodeWidth, 0)
 		if errors.Is(err, ui.ErrCancel) && mail {
-			l.msg, l.msgStyle = resetOnWay, l.b.themeFor(l.s).OK
+			l.msg, l.msgStyle = l.s.T("reset.on_way"), l.b.themeFor(l.s).OK
 		}
 		if err != nil {
 			return "", "", err
@@ -206,15 +214,15 @@ func (l *loginScreen) forgot(ctx context.Context, addr netip.Addr) (handle, pass
 		switch {
 		case err == nil:
 			// Back on the login screen, where a second factor is asked.
-			l.typed, l.msg, l.msgStyle = r.handle, resetDone, l.b.themeFor(l.s).OK
+			l.typed, l.msg, l.msgStyle = r.handle, l.s.T("reset.done"), l.b.themeFor(l.s).OK
 			l.draw()
 			return r.handle, password, nil
 		case errors.Is(err, account.ErrBanned):
-			r.say(l.b.themeFor(l.s).Error, resetBanned)
+			r.say(l.b.themeFor(l.s).Error, l.s.T("login.banned"))
 			l.s.WriteString("\r\n")
 			return "", "", err
 		case errors.Is(err, account.ErrInvalid):
-			r.say(l.b.themeFor(l.s).Error, ruleMessage(err))
+			r.say(l.b.themeFor(l.s).Error, ruleMessageIn(r.l.s.Lang(), err))
 			password = "" // asked again, with the same code
 			continue
 		case !errors.Is(err, account.ErrResetCode):
@@ -230,7 +238,7 @@ func (l *loginScreen) forgot(ctx context.Context, addr netip.Addr) (handle, pass
 			l.s.WriteString("\r\n")
 			return "", "", ErrLogoff
 		}
-		r.say(l.b.themeFor(l.s).Error, resetWrong)
+		r.say(l.b.themeFor(l.s).Error, l.s.T("reset.wrong"))
 	}
 }
 
@@ -244,7 +252,7 @@ func (r *resetScreen) newPassword(ctx context.Context) (string, error) {
 			return "", err
 		}
 		if err := accounts.CheckPassword(pw); err != nil {
-			r.say(r.l.b.themeFor(r.l.s).Error, ruleMessage(err))
+			r.say(r.l.b.themeFor(r.l.s).Error, ruleMessageIn(r.l.s.Lang(), err))
 			continue
 		}
 		again, err := r.field(ctx, resetRowAgain, passwordFieldMax, 24, '*')
@@ -252,7 +260,7 @@ func (r *resetScreen) newPassword(ctx context.Context) (string, error) {
 			return "", err
 		}
 		if again != pw {
-			r.say(r.l.b.themeFor(r.l.s).Error, resetDiffer)
+			r.say(r.l.b.themeFor(r.l.s).Error, r.l.s.T("reset.differ"))
 			continue
 		}
 		return pw, nil

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/x84bbs/x84/account"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
@@ -73,7 +75,8 @@ func readKeyTimeout(ctx context.Context, s *session.Session, d time.Duration) (t
 	return k, err
 }
 
-// Confirm asks a yes/no question on a row; only y says yes. Esc, Enter
+// Confirm asks a yes/no question on a row; only y (or the caller's
+// language's yes key, common.yes_key: j in German) says yes. Esc, Enter
 // and n say no, and so does a resize (the screen redraws, and asks again
 // if it must).
 func (c *Call) Confirm(ctx context.Context, row int, question string) (bool, error) {
@@ -86,6 +89,7 @@ func confirm(ctx context.Context, s *session.Session, t *Theme, row int, questio
 	if s.Accessible() {
 		return plainConfirm(ctx, s, question)
 	}
+	yes := s.T("common.yes_key")
 	draw := func() {
 		s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + t.Text + question + " " + t.Key + t.Strings.YesNo + ui.Reset + " ")
 	}
@@ -96,7 +100,7 @@ func confirm(ctx context.Context, s *session.Session, t *Theme, row int, questio
 			return false, err
 		}
 		switch {
-		case k.Code == term.KeyRune && (k.Rune == 'y' || k.Rune == 'Y'):
+		case k.Code == term.KeyRune && isYesKey(k.Rune, yes):
 			return true, nil
 		case k.Code == term.KeyRune && (k.Rune == 'n' || k.Rune == 'N'),
 			k.Code == term.KeyEnter, k.Code == term.KeyEscape:
@@ -105,6 +109,12 @@ func confirm(ctx context.Context, s *session.Session, t *Theme, row int, questio
 			return false, nil // the screen redraws and asks again if it must
 		}
 	}
+}
+
+// isYesKey reports whether r answers yes: y, or yes, the caller's
+// language's yes key (common.yes_key), in either case.
+func isYesKey(r rune, yes string) bool {
+	return r == 'y' || r == 'Y' || strings.EqualFold(string(r), yes)
 }
 
 // Ask reads a line in f after a label on row, or on the bottom row when
@@ -119,7 +129,7 @@ func (c *Call) Ask(ctx context.Context, row int, label string, f *ui.Field, redr
 		// The question on a line of its own; a value edited in place
 		// has no label, and the value typed so far says what it is.
 		if f.Prompt == "" {
-			f.Prompt = "New value: "
+			f.Prompt = s.T("common.new_value") + " "
 			if label != "" {
 				f.Prompt = strings.TrimRight(label, " ") + " "
 			}
@@ -176,12 +186,16 @@ func Say(s *session.Session, row int, style, msg string) {
 	s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + style + ui.Truncate(msg, s.Size().Cols-2) + ui.Reset)
 }
 
-// ruleMessage returns the text to show a caller for a failed rule.
-func ruleMessage(err error) string {
-	if msg := account.Message(err); msg != "" {
+// ruleMessageIn returns the text to show a caller for a failed rule, in
+// the language of p (c.Lang(), s.Lang()).
+func ruleMessageIn(p *lang.Printer, err error) string {
+	if id, pairs, ok := account.MessageID(err); ok {
+		return p.T(id, pairs...)
+	}
+	if msg := account.Message(err); msg != "" { // a sysop's own words
 		return msg
 	}
-	return "That is not allowed."
+	return p.T("common.not_allowed")
 }
 
 // clean makes text that came from a user safe to show on others'
@@ -189,23 +203,24 @@ func ruleMessage(err error) string {
 // what arrived another way (an import, an older version).
 func clean(s string) string { return term.Sanitize(s) }
 
-// ago says how long ago t was, shortly: "now", "5m", "3h", "2d", "1y".
-func ago(t, now time.Time) string {
+// agoIn says how long ago t was, shortly, in the language of p
+// (c.Lang(), s.Lang()): "now", "5m", "3h", "2d", "1y".
+func agoIn(p *lang.Printer, t, now time.Time) string {
 	if t.IsZero() {
-		return "never"
+		return p.T("common.never")
 	}
 	d := now.Sub(t)
 	switch {
 	case d < time.Minute:
-		return "now"
+		return p.T("common.now")
 	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
+		return p.T("common.minutes_ago", "n", strconv.Itoa(int(d/time.Minute)))
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d/time.Hour))
+		return p.T("common.hours_ago", "n", strconv.Itoa(int(d/time.Hour)))
 	case d < 365*24*time.Hour:
-		return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
+		return p.T("common.days_ago", "n", strconv.Itoa(int(d/(24*time.Hour))))
 	}
-	return fmt.Sprintf("%dy", int(d/(365*24*time.Hour)))
+	return p.T("common.years_ago", "n", strconv.Itoa(int(d/(365*24*time.Hour))))
 }
 
 // KeyHelp formats key hints in the call's theme (see Theme.KeyHelp):
@@ -213,7 +228,7 @@ func ago(t, now time.Time) string {
 // In accessible mode it says them in words (see plainKeyHelp).
 func (c *Call) KeyHelp(pairs ...string) string {
 	if c.Accessible() {
-		return plainKeyHelp(pairs...)
+		return plainKeyHelp(c.Lang(), pairs...)
 	}
 	return c.Theme.KeyHelp(pairs...)
 }

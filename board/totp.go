@@ -74,9 +74,9 @@ func twoFactor(ctx context.Context, c *Call) (string, string, error) {
 	var top int
 	draw := func() {
 		top = c.Header("profile", 4)
-		c.Say(top, c.Theme.Title, "Two-factor login is on: every login asks for a code from your app.")
-		c.Say(top+1, c.Theme.Text, count(len(c.User.TOTP.Recovery), "recovery code")+" left.")
-		c.Say(top+3, "", c.KeyHelp("d", "turn it off", "r", "new recovery codes", "q", c.Theme.Strings.Back))
+		c.Say(top, c.Theme.Title, c.T("totp.on_title"))
+		c.Say(top+1, c.Theme.Text, c.N("totp.left", len(c.User.TOTP.Recovery)))
+		c.Say(top+3, "", c.KeyHelp("d", c.T("totp.key_off"), "r", c.T("totp.key_new_codes"), "q", c.Theme.Strings.Back))
 		if msg != "" {
 			c.Say(top+5, msgStyle, msg)
 		}
@@ -96,7 +96,7 @@ func twoFactor(ctx context.Context, c *Call) (string, string, error) {
 				return msg, msgStyle, err
 			}
 		case k.Code == term.KeyRune && k.Rune == 'r':
-			code, err := c.Ask(ctx, top+5, "Code from your app: ", &ui.Field{Max: codeFieldMax, Width: 20}, draw)
+			code, err := c.Ask(ctx, top+5, c.T("totp.ask_code")+" ", &ui.Field{Max: codeFieldMax, Width: 20}, draw)
 			if err != nil {
 				if err := ignoreCancel(err); err != nil {
 					return "", "", err
@@ -110,19 +110,19 @@ func twoFactor(ctx context.Context, c *Call) (string, string, error) {
 			codes, err := c.Board.cfg.Accounts.RegenerateRecovery(ctx, c.User.Handle, code, addrOf(c.Info().RemoteAddr))
 			switch {
 			case errors.Is(err, account.ErrWrongCode):
-				msg, msgStyle = "That code is not right.", c.Theme.Error
+				msg, msgStyle = c.T("totp.wrong_code"), c.Theme.Error
 			case errors.Is(err, account.ErrTOTPOff): // a sysop removed it meanwhile
-				return "Two-factor login is off.", c.Theme.Text, c.refreshUser(ctx)
+				return c.T("totp.off"), c.Theme.Text, c.refreshUser(ctx)
 			case err != nil:
 				return "", "", c.changed(nil, err)
 			default:
-				if err := showRecoveryCodes(ctx, c, "New recovery codes: the old ones no longer work.", codes); err != nil {
+				if err := showRecoveryCodes(ctx, c, c.T("totp.new_codes_title"), codes); err != nil {
 					return "", "", err
 				}
 				if err := c.refreshUser(ctx); err != nil {
 					return "", "", err
 				}
-				msg, msgStyle = "New recovery codes made.", c.Theme.OK
+				msg, msgStyle = c.T("totp.new_codes_made"), c.Theme.OK
 			}
 		default:
 			continue
@@ -134,27 +134,29 @@ func twoFactor(ctx context.Context, c *Call) (string, string, error) {
 // disableTOTP asks for the password and a code, and turns two-factor
 // login off.
 func disableTOTP(ctx context.Context, c *Call, row int, redraw func()) (string, string, error) {
-	password, err := c.Ask(ctx, row, ui.Pad("Password:", 20), &ui.Field{Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)
+	// The labels' widths as in English, or wider for longer labels.
+	pwLabel, codeLabel := c.T("totp.password"), c.T("totp.code_or_recovery")
+	password, err := c.Ask(ctx, row, ui.Pad(pwLabel, max(20, ui.Width(pwLabel)+1)), &ui.Field{Max: passwordFieldMax, Width: 32, Mask: '*'}, redraw)
 	if err != nil {
 		return "", "", ignoreCancel(err)
 	}
-	code, err := c.Ask(ctx, row, ui.Pad("Code or recovery code:", 24), &ui.Field{Max: codeFieldMax, Width: 20}, redraw)
+	code, err := c.Ask(ctx, row, ui.Pad(codeLabel, max(24, ui.Width(codeLabel)+1)), &ui.Field{Max: codeFieldMax, Width: 20}, redraw)
 	if err != nil || strings.TrimSpace(code) == "" { // Enter alone: no try
 		return "", "", ignoreCancel(err)
 	}
 	u, err := c.Board.cfg.Accounts.DisableTOTP(ctx, c.User.Handle, password, code, addrOf(c.Info().RemoteAddr))
 	switch {
 	case errors.Is(err, account.ErrWrongPassword):
-		return "That is not your password.", c.Theme.Error, nil
+		return c.T("totp.wrong_password"), c.Theme.Error, nil
 	case errors.Is(err, account.ErrWrongCode):
-		return "That code is not right.", c.Theme.Error, nil
+		return c.T("totp.wrong_code"), c.Theme.Error, nil
 	case errors.Is(err, account.ErrTOTPOff):
-		return "Two-factor login is off.", c.Theme.OK, c.refreshUser(ctx)
+		return c.T("totp.off"), c.Theme.OK, c.refreshUser(ctx)
 	}
 	if err := c.changed(u, err); err != nil {
 		return "", "", err
 	}
-	return "Two-factor login is off.", c.Theme.OK, nil
+	return c.T("totp.off"), c.Theme.OK, nil
 }
 
 // qrStyle draws a QR code's light modules bright white on black: dark
@@ -173,7 +175,7 @@ func enrolTOTP(ctx context.Context, c *Call) (string, string, error) {
 	accounts := c.Board.cfg.Accounts
 	e, err := accounts.NewTOTP(ctx, c.User.Handle)
 	if errors.Is(err, account.ErrTOTPOn) {
-		return "Two-factor login is on already.", c.Theme.Error, c.refreshUser(ctx)
+		return c.T("totp.on_already"), c.Theme.Error, c.refreshUser(ctx)
 	}
 	if err != nil {
 		return "", "", c.changed(nil, err)
@@ -191,10 +193,7 @@ func enrolTOTP(ctx context.Context, c *Call) (string, string, error) {
 	draw := func() {
 		if c.Accessible() {
 			c.Clear()
-			c.Lines("Two-factor login",
-				"Add an entry to an authenticator app (Aegis, FreeOTP, Google Authenticator...) with this secret:",
-				strings.Join(groups, " "),
-				"Then type the 6-digit code the app shows. Escape leaves two-factor login off.")
+			c.Lines(c.T("totp.title"), c.T("totp.plain_add"), strings.Join(groups, " "), c.T("totp.plain_then"))
 			if msg != "" {
 				c.Line(msg)
 			}
@@ -210,51 +209,62 @@ func enrolTOTP(ctx context.Context, c *Call) (string, string, error) {
 			}
 			col = qrCols + 2
 		}
-		lines := []string{
-			c.Theme.Title + "Two-factor login",
-			"",
-			c.Theme.Text + "Scan this code with an",
-			c.Theme.Text + "authenticator app (Aegis,",
-			c.Theme.Text + "FreeOTP, Google Authenticator…)",
-			c.Theme.Text + "or type in this secret:",
-			"",
-			c.Theme.Value + "  " + strings.Join(groups[:half], " "),
-			c.Theme.Value + "  " + strings.Join(groups[half:], " "),
-			"",
-			c.Theme.Text + "Then type the 6-digit code",
-			c.Theme.Text + "the app shows.",
-		}
-		if !withQR {
-			lines[2], lines[3], lines[4] = c.Theme.Text+"Add an entry to an authenticator", c.Theme.Text+"app (Aegis, FreeOTP, Google", c.Theme.Text+"Authenticator…) with this secret:"
-			lines[5] = c.Theme.Dim + fmt.Sprintf("(A window of %d×%d shows a QR code.)", qrCols+1+enrolTextWidth, qrRows)
-			if qr == nil || c.Accessible() {
-				lines[5] = ""
+		// The messages' lines as the catalog breaks them; beside the QR
+		// code, a line too long for its column is wrapped.
+		text := func(style, msg string) []string {
+			var out []string
+			for _, l := range strings.Split(msg, "\n") {
+				if withQR {
+					for _, w := range ui.Wrap(l, enrolTextWidth) {
+						out = append(out, style+w)
+					}
+				} else {
+					out = append(out, style+l)
+				}
 			}
+			return out
 		}
+		lines := append(text(c.Theme.Title, c.T("totp.title")), "")
+		if withQR {
+			lines = append(lines, text(c.Theme.Text, c.T("totp.scan"))...)
+		} else {
+			lines = append(lines, text(c.Theme.Text, c.T("totp.add_entry"))...)
+			hint := ""
+			if qr != nil && !c.Accessible() {
+				hint = c.Theme.Dim + c.T("totp.qr_window", "size", fmt.Sprintf("%d×%d", qrCols+1+enrolTextWidth, qrRows))
+			}
+			lines = append(lines, hint)
+		}
+		lines = append(lines, "",
+			c.Theme.Value+"  "+strings.Join(groups[:half], " "),
+			c.Theme.Value+"  "+strings.Join(groups[half:], " "),
+			"")
+		lines = append(lines, text(c.Theme.Text, c.T("totp.then_type"))...)
 		for i, l := range lines {
 			c.WriteString(ui.MoveTo(1+i, col) + ui.Truncate(l, sz.Cols-col) + ui.Reset)
 		}
 		codeRow = len(lines) + 2
-		c.WriteString(ui.MoveTo(codeRow+3, col) + c.Theme.Dim + ui.Truncate("Esc leaves it off.", sz.Cols-col) + ui.Reset)
+		c.WriteString(ui.MoveTo(codeRow+3, col) + c.Theme.Dim + ui.Truncate(c.T("totp.esc_off"), sz.Cols-col) + ui.Reset)
 		if msg != "" {
 			c.WriteString(ui.MoveTo(codeRow+1, col) + msgStyle + ui.Truncate(msg, sz.Cols-col) + ui.Reset)
 		}
 	}
 	draw()
 	for {
-		f := &ui.Field{Max: codeFieldMax, Width: 10, Style: c.Theme.Bar, Prompt: "Code: "}
+		codeLabel := c.T("totp.code") + " "
+		f := &ui.Field{Max: codeFieldMax, Width: 10, Style: c.Theme.Bar, Prompt: codeLabel}
 		place := func() (int, int) {
 			if c.Accessible() {
 				return 0, 0
 			}
-			c.WriteString(ui.MoveTo(codeRow, col) + ui.ClearEOL + c.Theme.Label + "Code: " + ui.Reset)
-			return codeRow, col + 6
+			c.WriteString(ui.MoveTo(codeRow, col) + ui.ClearEOL + c.Theme.Label + codeLabel + ui.Reset)
+			return codeRow, col + ui.Width(codeLabel)
 		}
 		f.Row, f.Col = place()
 		f.Relayout = func() (int, int) { draw(); return place() }
 		code, err := f.Read(ctx, c.Session)
 		if errors.Is(err, ui.ErrCancel) {
-			return "Two-factor login stays off.", c.Theme.Text, nil
+			return c.T("totp.stays_off"), c.Theme.Text, nil
 		}
 		if err != nil {
 			return "", "", err
@@ -265,21 +275,21 @@ func enrolTOTP(ctx context.Context, c *Call) (string, string, error) {
 		codes, err := accounts.EnableTOTP(ctx, c.User.Handle, e.Secret, code)
 		switch {
 		case errors.Is(err, account.ErrWrongCode):
-			msg, msgStyle = "That code is not right.", c.Theme.Error
+			msg, msgStyle = c.T("totp.wrong_code"), c.Theme.Error
 			draw()
 			continue
 		case errors.Is(err, account.ErrTOTPOn):
-			return "Two-factor login is on already.", c.Theme.Error, c.refreshUser(ctx)
+			return c.T("totp.on_already"), c.Theme.Error, c.refreshUser(ctx)
 		case err != nil:
 			return "", "", c.changed(nil, err)
 		}
-		if err := showRecoveryCodes(ctx, c, "Two-factor login is on: every login asks for a code from your app.", codes); err != nil {
+		if err := showRecoveryCodes(ctx, c, c.T("totp.on_title"), codes); err != nil {
 			return "", "", err
 		}
 		if err := c.refreshUser(ctx); err != nil {
 			return "", "", err
 		}
-		return "Two-factor login is on.", c.Theme.OK, nil
+		return c.T("totp.on"), c.Theme.OK, nil
 	}
 }
 
@@ -290,15 +300,14 @@ func showRecoveryCodes(ctx context.Context, c *Call, title string, codes []strin
 		sz := c.Size()
 		c.Say(top, c.Theme.OK, title)
 		row := top + 2
-		for _, l := range ui.Wrap("Your recovery codes: each lets you in once, in place of a code, if you lose your phone. "+
-			"Write them down now and keep them safe: they are not shown again.", sz.Cols-4) {
+		for _, l := range ui.Wrap(c.T("totp.recovery_about"), sz.Cols-4) {
 			c.Say(row, c.Theme.Text, l)
 			row++
 		}
 		row++
 		if c.Accessible() {
 			c.Lines(codes...)
-			c.Line("Press Enter when you have written them down.")
+			c.Line(c.T("totp.recovery_enter"))
 			return
 		}
 		perColumn := (len(codes) + 1) / 2
@@ -309,18 +318,19 @@ func showRecoveryCodes(ctx context.Context, c *Call, title string, codes []strin
 			r, cl := row+i%perColumn, 4+(i/perColumn)*28
 			c.WriteString(ui.MoveTo(r, cl) + c.Theme.Key + fmt.Sprintf("%2d. ", i+1) + c.Theme.Value + code + ui.Reset)
 		}
-		c.Say(row+perColumn+1, c.Theme.Text, "Press a key when you have written them down.")
+		c.Say(row+perColumn+1, c.Theme.Text, c.T("totp.recovery_key"))
 	}
 	draw()
 	return c.AnyKey(ctx, draw)
 }
 
-// twoFactorState is the user editor's value for two-factor login.
-func twoFactorState(u *store.User) string {
+// twoFactorState is the user editor's value for two-factor login, in the
+// caller's language.
+func (c *Call) twoFactorState(u *store.User) string {
 	if account.HasTOTP(u) {
-		return "on (" + count(len(u.TOTP.Recovery), "recovery code") + " left); f removes it"
+		return c.N("totp.state_on", len(u.TOTP.Recovery))
 	}
-	return "off"
+	return c.T("totp.state_off")
 }
 
 // removeTOTP is the sysop's removal of a user's second factor, for a
@@ -329,7 +339,7 @@ func removeTOTP(ctx context.Context, c *Call, u *store.User, row int) (*store.Us
 	if !account.HasTOTP(u) {
 		return nil, nil
 	}
-	sure, err := c.Confirm(ctx, row, "Remove the two-factor login of "+clean(u.Handle)+"?")
+	sure, err := c.Confirm(ctx, row, c.T("totp.remove_ask", "handle", clean(u.Handle)))
 	if err != nil || !sure {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package board
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/netip"
 	"strings"
@@ -42,7 +41,7 @@ func (c *Call) chooseProtocol(ctx context.Context, title string, files int, redr
 			offer = append(offer, string(p.key), p.name)
 		}
 	}
-	offer = append(offer, "Esc", "cancel")
+	offer = append(offer, "Esc", c.T("transfer.key.cancel"))
 	draw := func() {
 		redraw()
 		c.Say(c.Size().Rows-1, c.Theme.Text, title)
@@ -63,7 +62,7 @@ func (c *Call) chooseProtocol(ctx context.Context, title string, files int, redr
 			}
 		}
 		if c.Accessible() { // the keys again, rather than silence
-			c.Lines(noSuchKey(k), c.KeyHelp(offer...))
+			c.Lines(c.noSuchKey(k), c.KeyHelp(offer...))
 		}
 	}
 }
@@ -73,7 +72,7 @@ func (c *Call) chooseProtocol(ctx context.Context, title string, files int, redr
 func (c *Call) transferIntro(lines ...string) {
 	if c.Accessible() {
 		c.WriteString("\r\n")
-		c.Lines(append(lines, "Press Ctrl-X five times to cancel.")...)
+		c.Lines(append(lines, c.T("transfer.cancel_hint"))...)
 		return
 	}
 	var b strings.Builder
@@ -81,7 +80,7 @@ func (c *Call) transferIntro(lines ...string) {
 	for _, l := range lines {
 		b.WriteString(c.Theme.Text + " " + l + ui.Reset + "\r\n")
 	}
-	b.WriteString(c.Theme.Dim + " Press Ctrl-X five times to cancel." + ui.Reset + "\r\n\r\n")
+	b.WriteString(c.Theme.Dim + " " + c.T("transfer.cancel_hint") + ui.Reset + "\r\n\r\n")
 	c.WriteString(b.String())
 }
 
@@ -104,20 +103,33 @@ func drain(t *session.Transfer) {
 // outcome says how a transfer ended, for the result line.
 func outcome(c *Call, err error) string {
 	switch {
-	case errors.Is(err, filearea.ErrTooLarge), errors.Is(err, filearea.ErrQuota), errors.Is(err, filearea.ErrMaxFiles):
-		return "a file was over " + strings.TrimPrefix(strings.TrimPrefix(c.fileReason(err), "file exceeds "), "upload exceeds ")
+	case errors.Is(err, filearea.ErrTooLarge), errors.Is(err, filearea.ErrQuota):
+		// The limit's size, from the file area's message.
+		msg, _ := files.Message(err)
+		if size, ok := strings.CutPrefix(msg, "file exceeds the upload size limit of "); ok {
+			return c.T("transfer.why.too_large_of", "size", size)
+		}
+		if size, ok := strings.CutPrefix(msg, "upload exceeds your quota of "); ok {
+			return c.T("transfer.why.quota_of", "size", size)
+		}
+		if errors.Is(err, filearea.ErrQuota) {
+			return c.T("transfer.why.quota")
+		}
+		return c.T("transfer.why.too_large")
+	case errors.Is(err, filearea.ErrMaxFiles):
+		return c.fileReason(err)
 	case errors.Is(err, xfer.ErrCancelled):
-		return "it was cancelled"
+		return c.T("transfer.why.cancelled")
 	case errors.Is(err, xfer.ErrTimeout):
-		return "your terminal stopped answering (or never started)"
+		return c.T("transfer.why.timeout")
 	case errors.Is(err, xfer.ErrRetries):
-		return "too many errors on the line"
+		return c.T("transfer.why.retries")
 	case errors.Is(err, xfer.ErrTooLarge):
-		return "a file was over the size limit"
+		return c.T("transfer.why.size_limit")
 	case errors.Is(err, xfer.ErrProtocol):
-		return "your terminal broke the protocol"
+		return c.T("transfer.why.protocol")
 	}
-	return "the transfer failed"
+	return c.T("transfer.why.failed")
 }
 
 // webLinks answers a download in the browser terminal, which cannot
@@ -145,25 +157,25 @@ func (c *Call) webLinks(ctx context.Context, br *files.Browser, paths []string) 
 		lines = append(lines, "\x1b]8;;"+url+"\x1b\\"+c.Theme.Value+name+ui.Reset+"\x1b]8;;\x1b\\  "+c.Theme.Dim+url+ui.Reset)
 		plain = append(plain, name+": "+url)
 	}
+	lifetime := c.Board.cfg.Files.LinkLifetime().Round(time.Second).String()
 	draw := func() {
 		if c.Accessible() {
 			c.WriteString("\r\n")
-			c.Line(fmt.Sprintf("Download links: each works once, for %s, from this browser.", c.Board.cfg.Files.LinkLifetime().Round(time.Second)))
+			c.Line(c.T("transfer.links_plain", "lifetime", lifetime))
 			c.Lines(plain...)
 			if more > 0 {
-				c.Line(fmt.Sprintf("%s more: download these, then ask again.", count(more, "file")))
+				c.Line(c.N("transfer.links_more", more))
 			}
 			return
 		}
 		c.WriteString(ui.ClearScreen)
-		c.Say(1, c.Theme.Title, "Download links")
-		c.Say(2, c.Theme.Text, fmt.Sprintf("Click a name to download it. Each link works once, for %s, from this browser.",
-			c.Board.cfg.Files.LinkLifetime().Round(time.Second)))
+		c.Say(1, c.Theme.Title, c.T("transfer.links_title"))
+		c.Say(2, c.Theme.Text, c.T("transfer.links_help", "lifetime", lifetime))
 		for i, l := range lines {
 			c.WriteString(ui.MoveTo(4+i, 2) + l)
 		}
 		if more > 0 {
-			c.Say(c.Size().Rows-1, c.Theme.Text, fmt.Sprintf("%s more: download these, then ask again.", count(more, "file")))
+			c.Say(c.Size().Rows-1, c.Theme.Text, c.N("transfer.links_more", more))
 		}
 		c.Say(c.Size().Rows, "", c.KeyHelp(c.Theme.Strings.AnyKey, c.Theme.Strings.Back))
 	}
@@ -182,17 +194,17 @@ func (c *Call) sendFiles(ctx context.Context, br *files.Browser, paths []string)
 		return c.fileReason(err), true, nil
 	}
 	defer bt.Release() // if it is not sent after all
-	what := fmt.Sprintf("%s, %s", count(len(bt.Files), "file"), files.SizeString(bt.Total))
-	p, ok, err := c.chooseProtocol(ctx, "Download "+what+" by which protocol?", len(bt.Files), func() {})
+	what := c.N("files.count", len(bt.Files)) + ", " + files.SizeString(bt.Total)
+	p, ok, err := c.chooseProtocol(ctx, c.T("transfer.download_ask", "what", what), len(bt.Files), func() {})
 	if err != nil || !ok {
 		return "", false, err
 	}
 	c.SetActivity("downloading by " + p.name)
-	c.transferIntro(fmt.Sprintf("Sending %s by %s.", what, p.name),
-		"Start your terminal's download now, if it has not started by itself.")
+	c.transferIntro(c.T("transfer.sending", "what", what, "protocol", p.name),
+		c.T("transfer.start_download"))
 	t, err := c.StartTransfer(ctx)
 	if err != nil {
-		return "This connection cannot carry a file transfer.", true, nil
+		return c.T("transfer.no_transfer"), true, nil
 	}
 	start := time.Now()
 	opts := xfer.Options{StartTimeout: c.Board.cfg.Files.TransferTimeout()}
@@ -227,9 +239,11 @@ func (c *Call) sendFiles(ctx context.Context, br *files.Browser, paths []string)
 	c.Board.log.Info("files: download", "user", c.User.Handle, "protocol", p.name, "files", len(sent),
 		"of", len(bt.Files), "bytes", n, "took", took.Round(time.Millisecond), "err", errText(err))
 	if err != nil {
-		return fmt.Sprintf("Download stopped: %s. %s of %s sent whole.", outcome(c, err), count(len(sent), "file"), count(len(bt.Files), "file")), true, nil
+		return c.T("transfer.download_stopped", "why", outcome(c, err),
+			"sent", c.N("files.count", len(sent)), "total", c.N("files.count", len(bt.Files))), true, nil
 	}
-	return fmt.Sprintf("Sent %s (%s) by %s in %s.", count(len(sent), "file"), files.SizeString(n), p.name, took.Round(100*time.Millisecond)), false, nil
+	return c.T("transfer.sent", "files", c.N("files.count", len(sent)), "size", files.SizeString(n), "protocol", p.name,
+		"took", took.Round(100*time.Millisecond).String()), false, nil
 }
 
 // errText is an error for the log, cut short: a transfer's errors may
@@ -277,16 +291,16 @@ func (c *Call) receiveFiles(ctx context.Context, br *files.Browser, area files.A
 		return c.fileReason(err), true, nil
 	}
 	if c.Info().Kind == term.KindWeb {
-		return "The browser terminal cannot upload: use a telnet or ssh terminal program, or sftp.", true, nil
+		return c.T("transfer.web_upload"), true, nil
 	}
-	p, ok, err := c.chooseProtocol(ctx, "Upload by which protocol?", 1, func() {})
+	p, ok, err := c.chooseProtocol(ctx, c.T("transfer.upload_ask"), 1, func() {})
 	if err != nil || !ok {
 		return "", false, err
 	}
 	var name string
 	if !p.batch {
 		// XMODEM carries no name: ask for it.
-		name, err = c.Ask(ctx, 0, "File name: ", &ui.Field{Max: 64}, func() {})
+		name, err = c.Ask(ctx, 0, c.T("transfer.name_prompt")+" ", &ui.Field{Max: 64}, func() {})
 		if errors.Is(err, ui.ErrCancel) || strings.TrimSpace(name) == "" {
 			return "", false, nil
 		}
@@ -301,16 +315,16 @@ func (c *Call) receiveFiles(ctx context.Context, br *files.Browser, area files.A
 	if !p.batch {
 		if xw, err = r.Create(xfer.File{Name: name, Size: -1}); err != nil {
 			r.Finish(nil, err)
-			return "Refused " + strings.Join(r.Refused, "; ") + ".", true, nil
+			return c.T("transfer.refused", "files", strings.Join(r.Refused, "; ")), true, nil
 		}
 	}
 	c.SetActivity("uploading by " + p.name)
-	c.transferIntro(fmt.Sprintf("Receiving by %s into the upload folder.", p.name),
-		"Start your terminal's upload now, if it has not started by itself.",
-		"Uploads wait for a sysop's review before others see them.")
+	c.transferIntro(c.T("transfer.receiving", "protocol", p.name),
+		c.T("transfer.start_upload"),
+		c.T("transfer.review_note"))
 	t, err := c.StartTransfer(ctx)
 	if err != nil {
-		return "This connection cannot carry a file transfer.", true, nil
+		return c.T("transfer.no_transfer"), true, nil
 	}
 	start := time.Now()
 	opts := xfer.Options{StartTimeout: c.Board.cfg.Files.TransferTimeout()}
@@ -335,16 +349,16 @@ func (c *Call) receiveFiles(ctx context.Context, br *files.Browser, area files.A
 		"refused", len(r.Refused), "took", time.Since(start).Round(time.Millisecond), "err", errText(err), "commit_err", errText(ferr))
 	var parts []string
 	if len(r.Created) > 0 {
-		parts = append(parts, "Received "+clean(strings.Join(r.Created, ", "))+"; it waits for a sysop's review.")
+		parts = append(parts, c.T("transfer.received", "files", clean(strings.Join(r.Created, ", "))))
 	}
 	if len(r.Refused) > 0 {
-		parts = append(parts, "Refused "+strings.Join(r.Refused, "; ")+".")
+		parts = append(parts, c.T("transfer.refused", "files", strings.Join(r.Refused, "; ")))
 	}
 	if err != nil {
-		parts = append(parts, "Upload stopped: "+outcome(c, err)+".")
+		parts = append(parts, c.T("transfer.upload_stopped", "why", outcome(c, err)))
 	}
 	if len(parts) == 0 {
-		parts = append(parts, "Nothing was received.")
+		parts = append(parts, c.T("transfer.nothing"))
 	}
 	return strings.Join(parts, " "), err != nil || len(r.Refused) > 0 || ferr != nil, nil
 }

@@ -26,7 +26,7 @@ func askHandle(ctx context.Context, c *Call, row int, question string, redraw fu
 	}
 	u, err := c.Board.cfg.Accounts.User(ctx, h)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, "No user is called " + clean(h) + ".", nil
+		return nil, c.T("users.no_such_user", "handle", clean(h)), nil
 	}
 	return u, "", err
 }
@@ -39,17 +39,21 @@ func viewProfile(ctx context.Context, c *Call, u *store.User) error {
 			return
 		}
 		top := c.Header("profile", 4)
-		c.Say(top, c.Theme.Title, "Profile of "+clean(u.Handle))
+		c.Say(top, c.Theme.Title, c.T("users.profile_title", "handle", clean(u.Handle)))
 		top += 2
 		rows := [][2]string{
-			{"Handle", clean(u.Handle)},
-			{"Location", clean(u.Location)},
-			{"Calls", fmt.Sprint(u.Calls)},
-			{"Last call", lastCallText(u.LastCall, time.Now())},
-			{"Member since", u.Created.Local().Format("Jan 02 2006")},
+			{c.T("users.profile_handle"), clean(u.Handle)},
+			{c.T("users.profile_location"), clean(u.Location)},
+			{c.T("users.profile_calls"), fmt.Sprint(u.Calls)},
+			{c.T("users.profile_last_call"), c.lastCalled(u.LastCall, time.Now())},
+			{c.T("users.profile_member_since"), u.Created.Local().Format("Jan 02 2006")},
+		}
+		labelW := 14 // the values' column, from the longest label
+		for _, r := range rows {
+			labelW = max(labelW, ui.Width(r[0])+2)
 		}
 		for i, r := range rows {
-			c.WriteString(ui.MoveTo(top+i, 3) + c.Theme.Label + ui.Pad(r[0], 14) + c.Theme.Value + ui.Truncate(r[1], c.Size().Cols-18) + ui.Reset)
+			c.WriteString(ui.MoveTo(top+i, 3) + c.Theme.Label + ui.Pad(r[0], labelW) + c.Theme.Value + ui.Truncate(r[1], c.Size().Cols-4-labelW) + ui.Reset)
 		}
 		row := top + len(rows) + 1
 		if sig := strings.TrimSpace(u.Signature); sig != "" {
@@ -84,59 +88,71 @@ func editContact(ctx context.Context, c *Call, u *store.User, key rune, row, col
 	var err error
 	switch key {
 	case 'n':
-		v, err = read("Real name", u.RealName, 40)
+		v, err = read(c.T("usereditor.real_name"), u.RealName, 40)
 		return account.RealName, v, err
 	case 'l':
-		v, err = read("Location", u.Location, 40)
+		v, err = read(c.T("usereditor.location"), u.Location, 40)
 		return account.Location, v, err
 	case 'e':
-		v, err = read("E-mail", u.Email, 64)
+		v, err = read(c.T("usereditor.email"), u.Email, 64)
 		return account.Email, v, err
 	}
 	return 0, "", nil
 }
 
 // editorValueCol is the column of the values in the user editor, where
-// a field edits them in place ("[n] " from column 2, then the label).
+// a field edits them in place ("[n] " from column 2, then the label),
+// when the labels are short enough (see editorItem).
 const editorValueCol = 17
+
+// editorItem is a line of the user editor: its key, its label in the
+// sysop's language, and its value; name is the label in English, for
+// the log.
+type editorItem struct {
+	key         rune
+	name, label string
+	value       func() string
+}
 
 // editUser is the sysop's editor for one account.
 func editUser(ctx context.Context, c *Call, u *store.User) error {
 	b := c.Board
 	msg, msgStyle := "", ""
 	var top int
-	items := []struct {
-		key   rune
-		label string
-		value func() string
-	}{
-		{'n', "Real name", func() string { return clean(u.RealName) }},
-		{'l', "Location", func() string { return clean(u.Location) }},
-		{'e', "E-mail", func() string { return clean(u.Email) }},
-		{'p', "Password", func() string { return "set a new one" }},
-		{'s', "Sysop", func() string { return yesNo(u.InGroup(store.GroupSysop)) }},
-		{'k', "Locked", func() string { return yesNo(u.InGroup(store.GroupLocked)) }},
-		{'v', "Validated", func() string { return validatedState(u) }},
-		{'a', "Level", func() string { return fmt.Sprint(u.Level) }},
-		{'g', "Groups", func() string { return groupsState(u) }},
-		{'f', "Two-factor", func() string { return twoFactorState(u) }},
-		{'d', "Delete", func() string { return "remove the account" }},
+	items := []editorItem{
+		{'n', "Real name", c.T("usereditor.real_name"), func() string { return clean(u.RealName) }},
+		{'l', "Location", c.T("usereditor.location"), func() string { return clean(u.Location) }},
+		{'e', "E-mail", c.T("usereditor.email"), func() string { return clean(u.Email) }},
+		{'p', "Password", c.T("usereditor.password"), func() string { return c.T("usereditor.password_value") }},
+		{'s', "Sysop", c.T("usereditor.sysop"), func() string { return yesNo(c, u.InGroup(store.GroupSysop)) }},
+		{'k', "Locked", c.T("usereditor.locked"), func() string { return yesNo(c, u.InGroup(store.GroupLocked)) }},
+		{'v', "Validated", c.T("usereditor.validated"), func() string { return validatedStateIn(c.Lang(), u) }},
+		{'a', "Level", c.T("usereditor.level"), func() string { return fmt.Sprint(u.Level) }},
+		{'g', "Groups", c.T("usereditor.groups"), func() string { return groupsStateIn(c.Lang(), u) }},
+		{'f', "Two-factor", c.T("usereditor.two_factor"), func() string { return c.twoFactorState(u) }},
+		{'d', "Delete", c.T("usereditor.delete"), func() string { return c.T("usereditor.delete_value") }},
+	}
+	// The values' column: editorValueCol, or further right for labels
+	// longer than the English ones.
+	col := editorValueCol
+	for _, it := range items {
+		col = max(col, 6+ui.Width(it.label)+1)
 	}
 	draw := func() {
 		if c.Accessible() {
 			lines := make([]string, len(items))
 			for i, it := range items {
-				lines[i] = plainItem(it.label, it.value(), it.key)
+				lines[i] = plainItemIn(c.Lang(), it.label, it.value(), it.key)
 			}
 			editUserPlain(c, u, lines, msg)
 			return
 		}
 		c.WriteString(ui.ClearScreen)
-		c.Say(1, c.Theme.Title, "Editing "+clean(u.Handle)+" · "+count(u.Calls, "call")+" · last "+lastCallText(u.LastCall, time.Now()))
+		c.Say(1, c.Theme.Title, c.N("usereditor.title", u.Calls, "handle", clean(u.Handle), "last", c.lastCalled(u.LastCall, time.Now())))
 		top = 3
 		for i, it := range items {
 			c.WriteString(ui.MoveTo(top+i, 2) + c.Theme.Text + "[" + c.Theme.Key + string(it.key) + c.Theme.Text + "] " +
-				c.Theme.Label + ui.Pad(it.label, editorValueCol-6) + c.Theme.Value + ui.Truncate(it.value(), c.Size().Cols-20) + ui.Reset)
+				c.Theme.Label + ui.Pad(it.label, col-6) + c.Theme.Value + ui.Truncate(it.value(), c.Size().Cols-col-3) + ui.Reset)
 		}
 		c.Say(top+len(items)+1, "", c.KeyHelp("q", c.Theme.Strings.Back))
 		if msg != "" {
@@ -152,16 +168,12 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		if c.choiceQuit(k) {
 			return nil
 		}
-		i := slices.IndexFunc(items, func(it struct {
-			key   rune
-			label string
-			value func() string
-		}) bool {
+		i := slices.IndexFunc(items, func(it editorItem) bool {
 			return k.Code == term.KeyRune && k.Mod == 0 && it.key == k.Rune
 		})
 		if i < 0 {
 			if c.Accessible() { // the keys again, rather than silence
-				msg, msgStyle = noSuchKey(k), ""
+				msg, msgStyle = c.noSuchKey(k), ""
 				draw()
 				msg = ""
 			}
@@ -175,11 +187,11 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		// A sysop cannot lock themselves out by mistake: taking away
 		// one's own rights is for another sysop.
 		if u.ID == c.User.ID && strings.ContainsRune("skdf", k.Rune) {
-			msg, msgStyle = "Not your own account: another sysop can do that.", c.Theme.Error
+			msg, msgStyle = c.T("usereditor.not_own"), c.Theme.Error
 			draw()
 			continue
 		}
-		saved, err := editAccount(ctx, c, u, k.Rune, row, draw)
+		saved, err := editAccount(ctx, c, u, k.Rune, row, col, draw)
 		switch {
 		case errors.Is(err, errDeleted):
 			return nil
@@ -187,13 +199,13 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 		case errors.Is(err, store.ErrNotFound):
 			return nil // deleted meanwhile: back to the list
 		case errors.Is(err, account.ErrInvalid):
-			msg, msgStyle = ruleMessage(err), c.Theme.Error
+			msg, msgStyle = ruleMessageIn(c.Lang(), err), c.Theme.Error
 		case err != nil:
 			return err
 		default:
 			*u = *saved
-			msg, msgStyle = "Saved.", c.Theme.OK
-			b.log.Info("sysop edited a user", "sysop", c.User.Handle, "user", u.Handle, "field", items[i].label)
+			msg, msgStyle = c.T("usereditor.saved"), c.Theme.OK
+			b.log.Info("sysop edited a user", "sysop", c.User.Handle, "user", u.Handle, "field", items[i].name)
 		}
 		draw()
 	}
@@ -202,21 +214,21 @@ func editUser(ctx context.Context, c *Call, u *store.User) error {
 // errDeleted is editAccount's word that the account is gone.
 var errDeleted = errors.New("board: the account was deleted")
 
-// editAccount makes the sysop's change picked by key to u, and returns
-// the account as stored: nil when nothing changed, errDeleted after a
-// deletion.
-func editAccount(ctx context.Context, c *Call, u *store.User, key rune, row int, redraw func()) (*store.User, error) {
+// editAccount makes the sysop's change picked by key to u, asked in
+// place at row and col, and returns the account as stored: nil when
+// nothing changed, errDeleted after a deletion.
+func editAccount(ctx context.Context, c *Call, u *store.User, key rune, row, col int, redraw func()) (*store.User, error) {
 	accounts := c.Board.cfg.Accounts
 	switch key {
 	case 'n', 'l', 'e':
-		field, v, err := editContact(ctx, c, u, key, row, editorValueCol, redraw)
+		field, v, err := editContact(ctx, c, u, key, row, col, redraw)
 		if err != nil {
 			return nil, err
 		}
 		defer c.Board.from.forget(u.Handle)
 		return accounts.SetField(ctx, u.ID, field, v)
 	case 'p':
-		v, err := c.Ask(ctx, row, "", &ui.Field{Col: editorValueCol, Max: passwordFieldMax, Width: 32, Mask: '*', Prompt: "New password: "}, redraw)
+		v, err := c.Ask(ctx, row, "", &ui.Field{Col: col, Max: passwordFieldMax, Width: 32, Mask: '*', Prompt: c.T("usereditor.new_password")}, redraw)
 		if err != nil {
 			return nil, err
 		}
@@ -233,7 +245,7 @@ func editAccount(ctx context.Context, c *Call, u *store.User, key rune, row int,
 	case 'f':
 		return removeTOTP(ctx, c, u, row)
 	case 'd':
-		sure, err := c.Confirm(ctx, row, "Delete "+clean(u.Handle)+" for good?")
+		sure, err := c.Confirm(ctx, row, c.T("usereditor.confirm_delete", "handle", clean(u.Handle)))
 		if err != nil || !sure {
 			return nil, err
 		}
@@ -246,9 +258,10 @@ func editAccount(ctx context.Context, c *Call, u *store.User, key rune, row int,
 	return nil, nil
 }
 
-func yesNo(b bool) string {
+// yesNo is the user editor's word for b in the sysop's language.
+func yesNo(c *Call, b bool) string {
 	if b {
-		return "yes"
+		return c.T("usereditor.yes")
 	}
-	return "no"
+	return c.T("usereditor.no")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/x84bbs/x84/community"
@@ -31,7 +32,7 @@ func voting(ctx context.Context, c *Call) error {
 			}
 			sz := c.Size()
 			c.WriteString(ui.ClearScreen)
-			c.Say(1, c.Theme.Title, "The voting booth")
+			c.Say(1, c.Theme.Title, c.T("voting.title"))
 			for i, p := range polls {
 				if 3+i >= sz.Rows-1 {
 					break
@@ -48,11 +49,11 @@ func voting(ctx context.Context, c *Call) error {
 					c.Theme.Value + ui.Truncate(clean(p.Question), sz.Cols-10) + ui.Reset)
 			}
 			if len(polls) == 0 {
-				c.Say(3, c.Theme.Dim, "No polls yet.")
+				c.Say(3, c.Theme.Dim, c.T("voting.none"))
 			}
-			keys := []string{"a-z", "open a poll", "q", c.Theme.Strings.Back}
+			keys := []string{"a-z", c.T("voting.key_open"), "q", c.Theme.Strings.Back}
 			if c.Sysop() {
-				keys = []string{"a-z", "open a poll", "+", "new poll", "q", c.Theme.Strings.Back}
+				keys = []string{"a-z", c.T("voting.key_open"), "+", c.T("voting.key_new"), "q", c.Theme.Strings.Back}
 			}
 			c.Say(sz.Rows, "", c.KeyHelp(keys...))
 			if msg != "" {
@@ -103,7 +104,7 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 			sz := c.Size()
 			c.WriteString(ui.ClearScreen)
 			c.Say(1, c.Theme.Title, clean(p.Question))
-			c.Say(2, c.Theme.Dim, "asked by "+clean(p.Author)+" on "+p.Created.Local().Format("Jan 02 2006"))
+			c.Say(2, c.Theme.Dim, c.T("voting.asked_by", "author", clean(p.Author), "date", p.Created.Local().Format("Jan 02 2006")))
 			total := 0
 			for _, n := range counts {
 				total += n
@@ -134,10 +135,10 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 				// A very narrow window loses the end of the row, never wraps it.
 				c.WriteString(ui.MoveTo(4+i, 2) + ui.Truncate(row, sz.Cols-2) + ui.Reset)
 			}
-			c.Say(5+len(p.Options), c.Theme.Text, count(total, "vote"))
-			keys := []string{"1-9,0", "vote", "q", c.Theme.Strings.Back}
+			c.Say(5+len(p.Options), c.Theme.Text, c.N("voting.votes", total))
+			keys := []string{"1-9,0", c.T("voting.key_vote"), "q", c.Theme.Strings.Back}
 			if c.Sysop() {
-				keys = []string{"1-9,0", "vote", "d", "delete the poll", "q", c.Theme.Strings.Back}
+				keys = []string{"1-9,0", c.T("voting.key_vote"), "d", c.T("voting.key_delete"), "q", c.Theme.Strings.Back}
 			}
 			c.Say(sz.Rows, "", c.KeyHelp(keys...))
 			if msg != "" {
@@ -170,16 +171,16 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 			switch err := b.cfg.Community.Polls.Vote(ctx, c.User, c.Node(), p.ID, choice); {
 			case errors.Is(err, community.ErrNotAllowed):
 			case errors.Is(err, community.ErrAnonymous):
-				msg, msgStyle = "Log in with an account to vote.", c.Theme.Error
+				msg, msgStyle = c.T("voting.anonymous"), c.Theme.Error
 			case errors.Is(err, store.ErrNotFound):
 				return nil // deleted meanwhile: back to the list
 			case err != nil:
 				return err
 			default:
-				msg, msgStyle = "Your vote is counted.", c.Theme.OK
+				msg, msgStyle = c.T("voting.counted"), c.Theme.OK
 			}
 		case k.Code == term.KeyRune && k.Rune == 'd' && c.Sysop():
-			sure, err := c.Confirm(ctx, c.Size().Rows, "Delete this poll and its votes?")
+			sure, err := c.Confirm(ctx, c.Size().Rows, c.T("voting.confirm_delete"))
 			if err != nil {
 				return err
 			}
@@ -193,22 +194,24 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 // newPoll lets a sysop ask a question with 2 to 10 answers.
 func newPoll(ctx context.Context, c *Call) (string, error) {
 	c.Clear()
-	c.Say(1, c.Theme.Title, "New poll: the question, then the answers (an empty answer ends the list).")
+	c.Say(1, c.Theme.Title, c.T("voting.new_title"))
+	// The fields' column, after the longest label (the last answer's).
+	labelW := max(10, ui.Width(c.T("voting.question")), ui.Width(c.T("voting.answer", "n", strconv.Itoa(store.MaxPollOptions))))
 	ask := func(row int, label string, max int) (string, error) {
 		if !c.Accessible() {
-			c.WriteString(ui.MoveTo(row, 2) + c.Theme.Label + ui.Pad(label, 10) + ui.Reset)
+			c.WriteString(ui.MoveTo(row, 2) + c.Theme.Label + ui.Pad(label, labelW) + ui.Reset)
 		}
-		f := &ui.Field{Row: row, Col: 13, Max: max, Width: min(max, c.Size().Cols-14), Style: c.Theme.Bar, Prompt: label + " "}
+		f := &ui.Field{Row: row, Col: labelW + 3, Max: max, Width: min(max, c.Size().Cols-labelW-4), Style: c.Theme.Bar, Prompt: label + " "}
 		v, err := f.Read(ctx, c.Session)
 		return strings.TrimSpace(v), err
 	}
-	q, err := ask(3, "Question:", community.QuestionMax)
+	q, err := ask(3, c.T("voting.question"), community.QuestionMax)
 	if err != nil || q == "" {
 		return "", ignoreCancel(err)
 	}
 	var answers []string
 	for len(answers) < store.MaxPollOptions {
-		a, err := ask(5+len(answers), fmt.Sprintf("Answer %d:", len(answers)+1), community.AnswerMax)
+		a, err := ask(5+len(answers), c.T("voting.answer", "n", strconv.Itoa(len(answers)+1)), community.AnswerMax)
 		if err != nil {
 			return "", ignoreCancel(err)
 		}
@@ -219,9 +222,9 @@ func newPoll(ctx context.Context, c *Call) (string, error) {
 	}
 	switch _, err := c.Board.cfg.Community.Polls.Create(ctx, c.User, q, answers); {
 	case errors.Is(err, community.ErrTooFewAnswers):
-		return "A poll needs at least two answers.", nil
+		return c.T("voting.too_few_answers"), nil
 	case errors.Is(err, community.ErrEmpty), errors.Is(err, community.ErrTooLong), errors.Is(err, community.ErrNotAllowed):
-		return "That poll was not created.", nil
+		return c.T("voting.not_created"), nil
 	case err != nil:
 		return "", err
 	}

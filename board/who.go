@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
@@ -38,18 +40,19 @@ func whoOnline(ctx context.Context, c *Call) error {
 		lastDraw = time.Now()
 		top := c.Header("who", 4)
 		sz := c.Size()
-		c.WriteString(ui.MoveTo(top, 2) + c.Theme.Title + whoRow(sz.Cols-2, "Node", "Handle", "Activity", "Idle", "From", "Via") + ui.Reset)
+		head, cols := whoHeadings(c.Lang())
+		c.WriteString(ui.MoveTo(top, 2) + c.Theme.Title + whoRow(sz.Cols-2, cols, head[0], head[1], head[2], head[3], head[4], head[5]) + ui.Reset)
 		list.Top, list.Left, list.Width, list.Height = top+1, 2, sz.Cols-2, max(1, sz.Rows-top-2)
 		list.Lines, tableMade = whoLines(ctx, c, list.Width)
 		list.Draw(c.Session)
-		keys := []string{"p", "page", "q", c.Theme.Strings.Back}
+		keys := []string{"p", c.T("who.key_page"), "q", c.Theme.Strings.Back}
 		if c.Sysop() {
-			keys = []string{"p", "page", "d", "disconnect", "b", "broadcast", "q", c.Theme.Strings.Back}
+			keys = []string{"p", c.T("who.key_page"), "d", c.T("who.key_disconnect"), "b", c.T("who.key_broadcast"), "q", c.Theme.Strings.Back}
 		}
 		if status != "" {
 			c.Say(sz.Rows, statusStyle, status)
 		} else {
-			c.Say(sz.Rows, "", fmt.Sprintf("%s%d online  %s", c.Theme.Text, len(list.Lines), c.KeyHelp(keys...)))
+			c.Say(sz.Rows, "", c.Theme.Text+c.N("who.online", len(list.Lines))+"  "+c.KeyHelp(keys...))
 		}
 	}
 	draw()
@@ -144,7 +147,7 @@ func askNode(ctx context.Context, c *Call, question string, redraw func()) (int,
 
 // pageSomeone pages a node to a private chat and waits there for them.
 func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
-	node, err := askNode(ctx, c, "Page which node? ", redraw)
+	node, err := askNode(ctx, c, c.T("who.ask_page"), redraw)
 	if err != nil || node == 0 {
 		return "", ignoreCancel(err)
 	}
@@ -152,29 +155,42 @@ func pageSomeone(ctx context.Context, c *Call, redraw func()) (string, error) {
 	var wait *community.WaitError
 	switch {
 	case errors.Is(err, community.ErrNobodyThere):
-		return fmt.Sprintf("No one is on node %d.", node), nil
+		return c.T("who.nobody_on_node", "node", strconv.Itoa(node)), nil
 	case errors.Is(err, community.ErrPageSelf):
-		return "That is you.", nil
+		return c.T("who.page_self"), nil
 	case errors.Is(err, community.ErrNotLoggedIn):
-		return fmt.Sprintf("Node %d has not logged in yet.", node), nil
+		return c.T("who.page_not_logged_in", "node", strconv.Itoa(node)), nil
 	case errors.Is(err, community.ErrAnonymous):
-		return "Log in with an account to page.", nil
+		return c.T("who.page_anonymous"), nil
 	case errors.As(err, &wait):
-		return "You paged a moment ago; wait " + community.WaitText(wait.Wait) + ".", nil
+		return c.T("who.page_wait", "wait", pageWaitText(c, wait.Wait)), nil
 	case err != nil:
 		return "", err
 	}
-	other := "someone"
+	other := c.T("who.someone")
 	if sn, ok := c.Board.cfg.Community.Presence.Lookup(node); ok {
 		other = sn.User
 	}
-	return "", c.RunChat(ctx, m, "a private chat with "+clean(other))
+	return "", c.RunChat(ctx, m, c.T("who.private_chat", "handle", clean(other)))
+}
+
+// pageWaitText says how long is left to wait before paging again,
+// rounded up, as community.WaitText does: "40 seconds", "2 minutes".
+func pageWaitText(c *Call, d time.Duration) string {
+	switch s := int((d + time.Second - 1) / time.Second); {
+	case s <= 90:
+		return c.N("who.wait_seconds", s)
+	case s <= 90*60:
+		return c.N("who.wait_minutes", (s+59)/60)
+	default:
+		return c.N("who.wait_hours", (s+3599)/3600)
+	}
 }
 
 // disconnectNode lets a sysop end someone's call, after asking. The
 // caller is told why, on their screen, before the connection closes.
 func disconnectNode(ctx context.Context, c *Call, redraw func()) (string, error) {
-	node, err := askNode(ctx, c, "Disconnect which node? ", redraw)
+	node, err := askNode(ctx, c, c.T("who.ask_disconnect"), redraw)
 	if err != nil || node == 0 {
 		return "", ignoreCancel(err)
 	}
@@ -182,39 +198,41 @@ func disconnectNode(ctx context.Context, c *Call, redraw func()) (string, error)
 	target, ok := presence.Lookup(node)
 	switch {
 	case !ok:
-		return fmt.Sprintf("No one is on node %d.", node), nil
+		return c.T("who.nobody_on_node", "node", strconv.Itoa(node)), nil
 	case node == c.Node():
-		return "Log off instead.", nil
+		return c.T("who.log_off_instead"), nil
 	}
 	who := clean(target.User)
 	if who == "" {
-		who = "the caller logging in"
+		who = c.T("who.caller_logging_in")
 	}
-	who = fmt.Sprintf("%s (node %d)", who, node)
-	sure, err := c.Confirm(ctx, c.Size().Rows, "Disconnect "+who+"?")
+	who = c.T("who.caller_on_node", "handle", who, "node", strconv.Itoa(node))
+	sure, err := c.Confirm(ctx, c.Size().Rows, c.T("who.confirm_disconnect", "caller", who))
 	if err != nil {
 		return "", err
 	}
 	if !sure {
-		return "Not disconnected: " + who + ".", nil
+		return c.T("who.not_disconnected", "caller", who), nil
 	}
 	// The node may have changed hands while the sysop thought about it.
 	if now, ok := presence.Lookup(node); !ok || now.ConnectedAt != target.ConnectedAt || now.RemoteAddr != target.RemoteAddr {
-		return fmt.Sprintf("The caller on node %d left meanwhile.", node), nil
+		return c.T("who.left_meanwhile", "node", strconv.Itoa(node)), nil
 	}
 	c.Board.log.Info("sysop disconnects a node", "sysop", c.User.Handle, "node", node, "user", target.User)
-	c.Say(c.Size().Rows, c.Theme.Text, "Disconnecting "+who+"…") // the caller reads why first
-	if !presence.Disconnect(node, "You have been disconnected by the sysop.") {
-		return fmt.Sprintf("No one is on node %d.", node), nil
+	c.Say(c.Size().Rows, c.Theme.Text, c.T("who.disconnecting", "caller", who)) // the caller reads why first
+	// The line is the disconnected caller's to read, whose language the
+	// presence does not tell: the board's default one says it.
+	if !presence.Disconnect(node, c.Board.printer().T("who.disconnected_line")) {
+		return c.T("who.nobody_on_node", "node", strconv.Itoa(node)), nil
 	}
-	return "Disconnected " + who + ".", nil
+	return c.T("who.disconnected", "caller", who), nil
 }
 
 // whoLines formats one line per live session, the caller's own in
 // another colour. The rows are the board's shared table (whoTable).
 // It also says when the table was made.
 func whoLines(ctx context.Context, c *Call, width int) ([]string, time.Time) {
-	t := c.Board.who.table(ctx, c.Board, width)
+	t := c.Board.who.tableIn(ctx, c.Board, c.Lang(), width)
 	lines := slices.Clone(t.rows)
 	if i := slices.Index(t.nodes, c.Node()); i >= 0 {
 		lines[i] = c.Theme.Value + strings.TrimPrefix(lines[i], c.Theme.Text)
@@ -222,9 +240,21 @@ func whoLines(ctx context.Context, c *Call, width int) ([]string, time.Time) {
 	return lines, t.made
 }
 
+// whoCols are the widths of who's online's narrow columns, node and
+// idle time, which grow to fit their headings in a language.
+type whoCols struct{ node, idle int }
+
+// whoHeadings returns who's online's column headings in p's language
+// (node, handle, activity, idle, from, via) and the widths they need.
+func whoHeadings(p *lang.Printer) ([6]string, whoCols) {
+	head := [6]string{p.T("who.col_node"), p.T("who.col_handle"), p.T("who.col_activity"),
+		p.T("who.col_idle"), p.T("who.col_from"), p.T("who.col_via")}
+	return head, whoCols{node: max(4, ui.Width(head[0])), idle: max(5, ui.Width(head[3]))}
+}
+
 // whoRow lays out one row of the table in the given width.
-func whoRow(width int, node, handle, activity, idle, from, via string) string {
-	row := ui.PadLeft(node, 4) + "  " + ui.Pad(handle, 16) + " " + ui.Pad(activity, 22) + " " + ui.PadLeft(idle, 5) + "  "
+func whoRow(width int, cols whoCols, node, handle, activity, idle, from, via string) string {
+	row := ui.PadLeft(node, cols.node) + "  " + ui.Pad(handle, 16) + " " + ui.Pad(activity, 22) + " " + ui.PadLeft(idle, cols.idle) + "  "
 	rest := width - ui.Width(row)
 	if rest > 16 {
 		row += ui.Pad(from, rest-9) + " " + ui.Pad(via, 8)
@@ -232,12 +262,14 @@ func whoRow(width int, node, handle, activity, idle, from, via string) string {
 	return ui.Truncate(row, width)
 }
 
-func idleText(d time.Duration) string {
+// idleText says shortly how long a caller has been idle, in p's
+// language: "40s", "5m", "2h".
+func idleText(p *lang.Printer, d time.Duration) string {
 	switch {
 	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
+		return p.T("who.idle_seconds", "n", strconv.Itoa(int(d/time.Second)))
 	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
+		return p.T("who.idle_minutes", "n", strconv.Itoa(int(d/time.Minute)))
 	}
-	return fmt.Sprintf("%dh", int(d/time.Hour))
+	return p.T("who.idle_hours", "n", strconv.Itoa(int(d/time.Hour)))
 }

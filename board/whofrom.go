@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/store"
 )
 
@@ -75,11 +76,19 @@ const whoShare = time.Second
 
 // whoCache is who's online as every watcher sees it (but for the
 // highlight of their own row), made at most once per whoShare for a
-// width: with thousands online and hundreds watching, each arrival would
-// otherwise make every watcher format every session.
+// language and a width: with thousands online and hundreds watching, each
+// arrival would otherwise make every watcher format every session. The
+// rows are in one language (idle times, "(logging in)", the columns'
+// widths follow its headings), so each language has its own tables.
 type whoCache struct {
 	mu     sync.Mutex
-	tables map[int]*whoTable // by width
+	tables map[whoKey]*whoTable
+}
+
+// whoKey names one of whoCache's tables.
+type whoKey struct {
+	lang  string // the language's tag
+	width int
 }
 
 type whoTable struct {
@@ -88,30 +97,39 @@ type whoTable struct {
 	rows  []string // shared: never changed once made
 }
 
-// table returns a table of the sessions online no older than whoShare.
+// table returns a table of the sessions online no older than whoShare,
+// in the board's default language.
 func (w *whoCache) table(ctx context.Context, b *Board, width int) *whoTable {
+	return w.tableIn(ctx, b, b.printer(), width)
+}
+
+// tableIn returns a table of the sessions online no older than
+// whoShare, in p's language.
+func (w *whoCache) tableIn(ctx context.Context, b *Board, p *lang.Printer, width int) *whoTable {
 	now := time.Now()
+	key := whoKey{p.Tag(), width}
 	w.mu.Lock()
 	defer w.mu.Unlock() // one watcher makes it; the others wait and share
-	if t := w.tables[width]; t != nil && now.Sub(t.made) < whoShare {
+	if t := w.tables[key]; t != nil && now.Sub(t.made) < whoShare {
 		return t
 	}
-	if w.tables == nil || len(w.tables) > 16 {
-		w.tables = make(map[int]*whoTable) // windows of many widths: start over
+	if w.tables == nil || len(w.tables) > 32 {
+		w.tables = make(map[whoKey]*whoTable) // windows of many widths: start over
 	}
+	_, cols := whoHeadings(p)
 	t := &whoTable{made: now}
 	for _, sn := range b.cfg.Community.Presence.Online() {
 		handle := sn.User
 		from := ""
 		if handle == "" {
-			handle = "(logging in)"
+			handle = p.T("who.logging_in")
 		} else if loc, ok := b.from.location(ctx, b, handle); ok {
 			from = loc
 		}
 		t.nodes = append(t.nodes, sn.Node)
-		t.rows = append(t.rows, b.theme.Text+whoRow(width, fmt.Sprint(sn.Node), clean(handle), clean(sn.Activity),
-			idleText(now.Sub(sn.LastInput)), clean(from), string(sn.Kind)))
+		t.rows = append(t.rows, b.theme.Text+whoRow(width, cols, fmt.Sprint(sn.Node), clean(handle), clean(sn.Activity),
+			idleText(p, now.Sub(sn.LastInput)), clean(from), string(sn.Kind)))
 	}
-	w.tables[width] = t
+	w.tables[key] = t
 	return t
 }

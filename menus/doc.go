@@ -48,4 +48,9 @@
 // the folder at most once a second, when a caller draws a menu, so an
 // edit shows on the next menu drawn; Reload looks at once (the board
 // calls it on SIGHUP).
+//
+// A file's texts are in one language; the board shows a caller the
+// title, prompt and labels in their own where its catalogs translate
+// them, as menus.NAME.title, menus.NAME.prompt and menus.NAME.entry.KEY
+// (see package lang).
 package menus

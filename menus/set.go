@@ -107,6 +107,11 @@ func (s *Set) Get(name string) *Menu {
 	return s.builtin[name]
 }
 
+// Builtin returns the built-in menu called name, or nil, whether or not
+// a sysop's file replaces it: the board's own translations of menu texts
+// are of the built-in menus' words.
+func (s *Set) Builtin(name string) *Menu { return s.builtin[name] }
+
 // Generation counts the changes to the menus: a menu read anew or
 // removed makes it larger. Views of menus made at one generation hold
 // until the next (a menu an entry opens may have come or gone).
