@@ -100,6 +100,8 @@ func (r *run) setup() error {
 	set(bbs, "print", r.fn(r.print))
 	set(bbs, "writePlain", r.fn(r.writePlain))
 	set(bbs, "accessible", r.c.Accessible())
+	set(bbs, "language", r.c.Lang().Tag())
+	set(bbs, "text", r.fn(r.bbsText))
 	set(bbs, "clear", r.fn(r.clear))
 	set(bbs, "moveTo", r.fn(r.moveTo))
 	set(bbs, "size", r.fn(r.size))

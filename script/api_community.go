@@ -32,19 +32,19 @@ func (r *run) fail(err error) goja.Value {
 	case errors.As(err, &wait):
 		r.throw(wait.Error())
 	case errors.Is(err, community.ErrAnonymous):
-		r.throw("Log in with an account first.")
+		r.throw(r.c.T("script.api.anonymous"))
 	case errors.Is(err, community.ErrEmpty):
-		r.throw("There is nothing to post.")
+		r.throw(r.c.T("script.api.nothing"))
 	case errors.Is(err, community.ErrNoSubject):
-		r.throw("A message needs a subject.")
+		r.throw(r.c.T("script.api.no_subject"))
 	case errors.Is(err, community.ErrNoArea):
-		r.throw("There is no such message area.")
+		r.throw(r.c.T("script.api.no_area"))
 	case errors.Is(err, community.ErrNotAllowed):
-		r.throw("That is not allowed.")
+		r.throw(r.c.T("script.api.not_allowed"))
 	case errors.Is(err, access.ErrUnvalidated):
 		r.throw(err.Error())
 	case store.Unavailable(err):
-		r.throw("The board's database cannot be reached just now.")
+		r.throw(r.c.T("script.api.unavailable"))
 	}
 	// A script may retry in a loop: the log takes its share of lines.
 	if r.logLimit.Allow() {
@@ -52,7 +52,7 @@ func (r *run) fail(err error) goja.Value {
 	} else {
 		r.logDropped++
 	}
-	r.throw("The board could not do that just now.")
+	r.throw(r.c.T("script.api.failed"))
 	return nil
 }
 
@@ -90,7 +90,7 @@ func (r *run) onelinersPost(call goja.FunctionCall) goja.Value {
 	svc := r.c.Community.Oneliners
 	_, err := svc.Post(r.ctx, r.c.User, text(call.Argument(0)))
 	if errors.Is(err, community.ErrTooLong) {
-		r.throw("A one-liner is at most " + strconv.Itoa(svc.MaxLength()) + " characters long.")
+		r.throw(r.c.T("script.api.oneliner_long", "max", strconv.Itoa(svc.MaxLength())))
 	}
 	if err != nil {
 		return r.fail(err)
@@ -137,12 +137,12 @@ func (r *run) message(m store.Message, body bool) *goja.Object {
 // publicArea checks that area is a public area the caller may read.
 func (r *run) publicArea(area string) {
 	if r.c.Anonymous() {
-		r.throw("Log in with an account first.")
+		r.throw(r.c.T("script.api.anonymous"))
 	}
 	// An area closed to the caller (its level or group) is answered as
 	// one that does not exist.
 	if area == community.MailArea || !r.c.Community.Messages.MayRead(r.c.User, area) {
-		r.throw("There is no message area called " + strconv.Quote(area) + ".")
+		r.throw(r.c.T("script.api.unknown_area", "area", strconv.Quote(area)))
 	}
 }
 
@@ -169,12 +169,12 @@ func (r *run) messagesList(call goja.FunctionCall) goja.Value {
 // read it: one of a public area, or a letter to or from them.
 func (r *run) messagesRead(call goja.FunctionCall) goja.Value {
 	if r.c.Anonymous() {
-		r.throw("Log in with an account first.")
+		r.throw(r.c.T("script.api.anonymous"))
 	}
 	id := intArg(call.Argument(0), 0, 0, math53)
 	m, err := r.c.Store.Messages.Message(r.ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		r.throw("There is no message " + strconv.FormatInt(id, 10) + ".")
+		r.throw(r.c.T("script.api.no_message", "id", strconv.FormatInt(id, 10)))
 	}
 	if err != nil {
 		return r.fail(err)
@@ -185,7 +185,7 @@ func (r *run) messagesRead(call goja.FunctionCall) goja.Value {
 	if !public && !letter {
 		// The same answer as for a missing message: what others' letters
 		// exist is none of the script's business.
-		r.throw("There is no message " + strconv.FormatInt(id, 10) + ".")
+		r.throw(r.c.T("script.api.no_message", "id", strconv.FormatInt(id, 10)))
 	}
 	return r.message(*m, true)
 }
@@ -201,13 +201,13 @@ func (r *run) messagesPost(call goja.FunctionCall) goja.Value {
 	}
 	area := text(o.Get("area"))
 	if area == "" {
-		r.throw("A message needs an area.")
+		r.throw(r.c.T("script.api.no_area_given"))
 	}
 	reading := r.c.Community.Messages.Reading(r.c.User)
 	m, err := reading.Post(r.ctx, community.Draft{Area: area, Subject: text(o.Get("subject")), Body: text(o.Get("body"))})
 	if errors.Is(err, community.ErrTooLong) {
-		r.throw("Too long: a subject is at most " + strconv.Itoa(community.SubjectMax) + " characters, a body " +
-			strconv.Itoa(community.BodyMax>>10) + " KiB.")
+		r.throw(r.c.T("script.api.too_long", "subject", strconv.Itoa(community.SubjectMax),
+			"body", strconv.Itoa(community.BodyMax>>10)))
 	}
 	if err != nil {
 		return r.fail(err)

@@ -31,7 +31,7 @@ func (r *run) dataObject() *goja.Object {
 func (r *run) scriptData() store.ScriptData {
 	d := r.c.Store.ScriptData
 	if d == nil {
-		r.throw("This board keeps no saved data for scripts.")
+		r.throw(r.c.T("script.api.no_data"))
 	}
 	return d
 }
@@ -48,7 +48,7 @@ func (r *run) dataKey(v goja.Value) string {
 // dataFail is fail for the store's errors.
 func (r *run) dataFail(err error) goja.Value {
 	if errors.Is(err, store.ErrLimit) {
-		r.throw("This script has saved as many keys as it may (" + strconv.Itoa(store.MaxScriptKeys) + ").")
+		r.throw(r.c.T("script.api.too_many_keys", "max", strconv.Itoa(store.MaxScriptKeys)))
 	}
 	return r.fail(err)
 }

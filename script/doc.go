@@ -33,6 +33,24 @@
 // What scripts get back from other callers (handles, one-liners,
 // messages) is plain data, cleaned again when written.
 //
+// # Languages
+//
+// Scripts are written in English; the catalogs (package lang) translate
+// them. bbs.language is the caller's language's tag ("en", "de").
+// bbs.text(key, text, vars) returns the caller's language's own message
+// "scripts.NAME.key" if it has one (lang.Printer.Or), else text, the
+// {name} placeholders of either filled from vars, an object of strings
+// and numbers (converted as JavaScript converts them); {{ and }} are
+// braces, and a placeholder with no value is left as written. A key is
+// 1 to 64 of a–z, 0–9 and _, words joined by dots (a catalog's table
+// path); a text is at most lang.MaxMessage bytes and vars at most 20
+// values of 1 KiB, so a result stays under 1 MiB; anything else throws.
+// The bundled scripts write all their callers' text through bbs.text;
+// their German is lang/catalogs/de/scripts.toml. The engine's own words
+// (a script that cannot run, was stopped or failed; the refusals of the
+// board's services that the API throws for scripts to show) are the
+// catalogs' script table, in the caller's language too.
+//
 // # Limits
 //
 // A run is stopped, the caller told why and the log told where, when:

@@ -305,13 +305,13 @@ func (e *Engine) Run(ctx context.Context, c *Call, name string) error {
 	switch {
 	case errors.Is(err, ErrBadName), errors.Is(err, ErrNotFound):
 		log.Warn("script not run", "script", name, "node", c.Node(), "err", err)
-		return tell(ctx, c, "There is no script called "+shown+"; the sysop has been told.")
+		return tell(ctx, c, c.T("script.not_found", "name", shown))
 	case err != nil:
 		log.Error("script not run", "script", name, "node", c.Node(), "err", err)
-		return tell(ctx, c, "The script "+shown+" cannot be read; the sysop has been told.")
+		return tell(ctx, c, c.T("script.unreadable", "name", shown))
 	case p.err != nil:
 		log.Error("script has an error", "script", name, "err", p.err)
-		return tell(ctx, c, "The script "+shown+" has an error; the sysop has been told.")
+		return tell(ctx, c, c.T("script.broken", "name", shown))
 	}
 	return e.run(ctx, c, name, p.prg, log)
 }

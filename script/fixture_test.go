@@ -21,6 +21,7 @@ import (
 	"github.com/x84bbs/x84/internal/app"
 	"github.com/x84bbs/x84/internal/auth"
 	"github.com/x84bbs/x84/internal/testterm"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/script"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
@@ -131,12 +132,22 @@ type caller struct {
 // has a node.
 func (f *fixture) run(u *store.User, name string) *caller {
 	f.t.Helper()
+	return f.runIn(nil, u, name)
+}
+
+// runIn is run for a caller who speaks p's language (nil: the built-in
+// English).
+func (f *fixture) runIn(p *lang.Printer, u *store.User, name string) *caller {
+	f.t.Helper()
 	if u == nil {
 		u = &store.User{}
 	}
 	c := &caller{done: make(chan error, 1)}
 	h := session.HandlerFunc(func(ctx context.Context, s *session.Session) error {
 		s.SetUser(u.Handle)
+		if p != nil {
+			s.SetLang(p)
+		}
 		call := &board.Call{Session: s, Board: f.board, User: u, Theme: f.board.Theme()}
 		err := f.engine.Run(ctx, app.ScriptCall(call), name)
 		c.done <- err

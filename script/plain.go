@@ -59,7 +59,7 @@ func (r *run) confirmPlain(question string) goja.Value {
 	)
 	r.freshLine()
 	r.wait(func() {
-		f := &ui.Field{Prompt: r.plainPrompt(question) + "(y or n): ", Max: 16}
+		f := &ui.Field{Prompt: r.plainPrompt(question) + r.c.T("script.yes_no_plain"), Max: 16}
 		v, err = f.Read(r.ctx, r.c.Session)
 	})
 	switch {

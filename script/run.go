@@ -188,24 +188,28 @@ func (r *run) explain(res error) (end ending) {
 	switch {
 	case errors.As(res, &intr) && errors.As(res, &stop):
 		end = ending{level: slog.LevelWarn, msg: "script stopped", attrs: append(who, "why", stop.Error(), "at", where(intr.Stack())),
-			shown: "The script " + r.name + " was stopped: it ran too long."}
+			shown: r.c.T("script.stopped_time", "name", r.name)}
 		if stop == stopMemory {
-			end.shown = "The script " + r.name + " was stopped: it used too much memory."
+			end.shown = r.c.T("script.stopped_memory", "name", r.name)
 		}
 	case errors.As(res, &stack):
 		end = ending{level: slog.LevelWarn, msg: "script stopped", attrs: append(who, "why", "calls nested too deep", "at", where(stack.Stack())),
-			shown: "The script " + r.name + " was stopped: its calls nested too deep."}
+			shown: r.c.T("script.stopped_nesting", "name", r.name)}
 	case errors.As(res, &pe):
 		end = ending{level: slog.LevelError, msg: "script failed: panic in the API",
 			attrs: append(who, "panic", fmt.Sprint(pe.val), "stack", logcap.Trusted(pe.stack)),
-			shown: "The script " + r.name + " failed: an error in the board."}
+			shown: r.c.T("script.failed_board", "name", r.name)}
 	case errors.As(res, &ex):
 		m := r.describe(ex)
+		shown := capText(m, maxShownError)
+		if m == anError {
+			shown = r.c.T("script.an_error")
+		}
 		end = ending{level: slog.LevelWarn, msg: "script failed", attrs: append(who, "err", m, "at", where(ex.Stack())),
-			shown: "The script " + r.name + " failed: " + capText(m, maxShownError) + "."}
+			shown: r.c.T("script.failed", "name", r.name, "error", shown)}
 	default:
 		end = ending{level: slog.LevelWarn, msg: "script failed", attrs: append(who, "err", capText(res.Error(), maxLogError)),
-			shown: "The script " + r.name + " failed: " + capText(term.Sanitize(res.Error()), maxShownError) + "."}
+			shown: r.c.T("script.failed", "name", r.name, "error", capText(term.Sanitize(res.Error()), maxShownError))}
 	}
 	return end
 }
@@ -238,11 +242,15 @@ func (r *run) describe(ex *goja.Exception) (msg string) {
 	defer r.dog.wait()
 	defer func() {
 		if recover() != nil {
-			msg = "an error"
+			msg = anError
 		}
 	}()
 	return capText(term.Sanitize(errorMessage(ex)), maxLogError)
 }
+
+// anError is what a thrown value that says nothing is described as, in
+// the log; the caller reads it in their language (script.an_error).
+const anError = "an error"
 
 // errorMessage is what a thrown value says: an Error's message, or the
 // value as a string. It may run the script's code.
@@ -256,7 +264,7 @@ func errorMessage(ex *goja.Exception) string {
 		}
 	}
 	if v == nil {
-		return "an error"
+		return anError
 	}
 	return strings.TrimSuffix(v.String(), ".")
 }

@@ -6,6 +6,9 @@
 //   current                 {"handle","date","lines":[…],"key"}, the
 //                           message shown; key names its history entry
 //   history/<ms, 15 digits>-<node>   the same, the last HISTORY messages
+//
+// What callers read goes through bbs.text, by a key and in English: the
+// catalogs' [scripts.automessage] tables translate it.
 
 "use strict";
 
@@ -143,7 +146,7 @@ function show(m, row) {
   var w = Math.max(10, Math.min(WIDTH, s.cols - 4));
   if (!m) {
     bbs.moveTo(row, 3);
-    bbs.write("|08No one has left a message yet.");
+    bbs.write("|08" + bbs.text("none", "No one has left a message yet."));
     return row + 1;
   }
   for (var i = 0; i < m.lines.length && i < LINES; i++) {
@@ -171,12 +174,12 @@ function status(text) {
 
 function screen() {
   bbs.clear();
-  bbs.write("|11A message for the next caller");
+  bbs.write("|11" + bbs.text("title", "A message for the next caller"));
   show(current(), 3);
   var keys = [];
-  if (!anonymous()) keys.push("|15l|07eave a new one");
-  if (sysop()) keys.push("|15h|07istory");
-  keys.push("|15Enter|07 to go on");
+  if (!anonymous()) keys.push(bbs.text("key.leave", "|15l|07eave a new one"));
+  if (sysop()) keys.push(bbs.text("key.history", "|15h|07istory"));
+  keys.push(bbs.text("key.go_on", "|15Enter|07 to go on"));
   status(keys.join("  "));
 }
 
@@ -184,10 +187,10 @@ function screen() {
 // agrees.
 function leave() {
   bbs.clear();
-  bbs.write("|11Leave a message for the next caller\n");
-  bbs.write("|08Up to " + LINES + " lines of " + WIDTH + " characters; Esc cancels.");
+  bbs.write("|11" + bbs.text("leave.title", "Leave a message for the next caller") + "\n");
+  bbs.write("|08" + bbs.text("leave.help", "Up to {lines} lines of {width} characters; Esc cancels.", { lines: LINES, width: WIDTH }));
   var fields = [];
-  for (var i = 1; i <= LINES; i++) fields.push({ name: "line" + i, label: "|07Line " + i + ":", max: WIDTH });
+  for (var i = 1; i <= LINES; i++) fields.push({ name: "line" + i, label: "|07" + bbs.text("leave.line", "Line {n}:", { n: i }), max: WIDTH });
   bbs.moveTo(4, 2);
   var f = bbs.form(fields);
   if (!f) return;
@@ -195,15 +198,15 @@ function leave() {
   for (var j = 1; j <= LINES; j++) lines.push(trim(f["line" + j]).slice(0, WIDTH));
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   if (lines.length === 0) {
-    status("|12An empty message was not saved.");
+    status("|12" + bbs.text("leave.empty", "An empty message was not saved."));
     bbs.key(3000);
     return;
   }
   var m = { handle: handle(), date: now(), lines: lines };
   bbs.clear();
-  bbs.write("|11Your message will read:");
+  bbs.write("|11" + bbs.text("leave.preview", "Your message will read:"));
   show(m, 3);
-  if (!bbs.confirm("Leave it for the next caller?")) return;
+  if (!bbs.confirm(bbs.text("leave.confirm", "Leave it for the next caller?"))) return;
   m.key = "history/" + ("000000000000000" + Date.now()).slice(-15) + "-" + (bbs.user.node | 0);
   bbs.data.set(m.key, JSON.stringify(m));
   bbs.data.set("current", JSON.stringify(m));
@@ -224,18 +227,18 @@ function browse() {
     var list = history();
     sel = Math.max(0, Math.min(sel, list.length - 1));
     bbs.clear();
-    bbs.write("|11Messages left, newest first");
+    bbs.write("|11" + bbs.text("history.title", "Messages left, newest first"));
     if (list.length === 0) {
       bbs.moveTo(3, 3);
-      bbs.write("|08None are kept.");
+      bbs.write("|08" + bbs.text("history.none", "None are kept."));
       bbs.pause();
       return;
     }
     var m = list[sel];
     bbs.moveTo(2, 1);
-    bbs.write("|08" + (sel + 1) + " of " + list.length);
+    bbs.write("|08" + bbs.text("history.position", "{n} of {total}", { n: sel + 1, total: list.length }));
     show(m, 4);
-    status("|15n|07ext  |15p|07revious  |15d|07elete  |15q|07uit");
+    status(bbs.text("history.keys", "|15n|07ext  |15p|07revious  |15d|07elete  |15q|07uit"));
     var k = lower(bbs.key(600000));
     switch (k) {
       case null: case "q": case "esc": case "enter":
@@ -247,7 +250,7 @@ function browse() {
         if (sel > 0) sel--;
         break;
       case "d":
-        if (bbs.confirm("Delete this message?")) remove(m, list);
+        if (bbs.confirm(bbs.text("history.delete", "Delete this message?"))) remove(m, list);
         break;
     }
   }

@@ -8,6 +8,9 @@
 //                           "description","addedBy","added","updated"}
 //   last/<handle, lower>   the date the caller last added a board; those
 //                          of earlier days are deleted at each add
+//
+// What callers read goes through bbs.text, by a key and in English: the
+// catalogs' [scripts.bbslist] tables translate it.
 
 "use strict";
 
@@ -16,12 +19,25 @@ var MAX_KEYS = 10000; // keys a script may save
 
 // The fields of an entry, in the order they are asked for.
 var FIELDS = [
-  { name: "name", label: "Name", max: 40, required: true },
-  { name: "address", label: "Address", max: 100, required: true, hint: "telnet://host:port or ssh://host:port" },
-  { name: "sysop", label: "Sysop", max: 30 },
-  { name: "software", label: "Software", max: 30 },
-  { name: "description", label: "Description", max: 160 }
+  { name: "name", label: bbs.text("field.name", "Name"), max: 40, required: true },
+  { name: "address", label: bbs.text("field.address", "Address"), max: 100, required: true,
+    hint: bbs.text("field.address_hint", "telnet://host:port or ssh://host:port") },
+  { name: "sysop", label: bbs.text("field.sysop", "Sysop"), max: 30 },
+  { name: "software", label: bbs.text("field.software", "Software"), max: 30 },
+  { name: "description", label: bbs.text("field.description", "Description"), max: 160 }
 ];
+
+// LABEL_W is the width of the fields' labels, with room for a colon and
+// a space: 13 in English.
+var LABEL_W = FIELDS.reduce(function (w, f) { return Math.max(w, f.label.length + 2); }, 13);
+
+// fieldLabel returns the label of the field called name.
+function fieldLabel(name) {
+  for (var i = 0; i < FIELDS.length; i++) {
+    if (FIELDS[i].name === name) return FIELDS[i].label;
+  }
+  return name;
+}
 
 // ---- helpers shared by the bundled scripts (each script stands alone) ----
 
@@ -152,6 +168,19 @@ function status(text) {
   }
 }
 
+// typed lays message out for status: its {name} placeholders become
+// values[name], text a caller typed, written as typed in colour, as is
+// the rest of the message.
+function typed(message, colour, values) {
+  var out = [];
+  var parts = String(message).split(/\{([A-Za-z0-9_]+)\}/);
+  for (var i = 0; i < parts.length; i++) {
+    if (i % 2 === 1) out.push([values[parts[i]], colour]);
+    else if (parts[i] !== "") out.push(colour + parts[i]);
+  }
+  return out;
+}
+
 // say writes a line on the last row and scrolls the screen up, as a
 // line editor does; prompts and questions come on the last row.
 function say(text) {
@@ -246,7 +275,9 @@ function address(s) {
   var proto = "telnet";
   var m = /^([a-z]+):\/\/(.*)$/.exec(s);
   if (m) {
-    if (m[1] !== "telnet" && m[1] !== "ssh") return { error: "Only telnet:// and ssh:// addresses can be listed." };
+    if (m[1] !== "telnet" && m[1] !== "ssh") {
+      return { error: bbs.text("address.protocol", "Only telnet:// and ssh:// addresses can be listed.") };
+    }
     proto = m[1];
     s = m[2];
   }
@@ -259,15 +290,19 @@ function address(s) {
     host = m[1].replace(/\.$/, "");
     port = m[2];
     var labels = host.split(".");
-    if (host.length > 253 || labels.length < 2) return { error: "Give the board's full host name, like bbs.example.org." };
+    if (host.length > 253 || labels.length < 2) {
+      return { error: bbs.text("address.full_host", "Give the board's full host name, like bbs.example.org.") };
+    }
     for (var i = 0; i < labels.length; i++) {
-      if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(labels[i])) return { error: "\"" + host + "\" is not a host name." };
+      if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(labels[i])) {
+        return { error: bbs.text("address.bad_host", "\"{host}\" is not a host name.", { host: host }) };
+      }
     }
   } else {
-    return { error: "Write the address as host:port, for example bbs.example.org:23." };
+    return { error: bbs.text("address.form", "Write the address as host:port, for example bbs.example.org:23.") };
   }
   var p = port === undefined ? (proto === "ssh" ? 22 : 23) : parseInt(port, 10);
-  if (!(p >= 1 && p <= 65535)) return { error: "The port must be between 1 and 65535." };
+  if (!(p >= 1 && p <= 65535)) return { error: bbs.text("address.port", "The port must be between 1 and 65535.") };
   return { address: proto + "://" + host + ":" + p };
 }
 
@@ -318,7 +353,7 @@ function ask(old) {
   var e = {};
   for (var i = 0; i < FIELDS.length; i++) {
     var f = FIELDS[i];
-    var label = "|07" + fit(f.label + ":", 13);
+    var label = "|07" + fit(f.label + ":", LABEL_W);
     var value = old ? String(old[f.name] || "") : "";
     if (f.hint) say("|08" + f.hint);
     for (var tries = 0; ; tries++) {
@@ -328,7 +363,7 @@ function ask(old) {
       v = clean(v).slice(0, f.max);
       value = v;
       if (f.required && v === "") {
-        say("|12" + f.label + " cannot be empty.");
+        say("|12" + bbs.text("ask.empty", "{field} cannot be empty.", { field: f.label }));
         continue;
       }
       if (f.name === "address") {
@@ -339,7 +374,8 @@ function ask(old) {
         }
         var dup = taken(a.address, old ? old.key : "");
         if (dup) {
-          say([[a.address, "|12"], "|12 is already listed, as ", [dup.name, "|12"], "|12."]);
+          say(typed(bbs.text("ask.taken", "{address} is already listed, as {name}."), "|12",
+            { address: a.address, name: dup.name }));
           continue;
         }
         v = a.address;
@@ -356,26 +392,27 @@ function ask(old) {
 function view(e) {
   for (var n = 0; n < 1000; n++) {
     var s = bbs.size();
-    var w = Math.max(10, s.cols - 15);
+    var w = Math.max(10, s.cols - LABEL_W - 2);
     bbs.clear();
     bbs.writePlain(fit(e.name, s.cols - 1), "|11");
-    var rows = [["Address", e.address], ["Sysop", e.sysop], ["Software", e.software]];
+    var rows = [[fieldLabel("address"), e.address], [fieldLabel("sysop"), e.sysop], [fieldLabel("software"), e.software]];
     var row = 3;
     for (var i = 0; i < rows.length; i++) {
       bbs.moveTo(row++, 1);
-      bbs.write("|08" + fit(rows[i][0], 13));
+      bbs.write("|08" + fit(rows[i][0], LABEL_W));
       bbs.writePlain(fit(rows[i][1] || "", w), "|15");
     }
     var desc = wrap(e.description || "", w);
     for (var j = 0; j < desc.length && row < s.rows - 2; j++) {
       bbs.moveTo(row++, 1);
-      bbs.write("|08" + fit(j === 0 ? "Description" : "", 13));
+      bbs.write("|08" + fit(j === 0 ? fieldLabel("description") : "", LABEL_W));
       bbs.writePlain(desc[j], "|07");
     }
     bbs.moveTo(Math.min(row + 1, s.rows - 1), 1);
-    bbs.writePlain(fit("Added by " + (e.addedBy || "?") + " on " + (e.added || "?") +
-      (e.updated ? ", changed " + e.updated : ""), s.cols - 1), "|08");
-    status(mayChange(e) ? "|15e|08dit  |15d|08elete  |15q|08 back" : "|15q|08 back");
+    bbs.writePlain(fit(bbs.text("view.added", "Added by {handle} on {date}", {
+      handle: String(e.addedBy || "?").slice(0, 200), date: String(e.added || "?").slice(0, 200) }) +
+      (e.updated ? bbs.text("view.changed", ", changed {date}", { date: String(e.updated).slice(0, 200) }) : ""), s.cols - 1), "|08");
+    status(mayChange(e) ? bbs.text("view.keys_owner", "|15e|08dit  |15d|08elete  |15q|08 back") : bbs.text("view.keys", "|15q|08 back"));
     var k = lower(bbs.key(600000));
     if (k !== "redraw") return k;
   }
@@ -385,33 +422,33 @@ function view(e) {
 function add(loaded) {
   bbs.clear();
   bbs.moveTo(bbs.size().rows, 1);
-  say("|11Add a board");
+  say("|11" + bbs.text("add.title", "Add a board"));
   if (anonymous()) {
-    say("Log in to add a board to the list.");
+    say(bbs.text("add.anonymous", "Log in to add a board to the list."));
     bbs.pause();
     return false;
   }
   if (loaded.full) {
-    say("The list is full: no more boards can be added.");
+    say(bbs.text("add.full", "The list is full: no more boards can be added."));
     bbs.pause();
     return false;
   }
   if (addedToday()) return false;
-  say("|08Esc cancels.");
+  say("|08" + bbs.text("add.help", "Esc cancels."));
   var e = ask(null);
   if (!e) return false;
-  if (!bbs.confirm("Add this board to the list?")) return false;
+  if (!bbs.confirm(bbs.text("add.confirm", "Add this board to the list?"))) return false;
   // Others may have added boards while this caller typed: look again.
   var now = load();
   if (now.full) {
-    say("|12The list filled up meanwhile: the board was not added.");
+    say("|12" + bbs.text("add.filled", "The list filled up meanwhile: the board was not added."));
     bbs.pause();
     return false;
   }
   if (addedToday()) return false;
   var dup = taken(e.address, "", now.items);
   if (dup) {
-    say([[e.address, "|12"], "|12 was added meanwhile, as ", [dup.name, "|12"], "|12."]);
+    say(typed(bbs.text("add.taken", "{address} was added meanwhile, as {name}."), "|12", { address: e.address, name: dup.name }));
     bbs.pause();
     return false;
   }
@@ -430,7 +467,7 @@ function add(loaded) {
 // today already so, and reports whether they have.
 function addedToday() {
   if (sysop() || bbs.data.get(lastKey()) !== today()) return false;
-  say("You have added a board today already; you can add another tomorrow.");
+  say(bbs.text("add.today", "You have added a board today already; you can add another tomorrow."));
   bbs.pause();
   return true;
 }
@@ -448,11 +485,11 @@ function pruneLast() {
 function edit(old) {
   bbs.clear();
   bbs.moveTo(bbs.size().rows, 1);
-  say(["|11Change ", [old.name, "|11"]]);
-  say("|08Enter keeps a value; Esc cancels.");
+  say(typed(bbs.text("edit.title", "Change {name}"), "|11", { name: old.name }));
+  say("|08" + bbs.text("edit.help", "Enter keeps a value; Esc cancels."));
   var e = ask(old);
   if (!e) return false;
-  if (!bbs.confirm("Save the changes?")) return false;
+  if (!bbs.confirm(bbs.text("edit.confirm", "Save the changes?"))) return false;
   e.addedBy = old.addedBy;
   e.added = old.added;
   e.updated = today();
@@ -465,7 +502,7 @@ function remove(e) {
   var s = bbs.size();
   bbs.moveTo(s.rows - 1, 1);
   bbs.writePlain(fit(e.name + "  " + e.address, s.cols - 1), "|12");
-  if (!bbs.confirm("Delete this board from the list?")) return false;
+  if (!bbs.confirm(bbs.text("delete", "Delete this board from the list?"))) return false;
   bbs.data.delete(e.key);
   bbs.log("bbslist: deleted " + e.address);
   return true;
@@ -480,13 +517,13 @@ function main() {
     var s = bbs.size();
     var nameW = Math.min(30, Math.max(12, Math.floor((s.cols - 4) / 2)));
     var c = choose({
-      title: "Other boards (" + list.length + ")",
-      header: " " + fit("Name", nameW) + "  Address",
-      empty: "No boards are listed yet.",
+      title: bbs.text("list.title", "Other boards ({n})", { n: list.length }),
+      header: " " + fit(fieldLabel("name"), nameW) + "  " + fieldLabel("address"),
+      empty: bbs.text("list.empty", "No boards are listed yet."),
       count: list.length,
       index: index,
       note: note,
-      help: "|15Enter|08 view  |15a|08dd  |15e|08dit  |15d|08elete  |15q|08uit",
+      help: bbs.text("list.keys", "|15Enter|08 view  |15a|08dd  |15e|08dit  |15d|08elete  |15q|08uit"),
       row: function (i) {
         return " " + fit(list[i].name, nameW) + "  " + list[i].address.replace(/^telnet:\/\//, "");
       }
@@ -501,7 +538,8 @@ function main() {
     else if (k === "e" && e && mayChange(e)) edit(e);
     else if (k === "d" && e && mayChange(e)) remove(e);
     else if ((k === "e" || k === "d") && e) {
-      note = ["|12Only whoever added ", [fit(e.name, 30).replace(/\s+$/, ""), "|12"], "|12, or a sysop, can change it."];
+      note = typed(bbs.text("list.not_yours", "Only whoever added {name}, or a sysop, can change it."), "|12",
+        { name: fit(e.name, 30).replace(/\s+$/, "") });
     }
   }
 }

@@ -10,6 +10,9 @@
 //                                 caller's best game
 // Events: "blocks.top" {"handle","score"} when a game beats the top of
 // the table; the other players see it as it happens.
+//
+// What callers read goes through bbs.text, by a key and in English: the
+// catalogs' [scripts.blocks] tables translate it.
 
 "use strict";
 
@@ -170,28 +173,29 @@ function table() {
 // other callers when it beats the top of the table. It returns what
 // happened, for the game-over screen.
 function save(score, lines) {
-  if (anonymous()) return "Log in to have your scores saved.";
+  if (anonymous()) return bbs.text("save.anonymous", "Log in to have your scores saved.");
   if (score <= 0) return "";
   var key = "score/" + handle().toLowerCase();
   var old = parse(bbs.data.get(key));
-  if (validScore(old) && old.score >= score) return "Your best is still " + old.score + ".";
+  if (validScore(old) && old.score >= score) return bbs.text("save.best_still", "Your best is still {score}.", { score: old.score });
   var top = table()[0];
   bbs.data.set(key, JSON.stringify({ handle: handle(), score: score, lines: lines, date: today() }));
   if (!top || score > top.score) {
     bbs.events.publish(EVENT, { handle: handle(), score: score });
-    return "A new top score!";
+    return bbs.text("save.top", "A new top score!");
   }
-  return "A new personal best!";
+  return bbs.text("save.best", "A new personal best!");
 }
 
 // drawTable shows the table from row top, marking the caller's own row.
 function drawTable(rows, top, cols) {
   var wide = cols >= 60;
   bbs.moveTo(top, 1);
-  bbs.write("|15  #  " + fit("Handle", 20) + fitRight("Score", 8) + (wide ? fitRight("Lines", 7) + "  Date" : ""));
+  bbs.write("|15  #  " + fit(bbs.text("table.handle", "Handle"), 20) + fitRight(bbs.text("table.score", "Score"), 8) +
+    (wide ? fitRight(bbs.text("table.lines", "Lines"), 7) + "  " + bbs.text("table.date", "Date") : ""));
   if (rows.length === 0) {
     bbs.moveTo(top + 2, 1);
-    bbs.write("|08  No scores yet: be the first.");
+    bbs.write("|08  " + bbs.text("table.empty", "No scores yet: be the first."));
     return;
   }
   var me = handle().toLowerCase();
@@ -220,7 +224,7 @@ function pollEvents() {
     if (!e || e.name !== EVENT) continue;
     var d = typeof e.data === "string" ? parse(e.data) : e.data;
     if (!d || typeof d.score !== "number" || typeof e.from !== "string") continue;
-    notice = e.from + " set a new top score: " + d.score;
+    notice = bbs.text("notice.top", "{handle} set a new top score: {score}", { handle: e.from.slice(0, 200), score: d.score });
     changed = true;
   }
   return changed;
@@ -240,8 +244,9 @@ function waitForRoom(h) {
   for (var tries = 0; small(h); tries++) {
     var s = bbs.size();
     bbs.clear();
-    var text = "Blocks needs a bigger window: " + (GAME_W + 1) + " columns by " + (h + 2) +
-      " rows at least, and this one is " + s.cols + " by " + s.rows + ".\n\nMake it bigger, or press q to leave.";
+    var text = bbs.text("small.window", "Blocks needs a bigger window: {cols} columns by {rows} rows at least, and this one is {have_cols} by {have_rows}.",
+      { cols: GAME_W + 1, rows: h + 2, have_cols: s.cols, have_rows: s.rows }) +
+      "\n\n" + bbs.text("small.help", "Make it bigger, or press q to leave.");
     bbs.write("|14" + wrap(text, Math.max(10, s.cols - 1)).join("\n"));
     var k = lower(bbs.key());
     if (k === "q" || k === "esc") return false;
@@ -275,7 +280,7 @@ function lobby(again, message) {
       bbs.writePlain(lines[j], "|13");
     }
     bbs.moveTo(s.rows, 1);
-    bbs.write(again ? "Play again? |15y|07/|15n|07 " : "|15Enter|07 to play, |15q|07 to leave ");
+    bbs.write(again ? bbs.text("lobby.again", "Play again? |15y|07/|15n|07") + " " : bbs.text("lobby.play", "|15Enter|07 to play, |15q|07 to leave") + " ");
     for (var n = 0; n < 1000; n++) {
       var k = lower(bbs.key(LOBBY_POLL));
       if (k === null) {
@@ -449,13 +454,20 @@ Game.prototype.full = function () {
   }
   this.panel = {};
   this.panelText(0, "|11B L O C K S");
-  this.panelText(2, "|07Score");
-  this.panelText(3, "|07Lines");
-  this.panelText(4, "|07Level");
-  this.panelText(6, "|07Next");
-  this.panelText(10, "|07Top");
-  var help = ["|08\u2190 \u2192 h l  move", "|08\u2191 k x    turn", "|08\u2193 j      down", "|08space    drop", "|08p pause  q quit"];
-  for (var i = 0; i < help.length && 12 + i < this.h - 3; i++) this.panelText(12 + i, help[i]);
+  // The labels of rows with a value have 7 columns, the value 9.
+  this.panelText(2, "|07" + fit(bbs.text("panel.score", "Score"), 7).replace(/ +$/, ""));
+  this.panelText(3, "|07" + fit(bbs.text("panel.lines", "Lines"), 7).replace(/ +$/, ""));
+  this.panelText(4, "|07" + fit(bbs.text("panel.level", "Level"), 7).replace(/ +$/, ""));
+  this.panelText(6, "|07" + fit(bbs.text("panel.next", "Next"), PANEL_W).replace(/ +$/, ""));
+  this.panelText(10, "|07" + fit(bbs.text("panel.top", "Top"), 7).replace(/ +$/, ""));
+  var help = [
+    "\u2190 \u2192 h l  " + bbs.text("panel.move", "move"),
+    "\u2191 k x    " + bbs.text("panel.turn", "turn"),
+    "\u2193 j      " + bbs.text("panel.down", "down"),
+    "space    " + bbs.text("panel.drop", "drop"),
+    bbs.text("panel.pause_quit", "p pause  q quit")
+  ];
+  for (var i = 0; i < help.length && 12 + i < this.h - 3; i++) this.panelText(12 + i, "|08" + fit(help[i], PANEL_W).replace(/ +$/, ""));
   this.update();
 };
 
@@ -617,7 +629,7 @@ Game.prototype.play = function () {
         last = Date.now();
         break;
       case "p":
-        this.message("Paused: press any key", "|14");
+        this.message(bbs.text("paused", "Paused: press any key"), "|14");
         do {
           k = bbs.key();
           if (k === "redraw" && !this.resized()) return false;
@@ -626,7 +638,7 @@ Game.prototype.play = function () {
         last = Date.now();
         break;
       case "q": case "esc":
-        var quit = this.ask("Quit this game? y/n");
+        var quit = this.ask(bbs.text("quit", "Quit this game? y/n"));
         if (quit === null) return false;
         if (quit) return this.finish(true);
         last = Date.now();
@@ -655,10 +667,10 @@ Game.prototype.finish = function (quit) {
       bbs.moveTo(y, this.left + 1);
       bbs.write("|20" + blank);
       bbs.moveTo(y + 1, this.left + 1);
-      bbs.write("|20|15" + fit(fitRight(quit ? "GAME ENDED" : "GAME OVER", 15), 2 * WELL_W));
+      bbs.write("|20|15" + fit(fitRight(quit ? bbs.text("ended", "GAME ENDED") : bbs.text("over", "GAME OVER"), 15), 2 * WELL_W));
       bbs.moveTo(y + 2, this.left + 1);
       bbs.write("|20" + blank);
-      this.message("Press Enter", "|14");
+      this.message(bbs.text("press_enter", "Press Enter"), "|14");
       drawn = true;
     }
     // Enter, not any key: a caller dropping pieces with space should
@@ -681,15 +693,18 @@ Game.prototype.finish = function (quit) {
 // times a second, which plain lines cannot carry, so the caller hears
 // the high scores and how to play on a full screen.
 function plainVisit() {
-  bbs.print("Falling blocks is a picture game for full screens.");
-  bbs.print("Plain text screens cannot show it; to play, turn them off in your profile.");
+  bbs.print(bbs.text("plain.intro", "Falling blocks is a picture game for full screens."));
+  bbs.print(bbs.text("plain.off", "Plain text screens cannot show it; to play, turn them off in your profile."));
   var rows = table();
   if (rows.length === 0) {
-    bbs.print("No scores yet.");
+    bbs.print(bbs.text("plain.empty", "No scores yet."));
   } else {
-    bbs.print("Best scores:");
+    bbs.print(bbs.text("plain.best", "Best scores:"));
     for (var i = 0; i < rows.length; i++) {
-      bbs.writePlain((i + 1) + ". " + rows[i].handle + ": " + rows[i].score + " points, " + rows[i].lines + " lines, " + rows[i].date + ".\n");
+      var r = rows[i];
+      bbs.writePlain(bbs.text("plain.row", "{rank}. {handle}: {score} points, {lines} lines, {date}.", {
+        rank: i + 1, handle: r.handle.slice(0, 200), score: r.score, lines: String(r.lines).slice(0, 200), date: String(r.date).slice(0, 200)
+      }) + "\n");
     }
   }
   bbs.pause();
@@ -707,7 +722,7 @@ function main() {
     if (!waitForRoom(h)) return;
     var g = new Game(h);
     var stay = g.play();
-    var message = "You scored " + g.score + " with " + g.lines + " lines. " + save(g.score, g.lines);
+    var message = bbs.text("scored", "You scored {score} with {lines} lines.", { score: g.score, lines: g.lines }) + " " + save(g.score, g.lines);
     if (!stay) return;
     if (!lobby(true, message)) return;
   }

@@ -7,6 +7,9 @@
 //                         "updated"}
 //   seen/<handle, lower>  the highest id the caller had seen when they
 //                         last left, to mark newer bulletins as new
+//
+// What callers read goes through bbs.text, by a key and in English: the
+// catalogs' [scripts.news] tables translate it.
 
 "use strict";
 
@@ -140,6 +143,19 @@ function status(text) {
       bbs.write(cut);
     }
   }
+}
+
+// typed lays message out for status: its {name} placeholders become
+// values[name], text a caller typed, written as typed in colour, as is
+// the rest of the message.
+function typed(message, colour, values) {
+  var out = [];
+  var parts = String(message).split(/\{([A-Za-z0-9_]+)\}/);
+  for (var i = 0; i < parts.length; i++) {
+    if (i % 2 === 1) out.push([values[parts[i]], colour]);
+    else if (parts[i] !== "") out.push(colour + parts[i]);
+  }
+  return out;
 }
 
 // say writes a line on the last row and scrolls the screen up, as a
@@ -337,8 +353,10 @@ function read(list, i) {
         shown = [];
         bbs.writePlain(fit(b.title, s.cols - 1), "|15");
         bbs.moveTo(2, 1);
-        bbs.writePlain(fit(String(b.date || "") + (b.author ? "  by " + b.author : "") +
-          (b.updated && b.updated !== b.date ? "  (updated " + b.updated + ")" : ""), s.cols - 1), "|08");
+        bbs.writePlain(fit(String(b.date || "") +
+          (b.author ? "  " + bbs.text("read.by", "by {author}", { author: String(b.author).slice(0, 200) }) : "") +
+          (b.updated && b.updated !== b.date ? "  " + bbs.text("read.updated", "(updated {date})", { date: String(b.updated).slice(0, 200) }) : ""),
+        s.cols - 1), "|08");
         redraw = false;
       }
       // Each row is written over what it showed before, padded only as
@@ -353,8 +371,9 @@ function read(list, i) {
         shown[r] = w;
       }
       var end = Math.min(lines.length, top + page);
-      status("|08" + (lines.length > page ? "lines " + (top + 1) + "-" + end + " of " + lines.length + "  " : "") +
-        "|15space|08 more  |15b|08ack  |15n|08ext  |15p|08rev  |15q|08uit");
+      status("|08" + (lines.length > page ? bbs.text("read.lines", "lines {first}-{last} of {total}",
+        { first: top + 1, last: end, total: lines.length }) + "  " : "") +
+        bbs.text("read.keys", "|15space|08 more  |15b|08ack  |15n|08ext  |15p|08rev  |15q|08uit"));
       var k = lower(bbs.key(600000));
       switch (k) {
         case null: case "q": case "esc":
@@ -403,9 +422,12 @@ function read(list, i) {
 function editBody(old) {
   var s = bbs.size();
   var max = Math.max(20, Math.min(MAX_LINE, s.cols - 8));
-  say("|08Type the text a line at a time; pipe colour codes work.");
-  if (old.length > 0) say("|08Enter keeps a line; |15Ctrl-U|08 clears it, then |15/d|08 deletes it, |15/s|08 saves the rest as it is.");
-  say("|08A line of just |15/s|08 saves; Esc cancels.");
+  say("|08" + bbs.text("body.help", "Type the text a line at a time; pipe colour codes work."));
+  if (old.length > 0) {
+    say("|08" + bbs.text("body.help_edit",
+      "Enter keeps a line; |15Ctrl-U|08 clears it, then |15/d|08 deletes it, |15/s|08 saves the rest as it is."));
+  }
+  say("|08" + bbs.text("body.help_save", "A line of just |15/s|08 saves; Esc cancels."));
   var out = [];
   for (var i = 0; i < old.length; i++) {
     var label = "|08" + fitRight(out.length + 1, 3) + ":|07 ";
@@ -413,7 +435,7 @@ function editBody(old) {
     if (v === null) return null;
     if (v === "/s") return out.concat(old.slice(i)).slice(0, MAX_BODY_LINES);
     if (v === "/d") {
-      say(label + "|08(deleted)");
+      say(label + "|08" + bbs.text("body.deleted", "(deleted)"));
       continue;
     }
     say(label + v);
@@ -437,28 +459,29 @@ function editBody(old) {
 function edit(b) {
   bbs.clear();
   bbs.moveTo(bbs.size().rows, 1);
-  say("|11" + (b ? "Edit a bulletin" : "A new bulletin"));
-  var title = bbs.prompt("|15Title:|07 ", { max: MAX_TITLE, value: b ? b.title : "" });
+  say("|11" + (b ? bbs.text("edit.title_edit", "Edit a bulletin") : bbs.text("edit.title_new", "A new bulletin")));
+  var titleLabel = "|15" + bbs.text("edit.title", "Title:") + "|07 ";
+  var title = bbs.prompt(titleLabel, { max: MAX_TITLE, value: b ? b.title : "" });
   if (title === null) return false;
   title = trim(title);
   if (title === "") {
-    say("|12A bulletin needs a title; nothing was saved.");
+    say("|12" + bbs.text("edit.no_title", "A bulletin needs a title; nothing was saved."));
     bbs.pause();
     return false;
   }
-  say(["|15Title:|07 ", [title, "|07"]]);
+  say([titleLabel, [title, "|07"]]);
   var lines = b ? b.body.split("\n") : [];
   // A body that cannot be saved comes back to be shortened, not lost.
   for (var tries = 0; tries < 100; tries++) {
     var body = editBody(lines);
     if (body === null) return false;
     if (body.length === 0) {
-      say("|12A bulletin needs some text; nothing was saved.");
+      say("|12" + bbs.text("edit.no_body", "A bulletin needs some text; nothing was saved."));
       bbs.pause();
       return false;
     }
     lines = body;
-    if (!bbs.confirm(b ? "Save the changes?" : "Publish this bulletin?")) return false;
+    if (!bbs.confirm(b ? bbs.text("edit.save", "Save the changes?") : bbs.text("edit.publish", "Publish this bulletin?"))) return false;
     var rec = {
       title: title,
       date: b ? b.date : today(),
@@ -469,15 +492,16 @@ function edit(b) {
     var value = JSON.stringify(rec);
     var size = utf8Len(value);
     if (size > MAX_VALUE) {
-      say("|12This bulletin takes " + size + " bytes; at most " + MAX_VALUE + " can be saved, so nothing was.");
-      say("|12Shorten it: your lines come back to edit.");
+      say("|12" + bbs.text("edit.too_big", "This bulletin takes {size} bytes; at most {max} can be saved, so nothing was.",
+        { size: size, max: MAX_VALUE }));
+      say("|12" + bbs.text("edit.shorten", "Shorten it: your lines come back to edit."));
       continue;
     }
     try {
       bbs.data.set(b ? b.key : newKey(), value);
     } catch (e) {
-      say(["|12It could not be saved: ", [e && e.message ? e.message : e, "|12"]]);
-      say("|12Your lines come back to edit; Esc gives up.");
+      say(typed(bbs.text("edit.failed", "It could not be saved: {error}"), "|12", { error: e && e.message ? e.message : e }));
+      say("|12" + bbs.text("edit.again", "Your lines come back to edit; Esc gives up."));
       continue;
     }
     bbs.log((b ? "news: edited " : "news: added ") + JSON.stringify(title));
@@ -497,7 +521,7 @@ function remove(b) {
   var s = bbs.size();
   bbs.moveTo(s.rows - 1, 1);
   bbs.writePlain(fit(b.title, s.cols - 1), "|12");
-  if (!bbs.confirm("Delete this bulletin?")) return false;
+  if (!bbs.confirm(bbs.text("delete", "Delete this bulletin?"))) return false;
   bbs.data.delete(b.key);
   bbs.log("news: deleted " + JSON.stringify(b.title));
   return true;
@@ -506,15 +530,16 @@ function remove(b) {
 function main() {
   var seen = anonymous() ? 0 : parseInt(bbs.data.get(seenKey()) || "0", 10) || 0;
   var index = 0;
-  var help = "|15Enter|08 read  |15q|08uit" + (sysop() ? "  |15a|08dd  |15e|08dit  |15d|08elete" : "");
+  var help = bbs.text("list.keys", "|15Enter|08 read  |15q|08uit") +
+    (sysop() ? "  " + bbs.text("list.keys_sysop", "|15a|08dd  |15e|08dit  |15d|08elete") : "");
   for (var n = 0; n < 10000; n++) {
     var news = load();
     var list = news.items;
     var name = bbs.board && bbs.board.name ? String(bbs.board.name) : "";
     var c = choose({
-      title: "Bulletins" + (name ? " of " + name : ""),
-      header: "    Date        Title",
-      empty: "No bulletins yet.",
+      title: name ? bbs.text("list.title_board", "Bulletins of {board}", { board: name }) : bbs.text("list.title", "Bulletins"),
+      header: "    " + fit(bbs.text("list.col_date", "Date"), 10) + "  " + bbs.text("list.col_title", "Title"),
+      empty: bbs.text("list.empty", "No bulletins yet."),
       count: list.length,
       index: index,
       help: help,
@@ -529,7 +554,7 @@ function main() {
     if ((c.key === "enter" || c.key === "right" || c.key === "l") && b) {
       index = read(list, index);
     } else if (c.key === "a" && sysop() && news.full) {
-      status("|12There are " + MAX_NEWS + " bulletins: delete some first.");
+      status("|12" + bbs.text("list.full", "There are {n} bulletins: delete some first.", { n: MAX_NEWS }));
       bbs.key(5000);
     } else if (c.key === "a" && sysop()) {
       if (edit(null)) index = 0;
