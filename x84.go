@@ -113,6 +113,9 @@ const (
 	// MenuDir is where a sysop's menu files replace the built-in menus of
 	// the same name.
 	MenuDir = app.MenuDir
+	// LangDir is where a sysop's catalogs, TAG.toml, add languages or
+	// replace built-in messages.
+	LangDir = app.LangDir
 	// ScriptDir is where a sysop's scripts replace the built-in scripts
 	// of the same name.
 	ScriptDir = app.ScriptDir

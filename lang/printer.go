@@ -149,3 +149,16 @@ func (p *Printer) Or(id, text string, pairs ...string) string {
 	}
 	return out
 }
+
+// ParseTag reports whether s is a language tag a catalog can be named by
+// ("de", "pt-BR"), and returns it in its canonical form.
+func ParseTag(s string) (string, bool) {
+	if len(s) > 35 {
+		return "", false
+	}
+	t, err := language.Parse(s)
+	if err != nil || t == language.Und || t.String() != s && !strings.EqualFold(t.String(), s) {
+		return "", false
+	}
+	return t.String(), true
+}

@@ -51,7 +51,7 @@ type Config struct {
 // DefaultEnvVars are the variables a server asks for by default.
 // CHARSET is the MUD New-Environ Standard's name for the client's
 // character set.
-var DefaultEnvVars = []string{"USER", "TERM", "LANG", "LC_ALL", "COLUMNS", "LINES", "COLORTERM", "CHARSET"}
+var DefaultEnvVars = []string{"USER", "TERM", "LANG", "LC_ALL", "LC_MESSAGES", "COLUMNS", "LINES", "COLORTERM", "CHARSET"}
 
 const (
 	defaultTimeout      = time.Second

@@ -171,7 +171,7 @@ func TestDoorsTelnet(t *testing.T) {
 		t.Errorf("a sysop-only door is listed to bob:\n%s", tm2.screen())
 	}
 	tm2.keys("e")
-	tm2.waitScreen("Echo door is full: 1 callers are in it. Try again later.")
+	tm2.waitScreen("Echo door is full: 1 caller is in it. Try again later.")
 	tm.resize(100, 30)
 	tm.waitScreen("SIZE 100x30")
 	tm.keys("é")

@@ -38,6 +38,7 @@ Usage:
   x84 [--data DIR] broadcast TEXT show TEXT to every caller on a running board
   x84 [--data DIR] store copy [--to URL]  copy the board into an empty PostgreSQL database
   x84 [--data DIR] menus copy|check  copy the built-in menus to edit, or check yours
+  x84 [--data DIR] lang check|template TAG  check the languages, or start a new one
   x84 version                     print the version
   x84 help                        show this help
 
@@ -88,6 +89,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return storeCmd(*data, args, stdout, stderr)
 	case "menus":
 		return menusCmd(*data, args, stdout, stderr)
+	case "lang":
+		return langCmd(*data, args, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "x84 %s (%s %s/%s)\n", x84.Version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0

@@ -31,6 +31,7 @@ const (
 	ThemeDir     = "themes"   // a sysop's themes, replacing the built-in themes of the same name
 	MenuDir      = "menus"    // a sysop's menus, replacing the built-in menus of the same name
 	ScriptDir    = "scripts"  // a sysop's scripts, replacing the built-in scripts of the same name
+	LangDir      = "lang"     // a sysop's languages, TAG.toml, adding to or replacing the built-in messages
 )
 
 // Config configures Run. Dir is required.

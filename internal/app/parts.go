@@ -24,6 +24,7 @@ import (
 	"github.com/x84bbs/x84/internal/config"
 	"github.com/x84bbs/x84/internal/filearea"
 	"github.com/x84bbs/x84/internal/metrics"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/script"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
@@ -129,6 +130,14 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		p.Close()
 		return nil, err
 	}
+	catalog, err := LoadLanguages(dir, cfg.Board.Language)
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	for _, problem := range catalog.Problems() {
+		log.Warn("languages", "problem", problem)
+	}
 	p.Board = board.Config{
 		Name:             cfg.Board.Name,
 		MaxLoginAttempts: cfg.Accounts.MaxLoginAttempts,
@@ -149,8 +158,20 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 		CallerColors:     cfg.Board.CallerColors,
 		Scripts:          ScriptRunner(scripts),
 		ThemeDir:         filepath.Join(dir, ThemeDir),
+		Lang:             catalog,
 	}
 	return p, nil
+}
+
+// LoadLanguages reads the board's languages: the built-in catalogs and
+// the sysop's DATA/lang/TAG.toml, with def the default. A broken file is
+// an error naming its file, line and message.
+func LoadLanguages(dir, def string) (*lang.Catalog, error) {
+	c, err := lang.Load(lang.Builtin(), filepath.Join(dir, LangDir), def)
+	if err != nil {
+		return nil, fmt.Errorf("x84: languages: %w", err)
+	}
+	return c, nil
 }
 
 // openFiles opens the file area and the file areas' service.

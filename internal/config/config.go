@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/language"
 )
 
 // Config is x84's whole configuration. Each field is one section of the
@@ -97,6 +99,12 @@ type Board struct {
 	// board's screens: a built-in theme ("default", "plain") or
 	// DATA/themes/NAME.toml. 1 to 32 letters, digits, '-' or '_'.
 	Theme string `toml:"theme"`
+	// Language is the board's default language, a BCP 47 tag ("en",
+	// "de"): what callers see whose terminal and account name none the
+	// board speaks, and the language a theme's strings and menu files
+	// are written in. It must be a built-in language or one of
+	// DATA/lang/TAG.toml.
+	Language string `toml:"language"`
 	// CallerColors lets callers colour their one-liners with pipe codes
 	// (|00 to |23); off, the codes show as typed.
 	CallerColors bool `toml:"caller_colors"`
@@ -340,6 +348,7 @@ func Default() Config {
 			ChatCrowdEvery:   Duration(time.Second),
 			Areas:            []string{"general", "x84"},
 			Theme:            "default",
+			Language:         "en",
 		},
 		Server: Server{
 			MaxSessions:   2000,
@@ -573,7 +582,17 @@ func (b Board) check() *problem {
 		durationIn("chat_crowd_every", b.ChatCrowdEvery, Duration(100*time.Millisecond), Duration(time.Minute)),
 		areaTags("areas", b.Areas),
 		themeName("theme", b.Theme),
+		languageTag("language", b.Language),
 	)
+}
+
+// languageTag checks a language tag's form; whether the board speaks
+// it is known once the catalogs are read.
+func languageTag(key, tag string) *problem {
+	if t, err := language.Parse(tag); err != nil || t == language.Und || len(tag) > 35 {
+		return problemf(key, "must be a language tag such as \"en\" or \"de\" (got %q)", tag)
+	}
+	return nil
 }
 
 // themeName checks a theme's name, which becomes a file name

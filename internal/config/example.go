@@ -30,6 +30,11 @@ areas = ["general", "x84"]
 # The screens' colours, box characters and prompts: "default", "plain"
 # (high contrast, ASCII boxes) or a theme of DATA/themes/NAME.toml.
 theme = "default"
+# The board's default language: "en" (English), "de" (German) or a
+# language of DATA/lang/TAG.toml. Callers see the language their account
+# chose (profile), else their terminal's LANG, else this one; a theme's
+# strings and the menu files are taken to be in this language.
+language = "en"
 # Let callers colour their one-liners with pipe codes |00 to |23 (text that
 # would be invisible is left uncoloured); off, the codes show as typed.
 caller_colors = false

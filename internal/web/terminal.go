@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"golang.org/x/text/language"
 
 	"github.com/x84bbs/x84/internal/server"
 	"github.com/x84bbs/x84/internal/telnetd"
@@ -147,7 +148,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, telnet bool) {
 	if telnet {
 		run = s.openTelnet(ws, remote, release)
 	} else {
-		run = s.openTerminal(ws, remote, release)
+		run = s.openTerminal(ws, remote, browserEnv(r.Header), release)
 	}
 	if run == nil {
 		s.trackConn(ws, false)
@@ -179,7 +180,7 @@ func headerHas(h http.Header, name, token string) bool {
 
 // openTerminal waits for the browser's window size, and returns what
 // runs the session, or nil if the WebSocket ended first.
-func (s *Server) openTerminal(ws *websocket.Conn, remote net.Addr, release func()) (run func()) {
+func (s *Server) openTerminal(ws *websocket.Conn, remote net.Addr, env map[string]string, release func()) (run func()) {
 	size, err := s.hello(ws)
 	if err != nil {
 		release()
@@ -192,7 +193,7 @@ func (s *Server) openTerminal(ws *websocket.Conn, remote net.Addr, release func(
 			RemoteAddr: remote,
 			Term:       TermType,
 			Size:       size,
-			Env:        webEnv,
+			Env:        env,
 			Encoding:   term.UTF8,
 		})
 		s.cfg.Server.ServeTerm(tc, release)
@@ -200,9 +201,28 @@ func (s *Server) openTerminal(ws *websocket.Conn, remote net.Addr, release func(
 	}
 }
 
-// webEnv is every browser terminal's environment, shared: it is only
-// read.
+// webEnv is the browser terminal's environment for browsers that name
+// no language, shared: it is only read.
 var webEnv = map[string]string{"COLORTERM": "truecolor"}
+
+// maxAcceptLanguage bounds the Accept-Language header read; browsers
+// send a few dozen bytes.
+const maxAcceptLanguage = 256
+
+// browserEnv is a browser terminal's environment: truecolour, and the
+// browser's first language (Accept-Language) as LANG, which the board
+// speaks to it as it would to a terminal's LANG.
+func browserEnv(h http.Header) map[string]string {
+	al := h.Get("Accept-Language")
+	if al == "" || len(al) > maxAcceptLanguage {
+		return webEnv
+	}
+	tags, _, err := language.ParseAcceptLanguage(al)
+	if err != nil || len(tags) == 0 || tags[0] == language.Und || tags[0].String() == "mul" { // "*": any
+		return webEnv
+	}
+	return map[string]string{"COLORTERM": "truecolor", "LANG": tags[0].String()}
+}
 
 func addrString(a net.Addr) string {
 	if a == nil {
