@@ -3,7 +3,6 @@ package board
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -14,14 +13,6 @@ import (
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
-
-// count says how many of a thing there are: "1 message", "2 messages".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
 
 // Header clears the screen and draws the named art at the top (a sysop's
 // DATA/art/NAME.ans, else the built-in), using at most maxRows rows
