@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/store"
 )
 
@@ -16,7 +17,7 @@ var (
 // callers' pipe colour codes shown as colours when colors is set.
 func OnelinerLines(entries []store.Oneliner, width int, now time.Time, colors bool) []string {
 	t, _ := defaultTheme()
-	return onelinerLines(entries, t, width, now, colors)
+	return onelinerLines(lang.Fallback(), entries, t, width, now, colors)
 }
 
 // Location is who's online's view of where handle is from, through the

@@ -2,6 +2,7 @@ package board
 
 import (
 	"context"
+	"time"
 
 	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/session"
@@ -93,4 +94,31 @@ func nextLanguage(ctx context.Context, c *Call) (string, string, error) {
 	c.Board.chooseLanguage(c.Session, c.User)
 	c.Theme = c.Board.themeFor(c.Session)
 	return c.T("profile.language_saved", "language", c.Board.languageName(c.Lang().Tag())), c.Theme.OK, nil
+}
+
+// dateLayouts are the date layouts the screens use, in English, and the
+// message that gives each in the caller's language (dates.*).
+var dateLayouts = map[string]string{
+	"Mon Jan 02 15:04":      "dates.day_time",
+	"Jan 02 15:04":          "dates.date_time",
+	"Mon Jan 02 2006 15:04": "dates.full",
+	"Jan 02":                "dates.day_month",
+	"Jan 02 2006":           "dates.date",
+	"Jan 2 2006":            "dates.plain_date",
+	"Jan 2":                 "dates.plain_day_month",
+	"Mon Jan 2 15:04":       "dates.plain_day_time",
+	"Jan 2 15:04":           "dates.plain_date_time",
+	"Mon Jan 2 2006 15:04":  "dates.plain_full",
+}
+
+// date writes t as layout (one of dateLayouts, in English) would, in the
+// caller's language's layout.
+func (c *Call) date(t time.Time, layout string) string { return dateIn(c.Lang(), t, layout) }
+
+// dateIn is date in the language of p.
+func dateIn(p *lang.Printer, t time.Time, layout string) string {
+	if id, ok := dateLayouts[layout]; ok {
+		layout = p.T(id)
+	}
+	return t.Format(layout)
 }

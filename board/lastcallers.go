@@ -45,7 +45,7 @@ func callLines(c *Call, calls []store.Call, width, callsW int, now time.Time) []
 	t := c.Theme
 	lines := make([]string, len(calls))
 	for i, call := range calls {
-		when := call.At.Local().Format("Mon Jan 02 15:04") + " (" + c.lastCalled(call.At, now) + ")"
+		when := c.date(call.At.Local(), "Mon Jan 02 15:04") + " (" + c.lastCalled(call.At, now) + ")"
 		lines[i] = t.Text + callRow(width, callsW, clean(call.Handle), clean(call.Location), when, fmt.Sprint(call.Calls))
 	}
 	return lines

@@ -12,6 +12,7 @@ import (
 	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
@@ -204,7 +205,7 @@ func messageList(ctx context.Context, c *Call, p place) error {
 			if n >= len(msgs) {
 				continue
 			}
-			c.WriteString(listRow(c.Theme, msgs[n], depths[n], reading.Unread(p.area, msgs[n].ID), n == cursor, sz.Cols))
+			c.WriteString(listRow(c.Lang(), c.Theme, msgs[n], depths[n], reading.Unread(p.area, msgs[n].ID), n == cursor, sz.Cols))
 		}
 		if len(msgs) == 0 {
 			c.Say(3, c.Theme.Dim, c.T("messages.none"))
@@ -278,7 +279,7 @@ func messageList(ctx context.Context, c *Call, p place) error {
 }
 
 // listRow formats one message in a list.
-func listRow(t *Theme, m store.Message, depth int, unread, selected bool, width int) string {
+func listRow(p *lang.Printer, t *Theme, m store.Message, depth int, unread, selected bool, width int) string {
 	mark := " "
 	if unread {
 		mark = t.Key + "*" + t.Text
@@ -286,7 +287,7 @@ func listRow(t *Theme, m store.Message, depth int, unread, selected bool, width 
 	who := m.From
 	subject := strings.Repeat("  ", min(depth, threadDepth)) + clean(m.Subject)
 	line := fmt.Sprintf("%s%s%s %6d  %s %s %s", t.Text, mark, t.Text, m.ID,
-		ui.Pad(subject, max(width-42, 10)), ui.Pad(clean(who), 16), m.Created.Local().Format("Jan 02 15:04"))
+		ui.Pad(subject, max(width-42, 10)), ui.Pad(clean(who), 16), dateIn(p, m.Created.Local(), "Jan 02 15:04"))
 	if selected {
 		line = t.Bar + ui.Pad(stripSGR(line), width) + ui.Reset
 	}
@@ -314,7 +315,7 @@ func readMessages(ctx context.Context, c *Call, p place, msgs []store.Message, i
 			sz := c.Size()
 			c.WriteString(ui.ClearScreen)
 			labels := headerLabels(c)
-			head := [][2]string{{labels[0], clean(m.From)}, {labels[1], m.Created.Local().Format("Mon Jan 02 2006 15:04")}}
+			head := [][2]string{{labels[0], clean(m.From)}, {labels[1], c.date(m.Created.Local(), "Mon Jan 02 2006 15:04")}}
 			if m.To != "" {
 				head = append(head, [2]string{labels[2], clean(m.To)})
 			} else {

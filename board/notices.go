@@ -135,7 +135,7 @@ func (c *Call) Box(ctx context.Context, title, text string, ask bool) (bool, err
 			}
 		case !ask:
 			return false, nil
-		case k.Code == term.KeyRune && (k.Rune == 'y' || k.Rune == 'Y'):
+		case k.Code == term.KeyRune && isYesKey(k.Rune, c.T("common.yes_key")):
 			return true, nil
 		default:
 			return false, nil

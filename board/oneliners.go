@@ -8,6 +8,7 @@ import (
 
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/markup"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
@@ -40,7 +41,7 @@ func oneliners(ctx context.Context, c *Call) error {
 		top := c.Header("oneliners", 4)
 		sz := c.Size()
 		list.Top, list.Left, list.Width, list.Height = top, 2, sz.Cols-2, max(1, sz.Rows-top-1)
-		list.Lines = onelinerLines(entries, c.Theme, list.Width, time.Now(), c.Board.cfg.CallerColors)
+		list.Lines = onelinerLines(c.Lang(), entries, c.Theme, list.Width, time.Now(), c.Board.cfg.CallerColors)
 		list.Offset = len(list.Lines) // newest, at the bottom, in view
 		list.Draw(c.Session)
 		prompt = sz.Rows
@@ -92,11 +93,11 @@ func oneliners(ctx context.Context, c *Call) error {
 
 // onelinerLines formats the wall, oldest first so the newest is at the
 // bottom: "handle  text  when".
-func onelinerLines(entries []store.Oneliner, t *Theme, width int, now time.Time, colors bool) []string {
+func onelinerLines(p *lang.Printer, entries []store.Oneliner, t *Theme, width int, now time.Time, colors bool) []string {
 	lines := make([]string, 0, len(entries))
 	for i := len(entries) - 1; i >= 0; i-- {
 		o := entries[i]
-		when := o.Posted.Local().Format("Jan 02")
+		when := dateIn(p, o.Posted.Local(), "Jan 02")
 		if now.Sub(o.Posted) < 24*time.Hour {
 			when = o.Posted.Local().Format("15:04")
 		}

@@ -157,7 +157,7 @@ func onelinerSentences(c *Call, entries []store.Oneliner, now time.Time) []strin
 		if now.Sub(o.Posted) < 24*time.Hour {
 			line = c.T("lists.oneliner_today", "handle", handle, "text", text, "time", o.Posted.Local().Format("15:04"))
 		} else {
-			line = c.T("lists.oneliner", "handle", handle, "text", text, "date", o.Posted.Local().Format("Jan 2"))
+			line = c.T("lists.oneliner", "handle", handle, "text", text, "date", c.date(o.Posted.Local(), "Jan 2"))
 		}
 		lines = append(lines, line)
 	}
@@ -170,7 +170,7 @@ func lastCallersPlain(ctx context.Context, c *Call, calls []store.Call) error {
 	now := time.Now()
 	lines := make([]string, len(calls))
 	for i, call := range calls {
-		handle, at, ago, number := clean(call.Handle), call.At.Local().Format("Mon Jan 2 15:04"), c.lastCalled(call.At, now), strconv.Itoa(call.Calls)
+		handle, at, ago, number := clean(call.Handle), c.date(call.At.Local(), "Mon Jan 2 15:04"), c.lastCalled(call.At, now), strconv.Itoa(call.Calls)
 		if loc := clean(call.Location); loc != "" {
 			lines[i] = c.T("lastcallers.plain_call_from", "handle", handle, "from", loc, "when", at, "ago", ago, "number", number)
 		} else {

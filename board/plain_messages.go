@@ -106,7 +106,7 @@ func messageListPlain(ctx context.Context, c *Call, p place) error {
 
 // messageSentence is a message in a list, read aloud.
 func messageSentence(c *Call, m store.Message, reply, unread bool) string {
-	pairs := []string{"subject", clean(m.Subject), "from", clean(m.From), "date", m.Created.Local().Format("Jan 2 15:04")}
+	pairs := []string{"subject", clean(m.Subject), "from", clean(m.From), "date", c.date(m.Created.Local(), "Jan 2 15:04")}
 	switch {
 	case unread && reply:
 		return c.T("messages.sentence_new_reply", pairs...)
@@ -128,7 +128,7 @@ func showMessagePlain(ctx context.Context, c *Call, m store.Message, mayDelete b
 		c.Lines(msg, c.KeyHelp(keys...))
 		return
 	}
-	id, from, date := strconv.FormatInt(m.ID, 10), clean(m.From), m.Created.Local().Format("Mon Jan 2 2006 15:04")
+	id, from, date := strconv.FormatInt(m.ID, 10), clean(m.From), c.date(m.Created.Local(), "Mon Jan 2 2006 15:04")
 	head := c.T("messages.plain_head_area", "id", id, "from", from, "area", clean(m.Area), "date", date)
 	if m.To != "" {
 		head = c.T("messages.plain_head_to", "id", id, "from", from, "to", clean(m.To), "date", date)

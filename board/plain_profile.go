@@ -63,7 +63,7 @@ func viewProfilePlain(c *Call, u *store.User) {
 		profileLabel(c, "location")+": "+clean(u.Location),
 		profileLabel(c, "calls")+": "+fmt.Sprint(u.Calls),
 		profileLabel(c, "last_call")+": "+c.lastCalled(u.LastCall, time.Now()),
-		profileLabel(c, "member_since")+": "+u.Created.Local().Format("Jan 2 2006"))
+		profileLabel(c, "member_since")+": "+c.date(u.Created.Local(), "Jan 2 2006"))
 	if sig := strings.TrimSpace(u.Signature); sig != "" {
 		c.Line(profileLabel(c, "signature") + ": " + strings.Join(strings.Fields(term.SanitizeText(sig)), " "))
 	}

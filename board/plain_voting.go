@@ -45,7 +45,7 @@ func pollPlain(c *Call, p store.Poll, counts []int, mine int, msg string) {
 		total += n
 	}
 	c.WriteString("\r\n")
-	c.Lines(clean(p.Question), c.N("voting.plain_asked_by", total, "author", clean(p.Author), "date", p.Created.Local().Format("Jan 2 2006")))
+	c.Lines(clean(p.Question), c.N("voting.plain_asked_by", total, "author", clean(p.Author), "date", c.date(p.Created.Local(), "Jan 2 2006")))
 	for i, o := range p.Options {
 		pct := 0
 		if total > 0 {

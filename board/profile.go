@@ -204,7 +204,7 @@ func profileValue(c *Call, i int) string {
 	case "last_call":
 		return c.lastCalled(u.LastCall, time.Now())
 	case "member_since":
-		return u.Created.Local().Format("Jan 02 2006")
+		return c.date(u.Created.Local(), "Jan 02 2006")
 	}
 	return ""
 }

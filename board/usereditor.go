@@ -46,7 +46,7 @@ func viewProfile(ctx context.Context, c *Call, u *store.User) error {
 			{c.T("users.profile_location"), clean(u.Location)},
 			{c.T("users.profile_calls"), fmt.Sprint(u.Calls)},
 			{c.T("users.profile_last_call"), c.lastCalled(u.LastCall, time.Now())},
-			{c.T("users.profile_member_since"), u.Created.Local().Format("Jan 02 2006")},
+			{c.T("users.profile_member_since"), c.date(u.Created.Local(), "Jan 02 2006")},
 		}
 		labelW := 14 // the values' column, from the longest label
 		for _, r := range rows {

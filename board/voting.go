@@ -104,7 +104,7 @@ func showPoll(ctx context.Context, c *Call, p store.Poll) error {
 			sz := c.Size()
 			c.WriteString(ui.ClearScreen)
 			c.Say(1, c.Theme.Title, clean(p.Question))
-			c.Say(2, c.Theme.Dim, c.T("voting.asked_by", "author", clean(p.Author), "date", p.Created.Local().Format("Jan 02 2006")))
+			c.Say(2, c.Theme.Dim, c.T("voting.asked_by", "author", clean(p.Author), "date", c.date(p.Created.Local(), "Jan 02 2006")))
 			total := 0
 			for _, n := range counts {
 				total += n

@@ -77,7 +77,10 @@ func TestMessageIDsExist(t *testing.T) {
 
 // dynamicPrefixes are the tables whose messages the code names by a
 // computed id (prefix + key); each is listed where it is computed.
-var dynamicPrefixes = []string{"rules." /* ids in account/auth rule errors, see account.MessageID */}
+var dynamicPrefixes = []string{
+	"rules.", // ids in account/auth rule errors, see account.MessageID
+	"dates.", // layouts board.dateLayouts names
+}
 
 func dynamicID(id string) bool {
 	for _, p := range dynamicPrefixes {
