@@ -135,7 +135,7 @@ func (c *Call) Box(ctx context.Context, title, text string, ask bool) (bool, err
 			}
 		case !ask:
 			return false, nil
-		case k.Code == term.KeyRune && isYesKey(k.Rune, c.T("common.yes_key")):
+		case k.Code == term.KeyRune && c.Lang().Yes(string(k.Rune)):
 			return true, nil
 		default:
 			return false, nil

@@ -299,20 +299,7 @@ func plainConfirm(ctx context.Context, s *session.Session, question string) (boo
 	if err != nil {
 		return false, err
 	}
-	return isYes(s, v), nil
-}
-
-// isYes reports whether a line typed answers yes: y or yes, or the
-// caller's language's yes key or word (common.yes_key, common.yes_word:
-// j or ja in German), in any case.
-func isYes(s *session.Session, v string) bool {
-	v = strings.TrimSpace(v)
-	for _, yes := range []string{"y", "yes", s.T("common.yes_key"), s.T("common.yes_word")} {
-		if strings.EqualFold(v, yes) {
-			return true
-		}
-	}
-	return false
+	return s.Lang().Yes(v), nil
 }
 
 // pageLines writes lines a screenful at a time, asking "More?" after
@@ -378,5 +365,5 @@ func (c *Call) plainBox(ctx context.Context, title, text string, ask bool) (bool
 	if err != nil {
 		return false, err
 	}
-	return ask && isYes(c.Session, v), nil
+	return ask && c.Lang().Yes(v), nil
 }

@@ -80,7 +80,6 @@ func confirm(ctx context.Context, s *session.Session, t *Theme, row int, questio
 	if s.Accessible() {
 		return plainConfirm(ctx, s, question)
 	}
-	yes := s.T("common.yes_key")
 	draw := func() {
 		s.WriteString(ui.MoveTo(row, 2) + ui.ClearEOL + t.Text + question + " " + t.Key + t.Strings.YesNo + ui.Reset + " ")
 	}
@@ -91,7 +90,7 @@ func confirm(ctx context.Context, s *session.Session, t *Theme, row int, questio
 			return false, err
 		}
 		switch {
-		case k.Code == term.KeyRune && isYesKey(k.Rune, yes):
+		case k.Code == term.KeyRune && s.Lang().Yes(string(k.Rune)):
 			return true, nil
 		case k.Code == term.KeyRune && (k.Rune == 'n' || k.Rune == 'N'),
 			k.Code == term.KeyEnter, k.Code == term.KeyEscape:
@@ -100,12 +99,6 @@ func confirm(ctx context.Context, s *session.Session, t *Theme, row int, questio
 			return false, nil // the screen redraws and asks again if it must
 		}
 	}
-}
-
-// isYesKey reports whether r answers yes: y, or yes, the caller's
-// language's yes key (common.yes_key), in either case.
-func isYesKey(r rune, yes string) bool {
-	return r == 'y' || r == 'Y' || strings.EqualFold(string(r), yes)
 }
 
 // Ask reads a line in f after a label on row, or on the bottom row when

@@ -302,3 +302,23 @@ func TestOr(t *testing.T) {
 		}
 	}
 }
+
+func TestYes(t *testing.T) {
+	c, err := Load(Builtin(), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, de := c.Printer("en"), c.Printer("de")
+	for _, tt := range []struct {
+		p    *Printer
+		in   string
+		want bool
+	}{
+		{en, "y", true}, {en, "Y", true}, {en, " yes ", true}, {en, "j", false}, {en, "n", false}, {en, "", false},
+		{de, "j", true}, {de, "Ja", true}, {de, "y", true}, {de, "n", false}, {de, "nein", false},
+	} {
+		if got := tt.p.Yes(tt.in); got != tt.want {
+			t.Errorf("%s Yes(%q) = %v; want %v", tt.p.Tag(), tt.in, got, tt.want)
+		}
+	}
+}

@@ -162,3 +162,18 @@ func ParseTag(s string) (string, bool) {
 	}
 	return t.String(), true
 }
+
+// Yes reports whether v, a key or a line a caller typed, answers yes: y
+// or yes, or the language's own yes key or word (the catalogs'
+// common.yes_key and common.yes_word: j or ja in German), in any case.
+// Every yes/no question of the board takes its answer through Yes, so
+// that what the question shows ("[j/N]") is what it takes.
+func (p *Printer) Yes(v string) bool {
+	v = strings.TrimSpace(v)
+	for _, yes := range []string{"y", "yes", p.T("common.yes_key"), p.T("common.yes_word")} {
+		if strings.EqualFold(v, yes) {
+			return true
+		}
+	}
+	return false
+}

@@ -591,7 +591,7 @@ func (r *run) confirm(call goja.FunctionCall) goja.Value {
 			case k.Code == term.KeyNotice, k.Code == term.KeyEvent:
 				// for the next bbs.key
 			default:
-				yes = k.Code == term.KeyRune && r.isYes(string(k.Rune))
+				yes = k.Code == term.KeyRune && r.c.Lang().Yes(string(k.Rune))
 				return
 			}
 		}

@@ -68,20 +68,7 @@ func (r *run) confirmPlain(question string) goja.Value {
 	case err != nil:
 		return r.end(err)
 	}
-	return r.vm.ToValue(r.isYes(v))
-}
-
-// isYes reports whether a key or a line answers yes, as the board's
-// screens take it: y or yes, or the caller's language's yes key or word
-// (common.yes_key, common.yes_word: j or ja in German), in any case.
-func (r *run) isYes(v string) bool {
-	v = strings.TrimSpace(v)
-	for _, yes := range []string{"y", "yes", r.c.T("common.yes_key"), r.c.T("common.yes_word")} {
-		if strings.EqualFold(v, yes) {
-			return true
-		}
-	}
-	return false
+	return r.vm.ToValue(r.c.Lang().Yes(v))
 }
 
 // pausePlain is bbs.pause in accessible mode: a line asking for Enter.

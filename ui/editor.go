@@ -374,7 +374,7 @@ func (st *editRun) confirmKey(k term.Key) editResult {
 	case k.Code == term.KeyEscape, k.Code == term.KeyEnter:
 		st.mode = modeEdit
 	case k.Code != term.KeyRune || k.Mod&modCtrlAlt != 0:
-	case unicode.ToLower(k.Rune) == 'y':
+	case st.lang.Yes(string(k.Rune)):
 		return editAbort
 	case unicode.ToLower(k.Rune) == 'n':
 		st.mode = modeEdit

@@ -127,7 +127,7 @@ func (e *LineEditor) Run(ctx context.Context, s *session.Session) (string, error
 			if len(lines) == 0 {
 				return "", ErrCancel
 			}
-			if a, err := askLetter(ctx, s, s.T("ui.lines.abandon")); err != nil || a == 'y' {
+			if a, err := askLetter(ctx, s, s.T("ui.lines.abandon")); err != nil || s.Lang().Yes(string(a)) {
 				return "", cmp.Or(err, ErrCancel)
 			}
 			continue
