@@ -316,6 +316,8 @@ func formatChatLine(l events.ChatLine, t *Theme, p *lang.Printer, width int) []s
 		text = t.Key + "* " + clean(l.Handle) + " " + clean(l.Text)
 	case events.ChatSystem:
 		text = t.Error + "** " + clean(l.Text)
+	case events.ChatDecline:
+		text = t.Error + "** " + p.T("chat.declined", "handle", clean(l.Handle))
 	default:
 		text = t.Value + "<" + clean(l.Handle) + "> " + t.Text + clean(l.Text)
 	}

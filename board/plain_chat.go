@@ -101,6 +101,8 @@ func chatSentence(p *lang.Printer, l events.ChatLine) string {
 		return clean(l.Handle) + " " + clean(l.Text)
 	case events.ChatSystem:
 		return clean(l.Text)
+	case events.ChatDecline:
+		return p.T("chat.declined", "handle", clean(l.Handle))
 	}
 	return clean(l.Handle) + ": " + clean(l.Text)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
 	"github.com/x84bbs/x84/lang"
+	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
@@ -220,9 +221,8 @@ func disconnectNode(ctx context.Context, c *Call, redraw func()) (string, error)
 	}
 	c.Board.log.Info("sysop disconnects a node", "sysop", c.User.Handle, "node", node, "user", target.User)
 	c.Say(c.Size().Rows, c.Theme.Text, c.T("who.disconnecting", "caller", who)) // the caller reads why first
-	// The line is the disconnected caller's to read, whose language the
-	// presence does not tell: the board's default one says it.
-	if !presence.Disconnect(node, c.Board.printer().T("who.disconnected_line")) {
+	// The line is the disconnected caller's to read, in their language.
+	if !presence.Disconnect(node, session.MessageLine("who.disconnected_line")) {
 		return c.T("who.nobody_on_node", "node", strconv.Itoa(node)), nil
 	}
 	return c.T("who.disconnected", "caller", who), nil

@@ -92,7 +92,7 @@ func (p *Pages) Answer(pg events.Page, handle string) *Member { return p.chat.Jo
 // Decline tells the pager, in the room, that the paged caller cannot
 // chat now; a room the pager has left is told nothing (Rooms.Say).
 func (p *Pages) Decline(pg events.Page, handle string) {
-	p.chat.rooms.Say(events.ChatLine{Room: pg.Room, Handle: "*", Act: events.ChatSystem, At: time.Now(),
+	p.chat.rooms.Say(events.ChatLine{Room: pg.Room, Handle: handle, Act: events.ChatDecline, At: time.Now(),
 		Text: handle + " cannot chat now."})
 }
 

@@ -142,7 +142,7 @@ func TestPageDecline(t *testing.T) {
 	room := f.record(events.ChatTopic(pg.Room))
 	f.svc.Pages.Decline(pg, "Erin")
 	got := room.lines(t)
-	want := events.ChatLine{Room: pg.Room, Handle: "*", Act: events.ChatSystem, Text: "Erin cannot chat now."}
+	want := events.ChatLine{Room: pg.Room, Handle: "Erin", Act: events.ChatDecline, Text: "Erin cannot chat now."}
 	if len(got) != 1 || got[0].Room != want.Room || got[0].Handle != want.Handle || got[0].Act != want.Act || got[0].Text != want.Text {
 		t.Fatalf("lines after Decline(page, Erin) = %+v; want %+v", got, want)
 	}

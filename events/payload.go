@@ -48,7 +48,10 @@ const (
 	ChatMe     = "me"     // an action: "* erin waves"
 	ChatJoin   = "join"   // someone entered the room
 	ChatLeave  = "leave"  // someone left it
-	ChatSystem = "system" // the board speaking: a page refused, say
+	ChatSystem = "system" // the board speaking
+	// ChatDecline: the paged caller, Handle, cannot chat now. Screens
+	// say it in each caller's language; Text says it in English.
+	ChatDecline = "decline"
 )
 
 // ChatLine is one line said in a chat room (topic ChatTopic(Room)).
@@ -56,7 +59,7 @@ type ChatLine struct {
 	Room   string    `json:"room"`
 	Handle string    `json:"handle"`
 	Text   string    `json:"text"`
-	Act    string    `json:"act"` // ChatSay, ChatMe, ChatJoin, ChatLeave or ChatSystem
+	Act    string    `json:"act"` // ChatSay, ChatMe, ChatJoin, ChatLeave, ChatSystem or ChatDecline
 	At     time.Time `json:"at"`
 	// Seq numbers the room's lines in the order they were said, one
 	// after another, so that a screen holding a room's history can tell a

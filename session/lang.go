@@ -1,6 +1,10 @@
 package session
 
-import "github.com/x84bbs/x84/lang"
+import (
+	"strings"
+
+	"github.com/x84bbs/x84/lang"
+)
 
 // SetLang gives the session its caller's language: the board chooses it
 // when the call starts (from the terminal's LANG) and again at login
@@ -24,3 +28,22 @@ func (s *Session) T(id string, pairs ...string) string { return s.Lang().T(id, p
 // N is T for a message with plural forms, chosen by n; see
 // lang.Printer.N.
 func (s *Session) N(id string, n int, pairs ...string) string { return s.Lang().N(id, n, pairs...) }
+
+// messagePrefix marks a Disconnect line that names a message rather than
+// holding text: no text a caller or sysop types starts with NUL.
+const messagePrefix = "\x00msg:"
+
+// MessageLine returns a line for Disconnect that each session says in
+// its own caller's language: the catalogs' message id, which takes no
+// placeholders. It travels as a string, so a node of a cluster can
+// disconnect a caller of another.
+func MessageLine(id string) string { return messagePrefix + id }
+
+// lastLine is a Disconnect line as the caller reads it: a MessageLine's
+// message in their language, other text as it is.
+func (s *Session) lastLine(line string) string {
+	if id, ok := strings.CutPrefix(line, messagePrefix); ok {
+		return s.T(id)
+	}
+	return line
+}

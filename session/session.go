@@ -362,8 +362,9 @@ func (s *Session) readKey(ctx context.Context) (term.Key, error) {
 func (s *Session) Inbox() *Inbox { return s.inbox }
 
 // Disconnect writes a last line to the caller and closes the session. It
-// may be called from any goroutine (the sysop's): the line bypasses the
-// session's transcoding, so it must be ASCII.
+// may be called from any goroutine (the sysop's). The line is text, or a
+// MessageLine, which the session says in its caller's language; it is
+// written past the session's output, transcoded for a CP437 terminal.
 //
 // From the moment it is called the handler gets no more keys (ReadKey
 // fails with ErrClosed) and its output is dropped, so that nothing draws
@@ -390,9 +391,14 @@ func (s *Session) Disconnect(line string) {
 		return
 	}
 	wrote := make(chan struct{})
+	line = s.lastLine(line)
 	last := "\r\n\x1b[0m\x1b[999;1H\x1b[2K" + line + "\r\n"
 	if s.Accessible() {
 		last = "\r\n" + line + "\r\n"
+	}
+	if s.Encoding() == term.CP437 {
+		var enc term.CP437Encoder
+		last = string(enc.Flush(enc.Append(nil, []byte(last))))
 	}
 	go func() {
 		s.conn.Write([]byte(last))

@@ -113,7 +113,7 @@ func (h *Handler) disconnect(q *request) {
 		q.refused(Prefix, fmt.Sprintf("The call you saw on node %d has ended; another caller is there now. Nobody was disconnected.", node))
 		return
 	}
-	if !h.cfg.Presence.Disconnect(node, "You have been disconnected by the sysop.") {
+	if !h.cfg.Presence.Disconnect(node, session.MessageLine("who.disconnected_line")) {
 		q.refused(Prefix, fmt.Sprintf("Nobody is on node %d.", node))
 		return
 	}
