@@ -26,7 +26,12 @@
 // NAME-xmas.ans: the name, then anything but a letter), of which Load
 // picks one at random; x84 reads it on every Load and falls back
 // to the built-in art, with an OverrideError to log, when it cannot be
-// used.
+// used. Art for callers of one language is NAME.TAG.ans (main.de.ans,
+// main-xmas.de.ans; TAG as the board's catalogs name the language):
+// LoadFor shows it to them in place of NAME.ans and never to anyone
+// else. x84's own art comes in every language the board speaks, but a
+// sysop's NAME.ans goes before the built-in NAME.TAG.ans, so a board
+// that replaces a picture shows its own to every caller.
 //
 // The gallery is art to look at for its own sake, shown by the board's
 // art viewer: the pieces built into x84 and the sysop's in

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/language"
 )
 
 // builtin is the default art, compiled into the binary.
@@ -56,47 +58,131 @@ func NewLibrary(overrideDir string) *Library {
 }
 
 // Load returns the art called name (without ".ans"): overrideDir/name.ans
-// or one of its variants, chosen at random (see pickVariant), if any
+// or one of its variants, chosen at random (see variants), if any
 // exists, else the built-in art. A gallery piece, "gallery/NAME" (see
 // Gallery), is overrideDir/gallery/NAME.ans itself, with no variants. A
 // name that is neither a plain file name nor one in the gallery (a path,
-// "..", a leading dot) is an ErrBadName error.
+// "..", a leading dot) is an ErrBadName error. Art made for a language
+// (NAME.TAG.ans, see LoadFor) is never among the variants.
 //
 // When an override file exists but cannot be read or parsed, Load returns
 // the built-in art together with an *OverrideError worth logging: callers
 // show the art whenever it is non-nil, and log the error whenever that is.
 // With no built-in art of that name the art is nil. A name found nowhere
 // is an ErrNotFound error.
-func (l *Library) Load(name string) (*Art, error) {
+func (l *Library) Load(name string) (*Art, error) { return l.LoadFor(name, "") }
+
+// LoadFor is Load for a caller who speaks the language tag ("de",
+// "pt-BR", as lang.Printer.Tag gives it; "" for none): art made for that
+// language, NAME.TAG.ans, takes the place of NAME.ans. LoadFor returns
+// the first of
+//
+//   - one of the sysop's NAME.TAG.ans and its variants (NAME2.TAG.ans,
+//     NAME-xmas.TAG.ans), chosen at random; for a regional tag such as
+//     pt-BR, then those of its language, NAME.pt.ans and so on;
+//   - one of the sysop's NAME.ans and its variants, as Load picks them;
+//   - the built-in NAME.TAG.ans (or its language's, as above);
+//   - the built-in NAME.ans.
+//
+// So a sysop who replaces NAME.ans with art of their own shows it to
+// every caller: the built-in art's translation, a different picture, is
+// used only when the sysop has no art of that name; the sysop's own
+// NAME.de.ans is for German callers. Art for a language is never picked
+// for a caller of another. A gallery piece, having no variants, is
+// gallery/NAME.TAG.ans, then gallery/NAME.ans, the sysop's before the
+// built-in in the same order. A TAG in a file name is written as the
+// board's catalogs name the language (de, pt-BR; any case).
+//
+// A sysop's file that cannot be used is passed over for the next in that
+// order, and its *OverrideError is returned with the art found, as for
+// Load.
+func (l *Library) LoadFor(name, tag string) (*Art, error) {
 	if !validArtName(name) {
 		return nil, fmt.Errorf("%w: %q", ErrBadName, name)
 	}
-	a, oerr := l.override(name)
+	tags := tagChain(tag)
+	a, oerr := l.override(name, tags)
 	if a != nil {
-		return a, nil
-	}
-	data, err := builtin.ReadFile("ans/" + name + ".ans")
-	if err != nil {
-		if oerr != nil {
-			return nil, oerr
-		}
-		return nil, fmt.Errorf("%w: %q", ErrNotFound, name)
-	}
-	a, err = Parse(name, data)
-	if err != nil {
-		// The tests parse every built-in file, so this is a build error.
-		return nil, fmt.Errorf("art: built-in %s: %w", name, err)
-	}
-	if oerr != nil {
 		return a, oerr
 	}
-	return a, nil
+	for _, t := range append(tags, "") {
+		file := name + ".ans"
+		if t != "" {
+			file = name + "." + t + ".ans"
+		}
+		data, err := builtin.ReadFile("ans/" + file)
+		if err != nil {
+			continue
+		}
+		a, err := Parse(name, data)
+		if err != nil {
+			// The tests parse every built-in file, so this is a build error.
+			return nil, fmt.Errorf("art: built-in %s: %w", file, err)
+		}
+		return a, oerr
+	}
+	if oerr != nil {
+		return nil, oerr
+	}
+	return nil, fmt.Errorf("%w: %q", ErrNotFound, name)
 }
 
-// override loads name from the override directory. Both results are nil
-// when there is no such file. The directory is opened as an os.Root, so
-// no name or symbolic link can reach outside it.
-func (l *Library) override(name string) (*Art, error) {
+// maxTags bounds the tags tagChain returns.
+const maxTags = 4
+
+// tagChain returns the tags whose art serves a caller speaking tag, best
+// first: the tag itself, then the languages it belongs to ("pt-BR", then
+// "pt"); none for "" or a tag that does not parse.
+func tagChain(tag string) []string {
+	if tag == "" || len(tag) > 35 {
+		return nil
+	}
+	t, err := language.Parse(tag)
+	var tags []string
+	for err == nil && t != language.Und && len(tags) < maxTags {
+		if s := t.String(); !slices.Contains(tags, s) {
+			tags = append(tags, s)
+		}
+		t = t.Parent()
+	}
+	return tags
+}
+
+// parseTag reports whether s, the end of a file's name, is a language tag
+// (as lang.ParseTag takes one: well formed, known and written in its
+// canonical form but for case), and returns it in its canonical form.
+func parseTag(s string) (string, bool) {
+	if s == "" || len(s) > 35 {
+		return "", false
+	}
+	t, err := language.Parse(s)
+	if err != nil || t == language.Und || !strings.EqualFold(t.String(), s) {
+		return "", false
+	}
+	return t.String(), true
+}
+
+// splitTag splits a file's name (without ".ans") into the name of its
+// art and the language it is for: "main-xmas.de" is "main-xmas" and
+// "de"; a name not ending in a language tag has none.
+func splitTag(base string) (stem, tag string) {
+	i := strings.LastIndexByte(base, '.')
+	if i <= 0 {
+		return base, ""
+	}
+	if t, ok := parseTag(base[i+1:]); ok {
+		return base[:i], t
+	}
+	return base, ""
+}
+
+// override loads name from the override directory for a caller of tags
+// (see tagChain): the first of its sets of files, each tag's and then
+// the untagged, that has a usable file. The art is nil when there is
+// none; the error is the first file's that could not be used. The
+// directory is opened as an os.Root, so no name or symbolic link can
+// reach outside it.
+func (l *Library) override(name string, tags []string) (*Art, error) {
 	if l.dir == "" {
 		return nil, nil
 	}
@@ -108,15 +194,41 @@ func (l *Library) override(name string) (*Art, error) {
 		return nil, &OverrideError{Path: l.dir, Err: err}
 	}
 	defer root.Close()
-	file := name + ".ans"
-	if !strings.HasPrefix(name, galleryPrefix) {
-		if file, err = pickVariant(root, name); err != nil {
+	var sets [][]string
+	if strings.HasPrefix(name, galleryPrefix) {
+		for _, t := range tags {
+			sets = append(sets, []string{name + "." + t + ".ans"})
+		}
+		sets = append(sets, []string{name + ".ans"})
+	} else {
+		byTag, err := variants(root, name)
+		if err != nil {
 			return nil, &OverrideError{Path: l.dir, Err: err}
 		}
-		if file == "" {
-			return nil, nil
+		for _, t := range tags {
+			sets = append(sets, byTag[t])
+		}
+		sets = append(sets, byTag[""])
+	}
+	var oerr error
+	for _, files := range sets {
+		if len(files) == 0 {
+			continue
+		}
+		a, err := l.read(root, name, files[rand.IntN(len(files))])
+		if a != nil {
+			return a, oerr
+		}
+		if err != nil && oerr == nil {
+			oerr = err
 		}
 	}
+	return nil, oerr
+}
+
+// read loads file of the override directory as the art called name.
+// Both results are nil when there is no such file.
+func (l *Library) read(root *os.Root, name, file string) (*Art, error) {
 	path := filepath.Join(l.dir, filepath.FromSlash(file))
 	f, err := root.Open(file)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -236,40 +348,54 @@ func describe(name string, size int64, tail []byte) Piece {
 // one name's variants.
 const maxVariants = 1000
 
-// pickVariant returns the file to show for name: one of NAME.ans and its
-// variants (NAME2.ans, NAME-xmas.ans, NAME_b.ans: NAME, then anything
-// not starting with a letter), chosen at random so that callers see a
-// different screen now and then; "" when there is none.
-func pickVariant(root *os.Root, name string) (string, error) {
+// variants returns the files of the override directory to show for
+// name, by the language they are for ("" for every language): NAME.ans
+// and its variants (NAME2.ans, NAME-xmas.ans, NAME_b.ans: NAME, then
+// anything not starting with a letter), one of which Load picks at
+// random so that callers see a different screen now and then, and the
+// same with a language tag before .ans (NAME.de.ans, NAME2.de.ans), for
+// LoadFor.
+func variants(root *os.Root, name string) (map[string][]string, error) {
 	dir, err := root.Open(".")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer dir.Close()
 	entries, err := dir.ReadDir(maxVariants)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return "", err
+		return nil, err
 	}
-	var files []string
+	files := map[string][]string{}
 	for _, e := range entries {
 		base, ok := strings.CutSuffix(e.Name(), ".ans")
-		rest, ok2 := strings.CutPrefix(base, name)
-		if !ok || !ok2 || !validName(base) {
+		if !ok || !validName(base) {
 			continue
 		}
-		if rest == "" || !unicode.IsLetter(rune(rest[0])) {
-			files = append(files, e.Name())
+		if tag, ok := variantOf(base, name); ok {
+			files[tag] = append(files[tag], e.Name())
 		}
 	}
-	if len(files) == 0 {
-		return "", nil
+	return files, nil
+}
+
+// variantOf reports whether a file's name (without ".ans") is name's
+// art or a variant of it, and for which language ("" for every one).
+func variantOf(base, name string) (tag string, ok bool) {
+	if base == name {
+		return "", true // even when name itself ends like a tag
 	}
-	return files[rand.IntN(len(files))], nil
+	stem, tag := splitTag(base)
+	rest, ok := strings.CutPrefix(stem, name)
+	if !ok || rest != "" && unicode.IsLetter(rune(rest[0])) {
+		return "", false
+	}
+	return tag, true
 }
 
 // Names returns the names Load can find, sorted: the built-in ones and
-// those of the override directory's .ans files. An unreadable override
-// directory adds none.
+// those of the override directory's .ans files, leaving out art for a
+// language (NAME.TAG.ans, see LoadFor). An unreadable override directory
+// adds none.
 func (l *Library) Names() []string {
 	var names []string
 	entries, _ := builtin.ReadDir("ans")
@@ -288,7 +414,7 @@ func (l *Library) Names() []string {
 func appendNames(names []string, entries []fs.DirEntry) []string {
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), ".ans")
-		if ok && !e.IsDir() && validName(name) {
+		if _, tag := splitTag(name); ok && !e.IsDir() && validName(name) && tag == "" {
 			names = append(names, name)
 		}
 	}
@@ -298,7 +424,8 @@ func appendNames(names []string, entries []fs.DirEntry) []string {
 // Gallery returns the names of the pieces in the gallery, for Load,
 // sorted: "gallery/NAME" for each NAME.ans in the override directory's
 // gallery folder (DATA/art/gallery) and in the built-in one, a sysop's
-// file taking the place of a built-in one of the same name. It returns
+// file taking the place of a built-in one of the same name; a piece for
+// a language (NAME.TAG.ans, see LoadFor) is no piece of its own. It returns
 // at most MaxGallery names; an unreadable gallery folder adds none.
 func (l *Library) Gallery() []string {
 	var names []string

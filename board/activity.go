@@ -8,43 +8,43 @@ import (
 )
 
 // Who's online is for every caller: what a caller uses there must not
-// name a message area, door or menu that is closed to others. These are
-// said instead.
-const (
-	activityReading = "reading messages"
-	activityDoor    = "in a door"
-	activityMenu    = "in a menu"
-)
+// name a message area, door or menu that is closed to others; the
+// activities say "reading messages", "in a door" or "in a menu" instead.
+// Activities are catalog messages (activity.*), which each viewer of
+// who's online reads in their own language.
 
 // restricted reports whether something that needs n, or sysops, is
 // closed to some callers.
 func restricted(sysopOnly bool, n access.Need) bool { return sysopOnly || !n.IsZero() }
 
-// readingActivity is who's online's line for a caller reading p.
-func (c *Call) readingActivity(p place) string {
+// readingActivity shows the caller in who's online as reading p.
+func (c *Call) readingActivity(p place) {
 	if c.private || !c.Board.cfg.Community.Messages.Need(p.area).IsZero() {
-		return activityReading
+		c.SetActivityMessage("activity.reading_messages")
+		return
 	}
-	return "reading " + p.title
+	c.SetActivityMessage("activity.reading", "area", p.title)
 }
 
-// doorActivity is who's online's line for a caller in door d.
-func (c *Call) doorActivity(d *doorEntry) string {
+// doorActivity shows the caller in who's online as in door d.
+func (c *Call) doorActivity(d *doorEntry) {
 	if c.private || restricted(d.cfg.SysopOnly, d.cfg.Need) {
-		return activityDoor
+		c.SetActivityMessage("activity.in_a_door")
+		return
 	}
-	return "in door " + d.cfg.Name
+	c.SetActivityMessage("activity.in_door", "door", d.cfg.Name)
 }
 
-// menuActivity is who's online's line for a caller at menu.
-func (c *Call) menuActivity(menu *menus.Menu) string {
+// menuActivity shows the caller in who's online as at menu.
+func (c *Call) menuActivity(menu *menus.Menu) {
 	switch {
 	case menu.Name == mainMenuName:
-		return "main menu"
+		c.SetActivityMessage("activity.main_menu")
 	case c.private:
-		return activityMenu
+		c.SetActivityMessage("activity.in_a_menu")
+	default:
+		c.SetActivityMessage("activity.menu", "menu", menu.Name)
 	}
-	return "menu: " + menu.Name
 }
 
 // privately wraps the run of a menu entry that opens a menu or a door:

@@ -282,7 +282,7 @@ func (f *applyForm) readSetupCode(ctx context.Context) error {
 // apply runs the new-user application and returns the new account, or
 // ui.ErrCancel if the caller gave up.
 func (b *Board) apply(ctx context.Context, s *session.Session) (*store.User, error) {
-	s.SetActivity("applying for an account")
+	s.SetActivityMessage("activity.applying")
 	accounts := b.cfg.Accounts
 	setup, err := accounts.SetupWaiting(ctx)
 	if err != nil {

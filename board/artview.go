@@ -15,16 +15,17 @@ import (
 
 // ShowArt shows the art called name full screen (a name as
 // art.Library.Load takes it: a sysop's DATA/art/NAME.ans or a variant,
-// built-in art, or a gallery piece, "gallery/NAME"). Art wider than the
-// window is clipped, never wrapped; art taller than the window pages, the
-// bottom row saying where the caller is and which keys work: Down, Up, j
-// and k move a row, PgDn, PgUp and space a page, Home and End go to the
-// ends, i shows what the art's SAUCE record says, and Esc or q leave.
-// When all of the art is shown, or its end, any other key leaves, and so
-// does space. Missing art is said to be missing; that is no error.
+// built-in art, or a gallery piece, "gallery/NAME"; in the caller's
+// language when there is art for it, see art.Library.LoadFor). Art wider
+// than the window is clipped, never wrapped; art taller than the window
+// pages, the bottom row saying where the caller is and which keys work:
+// Down, Up, j and k move a row, PgDn, PgUp and space a page, Home and End
+// go to the ends, i shows what the art's SAUCE record says, and Esc or q
+// leave. When all of the art is shown, or its end, any other key leaves,
+// and so does space. Missing art is said to be missing; that is no error.
 func (c *Call) ShowArt(ctx context.Context, name string) error {
-	c.SetActivity("viewing art")
-	a, err := c.Board.cfg.Art.Load(name)
+	c.SetActivityMessage("activity.viewing_art")
+	a, err := c.Board.cfg.Art.LoadFor(name, c.Lang().Tag())
 	if err != nil {
 		c.Board.log.Warn("art", "name", name, "err", err)
 	}
@@ -267,7 +268,7 @@ func artSize(c *Call, n int) string {
 // artGallery lists the gallery's pieces (art.Library.Gallery) by title,
 // author and size, and shows the one chosen with ShowArt.
 func artGallery(ctx context.Context, c *Call) error {
-	c.SetActivity("art gallery")
+	c.SetActivityMessage("activity.art_gallery")
 	if c.Accessible() {
 		return galleryPlain(ctx, c)
 	}
@@ -304,7 +305,7 @@ func artGallery(ctx context.Context, c *Call) error {
 			if err := c.ShowArt(ctx, name); err != nil {
 				return err
 			}
-			c.SetActivity("art gallery")
+			c.SetActivityMessage("activity.art_gallery")
 			// The sysop may have added or removed pieces meanwhile.
 			g.load(name)
 		default:

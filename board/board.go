@@ -281,7 +281,7 @@ var ErrLogoff = errors.New("board: the caller logged off")
 // ServeSession runs one call: login (or the new-user application), then
 // the main menu until the caller logs off.
 func (b *Board) ServeSession(ctx context.Context, s *session.Session) error {
-	s.SetActivity("logging in")
+	s.SetActivityMessage("activity.logging_in")
 	b.chooseLanguage(s, nil)
 	// Broadcasts reach every session, shown once the caller is in.
 	defer s.Inbox().WatchNotices(b.cfg.Events, events.TopicBroadcast)()

@@ -5,6 +5,7 @@ import (
 
 	"github.com/x84bbs/x84/community"
 	"github.com/x84bbs/x84/events"
+	"github.com/x84bbs/x84/session"
 )
 
 // chatVisit is what both chat screens (full and accessible) hold while
@@ -13,7 +14,7 @@ import (
 type chatVisit struct {
 	c     *Call
 	room  string
-	back  string // the activity of the screen that called
+	back  session.Activity // the activity of the screen that called
 	stop  func()
 	pages []events.Event
 }
@@ -21,16 +22,16 @@ type chatVisit struct {
 // enterChat shows the caller as chatting in the room and watches it;
 // leave undoes both.
 func (c *Call) enterChat(room, title string) *chatVisit {
-	v := &chatVisit{c: c, room: room, back: c.Activity()}
-	// Activities are English (who's online shows them to everyone);
-	// title is in the caller's language.
+	v := &chatVisit{c: c, room: room, back: c.CurrentActivity()}
+	// Each viewer of who's online reads the activity in their language;
+	// title is in the caller's.
 	switch {
 	case community.IsPrivateRoom(room):
-		c.SetActivity("chatting privately") // who with is their business
+		c.SetActivityMessage("activity.chat_private") // who with is their business
 	case room == community.PublicRoom:
-		c.SetActivity("chatting in the lounge")
+		c.SetActivityMessage("activity.chat_lounge")
 	default:
-		c.SetActivity("chatting in " + title)
+		c.SetActivityMessage("activity.chat_in", "room", title)
 	}
 	v.stop = c.Inbox().WatchUpdates(c.Board.cfg.Events, events.ChatTopic(room))
 	return v
@@ -46,7 +47,7 @@ func (v *chatVisit) leave() {
 			v.c.Inbox().PostNotice(ev)
 		}
 	}
-	v.c.SetActivity(v.back)
+	v.c.SetCurrentActivity(v.back)
 }
 
 // takeNotices tells the caller's waiting notices in the room, each as a

@@ -123,7 +123,7 @@ func doorsScreen(ctx context.Context, c *Call) error {
 	msg := ""
 	selected := 0
 	for {
-		c.SetActivity("doors")
+		c.SetActivityMessage("activity.doors")
 		items := make([]ui.MenuItem, len(doors))
 		for i, d := range doors {
 			items[i] = ui.MenuItem{Key: d.cfg.Key, Label: clean(d.label())}
@@ -183,7 +183,7 @@ func (c *Call) runDoor(ctx context.Context, d *doorEntry) (string, error) {
 		return c.N("doors.full", d.cfg.MaxNodes, "door", name), nil
 	}
 	defer d.leave()
-	c.SetActivity(c.doorActivity(d))
+	c.doorActivity(d)
 	defer c.startDoorScreen(name)()
 	timeLeft := d.cfg.TimeLimit
 	if timeLeft <= 0 {

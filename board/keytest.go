@@ -36,7 +36,7 @@ func keyTestScreen(ctx context.Context, c *Call) error {
 // runKeyTest runs the terminal check until q is pressed; quit says what
 // q does, in the caller's language.
 func runKeyTest(ctx context.Context, s *session.Session, quit string) error {
-	s.SetActivity("terminal check")
+	s.SetActivityMessage("activity.terminal_check")
 	if s.Accessible() {
 		return runKeyTestPlain(ctx, s, quit)
 	}

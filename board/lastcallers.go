@@ -11,7 +11,7 @@ import (
 
 // lastCallers lists the latest calls, newest first.
 func lastCallers(ctx context.Context, c *Call) error {
-	c.SetActivity("last callers")
+	c.SetActivityMessage("activity.last_callers")
 	calls, err := c.Board.cfg.Store.Calls.LastCalls(ctx, c.Board.cfg.LastCallers)
 	if err != nil {
 		return err

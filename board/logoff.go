@@ -14,7 +14,7 @@ func logoff(ctx context.Context, c *Call) error {
 	if err != nil || !ok {
 		return err
 	}
-	c.SetActivity("logging off")
+	c.SetActivityMessage("activity.logging_off")
 	row := c.Header("goodbye", 12)
 	c.Say(row, c.Theme.Text, fill(c.Theme.Strings.LogoffThanks, "board", clean(c.Board.cfg.Name), "handle", clean(c.User.Handle)))
 	if !c.Accessible() {

@@ -454,7 +454,7 @@ func (b *Board) runMenu(ctx context.Context, c *Call, name string) error {
 			b.log.Error("menus: no such menu", "menu", name)
 			return nil
 		}
-		c.SetActivity(c.menuActivity(menu))
+		c.menuActivity(menu)
 		// The account may have changed since the last visit: the sysop
 		// edits it, or locks it.
 		if err := c.refreshUser(ctx); err != nil {

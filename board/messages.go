@@ -38,7 +38,7 @@ func messageAreas(ctx context.Context, c *Call) error {
 	}
 	msg := ""
 	for {
-		c.SetActivity("message areas")
+		c.SetActivityMessage("activity.message_areas")
 		// The mailbox's title stays English (who's online's activity);
 		// placeTitle says it in the caller's language.
 		places := []place{{area: mailArea, title: "Your mail"}}
@@ -159,7 +159,7 @@ func messageList(ctx context.Context, c *Call, p place) error {
 	// load reads the list again (after a screen on top of it, or a post
 	// or deletion elsewhere); the cursor stays on its message.
 	load := func() error {
-		c.SetActivity(c.readingActivity(p))
+		c.readingActivity(p)
 		var at int64
 		if cursor < len(msgs) {
 			at = msgs[cursor].ID
@@ -453,7 +453,7 @@ func compose(ctx context.Context, c *Call, d draft) (string, error) {
 	if err := access.CheckValidated(c.User); err != nil {
 		return err.Error(), nil
 	}
-	c.SetActivity("writing a message")
+	c.SetActivityMessage("activity.writing_message")
 	sz := c.Size()
 	c.Clear()
 	c.Say(1, c.Theme.Title, c.T("messages.new_title"))

@@ -18,7 +18,7 @@ import (
 // oneliners shows the wall of one-liners and lets callers add to it;
 // lines others post appear at once.
 func oneliners(ctx context.Context, c *Call) error {
-	c.SetActivity("reading one-liners")
+	c.SetActivityMessage("activity.oneliners")
 	if c.Accessible() {
 		return onelinersPlain(ctx, c)
 	}
@@ -137,8 +137,8 @@ func addOneliner(ctx context.Context, c *Call, row int, redraw func() int) (stri
 	case err != nil:
 		return "", err
 	}
-	c.SetActivity("writing a one-liner")
-	defer c.SetActivity("reading one-liners")
+	c.SetActivityMessage("activity.writing_oneliner")
+	defer c.SetActivityMessage("activity.oneliners")
 	say := c.T("oneliners.say_prompt")
 	col := 2 + ui.Width(say)
 	label := c.Theme.Label + say + ui.Reset

@@ -99,7 +99,7 @@ func galleryPlain(ctx context.Context, c *Call) error {
 				continue
 			}
 			err = c.ShowArt(ctx, names[n-1])
-			c.SetActivity("art gallery")
+			c.SetActivityMessage("activity.art_gallery")
 		}
 		if err != nil {
 			return err

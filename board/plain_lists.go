@@ -29,7 +29,7 @@ func whoPlain(ctx context.Context, c *Call) error {
 			if handle == "" {
 				handle = c.T("who.plain_logging_in")
 			}
-			node, activity, idle, kind := strconv.Itoa(sn.Node), clean(sn.Activity), idleText(c.Lang(), now.Sub(sn.LastInput)), string(sn.Kind)
+			node, activity, idle, kind := strconv.Itoa(sn.Node), clean(sn.ActivityIn(c.Lang())), idleText(c.Lang(), now.Sub(sn.LastInput)), string(sn.Kind)
 			var line string
 			if loc, ok := c.Board.from.location(ctx, c.Board, sn.User); ok && sn.User != "" && loc != "" {
 				line = c.T("who.plain_session_from", "node", node, "handle", handle, "activity", activity, "idle", idle, "from", clean(loc), "via", kind)

@@ -21,7 +21,7 @@ func messageListPlain(ctx context.Context, c *Call, p place) error {
 	var msgs []store.Message
 	var depths []int
 	load := func() error {
-		c.SetActivity(c.readingActivity(p))
+		c.readingActivity(p)
 		var err error
 		msgs, depths, err = reading.List(ctx, p.area)
 		return err

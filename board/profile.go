@@ -76,7 +76,7 @@ func profileValueCol(c *Call) int {
 
 // profile shows the caller's account and lets them change it.
 func profile(ctx context.Context, c *Call) error {
-	c.SetActivity("profile")
+	c.SetActivityMessage("activity.profile")
 	if c.Anonymous() {
 		draw := func() {
 			c.Header("profile", 4)

@@ -15,10 +15,11 @@ import (
 )
 
 // Header clears the screen and draws the named art at the top (a sysop's
-// DATA/art/NAME.ans, else the built-in), using at most maxRows rows
-// (fewer on a short window). It returns the first free row. Missing art
-// is logged and replaced by the board's name; with maxRows 0 there is no
-// art.
+// DATA/art/NAME.ans, else the built-in; art for the caller's language,
+// NAME.TAG.ans, first: see art.Library.LoadFor), using at most maxRows
+// rows (fewer on a short window). It returns the first free row. Missing
+// art is logged and replaced by the board's name; with maxRows 0 there is
+// no art.
 func (c *Call) Header(name string, maxRows int) int {
 	return c.Board.header(c.Session, c.Theme, name, maxRows)
 }
@@ -32,7 +33,7 @@ func (b *Board) header(s *session.Session, t *Theme, name string, maxRows int) i
 	if maxRows <= 0 {
 		return 1
 	}
-	a, err := b.cfg.Art.Load(name)
+	a, err := b.cfg.Art.LoadFor(name, s.Lang().Tag())
 	if err != nil {
 		// Once per name: every caller draws the header at every menu.
 		if _, told := b.artMissing.LoadOrStore(name, true); !told {

@@ -17,7 +17,7 @@ func userList(ctx context.Context, c *Call) error {
 	if !c.Sysop() {
 		return nil
 	}
-	c.SetActivity("user list")
+	c.SetActivityMessage("activity.user_list")
 	var users []*store.User
 	filter := ""
 	load := func() error {

@@ -20,7 +20,7 @@ func voting(ctx context.Context, c *Call) error {
 	b := c.Board
 	msg, msgStyle := "", ""
 	for {
-		c.SetActivity("voting booth")
+		c.SetActivityMessage("activity.voting")
 		polls, err := b.cfg.Community.Polls.List(ctx)
 		if err != nil {
 			return err

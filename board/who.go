@@ -23,7 +23,7 @@ const whoRefresh = 5 * time.Second
 // whoOnline lists the sessions on the board and follows arrivals and
 // departures as they happen.
 func whoOnline(ctx context.Context, c *Call) error {
-	c.SetActivity("who's online")
+	c.SetActivityMessage("activity.who")
 	if c.Accessible() {
 		return whoPlain(ctx, c)
 	}

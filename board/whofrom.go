@@ -127,7 +127,7 @@ func (w *whoCache) tableIn(ctx context.Context, b *Board, p *lang.Printer, width
 			from = loc
 		}
 		t.nodes = append(t.nodes, sn.Node)
-		t.rows = append(t.rows, b.theme.Text+whoRow(width, cols, fmt.Sprint(sn.Node), clean(handle), clean(sn.Activity),
+		t.rows = append(t.rows, b.theme.Text+whoRow(width, cols, fmt.Sprint(sn.Node), clean(handle), clean(sn.ActivityIn(p)),
 			idleText(p, now.Sub(sn.LastInput)), clean(from), string(sn.Kind)))
 	}
 	w.tables[key] = t

@@ -313,7 +313,7 @@ func (r *run) size(goja.FunctionCall) goja.Value {
 func (r *run) art(call goja.FunctionCall) goja.Value {
 	name := text(call.Argument(0))
 	maxRows := int(intArg(call.Argument(1), 0, 0, maxRowCol))
-	a, err := r.c.Art.Load(name)
+	a, err := r.c.Art.LoadFor(name, r.c.Lang().Tag())
 	if err != nil && !errors.Is(err, art.ErrNotFound) && !errors.Is(err, art.ErrBadName) {
 		r.log.Warn("art", "script", r.name, "name", name, "err", err)
 	}

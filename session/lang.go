@@ -47,3 +47,20 @@ func (s *Session) lastLine(line string) string {
 	}
 	return line
 }
+
+// Activity is what a caller is doing, for who's online: English text,
+// and the catalog message it came from, if any, with its values.
+type Activity struct {
+	Text string
+	ID   string   // "" for text that is read as it is
+	Args []string // placeholder pairs; never changed once set
+}
+
+// ActivityIn returns what the caller is doing in the language of p: the
+// activity's message if it has one, else its text.
+func (sn Snapshot) ActivityIn(p *lang.Printer) string {
+	if sn.ActivityID != "" {
+		return p.T(sn.ActivityID, sn.ActivityArgs...)
+	}
+	return sn.Activity
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -131,7 +132,7 @@ type Session struct {
 	size      term.Size
 	enc       term.Encoding
 	user      string
-	activity  string
+	activity  Activity
 	since     time.Time
 	lastInput time.Time
 }
@@ -747,15 +748,35 @@ func (s *Session) SetUser(handle string) {
 	s.mu.Unlock()
 }
 
-// Activity returns what the caller is doing, as shown in who's online.
+// Activity returns what the caller is doing, as shown in who's online,
+// in English (see CurrentActivity).
 func (s *Session) Activity() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.activity.Text
+}
+
+// SetActivity records what the caller is doing, for who's online, as
+// text that every viewer reads as it is (a script's name, say).
+func (s *Session) SetActivity(a string) { s.SetCurrentActivity(Activity{Text: a}) }
+
+// SetActivityMessage records what the caller is doing as a catalog
+// message, which each viewer of who's online reads in their language;
+// Activity and the log say it in English.
+func (s *Session) SetActivityMessage(id string, pairs ...string) {
+	s.SetCurrentActivity(Activity{Text: lang.Fallback().T(id, pairs...), ID: id, Args: slices.Clone(pairs)})
+}
+
+// CurrentActivity returns what the caller is doing, to put back later
+// with SetCurrentActivity (a screen that calls another).
+func (s *Session) CurrentActivity() Activity {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.activity
 }
 
-// SetActivity records what the caller is doing, for who's online.
-func (s *Session) SetActivity(a string) {
+// SetCurrentActivity records what the caller is doing.
+func (s *Session) SetCurrentActivity(a Activity) {
 	s.mu.Lock()
 	s.activity = a
 	s.mu.Unlock()
@@ -765,17 +786,22 @@ func (s *Session) SetActivity(a string) {
 type Snapshot struct {
 	// Host names the cluster node the session is on (its [cluster]
 	// name); empty on a board of one process.
-	Host        string
-	Node        int
-	Kind        term.Kind
-	RemoteAddr  string
-	Term        string
-	Size        term.Size
-	Encoding    term.Encoding
-	User        string
-	Activity    string
-	ConnectedAt time.Time
-	LastInput   time.Time
+	Host       string
+	Node       int
+	Kind       term.Kind
+	RemoteAddr string
+	Term       string
+	Size       term.Size
+	Encoding   term.Encoding
+	User       string
+	// Activity is what the caller is doing, in English; ActivityID and
+	// ActivityArgs name it as a message, when the board set one, for
+	// ActivityIn.
+	Activity     string
+	ActivityID   string
+	ActivityArgs []string
+	ConnectedAt  time.Time
+	LastInput    time.Time
 }
 
 // Snapshot returns the session's public facts. It is safe to call from
@@ -784,15 +810,17 @@ func (s *Session) Snapshot() Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return Snapshot{
-		Node:        s.node,
-		Kind:        s.info.Kind,
-		RemoteAddr:  s.addr,
-		Term:        s.info.Term,
-		Size:        s.size,
-		Encoding:    s.enc,
-		User:        s.user,
-		Activity:    s.activity,
-		ConnectedAt: s.since,
-		LastInput:   s.lastInput,
+		Node:         s.node,
+		Kind:         s.info.Kind,
+		RemoteAddr:   s.addr,
+		Term:         s.info.Term,
+		Size:         s.size,
+		Encoding:     s.enc,
+		User:         s.user,
+		Activity:     s.activity.Text,
+		ActivityID:   s.activity.ID,
+		ActivityArgs: s.activity.Args,
+		ConnectedAt:  s.since,
+		LastInput:    s.lastInput,
 	}
 }

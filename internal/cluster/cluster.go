@@ -500,17 +500,21 @@ func (n *Node) Relinked() {
 
 // wireSession is a session as the nodes store it for each other.
 type wireSession struct {
-	Node      int       `json:"node"`
-	Kind      string    `json:"kind"`
-	Remote    string    `json:"remote"`
-	Term      string    `json:"term"`
-	Cols      int       `json:"cols"`
-	Rows      int       `json:"rows"`
-	Encoding  string    `json:"encoding"`
-	User      string    `json:"user,omitempty"`
-	Activity  string    `json:"activity,omitempty"`
-	Connected time.Time `json:"connected"`
-	LastInput time.Time `json:"last_input"`
+	Node     int    `json:"node"`
+	Kind     string `json:"kind"`
+	Remote   string `json:"remote"`
+	Term     string `json:"term"`
+	Cols     int    `json:"cols"`
+	Rows     int    `json:"rows"`
+	Encoding string `json:"encoding"`
+	User     string `json:"user,omitempty"`
+	Activity string `json:"activity,omitempty"`
+	// ActivityID and ActivityArgs: the activity as a catalog message,
+	// which each viewer reads in their language.
+	ActivityID   string    `json:"activity_id,omitempty"`
+	ActivityArgs []string  `json:"activity_args,omitempty"`
+	Connected    time.Time `json:"connected"`
+	LastInput    time.Time `json:"last_input"`
 }
 
 // write stores this node's sessions and heartbeat.
@@ -520,7 +524,7 @@ func (n *Node) write(ctx context.Context) error {
 	for i, s := range snaps {
 		list[i] = wireSession{Node: s.Node, Kind: string(s.Kind), Remote: s.RemoteAddr, Term: s.Term,
 			Cols: s.Size.Cols, Rows: s.Size.Rows, Encoding: string(s.Encoding), User: s.User,
-			Activity: s.Activity, Connected: s.ConnectedAt, LastInput: s.LastInput}
+			Activity: s.Activity, ActivityID: s.ActivityID, ActivityArgs: s.ActivityArgs, Connected: s.ConnectedAt, LastInput: s.LastInput}
 	}
 	body, err := json.Marshal(list)
 	if err != nil {
@@ -615,7 +619,8 @@ func (n *Node) read(ctx context.Context) {
 		for _, w := range list {
 			all = append(all, session.Snapshot{Host: name, Node: w.Node, Kind: term.Kind(w.Kind), RemoteAddr: w.Remote,
 				Term: w.Term, Size: term.Size{Cols: w.Cols, Rows: w.Rows}, Encoding: term.Encoding(w.Encoding),
-				User: w.User, Activity: w.Activity, ConnectedAt: w.Connected, LastInput: w.LastInput})
+				User: w.User, Activity: w.Activity, ActivityID: w.ActivityID, ActivityArgs: w.ActivityArgs,
+				ConnectedAt: w.Connected, LastInput: w.LastInput})
 		}
 	}
 	if rows.Err() != nil {
@@ -647,6 +652,7 @@ func (n *Node) read(ctx context.Context) {
 
 func sameSnapshot(a, b session.Snapshot) bool {
 	return a.Host == b.Host && a.Node == b.Node && a.User == b.User && a.Activity == b.Activity &&
+		a.ActivityID == b.ActivityID && slices.Equal(a.ActivityArgs, b.ActivityArgs) &&
 		a.Size == b.Size && a.LastInput.Equal(b.LastInput) && a.Term == b.Term
 }
 

@@ -1,14 +1,21 @@
 package main
 
-import "math"
+import (
+	"math"
+	"unicode/utf8"
+)
 
-// galleryPieces returns the gallery's pieces: art to look at, shown by the
-// board's art viewer rather than at the top of a screen.
+// galleryPieces returns the gallery's pieces, in every language: art to
+// look at, shown by the board's art viewer rather than at the top of a
+// screen.
 func galleryPieces() []piece {
-	return []piece{
-		{"gallery/x84", "x84 logo", logoPiece},
-		{"gallery/sunset", "iCE sunset", sunset},
+	var ps []piece
+	for _, w := range languages {
+		ps = append(ps,
+			piece{"gallery/x84" + w.suffix, "x84 logo", logoPiece(w.logo)},
+			piece{"gallery/sunset" + w.suffix, "iCE sunset", sunset(w.sunset)})
 	}
+	return ps
 }
 
 // noise is a fixed pseudo-random sequence (a linear congruential
@@ -133,8 +140,11 @@ var logoShade = [10]cell{
 }
 
 // logoPiece is the board's name in big shaded letters, with a shadow,
-// under a night sky.
-func logoPiece(s *sheet) {
+// under a night sky, over a tag line that ends with the language x84 is
+// written in: tag, then "Go".
+func logoPiece(tag string) func(*sheet) { return func(s *sheet) { drawLogo(s, tag) } }
+
+func drawLogo(s *sheet, tag string) {
 	rule(s, 0, '▀')
 	logo := set(logoFont, "x84", 3)
 	x0, y0 := (width-logo.width())/2, 3
@@ -165,19 +175,21 @@ func logoPiece(s *sheet) {
 	}
 	s.center(15, "∙ telnet ∙ ssh ∙ rlogin ∙ web ∙", cyan)
 	// The tag line, between shades, with the language picked out.
-	words := "a bulletin board system in "
-	x := (width - (4 + len(words) + 2 + 4)) / 2
+	n := utf8.RuneCountInString(tag)
+	x := (width - (4 + n + 2 + 4)) / 2
 	s.paint(x, 17, "░▒▓", "14c")
-	s.text(x+4, 17, words, grey)
-	s.text(x+4+len(words), 17, "Go", brightCyan)
-	s.paint(x+4+len(words)+3, 17, "▓▒░", "c41")
+	s.text(x+4, 17, tag, grey)
+	s.text(x+4+n, 17, "Go", brightCyan)
+	s.paint(x+4+n+3, 17, "▓▒░", "c41")
 	rule(s, 19, '▄')
 }
 
 // sunset is a sun going down behind the sea, in iCE colours: its sky and
 // sand are bright backgrounds that a DOS screen without iCE colours would
-// blink.
-func sunset(s *sheet) {
+// blink. The caption says so.
+func sunset(caption string) func(*sheet) { return func(s *sheet) { drawSunset(s, caption) } }
+
+func drawSunset(s *sheet, caption string) {
 	s.ice = true
 	const (
 		horizon = 21 // the first row of the sea
@@ -258,8 +270,7 @@ func sunset(s *sheet) {
 			s.put(rnd.intn(width), y, []rune{'░', '∙', '·'}[rnd.intn(3)], brown, yellow)
 		}
 	}
-	msg := " iCE colours: sixteen backgrounds, no blink "
-	s.textOn((width-len(msg))/2, 37, msg, blue, yellow)
+	s.textOn((width-utf8.RuneCountInString(caption))/2, 37, caption, blue, yellow)
 	s.textOn(width-6, rows-1, " x84 ", brown, yellow)
 
 	// A glow around the sun, then the sun, the hills and a palm tree as
