@@ -99,11 +99,11 @@ func germanPlain(t *testing.T) {
 		{"", []string{"Hauptmenü", "Willkommen, alice.", "Das ist dein erster Anruf.", "1. Wer ist online, Taste w",
 			"Deine Wahl, 1 bis 15, oder Enter für die Liste:"}},
 		{"?\r", []string{"15. Tschüss (abmelden), Taste g"}},
-		{"zz\r", []string{"Hier gibt es keine Auswahl zz: tippe eine Zahl von 1 bis 15, oder Enter, um die Liste noch einmal zu hören."}},
+		{"zz\r", []string{"Hier gibt es keine Auswahl zz: tippe eine Zahl von 1 bis 15 oder drück Enter, um die Liste noch einmal zu hören."}},
 		// Who's online, and a page asked for and not sent.
 		{"w\r", []string{"Wer ist online", "Online: 1 Anrufer.", "Knoten 1: alice, ", "inaktiv seit", "Das bist du."}},
 		{"p\r", []string{"Welchen Knoten zum Chat rufen?"}},
-		{"\r", []string{"Tasten: p, zum Chat rufen"}},
+		{"\r", []string{"Tasten: p, rufen"}},
 		{"q\r", []string{"Hauptmenü"}},
 		// One-liners.
 		{"o\r", []string{"Einzeiler", "Noch keine Einzeiler."}},
@@ -128,8 +128,8 @@ func germanPlain(t *testing.T) {
 		{".\r", []string{"general: 1 Nachricht, 0 ungelesen."}},
 		{"1\r", []string{"Nachricht 2, von alice in general", "Betreff: Plain subject", "Ende der Nachricht."}},
 		{"r\r", []string{"Betreff: Re: Plain subject"}},
-		{"\r", []string{"Der Text beginnt mit", "der Nachricht, auf die du antwortest, zitiert; /l zeigt sie."}},
-		{"my answer\r.\r", []string{"Deine Antwort ist veröffentlicht."}},
+		{"\r", []string{"Der Text beginnt mit", "aus der Nachricht, auf die du antwortest; /l zeigt sie."}},
+		{"my answer\r.\r", []string{"Deine Antwort wurde veröffentlicht."}},
 		{"n\r", []string{"Das war die letzte."}},
 		{"q\r", []string{"Zurück in der Liste. general: 2 Nachrichten, 0 ungelesen."}},
 		{"2\r", []string{"Eine Antwort auf Nachricht 2.", "Betreff: Re: Plain subject", "schrieb alice:", "> line one"}},
@@ -153,14 +153,14 @@ func germanPlain(t *testing.T) {
 		// The profile: the language, a change, someone else's profile.
 		{"p\r", []string{"Dein Profil", "Name: alice", "Echter Name: (keine Angabe) (n ändert es)", "Wohnort: Springfield (l ändert es)",
 			"Kodierung: automatisch (jetzt utf-8) (c ändert es)", "Barrierefrei: an: reine Textbildschirme bei jedem Anruf (a ändert es)",
-			"Sprache: Deutsch (g ändert es)", "Mitglied seit:", "Tasten: ein Buchstabe oben, das ändern;"}},
+			"Sprache: Deutsch (g ändert es)", "Mitglied seit:", "Tasten: ein Buchstabe von oben, diesen Eintrag ändern;"}},
 		// The prompt is the user editor's word, usereditor.real_name.
-		{"n\r", []string{"Realname:"}},
+		{"n\r", []string{"Echter Name:"}},
 		{"\x15Alice Plain\r", []string{"Gespeichert."}},
 		{"r\r", []string{"Echter Name: Alice Plain (n ändert es)"}},
 		{"v\r", []string{"Wessen Profil?"}},
 		{"bob\r", []string{"Profil von bob"}},
-		{"\r", []string{"Tasten: ein Buchstabe oben"}},
+		{"\r", []string{"Tasten: ein Buchstabe von oben"}},
 		{"q\r", []string{"Deine Wahl, 1 bis 15"}},
 		// The keyboard test.
 		{"k\r", []string{"Terminal-Test.", "Terminaltyp: xterm-256color.", "Fenstergröße: 80 Spalten mal 24 Zeilen."}},
@@ -196,15 +196,15 @@ func germanFull(t *testing.T) {
 		screens = append(screens, waitScreen(t, tt, texts...))
 	}
 	see("Willkommen, alice.", "Das ist dein erster Anruf.", "[W] Wer ist online", "[O] Einzeiler", "[P] Dein Profil",
-		"alice@Test BBS · Pfeiltasten und Enter, oder eine Taste", menu)
+		"alice@Test BBS · Pfeiltasten und Enter oder die Taste eines Eintrags", menu)
 	// Who's online.
 	tt.Type("w")
-	see("1 online", "Knoten", "Name", "Tätigkeit", "Inaktiv", "Ort", "zum Chat rufen", "trennen", "Rundnachricht")
+	see("1 online", "Knoten", "Name", "Tätigkeit", "Inaktiv", "Wohnort", "rufen", "trennen", "Rundnachricht")
 	tt.Type("q")
 	see(menu)
 	// One-liners.
 	tt.Type("o")
-	see("[a] Einzeiler hinzufügen", "[q] zurück")
+	see("[a] Einzeiler schreiben", "[q] zurück")
 	tt.Type("a")
 	see("Sag:")
 	tt.Type("hallo Welt\r")
@@ -213,7 +213,7 @@ func germanFull(t *testing.T) {
 	see(menu)
 	// Last callers.
 	tt.Type("l")
-	see("Name", "Ort", "Wann", "Anrufe", "(gerade eben)")
+	see("Name", "Wohnort", "Wann", "Anrufe", "(gerade eben)")
 	tt.Type("q")
 	see(menu)
 	// Chat.
@@ -263,7 +263,7 @@ func germanFull(t *testing.T) {
 func germanLogin(t *testing.T) {
 	f := germanCaller(t, true)
 	out := dialWithEnv(t, f, map[string]string{"LANG": "de_DE.UTF-8"})
-	out.waitLines(t, "Reine Textbildschirme. Tippe a bei der Frage nach dem Namen für volle Bildschirme.",
+	out.waitLines(t, "Reine Textbildschirme. Für volle Bildschirme tippe a bei der Frage nach deinem Namen.",
 		"Verbunden mit Test BBS, Knoten 1.", "Name:")
 	out.typ("alice\r")
 	out.waitLines(t, "Passwort:")

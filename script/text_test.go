@@ -83,7 +83,7 @@ func TestEngineMessagesInGerman(t *testing.T) {
 
 	f.write("spin", `for (;;) {}`)
 	c = f.runIn(de, nil, "spin")
-	c.WaitFor("Das Skript spin wurde angehalten: Es lief zu lange.")
+	c.WaitFor("Das Skript spin wurde angehalten: es lief zu lange.")
 	c.Type(" ")
 	c.ends(t)
 }

@@ -29,7 +29,7 @@ func TestLanguageTelnet(t *testing.T) {
 	// The profile: the language follows the terminal until chosen; g
 	// steps through the board's languages, default first, and back.
 	tm.keys("p")
-	tm.waitScreen("vom Terminal (jetzt Deutsch)")
+	tm.waitScreen("von deinem Terminal (jetzt Deutsch)")
 	tm.keys("g")
 	scr := tm.waitScreen("Saved: the screens speak English now.")
 	if strings.Contains(scr, "Sprache") || !strings.Contains(scr, "Language     English") {
@@ -38,7 +38,7 @@ func TestLanguageTelnet(t *testing.T) {
 	tm.keys("g")
 	tm.waitScreen("Gespeichert: die Bildschirme sprechen jetzt Deutsch.")
 	tm.keys("g")
-	tm.waitScreen("vom Terminal (jetzt Deutsch)")
+	tm.waitScreen("von deinem Terminal (jetzt Deutsch)")
 	tm.keys("g")
 	tm.waitScreen("Saved: the screens speak English now.")
 
