@@ -80,10 +80,19 @@ func walk(t *testing.T, tt *testterm.Term, steps []step) {
 // order.
 func waitOutput(t *testing.T, tt *testterm.Term, from int, texts ...string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	if out, missing := waitFor(tt, from, texts, 10*time.Second); missing != "" {
+		t.Fatalf("%q never came; the caller read:\n%s", missing, out)
+	}
+}
+
+// waitFor waits up to d until the plain lines after from hold each of
+// texts, in order, and returns them and the first text missing.
+func waitFor(tt *testterm.Term, from int, texts []string, d time.Duration) (out, missing string) {
+	deadline := time.Now().Add(d)
 	for {
-		out := strings.Join(plaincheck.Lines(tt.Raw()[from:]), "\n")
-		rest, missing := out, ""
+		out = strings.Join(plaincheck.Lines(tt.Raw()[from:]), "\n")
+		rest := out
+		missing = ""
 		for _, w := range texts {
 			i := strings.Index(rest, w)
 			if i < 0 {
@@ -92,11 +101,8 @@ func waitOutput(t *testing.T, tt *testterm.Term, from int, texts ...string) {
 			}
 			rest = rest[i+len(w):]
 		}
-		if missing == "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%q never came; the caller read:\n%s", missing, out)
+		if missing == "" || time.Now().After(deadline) {
+			return out, missing
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -1,10 +1,8 @@
 package board_test
 
 import (
-	"context"
 	"fmt"
 	"io/fs"
-	"net"
 	"regexp"
 	"strings"
 	"sync"
@@ -16,7 +14,6 @@ import (
 	"github.com/x84bbs/x84/internal/plaincheck"
 	"github.com/x84bbs/x84/internal/testterm"
 	"github.com/x84bbs/x84/lang"
-	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
 )
@@ -101,7 +98,7 @@ func germanPlain(t *testing.T) {
 		{"?\r", []string{"15. Tschüss (abmelden), Taste g"}},
 		{"zz\r", []string{"Hier gibt es keine Auswahl zz: tippe eine Zahl von 1 bis 15 oder drück Enter, um die Liste noch einmal zu hören."}},
 		// Who's online, and a page asked for and not sent.
-		{"w\r", []string{"Wer ist online", "Online: 1 Anrufer.", "Knoten 1: alice, ", "inaktiv seit", "Das bist du."}},
+		{"w\r", []string{"Wer ist online", "Online: 1 Anrufer.", "Knoten 1: alice, Wer ist online, inaktiv seit", "Das bist du."}},
 		{"p\r", []string{"Welchen Knoten zum Chat rufen?"}},
 		{"\r", []string{"Tasten: p, rufen"}},
 		{"q\r", []string{"Hauptmenü"}},
@@ -262,116 +259,17 @@ func germanFull(t *testing.T) {
 // screen speaks German before the account is known.
 func germanLogin(t *testing.T) {
 	f := germanCaller(t, true)
-	out := dialWithEnv(t, f, map[string]string{"LANG": "de_DE.UTF-8"})
-	out.waitLines(t, "Reine Textbildschirme. Für volle Bildschirme tippe a bei der Frage nach deinem Namen.",
-		"Verbunden mit Test BBS, Knoten 1.", "Name:")
-	out.typ("alice\r")
-	out.waitLines(t, "Passwort:")
-	out.typ("password1\r")
-	out.waitLines(t, "Willkommen, alice.")
-	out.typ("g\rj\r")
-	out.waitLines(t, "Danke für deinen Anruf bei Test BBS, alice. Bis bald!")
-	lines := strings.Join(plaincheck.Lines(out.raw()), "\n")
+	tt := testterm.Start(t, testterm.Options{Term: "dumb", Registry: f.reg, Env: map[string]string{"LANG": "de_DE.UTF-8"}}, f.board)
+	walk(t, tt, []step{
+		{"", []string{"Reine Textbildschirme. Für volle Bildschirme tippe a bei der Frage nach deinem Namen.",
+			"Verbunden mit Test BBS, Knoten 1.", "Name:"}},
+		{"alice\r", []string{"Passwort:"}},
+		{"password1\r", []string{"Willkommen, alice."}},
+		{"g\rj\r", []string{"Danke für deinen Anruf bei Test BBS, alice. Bis bald!"}},
+	})
+	lines := strings.Join(plaincheck.Lines(tt.Raw()), "\n")
 	checkNoIDs(t, "German login", lines)
 	checkGerman(t, "German login", lines)
-}
-
-// envConn is a terminal connection whose client sent environment
-// variables (testterm has no way to send them).
-type envConn struct {
-	net.Conn
-	info term.Info
-}
-
-func (c *envConn) Info() term.Info           { return c.info }
-func (c *envConn) Resized() <-chan term.Size { return nil }
-
-// envCall is a call on an envConn, read as plain bytes.
-type envCall struct {
-	client net.Conn
-	mu     sync.Mutex
-	buf    []byte
-}
-
-// dialWithEnv calls the board from a dumb terminal (plain screens) that
-// sent env.
-func dialWithEnv(t *testing.T, f *fixture, env map[string]string) *envCall {
-	t.Helper()
-	server, client := net.Pipe()
-	conn := &envConn{Conn: server, info: term.Info{Kind: term.KindTelnet, Term: "dumb", Env: env,
-		RemoteAddr: &net.TCPAddr{IP: net.IPv4(192, 0, 2, 42), Port: 1000},
-		Size:       term.Size{Cols: 80, Rows: 24}, Encoding: term.UTF8}}
-	s := session.New(conn, session.Config{})
-	if _, err := f.reg.Add(s); err != nil {
-		t.Fatal(err)
-	}
-	c := &envCall{client: client}
-	go func() {
-		p := make([]byte, 4096)
-		for {
-			n, err := client.Read(p)
-			c.mu.Lock()
-			c.buf = append(c.buf, p[:n]...)
-			c.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		f.board.ServeSession(ctx, s)
-		f.reg.Remove(s)
-		s.Close()
-		close(done)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		client.Close()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Errorf("the call did not end")
-		}
-	})
-	return c
-}
-
-func (c *envCall) typ(keys string) {
-	go c.client.Write([]byte(keys))
-	time.Sleep(20 * time.Millisecond)
-}
-
-func (c *envCall) raw() []byte {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]byte(nil), c.buf...)
-}
-
-// waitLines waits until the output holds each of texts, in order.
-func (c *envCall) waitLines(t *testing.T, texts ...string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		out := strings.Join(plaincheck.Lines(c.raw()), "\n")
-		rest, missing := out, ""
-		for _, w := range texts {
-			i := strings.Index(rest, w)
-			if i < 0 {
-				missing = w
-				break
-			}
-			rest = rest[i+len(w):]
-		}
-		if missing == "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%q never came; the caller read:\n%s", missing, out)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 // walkOn is walk that goes on after a text that never comes, so that
@@ -382,34 +280,11 @@ func walkOn(t *testing.T, tt *testterm.Term, steps []step) {
 	for _, s := range steps {
 		from := len(tt.Raw())
 		tt.Type(s.keys)
-		out, missing := waitFor(tt, from, s.want)
+		out, missing := waitFor(tt, from, s.want, 4*time.Second)
 		if missing != "" {
 			t.Errorf("after %q: %q never came; the caller read:\n%s", s.keys, missing, out)
 		}
 		checkGerman(t, fmt.Sprintf("after %q", s.keys), out)
-	}
-}
-
-// waitFor waits a few seconds until the plain lines after from hold
-// each of texts, in order, and returns them and the first text missing.
-func waitFor(tt *testterm.Term, from int, texts []string) (out, missing string) {
-	deadline := time.Now().Add(4 * time.Second)
-	for {
-		out = strings.Join(plaincheck.Lines(tt.Raw()[from:]), "\n")
-		rest := out
-		missing = ""
-		for _, w := range texts {
-			i := strings.Index(rest, w)
-			if i < 0 {
-				missing = w
-				break
-			}
-			rest = rest[i+len(w):]
-		}
-		if missing == "" || time.Now().After(deadline) {
-			return out, missing
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -490,11 +365,14 @@ var (
 // day first and with German names.
 var englishDate = regexp.MustCompile(`\b(Mon |Tue |Wed |Thu |Fri |Sat |Sun )?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}\b`)
 
+// artTaglines are the English words the built-in art writes under a
+// screen's title; German callers get the art's German twins.
+var artTaglines = []string{"where every call begins", "callers on the board right now", "a line for the next caller",
+	"who dialed in before you", "you, as the board knows you", "thanks for calling"}
+
 // checkGerman fails the test for each English text in out: a part of
-// an English message the German one lacks, or a date in English. What
-// the board leaves in English by design is not looked for: who's online's
-// activities (each caller's own) and the taglines of the built-in art
-// (art is the sysop's, and a picture).
+// an English message the German one lacks, a tagline of the built-in
+// art, or a date in English.
 func checkGerman(t *testing.T, what, out string) {
 	t.Helper()
 	englishOnce.Do(func() {
@@ -516,6 +394,11 @@ func checkGerman(t *testing.T, what, out string) {
 	for frag, id := range englishFragments {
 		if i := strings.Index(out, frag); i >= 0 {
 			reportOnce(t, what, "the English text of "+id, frag, lineAt(out, i))
+		}
+	}
+	for _, a := range artTaglines {
+		if i := strings.Index(out, a); i >= 0 {
+			reportOnce(t, what, "an art's English tagline", a, lineAt(out, i))
 		}
 	}
 	for _, d := range englishDate.FindAllStringIndex(out, -1) {

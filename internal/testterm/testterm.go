@@ -33,6 +33,8 @@ type Options struct {
 	RemoteAddr net.Addr
 	// User is the user name the client offered (as rlogin does).
 	User string
+	// Env is the environment the client sent (LANG…).
+	Env map[string]string
 	// Registry, if set, registers the session (so it has a node number).
 	Registry *session.Registry
 	Session  session.Config
@@ -87,6 +89,7 @@ func Start(t testing.TB, opts Options, h session.Handler) *Term {
 	pc := &pipeConn{Conn: server, resized: make(chan term.Size, 1), info: term.Info{
 		Kind: opts.Kind, RemoteAddr: opts.RemoteAddr, Term: opts.Term,
 		Size: term.Size{Cols: opts.Cols, Rows: opts.Rows}, Encoding: opts.Encoding, User: opts.User,
+		Env: opts.Env,
 	}}
 	tt := &Term{
 		t: t, client: client, conn: pc, enc: opts.Encoding, done: make(chan error, 1),
