@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/x84bbs/x84/art"
-	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
@@ -391,7 +390,7 @@ func (g *galleryView) draw() {
 			author = p.SAUCE.Author
 		}
 		if p.Size >= 0 {
-			size = files.SizeString(p.Size)
+			size = c.size(p.Size)
 		}
 		style := t.Text
 		if n == g.sel {

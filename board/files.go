@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/x84bbs/x84/access"
 	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/internal/filearea"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
@@ -50,7 +50,7 @@ func filesScreen(ctx context.Context, c *Call) error {
 	}
 	selected := 0
 	for {
-		c.SetActivity("browsing files")
+		c.SetActivityMessage("activity.files")
 		var items []ui.MenuItem
 		for i, a := range areas {
 			if i == len(keys) {
@@ -197,7 +197,7 @@ func (v *fileView) draw() {
 		for _, e := range v.entries {
 			total += e.Size
 		}
-		title = c.T("files.totals", "title", title, "files", c.N("files.count", len(v.entries)), "size", files.SizeString(total))
+		title = c.T("files.totals", "title", title, "files", c.N("files.count", len(v.entries)), "size", c.size(total))
 	}
 	c.Say(1, c.Theme.Title, title)
 	nameW := min(28, max(12, sz.Cols/3))
@@ -223,7 +223,7 @@ func (v *fileView) draw() {
 			style = "\x1b[0;30;46m"
 		}
 		desc, _, _ := strings.Cut(e.Description, "\n")
-		line := ui.Pad(e.Name, nameW) + " " + ui.PadLeft(files.SizeString(e.Size), sizeW) + "  " +
+		line := ui.Pad(e.Name, nameW) + " " + ui.PadLeft(c.size(e.Size), sizeW) + "  " +
 			ui.Pad(e.Modified.Format("2006-01-02"), dateW) + " " + ui.PadLeft(fmt.Sprint(e.Downloads), dlsW) + "  " + desc
 		b.WriteString(c.Theme.Text + " " + mark + style + ui.Truncate(line, sz.Cols-3) + ui.Reset)
 	}
@@ -265,7 +265,7 @@ func (v *fileView) run(ctx context.Context) error {
 	}
 	v.reload()
 	for {
-		v.c.SetActivity("browsing files")
+		v.c.SetActivityMessage("activity.files")
 		v.draw()
 		k, err := v.c.NextKey(ctx, v.draw)
 		if err != nil {
@@ -343,84 +343,62 @@ func (v *fileView) tag() {
 	v.sel = min(v.sel+1, len(v.entries)-1)
 }
 
-// fileReason is an error's text for the caller (files.Message, in the
-// caller's language where fileMessage knows it), or a plain apology, the
-// error logged, for one not meant for callers.
+// fileReason is an error's text for the caller, in the caller's
+// language (see fileReasonIn), or a plain apology, the error logged, for
+// one not meant for callers.
 func (c *Call) fileReason(err error) string {
-	if msg, ok := files.Message(err); ok {
-		if t := c.fileMessage(err, msg); t != "" {
-			return t
-		}
+	if msg, ok := fileReasonIn(c.Lang(), err); ok {
 		return msg
 	}
 	c.Board.log.Error("files", "user", c.User.Handle, "err", err)
 	return c.T("files.failed")
 }
 
-// fileMessage says the files service's refusals and the file area's
-// limits in the caller's language: msg is files.Message's English text
-// for err. It returns "" for an error it does not know, or whose text is
-// not the one expected (a detail it cannot take apart), so that the
-// caller reads the English rather than a wrong translation.
-func (c *Call) fileMessage(err error, msg string) string {
-	text := func(e error) string { return strings.TrimPrefix(e.Error(), "filearea: ") }
-	switch {
-	case msg == text(files.ErrAnonymous):
-		return c.T("files.error.anonymous")
-	case msg == text(files.ErrTooMany):
-		return c.T("files.error.too_many")
-	case msg == text(files.ErrBatch):
-		return c.T("files.error.batch")
-	case msg == text(files.ErrRatio):
-		return c.T("files.error.ratio")
-	case msg == text(files.ErrSysop):
-		return c.T("files.error.sysop")
-	case msg == text(files.ErrNoUpload):
-		return c.T("files.error.no_upload")
-	case msg == text(files.ErrNotFound):
-		return c.T("files.error.not_found")
-	case msg == text(files.ErrNoArea):
-		return c.T("files.error.no_area")
-	case msg == text(files.ErrTooManyRefused):
-		return c.T("files.error.too_many_refused")
-	case msg == text(access.ErrUnvalidated):
-		return c.T("files.error.unvalidated")
-	case msg == text(filearea.ErrTooLarge):
-		return c.T("files.error.too_large")
-	case msg == text(filearea.ErrQuota):
-		return c.T("files.error.quota")
-	case msg == text(filearea.ErrMaxFiles):
-		return c.T("files.error.max_files")
-	case msg == "that is not a text file": // files.Browser.View's
-		return c.T("files.error.not_text")
-	case errors.Is(err, files.ErrRatio):
-		if left, ok := strings.CutPrefix(msg, text(files.ErrRatio)+" ("); ok {
-			if left, ok := strings.CutSuffix(left, " left)"); ok {
-				return c.T("files.error.ratio_left", "left", left)
-			}
+// fileReasonIn is an error's text for a caller in the language of p, and
+// whether it is meant for one: the files service's refusals and the file
+// area's limits by their message ids (files.MessageID), sizes written
+// the caller's way; another error meant for callers, which no catalog
+// has, as files.Message gives it.
+func fileReasonIn(p *lang.Printer, err error) (string, bool) {
+	if id, pairs, ok := files.MessageIDSized(err, func(n int64) string { return sizeIn(p, n) }); ok {
+		return sayIn(p, id, pairs), true
+	}
+	return files.Message(err)
+}
+
+// sayIn is message id filled from pairs in the language of p; a pair
+// named n is a count, by which the message's plural form is chosen (see
+// files.MessageID).
+func sayIn(p *lang.Printer, id string, pairs []string) string {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i] != "n" {
+			continue
 		}
-	case errors.Is(err, files.ErrNotFound):
-		if name, ok := strings.CutSuffix(msg, ": "+text(files.ErrNotFound)); ok {
-			return c.T("files.error.not_found_name", "name", name)
-		}
-	case errors.Is(err, filearea.ErrTooLarge):
-		if size, ok := strings.CutPrefix(msg, text(filearea.ErrTooLarge)+" of "); ok {
-			return c.T("files.error.too_large_of", "size", size)
-		}
-	case errors.Is(err, filearea.ErrQuota):
-		if size, ok := strings.CutPrefix(msg, "upload exceeds your quota of "); ok {
-			return c.T("files.error.quota_of", "size", size)
-		}
-	case errors.Is(err, filearea.ErrMaxFiles):
-		if rest, ok := strings.CutPrefix(msg, "you may keep at most "); ok {
-			if num, folder, ok := strings.Cut(rest, " files in "); ok {
-				if n, err := strconv.Atoi(num); err == nil {
-					return c.N("files.error.max_files_in", n, "folder", folder)
-				}
-			}
+		if n, err := strconv.Atoi(pairs[i+1]); err == nil {
+			return p.N(id, n, slices.Delete(slices.Clone(pairs), i, i+2)...)
 		}
 	}
-	return ""
+	return p.T(id, pairs...)
+}
+
+// size is a size for the caller, as files.SizeString writes it in
+// English: "512 B", "1.5 KiB".
+func (c *Call) size(n int64) string { return sizeIn(c.Lang(), n) }
+
+// sizeIn is size in the language of p: its decimal mark
+// (files.size.decimal) and its way of writing each unit.
+func sizeIn(p *lang.Printer, n int64) string {
+	number, unit := files.SizeParts(n)
+	number = strings.Replace(number, ".", p.T("files.size.decimal"), 1)
+	switch unit {
+	case "KiB":
+		return p.T("files.size.kib", "n", number)
+	case "MiB":
+		return p.T("files.size.mib", "n", number)
+	case "GiB":
+		return p.T("files.size.gib", "n", number)
+	}
+	return p.T("files.size.bytes", "n", number)
 }
 
 // view shows a text file, or an archive's description, a page at a time.
@@ -445,7 +423,7 @@ func (v *fileView) view(ctx context.Context) error {
 	draw := func() {
 		sz := c.Size()
 		c.WriteString(ui.ClearScreen)
-		c.Say(1, c.Theme.Title, e.Name+"  "+files.SizeString(e.Size)+"  "+e.Modified.Format("2006-01-02"))
+		c.Say(1, c.Theme.Title, e.Name+"  "+c.size(e.Size)+"  "+e.Modified.Format("2006-01-02"))
 		list.Top, list.Left, list.Width, list.Height = 3, 2, sz.Cols-2, max(1, sz.Rows-4)
 		list.Draw(c.Session)
 		c.Say(sz.Rows, "", c.KeyHelp("arrows", c.T("files.key.scroll"), "q", c.Theme.Strings.Back))

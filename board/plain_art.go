@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/x84bbs/x84/art"
-	"github.com/x84bbs/x84/files"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
 )
@@ -71,7 +70,7 @@ func galleryPlain(ctx context.Context, c *Call) error {
 			}
 			line := fmt.Sprintf("%d. %s", i+1, piece)
 			if p.Size >= 0 {
-				line += ", " + files.SizeString(p.Size)
+				line += ", " + c.size(p.Size)
 			}
 			lines[i] = line + "."
 		}

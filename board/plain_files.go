@@ -24,7 +24,7 @@ func (v *fileView) drawPlain() {
 	for _, e := range v.entries {
 		total += e.Size
 	}
-	n, size := c.N("files.count", len(v.entries)), files.SizeString(total)
+	n, size := c.N("files.count", len(v.entries)), c.size(total)
 	title := c.T("files.plain.totals", "title", v.title, "files", n, "size", size)
 	if !v.tagged {
 		title = c.T("files.plain.totals_sorted", "title", v.title, "files", n, "size", size, "order", sorts[v.sortBy].name(c))
@@ -50,7 +50,7 @@ func (v *fileView) listPlain(ctx context.Context) error {
 
 // fileSentence is a file as a list reads it aloud.
 func fileSentence(c *Call, e files.Entry) string {
-	pairs := []string{"name", e.Name, "size", files.SizeString(e.Size), "date", c.date(e.Modified, "Jan 2 2006"),
+	pairs := []string{"name", e.Name, "size", c.size(e.Size), "date", c.date(e.Modified, "Jan 2 2006"),
 		"downloads", c.N("files.downloads", int(e.Downloads))}
 	s := c.T("files.plain.file", pairs...)
 	if e.Tagged {
@@ -70,7 +70,7 @@ func (v *fileView) runPlain(ctx context.Context) error {
 		return err
 	}
 	for {
-		c.SetActivity("browsing files")
+		c.SetActivityMessage("activity.files")
 		if v.msg != "" {
 			c.Line(v.msg)
 			v.msg = ""
@@ -166,7 +166,7 @@ func (v *fileView) fileMenuPlain(ctx context.Context) error {
 func (v *fileView) viewPlain(ctx context.Context, e files.Entry, text string) error {
 	c := v.c
 	c.WriteString("\r\n")
-	c.Line(c.T("files.plain.view_head", "name", e.Name, "size", files.SizeString(e.Size), "date", c.date(e.Modified, "Jan 2 2006")))
+	c.Line(c.T("files.plain.view_head", "name", e.Name, "size", c.size(e.Size), "date", c.date(e.Modified, "Jan 2 2006")))
 	read, err := c.pageLines(ctx, strings.Split(strings.TrimRight(text, "\n"), "\n"))
 	if err == nil && read {
 		c.Line(c.T("files.plain.view_end", "name", e.Name))

@@ -12,6 +12,7 @@ import (
 	"github.com/x84bbs/x84/internal/filearea"
 	"github.com/x84bbs/x84/internal/logcap"
 	"github.com/x84bbs/x84/internal/xfer"
+	"github.com/x84bbs/x84/lang"
 	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/term"
 	"github.com/x84bbs/x84/ui"
@@ -104,15 +105,21 @@ func drain(t *session.Transfer) {
 func outcome(c *Call, err error) string {
 	switch {
 	case errors.Is(err, filearea.ErrTooLarge), errors.Is(err, filearea.ErrQuota):
-		// The limit's size, from the file area's message.
-		msg, _ := files.Message(err)
-		if size, ok := strings.CutPrefix(msg, "file exceeds the upload size limit of "); ok {
-			return c.T("transfer.why.too_large_of", "size", size)
+		// The limit's size, when the file area's refusal names it.
+		_, pairs, _ := files.MessageID(err)
+		size := ""
+		for i := 0; i+1 < len(pairs); i += 2 {
+			if pairs[i] == "size" {
+				size = pairs[i+1]
+			}
 		}
-		if size, ok := strings.CutPrefix(msg, "upload exceeds your quota of "); ok {
+		quota := errors.Is(err, filearea.ErrQuota)
+		switch {
+		case size != "" && quota:
 			return c.T("transfer.why.quota_of", "size", size)
-		}
-		if errors.Is(err, filearea.ErrQuota) {
+		case size != "":
+			return c.T("transfer.why.too_large_of", "size", size)
+		case quota:
 			return c.T("transfer.why.quota")
 		}
 		return c.T("transfer.why.too_large")
@@ -157,7 +164,7 @@ func (c *Call) webLinks(ctx context.Context, br *files.Browser, paths []string) 
 		lines = append(lines, "\x1b]8;;"+url+"\x1b\\"+c.Theme.Value+name+ui.Reset+"\x1b]8;;\x1b\\  "+c.Theme.Dim+url+ui.Reset)
 		plain = append(plain, name+": "+url)
 	}
-	lifetime := c.Board.cfg.Files.LinkLifetime().Round(time.Second).String()
+	lifetime := durationIn(c.Lang(), c.Board.cfg.Files.LinkLifetime())
 	draw := func() {
 		if c.Accessible() {
 			c.WriteString("\r\n")
@@ -194,12 +201,12 @@ func (c *Call) sendFiles(ctx context.Context, br *files.Browser, paths []string)
 		return c.fileReason(err), true, nil
 	}
 	defer bt.Release() // if it is not sent after all
-	what := c.N("files.count", len(bt.Files)) + ", " + files.SizeString(bt.Total)
+	what := c.T("transfer.what", "files", c.N("files.count", len(bt.Files)), "size", c.size(bt.Total))
 	p, ok, err := c.chooseProtocol(ctx, c.T("transfer.download_ask", "what", what), len(bt.Files), func() {})
 	if err != nil || !ok {
 		return "", false, err
 	}
-	c.SetActivity("downloading by " + p.name)
+	c.SetActivityMessage("activity.downloading", "protocol", p.name)
 	c.transferIntro(c.T("transfer.sending", "what", what, "protocol", p.name),
 		c.T("transfer.start_download"))
 	t, err := c.StartTransfer(ctx)
@@ -242,8 +249,33 @@ func (c *Call) sendFiles(ctx context.Context, br *files.Browser, paths []string)
 		return c.T("transfer.download_stopped", "why", outcome(c, err),
 			"sent", c.N("files.count", len(sent)), "total", c.N("files.count", len(bt.Files))), true, nil
 	}
-	return c.T("transfer.sent", "files", c.N("files.count", len(sent)), "size", files.SizeString(n), "protocol", p.name,
-		"took", took.Round(100*time.Millisecond).String()), false, nil
+	return c.T("transfer.sent", "files", c.N("files.count", len(sent)), "size", c.size(n), "protocol", p.name,
+		"took", durationIn(c.Lang(), took)), false, nil
+}
+
+// durationIn says d in the language of p, in whole seconds ("3
+// seconds", at least one), or in whole minutes from two minutes on, or
+// for a whole number of minutes ("10 minutes").
+func durationIn(p *lang.Printer, d time.Duration) string {
+	if d >= 2*time.Minute || d >= time.Minute && d%time.Minute == 0 {
+		return p.N("transfer.minutes", int(d.Round(time.Minute)/time.Minute))
+	}
+	return p.N("transfer.seconds", max(1, int(d.Round(time.Second)/time.Second)))
+}
+
+// refused says the files an upload refused, each with why, in the
+// caller's language.
+func (c *Call) refused(rs []files.Refusal) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		why, ok := fileReasonIn(c.Lang(), r.Err)
+		if !ok {
+			c.Board.log.Error("files: upload refused", "user", c.User.Handle, "file", r.Name, "err", errText(r.Err))
+			why = c.T("files.error.failed")
+		}
+		parts[i] = c.T("transfer.refused_file", "name", r.Name, "why", why)
+	}
+	return c.T("transfer.refused", "files", strings.Join(parts, "; "))
 }
 
 // errText is an error for the log, cut short: a transfer's errors may
@@ -315,10 +347,10 @@ func (c *Call) receiveFiles(ctx context.Context, br *files.Browser, area files.A
 	if !p.batch {
 		if xw, err = r.Create(xfer.File{Name: name, Size: -1}); err != nil {
 			r.Finish(nil, err)
-			return c.T("transfer.refused", "files", strings.Join(r.Refused, "; ")), true, nil
+			return c.refused(r.Refusals), true, nil
 		}
 	}
-	c.SetActivity("uploading by " + p.name)
+	c.SetActivityMessage("activity.uploading", "protocol", p.name)
 	c.transferIntro(c.T("transfer.receiving", "protocol", p.name),
 		c.T("transfer.start_upload"),
 		c.T("transfer.review_note"))
@@ -352,7 +384,7 @@ func (c *Call) receiveFiles(ctx context.Context, br *files.Browser, area files.A
 		parts = append(parts, c.T("transfer.received", "files", clean(strings.Join(r.Created, ", "))))
 	}
 	if len(r.Refused) > 0 {
-		parts = append(parts, c.T("transfer.refused", "files", strings.Join(r.Refused, "; ")))
+		parts = append(parts, c.refused(r.Refusals))
 	}
 	if err != nil {
 		parts = append(parts, c.T("transfer.upload_stopped", "why", outcome(c, err)))

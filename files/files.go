@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -40,17 +41,63 @@ const (
 	DefaultMaxBatch = 1 << 30
 )
 
-// Errors. Their texts are meant for callers.
+// Errors. Their texts are meant for callers; each is an *Error, whose
+// message id says it in a caller's language (MessageID).
 var (
-	ErrAnonymous = errors.New("guests cannot tag, download or upload files; log in with an account")
-	ErrTooMany   = errors.New("you have tagged as many files as you may; download or untag some first")
-	ErrBatch     = errors.New("that is more than one batch may hold; untag some files")
-	ErrRatio     = errors.New("your download ratio is used up; upload something first")
-	ErrSysop     = errors.New("only sysops may do that")
-	ErrNoUpload  = errors.New("uploads are not taken in this area")
-	ErrNotFound  = errors.New("no such file")
-	ErrNoArea    = errors.New("that file area is not open to you")
+	ErrAnonymous error = newError("files.error.anonymous", "guests cannot tag, download or upload files; log in with an account")
+	ErrTooMany   error = newError("files.error.too_many", "you have tagged as many files as you may; download or untag some first")
+	ErrBatch     error = newError("files.error.batch", "that is more than one batch may hold; untag some files")
+	ErrRatio     error = newError("files.error.ratio", "your download ratio is used up; upload something first")
+	ErrSysop     error = newError("files.error.sysop", "only sysops may do that")
+	ErrNoUpload  error = newError("files.error.no_upload", "uploads are not taken in this area")
+	ErrNotFound  error = newError("files.error.not_found", "no such file")
+	ErrNoArea    error = newError("files.error.no_area", "that file area is not open to you")
 )
+
+// Error is a refusal of the service's meant for the caller: its text in
+// English, and the message that says it in a caller's language.
+type Error struct {
+	// Kind is the error it is one of, which errors.Is matches (ErrRatio
+	// for "your download ratio is used up; … (12 KiB left)"), or nil.
+	Kind error
+	// Msg is the text, in English.
+	Msg string
+	// ID names Msg in the board's message catalogs ("files.error.ratio")
+	// and Args are the values of its placeholders in pairs: name,
+	// value, … (see MessageID).
+	ID   string
+	Args []string
+	// Sizes are the byte counts of those placeholders whose values are
+	// sizes written by SizeString, by name, so that a screen may write
+	// them its caller's way ("12,0 KiB").
+	Sizes map[string]int64
+}
+
+func newError(id, msg string) *Error { return &Error{Msg: msg, ID: id} }
+
+func (e *Error) Error() string { return e.Msg }
+
+// Unwrap returns the error's Kind.
+func (e *Error) Unwrap() error { return e.Kind }
+
+// ratioLeft is ErrRatio saying how much is left.
+func ratioLeft(left int64) error {
+	size := SizeString(left)
+	return &Error{Kind: ErrRatio, Msg: fmt.Sprintf("%s (%s left)", ErrRatio, size),
+		ID: "files.error.ratio_left", Args: []string{"left", size}, Sizes: map[string]int64{"left": left}}
+}
+
+// notFound is ErrNotFound naming the file.
+func notFound(name string) error {
+	return &Error{Kind: ErrNotFound, Msg: name + ": " + ErrNotFound.Error(),
+		ID: "files.error.not_found_name", Args: []string{"name", name}}
+}
+
+// errNotText is View's refusal of a file that is not text.
+var errNotText error = newError("files.error.not_text", "that is not a text file")
+
+// errTwice refuses a file a batch sends again.
+var errTwice error = newError("files.error.twice", "sent twice in one batch")
 
 // AreaConfig is one [[files.area]] table.
 type AreaConfig struct {
@@ -209,7 +256,7 @@ func (s *Service) reserve(ctx context.Context, u User, n int64) (int64, error) {
 		return 0, err
 	}
 	if n > left {
-		return 0, fmt.Errorf("%w (%s left)", ErrRatio, SizeString(left))
+		return 0, ratioLeft(left)
 	}
 	s.reserved[u.ID] += n
 	return n, nil
@@ -559,7 +606,7 @@ func (b *Browser) prepare(paths []string, hold bool) (*Batch, error) {
 		p = clean(p)
 		fi, err := b.fs.Stat(p)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path.Base(p), ErrNotFound)
+			return nil, notFound(path.Base(p))
 		}
 		name := path.Base(p)
 		if _, dup := bt.paths[name]; dup {
@@ -581,7 +628,7 @@ func (b *Browser) prepare(paths []string, hold bool) (*Batch, error) {
 			return nil, err
 		}
 		if left >= 0 && bt.Total > left {
-			return nil, fmt.Errorf("%w (%s left)", ErrRatio, SizeString(left))
+			return nil, ratioLeft(left)
 		}
 		return bt, nil
 	}
@@ -629,7 +676,7 @@ const (
 )
 
 // ErrTooManyRefused cancels a batch that offered MaxRefused refused files.
-var ErrTooManyRefused = errors.New("too many files were refused")
+var ErrTooManyRefused error = newError("files.error.too_many_refused", "too many files were refused")
 
 // Receiver takes a transfer's uploads into the upload folder. Create is
 // for the protocol; a file is committed as soon as it has arrived whole
@@ -643,7 +690,17 @@ type Receiver struct {
 	seen    map[string]bool
 	refused int
 	Created []string // names committed, for the result shown
-	Refused []string // names refused, with why (the first few)
+	Refused []string // names refused, with why (the first few), in English
+	// Refusals are the same refusals, each with its error, so that a
+	// screen says why in its caller's language (MessageID).
+	Refusals []Refusal
+}
+
+// Refusal is a file an upload refused: its name (cleaned of terminal
+// control sequences, cut short) and why.
+type Refusal struct {
+	Name string
+	Err  error
 }
 
 // Receive starts taking uploads from area a. An account awaiting a
@@ -693,7 +750,7 @@ func (r *Receiver) Create(f xfer.File) (io.WriteCloser, error) {
 	name := baseName(f.Name)
 	var err error
 	if r.seen[name] {
-		err = errors.New("sent twice in one batch")
+		err = errTwice
 	} else {
 		var u *filearea.Upload
 		if u, err = r.b.fs.Create(name); err == nil {
@@ -720,7 +777,9 @@ func baseName(name string) string {
 func (r *Receiver) refuse(name string, err error) {
 	r.refused++
 	if len(r.Refused) < maxShownRefused {
-		r.Refused = append(r.Refused, logcap.Cut(term.Sanitize(name), maxShownName)+": "+reason(err))
+		name = logcap.Cut(term.Sanitize(name), maxShownName)
+		r.Refused = append(r.Refused, name+": "+reason(err))
+		r.Refusals = append(r.Refusals, Refusal{Name: name, Err: err})
 	}
 }
 
@@ -781,22 +840,57 @@ func reason(err error) string {
 	return err.Error()
 }
 
-// Message returns an error's text for the caller, and whether it is
-// meant for one: the service's errors, and the file area's refusals and
-// limits ("filearea: …", the prefix dropped). Other errors are the
-// system's, for the log.
+// Message returns an error's text for the caller, in English, and
+// whether it is meant for one: the service's errors, and the file area's
+// refusals and limits ("filearea: …", the prefix dropped). Other errors
+// are the system's, for the log. MessageID says the text in a caller's
+// language.
 func Message(err error) (string, bool) {
-	for _, known := range []error{ErrAnonymous, ErrTooMany, ErrBatch, ErrRatio, ErrSysop, ErrNoUpload,
-		ErrNotFound, ErrNoArea, ErrTooManyRefused, ErrLink, access.ErrUnvalidated,
-		filearea.ErrQuota, filearea.ErrTooLarge, filearea.ErrMaxFiles} {
-		if errors.Is(err, known) {
-			return strings.TrimPrefix(err.Error(), "filearea: "), true
-		}
+	var fe *Error
+	if errors.As(err, &fe) || errors.Is(err, access.ErrUnvalidated) ||
+		errors.Is(err, filearea.ErrQuota) || errors.Is(err, filearea.ErrTooLarge) || errors.Is(err, filearea.ErrMaxFiles) {
+		return strings.TrimPrefix(err.Error(), "filearea: "), true
 	}
 	if msg := err.Error(); strings.HasPrefix(msg, "filearea: ") || !strings.Contains(msg, ": ") {
 		return strings.TrimPrefix(msg, "filearea: "), true
 	}
 	return "", false
+}
+
+// MessageID returns the message id and placeholder pairs (name, value,
+// …) that say Message(err) in a caller's language: the service's errors
+// (an *Error in err's chain), access.ErrUnvalidated, and the file area's
+// refusals and limits (filearea.MessageID). In English the catalog's
+// message, filled from pairs, is Message(err)'s text. A pair named n is
+// a count, by which the message's plural form is chosen
+// (lang.Printer.N). ok is false for an error with no message id: one
+// not meant for callers, or one in words no catalog has, which Message
+// gives as it is.
+func MessageID(err error) (id string, pairs []string, ok bool) {
+	return MessageIDSized(err, nil)
+}
+
+// MessageIDSized is MessageID with the sizes among the pairs (those of
+// Error.Sizes) written by size, the caller's way; a nil size keeps
+// SizeString's.
+func MessageIDSized(err error, size func(int64) string) (id string, pairs []string, ok bool) {
+	var fe *Error
+	switch {
+	case errors.As(err, &fe) && fe.ID != "":
+		if size == nil || len(fe.Sizes) == 0 {
+			return fe.ID, fe.Args, true
+		}
+		pairs = slices.Clone(fe.Args)
+		for i := 0; i+1 < len(pairs); i += 2 {
+			if n, ok := fe.Sizes[pairs[i]]; ok {
+				pairs[i+1] = size(n)
+			}
+		}
+		return fe.ID, pairs, true
+	case errors.Is(err, access.ErrUnvalidated):
+		return "files.error.unvalidated", nil, true
+	}
+	return filearea.MessageID(err)
 }
 
 // Release moves an upload awaiting review into area a with a
@@ -861,20 +955,28 @@ func (b *Browser) View(p string) (string, error) {
 		return "", err
 	}
 	if slices.Contains(buf, 0) {
-		return "", errors.New("that is not a text file")
+		return "", errNotText
 	}
 	return term.SanitizeText(strings.ReplaceAll(string(buf), "\r\n", "\n")), nil
 }
 
-// SizeString is a size for people: 512 B, 1.5 KiB, 23 MiB.
+// SizeString is a size for people: 512 B, 1.5 KiB, 23.0 MiB.
 func SizeString(n int64) string {
+	number, unit := SizeParts(n)
+	return number + " " + unit
+}
+
+// SizeParts is SizeString in its parts, for a screen that writes sizes
+// its caller's way: the number, with "." before its one decimal ("1.5";
+// none for bytes: "512"), and the unit: "B", "KiB", "MiB" or "GiB".
+func SizeParts(n int64) (number, unit string) {
 	switch {
 	case n < 1<<10:
-		return fmt.Sprintf("%d B", n)
+		return strconv.FormatInt(n, 10), "B"
 	case n < 1<<20:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64), "KiB"
 	case n < 1<<30:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), "MiB"
 	}
-	return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64), "GiB"
 }

@@ -3,7 +3,6 @@ package files
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"net/netip"
 	"path"
 	"sync"
@@ -19,7 +18,7 @@ const MaxLinks = 20
 // ErrLink is the answer to a link that does not exist, was used, has
 // expired, or was made for another address: one answer for all, so that
 // a guess learns nothing.
-var ErrLink = errors.New("this download link is not valid: links work once, for a few minutes, from the browser that asked for them")
+var ErrLink error = newError("files.error.link", "this download link is not valid: links work once, for a few minutes, from the browser that asked for them")
 
 // links are one-time download links: a browser terminal cannot take a
 // ZMODEM transfer, so it downloads over HTTPS instead.

@@ -34,7 +34,7 @@ func (s *session) mayUpload() error {
 		return nil
 	}
 	if err := (*h).MayUpload(s.user); err != nil {
-		return denied(err.Error())
+		return deniedBy(err)
 	}
 	return nil
 }

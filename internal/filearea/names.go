@@ -23,7 +23,7 @@ import (
 // removed; only the canonical escaped form is read that way.
 
 // errBadName answers a new name that is not clean.
-var errBadName = failure("names may not contain control characters, invisible or direction-changing characters, or backslashes")
+var errBadName = failure("files.error.bad_name", "names may not contain control characters, invisible or direction-changing characters, or backslashes")
 
 // cleanName reports whether name may be given to a new file or folder.
 func cleanName(name string) bool {

@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -169,7 +170,7 @@ func (s *session) owns(rec store.Upload) bool { return s.user.ID != 0 && rec.Own
 // go ahead, or an error when the session has ended meanwhile.
 func (s *session) wait() error {
 	if err := s.pace.Wait(s.ctx); err != nil {
-		return failure("session ended")
+		return failedSession
 	}
 	return nil
 }
@@ -180,7 +181,7 @@ func (s *session) acquire() error {
 	s.mu.Lock()
 	if s.open >= s.a.limits.MaxOpen {
 		s.mu.Unlock()
-		return s.tooManyOpen("this session", s.a.limits.MaxOpen)
+		return s.tooManyOpen(openSession, s.a.limits.MaxOpen)
 	}
 	s.open++
 	s.mu.Unlock()
@@ -188,14 +189,27 @@ func (s *session) acquire() error {
 		s.mu.Lock()
 		s.open--
 		s.mu.Unlock()
-		return s.tooManyOpen("all your sessions", s.a.limits.MaxOpenPerUser)
+		return s.tooManyOpen(openAll, s.a.limits.MaxOpenPerUser)
 	}
 	return nil
 }
 
-func (s *session) tooManyOpen(scope string, max int) error {
+// openScope is what a limit on open files counts in.
+type openScope bool
+
+const (
+	openSession openScope = false // the session's files
+	openAll     openScope = true  // the user's, in all his sessions
+)
+
+func (s *session) tooManyOpen(scope openScope, max int) error {
+	words, id := "this session", "files.error.max_open_session"
+	if scope == openAll {
+		words, id = "all your sessions", "files.error.max_open_all"
+	}
 	return &statusError{code: sftp.ErrSSHFxFailure, kind: ErrMaxOpen,
-		msg: fmt.Sprintf("filearea: too many open files: at most %d in %s; close some first", max, scope)}
+		msg: fmt.Sprintf("filearea: too many open files: at most %d in %s; close some first", max, words),
+		id:  id, args: []string{"max", strconv.Itoa(max)}}
 }
 
 func (s *session) release() {
@@ -332,7 +346,7 @@ func (s *session) Fileread(r *sftp.Request) (io.ReaderAt, error) {
 	}
 	if err := (*h).StartDownload(s.ctx, s.user, rel, fi.Size()); err != nil {
 		d.Close()
-		return nil, s.refuse(r.Method, rel, failure(err.Error()))
+		return nil, s.refuse(r.Method, rel, failedBy(err))
 	}
 	return &countedDownload{download: d, end: func(read int64) {
 		(*h).EndDownload(context.WithoutCancel(s.ctx), s.user, rel, fi.Size(), read >= fi.Size())
@@ -441,7 +455,7 @@ func (s *session) Filelist(r *sftp.Request) (sftp.ListerAt, error) {
 		}
 		return listing{show(fi)}, nil
 	}
-	return nil, s.refuse(r.Method, rel, &statusError{code: sftp.ErrSSHFxOpUnsupported, msg: "filearea: unsupported"})
+	return nil, s.refuse(r.Method, rel, errUnsupported)
 }
 
 func (s *session) list(rel string) (listing, error) {
@@ -535,7 +549,7 @@ func (s *session) Readlink(p string) (string, error) {
 	// root although the target reads as a local path: ask os.Root too.
 	_, err = s.a.root.Stat(rel)
 	if errors.Is(err, s.a.escape) || path.IsAbs(target) || !filepath.IsLocal(path.Join(path.Dir(rel), target)) {
-		return "", s.refuse("Readlink", rel, denied("link leads out of the file area"))
+		return "", s.refuse("Readlink", rel, deniedLinkOutside)
 	}
 	return escapePath(target), nil
 }
@@ -548,17 +562,17 @@ func (s *session) Filecmd(r *sftp.Request) error {
 		return s.refuse(r.Method, rel, err)
 	}
 	if s.inTagged(rel) || r.Target != "" && s.inTagged(local(r.Target)) {
-		return s.refuse(r.Method, rel, denied("the "+TaggedDir+" folder is read only"))
+		return s.refuse(r.Method, rel, deniedTagged)
 	}
 	switch r.Method {
 	case "Setstat":
 		return s.setstat(r)
 	case "Symlink", "Link":
 		// For these, Target is the new name.
-		return s.refuse(r.Method, local(r.Target), denied("links are not allowed"))
+		return s.refuse(r.Method, local(r.Target), deniedLinks)
 	}
 	if !s.user.Sysop {
-		return s.refuse(r.Method, rel, denied("only sysops may do that"))
+		return s.refuse(r.Method, rel, deniedSysops)
 	}
 	switch r.Method {
 	case "Rename":
@@ -567,7 +581,7 @@ func (s *session) Filecmd(r *sftp.Request) error {
 		return s.remove(r.Method, rel)
 	case "Mkdir":
 		if hidden(rel) {
-			return s.refuse(r.Method, rel, denied("reserved name"))
+			return s.refuse(r.Method, rel, deniedReserved)
 		}
 		if !cleanName(path.Base(rel)) {
 			return s.refuse(r.Method, rel, errBadName)
@@ -580,7 +594,7 @@ func (s *session) Filecmd(r *sftp.Request) error {
 	case "Rmdir":
 		return s.rmdir(r.Method, rel)
 	}
-	return s.refuse(r.Method, rel, &statusError{code: sftp.ErrSSHFxOpUnsupported, msg: "filearea: unsupported"})
+	return s.refuse(r.Method, rel, errUnsupported)
 }
 
 // PosixRename renames, replacing an existing target.
@@ -589,10 +603,10 @@ func (s *session) PosixRename(r *sftp.Request) error {
 		return s.refuse(r.Method, local(r.Filepath), err)
 	}
 	if s.inTagged(local(r.Filepath)) || s.inTagged(local(r.Target)) {
-		return s.refuse(r.Method, local(r.Filepath), denied("the "+TaggedDir+" folder is read only"))
+		return s.refuse(r.Method, local(r.Filepath), deniedTagged)
 	}
 	if !s.user.Sysop {
-		return s.refuse(r.Method, local(r.Filepath), denied("only sysops may do that"))
+		return s.refuse(r.Method, local(r.Filepath), deniedSysops)
 	}
 	return s.rename(r, true)
 }
@@ -623,7 +637,7 @@ func (s *session) setstat(r *sftp.Request) error {
 		if missing {
 			return s.refuse(r.Method, rel, err)
 		}
-		return s.refuse(r.Method, rel, denied("only sysops may change attributes"))
+		return s.refuse(r.Method, rel, deniedAttrs)
 	}
 	// In the drop box, what is not the user's does not exist for him.
 	rec, err := s.a.uploads.Upload(s.ctx, canon)
@@ -642,11 +656,11 @@ func (s *session) rename(r *sftp.Request, replace bool) error {
 	case hidden(from):
 		return s.refuse(r.Method, from, errNoSuchFile)
 	case hidden(to):
-		return s.refuse(r.Method, to, denied("reserved name"))
+		return s.refuse(r.Method, to, deniedReserved)
 	case !cleanName(path.Base(to)):
 		return s.refuse(r.Method, to, errBadName)
 	case s.a.protected(from) || s.a.protected(to):
-		return s.refuse(r.Method, from, denied("the area's root and upload folder stay where they are"))
+		return s.refuse(r.Method, from, deniedFixed)
 	}
 	release, err := s.a.lockCommit(s.ctx)
 	if err != nil {
@@ -660,7 +674,7 @@ func (s *session) rename(r *sftp.Request, replace bool) error {
 	replaced := false
 	switch tfi, err := s.a.root.Lstat(to); {
 	case err == nil && !replace:
-		return s.refuse(r.Method, to, failure("file exists"))
+		return s.refuse(r.Method, to, failedExists)
 	case err == nil:
 		replaced = !tfi.IsDir()
 	case !errors.Is(err, fs.ErrNotExist):
@@ -694,7 +708,7 @@ func (s *session) remove(op, rel string) error {
 		return s.refuse(op, rel, errNoSuchFile)
 	}
 	if s.a.protected(rel) {
-		return s.refuse(op, rel, denied("the area's root and upload folder stay where they are"))
+		return s.refuse(op, rel, deniedFixed)
 	}
 	release, err := s.a.lockCommit(s.ctx)
 	if err != nil {
@@ -706,7 +720,7 @@ func (s *session) remove(op, rel string) error {
 		return s.refuse(op, rel, err)
 	}
 	if fi.IsDir() {
-		return s.refuse(op, rel, failure("is a directory"))
+		return s.refuse(op, rel, failedIsDir)
 	}
 	if err := s.a.root.Remove(rel); err != nil {
 		return s.refuse(op, rel, err)
@@ -721,14 +735,14 @@ func (s *session) rmdir(op, rel string) error {
 		return s.refuse(op, rel, errNoSuchFile)
 	}
 	if s.a.protected(rel) {
-		return s.refuse(op, rel, denied("the area's root and upload folder stay where they are"))
+		return s.refuse(op, rel, deniedFixed)
 	}
 	fi, err := s.a.root.Lstat(rel)
 	if err != nil {
 		return s.refuse(op, rel, err)
 	}
 	if !fi.IsDir() {
-		return s.refuse(op, rel, failure("not a directory"))
+		return s.refuse(op, rel, failedNotDir)
 	}
 	if err := s.a.root.Remove(rel); err != nil {
 		return s.refuse(op, rel, err)

@@ -73,7 +73,7 @@ func (ss *Session) Stat(name string) (fs.FileInfo, error) {
 		return nil, s.refuse("Stat", rel, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, s.refuse("Stat", rel, failure("not a regular file"))
+		return nil, s.refuse("Stat", rel, failedNotRegular)
 	}
 	return fi, nil
 }
@@ -146,7 +146,7 @@ func (a *Area) UploadDir() string { return "/" + a.uploadDir }
 func (s *session) openFile(op, rel string, activity bool) (*download, error) {
 	if name, isDir, ok := s.taggedPath(rel); ok {
 		if isDir {
-			return nil, s.refuse(op, rel, failure("not a regular file"))
+			return nil, s.refuse(op, rel, failedNotRegular)
 		}
 		return s.taggedOpen(op, rel, name)
 	}
@@ -159,7 +159,7 @@ func (s *session) openFile(op, rel string, activity bool) (*download, error) {
 		return nil, s.refuse(op, rel, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, s.refuse(op, rel, failure("not a regular file"))
+		return nil, s.refuse(op, rel, failedNotRegular)
 	}
 	if err := s.acquire(); err != nil {
 		return nil, s.refuse(op, rel, err)
@@ -173,7 +173,7 @@ func (s *session) openFile(op, rel string, activity bool) (*download, error) {
 		f.Close()
 		s.release()
 		if err == nil {
-			err = failure("not a regular file")
+			err = failedNotRegular
 		}
 		return nil, s.refuse(op, rel, err)
 	}

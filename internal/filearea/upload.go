@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -68,7 +69,7 @@ func (s *session) check(rel string) (target, error) {
 	switch {
 	case err == nil:
 		if fi.IsDir() {
-			return t, failure("is a directory")
+			return t, failedIsDir
 		}
 		t.exists = true
 	case !errors.Is(err, fs.ErrNotExist):
@@ -76,7 +77,7 @@ func (s *session) check(rel string) (target, error) {
 	}
 	if !s.a.inUploads(rel) {
 		if !s.user.Sysop {
-			return t, denied("uploads go in " + display(s.a.uploadDir))
+			return t, s.deniedUploadDir()
 		}
 		return t, nil
 	}
@@ -84,7 +85,7 @@ func (s *session) check(rel string) (target, error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		if t.exists && !s.user.Sysop {
-			return t, denied("that name is taken")
+			return t, deniedTaken
 		}
 	case err != nil:
 		return t, err
@@ -92,7 +93,7 @@ func (s *session) check(rel string) (target, error) {
 		t.prev, t.replaced, t.own = &rec, rec.Size, true
 	case t.exists:
 		// Someone else's, or a deleted account's (the sysops' now).
-		return t, denied("that name is taken")
+		return t, deniedTaken
 	default:
 		// A stale record of someone else's: the file is gone.
 		t.prev = &rec
@@ -116,17 +117,17 @@ func (s *session) put(rel string, flags sftp.FileOpenFlags) (*upload, error) {
 	refused := s.mayUpload()
 	switch {
 	case s.user.ID == 0:
-		return nil, s.refuse(op, rel, denied("anonymous uploads are not allowed"))
+		return nil, s.refuse(op, rel, deniedAnonymous)
 	case refused != nil:
 		return nil, s.refuse(op, rel, refused)
 	case rel == ".":
-		return nil, s.refuse(op, rel, failure("is a directory"))
+		return nil, s.refuse(op, rel, failedIsDir)
 	case s.inTagged(rel):
-		return nil, s.refuse(op, rel, denied("the "+TaggedDir+" folder is read only"))
+		return nil, s.refuse(op, rel, deniedTagged)
 	case hidden(rel):
-		return nil, s.refuse(op, rel, denied("reserved name"))
+		return nil, s.refuse(op, rel, deniedReserved)
 	case !s.user.Sysop && path.Dir(rel) != s.a.uploadDir:
-		return nil, s.refuse(op, rel, denied("uploads go in "+display(s.a.uploadDir)))
+		return nil, s.refuse(op, rel, s.deniedUploadDir())
 	}
 	t, err := s.check(rel)
 	if err != nil {
@@ -136,7 +137,7 @@ func (s *session) put(rel string, flags sftp.FileOpenFlags) (*upload, error) {
 		return nil, s.refuse(op, rel, errBadName)
 	}
 	if flags.Excl && t.exists {
-		return nil, s.refuse(op, rel, failure("file exists"))
+		return nil, s.refuse(op, rel, failedExists)
 	}
 	u := &upload{s: s, rel: rel, max: s.a.maxUpload, quota: s.quotaFor(), maxFiles: s.maxFilesFor()}
 	if u.quota >= 0 || u.maxFiles >= 0 {
@@ -219,13 +220,17 @@ type upload struct {
 }
 
 func (u *upload) tooLarge() error {
+	size := sizeString(u.max)
 	return &statusError{code: sftp.ErrSSHFxFailure, kind: ErrTooLarge,
-		msg: "filearea: file exceeds the upload size limit of " + sizeString(u.max)}
+		msg: "filearea: file exceeds the upload size limit of " + size,
+		id:  "files.error.too_large_of", args: []string{"size", size}}
 }
 
 func (u *upload) filesError() error {
+	folder := display(u.s.a.uploadDir)
 	return &statusError{code: sftp.ErrSSHFxFailure, kind: ErrMaxFiles,
-		msg: fmt.Sprintf("filearea: you may keep at most %d files in %s", u.maxFiles, display(u.s.a.uploadDir))}
+		msg: fmt.Sprintf("filearea: you may keep at most %d files in %s", u.maxFiles, folder),
+		id:  "files.error.max_files_in", args: []string{"n", strconv.Itoa(u.maxFiles), "folder", folder}}
 }
 
 // unreserve gives back what the upload counted in progress.
@@ -241,8 +246,10 @@ func (u *upload) unreserve() {
 }
 
 func (u *upload) quotaError() error {
+	size := sizeString(u.quota)
 	return &statusError{code: sftp.ErrSSHFxFailure, kind: ErrQuota,
-		msg: "filearea: upload exceeds your quota of " + sizeString(u.quota)}
+		msg: "filearea: upload exceeds your quota of " + size,
+		id:  "files.error.quota_of", args: []string{"size", size}}
 }
 
 // grow accounts for a write ending at end and checks the limits.
@@ -291,7 +298,7 @@ func (u *upload) WriteAt(p []byte, off int64) (int, error) {
 	}
 	if off < 0 || off > math.MaxInt64-int64(len(p)) {
 		u.mu.RUnlock()
-		return 0, u.fail("Write", failure("bad offset"))
+		return 0, u.fail("Write", failedOffset)
 	}
 	if len(p) == 0 {
 		u.mu.RUnlock()
@@ -344,7 +351,7 @@ func (u *upload) ended() error {
 	if u.err != nil {
 		return u.err
 	}
-	return failure("upload closed")
+	return failedClosed
 }
 
 // fail ends the upload with err, logged once, and returns the status
@@ -419,7 +426,7 @@ func (u *upload) Close() error {
 			u.s.log(slog.LevelInfo, "filearea: upload interrupted",
 				"path", u.s.a.logPath(u.rel), "reason", "session ended")
 		}
-		u.err = failure("upload interrupted")
+		u.err = failedInterrupted
 		u.discardLocked()
 		return u.err
 	}
@@ -440,7 +447,7 @@ func (u *upload) Close() error {
 		u.discardLocked()
 		return u.err
 	}
-	u.err = failure("upload closed")
+	u.err = failedClosed
 	u.releaseLocked()
 	u.s.log(slog.LevelInfo, "filearea: uploaded", "path", u.s.a.logPath(u.rel), "size", fi.Size())
 	return nil
