@@ -1,6 +1,7 @@
 package community_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/x84bbs/x84/community"
@@ -58,7 +59,7 @@ func TestPresenceLookup(t *testing.T) {
 		if ok != tt.wantOK || s.User != tt.user || (ok && s.Node != tt.node) {
 			t.Errorf("Lookup(%d) = node %d, user %q, %v; want node %d, user %q, %v", tt.node, s.Node, s.User, ok, tt.node, tt.user, tt.wantOK)
 		}
-		if !ok && s != (session.Snapshot{}) {
+		if !ok && !reflect.DeepEqual(s, session.Snapshot{}) {
 			t.Errorf("Lookup(%d) of no one = %+v; want a zero Snapshot", tt.node, s)
 		}
 	}
