@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 	"github.com/x84bbs/x84/term"
 )
@@ -187,7 +188,7 @@ func (s *Service) SetSysop(ctx context.Context, handle string, sysop bool) (*sto
 func (s *Service) SetLocked(ctx context.Context, handle string, locked bool) (*store.User, error) {
 	u, err := s.setGroup(ctx, handle, store.GroupLocked, locked)
 	if err == nil && locked && s.cfg.Sessions != nil {
-		s.cfg.Sessions.DisconnectUser(u.Handle, "Your account has been locked by the sysop.")
+		s.cfg.Sessions.DisconnectUser(u.Handle, session.MessageLine("call.locked_by_sysop"))
 	}
 	return u, err
 }
@@ -210,7 +211,7 @@ func (s *Service) Delete(ctx context.Context, handle string) error {
 	}
 	s.log.Info("account deleted", "user", term.Sanitize(handle))
 	if s.cfg.Sessions != nil {
-		s.cfg.Sessions.DisconnectUser(handle, "Your account has been removed by the sysop.")
+		s.cfg.Sessions.DisconnectUser(handle, session.MessageLine("call.removed_by_sysop"))
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/x84bbs/x84/account"
+	"github.com/x84bbs/x84/session"
 	"github.com/x84bbs/x84/store"
 )
 
@@ -242,7 +243,7 @@ func TestSetLocked(t *testing.T) {
 	if got := f.stored("erin").Groups; !slices.Equal(got, want) {
 		t.Errorf("SetLocked(ERIN, true) stored groups %v; want %v", got, want)
 	}
-	if got, want := f.sessions.take(), []disconnect{{"erin", "Your account has been locked by the sysop."}}; !slices.Equal(got, want) {
+	if got, want := f.sessions.take(), []disconnect{{"erin", session.MessageLine("call.locked_by_sysop")}}; !slices.Equal(got, want) {
 		t.Errorf("SetLocked(ERIN, true) ended calls %v; want %v", got, want)
 	}
 	if _, err := f.svc.Login(t.Context(), "erin", password, caller); !errors.Is(err, account.ErrLoginFailed) {
@@ -282,7 +283,7 @@ func TestDelete(t *testing.T) {
 	if err := f.svc.Delete(t.Context(), "erin"); err != nil {
 		t.Fatalf("Delete(erin) = %v", err)
 	}
-	if got, want := f.sessions.take(), []disconnect{{"erin", "Your account has been removed by the sysop."}}; !slices.Equal(got, want) {
+	if got, want := f.sessions.take(), []disconnect{{"erin", session.MessageLine("call.removed_by_sysop")}}; !slices.Equal(got, want) {
 		t.Errorf("Delete(erin) ended calls %v; want %v", got, want)
 	}
 	_, err := f.svc.User(t.Context(), "erin")

@@ -39,6 +39,7 @@ func TestLoadForLanguage(t *testing.T) {
 		"main.v2.ans":      "a variant: v2 is no language",
 	})
 	l := NewLibrary(dir)
+	l.SetLanguages("pt-BR") // the board speaks it (lang.Catalog.Languages)
 	english := map[string]bool{"plain": true, "second": true, "a variant: v2 is no language": true}
 	for _, tag := range []string{"", "en", "en-GB", "fr", "pt", "x", "not a tag"} {
 		seen := loadBodies(t, l, "main", tag, 200)
@@ -77,7 +78,7 @@ func TestLoadForLanguage(t *testing.T) {
 		}
 	}
 	for _, name := range got {
-		if _, tag := splitTag(name); tag != "" {
+		if _, tag := l.splitTag(name); tag != "" {
 			t.Errorf("Names() has %q, art for a language", name)
 		}
 	}
@@ -104,6 +105,7 @@ func TestLoadForPrecedence(t *testing.T) {
 		"gallery/mine.pt-BR.ans": "minha",
 	})
 	l := NewLibrary(dir)
+	l.SetLanguages("pt-BR")
 	for _, tt := range []struct {
 		name, tag string
 		body      string // "builtin:NAME" for NAME's built-in art
@@ -153,6 +155,8 @@ func TestLoadForPrecedence(t *testing.T) {
 }
 
 func TestSplitTag(t *testing.T) {
+	l := NewLibrary("")
+	l.SetLanguages("pt-BR", "zh-Hant", "not a tag")
 	for _, tt := range []struct{ base, stem, tag string }{
 		{"main", "main", ""},
 		{"main.de", "main", "de"},
@@ -164,8 +168,13 @@ func TestSplitTag(t *testing.T) {
 		{"main.bak", "main.bak", ""}, // "bak" is Bashkir, but written "ba"
 		{"de", "de", ""},
 		{"x.und", "x.und", ""},
+		// Tags of languages the board does not speak are variants' names.
+		{"main.alt", "main.alt", ""},
+		{"main.old", "main.old", ""},
+		{"main.fr", "main.fr", ""},
+		{"main.de-AT", "main", "de-AT"}, // a region of a language it speaks
 	} {
-		if stem, tag := splitTag(tt.base); stem != tt.stem || tag != tt.tag {
+		if stem, tag := l.splitTag(tt.base); stem != tt.stem || tag != tt.tag {
 			t.Errorf("splitTag(%q) = %q, %q; want %q, %q", tt.base, stem, tag, tt.stem, tt.tag)
 		}
 	}

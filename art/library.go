@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/language"
@@ -48,14 +50,47 @@ func (e *OverrideError) Unwrap() error { return e.Err }
 // changes show up without a restart.
 type Library struct {
 	dir string
+	// langs are the language tags a file's name may end in (NAME.TAG.ans):
+	// the built-in art's and the board's (SetLanguages). Other endings
+	// are variants' names, such as main.alt.ans.
+	langs map[string]bool
 }
 
 // NewLibrary returns a Library that looks in overrideDir (typically
 // DATA/art) before the built-in art. An empty or missing overrideDir means
 // built-in art only.
 func NewLibrary(overrideDir string) *Library {
-	return &Library{dir: overrideDir}
+	return &Library{dir: overrideDir, langs: maps.Clone(builtinLangs())}
 }
+
+// SetLanguages adds the languages whose art a file's name may be for
+// (NAME.TAG.ans): the board's languages. Only these and the built-in
+// art's are languages; "main.alt.ans" stays a variant of main, though
+// "alt" is a language's tag too. Call it before the Library is used.
+func (l *Library) SetLanguages(tags ...string) {
+	for _, t := range tags {
+		if t, ok := parseTag(t); ok {
+			l.langs[t] = true
+		}
+	}
+}
+
+// builtinLangs are the languages of the built-in art's files.
+var builtinLangs = sync.OnceValue(func() map[string]bool {
+	langs := map[string]bool{}
+	for _, dir := range []string{"ans", "ans/gallery"} {
+		entries, _ := builtin.ReadDir(dir)
+		for _, e := range entries {
+			base, _ := strings.CutSuffix(e.Name(), ".ans")
+			if i := strings.LastIndexByte(base, '.'); i > 0 {
+				if t, ok := parseTag(base[i+1:]); ok {
+					langs[t] = true
+				}
+			}
+		}
+	}
+	return langs
+})
 
 // Load returns the art called name (without ".ans"): overrideDir/name.ans
 // or one of its variants, chosen at random (see variants), if any
@@ -164,14 +199,21 @@ func parseTag(s string) (string, bool) {
 
 // splitTag splits a file's name (without ".ans") into the name of its
 // art and the language it is for: "main-xmas.de" is "main-xmas" and
-// "de"; a name not ending in a language tag has none.
-func splitTag(base string) (stem, tag string) {
+// "de"; a name not ending in one of the library's languages (or a
+// regional form of one, such as de-AT) has none.
+func (l *Library) splitTag(base string) (stem, tag string) {
 	i := strings.LastIndexByte(base, '.')
 	if i <= 0 {
 		return base, ""
 	}
-	if t, ok := parseTag(base[i+1:]); ok {
-		return base[:i], t
+	t, ok := parseTag(base[i+1:])
+	if !ok {
+		return base, ""
+	}
+	for _, known := range tagChain(t) {
+		if l.langs[known] {
+			return base[:i], t
+		}
 	}
 	return base, ""
 }
@@ -201,7 +243,7 @@ func (l *Library) override(name string, tags []string) (*Art, error) {
 		}
 		sets = append(sets, []string{name + ".ans"})
 	} else {
-		byTag, err := variants(root, name)
+		byTag, err := l.variants(root, name)
 		if err != nil {
 			return nil, &OverrideError{Path: l.dir, Err: err}
 		}
@@ -355,7 +397,7 @@ const maxVariants = 1000
 // random so that callers see a different screen now and then, and the
 // same with a language tag before .ans (NAME.de.ans, NAME2.de.ans), for
 // LoadFor.
-func variants(root *os.Root, name string) (map[string][]string, error) {
+func (l *Library) variants(root *os.Root, name string) (map[string][]string, error) {
 	dir, err := root.Open(".")
 	if err != nil {
 		return nil, err
@@ -371,7 +413,7 @@ func variants(root *os.Root, name string) (map[string][]string, error) {
 		if !ok || !validName(base) {
 			continue
 		}
-		if tag, ok := variantOf(base, name); ok {
+		if tag, ok := l.variantOf(base, name); ok {
 			files[tag] = append(files[tag], e.Name())
 		}
 	}
@@ -380,11 +422,11 @@ func variants(root *os.Root, name string) (map[string][]string, error) {
 
 // variantOf reports whether a file's name (without ".ans") is name's
 // art or a variant of it, and for which language ("" for every one).
-func variantOf(base, name string) (tag string, ok bool) {
+func (l *Library) variantOf(base, name string) (tag string, ok bool) {
 	if base == name {
 		return "", true // even when name itself ends like a tag
 	}
-	stem, tag := splitTag(base)
+	stem, tag := l.splitTag(base)
 	rest, ok := strings.CutPrefix(stem, name)
 	if !ok || rest != "" && unicode.IsLetter(rune(rest[0])) {
 		return "", false
@@ -399,11 +441,11 @@ func variantOf(base, name string) (tag string, ok bool) {
 func (l *Library) Names() []string {
 	var names []string
 	entries, _ := builtin.ReadDir("ans")
-	names = appendNames(names, entries)
+	names = l.appendNames(names, entries)
 	if l.dir != "" {
 		if root, err := os.OpenRoot(l.dir); err == nil {
 			entries, _ := fs.ReadDir(root.FS(), ".")
-			names = appendNames(names, entries)
+			names = l.appendNames(names, entries)
 			root.Close()
 		}
 	}
@@ -411,10 +453,10 @@ func (l *Library) Names() []string {
 	return slices.Compact(names)
 }
 
-func appendNames(names []string, entries []fs.DirEntry) []string {
+func (l *Library) appendNames(names []string, entries []fs.DirEntry) []string {
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), ".ans")
-		if _, tag := splitTag(name); ok && !e.IsDir() && validName(name) && tag == "" {
+		if _, tag := l.splitTag(name); ok && !e.IsDir() && validName(name) && tag == "" {
 			names = append(names, name)
 		}
 	}
@@ -430,7 +472,7 @@ func appendNames(names []string, entries []fs.DirEntry) []string {
 func (l *Library) Gallery() []string {
 	var names []string
 	entries, _ := builtin.ReadDir("ans/" + galleryDir)
-	names = appendNames(names, entries)
+	names = l.appendNames(names, entries)
 	names = append(names, l.sysopGallery()...)
 	slices.Sort(names)
 	names = slices.Compact(names)
@@ -474,7 +516,7 @@ func (l *Library) sysopGallery() []string {
 	for scanned := 0; scanned < maxGalleryScan; {
 		entries, err := dir.ReadDir(256)
 		scanned += len(entries)
-		names = appendNames(names, entries)
+		names = l.appendNames(names, entries)
 		if err != nil || len(entries) == 0 {
 			break
 		}

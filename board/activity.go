@@ -19,8 +19,12 @@ func restricted(sysopOnly bool, n access.Need) bool { return sysopOnly || !n.IsZ
 
 // readingActivity shows the caller in who's online as reading p.
 func (c *Call) readingActivity(p place) {
-	if c.private || !c.Board.cfg.Community.Messages.Need(p.area).IsZero() {
+	switch {
+	case c.private || !c.Board.cfg.Community.Messages.Need(p.area).IsZero():
 		c.SetActivityMessage("activity.reading_messages")
+		return
+	case p.area == mailArea:
+		c.SetActivityMessage("activity.reading_mail")
 		return
 	}
 	c.SetActivityMessage("activity.reading", "area", p.title)

@@ -39,9 +39,8 @@ func messageAreas(ctx context.Context, c *Call) error {
 	msg := ""
 	for {
 		c.SetActivityMessage("activity.message_areas")
-		// The mailbox's title stays English (who's online's activity);
-		// placeTitle says it in the caller's language.
-		places := []place{{area: mailArea, title: "Your mail"}}
+		// placeTitle says the mailbox's title in the caller's language.
+		places := []place{{area: mailArea}}
 		for _, a := range c.reading.Areas() { // those open to the caller
 			places = append(places, place{area: a, title: a})
 		}
@@ -125,8 +124,7 @@ func messageAreas(ctx context.Context, c *Call) error {
 	}
 }
 
-// placeTitle is a place's title in the caller's language (the mailbox's
-// place.title stays English: it is also who's online's activity).
+// placeTitle is a place's title in the caller's language.
 func placeTitle(c *Call, p place) string {
 	if p.area == mailArea {
 		return c.T("messages.your_mail")

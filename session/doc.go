@@ -47,9 +47,10 @@
 // warning and a Disconnect's last line.
 //
 // Concurrency: a Session belongs to the goroutine running its handler.
-// Only Snapshot, Node, User, Activity, Size, Encoding, Info, Inbox (whose
-// methods are all safe), Accessible, SetAccessible, Disconnect and Close
-// may be called from other goroutines. A session on a term.DirectConn (telnet) has no goroutine of
+// Only Snapshot, Node, User, Activity, CurrentActivity, SetActivity,
+// SetActivityMessage, SetCurrentActivity, Size, Encoding, Info, Inbox
+// (whose methods are all safe), Accessible, SetAccessible, Lang, SetLang,
+// T, N, Disconnect and Close may be called from other goroutines. A session on a term.DirectConn (telnet) has no goroutine of
 // its own: ReadKey reads the connection on the handler's goroutine, with
 // the read deadline set to its next timer, and whatever else it waits for
 // (an update or notice in the inbox, a window resize, a Disconnect, the

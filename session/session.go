@@ -764,7 +764,7 @@ func (s *Session) SetActivity(a string) { s.SetCurrentActivity(Activity{Text: a}
 // message, which each viewer of who's online reads in their language;
 // Activity and the log say it in English.
 func (s *Session) SetActivityMessage(id string, pairs ...string) {
-	s.SetCurrentActivity(Activity{Text: lang.Fallback().T(id, pairs...), ID: id, Args: slices.Clone(pairs)})
+	s.SetCurrentActivity(Activity{Text: lang.Fallback().T(id, pairs...), ID: id, Args: pairs})
 }
 
 // CurrentActivity returns what the caller is doing, to put back later
@@ -775,8 +775,10 @@ func (s *Session) CurrentActivity() Activity {
 	return s.activity
 }
 
-// SetCurrentActivity records what the caller is doing.
+// SetCurrentActivity records what the caller is doing. The values are
+// copied: snapshots hand them to other goroutines.
 func (s *Session) SetCurrentActivity(a Activity) {
+	a.Args = slices.Clone(a.Args)
 	s.mu.Lock()
 	s.activity = a
 	s.mu.Unlock()

@@ -138,6 +138,11 @@ func NewParts(ctx context.Context, dir string, cfg config.Config, st *store.Stor
 	for _, problem := range catalog.Problems() {
 		log.Warn("languages", "problem", problem)
 	}
+	// Art for a language is NAME.TAG.ans for a language the board speaks;
+	// other endings (main.alt.ans) stay variants.
+	for _, l := range catalog.Languages() {
+		p.Art.SetLanguages(l.Tag)
+	}
 	p.Board = board.Config{
 		Name:             cfg.Board.Name,
 		MaxLoginAttempts: cfg.Accounts.MaxLoginAttempts,
