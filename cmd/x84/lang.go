@@ -103,13 +103,16 @@ func langTemplate(dir, tag string, stdout, stderr io.Writer) int {
 	head := fmt.Sprintf("# The board's messages in %s: translate the texts in quotes, keep the\n"+
 		"# names in braces. Delete what you leave in English, or keep it: either\n"+
 		"# way callers see English there. Check with: x84 lang check\n\n", tag)
+	// The language's own name, for the profile, is the sysop's to write.
+	body := strings.Replace(string(src), `name = "English"`,
+		fmt.Sprintf(`name = %q # the language's name for itself, such as "Français"`, tag), 1)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
 		fmt.Fprintf(stderr, "x84 lang template: %s exists; move it away first\n", path)
 		return 1
 	}
 	if err == nil {
-		_, err = io.WriteString(f, head+string(src))
+		_, err = io.WriteString(f, head+body)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}

@@ -81,7 +81,10 @@ func TestLanguageCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A sysop translates a few messages and keeps the rest.
-	fr := strings.Replace(string(src), `name = "English"`, `name = "Français"`, 1)
+	if !strings.Contains(string(src), `name = "fr" #`) {
+		t.Errorf("the template does not leave the language's name to the sysop:\n%.300s", src)
+	}
+	fr := strings.Replace(string(src), `name = "fr"`, `name = "Français"`, 1)
 	fr = strings.Replace(fr, `login_handle = "Handle:"`, `login_handle = "Pseudo :"`, 1)
 	if err := os.WriteFile(path, []byte(fr), 0o644); err != nil {
 		t.Fatal(err)
