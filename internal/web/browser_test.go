@@ -55,9 +55,12 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(string(outb), `"ok":true`) {
 		t.Errorf("browser test said:\n%s", outb)
 	}
-	if fi, err := os.Stat(shot); err != nil || fi.Size() < 1000 {
-		t.Errorf("screenshot %s: %v", shot, err)
+	deShot := strings.TrimSuffix(shot, ".png") + "-de.png"
+	for _, s := range []string{shot, deShot} {
+		if fi, err := os.Stat(s); err != nil || fi.Size() < 1000 {
+			t.Errorf("screenshot %s: %v", s, err)
+		}
 	}
-	t.Logf("screenshot: %s", shot)
+	t.Logf("screenshots: %s, %s", shot, deShot)
 	f.waitIdle()
 }

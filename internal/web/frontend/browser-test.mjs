@@ -1,7 +1,9 @@
 // Drives headless Chromium through the board's browser terminal: load
 // the page, wait for the login screen, type "new" and Enter, and wait for
-// the new-user application. Fails on any script error or
-// Content-Security-Policy violation. Run by internal/web's TestBrowser:
+// the new-user application; then, as a browser set to German (its
+// Accept-Language), see the login screen in German. Fails on any script
+// error or Content-Security-Policy violation. Run by internal/web's
+// TestBrowser:
 //
 //	node browser-test.mjs URL SCREENSHOT.png
 import { chromium } from 'playwright-core';
@@ -33,9 +35,11 @@ async function waitForText(page, text, what) {
   }
 }
 
-try {
-  context = await chromium.launchPersistentContext(profile, {
+// launch starts Chromium with the browser's language set to locale.
+const launch = (locale) =>
+  chromium.launchPersistentContext(profile, {
     executablePath,
+    locale,
     headless: true,
     ignoreHTTPSErrors: true, // the board's self-signed certificate
     viewport: { width: 1000, height: 640 },
@@ -49,6 +53,9 @@ try {
       '--no-first-run',
     ],
   });
+
+try {
+  context = await launch('en-US');
   const page = context.pages()[0] || (await context.newPage());
   page.on('pageerror', (err) => problems.push('page error: ' + err.message));
   page.on('console', (msg) => {
@@ -71,6 +78,16 @@ try {
   await page.keyboard.press('Enter');
   const screen = await waitForText(page, 'Apply for an account', 'the new-user application');
   await page.screenshot({ path: shot });
+  await context.close();
+
+  // A German browser: the board takes its Accept-Language as LANG.
+  context = await launch('de-DE');
+  const dePage = context.pages()[0] || (await context.newPage());
+  dePage.on('pageerror', (err) => problems.push('page error: ' + err.message));
+  await dePage.goto(url);
+  const deScreen = await waitForText(dePage, 'Verbunden mit', 'the login screen in German');
+  if (!deScreen.includes('Name:')) throw new Error(`no German handle prompt; the screen:\n${deScreen}`);
+  await dePage.screenshot({ path: shot.replace(/\.png$/, '-de.png') });
   if (problems.length) throw new Error(problems.join('\n'));
   console.log(JSON.stringify({ ok: true, rows: size.rows, screen }));
 } catch (err) {
