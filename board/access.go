@@ -74,13 +74,14 @@ func groupsStateIn(p *lang.Printer, u *store.User) string {
 
 // editAccess makes the user editor's change of u's access picked by key:
 // v validates, a sets the level and g the groups, each asked in place at
-// row. It returns the account as stored, nil when nothing changed.
-func editAccess(ctx context.Context, c *Call, u *store.User, key rune, row int, redraw func()) (*store.User, error) {
+// row, in the values' column col. It returns the account as stored, nil
+// when nothing changed.
+func editAccess(ctx context.Context, c *Call, u *store.User, key rune, row, col int, redraw func()) (*store.User, error) {
 	accounts := c.Board.cfg.Accounts
 	// Prompt names the field on plain screens, where the value typed
 	// so far (the present one, to edit) follows it.
 	ask := func(label, value string, max int) (string, error) {
-		return c.Ask(ctx, row, "", &ui.Field{Col: editorValueCol, Max: max, Width: min(max, 40), Value: value, Prompt: label + ": "}, redraw)
+		return c.Ask(ctx, row, "", &ui.Field{Col: col, Max: max, Width: min(max, 40), Value: value, Prompt: label + ": "}, redraw)
 	}
 	switch key {
 	case 'v':

@@ -241,7 +241,7 @@ func editAccount(ctx context.Context, c *Call, u *store.User, key rune, row, col
 	case 'k':
 		return accounts.SetLocked(ctx, u.Handle, !u.InGroup(store.GroupLocked))
 	case 'v', 'a', 'g':
-		return editAccess(ctx, c, u, key, row, redraw)
+		return editAccess(ctx, c, u, key, row, col, redraw)
 	case 'f':
 		return removeTOTP(ctx, c, u, row)
 	case 'd':

@@ -9,6 +9,7 @@ import (
 
 	"github.com/x84bbs/x84/script"
 	"github.com/x84bbs/x84/store"
+	"github.com/x84bbs/x84/term"
 )
 
 // The bundled scripts, run through the engine as a caller would run them.
@@ -173,6 +174,14 @@ func TestBlocksSmallWindow(t *testing.T) {
 	c := f.run(f.addUser("erin"), "blocks")
 	c.WaitFor("Enter to play")
 	c.Resize(36, 20)
+	// The session takes the resize before the Enter typed after it:
+	// keys and resizes come by two ways, and Enter could win.
+	for deadline := time.Now().Add(10 * time.Second); c.Session.Size() != (term.Size{Cols: 36, Rows: 20}); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the session never took the resize: %v", c.Session.Size())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	c.Type("\r")
 	c.WaitFor("needs a bigger window")
 	c.Resize(40, 20)
