@@ -88,10 +88,7 @@ func (p *Printer) N(id string, n int, pairs ...string) string {
 }
 
 func (p *Printer) localize(id string, count any, pairs []string) string {
-	data := make(map[string]string, len(pairs)/2)
-	for i := 0; i+1 < len(pairs); i += 2 {
-		data[pairs[i]] = pairs[i+1]
-	}
+	data := pairsMap(pairs)
 	s, err := p.loc.Localize(&i18n.LocalizeConfig{
 		MessageID:      id,
 		TemplateData:   data,
@@ -139,10 +136,7 @@ func (p *Printer) Or(id, text string, pairs ...string) string {
 	if err != nil {
 		return text
 	}
-	data := make(map[string]string, len(pairs)/2)
-	for i := 0; i+1 < len(pairs); i += 2 {
-		data[pairs[i]] = pairs[i+1]
-	}
+	data := pairsMap(pairs)
 	out, err := b.Execute(data)
 	if err != nil {
 		return text
@@ -176,4 +170,13 @@ func (p *Printer) Yes(v string) bool {
 		}
 	}
 	return false
+}
+
+// pairsMap makes placeholder values of pairs: name, value, name, value…
+func pairsMap(pairs []string) map[string]string {
+	data := make(map[string]string, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		data[pairs[i]] = pairs[i+1]
+	}
+	return data
 }

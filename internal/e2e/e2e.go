@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -57,4 +58,36 @@ func Package(bin string) string {
 		return "zbar-tools"
 	}
 	return bin
+}
+
+// Browser finds what a browser test drives: Debian's Chromium
+// ($CHROMIUM, else /usr/bin/chromium), node, and playwright-core in the
+// node_modules of frontend (internal/web/frontend, as the test sees it);
+// Missing ends the test for the first one missing. It also returns the
+// folder for the test's screenshots, made: $TEST_OUTPUT if set, else the
+// test's artifact directory (kept with go test -artifacts).
+func Browser(t *testing.T, frontend string) (chromium, node, out string) {
+	t.Helper()
+	chromium = os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		Missing(t, "no Chromium at %s (apt-get install chromium, as .ci/run does): %v", chromium, err)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		Missing(t, "no node on $PATH (apt-get install nodejs; Node.js 20 runs the browser driver)")
+	}
+	if _, err := os.Stat(filepath.Join(frontend, "node_modules", "playwright-core")); err != nil {
+		Missing(t, "no %s/node_modules (run internal/web/frontend/build.sh, as .ci/run does)", frontend)
+	}
+	out = os.Getenv("TEST_OUTPUT")
+	if out == "" {
+		out = t.ArtifactDir()
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return chromium, node, out
 }

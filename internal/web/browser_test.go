@@ -19,27 +19,7 @@ import (
 // screenshot goes to $TEST_OUTPUT if set, else to the test's artifact
 // directory (kept with go test -artifacts).
 func TestBrowser(t *testing.T) {
-	chromium := os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		e2e.Missing(t, "no Chromium at %s (apt-get install chromium, as .ci/run does): %v", chromium, err)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		e2e.Missing(t, "no node on $PATH (apt-get install nodejs; Node.js 20 runs the browser driver)")
-	}
-	if _, err := os.Stat("frontend/node_modules/playwright-core"); err != nil {
-		e2e.Missing(t, "no frontend/node_modules (run internal/web/frontend/build.sh, as .ci/run does)")
-	}
-	out := os.Getenv("TEST_OUTPUT")
-	if out == "" {
-		out = t.ArtifactDir()
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	chromium, node, out := e2e.Browser(t, "frontend")
 	shot := filepath.Join(out, "browser-newuser.png")
 
 	f := newFixture(t, setup{})

@@ -36,27 +36,7 @@ const frontend = "../web/frontend"
 // else to the test's artifact directory: keep them with
 // go test -artifacts -outputdir DIR.
 func TestAdminBrowser(t *testing.T) {
-	chromium := os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		e2e.Missing(t, "no Chromium at %s (apt-get install chromium, as .ci/run does): %v", chromium, err)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		e2e.Missing(t, "no node on $PATH (apt-get install nodejs; Node.js 20 runs the browser driver)")
-	}
-	if _, err := os.Stat(filepath.Join(frontend, "node_modules/playwright-core")); err != nil {
-		e2e.Missing(t, "no internal/web/frontend/node_modules (run internal/web/frontend/build.sh, as .ci/run does)")
-	}
-	out := os.Getenv("TEST_OUTPUT")
-	if out == "" {
-		out = t.ArtifactDir()
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	chromium, node, out := e2e.Browser(t, frontend)
 
 	f := newFixture(t, func(c *Config) { c.Now = nil })
 	f.settings.Web.MetricsToken = "metrics-secret"
